@@ -28,7 +28,7 @@ impl SubtitleDoc {
 
     /// A copy of the document in `format`: cue text rewritten in its markup, styles
     /// carried as far as the target allows, and what the target cannot hold (ASS
-    /// comments, WebVTT notes, SRT coordinates) left out. SRT and WebVTT cues come
+    /// comments and drawings, WebVTT notes, SRT coordinates) left out. SRT and WebVTT cues come
     /// out sorted by start time.
     pub fn to_format(&self, format: Format) -> SubtitleDoc {
         if self.format == format {
@@ -47,7 +47,11 @@ impl SubtitleDoc {
             cues.sort_by_key(|c| c.start_ms);
         }
         for cue in cues {
-            out.events.push(self.convert_cue(cue, format));
+            let converted = self.convert_cue(cue, format);
+            // A cue that was only a drawing or tags has nothing to show in SRT/WebVTT.
+            if format.is_ass_family() || !converted.text.trim().is_empty() {
+                out.events.push(converted);
+            }
         }
         out
     }
@@ -123,6 +127,7 @@ fn span_style(style: &AssStyle) -> SpanStyle {
         underline: style.underline,
         strike: style.strikeout,
         color: (style.primary_colour.0 & 0x00FF_FFFF != AssColor::WHITE.0).then_some([r, g, b]),
+        drawing: false,
     }
 }
 

@@ -17,6 +17,8 @@ pub(crate) struct SpanStyle {
     pub strike: bool,
     /// Fill colour as red, green, blue; `None` is the style's own.
     pub color: Option<[u8; 3]>,
+    /// Inside an ASS drawing (`\p1`): the text is vector commands, not words.
+    pub drawing: bool,
 }
 
 /// Text as styled runs plus a numpad alignment (ASS `\an`), if one was given.
@@ -160,6 +162,7 @@ fn from_ass(text: &str, base: SpanStyle) -> Rich {
                 }
                 _ => buf.push('\\'),
             },
+            _ if cur.drawing => {}
             _ => buf.push(c),
         }
     }
@@ -240,6 +243,11 @@ fn apply_ass_block(block: &str, base: SpanStyle, cur: &mut SpanStyle, align: &mu
             };
         } else if tag.starts_with('r') {
             *cur = base;
+        } else if let Some(rest) = tag
+            .strip_prefix('p')
+            .filter(|r| r.chars().all(|c| c.is_ascii_digit()))
+        {
+            cur.drawing = rest.parse::<u32>().is_ok_and(|scale| scale > 0);
         }
     }
 }
