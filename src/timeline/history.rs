@@ -1,0 +1,204 @@
+//! [`History`]: undo and redo over [`Edit`]s, with gestures so a whole drag is one step.
+//!
+//! Each step keeps the inverse edits of what it did. Undo applies them (newest first) and
+//! keeps *their* inverses as the redo step, so redo replays exactly what was undone. The
+//! history is plain data and is saved inside the project file, so undo survives a restart.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::edit::{apply, Edit, EditError};
+use super::project::Project;
+
+/// One undoable step: a label and the edits that undo it, in the order they were made.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Step {
+    /// Shown as "Undo <label>".
+    pub label: String,
+    /// Inverse edits, oldest first; undo applies them newest first.
+    pub inverses: Vec<Edit>,
+}
+
+/// Undo and redo stacks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct History {
+    undo: Vec<Step>,
+    redo: Vec<Step>,
+    /// The step a gesture in progress is collecting into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    gesture: Option<Step>,
+    /// The most steps kept; older ones are forgotten.
+    #[serde(default = "default_limit")]
+    limit: usize,
+}
+
+fn default_limit() -> usize {
+    History::DEFAULT_LIMIT
+}
+
+impl Default for History {
+    fn default() -> Self {
+        History {
+            undo: Vec::new(),
+            redo: Vec::new(),
+            gesture: None,
+            limit: History::DEFAULT_LIMIT,
+        }
+    }
+}
+
+impl History {
+    /// Steps kept by default.
+    pub const DEFAULT_LIMIT: usize = 1000;
+
+    /// An empty history keeping at most `limit` steps (at least one).
+    pub fn with_limit(limit: usize) -> History {
+        History {
+            limit: limit.max(1),
+            ..History::default()
+        }
+    }
+
+    /// Applies `edit` to `project` and records it: as its own step, or as part of the
+    /// gesture in progress. Clears the redo stack.
+    pub fn apply(&mut self, project: &mut Project, edit: Edit) -> Result<(), EditError> {
+        let label = edit.label();
+        let inverse = apply(project, edit)?;
+        self.redo.clear();
+        match &mut self.gesture {
+            Some(step) => step.inverses.push(inverse),
+            None => self.push(Step {
+                label: label.to_owned(),
+                inverses: vec![inverse],
+            }),
+        }
+        Ok(())
+    }
+
+    /// Starts a gesture (a drag, a slider move): every edit until
+    /// [`History::end_gesture`] becomes one undo step called `label`. Starting a gesture
+    /// while one is open ends the open one first.
+    pub fn begin_gesture(&mut self, label: impl Into<String>) {
+        self.end_gesture();
+        self.gesture = Some(Step {
+            label: label.into(),
+            inverses: Vec::new(),
+        });
+    }
+
+    /// Ends the gesture in progress, recording it as one step if it changed anything.
+    pub fn end_gesture(&mut self) {
+        if let Some(step) = self.gesture.take() {
+            if !step.inverses.is_empty() {
+                self.push(step);
+            }
+        }
+    }
+
+    /// True while a gesture is open.
+    pub fn in_gesture(&self) -> bool {
+        self.gesture.is_some()
+    }
+
+    fn push(&mut self, step: Step) {
+        self.undo.push(step);
+        if self.undo.len() > self.limit {
+            let excess = self.undo.len() - self.limit;
+            self.undo.drain(..excess);
+        }
+    }
+
+    /// Undoes the last step (ending any open gesture first). Returns false if there was
+    /// nothing to undo.
+    pub fn undo(&mut self, project: &mut Project) -> Result<bool, EditError> {
+        self.end_gesture();
+        let Some(step) = self.undo.pop() else {
+            return Ok(false);
+        };
+        match run_step(project, &step) {
+            Ok(redo) => {
+                self.redo.push(redo);
+                Ok(true)
+            }
+            Err(e) => {
+                self.undo.push(step);
+                Err(e)
+            }
+        }
+    }
+
+    /// Redoes the last undone step. Returns false if there was nothing to redo.
+    pub fn redo(&mut self, project: &mut Project) -> Result<bool, EditError> {
+        self.end_gesture();
+        let Some(step) = self.redo.pop() else {
+            return Ok(false);
+        };
+        match run_step(project, &step) {
+            Ok(undo) => {
+                self.undo.push(undo);
+                Ok(true)
+            }
+            Err(e) => {
+                self.redo.push(step);
+                Err(e)
+            }
+        }
+    }
+
+    /// True if there is something to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+            || self
+                .gesture
+                .as_ref()
+                .is_some_and(|g| !g.inverses.is_empty())
+    }
+
+    /// True if there is something to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// The label of the step undo would revert.
+    pub fn undo_label(&self) -> Option<&str> {
+        match &self.gesture {
+            Some(g) if !g.inverses.is_empty() => Some(&g.label),
+            _ => self.undo.last().map(|s| s.label.as_str()),
+        }
+    }
+
+    /// The label of the step redo would replay.
+    pub fn redo_label(&self) -> Option<&str> {
+        self.redo.last().map(|s| s.label.as_str())
+    }
+
+    /// The number of steps that can be undone.
+    pub fn undo_len(&self) -> usize {
+        self.undo.len()
+    }
+
+    /// Forgets everything.
+    pub fn clear(&mut self) {
+        self.undo.clear();
+        self.redo.clear();
+        self.gesture = None;
+    }
+}
+
+/// Applies a step's inverses newest first, as one all-or-nothing edit; returns the step
+/// that reverts it.
+fn run_step(project: &mut Project, step: &Step) -> Result<Step, EditError> {
+    let edits: Vec<Edit> = step.inverses.iter().rev().cloned().collect();
+    let inverse = apply(project, Edit::Batch { edits })?;
+    // The batch's inverse lists edits in the order to apply them; a step stores them
+    // oldest first, to be applied in reverse.
+    let mut inverses = match inverse {
+        Edit::Batch { edits } => edits,
+        single => vec![single],
+    };
+    inverses.reverse();
+    Ok(Step {
+        label: step.label.clone(),
+        inverses,
+    })
+}

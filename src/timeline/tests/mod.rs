@@ -1,0 +1,7 @@
+//! Tests across the model: edits and their inverses, history, evaluation, and the
+//! property tests that tie them together.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod edits;
+pub(crate) mod fixtures;
+mod properties;
