@@ -128,8 +128,9 @@ impl fmt::Display for Warning {
 #[derive(Debug, Default)]
 pub(crate) struct Warnings {
     list: Vec<Warning>,
-    /// Index into `list` and repeat count of each once-per-file warning.
-    once: Vec<(WarningKind, &'static str, usize, usize)>,
+    /// Each once-per-file warning: its key, index into `list`, the last line it was
+    /// seen on and how many more lines it was seen on.
+    once: Vec<(&'static str, usize, usize, usize)>,
 }
 
 impl Warnings {
@@ -144,7 +145,7 @@ impl Warnings {
     }
 
     /// Records a warning only the first time `key` is seen; later repeats are counted
-    /// and mentioned in the first warning's message.
+    /// (once a line) and mentioned in the first warning's message.
     pub(crate) fn once(
         &mut self,
         key: &'static str,
@@ -152,17 +153,20 @@ impl Warnings {
         kind: WarningKind,
         message: &str,
     ) {
-        if let Some(entry) = self.once.iter_mut().find(|e| e.1 == key) {
-            entry.3 += 1;
+        if let Some(entry) = self.once.iter_mut().find(|e| e.0 == key) {
+            if entry.2 != line {
+                entry.2 = line;
+                entry.3 += 1;
+            }
             return;
         }
-        self.once.push((kind, key, self.list.len(), 0));
+        self.once.push((key, self.list.len(), line, 0));
         self.list.push(Warning::at(line, kind, message));
     }
 
     /// The warnings, in the order they were found.
     pub(crate) fn finish(mut self) -> Vec<Warning> {
-        for (_, _, index, repeats) in &self.once {
+        for (_, index, _, repeats) in &self.once {
             if *repeats > 0 {
                 if let Some(w) = self.list.get_mut(*index) {
                     let plural = if *repeats == 1 { "" } else { "s" };

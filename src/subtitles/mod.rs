@@ -26,6 +26,7 @@
 //! word timings into `\k` karaoke tags. This module owns the file formats only:
 //! it does not touch the timeline model or speech-to-text.
 
+#![warn(missing_docs)]
 mod ass_read;
 mod ass_write;
 mod convert;
