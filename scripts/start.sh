@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Quick start: install what is missing, build Clipwright in release mode, and open the app.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+cargo build --release
+exec "${CARGO_TARGET_DIR:-target}/release/clipwright" "$@"

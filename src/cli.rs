@@ -1,0 +1,78 @@
+//! The command line: the same jobs as the app, without a window. `clipwright` alone opens
+//! the app; `clipwright probe FILE` and the other subcommands run headless.
+//!
+//! This is an edge of the program, so errors are `anyhow` here and print as one line.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::media;
+
+/// Clipwright: record a window with its sound, edit it on a timeline, export it anywhere.
+#[derive(Debug, Parser)]
+#[command(name = "clipwright", about, long_about = None, disable_version_flag = true)]
+pub struct Cli {
+    /// Print the version, the git commit and the FFmpeg libraries in use.
+    #[arg(short = 'V', long)]
+    version: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Show what a media file holds: container, duration, streams, frame rates, rotation.
+    Probe {
+        /// The file to read.
+        file: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `clipwright 0.1.0 (commit 1a2b3c4d5e) with FFmpeg libavformat 59.27.100`.
+pub fn version_line() -> String {
+    format!(
+        "clipwright {} (commit {}) with FFmpeg {}",
+        env!("CARGO_PKG_VERSION"),
+        env!("CLIPWRIGHT_GIT_COMMIT"),
+        media::ffmpeg_version()
+    )
+}
+
+/// Runs the program with the process arguments and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if cli.version {
+        println!("{}", version_line());
+        return ExitCode::SUCCESS;
+    }
+    let result = match cli.command {
+        None => crate::ui::run().map_err(anyhow::Error::from),
+        Some(Command::Probe { file, json }) => probe(&file, json),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line a person can act on; the chain of causes joined with ": ".
+            eprintln!("clipwright: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn probe(file: &std::path::Path, json: bool) -> anyhow::Result<()> {
+    let report = media::probe(file)?;
+    let text = if json {
+        serde_json::to_string_pretty(&report)?
+    } else {
+        report.to_string()
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")?;
+    Ok(())
+}

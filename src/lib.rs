@@ -1,0 +1,10 @@
+//! Clipwright: a screen recorder and video editor.
+//!
+//! The crate is laid out one folder a concern (see `docs/architecture.md`): `media` is the
+//! only module that touches FFmpeg, `ui` is the egui app, and `cli` runs the same jobs
+//! without a window.
+
+pub mod cli;
+pub mod media;
+pub mod subtitles;
+pub mod ui;

@@ -1,0 +1,5 @@
+//! The `clipwright` binary: the app with no arguments, a command-line job otherwise.
+
+fn main() -> std::process::ExitCode {
+    clipwright::cli::main()
+}

@@ -1,0 +1,40 @@
+//! The error type of the media module: every variant names the file it concerns, so the
+//! one line a user sees says which file and what is wrong with it.
+
+use std::path::PathBuf;
+
+/// What went wrong while reading or writing a media file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MediaError {
+    /// The path does not exist.
+    #[error("{}: no such file", path.display())]
+    NotFound { path: PathBuf },
+    /// The path exists but could not be read (permissions, a directory, an I/O error).
+    #[error("{}: cannot read: {source}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file has no bytes at all.
+    #[error("{}: the file is empty (0 bytes)", path.display())]
+    Empty { path: PathBuf },
+    /// FFmpeg recognised no media container in the file.
+    #[error("{}: not a media file Clipwright can read ({reason})", path.display())]
+    NotMedia { path: PathBuf, reason: String },
+    /// The container opened but its data stops early or is damaged.
+    #[error("{}: the file is truncated or damaged: {detail}", path.display())]
+    Damaged { path: PathBuf, detail: String },
+    /// The file holds no audio or video stream.
+    #[error("{}: the file holds no audio or video stream", path.display())]
+    NoStreams { path: PathBuf },
+    /// Any other FFmpeg failure, with the step that failed.
+    #[error("{}: {step} failed: {source}", path.display())]
+    Ffmpeg {
+        path: PathBuf,
+        step: &'static str,
+        #[source]
+        source: ffmpeg_next::Error,
+    },
+}

@@ -1,0 +1,40 @@
+//! Everything that touches FFmpeg (through `ffmpeg-next`) lives here: probing files today,
+//! and demuxing, decoding, encoding and muxing as the engine grows.
+//!
+//! No other module may call `ffmpeg-next` directly; they speak to FFmpeg through the
+//! types of this module, so version quirks of the FFmpeg libraries stay in one place.
+//! This module knows nothing of the timeline or the GUI.
+
+mod error;
+mod probe;
+mod report_text;
+
+pub use error::MediaError;
+pub use probe::{format_us, probe, AudioFacts, ProbeReport, StreamKind, StreamReport, VideoFacts};
+pub use report_text::{fps_text, human_bytes, StreamLine};
+
+use std::sync::Once;
+
+/// Initialises the FFmpeg libraries once per process and silences their console log,
+/// so a broken file produces our one-line error and not a page of FFmpeg warnings.
+///
+/// Set `CLIPWRIGHT_FFMPEG_LOG=1` to see FFmpeg's own messages when investigating a file.
+pub fn init() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        // `init` only registers codecs and devices; it fails on nothing we can act on.
+        let _ = ffmpeg_next::init();
+        let level = if std::env::var_os("CLIPWRIGHT_FFMPEG_LOG").is_some() {
+            ffmpeg_next::util::log::Level::Info
+        } else {
+            ffmpeg_next::util::log::Level::Quiet
+        };
+        ffmpeg_next::util::log::set_level(level);
+    });
+}
+
+/// The version of the FFmpeg libraries this process runs with, e.g. `libavformat 59.27.100`.
+pub fn ffmpeg_version() -> String {
+    let v = ffmpeg_next::format::version();
+    format!("libavformat {}.{}.{}", v >> 16, (v >> 8) & 0xff, v & 0xff)
+}

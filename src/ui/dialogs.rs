@@ -1,0 +1,45 @@
+//! File dialogs behind a small trait, so tests and headless runs need no desktop portal.
+//!
+//! The real implementation uses `rfd`; it is only ever called from a worker thread,
+//! because native dialogs block until the person chooses.
+
+use std::path::PathBuf;
+
+/// The file dialogs the app asks for.
+pub trait FileDialogs: Send + Sync {
+    /// Asks the person for a media file to open; `None` when they cancel.
+    fn pick_media(&self) -> Option<PathBuf>;
+}
+
+/// Native dialogs through `rfd` (the desktop portal on Linux, system dialogs elsewhere).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RfdDialogs;
+
+/// File-name extensions offered in the open dialog.
+pub const MEDIA_EXTENSIONS: &[&str] = &[
+    "mp4", "mov", "mkv", "webm", "avi", "ts", "m4v", "mts", "flv", "gif", "mp3", "wav", "m4a",
+    "aac", "flac", "ogg", "opus", "png", "jpg", "jpeg", "webp",
+];
+
+impl FileDialogs for RfdDialogs {
+    fn pick_media(&self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Open media")
+            .add_filter("Video, audio and images", MEDIA_EXTENSIONS)
+            .add_filter("All files", &["*"])
+            .pick_file()
+    }
+}
+
+/// Dialogs that answer at once with a fixed choice: for tests and headless runs.
+#[derive(Debug, Clone, Default)]
+pub struct NoDialogs {
+    /// What `pick_media` returns.
+    pub media: Option<PathBuf>,
+}
+
+impl FileDialogs for NoDialogs {
+    fn pick_media(&self) -> Option<PathBuf> {
+        self.media.clone()
+    }
+}

@@ -1,0 +1,155 @@
+//! The media panel: the list of opened files and the readable report of the selected one.
+
+use crate::media::{fps_text, human_bytes, StreamKind};
+
+use super::app::{file_label, MediaItem};
+
+/// Draws the list of opened files; returns the index clicked, if any.
+pub fn media_list(
+    ui: &mut egui::Ui,
+    items: &[MediaItem],
+    selected: Option<usize>,
+) -> Option<usize> {
+    if items.is_empty() {
+        ui.weak("Nothing opened yet.");
+        return None;
+    }
+    let mut clicked = None;
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        for (i, item) in items.iter().enumerate() {
+            let status = match &item.probe {
+                None => " (reading…)",
+                Some(Err(_)) => " (error)",
+                Some(Ok(_)) => "",
+            };
+            let label = format!("{}{status}", file_label(&item.path));
+            if ui
+                .selectable_label(selected == Some(i), label)
+                .on_hover_text(item.path.display().to_string())
+                .clicked()
+            {
+                clicked = Some(i);
+            }
+        }
+    });
+    clicked
+}
+
+/// The empty state: where to drop a file.
+pub fn drop_hint(ui: &mut egui::Ui, hovering: bool) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(ui.available_height() / 3.0);
+        if hovering {
+            ui.heading("Drop to open");
+        } else {
+            ui.heading("Drop a video, audio or image file here");
+            ui.label("or use “Open media…” above.");
+        }
+    });
+}
+
+/// The readable report of one file.
+pub fn details(ui: &mut egui::Ui, item: &MediaItem) {
+    ui.heading(file_label(&item.path));
+    ui.weak(item.path.display().to_string());
+    ui.add_space(8.0);
+    let report = match &item.probe {
+        None => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Reading the file…");
+            });
+            return;
+        }
+        Some(Err(message)) => {
+            ui.colored_label(ui.visuals().error_fg_color, message);
+            return;
+        }
+        Some(Ok(report)) => report,
+    };
+    egui::Grid::new("file_facts")
+        .num_columns(2)
+        .spacing([24.0, 6.0])
+        .show(ui, |ui| {
+            ui.strong("Container");
+            ui.label(&report.container_long);
+            ui.end_row();
+            ui.strong("Duration");
+            ui.label(report.duration_text());
+            ui.end_row();
+            ui.strong("Size");
+            ui.label(human_bytes(report.size_bytes));
+            ui.end_row();
+        });
+    ui.add_space(12.0);
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        for stream in &report.streams {
+            let title = match stream.kind {
+                StreamKind::Video => "Video",
+                StreamKind::Audio => "Audio",
+                StreamKind::Subtitle => "Subtitles",
+                _ => "Other",
+            };
+            ui.group(|ui| {
+                ui.strong(format!(
+                    "{title} · stream {} · {}",
+                    stream.index, stream.codec
+                ));
+                egui::Grid::new(("stream", stream.index))
+                    .num_columns(2)
+                    .spacing([24.0, 4.0])
+                    .show(ui, |ui| {
+                        let mut row = |k: &str, v: String| {
+                            ui.label(k);
+                            ui.label(v);
+                            ui.end_row();
+                        };
+                        if let Some(v) = &stream.video {
+                            row("Size", format!("{} × {}", v.width, v.height));
+                            if v.rotation != 0 {
+                                row(
+                                    "Rotation",
+                                    format!(
+                                        "{}° (shown {} × {})",
+                                        v.rotation, v.display_width, v.display_height
+                                    ),
+                                );
+                            }
+                            row("Frame rate", format!("{} fps", fps_text(v.frame_rate)));
+                            row(
+                                "Average rate",
+                                format!("{} fps", fps_text(v.avg_frame_rate)),
+                            );
+                            row(
+                                "Timing",
+                                if v.variable_frame_rate {
+                                    "variable frame rate".to_owned()
+                                } else {
+                                    "constant frame rate".to_owned()
+                                },
+                            );
+                            row(
+                                "Pixels",
+                                format!(
+                                    "{}, {}-bit, {} range",
+                                    v.pixel_format, v.bit_depth, v.color_range
+                                ),
+                            );
+                        }
+                        if let Some(a) = &stream.audio {
+                            row("Sample rate", format!("{} Hz", a.sample_rate));
+                            row("Channels", a.channels.to_string());
+                            row(
+                                "Samples",
+                                format!("{} ({}-bit)", a.sample_format, a.bit_depth),
+                            );
+                        }
+                        if let Some(d) = stream.duration_us {
+                            row("Duration", crate::media::format_us(d));
+                        }
+                    });
+            });
+            ui.add_space(6.0);
+        }
+    });
+}

@@ -1,0 +1,107 @@
+//! The app's first screen driven through `egui_kittest`: open a file, see its probe.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use clipwright::ui::{ClipwrightApp, NoDialogs};
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+
+fn harness_with(media: Option<std::path::PathBuf>) -> Harness<'static, ClipwrightApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1000.0, 640.0))
+        .wgpu()
+        .build_eframe(move |cc| ClipwrightApp::new(cc, Box::new(NoDialogs { media })))
+}
+
+/// Steps the UI until `done` holds; workers run on real threads, so this waits for them.
+fn step_until(harness: &mut Harness<'_, ClipwrightApp>, done: impl Fn(&ClipwrightApp) -> bool) {
+    let start = Instant::now();
+    while !done(harness.state()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "UI never got there"
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    harness.run_steps(3);
+}
+
+#[test]
+fn opening_a_file_shows_its_streams() {
+    let file = common::fixture(&common::H264_AAC);
+    let mut harness = harness_with(Some(file.clone()));
+    harness.get_by_label("Open media…").click();
+    step_until(&mut harness, |app| {
+        app.selected_item().is_some_and(|i| i.probe.is_some())
+    });
+
+    let app = harness.state();
+    assert_eq!(app.items.len(), 1);
+    assert_eq!(app.items[0].path, file);
+    harness.get_by_label("Video · stream 0 · h264");
+    harness.get_by_label("Audio · stream 1 · aac");
+    harness.get_by_label("320 × 240");
+    harness.get_by_label("48000 Hz");
+    // The fixture's folder differs between machines; hide it from the picture.
+    let path_rect = harness.get_by_label(&file.display().to_string()).rect();
+    harness.mask(path_rect);
+    harness.snapshot("opened_h264_aac");
+}
+
+#[test]
+fn a_broken_file_shows_its_error_instead_of_streams() {
+    let file = common::bad("garbage.mp4");
+    let mut harness = harness_with(Some(file));
+    harness.get_by_label("Open media…").click();
+    step_until(&mut harness, |app| {
+        app.selected_item().is_some_and(|i| i.probe.is_some())
+    });
+    let error = harness.get_by_label_contains("not a media file");
+    assert!(error.rect().width() > 0.0);
+    assert!(harness.query_by_label_contains("stream 0").is_none());
+}
+
+#[test]
+fn cancelling_the_dialog_changes_nothing() {
+    let mut harness = harness_with(None);
+    harness.get_by_label("Open media…").click();
+    harness.run_steps(5);
+    std::thread::sleep(Duration::from_millis(100));
+    harness.run_steps(5);
+    assert!(harness.state().items.is_empty());
+    harness.get_by_label("Drop a video, audio or image file here");
+}
+
+/// A file dropped on the window, as the winit backend would report it.
+#[derive(Debug)]
+struct DroppedPath(std::path::PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_file_on_the_window_opens_it() {
+    let file = common::fixture(&common::VP9_OPUS);
+    let mut harness = harness_with(None);
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(DroppedPath(file.clone())));
+    step_until(&mut harness, |app| {
+        app.selected_item().is_some_and(|i| i.probe.is_some())
+    });
+    assert_eq!(harness.state().items[0].path, file);
+    harness.get_by_label("Video · stream 0 · vp9");
+}

@@ -1,0 +1,134 @@
+//! A real X11 desktop for tests: Xvfb plus the openbox window manager, started on a free
+//! display number and stopped when dropped. Window lists and titles need the manager.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running virtual desktop.
+pub struct Desktop {
+    xvfb: Child,
+    wm: Child,
+    /// e.g. `:99`.
+    pub display: String,
+    /// A private runtime folder (mode 700) for programs that want `XDG_RUNTIME_DIR`.
+    pub runtime_dir: tempfile::TempDir,
+}
+
+impl Desktop {
+    /// Starts Xvfb (1280×800, 24-bit) on a display number it picks itself, and openbox.
+    pub fn start() -> Desktop {
+        let mut xvfb = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb must be installed (apt package xvfb) for desktop tests");
+        let mut line = String::new();
+        BufReader::new(xvfb.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let display = format!(":{}", line.trim());
+        assert!(display.len() > 1, "Xvfb did not report its display");
+        let runtime_dir = tempfile::Builder::new()
+            .prefix("clipwright-xdg-")
+            .tempdir()
+            .unwrap();
+        let wm = Command::new("openbox")
+            .env("DISPLAY", &display)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("openbox must be installed for desktop tests");
+        let desktop = Desktop {
+            xvfb,
+            wm,
+            display,
+            runtime_dir,
+        };
+        // openbox is ready once it owns the _NET_SUPPORTING_WM_CHECK window.
+        desktop.wait_for(Duration::from_secs(20), || {
+            desktop
+                .command("xprop")
+                .args(["-root", "_NET_SUPPORTING_WM_CHECK"])
+                .output()
+                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("window id"))
+        });
+        desktop
+    }
+
+    /// A command that runs on this desktop.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut c = Command::new(program);
+        c.env("DISPLAY", &self.display)
+            .env("XDG_RUNTIME_DIR", self.runtime_dir.path())
+            .env_remove("WAYLAND_DISPLAY");
+        c
+    }
+
+    /// Polls `done` until it holds, failing the test after `timeout`.
+    pub fn wait_for(&self, timeout: Duration, mut done: impl FnMut() -> bool) {
+        let start = Instant::now();
+        while !done() {
+            assert!(start.elapsed() < timeout, "timed out after {timeout:?}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// Window ids whose title matches the regular expression `pattern`.
+    pub fn find_windows(&self, pattern: &str) -> Vec<String> {
+        let out = self
+            .command("xdotool")
+            .args(["search", "--onlyvisible", "--name", pattern])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Saves a screenshot of the whole screen to `path` (PNG).
+    pub fn screenshot(&self, path: &Path) {
+        let status = self
+            .command("import")
+            .args(["-window", "root"])
+            .arg(path)
+            .status()
+            .expect("imagemagick's import must be installed for screenshots");
+        assert!(status.success());
+    }
+
+    /// Asks the window manager to close windows titled `title`, as a person clicking ×.
+    pub fn close_window(&self, title: &str) {
+        let status = self.command("wmctrl").args(["-c", title]).status().unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for Desktop {
+    fn drop(&mut self) {
+        let _ = self.wm.kill();
+        let _ = self.xvfb.kill();
+        let _ = self.wm.wait();
+        let _ = self.xvfb.wait();
+    }
+}
+
+/// Folder where tests leave screenshots for people to look at.
+pub fn artifacts_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

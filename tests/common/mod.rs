@@ -1,0 +1,299 @@
+//! Test media, generated with the `ffmpeg` command-line tool on first use and cached under
+//! Cargo's per-target temporary folder. Nothing is downloaded.
+//!
+//! Each [`Fixture`] says what it asked the generator for, so tests can check the probe
+//! reports exactly those numbers.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+pub mod desktop;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A generated media file and the facts it was made with.
+#[derive(Debug, Clone, Copy)]
+pub struct Fixture {
+    pub name: &'static str,
+    pub width: u32,
+    pub height: u32,
+    pub fps: u32,
+    pub seconds: u32,
+    pub video_codec: Option<&'static str>,
+    pub audio_codec: Option<&'static str>,
+    pub sample_rate: u32,
+    pub channels: u32,
+    pub rotation: i32,
+    pub vfr: bool,
+}
+
+const BASE: Fixture = Fixture {
+    name: "",
+    width: 320,
+    height: 240,
+    fps: 30,
+    seconds: 2,
+    video_codec: Some("h264"),
+    audio_codec: Some("aac"),
+    sample_rate: 48_000,
+    channels: 2,
+    rotation: 0,
+    vfr: false,
+};
+
+pub const H264_AAC: Fixture = Fixture {
+    name: "h264_aac.mp4",
+    ..BASE
+};
+pub const VP9_OPUS: Fixture = Fixture {
+    name: "vp9_opus.webm",
+    fps: 25,
+    video_codec: Some("vp9"),
+    audio_codec: Some("opus"),
+    ..BASE
+};
+pub const ODD_SIZE: Fixture = Fixture {
+    name: "odd_size.mp4",
+    width: 321,
+    height: 241,
+    audio_codec: None,
+    ..BASE
+};
+pub const ROTATED: Fixture = Fixture {
+    name: "rotated_phone.mp4",
+    width: 320,
+    height: 180,
+    rotation: 90,
+    ..BASE
+};
+pub const MONO_44K: Fixture = Fixture {
+    name: "mono_44k.wav",
+    video_codec: None,
+    audio_codec: Some("pcm_s16le"),
+    sample_rate: 44_100,
+    channels: 1,
+    ..BASE
+};
+pub const VIDEO_ONLY: Fixture = Fixture {
+    name: "video_only.mp4",
+    audio_codec: None,
+    ..BASE
+};
+pub const VFR: Fixture = Fixture {
+    name: "vfr.mp4",
+    audio_codec: None,
+    seconds: 3,
+    vfr: true,
+    ..BASE
+};
+
+/// Every well-formed fixture.
+pub const GOOD: &[Fixture] = &[
+    H264_AAC, VP9_OPUS, ODD_SIZE, ROTATED, MONO_44K, VIDEO_ONLY, VFR,
+];
+
+/// Broken files, each with what a user would call it.
+pub const BAD: &[(&str, &str)] = &[
+    ("empty.mp4", "empty"),
+    ("garbage.mp4", "random bytes"),
+    ("truncated.mp4", "cut off before its index was written"),
+    ("truncated_faststart.mp4", "index present, data cut off"),
+    ("missing.mp4", "does not exist"),
+    ("a_folder.mp4", "a folder"),
+];
+
+/// Folder holding the generated files.
+pub fn fixture_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures-v2");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Path of a generated fixture, making it first if needed.
+pub fn fixture(f: &Fixture) -> PathBuf {
+    make(f.name)
+}
+
+/// Path of a broken fixture by name (see [`BAD`]), making it first if needed.
+pub fn bad(name: &str) -> PathBuf {
+    make(name)
+}
+
+fn make(name: &str) -> PathBuf {
+    let out = fixture_dir().join(name);
+    if out.exists() || name == "missing.mp4" {
+        return out;
+    }
+    // Write under a unique name, then rename: parallel tests may race to make the same file.
+    let tmp = fixture_dir().join(format!(
+        "tmp-{}-{:?}-{name}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    generate(name, &tmp);
+    std::fs::rename(&tmp, &out).unwrap();
+    out
+}
+
+fn lavfi_video(f: &Fixture) -> String {
+    format!(
+        "testsrc2=size={}x{}:rate={}:duration={}",
+        f.width, f.height, f.fps, f.seconds
+    )
+}
+
+fn lavfi_audio(f: &Fixture) -> String {
+    let layout = if f.channels == 1 { "mono" } else { "stereo" };
+    format!(
+        "sine=frequency=440:sample_rate={}:duration={},aformat=channel_layouts={layout}",
+        f.sample_rate, f.seconds
+    )
+}
+
+fn ffmpeg(args: &[&str], out: &Path) {
+    let status = Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-y"])
+        .args(args)
+        .arg(out)
+        .status()
+        .expect("the ffmpeg command-line tool must be installed to generate test media");
+    assert!(status.success(), "ffmpeg failed making {}", out.display());
+}
+
+fn generate(name: &str, out: &Path) {
+    let h264 = [
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+    ];
+    match name {
+        "h264_aac.mp4" | "video_only.mp4" | "unrotated_phone.mp4" => {
+            let f = if name == "unrotated_phone.mp4" {
+                &ROTATED
+            } else {
+                GOOD.iter().find(|f| f.name == name).unwrap()
+            };
+            let (v, a) = (lavfi_video(f), lavfi_audio(f));
+            let mut args = vec!["-f", "lavfi", "-i", &v];
+            if f.audio_codec.is_some() {
+                args.extend(["-f", "lavfi", "-i", &a, "-c:a", "aac", "-b:a", "96k"]);
+            }
+            args.extend(h264);
+            ffmpeg(&args, out);
+        }
+        "rotated_phone.mp4" => {
+            // A phone held upright stores landscape frames plus a display matrix saying
+            // "turn 90° clockwise" (ffprobe: rotation=-90). FFmpeg 5.1's MP4 muxer reads the
+            // `rotate` tag as counter-clockwise degrees, hence 270 here.
+            let plain = make("unrotated_phone.mp4");
+            let p = plain.to_str().unwrap();
+            ffmpeg(
+                &["-i", p, "-c", "copy", "-metadata:s:v:0", "rotate=270"],
+                out,
+            );
+        }
+        "vp9_opus.webm" => {
+            let f = VP9_OPUS;
+            let (v, a) = (lavfi_video(&f), lavfi_audio(&f));
+            ffmpeg(
+                &[
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    &v,
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    &a,
+                    "-c:v",
+                    "libvpx-vp9",
+                    "-deadline",
+                    "realtime",
+                    "-cpu-used",
+                    "8",
+                    "-b:v",
+                    "300k",
+                    "-c:a",
+                    "libopus",
+                ],
+                out,
+            );
+        }
+        "odd_size.mp4" => {
+            // 4:2:0 needs even sizes; 4:4:4 carries an odd-sized picture as it is.
+            // testsrc2 rounds its size to even numbers, so scale to the odd size after it.
+            let v = lavfi_video(&ODD_SIZE);
+            ffmpeg(
+                &[
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    &v,
+                    "-vf",
+                    "scale=321:241",
+                    "-c:v",
+                    "libx264",
+                    "-preset",
+                    "ultrafast",
+                    "-pix_fmt",
+                    "yuv444p",
+                ],
+                out,
+            );
+        }
+        "mono_44k.wav" => {
+            let a = lavfi_audio(&MONO_44K);
+            ffmpeg(&["-f", "lavfi", "-i", &a, "-c:a", "pcm_s16le"], out);
+        }
+        "vfr.mp4" => {
+            // One second at 30 fps, then every third frame: 10 fps.
+            let v = lavfi_video(&VFR);
+            let mut args = vec![
+                "-f",
+                "lavfi",
+                "-i",
+                &v,
+                "-vf",
+                "select='lt(n\\,30)+not(mod(n\\,3))'",
+                "-vsync",
+                "vfr",
+            ];
+            args.extend(h264);
+            ffmpeg(&args, out);
+        }
+        "empty.mp4" => std::fs::write(out, b"").unwrap(),
+        "garbage.mp4" => {
+            // Deterministic noise (xorshift), so a failure reproduces.
+            let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+            let bytes: Vec<u8> = (0..64 * 1024)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    (x >> 24) as u8
+                })
+                .collect();
+            std::fs::write(out, bytes).unwrap();
+        }
+        "truncated.mp4" => cut(&fixture(&H264_AAC), out, 40),
+        "faststart_whole.mp4" => {
+            let (v, a) = (lavfi_video(&H264_AAC), lavfi_audio(&H264_AAC));
+            let mut args = vec!["-f", "lavfi", "-i", &v, "-f", "lavfi", "-i", &a];
+            args.extend(h264);
+            args.extend(["-c:a", "aac", "-movflags", "+faststart"]);
+            ffmpeg(&args, out);
+        }
+        "truncated_faststart.mp4" => cut(&make("faststart_whole.mp4"), out, 40),
+        "a_folder.mp4" => std::fs::create_dir_all(out).unwrap(),
+        other => panic!("no fixture named {other}"),
+    }
+}
+
+/// Copies the first `percent` % of `from` to `to`.
+fn cut(from: &Path, to: &Path, percent: usize) {
+    let bytes = std::fs::read(from).unwrap();
+    std::fs::write(to, &bytes[..bytes.len() * percent / 100]).unwrap();
+}
