@@ -292,9 +292,10 @@ fn ass_converted_to_vtt_puts_top_signs_on_the_first_line() {
     assert_eq!(vtt.events.len(), 4);
     assert_eq!(vtt.events[1].settings, "line:0");
     assert_eq!(vtt.events[1].text, "<b>LIVE</b>");
+    // The ASS speaker becomes a WebVTT voice.
     assert_eq!(
         vtt.events[0].text,
-        "Welcome back, <i>everyone</i>!\nLet's go."
+        "<v Streamer>Welcome back, <i>everyone</i>!\nLet's go.</v>"
     );
 }
 
@@ -321,6 +322,9 @@ fn vtt_to_srt_to_vtt_keeps_timing_tags_and_position() {
     let (srt, _) = subtitles::parse(doc.write(Format::Srt).as_bytes(), Format::Srt).unwrap();
     assert_eq!(srt.events[0].text, "{\\an8}<b>Hello</b> & welcome!");
     assert_eq!(srt.events[1].text, "{\\an1}Watch <i>this</i>\nsecond line");
+    let (ass, _) = subtitles::parse(doc.write(Format::Ass).as_bytes(), Format::Ass).unwrap();
+    assert_eq!(ass.events[0].name, "Ann");
+    assert_eq!(ass.events[0].text, r"{\an8}{\b1}Hello{\b0} & welcome!");
     let back = srt.write(Format::Vtt);
     assert!(
         back.contains("00:00:01.000 --> 00:00:03.500 line:0\n<b>Hello</b> &amp; welcome!\n"),

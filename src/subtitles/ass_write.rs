@@ -5,9 +5,11 @@
 //! byte for byte (for a file with `Key: Value` info lines and one blank line
 //! between sections). Reading is in `ass_read.rs`.
 
+use std::collections::BTreeMap;
+
 use super::ass_read::{columns, parse_event, ASS_EVENT_COLUMNS, SSA_EVENT_COLUMNS};
 use super::error::Warnings;
-use super::model::{Cue, CueKind, InfoLine, RawKind, SectionId, SubtitleDoc};
+use super::model::{Cue, CueKind, InfoLine, RawBlock, RawKind, SectionId, SubtitleDoc};
 use super::style::{
     column_key, extra_value, format_style, parse_style, AssStyle, ASS_COLUMNS, SSA_COLUMNS,
 };
@@ -127,26 +129,28 @@ fn script_info(doc: &SubtitleDoc, target: Format) -> Vec<String> {
     lines
 }
 
-/// Raw lines of `kind` to write before item `index`, or after the last when `last`.
-fn raw_before(
-    doc: &SubtitleDoc,
-    kind: RawKind,
-    index: usize,
-    last: bool,
-) -> impl Iterator<Item = String> + '_ {
-    doc.raw_blocks
-        .iter()
-        .filter(move |b| b.kind == kind && (b.before == index || (last && b.before > index)))
-        .flat_map(|b| b.text.split('\n').map(str::to_owned).collect::<Vec<_>>())
+/// Kept lines of `kind` by the item they precede; none when writing another format.
+fn raw_lines(doc: &SubtitleDoc, kind: RawKind, same: bool) -> BTreeMap<usize, Vec<&RawBlock>> {
+    if same {
+        doc.raw_blocks_by_place(|k| k == kind)
+    } else {
+        BTreeMap::new()
+    }
+}
+
+/// Appends the kept lines in `blocks`.
+fn push_raw<'a>(lines: &mut Vec<String>, blocks: impl IntoIterator<Item = &'a Vec<&'a RawBlock>>) {
+    for block in blocks.into_iter().flatten() {
+        lines.extend(block.text.split('\n').map(str::to_owned));
+    }
 }
 
 fn styles(doc: &SubtitleDoc, cols: &[String], ssa: bool, same: bool) -> Vec<String> {
     let header = if ssa { "[V4 Styles]" } else { "[V4+ Styles]" };
     let mut lines = vec![header.to_owned(), format!("Format: {}", cols.join(", "))];
+    let raw = raw_lines(doc, RawKind::AssStyleLine, same);
     for (i, style) in doc.styles.iter().enumerate() {
-        if same {
-            lines.extend(raw_before(doc, RawKind::AssStyleLine, i, false));
-        }
+        push_raw(&mut lines, raw.get(&i));
         let unchanged = same
             && style
                 .source
@@ -157,14 +161,7 @@ fn styles(doc: &SubtitleDoc, cols: &[String], ssa: bool, same: bool) -> Vec<Stri
             _ => lines.push(format!("Style: {}", format_style(style, cols, ssa))),
         }
     }
-    if same {
-        lines.extend(raw_before(
-            doc,
-            RawKind::AssStyleLine,
-            doc.styles.len(),
-            true,
-        ));
-    }
+    push_raw(&mut lines, raw.range(doc.styles.len()..).map(|(_, b)| b));
     lines
 }
 
@@ -188,10 +185,9 @@ fn events(doc: &SubtitleDoc, cols: &[String], same: bool) -> Vec<String> {
         "[Events]".to_owned(),
         format!("Format: {}", cols.join(", ")),
     ];
+    let raw = raw_lines(doc, RawKind::AssEventLine, same);
     for (i, cue) in doc.events.iter().enumerate() {
-        if same {
-            lines.extend(raw_before(doc, RawKind::AssEventLine, i, false));
-        }
+        push_raw(&mut lines, raw.get(&i));
         let unchanged = same
             && cue
                 .source
@@ -202,14 +198,7 @@ fn events(doc: &SubtitleDoc, cols: &[String], same: bool) -> Vec<String> {
             _ => lines.push(event_line(cue, cols)),
         }
     }
-    if same {
-        lines.extend(raw_before(
-            doc,
-            RawKind::AssEventLine,
-            doc.events.len(),
-            true,
-        ));
-    }
+    push_raw(&mut lines, raw.range(doc.events.len()..).map(|(_, b)| b));
     lines
 }
 

@@ -97,12 +97,16 @@ impl SubtitleDoc {
             .filter(|a| *a != 2);
         let mut out = Cue::new(cue.start_ms, cue.end_ms, String::new());
         out.line = cue.line;
+        let speaker = match self.format {
+            Format::Vtt => vtt_voice(&cue.text).unwrap_or_default(),
+            _ => cue.name.clone(),
+        };
         match format {
             Format::Ass | Format::Ssa => {
                 rich.align = align;
                 out.text = render_rich(&rich, format, SpanStyle::default());
                 out.style = "Default".to_owned();
-                out.name = cue.name.clone();
+                out.name = speaker;
             }
             Format::Srt => {
                 rich.align = align;
@@ -111,11 +115,28 @@ impl SubtitleDoc {
             Format::Vtt => {
                 rich.align = None;
                 out.text = render_rich(&rich, format, SpanStyle::default());
+                let speaker = speaker.replace(['<', '>', '&', '\n'], "");
+                if !speaker.trim().is_empty() && !out.text.is_empty() {
+                    out.text = format!("<v {}>{}</v>", speaker.trim(), out.text);
+                }
                 out.settings = align.map(vtt_settings_for).unwrap_or_default();
             }
         }
         out
     }
+}
+
+/// The speaker of a WebVTT cue that opens with a voice span: `<v.loud Ann>Hi` is
+/// `Ann`.
+fn vtt_voice(text: &str) -> Option<String> {
+    let tag = text.trim_start().strip_prefix("<v")?;
+    let tag = tag.get(..tag.find('>')?)?;
+    if !tag.starts_with([' ', '\t', '.']) {
+        return None;
+    }
+    let (_classes, name) = tag.split_once([' ', '\t'])?;
+    let name = name.trim();
+    (!name.is_empty()).then(|| name.to_owned())
 }
 
 /// The look a style gives its text, as far as other formats can say it.
@@ -209,5 +230,16 @@ mod tests {
         }
         assert_eq!(vtt_alignment("line:85% align:center"), None);
         assert_eq!(vtt_alignment("line:-1"), None);
+    }
+
+    #[test]
+    fn the_vtt_voice_names_the_speaker() {
+        assert_eq!(vtt_voice("<v Ann>Hi</v>").as_deref(), Some("Ann"));
+        assert_eq!(
+            vtt_voice("<v.loud Bob Smith>Hey").as_deref(),
+            Some("Bob Smith")
+        );
+        assert_eq!(vtt_voice("<vx>no"), None);
+        assert_eq!(vtt_voice("plain <v Ann>"), None);
     }
 }

@@ -203,6 +203,23 @@ mod tests {
     }
 
     #[test]
+    fn legacy_code_pages_are_guessed_from_the_text() {
+        let cases = [
+            (encoding_rs::SHIFT_JIS, "1\r\n00:00:01,000 --> 00:00:02,000\r\n今日はいい天気ですね。配信を見てくれてありがとう！\r\n"),
+            (encoding_rs::WINDOWS_1251, "1\n00:00:01,000 --> 00:00:02,000\nПривет, друзья! Сегодня мы играем вместе.\n"),
+            (encoding_rs::WINDOWS_1252, "1\n00:00:01,000 --> 00:00:02,000\nÇa va très bien, merci à tous d'être là.\n"),
+        ];
+        for (encoding, text) in cases {
+            let (bytes, _, _) = encoding.encode(text);
+            let mut w = Warnings::default();
+            let d = decode(&bytes, &mut w).unwrap();
+            assert_eq!(d.encoding, encoding.name());
+            assert_eq!(d.text, text);
+            assert_eq!(w.finish()[0].kind, WarningKind::GuessedEncoding);
+        }
+    }
+
+    #[test]
     fn nul_bytes_in_utf8_mean_binary() {
         let mut w = Warnings::default();
         let err = decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", &mut w).unwrap_err();

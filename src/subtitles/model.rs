@@ -5,6 +5,8 @@
 //! from; conversion between markups lives in `text.rs` and `convert.rs`. Times are
 //! integer milliseconds. Parsing and writing live in the per-format files.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::decode::LineEnding;
@@ -81,6 +83,19 @@ impl SubtitleDoc {
     /// The cues that are shown (ASS `Comment:` lines and other event kinds are not).
     pub fn dialogue(&self) -> impl Iterator<Item = &Cue> {
         self.events.iter().filter(|c| c.kind == CueKind::Dialogue)
+    }
+
+    /// Kept blocks whose kind passes `keep`, grouped by the index they precede, so
+    /// writers place them without a scan per cue.
+    pub(crate) fn raw_blocks_by_place(
+        &self,
+        keep: impl Fn(RawKind) -> bool,
+    ) -> BTreeMap<usize, Vec<&RawBlock>> {
+        let mut map: BTreeMap<usize, Vec<&RawBlock>> = BTreeMap::new();
+        for block in self.raw_blocks.iter().filter(|b| keep(b.kind)) {
+            map.entry(block.before).or_default().push(block);
+        }
+        map
     }
 
     /// A cue's text without markup, with real newlines.

@@ -257,6 +257,21 @@ pub(crate) fn format_number(v: f64) -> String {
     }
 }
 
+/// Stores `value` in `slot` if there is one; says whether there was.
+fn set<T>(slot: &mut T, value: Option<T>) -> bool {
+    match value {
+        Some(v) => {
+            *slot = v;
+            true
+        }
+        None => false,
+    }
+}
+
+fn clamp_i32(v: i64) -> i32 {
+    v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+}
+
 /// Reads the part of a `Style:` line after the colon, by `columns`. Values that
 /// cannot be read keep the default and add a warning naming `line`.
 pub(crate) fn parse_style(
@@ -283,62 +298,43 @@ pub(crate) fn parse_style(
         );
     }
     for (column, raw) in columns.iter().zip(values) {
-        let key = column_key(column);
-        let mut bad = false;
-        {
-            let mut set_f = |slot: &mut f64| match number(raw) {
-                Some(v) => *slot = v,
-                None => bad = true,
-            };
-            match key.as_str() {
-                "fontsize" => set_f(&mut style.fontsize),
-                "scalex" => set_f(&mut style.scale_x),
-                "scaley" => set_f(&mut style.scale_y),
-                "spacing" => set_f(&mut style.spacing),
-                "angle" => set_f(&mut style.angle),
-                "outline" => set_f(&mut style.outline),
-                "shadow" => set_f(&mut style.shadow),
-                _ => {}
+        let s = &mut style;
+        let read = match column_key(column).as_str() {
+            "name" => set(&mut s.name, Some(raw.trim().to_owned())),
+            "fontname" => set(&mut s.fontname, Some(raw.trim().to_owned())),
+            "fontsize" => set(&mut s.fontsize, number(raw)),
+            "primarycolour" => set(&mut s.primary_colour, AssColor::parse(raw)),
+            "secondarycolour" => set(&mut s.secondary_colour, AssColor::parse(raw)),
+            "outlinecolour" | "tertiarycolour" => set(&mut s.outline_colour, AssColor::parse(raw)),
+            "backcolour" => set(&mut s.back_colour, AssColor::parse(raw)),
+            "bold" => set(&mut s.bold, integer(raw).map(clamp_i32)),
+            "italic" => set(&mut s.italic, integer(raw).map(|v| v != 0)),
+            "underline" => set(&mut s.underline, integer(raw).map(|v| v != 0)),
+            "strikeout" => set(&mut s.strikeout, integer(raw).map(|v| v != 0)),
+            "scalex" => set(&mut s.scale_x, number(raw)),
+            "scaley" => set(&mut s.scale_y, number(raw)),
+            "spacing" => set(&mut s.spacing, number(raw)),
+            "angle" => set(&mut s.angle, number(raw)),
+            "borderstyle" => set(&mut s.border_style, integer(raw).map(clamp_i32)),
+            "outline" => set(&mut s.outline, number(raw)),
+            "shadow" => set(&mut s.shadow, number(raw)),
+            "alignment" if ssa => set(&mut s.alignment, integer(raw).map(from_legacy_alignment)),
+            "alignment" => set(
+                &mut s.alignment,
+                integer(raw)
+                    .filter(|v| (1..=9).contains(v))
+                    .map(|v| v as u8),
+            ),
+            "marginl" => set(&mut s.margin_l, integer(raw).map(clamp_i32)),
+            "marginr" => set(&mut s.margin_r, integer(raw).map(clamp_i32)),
+            "marginv" => set(&mut s.margin_v, integer(raw).map(clamp_i32)),
+            "encoding" => set(&mut s.encoding, integer(raw).map(clamp_i32)),
+            _ => {
+                s.extra.push((column.trim().to_owned(), raw.to_owned()));
+                true
             }
-        }
-        let mut set_c = |slot: &mut AssColor| match AssColor::parse(raw) {
-            Some(c) => *slot = c,
-            None => bad = true,
         };
-        match key.as_str() {
-            "primarycolour" => set_c(&mut style.primary_colour),
-            "secondarycolour" => set_c(&mut style.secondary_colour),
-            "outlinecolour" | "tertiarycolour" => set_c(&mut style.outline_colour),
-            "backcolour" => set_c(&mut style.back_colour),
-            _ => {}
-        }
-        let int = integer(raw);
-        let clamp = |v: i64| v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
-        match (key.as_str(), int) {
-            ("name", _) => style.name = raw.trim().to_owned(),
-            ("fontname", _) => style.fontname = raw.trim().to_owned(),
-            ("fontsize" | "scalex" | "scaley" | "spacing" | "angle" | "outline" | "shadow", _) => {}
-            ("primarycolour" | "secondarycolour" | "outlinecolour" | "tertiarycolour", _) => {}
-            ("backcolour", _) => {}
-            ("bold", Some(v)) => style.bold = clamp(v),
-            ("italic", Some(v)) => style.italic = v != 0,
-            ("underline", Some(v)) => style.underline = v != 0,
-            ("strikeout", Some(v)) => style.strikeout = v != 0,
-            ("borderstyle", Some(v)) => style.border_style = clamp(v),
-            ("alignment", Some(v)) if ssa => style.alignment = from_legacy_alignment(v),
-            ("alignment", Some(v @ 1..=9)) => style.alignment = v as u8,
-            ("marginl", Some(v)) => style.margin_l = clamp(v),
-            ("marginr", Some(v)) => style.margin_r = clamp(v),
-            ("marginv", Some(v)) => style.margin_v = clamp(v),
-            ("encoding", Some(v)) => style.encoding = clamp(v),
-            (
-                "bold" | "italic" | "underline" | "strikeout" | "borderstyle" | "alignment"
-                | "marginl" | "marginr" | "marginv" | "encoding",
-                _,
-            ) => bad = true,
-            _ => style.extra.push((column.trim().to_owned(), raw.to_owned())),
-        }
-        if bad {
+        if !read {
             warnings.at(
                 line,
                 WarningKind::BadField,

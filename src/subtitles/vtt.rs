@@ -154,14 +154,9 @@ pub(crate) fn write(doc: &SubtitleDoc) -> String {
         out.push_str(nl);
     }
     out.push_str(nl);
-    let vtt_blocks = || {
-        doc.raw_blocks.iter().filter(|b| {
-            matches!(
-                b.kind,
-                RawKind::VttNote | RawKind::VttStyle | RawKind::VttRegion
-            )
-        })
-    };
+    let blocks = doc.raw_blocks_by_place(|k| {
+        matches!(k, RawKind::VttNote | RawKind::VttStyle | RawKind::VttRegion)
+    });
     let write_block = |block: &RawBlock, out: &mut String| {
         for line in payload_lines(&block.text) {
             out.push_str(line);
@@ -170,7 +165,7 @@ pub(crate) fn write(doc: &SubtitleDoc) -> String {
         out.push_str(nl);
     };
     for (index, cue) in doc.events.iter().enumerate() {
-        for block in vtt_blocks().filter(|b| b.before == index) {
+        for block in blocks.get(&index).into_iter().flatten() {
             write_block(block, &mut out);
         }
         if cue.kind != CueKind::Dialogue {
@@ -199,7 +194,7 @@ pub(crate) fn write(doc: &SubtitleDoc) -> String {
         }
         out.push_str(nl);
     }
-    for block in vtt_blocks().filter(|b| b.before >= doc.events.len()) {
+    for block in blocks.range(doc.events.len()..).flat_map(|(_, b)| b) {
         write_block(block, &mut out);
     }
     out
