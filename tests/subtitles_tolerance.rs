@@ -151,7 +151,7 @@ fn text_without_any_cue_is_an_error_naming_the_format() {
     ));
     assert_eq!(
         err.to_string(),
-        "no SRT subtitle found in this text (is it really a SRT file?)"
+        "no subtitle found when reading this as SRT"
     );
     assert!(subtitles::parse(prose, Format::Vtt).is_err());
     assert!(subtitles::parse(prose, Format::Ass).is_err());
@@ -185,8 +185,35 @@ fn file_errors_name_the_file() {
     let err = subtitles::read_file(&unknown).unwrap_err();
     assert!(matches!(err, SubtitleError::UnknownFormat { .. }), "{err}");
 
+    let vtt_named_srt = dir.path().join("really_vtt.srt");
+    std::fs::write(
+        &vtt_named_srt,
+        "WEBVTT\n\nsay\n00:01.000 --> 00:02.000\nhi\n",
+    )
+    .unwrap();
+    let (doc, warnings) = subtitles::read_file(&vtt_named_srt).unwrap();
+    assert_eq!(doc.format, Format::Vtt);
+    assert_eq!(doc.events[0].identifier.as_deref(), Some("say"));
+    assert_eq!(lines(&warnings), [(None, WarningKind::FormatMismatch)]);
+
     let into_missing_dir = dir.path().join("no/such/dir/out.srt");
     let doc = subtitles::SubtitleDoc::new(Format::Srt);
     let err = subtitles::write_file(&into_missing_dir, &doc).unwrap_err();
     assert!(matches!(err, SubtitleError::Write { .. }) && err.to_string().contains("out.srt"));
+}
+
+#[test]
+fn content_sniffing_needs_real_headers() {
+    let srt = b"1\n00:00:01,000 --> 00:00:02,000\n[Events]\n";
+    assert_eq!(Format::sniff(srt), Some(Format::Srt));
+    assert_eq!(
+        Format::sniff(b"\xef\xbb\xbf[Script Info]\nTitle: x\n"),
+        Some(Format::Ass)
+    );
+    assert_eq!(
+        Format::sniff(b"[V4 Styles]\nFormat: Name\n\n[Events]\n"),
+        Some(Format::Ssa)
+    );
+    assert_eq!(Format::sniff(b"WEBVTT\n"), Some(Format::Vtt));
+    assert_eq!(Format::sniff(b"hello"), None);
 }

@@ -37,7 +37,7 @@ pub enum SubtitleError {
         offset: usize,
     },
     /// The text is non-empty but not a single cue (or ASS section) could be found.
-    #[error("no {format} subtitle found in this text (is it really a {format} file?)")]
+    #[error("no subtitle found when reading this as {format}")]
     NoCues {
         /// The format we tried to read it as.
         format: Format,
@@ -80,6 +80,9 @@ pub enum WarningKind {
     MissingHeader,
     /// A field of an ASS style or event could not be read; a default was used.
     BadField,
+    /// The content is in another format than the file name says; it was read as
+    /// what it is.
+    FormatMismatch,
 }
 
 /// A problem the parser worked around. `line` is 1-based and names the line in the

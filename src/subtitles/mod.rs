@@ -94,12 +94,20 @@ impl Format {
         if head.starts_with("WEBVTT") {
             return Some(Self::Vtt);
         }
-        let lower = head.to_ascii_lowercase();
-        if lower.contains("[v4 styles]") {
-            return Some(Self::Ssa);
-        }
-        if lower.starts_with("[script info]") || lower.contains("[events]") {
-            return Some(Self::Ass);
+        // Whole header lines only, and more than one, so a cue that happens to say
+        // "[Events]" does not make an SRT file ASS.
+        let lines: Vec<String> = head
+            .lines()
+            .map(|l| l.trim().to_ascii_lowercase())
+            .collect();
+        let has = |header: &str| lines.iter().any(|l| l == header);
+        let starts_as_ass = lines.first().is_some_and(|l| l == "[script info]");
+        if starts_as_ass || (has("[events]") && (has("[v4+ styles]") || has("[v4 styles]"))) {
+            return Some(if has("[v4 styles]") {
+                Self::Ssa
+            } else {
+                Self::Ass
+            });
         }
         srt::parse_timing(head.lines().take(3).find(|l| l.contains("-->"))?).map(|_| Self::Srt)
     }
@@ -169,21 +177,43 @@ fn parse_text(
 }
 
 /// Reads a subtitle file, its format taken from the extension (or, failing that,
-/// from its content).
+/// from its content). Content with a header that names another format (a
+/// `WEBVTT` file saved as `.srt`) is read as what it is, with a warning.
 pub fn read_file(path: &Path) -> Result<(SubtitleDoc, Vec<Warning>), SubtitleError> {
     let bytes = std::fs::read(path).map_err(|source| SubtitleError::Read {
         path: path.to_owned(),
         source,
     })?;
-    let format = Format::from_path(path)
-        .or_else(|| Format::sniff(&bytes))
-        .ok_or_else(|| SubtitleError::UnknownFormat {
-            path: path.to_owned(),
-        })?;
-    parse(&bytes, format).map_err(|source| SubtitleError::InFile {
+    let sniffed = Format::sniff(&bytes);
+    let (format, named) = match (Format::from_path(path), sniffed) {
+        // A `.srt` that is really WebVTT or ASS is common enough to read as what it
+        // is, with a warning, rather than as a pile of unreadable lines. SRT has no
+        // header, so content that merely looks like SRT does not overrule a name.
+        (Some(named), Some(actual))
+            if actual != named
+                && actual != Format::Srt
+                && !(actual.is_ass_family() && named.is_ass_family()) =>
+        {
+            (actual, Some(named))
+        }
+        (Some(named), _) => (named, None),
+        (None, Some(actual)) => (actual, None),
+        (None, None) => {
+            return Err(SubtitleError::UnknownFormat {
+                path: path.to_owned(),
+            })
+        }
+    };
+    let (doc, mut warnings) = parse(&bytes, format).map_err(|source| SubtitleError::InFile {
         path: path.to_owned(),
         source: Box::new(source),
-    })
+    })?;
+    if let Some(named) = named {
+        let message =
+            format!("the file name says {named} but the content is {format}; read as {format}");
+        warnings.insert(0, Warning::file(WarningKind::FormatMismatch, message));
+    }
+    Ok((doc, warnings))
 }
 
 /// Writes `doc` to `path` as UTF-8 in the format the extension names (the
