@@ -5,7 +5,7 @@
 //! to ASS, cues use a `Default` style with override tags for what the text said.
 //! Writing the same format keeps everything; the markup itself is in `text.rs`.
 
-use super::model::{Cue, CueKind, SubtitleDoc};
+use super::model::{Cue, SubtitleDoc};
 use super::style::{AssColor, AssStyle};
 use super::text::{parse_rich, render_rich, SpanStyle};
 use super::vtt::cue_settings;
@@ -205,13 +205,6 @@ fn vtt_settings_for(align: u8) -> String {
         _ => {}
     }
     parts.join(" ")
-}
-
-impl Cue {
-    /// Whether this cue is shown (a `Dialogue`), as opposed to an ASS comment.
-    pub fn is_dialogue(&self) -> bool {
-        self.kind == CueKind::Dialogue
-    }
 }
 
 #[cfg(test)]

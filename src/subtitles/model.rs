@@ -82,7 +82,7 @@ impl SubtitleDoc {
 
     /// The cues that are shown (ASS `Comment:` lines and other event kinds are not).
     pub fn dialogue(&self) -> impl Iterator<Item = &Cue> {
-        self.events.iter().filter(|c| c.kind == CueKind::Dialogue)
+        self.events.iter().filter(|c| c.is_dialogue())
     }
 
     /// Kept blocks whose kind passes `keep`, grouped by the index they precede, so
@@ -177,6 +177,11 @@ impl Cue {
             source: None,
             line: 0,
         }
+    }
+
+    /// Whether this cue is shown (a `Dialogue`), as opposed to an ASS comment.
+    pub fn is_dialogue(&self) -> bool {
+        self.kind == CueKind::Dialogue
     }
 
     /// The style name, with an empty one read as `Default`.

@@ -34,10 +34,12 @@ impl Rich {
             return;
         }
         match self.spans.last_mut() {
-            Some((last, t)) if *last == style => t.push_str(text),
+            Some((last, t)) if *last == style => {
+                t.push_str(text);
+                text.clear();
+            }
             _ => self.spans.push((style, std::mem::take(text))),
         }
-        text.clear();
     }
 
     /// The text without styling.
