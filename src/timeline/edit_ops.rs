@@ -8,7 +8,8 @@
 //! them); a plain trim never pushes into a neighbour but stops at it.
 
 use super::clip::{Clip, ClipContent, ClipId};
-use super::edit::{transaction, Edge, Edit, EditError, Tx};
+use super::edit::{Edge, Edit, EditError};
+use super::edit_apply::{transaction, Tx};
 use super::presets;
 use super::project::Project;
 use super::speed::{Speed, SpeedCurve};
@@ -18,7 +19,7 @@ use super::track::TrackId;
 use super::transform::Property;
 use super::validate::MAX_SOURCE_LENGTH;
 
-/// Applies an edit that is not a primitive (called by [`super::edit::apply`]).
+/// Applies an edit that is not a primitive (called by [`super::edit_apply::apply`]).
 pub(crate) fn apply_operation(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
     match edit {
         Edit::MoveClip { clip, track, start } => {

@@ -1,1 +1,263 @@
+//! Tests for the project file: round trips, clear errors on broken files, version
+//! handling, atomic save, autosave recovery, the schema, and a fuzz-style property test
+//! that the loader never panics.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::timeline::tests::fixtures::project;
+use crate::timeline::{apply, ClipId, Edit, Time};
+
+fn text_of(project: &Project) -> String {
+    to_json(project, &History::default(), Path::new("t.clipwright")).unwrap()
+}
+
+fn parse_str(text: &str) -> Result<ProjectFile, ProjectFileError> {
+    parse(text.as_bytes(), Path::new("/projects/show.clipwright"))
+}
+
+#[test]
+fn saving_and_loading_gives_back_the_same_project_and_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("show.clipwright");
+    let mut p = project();
+    let mut h = History::default();
+    h.apply(
+        &mut p,
+        Edit::SplitClip {
+            clip: ClipId(2),
+            at: Time::from_secs(15),
+        },
+    )
+    .unwrap();
+    save(&path, &p, &h).unwrap();
+    let loaded = load(&path).unwrap();
+    assert_eq!(loaded.format_version, FORMAT_VERSION);
+    assert_eq!(loaded.project, p);
+    assert_eq!(loaded.history, h);
+    let (mut q, mut h) = (loaded.project, loaded.history);
+    assert!(h.undo(&mut q).unwrap());
+    assert_eq!(q, project());
+}
+
+#[test]
+fn saving_replaces_the_file_and_leaves_no_temporary_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("show.clipwright");
+    std::fs::write(&path, "old contents").unwrap();
+    save(&path, &project(), &History::default()).unwrap();
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("show.clipwright")]);
+    assert_eq!(load(&path).unwrap().project, project());
+}
+
+#[test]
+fn saving_into_a_missing_folder_names_the_file() {
+    let err = save(
+        Path::new("/nonexistent-dir/x/show.clipwright"),
+        &project(),
+        &History::default(),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("/nonexistent-dir/x/show.clipwright"),
+        "{err}"
+    );
+}
+
+#[test]
+fn garbage_gives_an_error_with_path_line_and_column() {
+    let err = parse_str("{\n  \"format_version\": 2,\n  \"project\": nope\n}").unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        matches!(err, ProjectFileError::Syntax { line: 3, .. }),
+        "{msg}"
+    );
+    assert!(msg.starts_with("/projects/show.clipwright:3:"), "{msg}");
+}
+
+#[test]
+fn a_truncated_file_is_an_error_not_a_panic() {
+    let text = text_of(&project());
+    let err = parse_str(&text[..text.len() / 2]).unwrap_err();
+    assert!(matches!(err, ProjectFileError::Syntax { .. }), "{err}");
+}
+
+#[test]
+fn a_wrongly_typed_value_reports_where_it_is() {
+    let text = text_of(&project()).replacen("\"width\": 1920", "\"width\": \"wide\"", 1);
+    let err = parse_str(&text).unwrap_err();
+    let ProjectFileError::Syntax { line, message, .. } = &err else {
+        panic!("{err}")
+    };
+    assert!(*line > 1 && message.contains("invalid type"), "{err}");
+}
+
+#[test]
+fn a_file_from_a_newer_version_is_refused() {
+    let text = text_of(&project()).replacen("\"format_version\": 2", "\"format_version\": 99", 1);
+    let err = parse_str(&text).unwrap_err();
+    assert!(
+        matches!(err, ProjectFileError::TooNew { found: 99, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("update Clipwright"));
+}
+
+#[test]
+fn json_without_a_format_version_is_not_a_project() {
+    assert!(matches!(
+        parse_str("{\"hello\": 1}"),
+        Err(ProjectFileError::NotAProject { .. })
+    ));
+    assert!(matches!(
+        parse_str("[1, 2]"),
+        Err(ProjectFileError::Syntax { .. }) | Err(ProjectFileError::NotAProject { .. })
+    ));
+}
+
+#[test]
+fn a_version_one_file_is_migrated_to_per_output_reframes() {
+    let v1 = r#"{
+      "format_version": 1,
+      "project": {
+        "canvas": { "width": 1080, "height": 1920, "frame_rate": { "num": 30, "den": 1 },
+                    "background": { "r": 0, "g": 0, "b": 0, "a": 255 } },
+        "sources": [{ "id": 1, "path": "rec.mp4", "info": { "duration": 7056000000 } }],
+        "tracks": [{ "id": 1, "kind": "video", "clips": [{
+          "id": 1, "content": { "type": "media", "source": 1 },
+          "start": 0, "source_in": 0, "source_out": 705600000,
+          "reframe": { "mode": "fill" }
+        }]}]
+      }
+    }"#;
+    let file = parse_str(v1).unwrap();
+    assert_eq!(file.format_version, FORMAT_VERSION);
+    let clip = file.project.clip(ClipId(1)).unwrap();
+    assert_eq!(
+        clip.reframes
+            .get(&crate::timeline::OutputId::MAIN)
+            .map(|r| r.mode),
+        Some(crate::timeline::ReframeMode::Fill)
+    );
+}
+
+#[test]
+fn a_file_breaking_the_model_is_refused_with_the_problem() {
+    let mut p = project();
+    // Overlap two clips behind the edit API's back.
+    p.tracks[0].clips[1].start = Time::from_secs(5);
+    let err = parse_str(&text_of(&p)).unwrap_err();
+    assert!(matches!(err, ProjectFileError::Invalid { .. }), "{err}");
+    assert!(err.to_string().contains("overlap"), "{err}");
+    let zero_rate = text_of(&project()).replacen("\"num\": 30", "\"num\": 0", 1);
+    assert!(parse_str(&zero_rate).is_err());
+}
+
+#[test]
+fn a_newer_autosave_is_offered_for_recovery_until_saved_or_discarded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("show.clipwright");
+    save(&path, &project(), &History::default()).unwrap();
+    assert_eq!(find_recovery(&path), None);
+    let mut edited = project();
+    apply(
+        &mut edited,
+        Edit::RenameProject {
+            name: "Unsaved work".into(),
+        },
+    )
+    .unwrap();
+    autosave(&path, &edited, &History::default()).unwrap();
+    let recovery = find_recovery(&path).expect("a newer autosave");
+    assert_eq!(
+        recovery.autosave_path,
+        PathBuf::from(format!("{}.autosave", path.display()))
+    );
+    assert_eq!(recovery.load().unwrap().project.name, "Unsaved work");
+    recovery.discard().unwrap();
+    assert_eq!(find_recovery(&path), None);
+    autosave(&path, &edited, &History::default()).unwrap();
+    save(&path, &edited, &History::default()).unwrap();
+    assert_eq!(find_recovery(&path), None, "saving removes the autosave");
+}
+
+#[test]
+fn an_autosave_of_a_never_saved_project_is_offered() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("untitled.clipwright");
+    autosave(&path, &project(), &History::default()).unwrap();
+    assert!(find_recovery(&path).is_some());
+}
+
+#[test]
+fn an_autosave_identical_to_the_file_is_not_offered() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("show.clipwright");
+    save(&path, &project(), &History::default()).unwrap();
+    autosave(&path, &project(), &History::default()).unwrap();
+    assert_eq!(find_recovery(&path), None);
+}
+
+#[test]
+fn the_checked_in_json_schema_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/project.schema.json");
+    let fresh = json_schema();
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+        return;
+    }
+    let stored = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        stored == fresh,
+        "{} is out of date: run `UPDATE_SCHEMA=1 cargo test timeline` and commit it",
+        path.display()
+    );
+}
+
+proptest! {
+    #[test]
+    fn the_loader_never_panics_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = parse(&bytes, Path::new("fuzz.clipwright"));
+    }
+
+    #[test]
+    fn the_loader_never_panics_on_a_damaged_project(
+        cut in 0usize..20_000,
+        edits in prop::collection::vec((0usize..20_000, any::<char>()), 0..8),
+    ) {
+        let mut text: Vec<char> = text_of(&project()).chars().collect();
+        for (at, c) in edits {
+            let i = at % text.len().max(1);
+            text[i] = c;
+        }
+        text.truncate(cut.max(1));
+        let text: String = text.into_iter().collect();
+        if let Ok(file) = parse(text.as_bytes(), Path::new("fuzz.clipwright")) {
+            prop_assert_eq!(crate::timeline::validate::validate(&file.project), Ok(()));
+            for secs in [0, 3, 12, 27] {
+                crate::timeline::tests::properties::evaluate_everything(&file.project, Time::from_secs(secs));
+            }
+        }
+    }
+
+    #[test]
+    fn the_loader_never_panics_on_extreme_numbers(n in any::<i64>(), field in 0usize..6) {
+        let keys = ["\"start\": 0", "\"source_out\": 7056000000", "\"duration\": 42336000000", "\"time\": 15523200000", "\"width\": 1920", "\"source_in\": 0"];
+        let key = keys[field];
+        let name = key.split(':').next().unwrap_or_default();
+        let text = text_of(&project()).replacen(key, &format!("{name}: {n}"), 1);
+        if let Ok(file) = parse(text.as_bytes(), Path::new("fuzz.clipwright")) {
+            for t in [0, n / 2, n] {
+                crate::timeline::tests::properties::evaluate_everything(&file.project, Time(t));
+            }
+        }
+    }
+}

@@ -19,9 +19,11 @@
 pub mod clip;
 pub mod easing;
 pub mod edit;
+mod edit_apply;
 mod edit_ops;
 pub mod file;
 pub mod history;
+pub mod import;
 pub mod keyframes;
 pub mod presets;
 pub mod project;

@@ -111,6 +111,16 @@ impl MediaSource {
         }
     }
 
+    /// Where the file is, with a relative path taken from `project_dir` (the folder of
+    /// the project file).
+    pub fn resolved_path(&self, project_dir: &std::path::Path) -> PathBuf {
+        if self.path.is_absolute() {
+            self.path.clone()
+        } else {
+            project_dir.join(&self.path)
+        }
+    }
+
     /// The file name for display, or the whole path if it has none.
     pub fn display_name(&self) -> String {
         self.path

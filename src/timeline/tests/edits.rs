@@ -1,1 +1,455 @@
+//! Unit tests for the clip editing operations: move, insert, split, trim, ripple, roll,
+//! ripple delete, close gap and speed.
 
+use super::fixtures::*;
+use crate::timeline::validate::validate;
+use crate::timeline::*;
+
+/// Applies `edit`, checks the result is valid, undoes it and checks the project is back.
+pub(crate) fn apply_and_undo(p: &mut Project, edit: Edit) {
+    let before = p.clone();
+    let inverse = run(p, edit);
+    assert_eq!(validate(p), Ok(()));
+    run(p, inverse);
+    assert_eq!(*p, before, "undo did not restore the project");
+}
+
+#[test]
+fn the_fixture_project_is_valid() {
+    assert_eq!(validate(&project()), Ok(()));
+}
+
+#[test]
+fn moving_a_clip_moves_its_linked_audio_by_the_same_amount() {
+    let mut p = project();
+    run(
+        &mut p,
+        Edit::MoveClip {
+            clip: ClipId(1),
+            track: VIDEO,
+            start: ms(-0) + s(40),
+        },
+    );
+    assert_eq!(span(&p, 1), (40_000, 50_000, 0, 10_000));
+    assert_eq!(span(&p, 11), (40_000, 50_000, 0, 10_000));
+    apply_and_undo(
+        &mut p,
+        Edit::MoveClip {
+            clip: ClipId(11),
+            track: AUDIO,
+            start: s(50),
+        },
+    );
+}
+
+#[test]
+fn moving_a_clip_onto_another_is_refused_and_changes_nothing() {
+    let mut p = project();
+    let before = p.clone();
+    let err = apply(
+        &mut p,
+        Edit::MoveClip {
+            clip: ClipId(3),
+            track: VIDEO,
+            start: s(15),
+        },
+    );
+    assert!(
+        matches!(err, Err(EditError::Overlap { track: VIDEO, .. })),
+        "{err:?}"
+    );
+    assert_eq!(p, before);
+}
+
+#[test]
+fn moving_a_clip_before_zero_is_refused() {
+    let mut p = project();
+    let err = apply(
+        &mut p,
+        Edit::MoveClip {
+            clip: ClipId(2),
+            track: VIDEO,
+            start: s(-1),
+        },
+    );
+    assert_eq!(err, Err(EditError::BeforeZero));
+}
+
+#[test]
+fn a_clip_can_move_to_another_track_of_a_fitting_kind_only() {
+    let mut p = project();
+    apply_and_undo(
+        &mut p,
+        Edit::MoveClip {
+            clip: ClipId(3),
+            track: OVERLAY,
+            start: s(40),
+        },
+    );
+    let err = apply(
+        &mut p,
+        Edit::MoveClip {
+            clip: ClipId(21),
+            track: AUDIO,
+            start: s(40),
+        },
+    );
+    assert!(
+        matches!(err, Err(EditError::WrongTrackKind { .. })),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn inserting_a_clip_of_an_unknown_source_is_refused() {
+    let mut p = project();
+    let clip = Clip::media(ClipId(99), SourceId(42), s(40), s(0), s(1));
+    assert_eq!(
+        apply(&mut p, Edit::InsertClip { track: VIDEO, clip }),
+        Err(EditError::NoSuchSource(SourceId(42)))
+    );
+}
+
+#[test]
+fn splitting_a_clip_makes_two_clips_that_show_the_same_frames() {
+    let mut p = project();
+    let before = p.clone();
+    run(
+        &mut p,
+        Edit::SplitClip {
+            clip: ClipId(2),
+            at: s(14),
+        },
+    );
+    assert_eq!(span(&p, 2), (10_000, 14_000, 20_000, 24_000));
+    let new = p.next_clip_id().0 - 1;
+    assert_eq!(span(&p, new), (14_000, 20_000, 24_000, 30_000));
+    for t in [s(10), s(13), s(14), ms(19_999)] {
+        let old = before.active_clips_at(t)[0].source_time();
+        let now = p.active_clips_at(t)[0].source_time();
+        assert_eq!(old, now, "at {t}");
+    }
+    apply_and_undo(
+        &mut p,
+        Edit::SplitClip {
+            clip: ClipId(3),
+            at: s(27),
+        },
+    );
+}
+
+#[test]
+fn splitting_a_linked_clip_splits_its_audio_too_and_links_the_right_halves() {
+    let mut p = project();
+    run(
+        &mut p,
+        Edit::SplitClip {
+            clip: ClipId(1),
+            at: s(4),
+        },
+    );
+    let audio = &p.track(AUDIO).unwrap().clips;
+    assert_eq!(audio.len(), 2);
+    let video_right = p.track(VIDEO).unwrap().clip_at(s(5)).unwrap();
+    assert_eq!(video_right.link, audio[1].link);
+    assert_ne!(video_right.link, audio[0].link);
+    assert_eq!(p.linked_clips(video_right.id).len(), 2);
+}
+
+#[test]
+fn splitting_outside_a_clip_is_refused() {
+    let mut p = project();
+    let err = apply(
+        &mut p,
+        Edit::SplitClip {
+            clip: ClipId(2),
+            at: s(20),
+        },
+    );
+    assert!(
+        matches!(err, Err(EditError::OutsideRange { .. })),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn splitting_keeps_animation_continuous_across_the_cut() {
+    let mut p = project();
+    run(
+        &mut p,
+        Edit::ApplyPreset {
+            clip: ClipId(2),
+            preset: "Ken Burns zoom in".into(),
+            duration: s(1),
+        },
+    );
+    let before = p.clone();
+    run(
+        &mut p,
+        Edit::SplitClip {
+            clip: ClipId(2),
+            at: s(15),
+        },
+    );
+    for t in [s(12), s(15), s(17)] {
+        let a = before.active_clips_at(t)[0].transform().scale.x;
+        let b = p.active_clips_at(t)[0].transform().scale.x;
+        assert!((a - b).abs() < 1e-9, "at {t}: {a} vs {b}");
+    }
+}
+
+#[test]
+fn trimming_the_in_point_keeps_the_end_and_moves_the_source() {
+    let mut p = project();
+    run(
+        &mut p,
+        Edit::TrimClip {
+            clip: ClipId(2),
+            edge: Edge::In,
+            to: s(12),
+            ripple: false,
+        },
+    );
+    assert_eq!(span(&p, 2), (12_000, 20_000, 22_000, 30_000));
+    apply_and_undo(
+        &mut p,
+        Edit::TrimClip {
+            clip: ClipId(2),
+            edge: Edge::Out,
+            to: s(18),
+            ripple: false,
+        },
+    );
+}
+
+#[test]
+fn trimming_stops_at_the_ends_of_the_media() {
+    let mut p = project();
+    // Clip 3 uses source 40–45 s of a 60 s recording: the out-point can grow by 15 s only.
+    run(
+        &mut p,
+        Edit::TrimClip {
+            clip: ClipId(3),
+            edge: Edge::Out,
+            to: s(100),
+            ripple: false,
+        },
+    );
+    assert_eq!(span(&p, 3), (25_000, 45_000, 40_000, 60_000));
+    // Clip 2 starts at source 20 s but a neighbour ends at 10 s on the timeline.
+    run(
+        &mut p,
+        Edit::TrimClip {
+            clip: ClipId(2),
+            edge: Edge::In,
+            to: s(0),
+            ripple: false,
+        },
+    );
+    assert_eq!(span(&p, 2).0, 10_000);
+}
+
+#[test]
+fn trimming_a_linked_clip_trims_its_partner_on_the_shared_edge() {
+    let mut p = project();
+    run(
+        &mut p,
+        Edit::TrimClip {
+            clip: ClipId(1),
+            edge: Edge::Out,
+            to: s(8),
+            ripple: false,
+        },
+    );
+    assert_eq!(span(&p, 1), (0, 8_000, 0, 8_000));
+    assert_eq!(span(&p, 11), (0, 8_000, 0, 8_000));
+}
+
+#[test]
+fn ripple_trim_shifts_the_clips_after_it() {
+    let mut p = project();
+    run(
+        &mut p,
+        Edit::TrimClip {
+            clip: ClipId(2),
+            edge: Edge::Out,
+            to: s(16),
+            ripple: true,
+        },
+    );
+    assert_eq!(span(&p, 2), (10_000, 16_000, 20_000, 26_000));
+    assert_eq!(span(&p, 3).0, 21_000);
+    run(
+        &mut p,
+        Edit::TrimClip {
+            clip: ClipId(2),
+            edge: Edge::In,
+            to: s(12),
+            ripple: true,
+        },
+    );
+    assert_eq!(span(&p, 2), (10_000, 14_000, 22_000, 26_000));
+    assert_eq!(span(&p, 3).0, 19_000);
+    apply_and_undo(
+        &mut p,
+        Edit::TrimClip {
+            clip: ClipId(2),
+            edge: Edge::Out,
+            to: s(18),
+            ripple: true,
+        },
+    );
+}
+
+#[test]
+fn a_roll_edit_moves_the_cut_between_two_adjacent_clips() {
+    let mut p = project();
+    run(
+        &mut p,
+        Edit::RollEdit {
+            clip: ClipId(1),
+            to: s(8),
+        },
+    );
+    assert_eq!(span(&p, 1), (0, 8_000, 0, 8_000));
+    assert_eq!(span(&p, 2), (8_000, 20_000, 18_000, 30_000));
+    run(
+        &mut p,
+        Edit::RollEdit {
+            clip: ClipId(1),
+            to: s(9),
+        },
+    );
+    assert_eq!(span(&p, 1).1, 9_000);
+    assert_eq!(span(&p, 2).0, 9_000);
+    assert_eq!(
+        apply(
+            &mut p,
+            Edit::RollEdit {
+                clip: ClipId(3),
+                to: s(27)
+            }
+        ),
+        Err(EditError::NotAdjacent(ClipId(3)))
+    );
+}
+
+#[test]
+fn ripple_delete_removes_the_clip_and_its_audio_and_closes_the_hole() {
+    let mut p = project();
+    let inverse = run(&mut p, Edit::RippleDelete { clip: ClipId(1) });
+    assert!(p.clip(ClipId(1)).is_none() && p.clip(ClipId(11)).is_none());
+    assert_eq!(span(&p, 2).0, 0);
+    assert_eq!(span(&p, 3).0, 15_000);
+    run(&mut p, inverse);
+    assert_eq!(p, project());
+}
+
+#[test]
+fn closing_a_gap_pulls_the_later_clips_left() {
+    let mut p = project();
+    apply_and_undo(
+        &mut p,
+        Edit::CloseGap {
+            track: VIDEO,
+            at: s(22),
+        },
+    );
+    run(
+        &mut p,
+        Edit::CloseGap {
+            track: VIDEO,
+            at: s(22),
+        },
+    );
+    assert_eq!(span(&p, 3).0, 20_000);
+    let err = apply(
+        &mut p,
+        Edit::CloseGap {
+            track: VIDEO,
+            at: s(5),
+        },
+    );
+    assert!(
+        matches!(err, Err(EditError::OutsideRange { .. })),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn doubling_the_speed_halves_the_duration_and_squeezes_the_keyframes() {
+    let mut p = project();
+    run(
+        &mut p,
+        Edit::SetKeyframe {
+            clip: ClipId(3),
+            property: Property::Opacity,
+            time: s(4),
+            value: 0.0,
+            interpolation: Interpolation::Linear,
+        },
+    );
+    let fast = Speed::constant(SpeedFactor::from_milli(2000).unwrap());
+    run(
+        &mut p,
+        Edit::SetSpeed {
+            clip: ClipId(3),
+            speed: fast,
+            ripple: false,
+        },
+    );
+    assert_eq!(span(&p, 3), (25_000, 27_500, 40_000, 45_000));
+    let keys = p
+        .clip(ClipId(3))
+        .unwrap()
+        .animation
+        .channel(Property::Opacity)
+        .unwrap();
+    assert_eq!(keys.times().collect::<Vec<_>>(), vec![s(2)]);
+    // Slowing clip 2 down would run into clip 3 unless it ripples.
+    let slow = Speed::constant(SpeedFactor::from_milli(500).unwrap());
+    assert!(apply(
+        &mut p,
+        Edit::SetSpeed {
+            clip: ClipId(2),
+            speed: slow.clone(),
+            ripple: false
+        }
+    )
+    .is_err());
+    apply_and_undo(
+        &mut p,
+        Edit::SetSpeed {
+            clip: ClipId(2),
+            speed: slow,
+            ripple: true,
+        },
+    );
+}
+
+#[test]
+fn a_speed_ramp_preset_changes_the_clip_duration_to_match_its_mean_speed() {
+    let mut p = project();
+    let Some(preset) = ramp_preset("Bullet time") else {
+        panic!("missing preset")
+    };
+    run(
+        &mut p,
+        Edit::SetSpeed {
+            clip: ClipId(3),
+            speed: preset.speed(),
+            ripple: false,
+        },
+    );
+    let c = p.clip(ClipId(3)).unwrap();
+    // Mean speed of the curve: (0.35·(2+0.3) + 0.3·0.3·2 + 0.35·(0.3+2)) / 2 = 0.895.
+    let expected = 5.0 / 0.895;
+    assert!(
+        (c.duration().as_secs_f64() - expected).abs() < 1e-6,
+        "{}",
+        c.duration().as_secs_f64()
+    );
+    // The last tick shows the end of the range (the ramp ends at 2×, so within two ticks).
+    let last = c.source_time_at(c.end() - Time::TICK);
+    assert!(last >= s(45) - Time(2) && last < s(45), "{last:?}");
+}

@@ -4,4 +4,5 @@
 
 mod edits;
 pub(crate) mod fixtures;
-mod properties;
+mod model;
+pub(crate) mod properties;
