@@ -21,19 +21,22 @@ for pkg in "${wanted[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 
+sudo_cmd=""
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd="sudo"; fi
+
 if ((${#missing[@]})); then
     echo "Installing: ${missing[*]}"
-    sudo=""
-    if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# Rust: the toolchain comes from rustup (distribution packages are too old).
+if ! command -v cargo >/dev/null 2>&1 && [[ -x "$HOME/.cargo/bin/cargo" ]]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+fi
 if ! command -v cargo >/dev/null 2>&1; then
-    if [[ -x "$HOME/.cargo/bin/cargo" ]]; then
-        echo "Rust is installed in ~/.cargo/bin but not on PATH: run 'source ~/.cargo/env' and retry." >&2
-    else
-        echo "Rust is missing: install it from https://rustup.rs (Clipwright needs Rust 1.95 or newer), then retry." >&2
-    fi
-    exit 1
+    echo "Installing Rust with rustup (https://rustup.rs)…"
+    dpkg -s curl >/dev/null 2>&1 || { $sudo_cmd apt-get update -qq; $sudo_cmd apt-get install -y -qq curl ca-certificates; }
+    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --component clippy,rustfmt
+    echo "Rust installed. Open a new shell or run 'source ~/.cargo/env' so 'cargo' is on PATH."
 fi

@@ -3,5 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# A first install of Rust puts cargo here without changing this shell's PATH.
+export PATH="$HOME/.cargo/bin:$PATH"
 cargo build --release
 exec "${CARGO_TARGET_DIR:-target}/release/clipwright" "$@"

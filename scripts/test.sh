@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
+export PATH="$HOME/.cargo/bin:$PATH"
 
 # wgpu (the renderer of the app and of the UI tests) wants a private runtime folder.
 if [[ -z "${XDG_RUNTIME_DIR:-}" || ! -d "${XDG_RUNTIME_DIR}" ]]; then
