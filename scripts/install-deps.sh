@@ -27,7 +27,7 @@ if [[ $(id -u) -ne 0 ]]; then sudo_cmd="sudo"; fi
 if ((${#missing[@]})); then
     echo "Installing: ${missing[*]}"
     $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
 fi
 
 # Rust: the toolchain comes from rustup (distribution packages are too old).
