@@ -44,6 +44,29 @@ fn saving_and_loading_gives_back_the_same_project_and_history() {
 }
 
 #[test]
+fn keyframe_values_survive_a_save_bit_for_bit() {
+    // Regression: without serde_json's `float_roundtrip` feature, -1.168 read back as
+    // -1.1680000000000001, so a project drifted a little on every save.
+    let mut p = project();
+    apply(
+        &mut p,
+        Edit::SetKeyframe {
+            clip: ClipId(21),
+            property: crate::timeline::Property::PositionX,
+            time: Time::ZERO,
+            value: -1.168,
+            interpolation: crate::timeline::Interpolation::Linear,
+        },
+    )
+    .unwrap();
+    let loaded = parse_str(&text_of(&p)).unwrap();
+    assert_eq!(
+        loaded.project, p,
+        "enable serde_json's float_roundtrip feature in Cargo.toml"
+    );
+}
+
+#[test]
 fn saving_replaces_the_file_and_leaves_no_temporary_files() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("show.clipwright");

@@ -13,7 +13,7 @@ use super::project::Project;
 /// One undoable step: a label and the edits that undo it, in the order they were made.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Step {
-    /// Shown as "Undo <label>".
+    /// Shown as "Undo `label`".
     pub label: String,
     /// Inverse edits, oldest first; undo applies them newest first.
     pub inverses: Vec<Edit>,

@@ -1,7 +1,7 @@
 //! The project model: everything a Clipwright project is, and every way it can change.
 //!
 //! This module is pure data and pure functions — no egui, no FFmpeg, no threads, and no
-//! I/O except reading and writing project files in [`file`]. The GUI reads a [`Project`]
+//! I/O except reading and writing project files in [`mod@file`]. The GUI reads a [`Project`]
 //! and emits [`Edit`] values; [`History`] applies them through [`apply`] and keeps their
 //! inverses for undo; the compositor and export ask the `Project` what is on screen at a
 //! [`Time`].

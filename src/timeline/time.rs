@@ -335,3 +335,110 @@ impl fmt::Display for Rational {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const RATES: [Rational; 7] = [
+        Rational::FPS_23_976,
+        Rational::FPS_24,
+        Rational::FPS_25,
+        Rational::FPS_29_97,
+        Rational::FPS_30,
+        Rational::FPS_59_94,
+        Rational::FPS_60,
+    ];
+
+    #[test]
+    fn common_frame_rates_and_sample_rates_land_on_whole_flicks() {
+        for rate in RATES
+            .into_iter()
+            .chain(Rational::new(120, 1))
+            .chain(Rational::new(50, 1))
+        {
+            let one = Time::frame_duration(rate);
+            let exact = i128::from(one.0) * i128::from(rate.num());
+            assert_eq!(
+                exact,
+                i128::from(FLICKS_PER_SECOND) * i128::from(rate.den()),
+                "{rate}"
+            );
+        }
+        for hz in [8000, 16_000, 22_050, 44_100, 48_000, 96_000, 192_000] {
+            assert_eq!(FLICKS_PER_SECOND % hz, 0, "{hz} Hz");
+        }
+    }
+
+    #[test]
+    fn ffmpeg_timestamps_convert_exactly_on_a_90khz_timebase() {
+        let tb = Rational::new(1, 90_000).unwrap_or(Rational::FPS_30);
+        let t = Time::from_timebase(3003, tb, Rounding::Nearest);
+        assert_eq!(t, Time::from_frame(1, Rational::FPS_29_97));
+        assert_eq!(t.to_timebase(tb, Rounding::Floor), 3003);
+    }
+
+    #[test]
+    fn timebases_that_do_not_divide_a_flick_round_as_asked() {
+        // 1/15360 s (a common MP4 timescale) is 45937.5 flicks.
+        let tb = Rational::new(1, 15_360).unwrap_or(Rational::FPS_30);
+        assert_eq!(Time::from_timebase(1, tb, Rounding::Floor), Time(45_937));
+        assert_eq!(Time::from_timebase(1, tb, Rounding::Nearest), Time(45_938));
+        assert_eq!(Time::from_timebase(-1, tb, Rounding::Floor), Time(-45_938));
+        assert_eq!(Time::from_timebase(2, tb, Rounding::Ceil), Time(91_875));
+    }
+
+    #[test]
+    fn arithmetic_saturates_instead_of_overflowing() {
+        assert_eq!(Time::MAX + Time::TICK, Time::MAX);
+        assert_eq!(Time(i64::MIN) - Time::TICK, Time(i64::MIN));
+        assert_eq!(-Time(i64::MIN), Time::MAX);
+        assert_eq!(Time::from_secs(i64::MAX), Time::MAX);
+        assert_eq!(Time::from_secs_f64(f64::NAN), Time::ZERO);
+        assert_eq!(Time::from_secs_f64(1e300), Time::MAX);
+    }
+
+    #[test]
+    fn seconds_as_floats_are_only_an_edge_conversion() {
+        assert_eq!(Time::from_secs_f64(1.5), Time::from_millis(1500));
+        assert_eq!(Time::from_millis(250).as_secs_f64(), 0.25);
+    }
+
+    #[test]
+    fn a_rational_with_a_zero_part_is_refused_when_read() {
+        assert!(serde_json::from_str::<Rational>(r#"{"num":0,"den":1}"#).is_err());
+        let r = serde_json::from_str::<Rational>(r#"{"num":30000,"den":1001}"#);
+        assert_eq!(r.ok(), Some(Rational::FPS_29_97));
+        assert_eq!(Rational::FPS_29_97.nominal_fps(), 30);
+    }
+
+    proptest! {
+        #[test]
+        fn frame_numbers_round_trip_through_time(frame in -10_000_000i64..10_000_000, r in 0usize..7) {
+            let rate = RATES[r];
+            let t = Time::from_frame(frame, rate);
+            prop_assert_eq!(t.frame_floor(rate), frame);
+            prop_assert_eq!(t.frame_round(rate), frame);
+            prop_assert_eq!(t.snap_to_frame(rate), t);
+            prop_assert_eq!((t - Time::TICK).frame_floor(rate), frame - 1);
+        }
+
+        #[test]
+        fn timecode_and_clock_text_round_trip(frame in 0i64..10_000_000, r in 0usize..7, millis in -400_000_000i64..400_000_000) {
+            let rate = RATES[r];
+            let t = Time::from_frame(frame, rate);
+            prop_assert_eq!(Time::parse_timecode(&t.to_timecode(rate), rate), Ok(t));
+            let c = Time::from_millis(millis);
+            prop_assert_eq!(Time::parse_clock(&c.to_clock()), Ok(c));
+        }
+
+        #[test]
+        fn timestamps_round_trip_through_any_timebase(pts in -1_000_000_000i64..1_000_000_000, num in 1u32..1002, den in 1u32..200_000) {
+            let tb = Rational::new(num, den).unwrap_or(Rational::FPS_30);
+            let t = Time::from_timebase(pts, tb, Rounding::Nearest);
+            prop_assert_eq!(t.to_timebase(tb, Rounding::Nearest), pts);
+        }
+    }
+}
