@@ -7,4 +7,5 @@
 pub mod cli;
 pub mod media;
 pub mod subtitles;
+pub mod timeline;
 pub mod ui;

@@ -204,3 +204,33 @@ fn version_names_the_ffmpeg_libraries() {
     assert!(text.contains("commit "), "{text}");
     assert!(text.contains("libavformat "), "{text}");
 }
+
+#[test]
+fn probed_files_become_media_pool_sources() {
+    use clipwright::timeline::{Rational, Time};
+    let report = clipwright::media::probe(&fixture(&common::ROTATED)).unwrap();
+    let info = report.source_info();
+    assert_eq!(info.duration, Time::from_secs(2));
+    let video = info.video.unwrap();
+    assert_eq!((video.width, video.height), (320, 180));
+    assert_eq!(video.display_size(), (180, 320));
+    assert_eq!(video.frame_rate, Rational::FPS_30);
+    assert_eq!(video.codec, "h264");
+    let audio = info.audio.unwrap();
+    assert_eq!((audio.sample_rate, audio.channels), (48_000, 2));
+    assert!(!info.is_still_image);
+
+    let still = common::fixture_dir().join("h264_first_frame.png");
+    let status = std::process::Command::new("ffmpeg")
+        .args(["-loglevel", "error", "-y", "-i"])
+        .arg(fixture(&common::H264_AAC))
+        .args(["-frames:v", "1"])
+        .arg(&still)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let info = clipwright::media::probe(&still).unwrap().source_info();
+    assert!(info.is_still_image);
+    assert_eq!(info.duration, clipwright::media::STILL_IMAGE_DURATION);
+    assert!(info.audio.is_none());
+}

@@ -6,10 +6,12 @@
 //! This module knows nothing of the timeline or the GUI.
 
 mod error;
+mod import;
 mod probe;
 mod report_text;
 
 pub use error::MediaError;
+pub use import::STILL_IMAGE_DURATION;
 pub use probe::{format_us, probe, AudioFacts, ProbeReport, StreamKind, StreamReport, VideoFacts};
 pub use report_text::{fps_text, human_bytes, StreamLine};
 
