@@ -23,7 +23,14 @@ use super::validate::MAX_SOURCE_LENGTH;
 pub(crate) fn apply_operation(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
     match edit {
         Edit::MoveClip { clip, track, start } => {
-            transaction(project, |tx| move_clip(tx, clip, track, start))
+            let (old_track, old) = clip_of(project, clip)?;
+            transaction(project, |tx| move_clip(tx, clip, track, start))?;
+            // Moving back is the whole inverse: linked clips follow by the same amount.
+            Ok(Edit::MoveClip {
+                clip,
+                track: old_track,
+                start: old.start,
+            })
         }
         Edit::TrimClip {
             clip,

@@ -66,7 +66,17 @@ impl History {
         let inverse = apply(project, edit)?;
         self.redo.clear();
         match &mut self.gesture {
-            Some(step) => step.inverses.push(inverse),
+            Some(step) => {
+                // A drag repeats one edit; the first inverse already restores what the
+                // later ones would, so keep the step small.
+                if !step
+                    .inverses
+                    .last()
+                    .is_some_and(|last| supersedes(last, &inverse))
+                {
+                    step.inverses.push(inverse);
+                }
+            }
             None => self.push(Step {
                 label: label.to_owned(),
                 inverses: vec![inverse],
@@ -182,6 +192,47 @@ impl History {
         self.undo.clear();
         self.redo.clear();
         self.gesture = None;
+    }
+}
+
+/// True if applying `earlier` after `later` gives the same result as applying `earlier`
+/// alone, from any state `later` can be applied in: both set the same thing to an
+/// absolute value (a clip's position, a keyframe channel, a whole clip…).
+fn supersedes(earlier: &Edit, later: &Edit) -> bool {
+    match (earlier, later) {
+        (Edit::MoveClip { clip: a, .. }, Edit::MoveClip { clip: b, .. }) => a == b,
+        (Edit::UpdateClip { clip: a }, Edit::UpdateClip { clip: b }) => a.id == b.id,
+        (
+            Edit::SetChannel {
+                clip: a,
+                property: p,
+                ..
+            },
+            Edit::SetChannel {
+                clip: b,
+                property: q,
+                ..
+            },
+        ) => a == b && p == q,
+        (
+            Edit::SetReframe {
+                clip: a, output: p, ..
+            },
+            Edit::SetReframe {
+                clip: b, output: q, ..
+            },
+        ) => a == b && p == q,
+        (Edit::SetCues { track: a, .. }, Edit::SetCues { track: b, .. }) => a == b,
+        (Edit::UpdateCue { track: a, cue: c }, Edit::UpdateCue { track: b, cue: d }) => {
+            a == b && c.id == d.id
+        }
+        (Edit::MoveMarker { id: a, .. }, Edit::MoveMarker { id: b, .. }) => a == b,
+        (Edit::SetCanvas { .. }, Edit::SetCanvas { .. })
+        | (Edit::RenameProject { .. }, Edit::RenameProject { .. }) => true,
+        (Edit::Batch { edits: a }, Edit::Batch { edits: b }) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| supersedes(x, y))
+        }
+        _ => false,
     }
 }
 

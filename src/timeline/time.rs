@@ -435,8 +435,10 @@ mod tests {
         }
 
         #[test]
-        fn timestamps_round_trip_through_any_timebase(pts in -1_000_000_000i64..1_000_000_000, num in 1u32..1002, den in 1u32..200_000) {
-            let tb = Rational::new(num, den).unwrap_or(Rational::FPS_30);
+        fn timestamps_round_trip_through_any_timebase(pts in -1_000_000_000i64..1_000_000_000, num in 1u32..1002, extra in 0u32..200_000) {
+            // Timebases of at most a second per unit, as FFmpeg streams use (1/90000,
+            // 1001/30000 …); coarser ones would overflow i64 flicks for such pts.
+            let tb = Rational::new(num, num + extra).unwrap_or(Rational::FPS_30);
             let t = Time::from_timebase(pts, tb, Rounding::Nearest);
             prop_assert_eq!(t.to_timebase(tb, Rounding::Nearest), pts);
         }

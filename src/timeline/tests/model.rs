@@ -366,11 +366,58 @@ fn a_whole_drag_is_one_undo_step() {
     }
     h.end_gesture();
     assert_eq!(h.undo_len(), 1);
+    let saved = serde_json::to_string(&h).unwrap();
+    assert!(
+        saved.len() < 400,
+        "a drag stores one small inverse, not twenty: {saved}"
+    );
     assert_eq!(span(&p, 3).0, 27_000);
     h.undo(&mut p).unwrap();
     assert_eq!(p, project());
     h.redo(&mut p).unwrap();
     assert_eq!(span(&p, 3).0, 27_000);
+}
+
+#[test]
+fn a_slider_drag_over_a_keyframe_and_a_trim_drag_are_one_step_each() {
+    let mut p = project();
+    let mut h = History::default();
+    h.begin_gesture("Opacity");
+    for i in 0..=10 {
+        let value = f64::from(i) / 10.0;
+        h.apply(
+            &mut p,
+            Edit::SetKeyframe {
+                clip: ClipId(2),
+                property: Property::Opacity,
+                time: Time::ZERO,
+                value,
+                interpolation: Interpolation::Linear,
+            },
+        )
+        .unwrap();
+    }
+    h.begin_gesture("Trim");
+    for i in 1..=10 {
+        h.apply(
+            &mut p,
+            Edit::TrimClip {
+                clip: ClipId(1),
+                edge: Edge::Out,
+                to: s(10) - ms(i * 100),
+                ripple: false,
+            },
+        )
+        .unwrap();
+    }
+    h.end_gesture();
+    assert_eq!(h.undo_len(), 2);
+    assert_eq!(span(&p, 1).1, 9_000);
+    assert_eq!(span(&p, 11).1, 9_000, "the linked audio was trimmed along");
+    h.undo(&mut p).unwrap();
+    assert_eq!(span(&p, 11).1, 10_000);
+    h.undo(&mut p).unwrap();
+    assert_eq!(p, project());
 }
 
 #[test]

@@ -292,6 +292,12 @@ proptest! {
         let mut history = History::default();
         let mut applied = 0;
         for seed in &seeds {
+            // Group runs of edits into gestures now and then, as drags do.
+            match seed.b % 8 {
+                0 => history.begin_gesture("drag"),
+                1 => history.end_gesture(),
+                _ => {}
+            }
             let Some(edit) = make_edit(&p, seed) else { continue };
             let before = p.clone();
             match history.apply(&mut p, edit.clone()) {
