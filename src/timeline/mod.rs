@@ -20,7 +20,7 @@ pub mod clip;
 pub mod easing;
 pub mod edit;
 mod edit_apply;
-mod edit_ops;
+pub(crate) mod edit_ops;
 pub mod file;
 pub mod history;
 pub mod import;

@@ -1,8 +1,8 @@
 //! Clip speed: constant speed, speed ramps, freeze frames and reverse, with the exact
 //! mapping between time on the timeline and time in the source.
 //!
-//! Speeds are integers in thousandths ([`SpeedFactor`]), ramp positions are parts per
-//! million of the clip, and every mapping is computed in `i128` with explicit flooring,
+//! Speeds are integers in millionths ([`SpeedFactor`]), ramp positions are parts per
+//! billion of the clip, and every mapping is computed in `i128` with explicit flooring,
 //! so results are exact, deterministic and monotone. A ramp is piecewise linear in speed
 //! over the clip's timeline duration; the source time reached after `t` is the integral
 //! of speed from 0 to `t`, and the clip's duration is the source length divided by the
@@ -13,7 +13,10 @@ use serde::{Deserialize, Serialize};
 
 use super::time::{div_round, saturate, Rounding, Time};
 
-/// Speed in thousandths of normal: 1000 is 1×, 100 is 0.1×, 100 000 is 100×.
+/// Speed in millionths of normal: 1 000 000 is 1×, 100 000 is 0.1×, 100 000 000 is 100×.
+///
+/// Millionths, not thousandths, so that splitting a ramp (which needs the speed at the
+/// cut) changes the picture by microseconds, not milliseconds.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
@@ -22,46 +25,55 @@ pub struct SpeedFactor(u32);
 
 impl SpeedFactor {
     /// 0.1×, the slowest speed.
-    pub const MIN: SpeedFactor = SpeedFactor(100);
+    pub const MIN: SpeedFactor = SpeedFactor(100_000);
     /// 1×, normal speed.
-    pub const NORMAL: SpeedFactor = SpeedFactor(1000);
+    pub const NORMAL: SpeedFactor = SpeedFactor(UNIT);
     /// 100×, the fastest speed.
-    pub const MAX: SpeedFactor = SpeedFactor(100_000);
+    pub const MAX: SpeedFactor = SpeedFactor(100_000_000);
 
-    /// A speed in thousandths, or `None` outside 0.1×–100×.
-    pub const fn from_milli(milli: u32) -> Option<SpeedFactor> {
-        if milli < Self::MIN.0 || milli > Self::MAX.0 {
+    /// A speed in millionths, or `None` outside 0.1×–100×.
+    pub const fn from_micro(micro: u32) -> Option<SpeedFactor> {
+        if micro < Self::MIN.0 || micro > Self::MAX.0 {
             None
         } else {
-            Some(SpeedFactor(milli))
+            Some(SpeedFactor(micro))
         }
     }
 
-    /// A speed from a multiplier such as `2.0`, rounded to a thousandth; `None` if out of
+    /// A speed in thousandths (`2000` is 2×), or `None` outside 0.1×–100×.
+    pub const fn from_milli(milli: u32) -> Option<SpeedFactor> {
+        match milli.checked_mul(1000) {
+            Some(micro) => Self::from_micro(micro),
+            None => None,
+        }
+    }
+
+    /// A speed from a multiplier such as `2.0`, rounded to a millionth; `None` if out of
     /// range or not finite.
     pub fn from_f64(multiplier: f64) -> Option<SpeedFactor> {
         if !multiplier.is_finite() || !(0.0..=1000.0).contains(&multiplier) {
             return None;
         }
-        Self::from_milli((multiplier * 1000.0).round() as u32)
+        Self::from_micro((multiplier * f64::from(UNIT)).round() as u32)
     }
 
-    /// The speed in thousandths.
-    pub const fn milli(self) -> u32 {
+    /// The speed in millionths.
+    pub const fn micro(self) -> u32 {
         self.0
     }
 
     /// The speed as a multiplier, for display.
     pub fn as_f64(self) -> f64 {
-        f64::from(self.0) / 1000.0
+        f64::from(self.0) / f64::from(UNIT)
     }
 }
 
 impl TryFrom<u32> for SpeedFactor {
     type Error = String;
-    fn try_from(milli: u32) -> Result<Self, Self::Error> {
-        SpeedFactor::from_milli(milli)
-            .ok_or_else(|| format!("speed {milli} is outside 100..=100000 thousandths"))
+    fn try_from(micro: u32) -> Result<Self, Self::Error> {
+        SpeedFactor::from_micro(micro).ok_or_else(|| {
+            format!("speed {micro} is outside 100000..=100000000 millionths (0.1x to 100x)")
+        })
     }
 }
 
@@ -71,13 +83,19 @@ impl From<SpeedFactor> for u32 {
     }
 }
 
-/// Parts per million of a clip's duration: the position of a ramp point.
-pub const RAMP_END: u32 = 1_000_000;
+/// Millionths in 1×.
+const UNIT: u32 = 1_000_000;
+
+/// The end of a ramp: positions are parts per billion of a clip's duration.
+pub const RAMP_END: u32 = 1_000_000_000;
+
+/// Twice the area of a 1× ramp over the whole clip: mean speed (×) is `area2 / AREA2_ONE`.
+const AREA2_ONE: i128 = 2 * RAMP_END as i128 * UNIT as i128;
 
 /// One point of a speed ramp.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RampPoint {
-    /// Where in the clip, in parts per million of its timeline duration (0 to 1 000 000).
+    /// Where in the clip, in parts per billion of its timeline duration (0 to 1 000 000 000).
     pub position: u32,
     /// The speed there; speed changes linearly to the next point.
     pub speed: SpeedFactor,
@@ -153,7 +171,7 @@ impl Speed {
         }
     }
 
-    /// A speed ramp through `points` (position in ppm, speed); see [`SpeedCurve::Ramp`].
+    /// A speed ramp through `points` (position in ppb, speed); see [`SpeedCurve::Ramp`].
     pub fn ramp(points: Vec<RampPoint>) -> Speed {
         Speed {
             curve: SpeedCurve::Ramp { points },
@@ -210,17 +228,13 @@ impl Speed {
         match &self.curve {
             SpeedCurve::Freeze { duration } => *duration,
             SpeedCurve::Constant { speed } => Time(saturate(div_round(
-                len * 1000,
+                len * i128::from(UNIT),
                 i128::from(speed.0),
                 Rounding::Ceil,
             ))),
             SpeedCurve::Ramp { points } => {
                 let area2 = ramp_area2(points);
-                Time(saturate(div_round(
-                    len * 2_000_000_000,
-                    area2,
-                    Rounding::Ceil,
-                )))
+                Time(saturate(div_round(len * AREA2_ONE, area2, Rounding::Ceil)))
             }
         }
     }
@@ -233,12 +247,12 @@ impl Speed {
             SpeedCurve::Freeze { .. } => Time::MAX,
             SpeedCurve::Constant { speed } => Time(saturate(div_round(
                 d * i128::from(speed.0),
-                1000,
+                i128::from(UNIT),
                 Rounding::Floor,
             ))),
             SpeedCurve::Ramp { points } => Time(saturate(div_round(
                 d.saturating_mul(ramp_area2(points)),
-                2_000_000_000,
+                AREA2_ONE,
                 Rounding::Floor,
             ))),
         }
@@ -300,7 +314,7 @@ impl Speed {
             SpeedCurve::Freeze { .. } => Time::ZERO,
             SpeedCurve::Constant { speed } => Time(saturate(div_round(
                 dt * i128::from(speed.0),
-                1000,
+                i128::from(UNIT),
                 Rounding::Floor,
             ))),
             SpeedCurve::Ramp { points } => Time(saturate(ramp_source_offset(
@@ -319,7 +333,7 @@ impl Speed {
         match &self.curve {
             SpeedCurve::Freeze { .. } => Time::ZERO,
             SpeedCurve::Constant { speed } => Time(saturate(div_round(
-                x * 1000,
+                x * i128::from(UNIT),
                 i128::from(speed.0),
                 Rounding::Ceil,
             )))
@@ -407,7 +421,7 @@ fn clean_points(points: impl Iterator<Item = (u32, SpeedFactor)>) -> Vec<RampPoi
     out
 }
 
-/// The ramp's speed at position `u` (ppm), in whole thousandths.
+/// The ramp's speed at position `u` (ppb), in whole millionths.
 fn ramp_speed_at(points: &[RampPoint], u: u32) -> SpeedFactor {
     for w in points.windows(2) {
         let (a, b) = (w[0], w[1]);
@@ -416,13 +430,13 @@ fn ramp_speed_at(points: &[RampPoint], u: u32) -> SpeedFactor {
             let f = i64::from(u.saturating_sub(a.position));
             let s = i64::from(a.speed.0) + (i64::from(b.speed.0) - i64::from(a.speed.0)) * f / span;
             let s = u32::try_from(s).unwrap_or(SpeedFactor::NORMAL.0);
-            return SpeedFactor::from_milli(s).unwrap_or(a.speed);
+            return SpeedFactor::from_micro(s).unwrap_or(a.speed);
         }
     }
     points.last().map_or(SpeedFactor::NORMAL, |p| p.speed)
 }
 
-/// Twice the area under the ramp in ppm × thousandths: mean speed is `area2 / 2e9`.
+/// Twice the area under the ramp in ppb × millionths: mean speed is `area2 / AREA2_ONE`.
 /// Never zero, so callers can divide by it.
 fn ramp_area2(points: &[RampPoint]) -> i128 {
     let area: i128 = points
@@ -437,9 +451,9 @@ fn ramp_area2(points: &[RampPoint]) -> i128 {
 
 /// Source ticks reached after `dt` ticks of a ramp clip lasting `d` ticks.
 ///
-/// Segment `j` spans timeline ticks `[T_j, T_j+1)` with `T_j = floor(pos_j * d / 1e6)`;
-/// with `P_j` twice the thousandth-ticks consumed before it, the position inside the
-/// segment at `e = dt - T_j` is `floor((P_j·ΔT + 2·ΔT·e·s_j + (s_j+1 − s_j)·e²) / (2000·ΔT))`,
+/// Segment `j` spans timeline ticks `[T_j, T_j+1)` with `T_j = floor(pos_j * d / 1e9)`;
+/// with `P_j` twice the millionth-ticks consumed before it, the position inside the
+/// segment at `e = dt - T_j` is `floor((P_j·ΔT + 2·ΔT·e·s_j + (s_j+1 − s_j)·e²) / (2e6·ΔT))`,
 /// the exact integral of the linear speed, which meets the next segment's value exactly at
 /// the boundary.
 fn ramp_source_offset(points: &[RampPoint], d: i128, dt: i128) -> i128 {
@@ -458,11 +472,11 @@ fn ramp_source_offset(points: &[RampPoint], d: i128, dt: i128) -> i128 {
                 .saturating_mul(span)
                 .saturating_add((2 * span).saturating_mul(e).saturating_mul(s0))
                 .saturating_add((s1 - s0).saturating_mul(e).saturating_mul(e));
-            return num / (2000 * span);
+            return num / (2 * i128::from(UNIT) * span);
         }
         prefix = prefix.saturating_add(span.saturating_mul(s0 + s1));
     }
-    prefix / 2000
+    prefix / (2 * i128::from(UNIT))
 }
 
 /// A named speed ramp shape users can pick; turns into a [`Speed`] with [`RampPreset::speed`].
@@ -470,7 +484,7 @@ fn ramp_source_offset(points: &[RampPoint], d: i128, dt: i128) -> i128 {
 pub struct RampPreset {
     /// Name shown to users.
     pub name: &'static str,
-    /// `(position in ppm, speed in thousandths)` pairs.
+    /// `(position in thousandths of the clip, speed in thousandths)` pairs.
     pub points: &'static [(u32, u32)],
 }
 
@@ -480,9 +494,9 @@ impl RampPreset {
         Speed::ramp(
             self.points
                 .iter()
-                .filter_map(|&(position, milli)| {
+                .filter_map(|&(permille, milli)| {
                     Some(RampPoint {
-                        position,
+                        position: permille.checked_mul(RAMP_END / 1000)?,
                         speed: SpeedFactor::from_milli(milli)?,
                     })
                 })
@@ -497,44 +511,44 @@ pub const RAMP_PRESETS: &[RampPreset] = &[
         name: "Montage",
         points: &[
             (0, 3000),
-            (200_000, 600),
-            (400_000, 3000),
-            (600_000, 600),
-            (800_000, 3000),
-            (1_000_000, 1000),
+            (200, 600),
+            (400, 3000),
+            (600, 600),
+            (800, 3000),
+            (1000, 1000),
         ],
     },
     RampPreset {
         name: "Hero moment",
         points: &[
             (0, 1500),
-            (350_000, 1500),
-            (500_000, 200),
-            (650_000, 1500),
-            (1_000_000, 1500),
+            (350, 1500),
+            (500, 200),
+            (650, 1500),
+            (1000, 1500),
         ],
     },
     RampPreset {
         name: "Bullet time",
-        points: &[(0, 2000), (350_000, 300), (650_000, 300), (1_000_000, 2000)],
+        points: &[(0, 2000), (350, 300), (650, 300), (1000, 2000)],
     },
     RampPreset {
         name: "Jump cut",
         points: &[
             (0, 1000),
-            (450_000, 1000),
-            (500_000, 8000),
-            (550_000, 1000),
-            (1_000_000, 1000),
+            (450, 1000),
+            (500, 8000),
+            (550, 1000),
+            (1000, 1000),
         ],
     },
     RampPreset {
         name: "Flash in",
-        points: &[(0, 8000), (300_000, 1000), (1_000_000, 1000)],
+        points: &[(0, 8000), (300, 1000), (1000, 1000)],
     },
     RampPreset {
         name: "Flash out",
-        points: &[(0, 1000), (700_000, 1000), (1_000_000, 8000)],
+        points: &[(0, 1000), (700, 1000), (1000, 8000)],
     },
 ];
 
@@ -547,4 +561,4 @@ pub fn ramp_preset(name: &str) -> Option<&'static RampPreset> {
 
 #[cfg(test)]
 #[path = "speed_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -16,6 +16,9 @@ use super::track::{Track, TrackKind};
 
 /// The longest source range a clip may use: 100 hours.
 pub const MAX_SOURCE_LENGTH: Time = Time::from_secs(100 * 3600);
+/// The longest source range a speed-ramped clip may use: 20 hours, which keeps the
+/// exact ramp integral (squares of tick counts times speeds) inside `i128`.
+pub const MAX_RAMP_SOURCE_LENGTH: Time = Time::from_secs(20 * 3600);
 /// The latest time a clip or cue may start: 1,000 hours.
 pub const MAX_START: Time = Time::from_secs(1000 * 3600);
 
@@ -53,6 +56,13 @@ pub(crate) fn check_clip(project: &Project, track: &Track, clip: &Clip) -> Resul
         return Err(invalid("source range is empty or longer than 100 hours"));
     }
     clip.speed.validate().map_err(|e| invalid(&e.to_string()))?;
+    if matches!(clip.speed.curve, super::speed::SpeedCurve::Ramp { .. })
+        && len > MAX_RAMP_SOURCE_LENGTH
+    {
+        return Err(invalid(
+            "a speed ramp cannot span more than 20 hours of source",
+        ));
+    }
     if let super::speed::SpeedCurve::Freeze { duration } = clip.speed.curve {
         if duration > MAX_SOURCE_LENGTH {
             return Err(invalid("freeze frame longer than 100 hours"));
