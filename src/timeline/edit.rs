@@ -271,7 +271,8 @@ pub enum Edit {
         /// A time inside the gap.
         at: Time,
     },
-    /// Changes a clip's speed; keyframes stretch with it. With `ripple`, later clips shift.
+    /// Changes a clip's speed (and its linked clips'); keyframes stretch with it. With
+    /// `ripple`, later clips shift.
     SetSpeed {
         /// The clip.
         clip: ClipId,

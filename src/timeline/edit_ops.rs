@@ -2,8 +2,8 @@
 //! gap, speed, links, keyframes, presets, subtitle cue edits — each lowered to primitive
 //! edits inside one transaction, so its inverse comes for free.
 //!
-//! Rules shared by the operations: linked clips move, split and ripple-delete together,
-//! and are trimmed together when they share the edge being trimmed; keyframes stay with
+//! Rules shared by the operations: linked clips move, split, change speed and
+//! ripple-delete together, and are trimmed together when they share the edge trimmed; keyframes stay with
 //! the picture they animate (a trimmed in-point shifts them, a speed change stretches
 //! them); a plain trim never pushes into a neighbour but stops at it.
 
@@ -514,26 +514,39 @@ fn set_speed(tx: &mut Tx<'_>, id: ClipId, speed: Speed, ripple: bool) -> Result<
     speed
         .validate()
         .map_err(|e| EditError::Invalid(e.to_string()))?;
-    let (track, clip) = clip_of(tx.project, id)?;
-    let mut new = clip.clone();
-    new.speed = speed;
-    let (old_d, new_d) = (clip.duration().0, new.duration().0);
-    if old_d > 0 {
-        let stretch = |t: Time| t.mul_ratio(new_d, old_d, Rounding::Nearest);
-        for p in Property::ALL {
-            if let Some(k) = clip.animation.channel(p) {
-                new.animation.set_channel(p, k.map_times(stretch));
+    // A recording's picture and sound change speed together.
+    let mut rippled = Vec::new();
+    for member in tx.project.linked_clips(id) {
+        let (track, clip) = clip_of(tx.project, member)?;
+        let mut new = clip.clone();
+        new.speed = Speed {
+            keep_pitch: if member == id {
+                speed.keep_pitch
+            } else {
+                clip.speed.keep_pitch
+            },
+            ..speed.clone()
+        };
+        let (old_d, new_d) = (clip.duration().0, new.duration().0);
+        if old_d > 0 {
+            let stretch = |t: Time| t.mul_ratio(new_d, old_d, Rounding::Nearest);
+            for p in Property::ALL {
+                if let Some(k) = clip.animation.channel(p) {
+                    new.animation.set_channel(p, k.map_times(stretch));
+                }
+            }
+            for r in new.reframes.values_mut() {
+                r.crop = r.crop.map_times(stretch);
             }
         }
-        for r in new.reframes.values_mut() {
-            r.crop = r.crop.map_times(stretch);
+        if ripple && !rippled.contains(&track) {
+            rippled.push(track);
+            replace_rippling(tx, track, &clip, new)?;
+        } else {
+            tx.run(Edit::UpdateClip { clip: new })?;
         }
     }
-    if ripple {
-        replace_rippling(tx, track, &clip, new)
-    } else {
-        tx.run(Edit::UpdateClip { clip: new })
-    }
+    Ok(())
 }
 
 fn edit_channel(

@@ -16,6 +16,47 @@
 //! - [`Project::active_clips_at`] gives what to draw, bottom to top, and each
 //!   [`ActiveClip`] gives its source time, [`Transform`] and volume;
 //! - [`file::load`] / [`file::save`] read and write the JSON project file.
+//!
+//! ```
+//! use clipwright::timeline::{
+//!     AudioInfo, ClipId, Edit, History, Project, Rational, SourceInfo, Speed, SpeedFactor,
+//!     Time, VideoInfo,
+//! };
+//!
+//! // A 60-second recording lands on the timeline as linked video and audio clips.
+//! let info = SourceInfo {
+//!     duration: Time::from_secs(60),
+//!     video: Some(VideoInfo {
+//!         width: 1920,
+//!         height: 1080,
+//!         frame_rate: Rational::FPS_30,
+//!         rotation_degrees: 0,
+//!         codec: "h264".into(),
+//!     }),
+//!     audio: Some(AudioInfo { sample_rate: 48_000, channels: 2, codec: "aac".into() }),
+//!     is_still_image: false,
+//! };
+//! let mut project = Project::from_recording("Stream", "stream.mp4", info);
+//! let mut history = History::default();
+//!
+//! // Cut at 10 s and play the second part twice as fast: two undoable steps.
+//! let clip = project.tracks[0].clips[0].id;
+//! history.apply(&mut project, Edit::SplitClip { clip, at: Time::from_secs(10) })?;
+//! let second = ClipId(3); // the next free id: the recording used 1 and 2
+//! assert!(project.tracks[0].clip_at(Time::from_secs(10)).is_some_and(|c| c.id == second));
+//! let fast = Speed::constant(SpeedFactor::from_f64(2.0).unwrap_or(SpeedFactor::NORMAL));
+//! history.apply(&mut project, Edit::SetSpeed { clip: second, speed: fast, ripple: true })?;
+//!
+//! // What the compositor draws at 12 s: the second part, 2 s in, so 4 s into its source.
+//! let on_screen = project.active_clips_at(Time::from_secs(12));
+//! assert_eq!(on_screen[0].source_time(), Time::from_secs(14));
+//! assert_eq!(project.duration(), Time::from_secs(35));
+//!
+//! history.undo(&mut project)?;
+//! history.undo(&mut project)?;
+//! assert_eq!(project.tracks[0].clips.len(), 1);
+//! # Ok::<(), clipwright::timeline::EditError>(())
+//! ```
 pub mod clip;
 pub mod easing;
 pub mod edit;

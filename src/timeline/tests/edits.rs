@@ -453,3 +453,81 @@ fn a_speed_ramp_preset_changes_the_clip_duration_to_match_its_mean_speed() {
     let last = c.source_time_at(c.end() - Time::TICK);
     assert!(last >= s(45) - Time(2) && last < s(45), "{last:?}");
 }
+
+#[test]
+fn trimming_a_reversed_clip_keeps_what_its_start_shows() {
+    let mut p = project();
+    let mut reversed = p.clip(ClipId(2)).unwrap().clone();
+    reversed.speed.reverse = true;
+    run(&mut p, Edit::UpdateClip { clip: reversed });
+    let first_frame = p.clip(ClipId(2)).unwrap().source_time_at(s(10));
+    run(
+        &mut p,
+        Edit::TrimClip {
+            clip: ClipId(2),
+            edge: Edge::Out,
+            to: s(15),
+            ripple: false,
+        },
+    );
+    // Played backwards, the first five seconds show source 30 s down to 25 s.
+    assert_eq!(span(&p, 2), (10_000, 15_000, 25_000, 30_000));
+    assert_eq!(
+        p.clip(ClipId(2)).unwrap().source_time_at(s(10)),
+        first_frame
+    );
+}
+
+#[test]
+fn a_freeze_frame_clip_splits_and_trims_by_duration() {
+    let mut p = project();
+    let mut frozen = p.clip(ClipId(3)).unwrap().clone();
+    frozen.speed = Speed::freeze(s(4));
+    run(&mut p, Edit::UpdateClip { clip: frozen });
+    run(
+        &mut p,
+        Edit::TrimClip {
+            clip: ClipId(3),
+            edge: Edge::Out,
+            to: s(28),
+            ripple: false,
+        },
+    );
+    assert_eq!(span(&p, 3), (25_000, 28_000, 40_000, 45_000));
+    apply_and_undo(
+        &mut p,
+        Edit::SplitClip {
+            clip: ClipId(3),
+            at: s(26),
+        },
+    );
+}
+
+#[test]
+fn edits_are_stored_as_readable_externally_tagged_json() {
+    let edit = Edit::MoveClip {
+        clip: ClipId(3),
+        track: VIDEO,
+        start: Time::ZERO,
+    };
+    let json = serde_json::to_string(&edit).unwrap();
+    assert_eq!(json, r#"{"move_clip":{"clip":3,"track":1,"start":0}}"#);
+    assert_eq!(serde_json::from_str::<Edit>(&json).unwrap(), edit);
+}
+
+#[test]
+fn changing_the_speed_of_a_recording_changes_its_linked_sound_too() {
+    let mut p = project();
+    let fast = Speed::constant(SpeedFactor::from_milli(2000).unwrap());
+    run(
+        &mut p,
+        Edit::SetSpeed {
+            clip: ClipId(1),
+            speed: fast,
+            ripple: true,
+        },
+    );
+    assert_eq!(span(&p, 1), (0, 5_000, 0, 10_000));
+    assert_eq!(span(&p, 11), (0, 5_000, 0, 10_000));
+    assert_eq!(span(&p, 2).0, 5_000, "the next video clip rippled left");
+}
