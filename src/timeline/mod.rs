@@ -62,6 +62,7 @@ pub mod easing;
 pub mod edit;
 mod edit_apply;
 pub(crate) mod edit_ops;
+mod edit_trim;
 pub mod file;
 pub mod history;
 pub mod import;
