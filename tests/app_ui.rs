@@ -14,7 +14,15 @@ fn harness_with(media: Option<std::path::PathBuf>) -> Harness<'static, Clipwrigh
     Harness::builder()
         .with_size(egui::vec2(1000.0, 640.0))
         .wgpu()
-        .build_eframe(move |cc| ClipwrightApp::new(cc, Box::new(NoDialogs { media })))
+        .build_eframe(move |cc| {
+            ClipwrightApp::new(
+                cc,
+                Box::new(NoDialogs {
+                    media,
+                    ..Default::default()
+                }),
+            )
+        })
 }
 
 /// Steps the UI until `done` holds; workers run on real threads, so this waits for them.
@@ -47,11 +55,14 @@ fn opening_a_file_shows_its_streams() {
     harness.get_by_label("Audio · stream 1 · aac");
     harness.get_by_label("320 × 240");
     harness.get_by_label("48000 Hz");
-    // The fixture's folder differs between machines; hide that whole line from the picture.
+    harness.get_by_label("Add to timeline");
+    // The fixture's folder differs between machines; hide that line (it never wraps)
+    // up to the inspector.
     let path_rect = harness.get_by_label(&file.display().to_string()).rect();
+    let inspector = harness.get_by_label("Inspector").rect();
     harness.mask(egui::Rect::from_min_max(
         path_rect.min,
-        egui::pos2(1000.0, path_rect.max.y),
+        egui::pos2(inspector.left() - 8.0, path_rect.max.y),
     ));
     harness.snapshot("opened_h264_aac");
 }
@@ -64,8 +75,10 @@ fn a_broken_file_shows_its_error_instead_of_streams() {
     step_until(&mut harness, |app| {
         app.selected_item().is_some_and(|i| i.probe.is_some())
     });
-    let error = harness.get_by_label_contains("not a media file");
-    assert!(error.rect().width() > 0.0);
+    // Shown in the media panel and as a toast.
+    assert!(harness
+        .get_all_by_label_contains("not a media file")
+        .all(|n| n.rect().width() > 0.0));
     assert!(harness.query_by_label_contains("stream 0").is_none());
 }
 
@@ -107,4 +120,79 @@ fn dropping_a_file_on_the_window_opens_it() {
     });
     assert_eq!(harness.state().items[0].path, file);
     harness.get_by_label("Video · stream 0 · vp9");
+}
+
+#[test]
+fn an_opened_recording_lands_on_the_timeline_with_its_sound_linked() {
+    let mut harness = harness_with(Some(common::fixture(&common::H264_AAC)));
+    harness.get_by_label("Open media…").click();
+    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+    let project = &harness.state().editor.project;
+    let video = &project.tracks[0].clips[0];
+    assert_eq!(video.duration(), clipwright::timeline::Time::from_secs(2));
+    assert_eq!(project.linked_clips(video.id).len(), 2);
+    assert_eq!(project.sources.len(), 1);
+}
+
+#[test]
+fn s_splits_at_the_playhead_and_ctrl_z_undoes_it() {
+    use clipwright::timeline::Time;
+    let mut harness = harness_with(Some(common::fixture(&common::H264_AAC)));
+    harness.get_by_label("Open media…").click();
+    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+    harness.state_mut().editor.playhead = Time::from_secs(1);
+    harness.state_mut().editor.selection.clear();
+    harness.key_press(egui::Key::S);
+    harness.run_steps(2);
+    let clips = |h: &Harness<'_, ClipwrightApp>| h.state().editor.project.tracks[0].clips.len();
+    assert_eq!(clips(&harness), 2, "S split the video clip");
+    assert_eq!(
+        harness.state().editor.project.tracks[1].clips.len(),
+        2,
+        "and its sound"
+    );
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert_eq!(clips(&harness), 1, "Ctrl+Z undid the split");
+    harness.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Z,
+    );
+    harness.run_steps(2);
+    assert_eq!(clips(&harness), 2, "Ctrl+Shift+Z redid it");
+}
+
+#[test]
+fn saving_and_reopening_a_project_through_the_menu_keeps_the_timeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let project_path = dir.path().join("stream.clipwright");
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1000.0, 640.0))
+        .wgpu()
+        .build_eframe({
+            let media = Some(common::fixture(&common::H264_AAC));
+            let path = project_path.clone();
+            move |cc| {
+                ClipwrightApp::new(
+                    cc,
+                    Box::new(NoDialogs {
+                        media,
+                        open_project: Some(path.clone()),
+                        save_project: Some(path),
+                    }),
+                )
+            }
+        });
+    harness.get_by_label("Open media…").click();
+    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    step_until(&mut harness, |app| !app.editor.dirty);
+    assert!(project_path.exists());
+    let saved = harness.state().editor.project.clone();
+
+    harness.state_mut().editor = clipwright::ui::Editor::new();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    step_until(&mut harness, |app| app.editor.path.is_some());
+    assert_eq!(harness.state().editor.project, saved);
 }

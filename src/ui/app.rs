@@ -1,4 +1,4 @@
-//! The app's state and its frame loop: drain worker messages, then draw.
+//! The app's state and its frame loop: drain worker messages, handle shortcuts, draw.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -7,16 +7,27 @@ use std::sync::Arc;
 use crate::media::{self, ProbeReport};
 
 use super::dialogs::FileDialogs;
+use super::editor::Editor;
+use super::inspector::Inspector;
 use super::media_panel;
+use super::timeline_view::TimelineView;
 
 /// How many worker results may wait for the UI before a worker blocks.
 const INBOX_CAPACITY: usize = 32;
 
+/// Which question a file dialog answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DialogPurpose {
+    ImportMedia,
+    OpenProject,
+    SaveProject,
+}
+
 /// What a worker thread reports back to the UI.
 #[derive(Debug)]
 enum Message {
-    /// The open dialog closed; `None` when cancelled.
-    Picked(Option<PathBuf>),
+    /// A file dialog closed; `None` when cancelled.
+    Picked(DialogPurpose, Option<PathBuf>),
     /// A file was probed.
     Probed(PathBuf, Result<ProbeReport, String>),
 }
@@ -30,22 +41,44 @@ pub struct MediaItem {
     pub probe: Option<Result<ProbeReport, String>>,
 }
 
+/// A message shown for a few seconds at the bottom of the window.
+#[derive(Debug, Clone)]
+pub struct Toast {
+    /// The text.
+    pub text: String,
+    /// An error (red) or information.
+    pub is_error: bool,
+    /// When it was shown, in the UI clock's seconds.
+    pub since: f64,
+}
+
 /// The Clipwright app.
 pub struct ClipwrightApp {
     dialogs: Arc<dyn FileDialogs>,
     inbox: Receiver<Message>,
     outbox: SyncSender<Message>,
-    /// Files opened this session, newest last.
+    /// Files imported this session, newest last (the media bin).
     pub items: Vec<MediaItem>,
     /// Index into `items` of the file shown.
     pub selected: Option<usize>,
+    /// The project being edited.
+    pub editor: Editor,
+    /// Files to put on the timeline as soon as their probe arrives.
+    pending_timeline: Vec<PathBuf>,
+    timeline: TimelineView,
+    inspector: Inspector,
     dialog_open: bool,
+    /// The latest messages for the person.
+    pub toasts: Vec<Toast>,
+    /// The window title last sent, so it is only sent when it changes.
+    shown_title: String,
 }
 
 impl ClipwrightApp {
-    /// Creates the app; `dialogs` answers "Open media…".
+    /// Creates the app; `dialogs` answers "Open media…" and the project dialogs.
     pub fn new(cc: &eframe::CreationContext<'_>, dialogs: Box<dyn FileDialogs>) -> Self {
         cc.egui_ctx.set_theme(egui::Theme::Dark);
+        install_fonts(&cc.egui_ctx);
         let (outbox, inbox) = sync_channel(INBOX_CAPACITY);
         Self {
             dialogs: Arc::from(dialogs),
@@ -53,12 +86,18 @@ impl ClipwrightApp {
             outbox,
             items: Vec::new(),
             selected: None,
+            editor: Editor::new(),
+            pending_timeline: Vec::new(),
+            timeline: TimelineView::default(),
+            inspector: Inspector::default(),
             dialog_open: false,
+            toasts: Vec::new(),
+            shown_title: super::WINDOW_TITLE.to_owned(),
         }
     }
 
-    /// Opens the file dialog on a worker thread.
-    fn ask_for_media(&mut self, ctx: &egui::Context) {
+    /// Opens a file dialog on a worker thread (native dialogs block until answered).
+    fn ask(&mut self, ctx: &egui::Context, purpose: DialogPurpose) {
         if self.dialog_open {
             return;
         }
@@ -66,14 +105,24 @@ impl ClipwrightApp {
         let dialogs = Arc::clone(&self.dialogs);
         let outbox = self.outbox.clone();
         let ctx = ctx.clone();
-        spawn_worker("open-dialog", move || {
-            let picked = dialogs.pick_media();
-            let _ = outbox.send(Message::Picked(picked));
+        let suggested = format!(
+            "{}.{}",
+            self.editor.project.name,
+            crate::timeline::file::EXTENSION
+        );
+        spawn_worker("dialog", move || {
+            let picked = match purpose {
+                DialogPurpose::ImportMedia => dialogs.pick_media(),
+                DialogPurpose::OpenProject => dialogs.open_project(),
+                DialogPurpose::SaveProject => dialogs.save_project(&suggested),
+            };
+            let _ = outbox.send(Message::Picked(purpose, picked));
             ctx.request_repaint();
         });
     }
 
-    /// Adds `path` to the list (or selects it if already there) and probes it on a worker.
+    /// Adds `path` to the media bin (or selects it if already there) and probes it on a
+    /// worker; once probed it also goes onto the timeline.
     pub fn open(&mut self, ctx: &egui::Context, path: PathBuf) {
         if let Some(i) = self.items.iter().position(|m| m.path == path) {
             self.selected = Some(i);
@@ -87,6 +136,7 @@ impl ClipwrightApp {
             });
             self.selected = Some(self.items.len() - 1);
         }
+        self.pending_timeline.push(path.clone());
         let outbox = self.outbox.clone();
         let ctx = ctx.clone();
         spawn_worker("probe", move || {
@@ -96,21 +146,95 @@ impl ClipwrightApp {
         });
     }
 
+    /// Puts a probed file from the bin on the timeline.
+    pub fn add_to_timeline(&mut self, ctx: &egui::Context, path: &Path) {
+        let Some(Some(Ok(report))) = self
+            .items
+            .iter()
+            .find(|m| m.path == path)
+            .map(|m| m.probe.as_ref())
+        else {
+            return;
+        };
+        let info = report.source_info();
+        match self.editor.add_media(path, info) {
+            Ok(_) => self
+                .timeline
+                .zoom_to_fit(&self.editor, ctx.content_rect().width()),
+            Err(e) => self.toast(ctx, e.to_string(), true),
+        }
+    }
+
     fn drain_inbox(&mut self, ctx: &egui::Context) {
         while let Ok(message) = self.inbox.try_recv() {
             match message {
-                Message::Picked(path) => {
+                Message::Picked(purpose, path) => {
                     self.dialog_open = false;
-                    if let Some(path) = path {
-                        self.open(ctx, path);
+                    let Some(path) = path else { continue };
+                    match purpose {
+                        DialogPurpose::ImportMedia => self.open(ctx, path),
+                        DialogPurpose::OpenProject => self.open_project(ctx, &path),
+                        DialogPurpose::SaveProject => self.save_to(ctx, &path),
                     }
                 }
                 Message::Probed(path, result) => {
+                    let ok = result.is_ok();
+                    if let Err(e) = &result {
+                        self.toast(ctx, e.clone(), true);
+                    }
                     if let Some(item) = self.items.iter_mut().find(|m| m.path == path) {
                         item.probe = Some(result);
                     }
+                    if let Some(i) = self.pending_timeline.iter().position(|p| *p == path) {
+                        self.pending_timeline.remove(i);
+                        if ok {
+                            self.add_to_timeline(ctx, &path);
+                        }
+                    }
                 }
             }
+        }
+    }
+
+    fn open_project(&mut self, ctx: &egui::Context, path: &Path) {
+        match Editor::open(path) {
+            Ok(editor) => {
+                self.editor = editor;
+                self.timeline
+                    .zoom_to_fit(&self.editor, ctx.content_rect().width());
+                self.toast(ctx, format!("Opened {}", path.display()), false);
+            }
+            Err(e) => self.toast(ctx, e.to_string(), true),
+        }
+    }
+
+    fn save_to(&mut self, ctx: &egui::Context, path: &Path) {
+        match self.editor.save_as(path) {
+            Ok(()) => self.toast(ctx, format!("Saved {}", path.display()), false),
+            Err(e) => self.toast(ctx, e.to_string(), true),
+        }
+    }
+
+    fn save(&mut self, ctx: &egui::Context) {
+        match self.editor.path.clone() {
+            Some(path) => self.save_to(ctx, &path),
+            None => self.ask(ctx, DialogPurpose::SaveProject),
+        }
+    }
+
+    /// Shows a message at the bottom of the window for a few seconds.
+    pub fn toast(&mut self, ctx: &egui::Context, text: String, is_error: bool) {
+        if is_error {
+            tracing::warn!("{text}");
+        }
+        let since = ctx.input(|i| i.time);
+        self.toasts.push(Toast {
+            text,
+            is_error,
+            since,
+        });
+        if self.toasts.len() > 4 {
+            self.toasts.remove(0);
         }
     }
 
@@ -124,14 +248,205 @@ impl ClipwrightApp {
                 .collect()
         });
         for path in dropped {
-            self.open(ctx, path);
+            let is_project = path
+                .extension()
+                .is_some_and(|e| e == crate::timeline::file::EXTENSION);
+            if is_project {
+                self.open_project(ctx, &path);
+            } else {
+                self.open(ctx, path);
+            }
         }
     }
 
-    /// The file currently shown, if any.
+    /// The file currently shown in the media panel, if any.
     pub fn selected_item(&self) -> Option<&MediaItem> {
         self.selected.and_then(|i| self.items.get(i))
     }
+
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        use egui::{Key, KeyboardShortcut, Modifiers};
+        let undo = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
+        let redo = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+        let save = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+        let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+        let import = KeyboardShortcut::new(Modifiers::COMMAND, Key::I);
+        // Keys typed into a text field belong to it.
+        let typing = ctx.egui_wants_keyboard_input();
+        let (redo_hit, undo_hit, save_hit, open_hit, import_hit) = ctx.input_mut(|i| {
+            (
+                i.consume_shortcut(&redo),
+                i.consume_shortcut(&undo),
+                i.consume_shortcut(&save),
+                i.consume_shortcut(&open),
+                i.consume_shortcut(&import),
+            )
+        });
+        if redo_hit {
+            let r = self.editor.redo().map(|_| ());
+            self.report(ctx, r);
+        } else if undo_hit {
+            let r = self.editor.undo().map(|_| ());
+            self.report(ctx, r);
+        }
+        if save_hit {
+            self.save(ctx);
+        }
+        if open_hit {
+            self.ask(ctx, DialogPurpose::OpenProject);
+        }
+        if import_hit {
+            self.ask(ctx, DialogPurpose::ImportMedia);
+        }
+        if typing {
+            return;
+        }
+        let rate = self.editor.project.canvas.frame_rate;
+        let frame = crate::timeline::Time::frame_duration(rate);
+        let (split, delete, left, right, home, end) = ctx.input(|i| {
+            (
+                i.key_pressed(Key::S) && i.modifiers.is_none(),
+                i.key_pressed(Key::Delete) || i.key_pressed(Key::Backspace),
+                i.key_pressed(Key::ArrowLeft),
+                i.key_pressed(Key::ArrowRight),
+                i.key_pressed(Key::Home),
+                i.key_pressed(Key::End),
+            )
+        });
+        if split {
+            let r = self.editor.split_at_playhead().map(|_| ());
+            self.report(ctx, r);
+        }
+        if delete {
+            let r = self.editor.ripple_delete_selection().map(|_| ());
+            self.report(ctx, r);
+        }
+        let playhead = &mut self.editor.playhead;
+        if left {
+            *playhead = (*playhead - frame).max(crate::timeline::Time::ZERO);
+        }
+        if right {
+            *playhead += frame;
+        }
+        if home {
+            *playhead = crate::timeline::Time::ZERO;
+        }
+        if end {
+            *playhead = self.editor.project.duration();
+        }
+    }
+
+    fn report(&mut self, ctx: &egui::Context, result: Result<(), crate::timeline::EditError>) {
+        if let Err(e) = result {
+            self.toast(ctx, e.to_string(), true);
+        }
+    }
+
+    fn menu_bar(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui.button("New project").clicked() {
+                    self.editor = Editor::new();
+                }
+                if ui.button("Open project…  (Ctrl+O)").clicked() {
+                    self.ask(ctx, DialogPurpose::OpenProject);
+                }
+                if ui.button("Save project  (Ctrl+S)").clicked() {
+                    self.save(ctx);
+                }
+                if ui.button("Save project as…").clicked() {
+                    self.ask(ctx, DialogPurpose::SaveProject);
+                }
+                ui.separator();
+                if ui.button("Import media…  (Ctrl+I)").clicked() {
+                    self.ask(ctx, DialogPurpose::ImportMedia);
+                }
+            });
+            ui.menu_button("Edit", |ui| {
+                let undo_label = match self.editor.history.undo_label() {
+                    Some(l) => format!("Undo {l}"),
+                    None => "Undo".to_owned(),
+                };
+                if ui
+                    .add_enabled(
+                        self.editor.history.can_undo(),
+                        egui::Button::new(undo_label),
+                    )
+                    .clicked()
+                {
+                    let r = self.editor.undo().map(|_| ());
+                    self.report(ctx, r);
+                }
+                if ui
+                    .add_enabled(self.editor.history.can_redo(), egui::Button::new("Redo"))
+                    .clicked()
+                {
+                    let r = self.editor.redo().map(|_| ());
+                    self.report(ctx, r);
+                }
+                ui.separator();
+                if ui.button("Split at playhead  (S)").clicked() {
+                    let r = self.editor.split_at_playhead().map(|_| ());
+                    self.report(ctx, r);
+                }
+                if ui.button("Ripple delete  (Del)").clicked() {
+                    let r = self.editor.ripple_delete_selection().map(|_| ());
+                    self.report(ctx, r);
+                }
+            });
+            ui.menu_button("View", |ui| {
+                if ui.button("Fit timeline").clicked() {
+                    self.timeline
+                        .zoom_to_fit(&self.editor, ctx.content_rect().width());
+                }
+            });
+            ui.separator();
+            let open = ui.add_enabled(!self.dialog_open, egui::Button::new("Open media…"));
+            if open.clicked() {
+                self.ask(ctx, DialogPurpose::ImportMedia);
+            }
+        });
+    }
+
+    fn show_toasts(&mut self, ctx: &egui::Context) {
+        let now = ctx.input(|i| i.time);
+        self.toasts.retain(|t| now - t.since < 6.0);
+        if self.toasts.is_empty() {
+            return;
+        }
+        ctx.request_repaint_after(std::time::Duration::from_millis(500));
+        egui::Area::new(egui::Id::unique("toasts"))
+            .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-16.0, -16.0))
+            .show(ctx, |ui| {
+                for toast in &self.toasts {
+                    egui::Frame::popup(ui.style()).show(ui, |ui| {
+                        let color = if toast.is_error {
+                            ui.visuals().error_fg_color
+                        } else {
+                            ui.visuals().text_color()
+                        };
+                        ui.colored_label(color, &toast.text);
+                    });
+                }
+            });
+    }
+}
+
+/// Adds DejaVu Sans behind egui's own fonts, for the symbols the app draws (keyframe
+/// diamonds, arrows, media glyphs) that the default font lacks.
+fn install_fonts(ctx: &egui::Context) {
+    let families = [egui::FontFamily::Proportional, egui::FontFamily::Monospace]
+        .into_iter()
+        .map(|family| egui::epaint::text::InsertFontFamily {
+            family,
+            priority: egui::epaint::text::FontPriority::Lowest,
+        })
+        .collect();
+    ctx.add_font(egui::epaint::text::FontInsert::new(
+        "DejaVuSans",
+        egui::FontData::from_static(include_bytes!("../../assets/fonts/DejaVuSans.ttf")),
+        families,
+    ));
 }
 
 /// Runs `job` on a named thread. If the OS cannot start a thread the job is dropped: the
@@ -150,27 +465,63 @@ impl eframe::App for ClipwrightApp {
         let ctx = ui.ctx().clone();
         self.drain_inbox(&ctx);
         self.take_dropped_files(&ctx);
+        self.shortcuts(&ctx);
+        let title = self.editor.title();
+        if title != self.shown_title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.shown_title = title;
+        }
 
         egui::Panel::top("top_bar").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.heading("Clipwright");
-                ui.separator();
-                let open = ui.add_enabled(!self.dialog_open, egui::Button::new("Open media…"));
-                if open.clicked() {
-                    self.ask_for_media(&ctx);
-                }
-            });
+            self.menu_bar(ui, &ctx);
         });
+
+        egui::Panel::bottom("timeline")
+            .resizable(true)
+            .default_size(240.0)
+            .min_size(120.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    let r = self.timeline.show(ui, &mut self.editor);
+                    if let Some(e) = r.error {
+                        self.toast(&ctx, e, true);
+                    }
+                });
+            });
 
         egui::Panel::left("media_bin")
             .resizable(true)
-            .default_size(240.0)
+            .default_size(220.0)
             .show(ui, |ui| {
                 ui.heading("Media");
                 ui.separator();
                 if let Some(i) = media_panel::media_list(ui, &self.items, self.selected) {
                     self.selected = Some(i);
                 }
+                if let Some(item) = self.selected_item() {
+                    let path = item.path.clone();
+                    let ready = matches!(item.probe, Some(Ok(_)));
+                    ui.separator();
+                    if ui
+                        .add_enabled(ready, egui::Button::new("Add to timeline"))
+                        .clicked()
+                    {
+                        self.add_to_timeline(&ctx, &path);
+                    }
+                }
+            });
+
+        egui::Panel::right("inspector")
+            .resizable(true)
+            .default_size(300.0)
+            .show(ui, |ui| {
+                ui.heading("Inspector");
+                ui.separator();
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    if let Some(e) = self.inspector.show(ui, &mut self.editor) {
+                        self.toast(&ctx, e, true);
+                    }
+                });
             });
 
         egui::CentralPanel::default().show(ui, |ui| {
@@ -181,6 +532,8 @@ impl eframe::App for ClipwrightApp {
                 Some(item) => media_panel::details(ui, item),
             }
         });
+
+        self.show_toasts(&ctx);
     }
 }
 

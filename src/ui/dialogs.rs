@@ -9,6 +9,10 @@ use std::path::PathBuf;
 pub trait FileDialogs: Send + Sync {
     /// Asks the person for a media file to open; `None` when they cancel.
     fn pick_media(&self) -> Option<PathBuf>;
+    /// Asks for a project file to open.
+    fn open_project(&self) -> Option<PathBuf>;
+    /// Asks where to save the project, suggesting `file_name`.
+    fn save_project(&self, file_name: &str) -> Option<PathBuf>;
 }
 
 /// Native dialogs through `rfd` (the desktop portal on Linux, system dialogs elsewhere).
@@ -29,6 +33,21 @@ impl FileDialogs for RfdDialogs {
             .add_filter("All files", &["*"])
             .pick_file()
     }
+
+    fn open_project(&self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Open project")
+            .add_filter("Clipwright project", &[crate::timeline::file::EXTENSION])
+            .pick_file()
+    }
+
+    fn save_project(&self, file_name: &str) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Save project")
+            .add_filter("Clipwright project", &[crate::timeline::file::EXTENSION])
+            .set_file_name(file_name)
+            .save_file()
+    }
 }
 
 /// Dialogs that answer at once with a fixed choice: for tests and headless runs.
@@ -36,10 +55,22 @@ impl FileDialogs for RfdDialogs {
 pub struct NoDialogs {
     /// What `pick_media` returns.
     pub media: Option<PathBuf>,
+    /// What `open_project` returns.
+    pub open_project: Option<PathBuf>,
+    /// What `save_project` returns.
+    pub save_project: Option<PathBuf>,
 }
 
 impl FileDialogs for NoDialogs {
     fn pick_media(&self) -> Option<PathBuf> {
         self.media.clone()
+    }
+
+    fn open_project(&self) -> Option<PathBuf> {
+        self.open_project.clone()
+    }
+
+    fn save_project(&self, _file_name: &str) -> Option<PathBuf> {
+        self.save_project.clone()
     }
 }

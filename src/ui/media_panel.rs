@@ -51,7 +51,9 @@ pub fn drop_hint(ui: &mut egui::Ui, hovering: bool) {
 /// The readable report of one file.
 pub fn details(ui: &mut egui::Ui, item: &MediaItem) {
     ui.heading(file_label(&item.path));
-    ui.weak(item.path.display().to_string());
+    ui.add(
+        egui::Label::new(egui::RichText::new(item.path.display().to_string()).weak()).truncate(),
+    );
     ui.add_space(8.0);
     let report = match &item.probe {
         None => {

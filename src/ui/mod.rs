@@ -4,10 +4,14 @@
 
 mod app;
 mod dialogs;
+mod editor;
+mod inspector;
 mod media_panel;
+mod timeline_view;
 
-pub use app::ClipwrightApp;
+pub use app::{ClipwrightApp, MediaItem, Toast};
 pub use dialogs::{FileDialogs, NoDialogs, RfdDialogs};
+pub use editor::Editor;
 
 /// Why the app could not start.
 #[derive(Debug, thiserror::Error)]

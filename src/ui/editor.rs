@@ -1,0 +1,355 @@
+//! The open project as the app holds it: the model, its undo history, the playhead and
+//! the selection. Every change goes through [`Editor::apply`], which records it in the
+//! history, so the UI only ever emits `Edit` values and never mutates the project itself.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::timeline::{
+    file, ClipId, Edit, EditError, History, Project, ProjectFile, ProjectFileError, SourceInfo,
+    Time, Track, TrackId, TrackKind,
+};
+
+/// The project being edited and everything the editor knows about it.
+#[derive(Debug)]
+pub struct Editor {
+    /// The model.
+    pub project: Project,
+    /// Undo and redo.
+    pub history: History,
+    /// Where the project was last saved or opened from.
+    pub path: Option<PathBuf>,
+    /// Changed since the last save.
+    pub dirty: bool,
+    /// The time shown in the preview.
+    pub playhead: Time,
+    /// Selected clips.
+    pub selection: BTreeSet<ClipId>,
+}
+
+impl Default for Editor {
+    fn default() -> Self {
+        Editor::new()
+    }
+}
+
+impl Editor {
+    /// A new, empty project with one video and one audio track.
+    pub fn new() -> Editor {
+        let mut project = Project::new("Untitled", Default::default());
+        project
+            .tracks
+            .push(Track::new(TrackId(1), TrackKind::Video, "Video 1"));
+        project
+            .tracks
+            .push(Track::new(TrackId(2), TrackKind::Audio, "Audio 1"));
+        Editor {
+            project,
+            history: History::default(),
+            path: None,
+            dirty: false,
+            playhead: Time::ZERO,
+            selection: BTreeSet::new(),
+        }
+    }
+
+    /// Applies one edit through the history (merged into the open gesture, if any).
+    pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
+        self.history.apply(&mut self.project, edit)?;
+        self.dirty = true;
+        self.forget_missing_selection();
+        Ok(())
+    }
+
+    /// Undoes the last step; false when there is none.
+    pub fn undo(&mut self) -> Result<bool, EditError> {
+        let done = self.history.undo(&mut self.project)?;
+        if done {
+            self.dirty = true;
+            self.forget_missing_selection();
+        }
+        Ok(done)
+    }
+
+    /// Redoes the last undone step; false when there is none.
+    pub fn redo(&mut self) -> Result<bool, EditError> {
+        let done = self.history.redo(&mut self.project)?;
+        if done {
+            self.dirty = true;
+            self.forget_missing_selection();
+        }
+        Ok(done)
+    }
+
+    fn forget_missing_selection(&mut self) {
+        let project = &self.project;
+        self.selection.retain(|id| project.clip(*id).is_some());
+    }
+
+    /// Adds a probed file to the media pool and puts it at the end of the first video
+    /// track (and its sound, linked, on the first audio track) as one undo step.
+    /// Returns the new video (or audio-only) clip.
+    pub fn add_media(&mut self, path: &Path, info: SourceInfo) -> Result<ClipId, EditError> {
+        let has_picture = info.video.is_some() || info.is_still_image;
+        let video_track = has_picture
+            .then(|| self.first_track(TrackKind::Video))
+            .flatten();
+        let audio_track = info
+            .audio
+            .is_some()
+            .then(|| self.first_track(TrackKind::Audio))
+            .flatten();
+        let start = [video_track, audio_track]
+            .into_iter()
+            .flatten()
+            .filter_map(|t| self.project.track(t).map(Track::end))
+            .max()
+            .unwrap_or(Time::ZERO);
+        let first_clip = self.project.next_clip_id();
+
+        let label = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.history.begin_gesture(format!("Add {label}"));
+        let result = self.add_and_place(path, info, start, video_track, audio_track);
+        self.history.end_gesture();
+        if result.is_err() {
+            // Leave nothing half-added behind.
+            let _ = self.undo();
+        }
+        result.map(|()| {
+            self.selection = BTreeSet::from([first_clip]);
+            first_clip
+        })
+    }
+
+    fn add_and_place(
+        &mut self,
+        path: &Path,
+        info: SourceInfo,
+        start: Time,
+        video_track: Option<TrackId>,
+        audio_track: Option<TrackId>,
+    ) -> Result<(), EditError> {
+        let existing = self.project.sources.iter().find(|s| s.path == path);
+        let source = match existing {
+            Some(s) => s.id,
+            None => {
+                let (id, add) = self.project.add_source_edit(path, info);
+                self.apply(add)?;
+                id
+            }
+        };
+        let place = self
+            .project
+            .place_source_edit(source, start, video_track, audio_track)?;
+        self.apply(place)
+    }
+
+    /// The lowest track of `kind`, if any.
+    pub fn first_track(&self, kind: TrackKind) -> Option<TrackId> {
+        self.project
+            .tracks
+            .iter()
+            .find(|t| t.kind == kind)
+            .map(|t| t.id)
+    }
+
+    /// Splits every selected clip under the playhead (or, with no selection, every clip
+    /// under it) as one undo step. Returns how many clips were split.
+    pub fn split_at_playhead(&mut self) -> Result<usize, EditError> {
+        let at = self.playhead;
+        let mut targets: Vec<ClipId> = self
+            .project
+            .clips()
+            .filter(|(track, clip)| {
+                !track.locked
+                    && clip.start < at
+                    && at < clip.end()
+                    && (self.selection.is_empty() || self.selection.contains(&clip.id))
+            })
+            .map(|(_, clip)| clip.id)
+            .collect();
+        // Linked partners split with their clip; don't split them twice.
+        let mut done = BTreeSet::new();
+        targets.retain(|id| {
+            let fresh = !done.contains(id);
+            done.extend(self.project.linked_clips(*id));
+            done.insert(*id);
+            fresh
+        });
+        if targets.is_empty() {
+            return Ok(0);
+        }
+        let edits = targets
+            .iter()
+            .map(|&clip| Edit::SplitClip { clip, at })
+            .collect();
+        self.apply(Edit::Batch { edits })?;
+        Ok(targets.len())
+    }
+
+    /// Removes the selected clips and closes the gaps they leave, as one undo step.
+    pub fn ripple_delete_selection(&mut self) -> Result<usize, EditError> {
+        let mut done = BTreeSet::new();
+        let mut edits = Vec::new();
+        for &id in &self.selection {
+            if done.contains(&id) {
+                continue;
+            }
+            done.extend(self.project.linked_clips(id));
+            done.insert(id);
+            edits.push(Edit::RippleDelete { clip: id });
+        }
+        let count = edits.len();
+        if count > 0 {
+            self.apply(Edit::Batch { edits })?;
+        }
+        self.selection.clear();
+        Ok(count)
+    }
+
+    /// Saves to `path` atomically, with the undo history.
+    pub fn save_as(&mut self, path: &Path) -> Result<(), ProjectFileError> {
+        file::save(path, &self.project, &self.history)?;
+        self.path = Some(path.to_owned());
+        self.dirty = false;
+        Ok(())
+    }
+
+    /// Opens a project file, replacing the current one.
+    pub fn open(path: &Path) -> Result<Editor, ProjectFileError> {
+        let ProjectFile {
+            project, history, ..
+        } = file::load(path)?;
+        Ok(Editor {
+            project,
+            history,
+            path: Some(path.to_owned()),
+            dirty: false,
+            playhead: Time::ZERO,
+            selection: BTreeSet::new(),
+        })
+    }
+
+    /// The window title: plain "Clipwright" for an untouched new project, else the
+    /// project name with a dot when unsaved.
+    pub fn title(&self) -> String {
+        if self.path.is_none() && !self.dirty {
+            return super::WINDOW_TITLE.to_owned();
+        }
+        let name = self
+            .path
+            .as_deref()
+            .and_then(Path::file_stem)
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.project.name.clone());
+        format!("{}{name} — Clipwright", if self.dirty { "● " } else { "" })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::timeline::{AudioInfo, Rational, VideoInfo};
+
+    fn recording_info(seconds: i64) -> SourceInfo {
+        SourceInfo {
+            duration: Time::from_secs(seconds),
+            video: Some(VideoInfo {
+                width: 1920,
+                height: 1080,
+                frame_rate: Rational::FPS_30,
+                rotation_degrees: 0,
+                codec: "h264".into(),
+            }),
+            audio: Some(AudioInfo {
+                sample_rate: 48_000,
+                channels: 2,
+                codec: "aac".into(),
+            }),
+            is_still_image: false,
+        }
+    }
+
+    #[test]
+    fn adding_a_recording_puts_linked_video_and_audio_at_the_end() {
+        let mut editor = Editor::new();
+        editor
+            .add_media(Path::new("/a.mp4"), recording_info(4))
+            .unwrap();
+        editor
+            .add_media(Path::new("/b.mp4"), recording_info(3))
+            .unwrap();
+        let video = &editor.project.tracks[0];
+        let audio = &editor.project.tracks[1];
+        assert_eq!(video.clips.len(), 2);
+        assert_eq!(audio.clips.len(), 2);
+        assert_eq!(video.clips[1].start, Time::from_secs(4));
+        assert_eq!(editor.project.duration(), Time::from_secs(7));
+        assert_eq!(
+            editor.project.linked_clips(video.clips[1].id).len(),
+            2,
+            "video and audio of one file move together"
+        );
+        assert_eq!(editor.project.sources.len(), 2);
+    }
+
+    #[test]
+    fn adding_media_is_one_undo_step() {
+        let mut editor = Editor::new();
+        editor
+            .add_media(Path::new("/a.mp4"), recording_info(4))
+            .unwrap();
+        assert!(editor.undo().unwrap());
+        assert!(editor.project.sources.is_empty());
+        assert!(editor.project.tracks.iter().all(|t| t.clips.is_empty()));
+        assert!(!editor.undo().unwrap());
+    }
+
+    #[test]
+    fn split_at_playhead_cuts_video_and_its_sound_once() {
+        let mut editor = Editor::new();
+        editor
+            .add_media(Path::new("/a.mp4"), recording_info(4))
+            .unwrap();
+        editor.selection.clear();
+        editor.playhead = Time::from_secs(1);
+        assert_eq!(editor.split_at_playhead().unwrap(), 1);
+        assert_eq!(editor.project.tracks[0].clips.len(), 2);
+        assert_eq!(editor.project.tracks[1].clips.len(), 2);
+        assert_eq!(editor.project.tracks[0].clips[1].start, Time::from_secs(1));
+    }
+
+    #[test]
+    fn ripple_delete_closes_the_gap() {
+        let mut editor = Editor::new();
+        let first = editor
+            .add_media(Path::new("/a.mp4"), recording_info(4))
+            .unwrap();
+        editor
+            .add_media(Path::new("/b.mp4"), recording_info(3))
+            .unwrap();
+        editor.selection = BTreeSet::from([first]);
+        assert_eq!(editor.ripple_delete_selection().unwrap(), 1);
+        assert_eq!(editor.project.tracks[0].clips[0].start, Time::ZERO);
+        assert_eq!(editor.project.duration(), Time::from_secs(3));
+    }
+
+    #[test]
+    fn save_then_open_gives_the_same_project_and_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.clipwright");
+        let mut editor = Editor::new();
+        editor
+            .add_media(Path::new("/a.mp4"), recording_info(4))
+            .unwrap();
+        editor.save_as(&path).unwrap();
+        assert!(!editor.dirty);
+        let mut opened = Editor::open(&path).unwrap();
+        assert_eq!(opened.project, editor.project);
+        assert!(opened.undo().unwrap(), "history survives the round trip");
+        assert!(opened.project.sources.is_empty());
+    }
+}

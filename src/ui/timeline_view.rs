@@ -1,0 +1,578 @@
+//! The timeline widget: track headers, a timecode ruler, clips, the playhead and markers.
+//!
+//! It reads the [`Editor`] and turns pointer and keyboard input into `Edit` values applied
+//! through the editor; a whole drag (move or trim) is one gesture, so one undo step.
+//! Pixel positions are UI-only floats; every time it hands to the model is a [`Time`].
+
+use egui::{pos2, vec2, Align2, Color32, CornerRadius, FontId, Rect, Sense, Stroke, StrokeKind};
+
+use crate::timeline::snap::{snap, snap_clip_start, snap_targets, SnapKind};
+use crate::timeline::{ClipId, Edge, Edit, Time, TrackKind};
+
+use super::editor::Editor;
+
+/// Height of the ruler at the top.
+const RULER_HEIGHT: f32 = 24.0;
+/// Width of the track headers on the left.
+const HEADER_WIDTH: f32 = 150.0;
+/// Pixels from a clip's edge that grab the edge (trim) instead of the body (move).
+const EDGE_GRAB: f32 = 6.0;
+/// How close, in pixels, a drag snaps to a target.
+const SNAP_PIXELS: f32 = 8.0;
+
+/// What a drag in progress is doing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Drag {
+    /// Moving a clip; `grab` is the pointer's offset from the clip start.
+    Move { clip: ClipId, grab: Time },
+    /// Moving one edge of a clip.
+    Trim { clip: ClipId, edge: Edge },
+    /// Moving the playhead along the ruler.
+    Scrub,
+}
+
+/// View state of the timeline: zoom, scroll and the drag in progress.
+#[derive(Debug)]
+pub struct TimelineView {
+    /// Zoom: how many pixels one second takes.
+    pub pixels_per_second: f32,
+    /// The time at the left edge of the clip area.
+    pub scroll: Time,
+    drag: Option<Drag>,
+    /// Where a snapping drag stuck, to draw the guide.
+    snapped: Option<Time>,
+}
+
+impl Default for TimelineView {
+    fn default() -> Self {
+        TimelineView {
+            pixels_per_second: 80.0,
+            scroll: Time::ZERO,
+            drag: None,
+            snapped: None,
+        }
+    }
+}
+
+/// What the timeline asks the app to do beyond editing.
+#[derive(Debug, Default, PartialEq)]
+pub struct TimelineResponse {
+    /// An edit was refused; the reason, for a toast.
+    pub error: Option<String>,
+}
+
+impl TimelineView {
+    fn x_of(&self, t: Time, left: f32) -> f32 {
+        left + ((t - self.scroll).as_secs_f64() as f32) * self.pixels_per_second
+    }
+
+    fn time_at(&self, x: f32, left: f32) -> Time {
+        let secs = f64::from((x - left) / self.pixels_per_second);
+        (self.scroll + Time::from_secs_f64(secs)).max(Time::ZERO)
+    }
+
+    fn height_of(kind: TrackKind) -> f32 {
+        match kind {
+            TrackKind::Video | TrackKind::Overlay => 54.0,
+            TrackKind::Audio => 42.0,
+            TrackKind::Subtitle => 30.0,
+        }
+    }
+
+    /// Fits the whole project into `width` pixels.
+    pub fn zoom_to_fit(&mut self, editor: &Editor, width: f32) {
+        let secs = editor.project.duration().as_secs_f64().max(1.0) as f32;
+        self.pixels_per_second = ((width - HEADER_WIDTH - 20.0) / secs).clamp(2.0, 2000.0);
+        self.scroll = Time::ZERO;
+    }
+
+    /// Draws the timeline and handles its input.
+    pub fn show(&mut self, ui: &mut egui::Ui, editor: &mut Editor) -> TimelineResponse {
+        let mut response = TimelineResponse::default();
+        let tracks_height: f32 = editor
+            .project
+            .tracks
+            .iter()
+            .map(|t| Self::height_of(t.kind))
+            .sum();
+        let size = vec2(
+            ui.available_width(),
+            (RULER_HEIGHT + tracks_height + 8.0).max(ui.available_height()),
+        );
+        let (rect, area) = ui.allocate_exact_size(size, Sense::click_and_drag());
+        let painter = ui.painter_at(rect);
+        let visuals = ui.visuals().clone();
+        painter.rect_filled(rect, 0.0, visuals.extreme_bg_color);
+        let left = rect.left() + HEADER_WIDTH;
+
+        self.handle_zoom(ui, &area, left);
+
+        let mut rows = Vec::new();
+        let mut y = rect.top() + RULER_HEIGHT;
+        for index in display_order(&editor.project.tracks) {
+            let h = Self::height_of(editor.project.tracks[index].kind);
+            rows.push((
+                index,
+                Rect::from_min_size(pos2(rect.left(), y), vec2(rect.width(), h)),
+            ));
+            y += h;
+        }
+
+        self.draw_ruler(&painter, rect, left, editor, &visuals);
+        for &(index, row) in &rows {
+            self.draw_track(ui, &painter, row, left, editor, index, &mut response);
+        }
+        self.handle_pointer(ui, &area, rect, left, &rows, editor, &mut response);
+
+        // Playhead and snap guide over everything.
+        let px = self.x_of(editor.playhead, left);
+        if px >= left {
+            painter.line_segment(
+                [pos2(px, rect.top()), pos2(px, rect.bottom())],
+                Stroke::new(2.0, Color32::from_rgb(255, 80, 90)),
+            );
+        }
+        if let Some(t) = self.snapped {
+            let sx = self.x_of(t, left);
+            painter.line_segment(
+                [pos2(sx, rect.top()), pos2(sx, rect.bottom())],
+                Stroke::new(1.0, Color32::YELLOW),
+            );
+        }
+        response
+    }
+
+    fn handle_zoom(&mut self, ui: &egui::Ui, area: &egui::Response, left: f32) {
+        if !area.hovered() {
+            return;
+        }
+        let (scroll, zoom_delta, modifiers, pointer) = ui.input(|i| {
+            (
+                i.smooth_scroll_delta,
+                i.zoom_delta(),
+                i.modifiers,
+                i.pointer.hover_pos(),
+            )
+        });
+        let anchor_x = pointer.map_or(left, |p| p.x);
+        let anchor_t = self.time_at(anchor_x, left);
+        let factor = if modifiers.command && scroll.y != 0.0 {
+            (scroll.y / 200.0).exp()
+        } else {
+            zoom_delta
+        };
+        if factor != 1.0 {
+            self.pixels_per_second = (self.pixels_per_second * factor).clamp(2.0, 2000.0);
+            // Keep the time under the pointer where it was.
+            let secs = f64::from((anchor_x - left) / self.pixels_per_second);
+            self.scroll = (anchor_t - Time::from_secs_f64(secs)).max(Time::ZERO);
+        } else if scroll.x != 0.0 || (!modifiers.command && scroll.y != 0.0) {
+            let dx = if scroll.x != 0.0 { scroll.x } else { scroll.y };
+            let secs = f64::from(-dx / self.pixels_per_second);
+            self.scroll = (self.scroll + Time::from_secs_f64(secs)).max(Time::ZERO);
+        }
+    }
+
+    fn draw_ruler(
+        &self,
+        painter: &egui::Painter,
+        rect: Rect,
+        left: f32,
+        editor: &Editor,
+        visuals: &egui::Visuals,
+    ) {
+        let ruler = Rect::from_min_max(rect.min, pos2(rect.right(), rect.top() + RULER_HEIGHT));
+        painter.rect_filled(ruler, 0.0, visuals.faint_bg_color);
+        // A label every ~100 px, on a round step.
+        let steps = [
+            0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0,
+        ];
+        let min_secs = 100.0 / self.pixels_per_second;
+        let step = steps
+            .iter()
+            .copied()
+            .find(|s| *s >= min_secs)
+            .unwrap_or(1800.0);
+        let step_t = Time::from_secs_f64(f64::from(step));
+        let first = (self.scroll.flicks() / step_t.flicks().max(1)) * step_t.flicks();
+        let mut t = Time(first);
+        let text_color = visuals.text_color();
+        while self.x_of(t, left) < rect.right() {
+            let x = self.x_of(t, left);
+            if x >= left {
+                painter.line_segment(
+                    [pos2(x, ruler.bottom() - 8.0), pos2(x, ruler.bottom())],
+                    Stroke::new(1.0, text_color),
+                );
+                painter.text(
+                    pos2(x + 3.0, ruler.top() + 2.0),
+                    Align2::LEFT_TOP,
+                    t.to_timecode(editor.project.canvas.frame_rate),
+                    FontId::monospace(10.0),
+                    text_color,
+                );
+            }
+            t += step_t;
+        }
+        for marker in &editor.project.markers {
+            let x = self.x_of(marker.time, left);
+            if x >= left {
+                painter.add(egui::Shape::convex_polygon(
+                    vec![
+                        pos2(x - 5.0, ruler.top()),
+                        pos2(x + 5.0, ruler.top()),
+                        pos2(x, ruler.top() + 8.0),
+                    ],
+                    Color32::from_rgb(90, 200, 255),
+                    Stroke::NONE,
+                ));
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn draw_track(
+        &self,
+        ui: &mut egui::Ui,
+        painter: &egui::Painter,
+        row: Rect,
+        left: f32,
+        editor: &mut Editor,
+        index: usize,
+        response: &mut TimelineResponse,
+    ) {
+        let visuals = ui.visuals().clone();
+        let Some(track) = editor.project.tracks.get(index) else {
+            return;
+        };
+        let (id, kind) = (track.id, track.kind);
+        let (muted, locked, hidden) = (track.muted, track.locked, track.hidden);
+        let name = track.name.clone();
+
+        painter.line_segment(
+            [
+                pos2(row.left(), row.bottom()),
+                pos2(row.right(), row.bottom()),
+            ],
+            Stroke::new(1.0, visuals.widgets.noninteractive.bg_stroke.color),
+        );
+
+        // Header with the track's switches.
+        let header = Rect::from_min_size(row.min, vec2(HEADER_WIDTH, row.height()));
+        painter.rect_filled(header.shrink(1.0), 2.0, visuals.faint_bg_color);
+        let mut flags = None;
+        ui.scope_builder(egui::UiBuilder::new().max_rect(header.shrink(4.0)), |ui| {
+            ui.horizontal(|ui| {
+                ui.label(egui::RichText::new(&name).small().strong());
+            });
+            ui.horizontal(|ui| {
+                let toggle = |ui: &mut egui::Ui, on: bool, text: &str, tip: &str| {
+                    ui.add(egui::Button::new(egui::RichText::new(text).small()).selected(on))
+                        .on_hover_text(tip)
+                        .clicked()
+                };
+                if kind != TrackKind::Subtitle && toggle(ui, muted, "M", "Mute") {
+                    flags = Some((Some(!muted), None, None));
+                }
+                if toggle(ui, locked, "L", "Lock") {
+                    flags = Some((None, Some(!locked), None));
+                }
+                if kind != TrackKind::Audio && toggle(ui, hidden, "H", "Hide") {
+                    flags = Some((None, None, Some(!hidden)));
+                }
+            });
+        });
+        if let Some((muted, locked, hidden)) = flags {
+            let edit = Edit::SetTrackFlags {
+                id,
+                muted,
+                locked,
+                hidden,
+            };
+            if let Err(e) = editor.apply(edit) {
+                response.error = Some(e.to_string());
+            }
+        }
+
+        let Some(track) = editor.project.tracks.get(index) else {
+            return;
+        };
+        let lane = Rect::from_min_max(pos2(left, row.top()), row.max);
+        let clip_painter = painter.with_clip_rect(lane);
+        let base = match kind {
+            TrackKind::Video => Color32::from_rgb(58, 110, 170),
+            TrackKind::Overlay => Color32::from_rgb(150, 95, 175),
+            TrackKind::Audio => Color32::from_rgb(60, 150, 100),
+            TrackKind::Subtitle => Color32::from_rgb(180, 140, 60),
+        };
+        let dim = |c: Color32| {
+            if hidden || muted {
+                c.gamma_multiply(0.45)
+            } else {
+                c
+            }
+        };
+        for clip in &track.clips {
+            let r = Rect::from_min_max(
+                pos2(self.x_of(clip.start, left), row.top() + 3.0),
+                pos2(self.x_of(clip.end(), left), row.bottom() - 3.0),
+            );
+            let selected = editor.selection.contains(&clip.id);
+            clip_painter.rect_filled(r, CornerRadius::same(4), dim(base));
+            let stroke = if selected {
+                Stroke::new(2.0, Color32::WHITE)
+            } else {
+                Stroke::new(1.0, base.gamma_multiply(1.6))
+            };
+            clip_painter.rect_stroke(r, CornerRadius::same(4), stroke, StrokeKind::Inside);
+            let label = clip_label(editor, clip.id);
+            clip_painter.with_clip_rect(r.intersect(lane)).text(
+                r.left_top() + vec2(6.0, 4.0),
+                Align2::LEFT_TOP,
+                label,
+                FontId::proportional(11.0),
+                Color32::WHITE,
+            );
+            if !clip.speed.is_normal() {
+                clip_painter.text(
+                    r.left_bottom() + vec2(6.0, -4.0),
+                    Align2::LEFT_BOTTOM,
+                    "speed",
+                    FontId::proportional(9.0),
+                    Color32::from_rgb(255, 220, 120),
+                );
+            }
+        }
+        for cue in &track.cues {
+            let r = Rect::from_min_max(
+                pos2(self.x_of(cue.start, left), row.top() + 3.0),
+                pos2(self.x_of(cue.end, left), row.bottom() - 3.0),
+            );
+            clip_painter.rect_filled(r, CornerRadius::same(3), dim(base));
+            clip_painter.with_clip_rect(r.intersect(lane)).text(
+                r.left_center() + vec2(4.0, 0.0),
+                Align2::LEFT_CENTER,
+                cue.text.replace('\n', " "),
+                FontId::proportional(10.0),
+                Color32::BLACK,
+            );
+        }
+        if locked {
+            painter.rect_filled(lane, 0.0, Color32::from_black_alpha(60));
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn handle_pointer(
+        &mut self,
+        ui: &egui::Ui,
+        area: &egui::Response,
+        rect: Rect,
+        left: f32,
+        rows: &[(usize, Rect)],
+        editor: &mut Editor,
+        response: &mut TimelineResponse,
+    ) {
+        let Some(pos) = ui.input(|i| i.pointer.interact_pos()) else {
+            return;
+        };
+        let hit = hit_clip(self, editor, rows, left, pos);
+        if let Some((_, edge)) = hit {
+            if edge.is_some() {
+                ui.ctx().set_cursor_icon(egui::CursorIcon::ResizeHorizontal);
+            }
+        }
+
+        if area.clicked() || area.drag_started() {
+            let on_ruler = pos.y < rect.top() + RULER_HEIGHT && pos.x >= left;
+            let modifiers = ui.input(|i| i.modifiers);
+            match hit {
+                _ if on_ruler => {
+                    editor.playhead = self.time_at(pos.x, left);
+                    if area.drag_started() {
+                        self.drag = Some(Drag::Scrub);
+                    }
+                }
+                Some((clip, edge)) => {
+                    if modifiers.shift || modifiers.command {
+                        if !editor.selection.remove(&clip) {
+                            editor.selection.insert(clip);
+                        }
+                    } else if !editor.selection.contains(&clip) {
+                        editor.selection = [clip].into();
+                    }
+                    if area.drag_started() {
+                        let Some(c) = editor.project.clip(clip) else {
+                            return;
+                        };
+                        self.drag = Some(match edge {
+                            Some(edge) => Drag::Trim { clip, edge },
+                            None => Drag::Move {
+                                clip,
+                                grab: self.time_at(pos.x, left) - c.start,
+                            },
+                        });
+                        editor.history.begin_gesture(match edge {
+                            Some(_) => "Trim clip",
+                            None => "Move clip",
+                        });
+                    }
+                }
+                None if pos.x >= left => {
+                    editor.selection.clear();
+                    editor.playhead = self.time_at(pos.x, left);
+                }
+                None => {}
+            }
+        }
+
+        if area.dragged() {
+            let tolerance = Time::from_secs_f64(f64::from(SNAP_PIXELS / self.pixels_per_second));
+            let pointer_t = self.time_at(pos.x, left);
+            self.snapped = None;
+            match self.drag {
+                Some(Drag::Scrub) => editor.playhead = pointer_t,
+                Some(Drag::Move { clip, grab }) => {
+                    let proposed = (pointer_t - grab).max(Time::ZERO);
+                    let start = snap_clip_start(
+                        &editor.project,
+                        clip,
+                        proposed,
+                        editor.playhead,
+                        tolerance,
+                    );
+                    if start != proposed {
+                        self.snapped = Some(snapped_edge(editor, clip, start, proposed));
+                    }
+                    let track = target_track(editor, rows, pos.y, clip);
+                    if let Some(track) = track {
+                        // A refused position (overlap) just keeps the clip where it was.
+                        let _ = editor.apply(Edit::MoveClip { clip, track, start });
+                    }
+                }
+                Some(Drag::Trim { clip, edge }) => {
+                    let exclude = editor.project.linked_clips(clip);
+                    let targets = snap_targets(&editor.project, editor.playhead, &exclude);
+                    let to = match snap(pointer_t, &targets, tolerance) {
+                        Some(target) if target.kind != SnapKind::Zero || edge == Edge::In => {
+                            self.snapped = Some(target.time);
+                            target.time
+                        }
+                        _ => pointer_t,
+                    };
+                    let _ = editor.apply(Edit::TrimClip {
+                        clip,
+                        edge,
+                        to,
+                        ripple: false,
+                    });
+                }
+                None => {}
+            }
+        }
+
+        if area.drag_stopped() {
+            if matches!(self.drag, Some(Drag::Move { .. } | Drag::Trim { .. })) {
+                editor.history.end_gesture();
+            }
+            self.drag = None;
+            self.snapped = None;
+        }
+        let _ = response;
+    }
+}
+
+/// The order tracks are listed top-down, as editors show them: picture tracks with the
+/// top-most (last composited) first, then subtitle tracks, then sound tracks.
+fn display_order(tracks: &[crate::timeline::Track]) -> Vec<usize> {
+    let visual = (0..tracks.len())
+        .rev()
+        .filter(|&i| tracks[i].kind.is_visual());
+    let subtitles = (0..tracks.len()).filter(|&i| tracks[i].kind == TrackKind::Subtitle);
+    let audio = (0..tracks.len()).filter(|&i| tracks[i].kind == TrackKind::Audio);
+    visual.chain(subtitles).chain(audio).collect()
+}
+
+/// The clip under `pos` and, when the pointer is on one of its edges, which edge.
+fn hit_clip(
+    view: &TimelineView,
+    editor: &Editor,
+    rows: &[(usize, Rect)],
+    left: f32,
+    pos: egui::Pos2,
+) -> Option<(ClipId, Option<Edge>)> {
+    if pos.x < left {
+        return None;
+    }
+    let &(index, _) = rows.iter().find(|(_, r)| r.contains(pos))?;
+    let track = editor.project.tracks.get(index)?;
+    track.clips.iter().find_map(|clip| {
+        let x0 = view.x_of(clip.start, left);
+        let x1 = view.x_of(clip.end(), left);
+        if pos.x < x0 - 1.0 || pos.x > x1 + 1.0 {
+            return None;
+        }
+        let edge = if pos.x - x0 <= EDGE_GRAB && x1 - x0 > 3.0 * EDGE_GRAB {
+            Some(Edge::In)
+        } else if x1 - pos.x <= EDGE_GRAB && x1 - x0 > 3.0 * EDGE_GRAB {
+            Some(Edge::Out)
+        } else {
+            None
+        };
+        Some((clip.id, edge))
+    })
+}
+
+/// The track a dragged clip should land on: the row under the pointer if it holds the
+/// same kind of clips, else the clip's own track.
+fn target_track(
+    editor: &Editor,
+    rows: &[(usize, Rect)],
+    y: f32,
+    clip: ClipId,
+) -> Option<crate::timeline::TrackId> {
+    let location = editor.project.locate_clip(clip)?;
+    let own = editor.project.tracks.get(location.track)?;
+    let hovered = rows
+        .iter()
+        .find(|(_, r)| r.top() <= y && y < r.bottom())
+        .and_then(|(i, _)| editor.project.tracks.get(*i));
+    match hovered {
+        Some(t) if t.kind == own.kind && !t.locked => Some(t.id),
+        _ => Some(own.id),
+    }
+}
+
+/// Which edge of a moved clip stuck to a target: its start or its end.
+fn snapped_edge(editor: &Editor, clip: ClipId, start: Time, proposed: Time) -> Time {
+    let duration = editor
+        .project
+        .clip(clip)
+        .map(|c| c.duration())
+        .unwrap_or_default();
+    let targets = snap_targets(
+        &editor.project,
+        editor.playhead,
+        &editor.project.linked_clips(clip),
+    );
+    if targets.iter().any(|t| t.time == start) || start == proposed {
+        start
+    } else {
+        start + duration
+    }
+}
+
+/// A clip's label: its file name, or the text it shows.
+fn clip_label(editor: &Editor, id: ClipId) -> String {
+    let Some(clip) = editor.project.clip(id) else {
+        return String::new();
+    };
+    match &clip.content {
+        crate::timeline::ClipContent::Media { source } => editor
+            .project
+            .source(*source)
+            .map(|s| super::app::file_label(&s.path))
+            .unwrap_or_else(|| "missing source".to_owned()),
+        other => format!("{other:?}").chars().take(40).collect(),
+    }
+}
