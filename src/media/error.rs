@@ -37,4 +37,26 @@ pub enum MediaError {
         #[source]
         source: ffmpeg_next::Error,
     },
+    /// The file has no video stream where one is needed.
+    #[error("{}: the file holds no video stream", path.display())]
+    NoVideo { path: PathBuf },
+    /// A picture could not be converted (size or pixel format swscale refuses).
+    #[error("{}: {source}", path.display())]
+    Convert {
+        path: PathBuf,
+        #[source]
+        source: super::frame::ScaleError,
+    },
+    /// No encoder by that name, or none for the chosen format, could be opened.
+    #[error("{}: cannot encode: {detail}", path.display())]
+    Encoder { path: PathBuf, detail: String },
+    /// The disk (or the file size limit) is full: the output could not be written.
+    #[error("{}: the disk is full (or the file size limit was reached); nothing was written — free some space or choose another folder", path.display())]
+    DiskFull { path: PathBuf },
+    /// Writing the output failed for another reason.
+    #[error("{}: cannot write: {detail}", path.display())]
+    Write { path: PathBuf, detail: String },
+    /// The job was cancelled; nothing was written.
+    #[error("{}: cancelled; nothing was written", path.display())]
+    Cancelled { path: PathBuf },
 }

@@ -1,16 +1,26 @@
-//! Everything that touches FFmpeg (through `ffmpeg-next`) lives here: probing files today,
-//! and demuxing, decoding, encoding and muxing as the engine grows.
+//! Everything that touches FFmpeg (through `ffmpeg-next`) lives here: probing files,
+//! decoding video frame-accurately ([`VideoDecoder`]), reading sound at any speed in the mix
+//! format ([`AudioReader`]), converting pictures with swscale ([`Scaler`]), and encoding and
+//! muxing to a file that appears only when complete ([`OutputFile`]).
 //!
 //! No other module may call `ffmpeg-next` directly; they speak to FFmpeg through the
 //! types of this module, so version quirks of the FFmpeg libraries stay in one place.
 //! This module knows nothing of the timeline or the GUI.
 
+mod audio;
+mod decode;
+mod encode;
 mod error;
+mod frame;
 mod import;
 mod probe;
 mod report_text;
 
+pub use audio::{atempo_chain, AudioRange, AudioReader, MIX_CHANNELS, MIX_RATE};
+pub use decode::{VideoDecoder, VideoFrame, TICKS_PER_SECOND};
+pub use encode::{Container, EncodeSettings, OutputFile, VideoCodec};
 pub use error::MediaError;
+pub use frame::{Picture, PixelRect, Quality, RgbaFrame, ScaleError, Scaler};
 pub use import::STILL_IMAGE_DURATION;
 pub use probe::{format_us, probe, AudioFacts, ProbeReport, StreamKind, StreamReport, VideoFacts};
 pub use report_text::{fps_text, human_bytes, StreamLine};

@@ -194,7 +194,7 @@ pub fn probe(path: &Path) -> Result<ProbeReport, MediaError> {
 }
 
 /// Checks the path names a non-empty readable file and returns its size.
-fn check_readable(path: &Path) -> Result<u64, MediaError> {
+pub(super) fn check_readable(path: &Path) -> Result<u64, MediaError> {
     let owned = || path.to_owned();
     let meta = fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => MediaError::NotFound { path: owned() },
@@ -224,7 +224,7 @@ fn check_readable(path: &Path) -> Result<u64, MediaError> {
 }
 
 /// Turns FFmpeg's refusal to open a file into the most helpful error we can give.
-fn open_error(path: &Path, e: ff::Error) -> MediaError {
+pub(super) fn open_error(path: &Path, e: ff::Error) -> MediaError {
     if looks_like_mp4(path) {
         return MediaError::Damaged {
             path: path.to_owned(),
@@ -415,7 +415,7 @@ fn sample_format_from_raw(format: i32) -> ff::ffi::AVSampleFormat {
 
 /// Clockwise degrees (0, 90, 180, 270) to show the picture upright, from the display
 /// matrix side data or, for older files, a `rotate` tag.
-fn rotation_of(stream: &ff::format::stream::Stream<'_>) -> i32 {
+pub(super) fn rotation_of(stream: &ff::format::stream::Stream<'_>) -> i32 {
     for side in stream.side_data() {
         if side.kind() == ff::codec::packet::side_data::Type::DisplayMatrix {
             if let Some(degrees) = display_matrix_rotation(side.data()) {

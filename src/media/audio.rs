@@ -1,0 +1,285 @@
+//! [`AudioReader`]: a range of a file's sound, at a speed, as 48 kHz stereo `f32` samples.
+//!
+//! Decoded audio of any layout, rate and sample format goes through one libavfilter graph:
+//! `atrim` cuts the exact range (in the stream's own timestamps), `areverse` plays it
+//! backwards, a chain of `atempo` filters changes the speed with the pitch kept (or
+//! `asetrate` changes both, like a tape), and `aformat` resamples with swresample to the
+//! mix format. The mixer in `export` only ever sees [`MIX_RATE`] interleaved stereo.
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+
+use ffmpeg_next as ff;
+
+use super::decode::{from_ticks, TICKS_PER_SECOND};
+use super::probe::{check_readable, open_error};
+use super::MediaError;
+
+/// Sample rate of the mix and of exported audio.
+pub const MIX_RATE: u32 = 48_000;
+/// Channels of the mix (interleaved left, right).
+pub const MIX_CHANNELS: usize = 2;
+
+/// Which part of a file's sound to read, and how.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AudioRange {
+    /// First instant, in ticks of the file's timeline.
+    pub start: i64,
+    /// End (exclusive), in ticks.
+    pub end: i64,
+    /// Speed in thousandths: 1000 is normal, 2000 twice as fast.
+    pub speed_milli: u32,
+    /// Keep the pitch when the speed changes (`atempo`), or let it follow (`asetrate`).
+    pub keep_pitch: bool,
+    /// Play the range backwards.
+    pub reverse: bool,
+}
+
+/// Reads one range of the first audio stream of a file, converted to the mix format.
+pub struct AudioReader {
+    path: PathBuf,
+    input: ff::format::context::Input,
+    stream: usize,
+    decoder: ff::decoder::Audio,
+    graph: ff::filter::Graph,
+    pending: VecDeque<f32>,
+    input_done: bool,
+    output_done: bool,
+}
+
+impl std::fmt::Debug for AudioReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AudioReader({})", self.path.display())
+    }
+}
+
+impl AudioReader {
+    /// Opens `range` of the first audio stream of `path`; `Ok(None)` if it has no sound.
+    pub fn open(path: &Path, range: AudioRange) -> Result<Option<AudioReader>, MediaError> {
+        super::init();
+        check_readable(path)?;
+        let mut input = ff::format::input(&path).map_err(|e| open_error(path, e))?;
+        let ff_err = |step| {
+            move |source| MediaError::Ffmpeg {
+                path: path.to_owned(),
+                step,
+                source,
+            }
+        };
+        let Some(stream) = input.streams().best(ff::media::Type::Audio) else {
+            return Ok(None);
+        };
+        let index = stream.index();
+        let tb = stream.time_base();
+        let ctx = ff::codec::context::Context::from_parameters(stream.parameters())
+            .map_err(ff_err("reading the audio stream parameters"))?;
+        let decoder = ctx
+            .decoder()
+            .audio()
+            .map_err(ff_err("opening the audio decoder"))?;
+        let graph = build_graph(&decoder, tb, range).map_err(ff_err("setting up the audio filters"))?;
+        if range.start > 0 {
+            let us = range.start / (TICKS_PER_SECOND / 1_000_000);
+            // A file that cannot seek is read from the top; atrim still cuts exactly.
+            let _ = input.seek(us, ..us + 1);
+        }
+        Ok(Some(AudioReader {
+            path: path.to_owned(),
+            input,
+            stream: index,
+            decoder,
+            graph,
+            pending: VecDeque::new(),
+            input_done: false,
+            output_done: false,
+        }))
+    }
+
+    /// Fills `out` with interleaved stereo samples and returns how many sample *frames*
+    /// (pairs) it wrote; fewer than asked only at the end of the range.
+    pub fn read(&mut self, out: &mut [f32]) -> Result<usize, MediaError> {
+        let wanted = out.len() / MIX_CHANNELS * MIX_CHANNELS;
+        while self.pending.len() < wanted && !self.output_done {
+            self.pump()?;
+        }
+        let n = wanted.min(self.pending.len());
+        for (o, s) in out.iter_mut().zip(self.pending.drain(..n)) {
+            *o = s;
+        }
+        Ok(n / MIX_CHANNELS)
+    }
+
+    /// Moves one step: drains the filter graph, or feeds it one more decoded frame.
+    fn pump(&mut self) -> Result<(), MediaError> {
+        let mut filtered = ff::frame::Audio::empty();
+        let got = self
+            .graph
+            .get("out")
+            .map(|mut sink| sink.sink().frame(&mut filtered));
+        match got {
+            Some(Ok(())) => {
+                let n = filtered.samples() * MIX_CHANNELS;
+                let bytes = filtered.data(0);
+                self.pending.extend(
+                    bytes
+                        .chunks_exact(4)
+                        .take(n)
+                        .map(|b| f32::from_ne_bytes([b[0], b[1], b[2], b[3]])),
+                );
+                return Ok(());
+            }
+            Some(Err(ff::Error::Eof)) | None => {
+                self.output_done = true;
+                return Ok(());
+            }
+            Some(Err(ff::Error::Other { errno })) if errno == ff::util::error::EAGAIN => {}
+            Some(Err(e)) => return Err(self.damaged(e)),
+        }
+        if self.input_done {
+            // The graph wants input we no longer have; it has already been told the end.
+            self.output_done = true;
+            return Ok(());
+        }
+        self.feed()
+    }
+
+    /// Decodes the next audio frame and hands it to the graph (or signals the end).
+    fn feed(&mut self) -> Result<(), MediaError> {
+        let mut frame = ff::frame::Audio::empty();
+        loop {
+            match self.decoder.receive_frame(&mut frame) {
+                Ok(()) => {
+                    let ts = frame.timestamp();
+                    frame.set_pts(ts);
+                    return self.push(Some(&frame));
+                }
+                Err(ff::Error::Eof) => return self.push(None),
+                Err(ff::Error::Other { errno }) if errno == ff::util::error::EAGAIN => {}
+                Err(e) => return Err(self.damaged(e)),
+            }
+            let mut packet = ff::Packet::empty();
+            match packet.read(&mut self.input) {
+                Ok(()) => {
+                    if packet.stream() == self.stream {
+                        let _ = self.decoder.send_packet(&packet);
+                    }
+                }
+                Err(ff::Error::Eof) => {
+                    let _ = self.decoder.send_eof();
+                }
+                Err(e) => return Err(self.damaged(e)),
+            }
+        }
+    }
+
+    fn push(&mut self, frame: Option<&ff::frame::Audio>) -> Result<(), MediaError> {
+        let Some(mut src) = self.graph.get("in") else {
+            self.output_done = true;
+            return Ok(());
+        };
+        let result = match frame {
+            Some(f) => src.source().add(f),
+            None => {
+                self.input_done = true;
+                src.source().flush()
+            }
+        };
+        match result {
+            Ok(()) | Err(ff::Error::Eof) => Ok(()),
+            Err(e) => Err(self.damaged(e)),
+        }
+    }
+
+    fn damaged(&self, e: ff::Error) -> MediaError {
+        MediaError::Damaged {
+            path: self.path.clone(),
+            detail: format!("decoding audio failed: {e}"),
+        }
+    }
+}
+
+/// `atempo` steps whose product is `speed` (each within the filter's 0.5–100 range).
+pub fn atempo_chain(speed_milli: u32) -> Vec<String> {
+    let mut rest = f64::from(speed_milli.max(1)) / 1000.0;
+    let mut steps = Vec::new();
+    while rest < 0.5 {
+        steps.push("atempo=0.5".to_owned());
+        rest /= 0.5;
+    }
+    while rest > 100.0 {
+        steps.push("atempo=100".to_owned());
+        rest /= 100.0;
+    }
+    if (rest - 1.0).abs() > 1e-9 {
+        steps.push(format!("atempo={rest:.6}"));
+    }
+    steps
+}
+
+fn build_graph(
+    decoder: &ff::decoder::Audio,
+    tb: ff::Rational,
+    range: AudioRange,
+) -> Result<ff::filter::Graph, ff::Error> {
+    let mut graph = ff::filter::Graph::new();
+    let mut layout = decoder.channel_layout();
+    if layout.is_empty() {
+        layout = ff::ChannelLayout::default(i32::from(decoder.channels()));
+    }
+    let args = format!(
+        "time_base={}/{}:sample_rate={}:sample_fmt={}:channel_layout=0x{:x}",
+        tb.numerator(),
+        tb.denominator(),
+        decoder.rate(),
+        decoder.format().name(),
+        layout.bits()
+    );
+    let abuffer = ff::filter::find("abuffer").ok_or(ff::Error::FilterNotFound)?;
+    let sink = ff::filter::find("abuffersink").ok_or(ff::Error::FilterNotFound)?;
+    graph.add(&abuffer, "in", &args)?;
+    graph.add(&sink, "out", "")?;
+    let mix = format!(
+        "aformat=sample_fmts=flt:sample_rates={MIX_RATE}:channel_layouts=stereo"
+    );
+    let mut chain = vec![
+        format!(
+            "atrim=start_pts={}:end_pts={}",
+            from_ticks(range.start, tb).max(0),
+            from_ticks(range.end, tb).max(1)
+        ),
+        "asetpts=PTS-STARTPTS".to_owned(),
+    ];
+    if range.reverse {
+        chain.push("areverse".to_owned());
+    }
+    chain.push(mix.clone());
+    if range.speed_milli != 1000 {
+        if range.keep_pitch {
+            chain.extend(atempo_chain(range.speed_milli));
+        } else {
+            // A tape sped up: relabel the rate, then resample back to the mix rate.
+            let rate = u64::from(MIX_RATE) * u64::from(range.speed_milli) / 1000;
+            chain.push(format!("asetrate={rate}"));
+            chain.push(format!("aresample={MIX_RATE}"));
+            chain.push(mix);
+        }
+    }
+    graph
+        .output("in", 0)?
+        .input("out", 0)?
+        .parse(&chain.join(","))?;
+    graph.validate()?;
+    Ok(graph)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slow_speeds_split_into_atempo_steps_the_filter_accepts() {
+        assert_eq!(atempo_chain(250), vec!["atempo=0.5", "atempo=0.500000"]);
+        assert_eq!(atempo_chain(1500), vec!["atempo=1.500000"]);
+        assert!(atempo_chain(1000).is_empty());
+    }
+}

@@ -1,0 +1,270 @@
+//! [`VideoDecoder`]: the frame shown at any instant of a video file, frame-accurately.
+//!
+//! Asking for a time seeks to the keyframe at or before it and decodes forward until the
+//! frame whose span holds that time; asking for later times in order just keeps decoding,
+//! so playback and export never seek. Timestamps are in [`TICKS_PER_SECOND`] ticks (the
+//! timeline's flicks), which hold common frame durations exactly, so a time on a frame
+//! boundary always picks that frame and never its predecessor.
+//!
+//! A still image (PNG, JPEG, WebP…) opens through the same type: FFmpeg's image demuxers
+//! give one frame, which is shown at every time.
+
+use std::path::{Path, PathBuf};
+
+use ffmpeg_next as ff;
+
+use super::frame::Picture;
+use super::probe::{check_readable, open_error, rotation_of};
+use super::MediaError;
+
+/// Ticks per second of media timestamps: the timeline's flicks (705,600,000 a second).
+pub const TICKS_PER_SECOND: i64 = 705_600_000;
+
+/// How far ahead (in ticks) decoding forward is still cheaper than seeking.
+const FORWARD_LIMIT: i64 = 3 * TICKS_PER_SECOND;
+
+/// A decoded frame and when it is shown.
+#[derive(Debug)]
+pub struct VideoFrame {
+    /// The picture as decoded (coded size, source pixel format).
+    pub picture: Picture,
+    /// When it starts being shown, in ticks from the start of the file's timeline.
+    pub time: i64,
+}
+
+/// Reads the frames of the first video stream of a file.
+pub struct VideoDecoder {
+    path: PathBuf,
+    input: ff::format::context::Input,
+    stream: usize,
+    time_base: ff::Rational,
+    decoder: ff::decoder::Video,
+    rotation: i32,
+    still: bool,
+    /// The last frame decoded at or before the last request.
+    current: Option<VideoFrame>,
+    /// A frame decoded past the last request, kept for the next one.
+    ahead: Option<VideoFrame>,
+    /// No more frames after `ahead`.
+    at_end: bool,
+}
+
+impl std::fmt::Debug for VideoDecoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "VideoDecoder({})", self.path.display())
+    }
+}
+
+impl VideoDecoder {
+    /// Opens the first video stream of `path`.
+    pub fn open(path: &Path) -> Result<VideoDecoder, MediaError> {
+        super::init();
+        check_readable(path)?;
+        let input = ff::format::input(&path).map_err(|e| open_error(path, e))?;
+        let ff_err = |step| move |source| MediaError::Ffmpeg {
+            path: path.to_owned(),
+            step,
+            source,
+        };
+        let stream = input
+            .streams()
+            .best(ff::media::Type::Video)
+            .ok_or_else(|| MediaError::NoVideo {
+                path: path.to_owned(),
+            })?;
+        let index = stream.index();
+        let time_base = stream.time_base();
+        let rotation = rotation_of(&stream);
+        let still = input.format().name().contains("_pipe")
+            || matches!(input.format().name(), "image2" | "png_pipe" | "jpeg_pipe");
+        let mut ctx = ff::codec::context::Context::from_parameters(stream.parameters())
+            .map_err(ff_err("reading the video stream parameters"))?;
+        // Frame and slice threads on every core, as the ffmpeg CLI decodes.
+        ctx.set_threading(ff::codec::threading::Config {
+            kind: ff::codec::threading::Type::Frame,
+            count: 0,
+            safe: false,
+        });
+        let decoder = ctx
+            .decoder()
+            .video()
+            .map_err(ff_err("opening the video decoder"))?;
+        Ok(VideoDecoder {
+            path: path.to_owned(),
+            input,
+            stream: index,
+            time_base,
+            decoder,
+            rotation,
+            still,
+            current: None,
+            ahead: None,
+            at_end: false,
+        })
+    }
+
+    /// The file being read.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Clockwise rotation (0, 90, 180, 270) that shows the picture upright.
+    pub fn rotation(&self) -> i32 {
+        self.rotation
+    }
+
+    /// Coded width and height (before rotation).
+    pub fn coded_size(&self) -> (u32, u32) {
+        (self.decoder.width(), self.decoder.height())
+    }
+
+    /// Width and height as shown, after rotation.
+    pub fn display_size(&self) -> (u32, u32) {
+        let (w, h) = self.coded_size();
+        if self.rotation % 180 == 90 {
+            (h, w)
+        } else {
+            (w, h)
+        }
+    }
+
+    /// True for a single still picture.
+    pub fn is_still(&self) -> bool {
+        self.still
+    }
+
+    /// The frame shown at `time` ticks: the last frame starting at or before it (or the
+    /// first frame, for times before it; the last frame, for times after the end).
+    pub fn frame_at(&mut self, time: i64) -> Result<&VideoFrame, MediaError> {
+        if self.still && self.current.is_some() {
+            return self.current.as_ref().ok_or_else(|| self.no_frame());
+        }
+        let need_seek = match &self.current {
+            Some(c) => time < c.time || time > c.time + FORWARD_LIMIT,
+            None => self.ahead.is_none() && time > FORWARD_LIMIT,
+        };
+        if need_seek && !self.still {
+            self.seek(time);
+        }
+        loop {
+            if let Some(next) = &self.ahead {
+                if next.time > time && self.current.is_some() {
+                    break;
+                }
+                self.current = self.ahead.take();
+                continue;
+            }
+            if self.at_end {
+                break;
+            }
+            self.ahead = self.decode_next()?;
+            if self.ahead.is_none() {
+                self.at_end = true;
+            }
+        }
+        self.current.as_ref().ok_or_else(|| self.no_frame())
+    }
+
+    fn no_frame(&self) -> MediaError {
+        MediaError::Damaged {
+            path: self.path.clone(),
+            detail: "no video frame could be decoded".to_owned(),
+        }
+    }
+
+    fn seek(&mut self, time: i64) {
+        // Microseconds for avformat_seek_file on all streams; at most `time`, so the
+        // demuxer lands on the keyframe at or before it.
+        let us = time / (TICKS_PER_SECOND / 1_000_000);
+        let result = self.input.seek(us, ..us + 1);
+        if result.is_err() {
+            // Some files (raw streams, images) cannot seek: start over from the top.
+            let _ = self.input.seek(0, ..1);
+        }
+        self.decoder.flush();
+        self.current = None;
+        self.ahead = None;
+        self.at_end = false;
+    }
+
+    /// Decodes the next frame in presentation order, or `None` at the end of the stream.
+    fn decode_next(&mut self) -> Result<Option<VideoFrame>, MediaError> {
+        let mut frame = ff::frame::Video::empty();
+        loop {
+            match self.decoder.receive_frame(&mut frame) {
+                Ok(()) => {
+                    let pts = frame.timestamp().or(frame.pts()).unwrap_or(0);
+                    let time = to_ticks(pts, self.time_base);
+                    return Ok(Some(VideoFrame {
+                        picture: Picture { frame },
+                        time,
+                    }));
+                }
+                Err(ff::Error::Eof) => return Ok(None),
+                Err(ff::Error::Other { errno }) if errno == ff::util::error::EAGAIN => {}
+                Err(e) => return Err(self.damaged(e)),
+            }
+            let mut packet = ff::Packet::empty();
+            match packet.read(&mut self.input) {
+                Ok(()) => {
+                    if packet.stream() == self.stream {
+                        // A damaged packet is skipped, as players do; the next one decodes.
+                        let _ = self.decoder.send_packet(&packet);
+                    }
+                }
+                Err(ff::Error::Eof) => {
+                    let _ = self.decoder.send_eof();
+                }
+                Err(e) => return Err(self.damaged(e)),
+            }
+        }
+    }
+
+    fn damaged(&self, e: ff::Error) -> MediaError {
+        MediaError::Damaged {
+            path: self.path.clone(),
+            detail: format!("decoding video failed: {e}"),
+        }
+    }
+}
+
+/// Converts a timestamp in `time_base` to ticks, rounding to the nearest tick.
+pub(crate) fn to_ticks(ts: i64, time_base: ff::Rational) -> i64 {
+    let num = i128::from(ts) * i128::from(time_base.numerator()) * i128::from(TICKS_PER_SECOND);
+    let den = i128::from(time_base.denominator().max(1));
+    let half = den / 2;
+    let q = if num >= 0 {
+        (num + half) / den
+    } else {
+        (num - half) / den
+    };
+    i64::try_from(q).unwrap_or(if q > 0 { i64::MAX } else { i64::MIN })
+}
+
+/// Converts ticks to a timestamp in `time_base`, rounding to the nearest unit.
+pub(crate) fn from_ticks(ticks: i64, time_base: ff::Rational) -> i64 {
+    let num = i128::from(ticks) * i128::from(time_base.denominator());
+    let den = i128::from(time_base.numerator().max(1)) * i128::from(TICKS_PER_SECOND);
+    let half = den / 2;
+    let q = if num >= 0 {
+        (num + half) / den
+    } else {
+        (num - half) / den
+    };
+    i64::try_from(q).unwrap_or(if q > 0 { i64::MAX } else { i64::MIN })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_boundaries_of_common_rates_convert_exactly() {
+        let mp4 = ff::Rational::new(1, 15360);
+        // Frame 1 of 30 fps is 512 units of 1/15360 s and exactly 23,520,000 ticks.
+        assert_eq!(to_ticks(512, mp4), TICKS_PER_SECOND / 30);
+        assert_eq!(from_ticks(TICKS_PER_SECOND / 30, mp4), 512);
+        let ntsc = ff::Rational::new(1001, 30000);
+        assert_eq!(to_ticks(1, ntsc), TICKS_PER_SECOND * 1001 / 30000);
+    }
+}

@@ -1,0 +1,639 @@
+//! [`OutputFile`]: encodes pictures and mixed sound and muxes them into a file that appears
+//! only when it is complete.
+//!
+//! The file is written under a hidden temporary name in the destination folder, flushed,
+//! fsynced and renamed over the destination at [`OutputFile::finish`]; dropping an
+//! unfinished output (an error, a cancel) deletes the temporary file, so a failed export
+//! never leaves half a file. A full disk (or a file size limit) is reported as such.
+//!
+//! Encoders: hardware ones (VideoToolbox, NVENC, Quick Sync, AMF, Media Foundation) are
+//! tried first when allowed, by name and by actually opening them; any that fails is
+//! skipped silently and the software encoder (libx264, libx265, libvpx-vp9, gif) is used.
+
+use std::path::{Path, PathBuf};
+
+use ffmpeg_next as ff;
+use ff::format::Pixel;
+
+use super::audio::{MIX_CHANNELS, MIX_RATE};
+use super::frame::{Picture, PixelRect, Quality, RgbaFrame, Scaler};
+use super::MediaError;
+
+/// The file format written, chosen from the output's extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Container {
+    /// `.mp4` / `.m4v`.
+    Mp4,
+    /// `.mov`.
+    Mov,
+    /// `.mkv`.
+    Mkv,
+    /// `.webm`.
+    WebM,
+    /// `.gif` (no sound).
+    Gif,
+}
+
+impl Container {
+    /// The container for a file name's extension, if Clipwright writes it.
+    pub fn from_path(path: &Path) -> Option<Container> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "mp4" | "m4v" => Container::Mp4,
+            "mov" => Container::Mov,
+            "mkv" => Container::Mkv,
+            "webm" => Container::WebM,
+            "gif" => Container::Gif,
+            _ => return None,
+        })
+    }
+
+    fn muxer(self) -> &'static str {
+        match self {
+            Container::Mp4 => "mp4",
+            Container::Mov => "mov",
+            Container::Mkv => "matroska",
+            Container::WebM => "webm",
+            Container::Gif => "gif",
+        }
+    }
+
+    /// The video codec written when none is asked for.
+    pub fn default_codec(self) -> VideoCodec {
+        match self {
+            Container::WebM => VideoCodec::Vp9,
+            Container::Gif => VideoCodec::Gif,
+            _ => VideoCodec::H264,
+        }
+    }
+}
+
+/// A video codec family; the encoder within it is chosen at open time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VideoCodec {
+    /// H.264 / AVC.
+    H264,
+    /// H.265 / HEVC.
+    Hevc,
+    /// VP9.
+    Vp9,
+    /// Animated GIF.
+    Gif,
+}
+
+impl VideoCodec {
+    /// Encoders to try, best first: hardware ones, then the software one.
+    fn candidates(self, hardware: bool) -> Vec<&'static str> {
+        let (hw, sw): (&[&'static str], &'static str) = match self {
+            VideoCodec::H264 => (
+                &[
+                    "h264_videotoolbox",
+                    "h264_nvenc",
+                    "h264_qsv",
+                    "h264_amf",
+                    "h264_mf",
+                ],
+                "libx264",
+            ),
+            VideoCodec::Hevc => (
+                &[
+                    "hevc_videotoolbox",
+                    "hevc_nvenc",
+                    "hevc_qsv",
+                    "hevc_amf",
+                    "hevc_mf",
+                ],
+                "libx265",
+            ),
+            VideoCodec::Vp9 => (&["vp9_qsv"], "libvpx-vp9"),
+            VideoCodec::Gif => (&[], "gif"),
+        };
+        let mut list: Vec<&'static str> = if hardware { hw.to_vec() } else { Vec::new() };
+        list.push(sw);
+        list
+    }
+}
+
+/// How to encode.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EncodeSettings {
+    /// Frame width (even sizes suit every encoder).
+    pub width: u32,
+    /// Frame height.
+    pub height: u32,
+    /// Frames per second as `(numerator, denominator)`.
+    pub frame_rate: (u32, u32),
+    /// The file format.
+    pub container: Container,
+    /// The codec family.
+    pub codec: VideoCodec,
+    /// Use exactly this encoder (e.g. `libx264`, `h264_nvenc`) instead of choosing.
+    pub encoder: Option<String>,
+    /// Constant rate factor (quality; lower is better). `None`: the codec's default.
+    pub crf: Option<u8>,
+    /// x264/x265 speed preset, e.g. `veryfast`.
+    pub preset: String,
+    /// Try hardware encoders before the software one.
+    pub hardware: bool,
+    /// Write a sound track (ignored for GIF).
+    pub audio: bool,
+    /// Sound bit rate in bits per second.
+    pub audio_bit_rate: u32,
+}
+
+impl EncodeSettings {
+    /// The defaults for `container`: H.264 veryfast CRF 23 + AAC 160 kb/s in MP4, and so on.
+    pub fn for_container(container: Container, width: u32, height: u32, fps: (u32, u32)) -> Self {
+        EncodeSettings {
+            width,
+            height,
+            frame_rate: fps,
+            container,
+            codec: container.default_codec(),
+            encoder: None,
+            crf: None,
+            preset: "veryfast".to_owned(),
+            hardware: true,
+            audio: container != Container::Gif,
+            audio_bit_rate: 160_000,
+        }
+    }
+}
+
+/// An output file being written; see the module documentation.
+pub struct OutputFile {
+    path: PathBuf,
+    temp: PathBuf,
+    octx: Option<ff::format::context::Output>,
+    video: ff::encoder::Video,
+    video_name: String,
+    video_tb: ff::Rational,
+    video_stream: usize,
+    audio: Option<AudioOut>,
+    scaler: Scaler,
+    next_pts: i64,
+    finished: bool,
+}
+
+struct AudioOut {
+    encoder: ff::encoder::Audio,
+    stream: usize,
+    frame_size: usize,
+    pending: Vec<f32>,
+    next_pts: i64,
+}
+
+impl std::fmt::Debug for OutputFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "OutputFile({}, {})", self.path.display(), self.video_name)
+    }
+}
+
+impl OutputFile {
+    /// Creates the temporary file next to `path` and opens the encoders.
+    pub fn create(path: &Path, settings: &EncodeSettings) -> Result<OutputFile, MediaError> {
+        super::init();
+        let temp = temp_path(path);
+        let ff_err = |step| {
+            move |source: ff::Error| write_error(path, step, source)
+        };
+        let mut octx = ff::format::output_as(&temp, settings.container.muxer())
+            .map_err(ff_err("creating the output file"))?;
+        // From here on, a failure must remove the temporary file: build the value first.
+        let global = octx
+            .format()
+            .flags()
+            .contains(ff::format::Flags::GLOBAL_HEADER);
+        let (video, video_name) = match open_video(settings, global) {
+            Ok(v) => v,
+            Err(detail) => {
+                drop(octx);
+                let _ = std::fs::remove_file(&temp);
+                return Err(MediaError::Encoder {
+                    path: path.to_owned(),
+                    detail,
+                });
+            }
+        };
+        let mut out = OutputFile {
+            path: path.to_owned(),
+            temp,
+            octx: None,
+            video_tb: video.time_base(),
+            video,
+            video_name,
+            video_stream: 0,
+            audio: None,
+            scaler: Scaler::new(),
+            next_pts: 0,
+            finished: false,
+        };
+        let mut stream = octx
+            .add_stream(ff::encoder::find(ff::codec::Id::None))
+            .map_err(ff_err("adding the video stream"))?;
+        stream.set_parameters(&out.video);
+        stream.set_time_base(out.video_tb);
+        out.video_stream = stream.index();
+        if settings.audio && settings.container != Container::Gif {
+            let enc = open_audio(settings, global).map_err(|detail| MediaError::Encoder {
+                path: path.to_owned(),
+                detail,
+            });
+            let enc = match enc {
+                Ok(e) => e,
+                Err(e) => {
+                    out.octx = Some(octx);
+                    return Err(e);
+                }
+            };
+            let mut stream = octx
+                .add_stream(ff::encoder::find(ff::codec::Id::None))
+                .map_err(ff_err("adding the audio stream"))?;
+            stream.set_parameters(&enc);
+            stream.set_time_base(ff::Rational::new(1, MIX_RATE as i32));
+            let frame_size = (enc.frame_size() as usize).max(1);
+            out.audio = Some(AudioOut {
+                encoder: enc,
+                stream: stream.index(),
+                frame_size,
+                pending: Vec::new(),
+                next_pts: 0,
+            });
+        }
+        let mut opts = ff::Dictionary::new();
+        if matches!(settings.container, Container::Mp4 | Container::Mov) {
+            // Index first, so the file starts playing before it is fully downloaded.
+            opts.set("movflags", "+faststart");
+        }
+        let header = octx.write_header_with(opts).map(|_| ());
+        out.octx = Some(octx);
+        header.map_err(ff_err("writing the file header"))?;
+        Ok(out)
+    }
+
+    /// The name of the video encoder in use, e.g. `libx264`.
+    pub fn video_encoder(&self) -> &str {
+        &self.video_name
+    }
+
+    /// Encodes the next video frame (converted to the encoder's size and format if needed).
+    pub fn push_picture(&mut self, picture: Picture) -> Result<(), MediaError> {
+        let (w, h, fmt) = (self.video.width(), self.video.height(), self.video.format());
+        let mut picture = if picture.frame.format() == fmt
+            && picture.width() == w
+            && picture.height() == h
+        {
+            picture
+        } else {
+            let full = PixelRect::full(picture.width(), picture.height());
+            self.scaler
+                .to_picture(&picture, full, fmt, w, h, Quality::Export)
+                .map_err(|source| MediaError::Convert {
+                    path: self.path.clone(),
+                    source,
+                })?
+        };
+        picture.frame.set_pts(Some(self.next_pts));
+        self.next_pts += 1;
+        self.video
+            .send_frame(&picture.frame)
+            .map_err(|e| write_error(&self.path, "encoding video", e))?;
+        self.drain_video()
+    }
+
+    /// Encodes the next video frame from an RGBA picture.
+    pub fn push_rgba(&mut self, rgba: &RgbaFrame) -> Result<(), MediaError> {
+        self.push_picture(Scaler::picture_from_rgba(rgba))
+    }
+
+    /// Seconds of video encoded so far, as `(frames, frame rate)` allows: frames pushed.
+    pub fn frames_written(&self) -> i64 {
+        self.next_pts
+    }
+
+    /// Adds interleaved stereo samples at [`MIX_RATE`] to the sound track.
+    pub fn push_audio(&mut self, samples: &[f32]) -> Result<(), MediaError> {
+        let Some(audio) = self.audio.as_mut() else {
+            return Ok(());
+        };
+        audio.pending.extend_from_slice(samples);
+        let chunk = audio.frame_size * MIX_CHANNELS;
+        while self.audio.as_ref().is_some_and(|a| a.pending.len() >= chunk) {
+            self.encode_audio_chunk(chunk)?;
+        }
+        Ok(())
+    }
+
+    fn encode_audio_chunk(&mut self, len: usize) -> Result<(), MediaError> {
+        let Some(audio) = self.audio.as_mut() else {
+            return Ok(());
+        };
+        let samples: Vec<f32> = audio.pending.drain(..len.min(audio.pending.len())).collect();
+        let n = samples.len() / MIX_CHANNELS;
+        let format = audio.encoder.format();
+        let mut frame = ff::frame::Audio::new(format, n, ff::ChannelLayout::STEREO);
+        frame.set_rate(MIX_RATE);
+        if format.is_planar() {
+            for ch in 0..MIX_CHANNELS {
+                let plane = frame.plane_mut::<f32>(ch);
+                for (o, s) in plane.iter_mut().zip(samples.iter().skip(ch).step_by(MIX_CHANNELS)) {
+                    *o = *s;
+                }
+            }
+        } else {
+            let plane = frame.plane_mut::<f32>(0);
+            for (o, s) in plane.iter_mut().zip(&samples) {
+                *o = *s;
+            }
+        }
+        frame.set_pts(Some(audio.next_pts));
+        audio.next_pts += n as i64;
+        audio
+            .encoder
+            .send_frame(&frame)
+            .map_err(|e| write_error(&self.path, "encoding audio", e))?;
+        self.drain_audio()
+    }
+
+    fn drain_video(&mut self) -> Result<(), MediaError> {
+        let Some(octx) = self.octx.as_mut() else {
+            return Ok(());
+        };
+        let stream_tb = octx
+            .stream(self.video_stream)
+            .map(|s| s.time_base())
+            .unwrap_or(self.video_tb);
+        let mut packet = ff::Packet::empty();
+        while self.video.receive_packet(&mut packet).is_ok() {
+            packet.set_stream(self.video_stream);
+            packet.rescale_ts(self.video_tb, stream_tb);
+            packet
+                .write_interleaved(octx)
+                .map_err(|e| write_error(&self.path, "writing video", e))?;
+        }
+        Ok(())
+    }
+
+    fn drain_audio(&mut self) -> Result<(), MediaError> {
+        let (Some(octx), Some(audio)) = (self.octx.as_mut(), self.audio.as_mut()) else {
+            return Ok(());
+        };
+        let tb = ff::Rational::new(1, MIX_RATE as i32);
+        let stream_tb = octx.stream(audio.stream).map(|s| s.time_base()).unwrap_or(tb);
+        let mut packet = ff::Packet::empty();
+        while audio.encoder.receive_packet(&mut packet).is_ok() {
+            packet.set_stream(audio.stream);
+            packet.rescale_ts(tb, stream_tb);
+            packet
+                .write_interleaved(octx)
+                .map_err(|e| write_error(&self.path, "writing audio", e))?;
+        }
+        Ok(())
+    }
+
+    /// Flushes the encoders, completes the file, and moves it to its final name.
+    pub fn finish(mut self) -> Result<PathBuf, MediaError> {
+        let path = self.path.clone();
+        let werr = |step| {
+            let path = path.clone();
+            move |e| write_error(&path, step, e)
+        };
+        self.video
+            .send_eof()
+            .map_err(werr("finishing the video"))?;
+        self.drain_video()?;
+        if let Some(audio) = self.audio.as_ref() {
+            let rest = audio.pending.len();
+            if rest > 0 {
+                self.encode_audio_chunk(rest)?;
+            }
+        }
+        if let Some(audio) = self.audio.as_mut() {
+            audio
+                .encoder
+                .send_eof()
+                .map_err(werr("finishing the audio"))?;
+        }
+        self.drain_audio()?;
+        let Some(mut octx) = self.octx.take() else {
+            return Err(MediaError::Write {
+                path: self.path.clone(),
+                detail: "the output was already closed".to_owned(),
+            });
+        };
+        let trailer = octx.write_trailer();
+        let flushed = flush_error(&mut octx);
+        drop(octx);
+        trailer.map_err(werr("writing the file index"))?;
+        if let Some(e) = flushed {
+            return Err(write_error(&self.path, "writing the file", e));
+        }
+        let io = |e: std::io::Error| io_error(&self.path, e);
+        std::fs::File::open(&self.temp)
+            .and_then(|f| f.sync_all())
+            .map_err(io)?;
+        std::fs::rename(&self.temp, &self.path).map_err(io)?;
+        self.finished = true;
+        Ok(self.path.clone())
+    }
+}
+
+impl Drop for OutputFile {
+    fn drop(&mut self) {
+        if !self.finished {
+            // Close first (Windows cannot delete an open file), then delete.
+            drop(self.octx.take());
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// `folder/.name.mp4.partial-1234`: hidden, in the same folder (so the rename is atomic).
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".to_owned());
+    path.with_file_name(format!(".{name}.partial-{}", std::process::id()))
+}
+
+/// Flushes the output's I/O buffer and returns the first write error it met, if any.
+#[allow(unsafe_code)]
+fn flush_error(octx: &mut ff::format::context::Output) -> Option<ff::Error> {
+    // SAFETY: `octx` owns a valid AVFormatContext; `pb` is null (no file) or its open
+    // AVIOContext, which avio_flush may use and whose `error` field we only read.
+    unsafe {
+        let pb = (*octx.as_mut_ptr()).pb;
+        if pb.is_null() {
+            return None;
+        }
+        ff::ffi::avio_flush(pb);
+        let err = (*pb).error;
+        (err < 0).then(|| ff::Error::from(err))
+    }
+}
+
+fn is_disk_full(e: &ff::Error) -> bool {
+    match e {
+        ff::Error::Other { errno } => matches!(
+            std::io::Error::from_raw_os_error(*errno).kind(),
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::FileTooLarge
+        ),
+        _ => false,
+    }
+}
+
+fn write_error(path: &Path, step: &'static str, e: ff::Error) -> MediaError {
+    if is_disk_full(&e) {
+        MediaError::DiskFull {
+            path: path.to_owned(),
+        }
+    } else {
+        MediaError::Write {
+            path: path.to_owned(),
+            detail: format!("{step} failed: {e}"),
+        }
+    }
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> MediaError {
+    match e.kind() {
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::FileTooLarge => {
+            MediaError::DiskFull {
+                path: path.to_owned(),
+            }
+        }
+        _ => MediaError::Write {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        },
+    }
+}
+
+/// Opens the first encoder of the candidates that works; the error lists what was tried.
+fn open_video(
+    s: &EncodeSettings,
+    global_header: bool,
+) -> Result<(ff::encoder::Video, String), String> {
+    let names: Vec<String> = match &s.encoder {
+        Some(name) => vec![name.clone()],
+        None => s
+            .codec
+            .candidates(s.hardware)
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+    };
+    let mut last = String::new();
+    for name in &names {
+        match try_video(name, s, global_header) {
+            Ok(enc) => return Ok((enc, name.clone())),
+            Err(e) => last = format!("encoder {name}: {e}"),
+        }
+    }
+    Err(last)
+}
+
+fn try_video(
+    name: &str,
+    s: &EncodeSettings,
+    global_header: bool,
+) -> Result<ff::encoder::Video, String> {
+    let codec = ff::encoder::find_by_name(name).ok_or("not in this FFmpeg build")?;
+    let video = codec.video().map_err(|_| "not a video encoder")?;
+    let wanted = if s.codec == VideoCodec::Gif || name == "gif" {
+        [Pixel::RGB8, Pixel::PAL8]
+    } else {
+        [Pixel::YUV420P, Pixel::NV12]
+    };
+    let format = match video.formats() {
+        Some(mut fmts) => {
+            let all: Vec<Pixel> = fmts.by_ref().collect();
+            wanted
+                .iter()
+                .copied()
+                .find(|f| all.contains(f))
+                .or_else(|| all.first().copied())
+                .ok_or("no pixel format")?
+        }
+        None => wanted[0],
+    };
+    let mut ctx = ff::codec::context::Context::new_with_codec(codec)
+        .encoder()
+        .video()
+        .map_err(|e| e.to_string())?;
+    let (num, den) = s.frame_rate;
+    ctx.set_width(s.width);
+    ctx.set_height(s.height);
+    ctx.set_format(format);
+    ctx.set_time_base(ff::Rational::new(den as i32, num as i32));
+    ctx.set_frame_rate(Some(ff::Rational::new(num as i32, den as i32)));
+    if global_header {
+        ctx.set_flags(ff::codec::Flags::GLOBAL_HEADER);
+    }
+    let mut opts = ff::Dictionary::new();
+    let crf = s.crf.map(u32::from);
+    match name {
+        "libx264" | "libx265" => {
+            opts.set("preset", &s.preset);
+            let default = if name == "libx265" { 28 } else { 23 };
+            opts.set("crf", &crf.unwrap_or(default).to_string());
+            if name == "libx265" {
+                opts.set("x265-params", "log-level=error");
+            }
+        }
+        "libvpx-vp9" => {
+            ctx.set_bit_rate(0);
+            opts.set("crf", &crf.unwrap_or(32).to_string());
+            opts.set("deadline", "good");
+            opts.set("cpu-used", "4");
+            opts.set("row-mt", "1");
+        }
+        "gif" => {}
+        n if n.contains("nvenc") => {
+            opts.set("rc", "vbr");
+            opts.set("cq", &crf.unwrap_or(23).to_string());
+        }
+        n if n.contains("qsv") => {
+            ctx.set_global_quality(crf.unwrap_or(23) as i32);
+        }
+        _ => {
+            // Hardware encoders without a quality scale: a generous bit rate for the size.
+            let pixels = u64::from(s.width) * u64::from(s.height);
+            ctx.set_bit_rate((pixels * 4).clamp(1_000_000, 40_000_000) as usize);
+        }
+    }
+    ctx.open_with(opts).map_err(|e| e.to_string())
+}
+
+fn open_audio(s: &EncodeSettings, global_header: bool) -> Result<ff::encoder::Audio, String> {
+    let name = if s.container == Container::WebM {
+        "libopus"
+    } else {
+        "aac"
+    };
+    let codec = ff::encoder::find_by_name(name).ok_or(format!("no {name} encoder"))?;
+    let audio_codec = codec.audio().map_err(|e| e.to_string())?;
+    let formats: Vec<ff::format::Sample> = audio_codec.formats().map(|f| f.collect()).unwrap_or_default();
+    let format = [
+        ff::format::Sample::F32(ff::format::sample::Type::Planar),
+        ff::format::Sample::F32(ff::format::sample::Type::Packed),
+    ]
+    .into_iter()
+    .find(|f| formats.contains(f))
+    .ok_or(format!("{name} takes no float samples"))?;
+    let mut ctx = ff::codec::context::Context::new_with_codec(codec)
+        .encoder()
+        .audio()
+        .map_err(|e| e.to_string())?;
+    ctx.set_rate(MIX_RATE as i32);
+    ctx.set_channel_layout(ff::ChannelLayout::STEREO);
+    ctx.set_channels(MIX_CHANNELS as i32);
+    ctx.set_format(format);
+    ctx.set_bit_rate(s.audio_bit_rate as usize);
+    ctx.set_time_base(ff::Rational::new(1, MIX_RATE as i32));
+    if global_header {
+        ctx.set_flags(ff::codec::Flags::GLOBAL_HEADER);
+    }
+    ctx.open_as(codec).map_err(|e| format!("{name}: {e}"))
+}
