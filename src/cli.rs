@@ -11,6 +11,8 @@ use clap::{Parser, Subcommand};
 
 use crate::media;
 
+mod export;
+
 /// Clipwright: record a window with its sound, edit it on a timeline, export it anywhere.
 #[derive(Debug, Parser)]
 #[command(name = "clipwright", about, long_about = None, disable_version_flag = true)]
@@ -32,6 +34,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Export a project (or, with --input, one file) to MP4, MOV, MKV, WebM or GIF.
+    Export(Box<export::ExportArgs>),
 }
 
 /// `clipwright 0.1.0 (commit 1a2b3c4d5e) with FFmpeg libavformat 59.27.100`.
@@ -54,6 +58,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         None => crate::ui::run().map_err(anyhow::Error::from),
         Some(Command::Probe { file, json }) => probe(&file, json),
+        Some(Command::Export(args)) => export::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

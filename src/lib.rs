@@ -5,7 +5,9 @@
 //! without a window.
 
 pub mod cli;
+pub mod export;
 pub mod media;
+pub mod render;
 pub mod subtitles;
 pub mod timeline;
 pub mod ui;

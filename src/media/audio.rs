@@ -77,7 +77,8 @@ impl AudioReader {
             .decoder()
             .audio()
             .map_err(ff_err("opening the audio decoder"))?;
-        let graph = build_graph(&decoder, tb, range).map_err(ff_err("setting up the audio filters"))?;
+        let graph =
+            build_graph(&decoder, tb, range).map_err(ff_err("setting up the audio filters"))?;
         if range.start > 0 {
             let us = range.start / (TICKS_PER_SECOND / 1_000_000);
             // A file that cannot seek is read from the top; atrim still cuts exactly.
@@ -238,9 +239,7 @@ fn build_graph(
     let sink = ff::filter::find("abuffersink").ok_or(ff::Error::FilterNotFound)?;
     graph.add(&abuffer, "in", &args)?;
     graph.add(&sink, "out", "")?;
-    let mix = format!(
-        "aformat=sample_fmts=flt:sample_rates={MIX_RATE}:channel_layouts=stereo"
-    );
+    let mix = format!("aformat=sample_fmts=flt:sample_rates={MIX_RATE}:channel_layouts=stereo");
     let mut chain = vec![
         format!(
             "atrim=start_pts={}:end_pts={}",

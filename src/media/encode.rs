@@ -12,8 +12,8 @@
 
 use std::path::{Path, PathBuf};
 
-use ffmpeg_next as ff;
 use ff::format::Pixel;
+use ffmpeg_next as ff;
 
 use super::audio::{MIX_CHANNELS, MIX_RATE};
 use super::frame::{Picture, PixelRect, Quality, RgbaFrame, Scaler};
@@ -185,7 +185,12 @@ struct AudioOut {
 
 impl std::fmt::Debug for OutputFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "OutputFile({}, {})", self.path.display(), self.video_name)
+        write!(
+            f,
+            "OutputFile({}, {})",
+            self.path.display(),
+            self.video_name
+        )
     }
 }
 
@@ -194,9 +199,7 @@ impl OutputFile {
     pub fn create(path: &Path, settings: &EncodeSettings) -> Result<OutputFile, MediaError> {
         super::init();
         let temp = temp_path(path);
-        let ff_err = |step| {
-            move |source: ff::Error| write_error(path, step, source)
-        };
+        let ff_err = |step| move |source: ff::Error| write_error(path, step, source);
         let mut octx = ff::format::output_as(&temp, settings.container.muxer())
             .map_err(ff_err("creating the output file"))?;
         // From here on, a failure must remove the temporary file: build the value first.
@@ -279,20 +282,18 @@ impl OutputFile {
     /// Encodes the next video frame (converted to the encoder's size and format if needed).
     pub fn push_picture(&mut self, picture: Picture) -> Result<(), MediaError> {
         let (w, h, fmt) = (self.video.width(), self.video.height(), self.video.format());
-        let mut picture = if picture.frame.format() == fmt
-            && picture.width() == w
-            && picture.height() == h
-        {
-            picture
-        } else {
-            let full = PixelRect::full(picture.width(), picture.height());
-            self.scaler
-                .to_picture(&picture, full, fmt, w, h, Quality::Export)
-                .map_err(|source| MediaError::Convert {
-                    path: self.path.clone(),
-                    source,
-                })?
-        };
+        let mut picture =
+            if picture.frame.format() == fmt && picture.width() == w && picture.height() == h {
+                picture
+            } else {
+                let full = PixelRect::full(picture.width(), picture.height());
+                self.scaler
+                    .to_picture(&picture, full, fmt, w, h, Quality::Export)
+                    .map_err(|source| MediaError::Convert {
+                        path: self.path.clone(),
+                        source,
+                    })?
+            };
         picture.frame.set_pts(Some(self.next_pts));
         self.next_pts += 1;
         self.video
@@ -318,7 +319,11 @@ impl OutputFile {
         };
         audio.pending.extend_from_slice(samples);
         let chunk = audio.frame_size * MIX_CHANNELS;
-        while self.audio.as_ref().is_some_and(|a| a.pending.len() >= chunk) {
+        while self
+            .audio
+            .as_ref()
+            .is_some_and(|a| a.pending.len() >= chunk)
+        {
             self.encode_audio_chunk(chunk)?;
         }
         Ok(())
@@ -328,7 +333,10 @@ impl OutputFile {
         let Some(audio) = self.audio.as_mut() else {
             return Ok(());
         };
-        let samples: Vec<f32> = audio.pending.drain(..len.min(audio.pending.len())).collect();
+        let samples: Vec<f32> = audio
+            .pending
+            .drain(..len.min(audio.pending.len()))
+            .collect();
         let n = samples.len() / MIX_CHANNELS;
         let format = audio.encoder.format();
         let mut frame = ff::frame::Audio::new(format, n, ff::ChannelLayout::STEREO);
@@ -336,7 +344,10 @@ impl OutputFile {
         if format.is_planar() {
             for ch in 0..MIX_CHANNELS {
                 let plane = frame.plane_mut::<f32>(ch);
-                for (o, s) in plane.iter_mut().zip(samples.iter().skip(ch).step_by(MIX_CHANNELS)) {
+                for (o, s) in plane
+                    .iter_mut()
+                    .zip(samples.iter().skip(ch).step_by(MIX_CHANNELS))
+                {
                     *o = *s;
                 }
             }
@@ -366,6 +377,10 @@ impl OutputFile {
         let mut packet = ff::Packet::empty();
         while self.video.receive_packet(&mut packet).is_ok() {
             packet.set_stream(self.video_stream);
+            if packet.duration() <= 0 {
+                // One frame each; without it MP4 drops the last frame's length.
+                packet.set_duration(1);
+            }
             packet.rescale_ts(self.video_tb, stream_tb);
             packet
                 .write_interleaved(octx)
@@ -379,7 +394,10 @@ impl OutputFile {
             return Ok(());
         };
         let tb = ff::Rational::new(1, MIX_RATE as i32);
-        let stream_tb = octx.stream(audio.stream).map(|s| s.time_base()).unwrap_or(tb);
+        let stream_tb = octx
+            .stream(audio.stream)
+            .map(|s| s.time_base())
+            .unwrap_or(tb);
         let mut packet = ff::Packet::empty();
         while audio.encoder.receive_packet(&mut packet).is_ok() {
             packet.set_stream(audio.stream);
@@ -398,9 +416,7 @@ impl OutputFile {
             let path = path.clone();
             move |e| write_error(&path, step, e)
         };
-        self.video
-            .send_eof()
-            .map_err(werr("finishing the video"))?;
+        self.video.send_eof().map_err(werr("finishing the video"))?;
         self.drain_video()?;
         if let Some(audio) = self.audio.as_ref() {
             let rest = audio.pending.len();
@@ -614,7 +630,10 @@ fn open_audio(s: &EncodeSettings, global_header: bool) -> Result<ff::encoder::Au
     };
     let codec = ff::encoder::find_by_name(name).ok_or(format!("no {name} encoder"))?;
     let audio_codec = codec.audio().map_err(|e| e.to_string())?;
-    let formats: Vec<ff::format::Sample> = audio_codec.formats().map(|f| f.collect()).unwrap_or_default();
+    let formats: Vec<ff::format::Sample> = audio_codec
+        .formats()
+        .map(|f| f.collect())
+        .unwrap_or_default();
     let format = [
         ff::format::Sample::F32(ff::format::sample::Type::Planar),
         ff::format::Sample::F32(ff::format::sample::Type::Packed),

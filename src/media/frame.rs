@@ -10,8 +10,8 @@
 //! limited, including the `yuvj*` formats); YUV we produce for encoders is BT.601 limited
 //! range, FFmpeg's own default, so our files match what the `ffmpeg` CLI writes.
 
-use ffmpeg_next as ff;
 use ff::format::Pixel;
+use ffmpeg_next as ff;
 
 /// An 8-bit RGBA picture with rows packed back to back (`width * 4` bytes a row).
 #[derive(Clone, PartialEq, Eq)]
@@ -228,8 +228,22 @@ impl Scaler {
             data: vec![0; width as usize * height as usize * 4],
         };
         let stride = width as i32 * 4;
-        let dst = [out.data.as_mut_ptr(), std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut()];
-        self.run(src, region, Pixel::RGBA, width, height, quality, dst, [stride, 0, 0, 0])?;
+        let dst = [
+            out.data.as_mut_ptr(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        ];
+        self.run(
+            src,
+            region,
+            Pixel::RGBA,
+            width,
+            height,
+            quality,
+            dst,
+            [stride, 0, 0, 0],
+        )?;
         Ok(out)
     }
 

@@ -8,6 +8,7 @@
 //! This module knows nothing of the timeline or the GUI.
 
 mod audio;
+mod burn;
 mod decode;
 mod encode;
 mod error;
@@ -17,6 +18,7 @@ mod probe;
 mod report_text;
 
 pub use audio::{atempo_chain, AudioRange, AudioReader, MIX_CHANNELS, MIX_RATE};
+pub use burn::SubtitleBurner;
 pub use decode::{VideoDecoder, VideoFrame, TICKS_PER_SECOND};
 pub use encode::{Container, EncodeSettings, OutputFile, VideoCodec};
 pub use error::MediaError;

@@ -1,0 +1,277 @@
+//! `clipwright export`: a project file, or a single input in quick mode, to a video file,
+//! with progress on stderr (a redrawn bar on a terminal, a line every few seconds
+//! otherwise). Bad options and bad input end with one line saying what is wrong.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::mpsc::sync_channel;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use clap::{Args, ValueEnum};
+
+use crate::export::{
+    quick_project, ExportJob, ExportSettings, ExportSummary, Preset, Progress, QuickOptions,
+};
+use crate::timeline::{file, Rational, ReframeMode, SpeedFactor, Time};
+
+/// How the picture fills a frame of another shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Fit {
+    /// The whole picture, with bars.
+    Fit,
+    /// Fill the frame, cutting the edges off.
+    Fill,
+    /// The whole picture over a blurred copy filling the frame.
+    Blur,
+}
+
+/// The options of `clipwright export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The project file to export (or use --input for a single file).
+    project: Option<PathBuf>,
+    /// The file to write; its extension picks the format (.mp4, .mov, .mkv, .webm, .gif).
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Quick mode: export this media file without a project.
+    #[arg(long, short)]
+    input: Option<PathBuf>,
+    /// Quick mode: the part to keep, as START..END (seconds or HH:MM:SS.mmm).
+    #[arg(long, value_name = "A..B")]
+    trim: Option<String>,
+    /// Quick mode: playback speed, 0.1 to 100 (pitch kept).
+    #[arg(long, default_value = "1")]
+    speed: String,
+    /// Quick mode: play backwards.
+    #[arg(long)]
+    reverse: bool,
+    /// Quick mode: frame size as WxH (default: the source's).
+    #[arg(long, value_name = "WxH")]
+    canvas: Option<String>,
+    /// Quick mode: how the picture fits the frame.
+    #[arg(long, value_enum, default_value = "fit")]
+    fit: Fit,
+    /// Burn these subtitles (.srt, .vtt, .ass) into the picture.
+    #[arg(long, value_name = "FILE")]
+    subtitles: Option<PathBuf>,
+    /// tiktok, reels, shorts, youtube, youtube-4k, square, or WxH.
+    #[arg(long)]
+    preset: Option<String>,
+    /// Quality: constant rate factor, 0–51 (lower is better; default 23 for H.264).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=63))]
+    crf: Option<u8>,
+    /// Use exactly this encoder, e.g. libx264, libx265, h264_nvenc.
+    #[arg(long)]
+    encoder: Option<String>,
+    /// Frame rate, e.g. 30 or 30000/1001 (default: the project's or source's).
+    #[arg(long)]
+    fps: Option<String>,
+    /// Do not try hardware encoders.
+    #[arg(long)]
+    no_hardware: bool,
+    /// Print no progress.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Runs `clipwright export`.
+pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
+    let job = build_job(args)?;
+    let (tx, rx) = sync_channel::<Progress>(8);
+    let cancel = Arc::new(AtomicBool::new(false));
+    let quiet = args.quiet;
+    let printer = std::thread::spawn(move || print_progress(&rx, quiet));
+    let result = job.run(Some(tx), &cancel);
+    let _ = printer.join();
+    let summary: ExportSummary = result?;
+    if !args.quiet {
+        eprintln!(
+            "wrote {} ({} frames, {}, {:.1} s)",
+            summary.path.display(),
+            summary.frames,
+            summary.encoder,
+            summary.elapsed.as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+/// Checks the options and builds the job, before anything is written.
+pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
+    let preset = match &args.preset {
+        Some(name) => Some(Preset::parse(name).with_context(|| {
+            format!("unknown preset {name:?}; use tiktok, reels, shorts, youtube, youtube-4k, square or WxH")
+        })?),
+        None => None,
+    };
+    let fps = match &args.fps {
+        Some(text) => Some(
+            parse_rate(text)
+                .with_context(|| format!("bad --fps {text:?}; use e.g. 30 or 30000/1001"))?,
+        ),
+        None => preset.and_then(Preset::frame_rate),
+    };
+    if crate::media::Container::from_path(&args.output).is_none() {
+        bail!(
+            "{}: unknown output format; use .mp4, .mov, .mkv, .webm or .gif",
+            args.output.display()
+        );
+    }
+    let (project, base_dir) = match (&args.project, &args.input) {
+        (Some(_), Some(_)) => bail!("give a project file or --input, not both"),
+        (None, None) => bail!("nothing to export: give a project file or --input FILE"),
+        (Some(path), None) => {
+            let loaded = file::load(path)?;
+            let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            (loaded.project, base)
+        }
+        (None, Some(input)) => {
+            let speed = args
+                .speed
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(SpeedFactor::from_f64)
+                .with_context(|| {
+                    format!("bad --speed {:?}; use a number from 0.1 to 100", args.speed)
+                })?;
+            let trim = match &args.trim {
+                Some(t) => Some(parse_trim(t)?),
+                None => None,
+            };
+            let canvas = match &args.canvas {
+                Some(c) => Some(
+                    crate::export::parse_size(c)
+                        .with_context(|| format!("bad --canvas {c:?}; use WxH, e.g. 1080x1920"))?,
+                ),
+                None => preset.map(Preset::size),
+            };
+            let options = QuickOptions {
+                trim,
+                speed,
+                reverse: args.reverse,
+                canvas,
+                frame_rate: fps,
+                fit: match args.fit {
+                    Fit::Fit => ReframeMode::Fit,
+                    Fit::Fill => ReframeMode::Fill,
+                    Fit::Blur => ReframeMode::BlurFill,
+                },
+            };
+            (quick_project(input, &options)?, PathBuf::new())
+        }
+    };
+    let mut settings = ExportSettings::for_project(&project);
+    if let Some(p) = preset {
+        settings.size = p.size();
+    }
+    if let Some(rate) = fps {
+        settings.frame_rate = rate;
+    }
+    settings.crf = args.crf;
+    settings.encoder = args.encoder.clone();
+    settings.hardware = !args.no_hardware;
+    let mut project = project;
+    if let Some(subs) = &args.subtitles {
+        crate::export::add_subtitle_file(&mut project, subs)?;
+    }
+    Ok(ExportJob {
+        project: Arc::new(project),
+        base_dir,
+        output: args.output.clone(),
+        settings,
+    })
+}
+
+/// `1.5..4`, `00:01..00:05.5`, `..3` (from the start) or `2..` (to the end).
+fn parse_trim(text: &str) -> anyhow::Result<(Time, Time)> {
+    let bad = || format!("bad --trim {text:?}; use START..END, e.g. 1.5..4 or 00:00:01..00:00:04");
+    let (a, b) = text.split_once("..").with_context(bad)?;
+    let start = if a.trim().is_empty() {
+        Time::ZERO
+    } else {
+        Time::parse_clock(a).ok().with_context(bad)?
+    };
+    let end = if b.trim().is_empty() {
+        Time::MAX
+    } else {
+        Time::parse_clock(b).ok().with_context(bad)?
+    };
+    if end <= start {
+        bail!("bad --trim {text:?}: the end must come after the start");
+    }
+    Ok((start, end))
+}
+
+fn parse_rate(text: &str) -> Option<Rational> {
+    let (n, d) = text.split_once('/').unwrap_or((text, "1"));
+    let (n, d) = (n.trim().parse::<u32>().ok()?, d.trim().parse::<u32>().ok()?);
+    (n > 0 && d > 0 && n / d <= 240).then_some(())?;
+    Rational::new(n, d)
+}
+
+fn print_progress(rx: &std::sync::mpsc::Receiver<Progress>, quiet: bool) {
+    let tty = std::io::stderr().is_terminal();
+    let mut last_line = Instant::now();
+    let mut drew = false;
+    while let Ok(p) = rx.recv() {
+        if quiet {
+            continue;
+        }
+        let pct = p.frames_done * 100 / p.frames_total.max(1);
+        let text = format!(
+            "{}/{} frames ({pct}%), {:.1} fps, {} left",
+            p.frames_done,
+            p.frames_total,
+            p.fps,
+            short_duration(p.eta)
+        );
+        let mut err = std::io::stderr().lock();
+        if tty {
+            let filled = (pct as usize * 30 / 100).min(30);
+            let bar = format!("{}{}", "#".repeat(filled), "-".repeat(30 - filled));
+            let _ = write!(err, "\r[{bar}] {text}\x1b[K");
+            drew = true;
+        } else if last_line.elapsed() >= Duration::from_secs(2) || p.frames_done == p.frames_total {
+            let _ = writeln!(err, "export: {text}");
+            last_line = Instant::now();
+        }
+    }
+    if drew {
+        let _ = writeln!(std::io::stderr());
+    }
+}
+
+fn short_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 {
+        format!("{}h{:02}m", s / 3600, s / 60 % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_trim_reads_seconds_or_clock_times_and_open_ends() {
+        let (a, b) = parse_trim("1.5..00:00:04").unwrap();
+        assert_eq!((a, b), (Time::from_millis(1500), Time::from_secs(4)));
+        assert_eq!(parse_trim("..2").unwrap().0, Time::ZERO);
+        assert_eq!(parse_trim("2..").unwrap().1, Time::MAX);
+        assert!(parse_trim("4..2").is_err());
+        assert!(parse_trim("soon").is_err());
+    }
+
+    #[test]
+    fn frame_rates_read_as_whole_numbers_or_fractions() {
+        assert_eq!(parse_rate("30"), Some(Rational::FPS_30));
+        assert_eq!(parse_rate("30000/1001"), Some(Rational::FPS_29_97));
+        assert_eq!(parse_rate("0"), None);
+    }
+}

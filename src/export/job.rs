@@ -1,0 +1,378 @@
+//! [`ExportJob`]: turns a project into a file on three threads joined by bounded channels.
+//!
+//! ```text
+//!  render thread ──frames (4)──▶ ┐
+//!                                ├─▶ this thread: encode + mux ──▶ OutputFile
+//!  mix thread ────sound (32)───▶ ┘        │
+//!                                         └─progress (8, latest wins)──▶ caller
+//! ```
+//!
+//! The render thread decodes and composes frame after frame; the mix thread produces the
+//! sound; the calling thread encodes both (the encoders run their own threads) and
+//! interleaves them by time. When a channel is full its producer waits, so memory stays
+//! flat however long the export. Progress is sent with `try_send`: a slow reader misses
+//! updates, it never slows the export. The cancel flag is checked once a frame everywhere;
+//! a cancelled or failed export deletes its temporary file and leaves nothing behind.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::media::{
+    Container, EncodeSettings, MediaError, OutputFile, Scaler, SubtitleBurner, VideoCodec,
+    MIX_CHANNELS, MIX_RATE,
+};
+use crate::render::{Compositor, RenderError, Rendered};
+use crate::timeline::{Project, Rational, Rounding, Time};
+
+use super::mix::Mixer;
+
+/// What to write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportSettings {
+    /// Output frame size (the canvas size unless a preset says otherwise).
+    pub size: (u32, u32),
+    /// Output frame rate.
+    pub frame_rate: Rational,
+    /// Constant rate factor; `None` for the codec's default (23 for H.264).
+    pub crf: Option<u8>,
+    /// Use exactly this encoder.
+    pub encoder: Option<String>,
+    /// The codec; `None` for the container's default.
+    pub codec: Option<VideoCodec>,
+    /// Try hardware encoders first (when no encoder is named).
+    pub hardware: bool,
+}
+
+impl ExportSettings {
+    /// The project's own canvas and frame rate, default quality, hardware allowed.
+    pub fn for_project(project: &Project) -> ExportSettings {
+        ExportSettings {
+            size: (project.canvas.width, project.canvas.height),
+            frame_rate: project.canvas.frame_rate,
+            crf: None,
+            encoder: None,
+            codec: None,
+            hardware: true,
+        }
+    }
+}
+
+/// Where an export is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    /// Frames written so far.
+    pub frames_done: u64,
+    /// Frames in the whole export.
+    pub frames_total: u64,
+    /// Frames per second since the start.
+    pub fps: f64,
+    /// Time since the start.
+    pub elapsed: Duration,
+    /// Estimated time left.
+    pub eta: Duration,
+}
+
+/// What a finished export did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportSummary {
+    /// The file written.
+    pub path: PathBuf,
+    /// Frames written.
+    pub frames: u64,
+    /// The video encoder used, e.g. `libx264`.
+    pub encoder: String,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// Why an export failed. Nothing is left on disk in any case.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExportError {
+    /// Reading, converting or writing media failed.
+    #[error(transparent)]
+    Media(#[from] MediaError),
+    /// Drawing a frame failed.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// The output name has no extension Clipwright writes.
+    #[error("{}: unknown output format; use .mp4, .mov, .mkv, .webm or .gif", path.display())]
+    UnknownFormat { path: PathBuf },
+    /// The project has nothing to export.
+    #[error("the project is empty: nothing to export")]
+    Empty,
+    /// The export was cancelled.
+    #[error("{}: export cancelled; nothing was written", path.display())]
+    Cancelled { path: PathBuf },
+    /// The subtitle script could not be written to a temporary file.
+    #[error("cannot write the subtitle script for {}: {source}", path.display())]
+    Subtitles {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A worker thread stopped unexpectedly.
+    #[error("{}: export worker stopped: {what}", path.display())]
+    Worker { path: PathBuf, what: String },
+}
+
+/// One export: a project, where to write it, and how.
+#[derive(Debug)]
+pub struct ExportJob {
+    /// The project (shared with the worker threads).
+    pub project: Arc<Project>,
+    /// Folder that relative source paths are relative to.
+    pub base_dir: PathBuf,
+    /// The file to write.
+    pub output: PathBuf,
+    /// How to write it.
+    pub settings: ExportSettings,
+}
+
+/// Frames waiting between the render thread and the encoder.
+const FRAME_QUEUE: usize = 4;
+/// Sound blocks waiting between the mixer and the encoder.
+const AUDIO_QUEUE: usize = 32;
+
+impl ExportJob {
+    /// Runs the export to completion (or failure, or cancel), sending progress as it goes.
+    pub fn run(
+        &self,
+        progress: Option<SyncSender<Progress>>,
+        cancel: &Arc<AtomicBool>,
+    ) -> Result<ExportSummary, ExportError> {
+        let started = Instant::now();
+        let out = &self.output;
+        let container = Container::from_path(out)
+            .ok_or_else(|| ExportError::UnknownFormat { path: out.clone() })?;
+        let duration = self.project.duration();
+        let rate = self.settings.frame_rate;
+        let total = Time::frames(duration, rate, Rounding::Ceil).max(0) as u64;
+        if total == 0 {
+            return Err(ExportError::Empty);
+        }
+        let (w, h) = even_size(self.settings.size, container);
+        let mut enc = EncodeSettings::for_container(container, w, h, (rate.num(), rate.den()));
+        enc.crf = self.settings.crf;
+        enc.encoder = self.settings.encoder.clone();
+        enc.hardware = self.settings.hardware;
+        if let Some(codec) = self.settings.codec {
+            enc.codec = codec;
+        }
+        let mixer = Mixer::new(
+            &self.project,
+            &self.base_dir,
+            Time::from_frame(total as i64, rate),
+        );
+        enc.audio &= !mixer.is_silent();
+        // The script lives in a temporary file for as long as the export runs.
+        let script = if super::has_subtitles(&self.project) {
+            let text = super::ass_script(&self.project, (w, h));
+            let sub_err = |source| ExportError::Subtitles {
+                path: out.clone(),
+                source,
+            };
+            let mut f = tempfile::Builder::new()
+                .prefix("clipwright-subtitles-")
+                .suffix(".ass")
+                .tempfile()
+                .map_err(sub_err)?;
+            std::io::Write::write_all(&mut f, text.as_bytes()).map_err(sub_err)?;
+            Some(f.into_temp_path())
+        } else {
+            None
+        };
+        let burner = match &script {
+            Some(p) => Some(SubtitleBurner::new(p, w, h)?),
+            None => None,
+        };
+        let mut file = OutputFile::create(out, &enc)?;
+
+        let (frame_tx, frame_rx) = sync_channel(FRAME_QUEUE);
+        let (audio_tx, audio_rx) = sync_channel(AUDIO_QUEUE);
+        let render = {
+            let (project, base, cancel) =
+                (self.project.clone(), self.base_dir.clone(), cancel.clone());
+            std::thread::Builder::new()
+                .name("export-render".to_owned())
+                .spawn(move || {
+                    render_thread(
+                        &project,
+                        &base,
+                        (w, h),
+                        rate,
+                        total,
+                        burner,
+                        &frame_tx,
+                        &cancel,
+                    )
+                })
+        };
+        let mix = {
+            let cancel = cancel.clone();
+            let with_audio = enc.audio;
+            std::thread::Builder::new()
+                .name("export-mix".to_owned())
+                .spawn(move || mix_thread(mixer, with_audio, &audio_tx, &cancel))
+        };
+        let worker_err = |what: &str| ExportError::Worker {
+            path: out.clone(),
+            what: what.to_owned(),
+        };
+        let (render, mix) = match (render, mix) {
+            (Ok(r), Ok(m)) => (r, m),
+            _ => return Err(worker_err("could not start a thread")),
+        };
+        let result = self.encode_loop(
+            &mut file,
+            &frame_rx,
+            &audio_rx,
+            enc.audio,
+            total,
+            started,
+            progress.as_ref(),
+            cancel,
+        );
+        // Unblock and stop the workers before joining them.
+        drop(frame_rx);
+        drop(audio_rx);
+        let render_result = render
+            .join()
+            .map_err(|_| worker_err("the render thread panicked"))?;
+        let mix_result = mix
+            .join()
+            .map_err(|_| worker_err("the mix thread panicked"))?;
+        if cancel.load(Ordering::Relaxed) {
+            return Err(ExportError::Cancelled { path: out.clone() });
+        }
+        // A worker's own error explains a closed channel better than the channel does.
+        render_result?;
+        mix_result?;
+        let frames = result?;
+        let encoder = file.video_encoder().to_owned();
+        let path = file.finish()?;
+        Ok(ExportSummary {
+            path,
+            frames,
+            encoder,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn encode_loop(
+        &self,
+        file: &mut OutputFile,
+        frames: &Receiver<Rendered>,
+        audio: &Receiver<Vec<f32>>,
+        with_audio: bool,
+        total: u64,
+        started: Instant,
+        progress: Option<&SyncSender<Progress>>,
+        cancel: &AtomicBool,
+    ) -> Result<u64, ExportError> {
+        let rate = self.settings.frame_rate;
+        let mut samples_written: i64 = 0;
+        let mut done = 0u64;
+        while let Ok(frame) = frames.recv() {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(ExportError::Cancelled {
+                    path: self.output.clone(),
+                });
+            }
+            match frame {
+                Rendered::Yuv(p) => file.push_picture(p)?,
+                Rendered::Rgba(f) => file.push_rgba(&f)?,
+            }
+            done += 1;
+            // Keep the sound up to the end of this frame, so the muxer interleaves evenly.
+            let until = Time::from_frame(done as i64, rate)
+                .to_timebase(Rational::new(1, MIX_RATE).unwrap_or(rate), Rounding::Ceil);
+            while with_audio && samples_written < until {
+                let Ok(block) = audio.recv() else { break };
+                samples_written += (block.len() / MIX_CHANNELS) as i64;
+                file.push_audio(&block)?;
+            }
+            if let Some(tx) = progress {
+                let elapsed = started.elapsed();
+                let fps = done as f64 / elapsed.as_secs_f64().max(1e-6);
+                let left = total.saturating_sub(done) as f64 / fps.max(1e-6);
+                let _ = tx.try_send(Progress {
+                    frames_done: done,
+                    frames_total: total,
+                    fps,
+                    elapsed,
+                    eta: Duration::from_secs_f64(left.min(1e7)),
+                });
+            }
+        }
+        // Whatever sound is left (the last frame's tail).
+        while with_audio {
+            let Ok(block) = audio.recv() else { break };
+            file.push_audio(&block)?;
+        }
+        Ok(done)
+    }
+}
+
+/// Encoders want even sizes for 4:2:0; round odd sizes down (GIF takes any size).
+fn even_size((w, h): (u32, u32), container: Container) -> (u32, u32) {
+    if container == Container::Gif {
+        (w.max(1), h.max(1))
+    } else {
+        ((w & !1).max(2), (h & !1).max(2))
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_thread(
+    project: &Project,
+    base: &Path,
+    size: (u32, u32),
+    rate: Rational,
+    total: u64,
+    mut burner: Option<SubtitleBurner>,
+    tx: &SyncSender<Rendered>,
+    cancel: &AtomicBool,
+) -> Result<(), ExportError> {
+    let mut compositor = Compositor::new(base);
+    for i in 0..total {
+        if cancel.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let t = Time::from_frame(i as i64, rate);
+        let mut frame = compositor.render(project, t, size)?;
+        if let Some(b) = burner.as_mut() {
+            let picture = match frame {
+                Rendered::Yuv(p) => p,
+                Rendered::Rgba(f) => Scaler::picture_from_rgba(&f),
+            };
+            frame = Rendered::Yuv(b.burn(picture, t.flicks())?);
+        }
+        if tx.send(frame).is_err() {
+            // The encoder stopped (error or cancel); it reports why.
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+fn mix_thread(
+    mut mixer: Mixer,
+    with_audio: bool,
+    tx: &SyncSender<Vec<f32>>,
+    cancel: &AtomicBool,
+) -> Result<(), ExportError> {
+    if !with_audio {
+        return Ok(());
+    }
+    while let Some(block) = mixer.next_block()? {
+        if cancel.load(Ordering::Relaxed) || tx.send(block).is_err() {
+            return Ok(());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,20 @@
+//! The export job: a project in, a finished file out.
+//!
+//! [`ExportJob::run`] decodes and composes on one worker thread, mixes the sound on
+//! another, and encodes on the calling thread, with bounded channels between them, progress
+//! ([`Progress`]) on a channel and a cancel flag. [`quick_project`] turns one file and a few
+//! options into a one-clip project, so quick exports take the same path. [`Preset`] names
+//! the usual frame shapes. This module reads the timeline, draws through `render` and
+//! writes through `media`; it never touches FFmpeg itself.
+
+mod job;
+mod mix;
+mod preset;
+mod quick;
+mod subtitles;
+
+pub use job::{ExportError, ExportJob, ExportSettings, ExportSummary, Progress};
+pub use mix::{Mixer, BLOCK};
+pub use preset::{parse_size, Preset};
+pub use quick::{quick_project, source_info, QuickError, QuickOptions};
+pub use subtitles::{add_subtitle_file, ass_script, has_subtitles};

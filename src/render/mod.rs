@@ -1,0 +1,17 @@
+//! The compositor: what a project looks like at one instant, for preview and export.
+//!
+//! [`Compositor::frame_at`] draws every visible clip, bottom track first, through its
+//! speed mapping, crop, scale, position, rotation, opacity and fit / fill / blur-fill, into
+//! an RGBA [`Frame`]; a preview is the same call with a smaller size. Geometry is worked out
+//! per clip in [`layout`] (pure, unit tested), pixels are moved by swscale (in `media`) and
+//! blended with integer arithmetic in [`blend`]. This module reads the timeline and never
+//! changes it, and touches FFmpeg only through `media`.
+
+pub mod blend;
+mod compositor;
+pub mod layout;
+
+pub use compositor::{frame_at, Compositor, RenderError, Rendered};
+
+/// A composed picture: 8-bit RGBA, rows packed.
+pub type Frame = crate::media::RgbaFrame;
