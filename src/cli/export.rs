@@ -19,7 +19,7 @@ use crate::timeline::{file, Rational, ReframeMode, SpeedFactor, Time};
 
 /// How the picture fills a frame of another shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Fit {
+pub enum FitMode {
     /// The whole picture, with bars.
     Fit,
     /// Fill the frame, cutting the edges off.
@@ -53,7 +53,7 @@ pub struct ExportArgs {
     canvas: Option<String>,
     /// Quick mode: how the picture fits the frame.
     #[arg(long, value_enum, default_value = "fit")]
-    fit: Fit,
+    fit: FitMode,
     /// Burn these subtitles (.srt, .vtt, .ass) into the picture.
     #[arg(long, value_name = "FILE")]
     subtitles: Option<PathBuf>,
@@ -156,9 +156,9 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
                 canvas,
                 frame_rate: fps,
                 fit: match args.fit {
-                    Fit::Fit => ReframeMode::Fit,
-                    Fit::Fill => ReframeMode::Fill,
-                    Fit::Blur => ReframeMode::BlurFill,
+                    FitMode::Fit => ReframeMode::Fit,
+                    FitMode::Fill => ReframeMode::Fill,
+                    FitMode::Blur => ReframeMode::BlurFill,
                 },
             };
             (quick_project(input, &options)?, PathBuf::new())

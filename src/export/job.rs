@@ -310,9 +310,10 @@ impl ExportJob {
             }
         }
         // Whatever sound is left (the last frame's tail).
-        while with_audio {
-            let Ok(block) = audio.recv() else { break };
-            file.push_audio(&block)?;
+        if with_audio {
+            while let Ok(block) = audio.recv() {
+                file.push_audio(&block)?;
+            }
         }
         Ok(done)
     }

@@ -57,7 +57,7 @@ impl SubtitleBurner {
             .map_err(err)?;
         let args = format!(
             "video_size={width}x{height}:pix_fmt={}:time_base=1/1000:pixel_aspect=1/1",
-            i32::from(ff::ffi::AVPixelFormat::AV_PIX_FMT_YUV420P as i32)
+            ff::ffi::AVPixelFormat::AV_PIX_FMT_YUV420P as i32
         );
         let mut input = graph.add(&buffer, "in", &args).map_err(err)?;
         let name = script.to_string_lossy();

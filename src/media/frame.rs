@@ -57,31 +57,38 @@ impl RgbaFrame {
 
     /// The picture turned clockwise by `degrees` (0, 90, 180 or 270; others are ignored).
     pub fn rotated_cw(self, degrees: i32) -> RgbaFrame {
+        let degrees = degrees.rem_euclid(360);
+        if !matches!(degrees, 90 | 180 | 270) {
+            return self;
+        }
         let (w, h) = (self.width as usize, self.height as usize);
         let src: Vec<[u8; 4]> = self
             .data
             .chunks_exact(4)
             .map(|p| [p[0], p[1], p[2], p[3]])
             .collect();
-        let (nw, nh, pick): (usize, usize, Box<dyn Fn(usize, usize) -> usize>) =
-            match degrees.rem_euclid(360) {
-                // Destination (x, y) takes the source pixel that turns onto it.
-                90 => (h, w, Box::new(move |x, y| (h - 1 - x) * w + y)),
-                180 => (w, h, Box::new(move |x, y| (h - 1 - y) * w + (w - 1 - x))),
-                270 => (h, w, Box::new(move |x, y| x * w + (w - 1 - y))),
-                _ => return self,
-            };
-        let mut data = Vec::with_capacity(nw * nh * 4);
-        for y in 0..nh {
-            for x in 0..nw {
-                data.extend_from_slice(&src[pick(x, y)]);
-            }
+        // Destination (x, y) takes the source pixel that turns onto it.
+        match degrees {
+            90 => remap(&src, h, w, |x, y| (h - 1 - x) * w + y),
+            180 => remap(&src, w, h, |x, y| (h - 1 - y) * w + (w - 1 - x)),
+            270 => remap(&src, h, w, |x, y| x * w + (w - 1 - y)),
+            _ => self,
         }
-        RgbaFrame {
-            width: nw as u32,
-            height: nh as u32,
-            data,
+    }
+}
+
+/// A `nw` × `nh` picture whose pixel (x, y) is `src[pick(x, y)]`.
+fn remap(src: &[[u8; 4]], nw: usize, nh: usize, pick: impl Fn(usize, usize) -> usize) -> RgbaFrame {
+    let mut data = Vec::with_capacity(nw * nh * 4);
+    for y in 0..nh {
+        for x in 0..nw {
+            data.extend_from_slice(&src[pick(x, y)]);
         }
+    }
+    RgbaFrame {
+        width: nw as u32,
+        height: nh as u32,
+        data,
     }
 }
 

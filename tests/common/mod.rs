@@ -87,6 +87,90 @@ pub const VFR: Fixture = Fixture {
     ..BASE
 };
 
+/// 64×48, 30 fps, 2 s: frame `n` is flat grey with luma `16 + 3n` (see [`gray_ramp_luma`]).
+pub const GRAY_RAMP: Fixture = Fixture {
+    name: "gray_ramp.mp4",
+    width: 64,
+    height: 48,
+    audio_codec: None,
+    ..BASE
+};
+pub const TEN_BIT: Fixture = Fixture {
+    name: "ten_bit.mkv",
+    video_codec: Some("prores"),
+    audio_codec: None,
+    seconds: 1,
+    ..BASE
+};
+pub const FULL_RANGE: Fixture = Fixture {
+    name: "full_range.mp4",
+    audio_codec: None,
+    seconds: 1,
+    ..BASE
+};
+pub const STILL: Fixture = Fixture {
+    name: "still.png",
+    width: 200,
+    height: 100,
+    video_codec: Some("png"),
+    audio_codec: None,
+    ..BASE
+};
+
+/// The luma of frame `n` of [`GRAY_RAMP`].
+pub fn gray_ramp_luma(n: u32) -> u32 {
+    16 + 3 * n
+}
+
+/// Decodes frame `index` of `path` with the `ffmpeg` CLI (auto-rotated) as RGBA.
+pub fn ffmpeg_rgba(path: &Path, index: u32) -> (u32, u32, Vec<u8>) {
+    let probe = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+            "stream=width,height:stream_side_data=rotation",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&probe.stdout).to_string();
+    let nums: Vec<i64> = text
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter_map(|t| t.trim().parse().ok())
+        .collect();
+    let (mut w, mut h) = (nums[0] as u32, nums[1] as u32);
+    if nums.get(2).is_some_and(|r| r.abs() % 180 == 90) {
+        std::mem::swap(&mut w, &mut h);
+    }
+    let out = Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-i"])
+        .arg(path)
+        .args([
+            "-vf",
+            &format!("select=eq(n\\,{index})"),
+            "-frames:v",
+            "1",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgba",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "ffmpeg could not decode {}",
+        path.display()
+    );
+    (w, h, out.stdout)
+}
+
 /// Every well-formed fixture.
 pub const GOOD: &[Fixture] = &[
     H264_AAC, VP9_OPUS, ODD_SIZE, ROTATED, MONO_44K, VIDEO_ONLY, VFR,
@@ -287,6 +371,80 @@ fn generate(name: &str, out: &Path) {
             ffmpeg(&args, out);
         }
         "truncated_faststart.mp4" => cut(&make("faststart_whole.mp4"), out, 40),
+        "gray_ramp.mp4" => {
+            // Frame n is a flat grey of luma 16 + 3n (lossless), so a decoded frame says
+            // which frame it is; a keyframe every 10 frames makes seeks decode forward.
+            ffmpeg(
+                &[
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    "color=c=black:s=64x48:r=30:d=2,format=yuv420p,geq=lum='16+3*N':cb=128:cr=128",
+                    "-c:v",
+                    "libx264",
+                    "-preset",
+                    "ultrafast",
+                    "-qp",
+                    "0",
+                    "-g",
+                    "10",
+                    "-bf",
+                    "2",
+                ],
+                out,
+            );
+        }
+        "ten_bit.mkv" => {
+            let v = lavfi_video(&TEN_BIT);
+            ffmpeg(
+                &[
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    &v,
+                    "-c:v",
+                    "prores_ks",
+                    "-pix_fmt",
+                    "yuv422p10le",
+                ],
+                out,
+            );
+        }
+        "full_range.mp4" => {
+            let v = lavfi_video(&FULL_RANGE);
+            ffmpeg(
+                &[
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    &v,
+                    "-vf",
+                    "scale=out_range=full",
+                    "-c:v",
+                    "libx264",
+                    "-preset",
+                    "ultrafast",
+                    "-pix_fmt",
+                    "yuvj420p",
+                    "-color_range",
+                    "pc",
+                ],
+                out,
+            );
+        }
+        "still.png" => {
+            ffmpeg(
+                &[
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    "testsrc2=size=200x100",
+                    "-frames:v",
+                    "1",
+                ],
+                out,
+            );
+        }
         "a_folder.mp4" => std::fs::create_dir_all(out).unwrap(),
         other => panic!("no fixture named {other}"),
     }

@@ -1,0 +1,183 @@
+//! `clipwright export` end to end on generated media: quick mode, presets, formats, and
+//! every way it can fail leaving nothing behind.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use assert_cmd::prelude::*;
+use clipwright::media::{self, ProbeReport};
+use common::fixture;
+
+fn clipwright() -> Command {
+    Command::cargo_bin("clipwright").unwrap()
+}
+
+fn video_seconds(report: &ProbeReport) -> f64 {
+    report.video().unwrap().0.duration_us.unwrap() as f64 / 1e6
+}
+
+/// Names of the files in `dir`, hidden ones included.
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn quick_export_at_double_speed_halves_the_duration() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fast.mp4");
+    clipwright()
+        .args(["export", "--quiet", "--input"])
+        .arg(fixture(&common::H264_AAC))
+        .arg("-o")
+        .arg(&out)
+        .args(["--speed", "2", "--no-hardware"])
+        .assert()
+        .success();
+    let report = media::probe(&out).unwrap();
+    let (v, facts) = report.video().unwrap();
+    assert_eq!(v.codec, "h264");
+    assert_eq!((facts.width, facts.height), (320, 240));
+    assert!((video_seconds(&report) - 1.0).abs() <= 1.0 / 30.0 + 1e-6);
+    let audio = report.audio().unwrap().0;
+    assert_eq!(audio.codec, "aac");
+    let audio_seconds = audio.duration_us.unwrap() as f64 / 1e6;
+    assert!(
+        (audio_seconds - 1.0).abs() < 0.05,
+        "sound lasts {audio_seconds} s"
+    );
+    assert_eq!(files_in(dir.path()), vec!["fast.mp4"]);
+}
+
+#[test]
+fn the_tiktok_preset_with_fill_gives_a_1080_by_1920_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tall.mp4");
+    clipwright()
+        .args(["export", "-q", "--input"])
+        .arg(fixture(&common::H264_AAC))
+        .arg("-o")
+        .arg(&out)
+        .args(["--preset", "tiktok", "--fit", "fill", "--trim", "0..0.5"])
+        .assert()
+        .success();
+    let report = media::probe(&out).unwrap();
+    let facts = report.video().unwrap().1;
+    assert_eq!((facts.display_width, facts.display_height), (1080, 1920));
+    assert!((video_seconds(&report) - 0.5).abs() <= 1.0 / 30.0 + 1e-6);
+}
+
+#[test]
+fn webm_and_gif_outputs_use_their_own_codecs() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, video, audio) in [("a.webm", "vp9", Some("opus")), ("a.gif", "gif", None)] {
+        let out = dir.path().join(name);
+        clipwright()
+            .args(["export", "-q", "--input"])
+            .arg(fixture(&common::H264_AAC))
+            .arg("-o")
+            .arg(&out)
+            .args(["--trim", "0..0.4", "--canvas", "160x120"])
+            .assert()
+            .success();
+        let report = media::probe(&out).unwrap();
+        assert_eq!(report.video().unwrap().0.codec, video, "{name}");
+        assert_eq!(report.audio().map(|a| a.0.codec.as_str()), audio, "{name}");
+    }
+}
+
+#[test]
+fn a_garbage_input_gives_one_clear_error_line_and_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("never.mp4");
+    let result = clipwright()
+        .args(["export", "--input"])
+        .arg(common::bad("garbage.mp4"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!result.status.success());
+    let err = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("garbage.mp4") && err.contains("not a media file"),
+        "{err}"
+    );
+    assert!(files_in(dir.path()).is_empty());
+}
+
+#[test]
+fn bad_option_values_are_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture(&common::H264_AAC);
+    let cases: [(&[&str], &str); 5] = [
+        (&["--speed", "fast"], "bad --speed"),
+        (&["--trim", "3..1"], "bad --trim"),
+        (&["--canvas", "huge"], "bad --canvas"),
+        (&["--preset", "cinema"], "unknown preset"),
+        (&["--encoder", "no_such_encoder"], "no_such_encoder"),
+    ];
+    for (args, message) in cases {
+        let result = clipwright()
+            .args(["export", "-q", "--input"])
+            .arg(&input)
+            .arg("-o")
+            .arg(dir.path().join("x.mp4"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(!result.status.success(), "{args:?} was accepted");
+        let err = String::from_utf8_lossy(&result.stderr);
+        assert!(err.contains(message), "{args:?}: {err}");
+        assert!(files_in(dir.path()).is_empty(), "{args:?} left files");
+    }
+}
+
+#[test]
+fn an_unknown_output_extension_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let result = clipwright()
+        .args(["export", "--input"])
+        .arg(fixture(&common::H264_AAC))
+        .arg("-o")
+        .arg(dir.path().join("out.xyz"))
+        .output()
+        .unwrap();
+    assert!(!result.status.success());
+    assert!(String::from_utf8_lossy(&result.stderr).contains("unknown output format"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_full_disk_gives_a_clear_error_and_no_half_file() {
+    // A file size limit fails writes just as a full disk does (EFBIG instead of ENOSPC);
+    // the shell ignores SIGXFSZ so the write fails instead of killing the process.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("big.mp4");
+    let bin = assert_cmd::cargo::cargo_bin("clipwright");
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 40; exec '{}' export -q --input '{}' -o '{}' --canvas 640x480",
+        bin.display(),
+        fixture(&common::H264_AAC).display(),
+        out.display()
+    );
+    let result = Command::new("sh").arg("-c").arg(script).output().unwrap();
+    assert!(!result.status.success());
+    let err = String::from_utf8_lossy(&result.stderr);
+    assert!(err.contains("disk is full"), "{err}");
+    assert!(err.contains("big.mp4"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        files_in(dir.path()).is_empty(),
+        "left {:?}",
+        files_in(dir.path())
+    );
+}

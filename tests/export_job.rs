@@ -1,0 +1,189 @@
+//! The export job through the library: cancel, progress, burned subtitles, and a
+//! two-track project composed like FFmpeg's own overlay.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::sync_channel;
+use std::sync::Arc;
+
+use clipwright::export::{quick_project, ExportError, ExportJob, ExportSettings, QuickOptions};
+use clipwright::media::{PixelRect, Quality, RgbaFrame, Scaler, VideoDecoder, TICKS_PER_SECOND};
+use clipwright::render::Compositor;
+use clipwright::timeline::{
+    Canvas, Clip, ClipId, CueId, Interpolation, Keyframes, Project, Property, SubtitleCue, Time,
+    Track, TrackId, TrackKind,
+};
+use common::fixture;
+
+fn job(project: Project, output: &Path) -> ExportJob {
+    let mut settings = ExportSettings::for_project(&project);
+    settings.hardware = false;
+    ExportJob {
+        project: Arc::new(project),
+        base_dir: ".".into(),
+        output: output.to_owned(),
+        settings,
+    }
+}
+
+#[test]
+fn cancelling_an_export_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cancelled.mp4");
+    let project = quick_project(&fixture(&common::H264_AAC), &QuickOptions::default()).unwrap();
+    let (tx, rx) = sync_channel(8);
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    // Cancel as soon as the first frame is reported.
+    let watcher = std::thread::spawn(move || {
+        if rx.recv().is_ok() {
+            flag.store(true, Ordering::Relaxed);
+        }
+        while rx.recv().is_ok() {}
+    });
+    let result = job(project, &out).run(Some(tx), &cancel);
+    watcher.join().unwrap();
+    assert!(
+        matches!(result, Err(ExportError::Cancelled { .. })),
+        "{result:?}"
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn progress_counts_every_frame_of_the_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("counted.mp4");
+    let options = QuickOptions {
+        trim: Some((Time::ZERO, Time::from_millis(500))),
+        ..QuickOptions::default()
+    };
+    let project = quick_project(&fixture(&common::VIDEO_ONLY), &options).unwrap();
+    let (tx, rx) = sync_channel(64);
+    let summary = job(project, &out)
+        .run(Some(tx), &Arc::new(AtomicBool::new(false)))
+        .unwrap();
+    assert_eq!(summary.frames, 15);
+    assert_eq!(summary.encoder, "libx264");
+    let last = rx.try_iter().last().unwrap();
+    assert_eq!((last.frames_done, last.frames_total), (15, 15));
+}
+
+/// Mean absolute difference of the red channels inside `rect`.
+fn red_difference(a: &RgbaFrame, b: &RgbaFrame, rect: PixelRect) -> f64 {
+    let mut sum = 0u64;
+    for y in rect.y..rect.y + rect.height {
+        for x in rect.x..rect.x + rect.width {
+            sum += u64::from(a.pixel(x, y).unwrap()[0].abs_diff(b.pixel(x, y).unwrap()[0]));
+        }
+    }
+    sum as f64 / f64::from(rect.width * rect.height)
+}
+
+fn frame_of(path: &Path, time: i64) -> RgbaFrame {
+    let mut d = VideoDecoder::open(path).unwrap();
+    let (w, h) = d.display_size();
+    let f = d.frame_at(time).unwrap();
+    f.to_rgba(
+        PixelRect::full(w, h),
+        w,
+        h,
+        Quality::Export,
+        &mut Scaler::new(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn burned_subtitles_change_the_picture_only_inside_their_cue() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain_out = dir.path().join("plain.mp4");
+    let subbed_out = dir.path().join("subbed.mp4");
+    let options = QuickOptions {
+        trim: Some((Time::ZERO, Time::from_secs(1))),
+        ..QuickOptions::default()
+    };
+    let plain = quick_project(&fixture(&common::VIDEO_ONLY), &options).unwrap();
+    let mut subbed = plain.clone();
+    let mut track = Track::new(TrackId(9), TrackKind::Subtitle, "en");
+    track.cues.push(SubtitleCue::new(
+        CueId(1),
+        Time::from_millis(500),
+        Time::from_millis(1000),
+        "HELLO WORLD",
+    ));
+    subbed.tracks.push(track);
+    let never = Arc::new(AtomicBool::new(false));
+    job(plain, &plain_out).run(None, &never).unwrap();
+    job(subbed, &subbed_out).run(None, &never).unwrap();
+    // Around the bottom centre, where a default cue sits.
+    let band = PixelRect {
+        x: 100,
+        y: 195,
+        width: 120,
+        height: 35,
+    };
+    let before = TICKS_PER_SECOND / 4;
+    let during = TICKS_PER_SECOND * 3 / 4;
+    let outside = red_difference(
+        &frame_of(&plain_out, before),
+        &frame_of(&subbed_out, before),
+        band,
+    );
+    let inside = red_difference(
+        &frame_of(&plain_out, during),
+        &frame_of(&subbed_out, during),
+        band,
+    );
+    assert!(
+        outside < 1.5,
+        "the picture changed before the cue ({outside})"
+    );
+    assert!(inside > 4.0, "the cue did not show ({inside})");
+}
+
+#[test]
+fn a_half_transparent_colour_track_over_video_blends_like_ffmpeg_overlay() {
+    // Video at the bottom, a red colour clip at 50 % opacity above it.
+    let options = QuickOptions::default();
+    let mut project = quick_project(&fixture(&common::VIDEO_ONLY), &options).unwrap();
+    let mut overlay = Track::new(TrackId(5), TrackKind::Overlay, "tint");
+    let mut clip = Clip::with_content(
+        ClipId(50),
+        clipwright::timeline::ClipContent::Color {
+            color: clipwright::timeline::Color::rgb(255, 0, 0),
+        },
+        Time::ZERO,
+        Time::ZERO,
+        Time::from_secs(2),
+    );
+    clip.animation.set_channel(
+        Property::Opacity,
+        Keyframes::from_keys([(Time::ZERO, 0.5, Interpolation::Linear)]),
+    );
+    overlay.clips.push(clip);
+    project.tracks.push(overlay);
+    let mut c = Compositor::new(".");
+    let ours = c.frame_at(&project, Time::ZERO, (320, 240)).unwrap();
+    let plain = frame_of(&fixture(&common::VIDEO_ONLY), 0);
+    for (o, p) in ours.data.chunks_exact(4).zip(plain.data.chunks_exact(4)) {
+        let want_r = (u32::from(p[0]) + 255).div_ceil(2);
+        assert!(u32::from(o[0]).abs_diff(want_r) <= 1);
+        assert!(u32::from(o[1]).abs_diff(u32::from(p[1]).div_ceil(2)) <= 1);
+    }
+    // A preview is the same picture, smaller.
+    let preview = c.frame_at(&project, Time::ZERO, (160, 120)).unwrap();
+    assert_eq!((preview.width, preview.height), (160, 120));
+}
+
+#[test]
+fn an_empty_project_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = Project::new("empty", Canvas::default());
+    let result =
+        job(project, &dir.path().join("x.mp4")).run(None, &Arc::new(AtomicBool::new(false)));
+    assert!(matches!(result, Err(ExportError::Empty)));
+}
