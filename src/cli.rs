@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 use crate::media;
 
+mod bench;
 mod export;
 
 /// Clipwright: record a window with its sound, edit it on a timeline, export it anywhere.
@@ -36,6 +37,18 @@ enum Command {
     },
     /// Export a project (or, with --input, one file) to MP4, MOV, MKV, WebM or GIF.
     Export(Box<export::ExportArgs>),
+    /// Benchmarks: `bench export` runs the reference export through Clipwright and the
+    /// ffmpeg CLI side by side.
+    Bench {
+        #[command(subcommand)]
+        what: BenchWhat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchWhat {
+    /// 1080p30 → 1.5× speed, 9:16 fill, two burned cues, x264 veryfast CRF 23 + AAC 160k.
+    Export(bench::BenchArgs),
 }
 
 /// `clipwright 0.1.0 (commit 1a2b3c4d5e) with FFmpeg libavformat 59.27.100`.
@@ -59,6 +72,9 @@ pub fn main() -> ExitCode {
         None => crate::ui::run().map_err(anyhow::Error::from),
         Some(Command::Probe { file, json }) => probe(&file, json),
         Some(Command::Export(args)) => export::run(&args),
+        Some(Command::Bench {
+            what: BenchWhat::Export(args),
+        }) => bench::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
