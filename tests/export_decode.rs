@@ -54,6 +54,26 @@ fn seeking_in_any_order_lands_on_the_exact_frame() {
 }
 
 #[test]
+fn reading_every_frame_backwards_gives_each_frame_in_turn() {
+    let path = fixture(&common::GRAY_RAMP);
+    let mut d = VideoDecoder::open(&path).unwrap();
+    let mut scaler = Scaler::new();
+    for n in (0u32..60).rev() {
+        let t = i64::from(n) * FRAME + FRAME / 2;
+        assert_eq!(
+            frame_number_at(&mut d, &mut scaler, t),
+            n,
+            "backwards at frame {n}"
+        );
+        // Asking again for the same time (slow reverse) gives the same frame.
+        assert_eq!(frame_number_at(&mut d, &mut scaler, t), n);
+    }
+    // And forwards again from the start.
+    assert_eq!(frame_number_at(&mut d, &mut scaler, 3 * FRAME), 3);
+    assert_eq!(frame_number_at(&mut d, &mut scaler, 4 * FRAME), 4);
+}
+
+#[test]
 fn times_past_the_end_show_the_last_frame() {
     let path = fixture(&common::GRAY_RAMP);
     let mut d = VideoDecoder::open(&path).unwrap();

@@ -180,6 +180,30 @@ fn a_half_transparent_colour_track_over_video_blends_like_ffmpeg_overlay() {
 }
 
 #[test]
+fn a_reversed_clip_at_half_speed_shows_the_source_backwards_each_frame_twice() {
+    let options = QuickOptions {
+        reverse: true,
+        speed: clipwright::timeline::SpeedFactor::from_f64(0.5).unwrap(),
+        ..QuickOptions::default()
+    };
+    let project = quick_project(&fixture(&common::GRAY_RAMP), &options).unwrap();
+    assert_eq!(project.duration(), Time::from_secs(4));
+    let mut c = Compositor::new(".");
+    let rate = project.canvas.frame_rate;
+    for out_frame in 0..120i64 {
+        let t = Time::from_frame(out_frame, rate);
+        let f = c.frame_at(&project, t, (64, 48)).unwrap();
+        let red = f.pixel(32, 24).unwrap()[0];
+        let want = 59 - (out_frame / 2) as u32;
+        let luma = f64::from(common::gray_ramp_luma(want) - 16) * 255.0 / 219.0;
+        assert!(
+            (f64::from(red) - luma).abs() < 2.0,
+            "output frame {out_frame}: {red} vs {luma}"
+        );
+    }
+}
+
+#[test]
 fn an_empty_project_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let project = Project::new("empty", Canvas::default());

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use ffmpeg_next as ff;
 
-use super::decode::{from_ticks, TICKS_PER_SECOND};
+use super::decode::from_ticks;
 use super::probe::{check_readable, open_error};
 use super::MediaError;
 
@@ -80,7 +80,7 @@ impl AudioReader {
         let graph =
             build_graph(&decoder, tb, range).map_err(ff_err("setting up the audio filters"))?;
         if range.start > 0 {
-            let us = range.start / (TICKS_PER_SECOND / 1_000_000);
+            let us = super::decode::ticks_to_us(range.start);
             // A file that cannot seek is read from the top; atrim still cuts exactly.
             let _ = input.seek(us, ..us + 1);
         }

@@ -6,6 +6,10 @@
 //! timeline's flicks), which hold common frame durations exactly, so a time on a frame
 //! boundary always picks that frame and never its predecessor.
 //!
+//! Going backwards (reverse playback) seeks once and keeps up to 30 frames
+//! decoded on the way, so a reversed clip costs a seek every few dozen frames, not one a
+//! frame.
+//!
 //! A still image (PNG, JPEG, WebP…) opens through the same type: FFmpeg's image demuxers
 //! give one frame, which is shown at every time.
 
@@ -19,6 +23,9 @@ use super::MediaError;
 
 /// Ticks per second of media timestamps: the timeline's flicks (705,600,000 a second).
 pub const TICKS_PER_SECOND: i64 = 705_600_000;
+
+/// Frames kept for reverse playback (about 90 MB at 1080p).
+const BEHIND_FRAMES: usize = 30;
 
 /// How far ahead (in ticks) decoding forward is still cheaper than seeking.
 const FORWARD_LIMIT: i64 = 3 * TICKS_PER_SECOND;
@@ -135,6 +142,14 @@ pub struct VideoDecoder {
     ahead: Option<VideoFrame>,
     /// No more frames after `ahead`.
     at_end: bool,
+    /// Frames decoded just before `current`, oldest first, for reverse playback.
+    behind: Vec<VideoFrame>,
+    /// When `current` stops showing, if known while out of sync.
+    current_end: Option<i64>,
+    /// The demuxer and decoder sit right after `ahead` (false after a step back).
+    in_sync: bool,
+    /// A seek happened during this request.
+    seeked: bool,
 }
 
 impl std::fmt::Debug for VideoDecoder {
@@ -190,6 +205,10 @@ impl VideoDecoder {
             current: None,
             ahead: None,
             at_end: false,
+            behind: Vec::new(),
+            current_end: None,
+            in_sync: true,
+            seeked: false,
         })
     }
 
@@ -234,19 +253,56 @@ impl VideoDecoder {
         if self.still && self.current.is_some() {
             return self.current.as_ref().ok_or_else(|| self.no_frame());
         }
-        let need_seek = match &self.current {
-            Some(c) => time < c.time || time > c.time + FORWARD_LIMIT,
-            None => self.ahead.is_none() && time > FORWARD_LIMIT,
-        };
-        if need_seek && !self.still {
-            self.seek(time);
+        let mut collect = false;
+        self.seeked = false;
+        match &self.current {
+            Some(c) if time < c.time => {
+                if self.step_back(time) {
+                    return self.current.as_ref().ok_or_else(|| self.no_frame());
+                }
+                // Going backwards (reverse playback): keep the frames decoded on the way
+                // to this one, so the next requests are served without another seek.
+                self.seek(time);
+                collect = true;
+            }
+            Some(c) if !self.in_sync => {
+                if time >= c.time && self.current_end.is_some_and(|end| time < end) {
+                    return self.current.as_ref().ok_or_else(|| self.no_frame());
+                }
+                self.seek(time);
+            }
+            Some(c) if time > c.time + FORWARD_LIMIT => self.seek(time),
+            None if self.ahead.is_none() && time > FORWARD_LIMIT && !self.still => self.seek(time),
+            _ => {}
         }
+        self.decode_to(time, collect)?;
+        // A demuxer that lands after the target (inexact index) gets one earlier try.
+        let late = self.current.as_ref().is_some_and(|c| c.time > time);
+        if late && self.seeked && time > 0 {
+            self.seek((time - TICKS_PER_SECOND).max(0));
+            self.decode_to(time, collect)?;
+        }
+        self.current.as_ref().ok_or_else(|| self.no_frame())
+    }
+
+    /// Decodes forward until `current` is the frame shown at `time` (or the last frame).
+    fn decode_to(&mut self, time: i64, collect: bool) -> Result<(), MediaError> {
         loop {
             if let Some(next) = &self.ahead {
                 if next.time > time && self.current.is_some() {
                     break;
                 }
-                self.current = self.ahead.take();
+                let previous = std::mem::replace(&mut self.current, self.ahead.take());
+                match (collect, previous) {
+                    (true, Some(p)) => {
+                        if self.behind.len() >= BEHIND_FRAMES {
+                            self.behind.remove(0);
+                        }
+                        self.behind.push(p);
+                    }
+                    // Kept frames must end right before `current`; moving on breaks that.
+                    _ => self.behind.clear(),
+                }
                 continue;
             }
             if self.at_end {
@@ -257,7 +313,26 @@ impl VideoDecoder {
                 self.at_end = true;
             }
         }
-        self.current.as_ref().ok_or_else(|| self.no_frame())
+        Ok(())
+    }
+
+    /// Serves a backward request from the frames kept before the current one.
+    fn step_back(&mut self, time: i64) -> bool {
+        let Some(i) = self.behind.iter().rposition(|f| f.time <= time) else {
+            return false;
+        };
+        let end = self
+            .behind
+            .get(i + 1)
+            .map(|f| f.time)
+            .or(self.current.as_ref().map(|c| c.time));
+        self.behind.truncate(i + 1);
+        self.current = self.behind.pop();
+        self.current_end = end;
+        self.ahead = None;
+        self.at_end = false;
+        self.in_sync = false;
+        self.current.is_some()
     }
 
     fn no_frame(&self) -> MediaError {
@@ -270,7 +345,7 @@ impl VideoDecoder {
     fn seek(&mut self, time: i64) {
         // Microseconds for avformat_seek_file on all streams; at most `time`, so the
         // demuxer lands on the keyframe at or before it.
-        let us = time / (TICKS_PER_SECOND / 1_000_000);
+        let us = ticks_to_us(time);
         let result = self.input.seek(us, ..us + 1);
         if result.is_err() {
             // Some files (raw streams, images) cannot seek: start over from the top.
@@ -280,6 +355,10 @@ impl VideoDecoder {
         self.current = None;
         self.ahead = None;
         self.at_end = false;
+        self.behind.clear();
+        self.current_end = None;
+        self.in_sync = true;
+        self.seeked = true;
     }
 
     /// Decodes the next frame in presentation order, or `None` at the end of the stream.
@@ -322,6 +401,12 @@ impl VideoDecoder {
             detail: format!("decoding video failed: {e}"),
         }
     }
+}
+
+/// Ticks to microseconds, rounded down (a tick is not a whole number of nanoseconds).
+pub(crate) fn ticks_to_us(ticks: i64) -> i64 {
+    let us = i128::from(ticks) * 1_000_000 / i128::from(TICKS_PER_SECOND);
+    i64::try_from(us).unwrap_or(if us > 0 { i64::MAX } else { i64::MIN })
 }
 
 /// Converts a timestamp in `time_base` to ticks, rounding to the nearest tick.
