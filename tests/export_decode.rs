@@ -159,7 +159,7 @@ fn sound_at_double_speed_lasts_half_as_long_and_keeps_its_pitch() {
     let range = AudioRange {
         start: 0,
         end: 2 * TICKS_PER_SECOND,
-        speed_milli: 2000,
+        speed_micro: 2_000_000,
         keep_pitch: true,
         reverse: false,
     };
@@ -185,7 +185,7 @@ fn mono_44k_sound_is_resampled_to_48k_stereo() {
     let range = AudioRange {
         start: TICKS_PER_SECOND / 2,
         end: TICKS_PER_SECOND,
-        speed_milli: 1000,
+        speed_micro: 1_000_000,
         keep_pitch: true,
         reverse: false,
     };

@@ -68,7 +68,16 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         .arg(&source)
         .arg("-o")
         .arg(&ours_out)
-        .args(["--speed", "1.5", "--canvas", "1080x1920", "--fit", "fill", "--crf", "23"])
+        .args([
+            "--speed",
+            "1.5",
+            "--canvas",
+            "1080x1920",
+            "--fit",
+            "fill",
+            "--crf",
+            "23",
+        ])
         .args(["--encoder", "libx264", "--subtitles"])
         .arg(&subs);
     let ours = measure(&mut ours_cmd, out_frames).context("the Clipwright export failed")?;
@@ -85,7 +94,16 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         let mut cmd = Command::new("ffmpeg");
         cmd.args(["-hide_banner", "-loglevel", "error", "-y", "-i"])
             .arg(&source)
-            .args(["-filter_complex", &filter, "-map", "[v]", "-map", "[a]", "-r", "30"])
+            .args([
+                "-filter_complex",
+                &filter,
+                "-map",
+                "[v]",
+                "-map",
+                "[a]",
+                "-r",
+                "30",
+            ])
             .args(["-c:v", "libx264", "-preset", "veryfast", "-crf", "23"])
             .args(["-c:a", "aac", "-b:a", "160k", "-movflags", "+faststart"])
             .arg(&theirs_out);
@@ -96,7 +114,10 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         "reference job: {} s 1080p30 → 1.5× speed, 1080×1920 fill, 2 burned cues, libx264 veryfast CRF 23, AAC 160k",
         args.seconds
     );
-    println!("{:<12} {:>10} {:>10} {:>14}", "", "wall (s)", "fps", "peak RSS (MB)");
+    println!(
+        "{:<12} {:>10} {:>10} {:>14}",
+        "", "wall (s)", "fps", "peak RSS (MB)"
+    );
     let row = |name: &str, r: &Run| {
         println!(
             "{name:<12} {:>10.2} {:>10.1} {:>14.0}",
@@ -118,11 +139,25 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
 
 fn make_source(path: &Path, seconds: u32) -> anyhow::Result<()> {
     let status = Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i"])
-        .arg(format!("testsrc2=size=1920x1080:rate=30:duration={seconds}"))
+        .args([
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+        ])
+        .arg(format!(
+            "testsrc2=size=1920x1080:rate=30:duration={seconds}"
+        ))
         .args(["-f", "lavfi", "-i"])
-        .arg(format!("sine=frequency=440:sample_rate=48000:duration={seconds}"))
-        .args(["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p"])
+        .arg(format!(
+            "sine=frequency=440:sample_rate=48000:duration={seconds}"
+        ))
+        .args([
+            "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
+        ])
         .args(["-c:a", "aac", "-b:a", "160k"])
         .arg(path)
         .status()

@@ -68,14 +68,14 @@ impl Mixer {
                 } else {
                     base_dir.join(&src.path)
                 };
-                let speed_milli = match &clip.speed.curve {
-                    SpeedCurve::Constant { speed } => speed.milli(),
+                let speed_micro = match &clip.speed.curve {
+                    SpeedCurve::Constant { speed } => speed.micro(),
                     // A ramp is heard at its average speed, so sound and picture end together.
                     SpeedCurve::Ramp { .. } => {
                         let d = clip.duration().flicks().max(1);
                         let s = clip.source_len().flicks();
-                        u32::try_from(s.saturating_mul(1000) / d)
-                            .unwrap_or(1000)
+                        u32::try_from(s.saturating_mul(1_000_000) / d)
+                            .unwrap_or(1_000_000)
                             .max(1)
                     }
                     SpeedCurve::Freeze { .. } => continue,
@@ -87,7 +87,7 @@ impl Mixer {
                     range: AudioRange {
                         start: clip.source_in.flicks(),
                         end: clip.source_out.flicks(),
-                        speed_milli,
+                        speed_micro,
                         keep_pitch: clip.speed.keep_pitch,
                         reverse: clip.speed.reverse,
                     },

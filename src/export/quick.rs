@@ -5,13 +5,9 @@ use std::path::Path;
 
 use crate::media::{self, MediaError, ProbeReport};
 use crate::timeline::{
-    AudioInfo, Canvas, Clip, ClipId, LinkId, MediaSource, OutputId, Project, Rational, Reframe,
-    ReframeMode, Rounding, SourceId, SourceInfo, Speed, SpeedFactor, Time, Track, TrackId,
-    TrackKind, VideoInfo,
+    Canvas, Clip, ClipId, LinkId, MediaSource, OutputId, Project, Rational, Reframe, ReframeMode,
+    Rounding, SourceId, SourceInfo, Speed, SpeedFactor, Time, Track, TrackId, TrackKind,
 };
-
-/// How a still image lasts when no trim says otherwise.
-const STILL_SECONDS: i64 = 5;
 
 /// The options of quick mode.
 #[derive(Clone, Debug, PartialEq)]
@@ -135,45 +131,15 @@ pub fn quick_project(input: &Path, options: &QuickOptions) -> Result<Project, Qu
     Ok(project)
 }
 
-/// The timeline's view of a probe.
+/// The timeline's view of a probe, with the clip length taken from the picture's own
+/// stream: a sound track running a little longer must not stretch the last frame.
 pub fn source_info(report: &ProbeReport) -> SourceInfo {
-    let us = Rational::new(1, 1_000_000).unwrap_or(Rational::FPS_30);
-    let still = report.container.contains("image2")
-        || report.container.ends_with("_pipe")
-        || report.video().is_some_and(|(s, _)| {
-            matches!(s.codec.as_str(), "png" | "mjpeg" | "webp") && s.packets <= 1
-        });
-    let video = report.video().map(|(s, v)| VideoInfo {
-        width: v.width,
-        height: v.height,
-        frame_rate: Rational::new(
-            u32::try_from(v.avg_frame_rate[0]).unwrap_or(0),
-            u32::try_from(v.avg_frame_rate[1]).unwrap_or(1).max(1),
-        )
-        .unwrap_or(Rational::FPS_30),
-        rotation_degrees: v.rotation,
-        codec: s.codec.clone(),
-    });
-    let audio = report.audio().map(|(s, a)| AudioInfo {
-        sample_rate: a.sample_rate,
-        channels: u16::try_from(a.channels).unwrap_or(2),
-        codec: s.codec.clone(),
-    });
-    // The picture's own length decides where a clip ends, not a longer sound track.
-    let us_len = report
-        .video()
-        .and_then(|(s, _)| s.duration_us)
-        .or(report.duration_us)
-        .unwrap_or(0);
-    let duration = if still {
-        Time::from_secs(STILL_SECONDS)
-    } else {
-        Time::from_timebase(us_len, us, Rounding::Nearest)
-    };
-    SourceInfo {
-        duration,
-        video,
-        audio,
-        is_still_image: still,
+    let mut info = report.source_info();
+    if !info.is_still_image {
+        if let Some(us) = report.video().and_then(|(s, _)| s.duration_us) {
+            let micro = Rational::new(1, 1_000_000).unwrap_or(Rational::FPS_30);
+            info.duration = Time::from_timebase(us, micro, Rounding::Nearest);
+        }
     }
+    info
 }

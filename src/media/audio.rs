@@ -27,8 +27,8 @@ pub struct AudioRange {
     pub start: i64,
     /// End (exclusive), in ticks.
     pub end: i64,
-    /// Speed in thousandths: 1000 is normal, 2000 twice as fast.
-    pub speed_milli: u32,
+    /// Speed in millionths: 1,000,000 is normal, 2,000,000 twice as fast.
+    pub speed_micro: u32,
     /// Keep the pitch when the speed changes (`atempo`), or let it follow (`asetrate`).
     pub keep_pitch: bool,
     /// Play the range backwards.
@@ -200,8 +200,8 @@ impl AudioReader {
 }
 
 /// `atempo` steps whose product is `speed` (each within the filter's 0.5–100 range).
-pub fn atempo_chain(speed_milli: u32) -> Vec<String> {
-    let mut rest = f64::from(speed_milli.max(1)) / 1000.0;
+pub fn atempo_chain(speed_micro: u32) -> Vec<String> {
+    let mut rest = f64::from(speed_micro.max(1)) / 1_000_000.0;
     let mut steps = Vec::new();
     while rest < 0.5 {
         steps.push("atempo=0.5".to_owned());
@@ -252,12 +252,12 @@ fn build_graph(
         chain.push("areverse".to_owned());
     }
     chain.push(mix.clone());
-    if range.speed_milli != 1000 {
+    if range.speed_micro != 1_000_000 {
         if range.keep_pitch {
-            chain.extend(atempo_chain(range.speed_milli));
+            chain.extend(atempo_chain(range.speed_micro));
         } else {
             // A tape sped up: relabel the rate, then resample back to the mix rate.
-            let rate = u64::from(MIX_RATE) * u64::from(range.speed_milli) / 1000;
+            let rate = u64::from(MIX_RATE) * u64::from(range.speed_micro) / 1_000_000;
             chain.push(format!("asetrate={rate}"));
             chain.push(format!("aresample={MIX_RATE}"));
             chain.push(mix);
@@ -277,8 +277,8 @@ mod tests {
 
     #[test]
     fn slow_speeds_split_into_atempo_steps_the_filter_accepts() {
-        assert_eq!(atempo_chain(250), vec!["atempo=0.5", "atempo=0.500000"]);
-        assert_eq!(atempo_chain(1500), vec!["atempo=1.500000"]);
-        assert!(atempo_chain(1000).is_empty());
+        assert_eq!(atempo_chain(250_000), vec!["atempo=0.5", "atempo=0.500000"]);
+        assert_eq!(atempo_chain(1_500_000), vec!["atempo=1.500000"]);
+        assert!(atempo_chain(1_000_000).is_empty());
     }
 }
