@@ -10,17 +10,23 @@ use clipwright::ui::{ClipwrightApp, NoDialogs};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
+/// A fresh folder for the app's own files, so no autosave of another run shows up.
+fn private_data_dir() -> std::path::PathBuf {
+    tempfile::tempdir().unwrap().keep()
+}
+
 fn harness_with(media: Option<std::path::PathBuf>) -> Harness<'static, ClipwrightApp> {
     Harness::builder()
         .with_size(egui::vec2(1000.0, 640.0))
         .wgpu()
         .build_eframe(move |cc| {
-            ClipwrightApp::new(
+            ClipwrightApp::with_data_dir(
                 cc,
                 Box::new(NoDialogs {
                     media,
                     ..Default::default()
                 }),
+                private_data_dir(),
             )
         })
 }
@@ -174,13 +180,14 @@ fn saving_and_reopening_a_project_through_the_menu_keeps_the_timeline() {
             let media = Some(common::fixture(&common::H264_AAC));
             let path = project_path.clone();
             move |cc| {
-                ClipwrightApp::new(
+                ClipwrightApp::with_data_dir(
                     cc,
                     Box::new(NoDialogs {
                         media,
                         open_project: Some(path.clone()),
                         save_project: Some(path),
                     }),
+                    private_data_dir(),
                 )
             }
         });
@@ -195,4 +202,62 @@ fn saving_and_reopening_a_project_through_the_menu_keeps_the_timeline() {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
     step_until(&mut harness, |app| app.editor.path.is_some());
     assert_eq!(harness.state().editor.project, saved);
+}
+
+#[test]
+fn unsaved_work_is_offered_back_after_a_crash() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let build = |media: Option<std::path::PathBuf>| {
+        let dir = data_dir.path().to_owned();
+        Harness::builder()
+            .with_size(egui::vec2(1000.0, 640.0))
+            .wgpu()
+            .build_eframe(move |cc| {
+                ClipwrightApp::with_data_dir(
+                    cc,
+                    Box::new(NoDialogs {
+                        media,
+                        ..Default::default()
+                    }),
+                    dir,
+                )
+            })
+    };
+
+    // First run: add a clip, let the autosave happen, then "crash" (drop without saving).
+    let mut first = build(Some(common::fixture(&common::H264_AAC)));
+    assert!(first.state().recovery.is_none());
+    first.get_by_label("Open media…").click();
+    step_until(&mut first, |app| app.editor.project.clips().count() == 2);
+    let ctx = first.ctx.clone();
+    first.state_mut().autosave_now(&ctx);
+    step_until(&mut first, |app| !app.autosave_in_flight());
+    let edited = first.state().editor.project.clone();
+    drop(first);
+
+    // Second run: the prompt offers the work back and restoring brings it.
+    let mut second = build(None);
+    assert!(second.state().recovery.is_some());
+    second.run_steps(2);
+    second.get_by_label("Recover unsaved work?");
+    second.get_by_label("Restore").click();
+    second.run_steps(3);
+    assert!(second.state().recovery.is_none());
+    assert_eq!(second.state().editor.project, edited);
+    assert!(
+        second.state().editor.dirty,
+        "restored work still needs saving"
+    );
+
+    // Third run: nothing left to offer once the work was restored and saved… or discarded.
+    let mut third = build(None);
+    assert!(
+        third.state().recovery.is_some(),
+        "restored but unsaved: still offered"
+    );
+    third.run_steps(2);
+    third.get_by_label("Discard").click();
+    third.run_steps(2);
+    let fourth = build(None);
+    assert!(fourth.state().recovery.is_none());
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::media::{self, ProbeReport};
 
+use super::autosave::{self, Autosave};
 use super::dialogs::FileDialogs;
 use super::editor::Editor;
 use super::inspector::Inspector;
@@ -30,7 +31,14 @@ enum Message {
     Picked(DialogPurpose, Option<PathBuf>),
     /// A file was probed.
     Probed(PathBuf, Result<ProbeReport, String>),
+    /// An autosave finished.
+    Autosaved(Result<String, String>),
 }
+
+/// Key under which recent projects are kept in the app's settings.
+const RECENT_KEY: &str = "recent_projects";
+/// How many recent projects the File menu lists.
+const RECENT_MAX: usize = 8;
 
 /// One file the person opened, and what is known of it so far.
 #[derive(Debug, Clone)]
@@ -72,14 +80,34 @@ pub struct ClipwrightApp {
     pub toasts: Vec<Toast>,
     /// The window title last sent, so it is only sent when it changes.
     shown_title: String,
+    autosave: Autosave,
+    /// Unsaved work from an earlier run, offered back until the person decides.
+    pub recovery: Option<crate::timeline::file::Recovery>,
+    /// Recently opened or saved projects, newest first.
+    pub recent: Vec<PathBuf>,
 }
 
 impl ClipwrightApp {
     /// Creates the app; `dialogs` answers "Open media…" and the project dialogs.
     pub fn new(cc: &eframe::CreationContext<'_>, dialogs: Box<dyn FileDialogs>) -> Self {
+        Self::with_data_dir(cc, dialogs, autosave::default_data_dir())
+    }
+
+    /// Creates the app keeping its autosaves of unsaved projects in `data_dir`.
+    pub fn with_data_dir(
+        cc: &eframe::CreationContext<'_>,
+        dialogs: Box<dyn FileDialogs>,
+        data_dir: PathBuf,
+    ) -> Self {
         cc.egui_ctx.set_theme(egui::Theme::Dark);
         install_fonts(&cc.egui_ctx);
         let (outbox, inbox) = sync_channel(INBOX_CAPACITY);
+        let recent: Vec<PathBuf> = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, RECENT_KEY))
+            .unwrap_or_default();
+        let autosave = Autosave::new(data_dir);
+        let recovery = autosave.find_recovery(recent.first().map(PathBuf::as_path));
         Self {
             dialogs: Arc::from(dialogs),
             inbox,
@@ -93,7 +121,48 @@ impl ClipwrightApp {
             dialog_open: false,
             toasts: Vec::new(),
             shown_title: super::WINDOW_TITLE.to_owned(),
+            autosave,
+            recovery,
+            recent,
         }
+    }
+
+    fn remember_recent(&mut self, path: &Path) {
+        self.recent.retain(|p| p != path);
+        self.recent.insert(0, path.to_owned());
+        self.recent.truncate(RECENT_MAX);
+    }
+
+    /// Starts an autosave on a worker when changes have waited long enough.
+    fn autosave_if_due(&mut self, ctx: &egui::Context) {
+        let now = ctx.input(|i| i.time);
+        if !self.autosave.due(self.editor.dirty, now) {
+            if self.editor.dirty {
+                ctx.request_repaint_after(autosave::AUTOSAVE_AFTER);
+            }
+            return;
+        }
+        self.autosave_now(ctx);
+    }
+
+    /// Writes an autosave of the project now, on a worker thread.
+    pub fn autosave_now(&mut self, ctx: &egui::Context) {
+        self.autosave.started();
+        let target = self.autosave.target(self.editor.path.as_deref());
+        let project = self.editor.project.clone();
+        let history = self.editor.history.clone();
+        let outbox = self.outbox.clone();
+        let ctx = ctx.clone();
+        spawn_worker("autosave", move || {
+            let result = autosave::write(&target, &project, &history);
+            let _ = outbox.send(Message::Autosaved(result));
+            ctx.request_repaint();
+        });
+    }
+
+    /// Whether an autosave is being written.
+    pub fn autosave_in_flight(&self) -> bool {
+        self.autosave.in_flight
     }
 
     /// Opens a file dialog on a worker thread (native dialogs block until answered).
@@ -177,6 +246,12 @@ impl ClipwrightApp {
                         DialogPurpose::SaveProject => self.save_to(ctx, &path),
                     }
                 }
+                Message::Autosaved(result) => {
+                    if let Err(e) = &result {
+                        self.toast(ctx, e.clone(), true);
+                    }
+                    self.autosave.finished(result);
+                }
                 Message::Probed(path, result) => {
                     let ok = result.is_ok();
                     if let Err(e) = &result {
@@ -200,6 +275,7 @@ impl ClipwrightApp {
         match Editor::open(path) {
             Ok(editor) => {
                 self.editor = editor;
+                self.remember_recent(path);
                 self.timeline
                     .zoom_to_fit(&self.editor, ctx.content_rect().width());
                 self.toast(ctx, format!("Opened {}", path.display()), false);
@@ -209,9 +285,83 @@ impl ClipwrightApp {
     }
 
     fn save_to(&mut self, ctx: &egui::Context, path: &Path) {
+        let previous = self.editor.path.clone();
         match self.editor.save_as(path) {
-            Ok(()) => self.toast(ctx, format!("Saved {}", path.display()), false),
+            Ok(()) => {
+                // The work is in a saved file now; its autosaves are stale.
+                self.autosave.discard(previous.as_deref());
+                self.autosave.discard(Some(path));
+                self.remember_recent(path);
+                self.toast(ctx, format!("Saved {}", path.display()), false);
+            }
             Err(e) => self.toast(ctx, e.to_string(), true),
+        }
+    }
+
+    /// Restores the offered autosave, or throws it away.
+    pub fn resolve_recovery(&mut self, ctx: &egui::Context, restore: bool) {
+        let Some(recovery) = self.recovery.take() else {
+            return;
+        };
+        if !restore {
+            if let Err(e) = recovery.discard() {
+                self.toast(ctx, e.to_string(), true);
+            }
+            return;
+        }
+        match recovery.load() {
+            Ok(file) => {
+                let untitled = autosave::untitled_path(&self.data_dir());
+                let mut editor = Editor::new();
+                editor.project = file.project;
+                editor.history = file.history;
+                editor.path =
+                    (recovery.project_path != untitled).then(|| recovery.project_path.clone());
+                editor.dirty = true;
+                self.editor = editor;
+                self.timeline
+                    .zoom_to_fit(&self.editor, ctx.content_rect().width());
+                self.toast(ctx, "Restored unsaved work".to_owned(), false);
+            }
+            Err(e) => self.toast(ctx, e.to_string(), true),
+        }
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        self.autosave
+            .target(None)
+            .parent()
+            .map(Path::to_owned)
+            .unwrap_or_default()
+    }
+
+    fn recovery_prompt(&mut self, ctx: &egui::Context) {
+        let Some(recovery) = &self.recovery else {
+            return;
+        };
+        let when = recovery
+            .autosaved_at
+            .and_then(|t| t.elapsed().ok())
+            .map(|d| format!("{} min ago", d.as_secs() / 60))
+            .unwrap_or_else(|| "earlier".to_owned());
+        let name = file_label(&recovery.project_path);
+        let mut choice = None;
+        egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
+            ui.heading("Recover unsaved work?");
+            ui.label(format!(
+                "Clipwright was closed before “{name}” was saved. An autosave from {when} holds the latest changes."
+            ));
+            ui.horizontal(|ui| {
+                if ui.button("Restore").clicked() {
+                    choice = Some(true);
+                }
+                if ui.button("Discard").clicked() {
+                    choice = Some(false);
+                }
+            });
+        });
+        if let Some(restore) = choice {
+            self.resolve_recovery(ctx, restore);
         }
     }
 
@@ -357,6 +507,20 @@ impl ClipwrightApp {
                 if ui.button("Save project as…").clicked() {
                     self.ask(ctx, DialogPurpose::SaveProject);
                 }
+                ui.menu_button("Recent projects", |ui| {
+                    if self.recent.is_empty() {
+                        ui.weak("None yet");
+                    }
+                    for path in self.recent.clone() {
+                        if ui
+                            .button(file_label(&path))
+                            .on_hover_text(path.display().to_string())
+                            .clicked()
+                        {
+                            self.open_project(ctx, &path);
+                        }
+                    }
+                });
                 ui.separator();
                 if ui.button("Import media…  (Ctrl+I)").clicked() {
                     self.ask(ctx, DialogPurpose::ImportMedia);
@@ -476,6 +640,28 @@ impl eframe::App for ClipwrightApp {
             self.menu_bar(ui, &ctx);
         });
 
+        egui::Panel::bottom("status_bar").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                let rate = self.editor.project.canvas.frame_rate;
+                ui.monospace(self.editor.playhead.to_timecode(rate));
+                ui.separator();
+                ui.weak(format!(
+                    "{} clips · {} undo steps",
+                    self.editor.project.clips().count(),
+                    self.editor.history.undo_len()
+                ));
+                ui.separator();
+                let status = match (&self.autosave.last_result, self.autosave.in_flight) {
+                    (_, true) => "Autosaving…".to_owned(),
+                    (_, false) if !self.editor.dirty => "All changes saved".to_owned(),
+                    (Some(Ok(text)), false) => text.clone(),
+                    (Some(Err(text)), false) => text.clone(),
+                    (None, false) => "Unsaved changes".to_owned(),
+                };
+                ui.weak(status);
+            });
+        });
+
         egui::Panel::bottom("timeline")
             .resizable(true)
             .default_size(240.0)
@@ -533,7 +719,13 @@ impl eframe::App for ClipwrightApp {
             }
         });
 
+        self.recovery_prompt(&ctx);
+        self.autosave_if_due(&ctx);
         self.show_toasts(&ctx);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, RECENT_KEY, &self.recent);
     }
 }
 

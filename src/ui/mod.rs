@@ -3,6 +3,7 @@
 //! bounded channel and wake the UI with `request_repaint` — the UI thread never waits.
 
 mod app;
+mod autosave;
 mod dialogs;
 mod editor;
 mod inspector;
