@@ -55,6 +55,26 @@ impl RgbaFrame {
         Some([p[0], p[1], p[2], p[3]])
     }
 
+    /// A copy of the part of the picture inside `r` (clipped to the picture).
+    pub fn cropped(&self, r: PixelRect) -> RgbaFrame {
+        let x0 = r.x.min(self.width) as usize;
+        let y0 = r.y.min(self.height) as usize;
+        let x1 = (r.x + r.width).min(self.width) as usize;
+        let y1 = (r.y + r.height).min(self.height) as usize;
+        let row = self.width as usize * 4;
+        let mut data = Vec::with_capacity((x1 - x0) * (y1 - y0) * 4);
+        for y in y0..y1 {
+            if let Some(line) = self.data.get(y * row + x0 * 4..y * row + x1 * 4) {
+                data.extend_from_slice(line);
+            }
+        }
+        RgbaFrame {
+            width: (x1 - x0) as u32,
+            height: (y1 - y0) as u32,
+            data,
+        }
+    }
+
     /// The picture turned clockwise by `degrees` (0, 90, 180 or 270; others are ignored).
     pub fn rotated_cw(self, degrees: i32) -> RgbaFrame {
         let degrees = degrees.rem_euclid(360);
@@ -118,6 +138,32 @@ impl Picture {
     /// Height in pixels (coded, before any rotation).
     pub fn height(&self) -> u32 {
         self.frame.height()
+    }
+
+    /// The part inside `r` (clipped to the picture), sharing the pixels: only the plane
+    /// pointers move. Subsampled chroma moves to the chroma pixel at or before `r`.
+    #[allow(unsafe_code)]
+    pub fn cropped(mut self, r: PixelRect) -> Picture {
+        let (w, h) = (self.width(), self.height());
+        let x = r.x.min(w.saturating_sub(1));
+        let y = r.y.min(h.saturating_sub(1));
+        let right = w.saturating_sub(x + r.width.min(w - x));
+        let bottom = h.saturating_sub(y + r.height.min(h - y));
+        if (x, y, right, bottom) == (0, 0, 0, 0) {
+            return self;
+        }
+        // SAFETY: the frame is valid and owned; the crop fields are set inside its size,
+        // and av_frame_apply_cropping only moves its data pointers within its buffers and
+        // shrinks width and height accordingly.
+        unsafe {
+            let f = self.frame.as_mut_ptr();
+            (*f).crop_left = x as usize;
+            (*f).crop_top = y as usize;
+            (*f).crop_right = right as usize;
+            (*f).crop_bottom = bottom as usize;
+            ff::ffi::av_frame_apply_cropping(f, ff::ffi::AV_FRAME_CROP_UNALIGNED as i32);
+        }
+        self
     }
 
     /// The pixel format's FFmpeg name, e.g. `yuv420p10le`.

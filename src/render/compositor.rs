@@ -64,8 +64,7 @@ pub struct Compositor {
 struct CacheKey {
     clip: ClipId,
     frame_time: i64,
-    region: PixelRect,
-    size: (u32, u32),
+    plan: ScalePlan,
 }
 
 /// How many scaled pictures to keep: enough for slow motion and freeze frames of a few
@@ -238,9 +237,16 @@ impl Compositor {
         let Some(frame) = decoder.current() else {
             return Ok(None);
         };
-        let region = pixel_rect(src, frame.display_size());
-        match frame.to_yuv420(region, size.0, size.1, &mut self.scaler) {
-            Some(Ok(p)) => Ok(Some(p)),
+        let p = plan(src, frame.display_size(), size);
+        let (sw, sh) = p.scaled;
+        match frame.to_yuv420(p.region, sw, sh, &mut self.scaler) {
+            // Even offsets keep 4:2:0 chroma on its grid (FFmpeg's `crop` does the same).
+            Some(Ok(pic)) => Ok(Some(pic.cropped(PixelRect {
+                x: p.offset.0 & !1,
+                y: p.offset.1 & !1,
+                width: size.0,
+                height: size.1,
+            }))),
             Some(Err(source)) => Err(RenderError::Convert {
                 path: decoder.path().to_owned(),
                 source,
@@ -345,12 +351,11 @@ impl Compositor {
         let Some((frame, path)) = self.current_frame(clip) else {
             return Ok(RgbaFrame::filled(size.0, size.1, [0, 0, 0, 0]));
         };
-        let region = pixel_rect(src, frame.display_size());
+        let p = plan(src, frame.display_size(), size);
         let key = CacheKey {
             clip,
             frame_time: frame.time,
-            region,
-            size,
+            plan: p,
         };
         if let Some(i) = self.cache.iter().position(|(k, _)| *k == key) {
             let hit = self.cache.remove(i);
@@ -365,9 +370,20 @@ impl Compositor {
         let Some(frame) = decoder.current() else {
             return Ok(RgbaFrame::filled(size.0, size.1, [0, 0, 0, 0]));
         };
-        let pixels = frame
-            .to_rgba(region, size.0, size.1, quality, &mut self.scaler)
+        let (sw, sh) = p.scaled;
+        let big = frame
+            .to_rgba(p.region, sw, sh, quality, &mut self.scaler)
             .map_err(|source| RenderError::Convert { path, source })?;
+        let pixels = if p.scaled == size {
+            big
+        } else {
+            big.cropped(PixelRect {
+                x: p.offset.0,
+                y: p.offset.1,
+                width: size.0,
+                height: size.1,
+            })
+        };
         if self.cache.len() >= CACHE_LEN {
             self.cache.remove(0);
         }
@@ -391,18 +407,42 @@ enum Layer {
     Nothing,
 }
 
-/// The whole pixels covering `r`, kept inside a `size` picture.
-fn pixel_rect(r: RectF, size: (u32, u32)) -> PixelRect {
-    let (w, h) = (f64::from(size.0), f64::from(size.1));
-    let x0 = r.x.clamp(0.0, w - 1.0).round();
-    let y0 = r.y.clamp(0.0, h - 1.0).round();
-    let x1 = r.right().clamp(x0 + 1.0, w).round();
-    let y1 = r.bottom().clamp(y0 + 1.0, h).round();
-    PixelRect {
-        x: x0 as u32,
-        y: y0 as u32,
-        width: (x1 - x0).max(1.0) as u32,
-        height: (y1 - y0).max(1.0) as u32,
+/// How to draw a fractional source rectangle at a whole-pixel size exactly: scale the
+/// whole-pixel `region` around it (left and top edges on even pixels, as 4:2:0 chroma
+/// needs) to `scaled`, then cut `size` pixels out at `offset`. This is what `ffmpeg`'s
+/// `scale` + `crop` does, so a fill lands on the same pixels as theirs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ScalePlan {
+    region: PixelRect,
+    scaled: (u32, u32),
+    offset: (u32, u32),
+    size: (u32, u32),
+}
+
+fn plan(r: RectF, source: (u32, u32), size: (u32, u32)) -> ScalePlan {
+    let (sw, sh) = (f64::from(source.0), f64::from(source.1));
+    let (w, h) = (f64::from(size.0.max(1)), f64::from(size.1.max(1)));
+    let rw = r.w.max(1e-6);
+    let rh = r.h.max(1e-6);
+    let (kx, ky) = (w / rw, h / rh);
+    let x0 = ((r.x.clamp(0.0, sw - 1.0) / 2.0).floor() * 2.0).max(0.0);
+    let y0 = ((r.y.clamp(0.0, sh - 1.0) / 2.0).floor() * 2.0).max(0.0);
+    let x1 = r.right().ceil().clamp(x0 + 1.0, sw);
+    let y1 = r.bottom().ceil().clamp(y0 + 1.0, sh);
+    let scaled_w = ((x1 - x0) * kx).round().max(w);
+    let scaled_h = ((y1 - y0) * ky).round().max(h);
+    let off_x = ((r.x - x0) * kx).round().clamp(0.0, scaled_w - w);
+    let off_y = ((r.y - y0) * ky).round().clamp(0.0, scaled_h - h);
+    ScalePlan {
+        region: PixelRect {
+            x: x0 as u32,
+            y: y0 as u32,
+            width: (x1 - x0) as u32,
+            height: (y1 - y0) as u32,
+        },
+        scaled: (scaled_w as u32, scaled_h as u32),
+        offset: (off_x as u32, off_y as u32),
+        size,
     }
 }
 
@@ -410,4 +450,45 @@ fn pixel_rect(r: RectF, size: (u32, u32)) -> PixelRect {
 /// Prefer keeping a [`Compositor`] for repeated calls: it keeps its decoders open.
 pub fn frame_at(project: &Project, t: Time, size: (u32, u32)) -> Result<RgbaFrame, RenderError> {
     Compositor::new(".").frame_at(project, t, size)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fractional_fill_window_is_scaled_from_whole_pixels_and_cut_exactly() {
+        // 9:16 out of 320x240: the window is 135 wide from x = 92.5.
+        let r = RectF {
+            x: 92.5,
+            y: 0.0,
+            w: 135.0,
+            h: 240.0,
+        };
+        let p = plan(r, (320, 240), (270, 480));
+        assert_eq!(
+            p.region,
+            PixelRect {
+                x: 92,
+                y: 0,
+                width: 136,
+                height: 240
+            }
+        );
+        assert_eq!(p.scaled, (272, 480));
+        assert_eq!(p.offset, (1, 0));
+    }
+
+    #[test]
+    fn a_whole_picture_needs_no_cut() {
+        let r = RectF {
+            x: 0.0,
+            y: 0.0,
+            w: 320.0,
+            h: 240.0,
+        };
+        let p = plan(r, (320, 240), (160, 120));
+        assert_eq!(p.region, PixelRect::full(320, 240));
+        assert_eq!((p.scaled, p.offset), ((160, 120), (0, 0)));
+    }
 }
