@@ -43,6 +43,8 @@ enum Command {
         #[command(subcommand)]
         what: BenchWhat,
     },
+    /// Record a window, a screen or a region (with its sound) to a crash-safe MP4.
+    Record(Box<crate::cli_record::RecordArgs>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,6 +77,7 @@ pub fn main() -> ExitCode {
         Some(Command::Bench {
             what: BenchWhat::Export(args),
         }) => bench::run(&args),
+        Some(Command::Record(args)) => crate::cli_record::run(*args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

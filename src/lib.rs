@@ -4,7 +4,9 @@
 //! only module that touches FFmpeg, `ui` is the egui app, and `cli` runs the same jobs
 //! without a window.
 
+pub mod capture;
 pub mod cli;
+mod cli_record;
 pub mod export;
 pub mod media;
 pub mod render;

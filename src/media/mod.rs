@@ -13,8 +13,13 @@ mod decode;
 mod encode;
 mod error;
 mod frame;
+mod grab;
 mod import;
 mod probe;
+mod raw;
+mod record_enc;
+mod record_error;
+mod record_mux;
 mod report_text;
 
 pub use audio::{atempo_chain, AudioRange, AudioReader, MIX_CHANNELS, MIX_RATE};
@@ -26,6 +31,15 @@ pub use frame::{Picture, PixelRect, Quality, RgbaFrame, ScaleError, Scaler};
 pub use import::STILL_IMAGE_DURATION;
 pub use probe::{format_us, probe, AudioFacts, ProbeReport, StreamKind, StreamReport, VideoFacts};
 pub use report_text::{fps_text, human_bytes, StreamLine};
+
+pub use grab::{GrabSpec, PulseInput, TimedChunk, X11Grab};
+pub use raw::{AudioChunk, BgraFrame};
+pub use record_enc::{
+    placement, AudioEncoder, EncodedPacket, EncoderChoice, EncoderFrame, Fit, PictureConverter,
+    PictureFormat, Rect, TrackSetup, VideoEncoder,
+};
+pub use record_error::RecordError;
+pub use record_mux::RecordingFile;
 
 use std::sync::Once;
 

@@ -1,0 +1,240 @@
+//! Recording: what can be captured ([`CaptureBackend`], listing windows and displays),
+//! the backends (X11 on Linux, scap on Windows and macOS, and a [`TestPattern`] for
+//! headless tests), and the [`Recorder`] that paces, scales, encodes and writes frames and
+//! sound into a crash-safe file.
+//!
+//! This module never calls FFmpeg directly: grabbing devices, encoders and the file are
+//! `media` types. It knows nothing of the GUI; [`into_project`] hands a finished
+//! recording to the timeline model.
+//!
+//! Time inside a recording is an integer count of microseconds since its first frame,
+//! minus the time spent paused.
+
+mod audio;
+mod clock;
+mod error;
+pub mod into_project;
+mod options;
+mod pacer;
+mod pattern;
+mod recorder;
+#[cfg(any(windows, target_os = "macos"))]
+mod scap_backend;
+mod stats;
+mod workers;
+#[cfg(target_os = "linux")]
+mod x11;
+#[cfg(target_os = "linux")]
+mod x11_source;
+
+use std::time::Instant;
+
+pub use error::CaptureError;
+pub use options::{
+    check_fps, parse_fit, parse_region, AudioSelection, OutputSize, RecordOptions, SIZE_PRESETS,
+};
+pub use pacer::{Pacer, PacerStep};
+pub use pattern::{draw as draw_pattern, read_counter, TestPattern};
+pub use recorder::{EndReason, Recorder, RecordingSummary};
+#[cfg(any(windows, target_os = "macos"))]
+pub use scap_backend::ScapBackend;
+pub use stats::{Stats, StatsSnapshot};
+#[cfg(target_os = "linux")]
+pub use x11::X11Backend;
+
+pub use crate::media::{BgraFrame, EncoderChoice, Fit};
+
+/// Something that can be recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// The backend's id: an X11 window id, a display number…
+    pub id: u64,
+    /// A window or a whole display.
+    pub kind: TargetKind,
+    /// Window title (or a display's name).
+    pub title: String,
+    /// The program the window belongs to (X11: the class part of `WM_CLASS`).
+    pub app: String,
+    /// Position on the screen, in pixels.
+    pub x: i32,
+    /// Position on the screen, in pixels.
+    pub y: i32,
+    /// Size in pixels.
+    pub width: u32,
+    /// Size in pixels.
+    pub height: u32,
+    /// The owning process, when the window says.
+    pub pid: Option<u32>,
+}
+
+/// What a [`Target`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TargetKind {
+    /// One top-level window.
+    Window,
+    /// A whole screen.
+    Display,
+}
+
+/// What the user asked to record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TargetSpec {
+    /// The one window whose title contains this text (an exact title wins over others).
+    WindowTitle(String),
+    /// A window by its id.
+    WindowId(u64),
+    /// A whole display (its number; 0 is the first).
+    Display(u32),
+    /// A rectangle of the screen: x, y, width, height.
+    Region(i32, i32, u32, u32),
+}
+
+/// How a source should grab.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceSettings {
+    /// Frames per second wanted (the source may deliver more or fewer).
+    pub fps: u32,
+    /// Draw the mouse pointer.
+    pub cursor: bool,
+    /// When the window closes, wait for one with the same app and title instead of ending.
+    pub reacquire: bool,
+}
+
+/// One captured picture and when it was taken.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    /// The picture.
+    pub image: BgraFrame,
+    /// When it was grabbed (monotonic clock).
+    pub captured_at: Instant,
+}
+
+/// What a source produced when asked for its next frame.
+#[derive(Debug)]
+pub enum Grabbed {
+    /// A new picture.
+    Frame(Frame),
+    /// Nothing new for now (a minimised window, a source waiting for its window): the
+    /// recorder repeats the last picture.
+    Idle,
+    /// The source is gone (its window closed) and the recording should end.
+    Ended(String),
+}
+
+/// A running capture: call [`FrameSource::next`] in a loop on a worker thread.
+pub trait FrameSource: Send {
+    /// Waits for the next picture (at most about a frame's time, so the caller can stop).
+    fn next(&mut self) -> Result<Grabbed, CaptureError>;
+}
+
+/// A way of capturing: lists targets and starts sources on them.
+pub trait CaptureBackend {
+    /// Windows and displays that can be recorded now.
+    fn targets(&self) -> Result<Vec<Target>, CaptureError>;
+    /// A small picture of `target` for a picker, at most `max_side` pixels wide or high.
+    fn thumbnail(&self, target: &Target, max_side: u32) -> Result<BgraFrame, CaptureError>;
+    /// Starts capturing what `spec` names.
+    fn start(
+        &self,
+        spec: &TargetSpec,
+        settings: &SourceSettings,
+    ) -> Result<Box<dyn FrameSource>, CaptureError>;
+}
+
+/// Finds the one window `spec` names among `targets`.
+pub fn resolve_window<'a>(
+    targets: &'a [Target],
+    spec: &TargetSpec,
+) -> Result<&'a Target, CaptureError> {
+    let windows = || targets.iter().filter(|t| t.kind == TargetKind::Window);
+    let listing = || {
+        windows()
+            .map(|t| format!("  {:#x}  {}  \"{}\"", t.id, t.app, t.title))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    match spec {
+        TargetSpec::WindowId(id) => {
+            windows()
+                .find(|t| t.id == *id)
+                .ok_or_else(|| CaptureError::NoSuchWindow {
+                    wanted: format!("id {id:#x}"),
+                    available: listing(),
+                })
+        }
+        TargetSpec::WindowTitle(text) => {
+            let needle = text.to_lowercase();
+            let found: Vec<&Target> = windows()
+                .filter(|t| t.title.to_lowercase().contains(&needle))
+                .collect();
+            let exact: Vec<&Target> = found.iter().copied().filter(|t| t.title == *text).collect();
+            match (found.as_slice(), exact.as_slice()) {
+                ([one], _) | (_, [one]) => Ok(one),
+                ([], _) => Err(CaptureError::NoSuchWindow {
+                    wanted: format!("a title containing \"{text}\""),
+                    available: listing(),
+                }),
+                (many, _) => Err(CaptureError::AmbiguousWindow {
+                    wanted: text.clone(),
+                    matches: many
+                        .iter()
+                        .map(|t| format!("  {:#x}  {}  \"{}\"", t.id, t.app, t.title))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                }),
+            }
+        }
+        TargetSpec::Display(_) | TargetSpec::Region(..) => Err(CaptureError::Invalid(
+            "a display or region is not a window".into(),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn window(id: u64, title: &str) -> Target {
+        Target {
+            id,
+            kind: TargetKind::Window,
+            title: title.into(),
+            app: "App".into(),
+            x: 0,
+            y: 0,
+            width: 100,
+            height: 100,
+            pid: None,
+        }
+    }
+
+    #[test]
+    fn a_title_fragment_picks_the_one_window_containing_it() {
+        let ts = [window(1, "Live Stream - Browser"), window(2, "Terminal")];
+        let t = resolve_window(&ts, &TargetSpec::WindowTitle("live stream".into()));
+        assert_eq!(t.map(|t| t.id).ok(), Some(1));
+    }
+
+    #[test]
+    fn an_exact_title_wins_over_longer_ones() {
+        let ts = [window(1, "Live"), window(2, "Live Stream")];
+        let t = resolve_window(&ts, &TargetSpec::WindowTitle("Live".into()));
+        assert_eq!(t.map(|t| t.id).ok(), Some(1));
+    }
+
+    #[test]
+    fn a_title_matching_several_windows_is_refused_with_the_matches_listed() {
+        let ts = [window(1, "Live A"), window(2, "Live B")];
+        let e = resolve_window(&ts, &TargetSpec::WindowTitle("Live".into()));
+        let msg = e.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(msg.contains("Live A") && msg.contains("Live B"), "{msg}");
+    }
+
+    #[test]
+    fn a_title_matching_nothing_lists_the_windows_there_are() {
+        let ts = [window(1, "Terminal")];
+        let e = resolve_window(&ts, &TargetSpec::WindowTitle("Game".into()));
+        let msg = e.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(msg.contains("Terminal"), "{msg}");
+    }
+}

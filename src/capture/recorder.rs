@@ -1,0 +1,308 @@
+//! The [`Recorder`]: starts the threads of one recording (grab, pace and scale, encode,
+//! one per sound track, write), lets the caller pause, resume and stop it, and reports
+//! live [`Stats`] and a [`RecordingSummary`] at the end.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::mpsc::sync_channel;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::audio::{self, AudioShared, AudioTrack};
+use super::clock::Clock;
+use super::options::{check_fps, RecordOptions};
+use super::stats::{Stats, StatsSnapshot};
+use super::workers::{self, Shared, VideoOut, ENCODE_QUEUE, GRAB_QUEUE, MUX_QUEUE};
+use super::{CaptureError, Frame, FrameSource, Grabbed};
+use crate::media::{AudioEncoder, PulseInput, RecordingFile, VideoEncoder};
+
+/// Why a recording ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EndReason {
+    /// [`Recorder::stop`] was called.
+    Stopped,
+    /// The requested duration was reached.
+    DurationReached,
+    /// The source went away (its window closed), with what happened.
+    SourceEnded(String),
+    /// Something failed; the file keeps what was written before.
+    Failed(String),
+}
+
+/// State shared by the recorder and its threads.
+#[derive(Debug)]
+pub(crate) struct Control {
+    pub(crate) stop: Arc<AtomicBool>,
+    pub(crate) final_us: Arc<AtomicI64>,
+    end: Mutex<Option<EndReason>>,
+}
+
+impl Control {
+    /// Records why the recording ends (the first reason wins) and stops it.
+    pub(crate) fn end(&self, why: EndReason) {
+        let mut end = self.end.lock().unwrap_or_else(PoisonError::into_inner);
+        if end.is_none() {
+            *end = Some(why);
+        }
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// What a finished recording holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordingSummary {
+    /// The file.
+    pub path: PathBuf,
+    /// Output size.
+    pub size: (u32, u32),
+    /// Output frame rate.
+    pub fps: u32,
+    /// Length of the picture, µs.
+    pub duration_us: i64,
+    /// The encoder used.
+    pub encoder: String,
+    /// Number of sound tracks.
+    pub audio_tracks: usize,
+    /// Final counters.
+    pub stats: StatsSnapshot,
+    /// Why it ended.
+    pub end: EndReason,
+}
+
+/// A recording in progress.
+pub struct Recorder {
+    control: Arc<Control>,
+    clock: Arc<Clock>,
+    stats: Arc<Stats>,
+    threads: Vec<Worker>,
+    path: PathBuf,
+    size: (u32, u32),
+    fps: u32,
+    encoder: String,
+    audio_tracks: usize,
+}
+
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Recorder({})", self.path.display())
+    }
+}
+
+/// A worker thread and its name.
+type Worker = (&'static str, JoinHandle<Result<(), CaptureError>>);
+
+fn spawn(
+    name: &'static str,
+    body: impl FnOnce() -> Result<(), CaptureError> + Send + 'static,
+) -> Result<Worker, CaptureError> {
+    std::thread::Builder::new()
+        .name(format!("rec-{name}"))
+        .spawn(body)
+        .map(|h| (name, h))
+        .map_err(|_| CaptureError::Thread(name))
+}
+
+/// Waits up to `timeout` for the source's first picture.
+fn first_frame(source: &mut dyn FrameSource, timeout: Duration) -> Result<Frame, CaptureError> {
+    let start = Instant::now();
+    loop {
+        match source.next()? {
+            Grabbed::Frame(f) => return Ok(f),
+            Grabbed::Ended(why) => return Err(CaptureError::Unsupported(why)),
+            Grabbed::Idle if start.elapsed() > timeout => {
+                return Err(CaptureError::Unsupported(format!(
+                    "the source gave no picture in {} s",
+                    timeout.as_secs()
+                )))
+            }
+            Grabbed::Idle => std::thread::sleep(Duration::from_millis(10)),
+        }
+    }
+}
+
+impl Recorder {
+    /// Opens the sound devices, waits for the first picture (its moment is time zero and
+    /// its size the size of `OutputSize::Source`), creates the file and starts recording.
+    pub fn start(
+        mut source: Box<dyn FrameSource>,
+        opts: &RecordOptions,
+    ) -> Result<Recorder, CaptureError> {
+        let fps = check_fps(opts.fps)?;
+        let mut inputs = Vec::new();
+        for (slot, device) in [&opts.audio.system, &opts.audio.mic]
+            .into_iter()
+            .enumerate()
+        {
+            if let Some(device) = device {
+                inputs.push((slot, PulseInput::open(device)?));
+            }
+        }
+        let first = first_frame(source.as_mut(), Duration::from_secs(10))?;
+        let size = opts.size.resolve((first.image.width, first.image.height));
+        let video = VideoEncoder::open(size, fps, opts.quality, &opts.encoder, 0)?;
+        let mut tracks = Vec::new();
+        for (i, (slot, input)) in inputs.into_iter().enumerate() {
+            let encoder = AudioEncoder::open(48_000, 2, i + 1)?;
+            tracks.push(AudioTrack {
+                input,
+                encoder,
+                slot,
+            });
+        }
+        let mut setups = vec![video.setup()];
+        setups.extend(tracks.iter().map(|t| t.encoder.setup()));
+        let file = RecordingFile::create(&opts.output, setups)?;
+
+        let control = Arc::new(Control {
+            stop: Arc::new(AtomicBool::new(false)),
+            final_us: Arc::new(AtomicI64::new(-1)),
+            end: Mutex::new(None),
+        });
+        let clock = Arc::new(Clock::new(first.captured_at));
+        let stats = Arc::new(Stats::new());
+        let shared = || Shared {
+            control: control.clone(),
+            clock: clock.clone(),
+            stats: stats.clone(),
+        };
+        let limit_us = opts
+            .duration
+            .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
+        let limit_frames = limit_us.map(|us| us * i64::from(fps) / 1_000_000);
+
+        let (grab_tx, grab_rx) = sync_channel(GRAB_QUEUE);
+        let (enc_tx, enc_rx) = sync_channel(ENCODE_QUEUE);
+        let (mux_tx, mux_rx) = sync_channel(MUX_QUEUE);
+        let encoder_name = video.name().to_owned();
+        let format = video.picture_format();
+        let audio_tracks = tracks.len();
+        let mut threads = Vec::new();
+        let sh = shared();
+        threads.push(spawn("grab", move || {
+            let r = workers::grab(source, first, &sh, &grab_tx);
+            if let Err(e) = &r {
+                sh.control.end(EndReason::Failed(e.to_string()));
+            }
+            r
+        })?);
+        let sh = shared();
+        let out = VideoOut {
+            size,
+            fit: opts.fit,
+            format,
+            fps,
+            limit_frames,
+        };
+        threads.push(spawn("scale", move || {
+            workers::pace_and_scale(&grab_rx, &enc_tx, &sh, &out)
+        })?);
+        let (st, tx) = (stats.clone(), mux_tx.clone());
+        threads.push(spawn("encode", move || {
+            workers::encode(video, &enc_rx, &tx, &st)
+        })?);
+        for track in tracks {
+            let tx = mux_tx.clone();
+            let ash = AudioShared {
+                clock: clock.clone(),
+                stop: control.stop.clone(),
+                stats: stats.clone(),
+                final_us: control.final_us.clone(),
+                limit_us,
+            };
+            threads.push(spawn("audio", move || audio::run(track, &ash, &tx))?);
+        }
+        drop(mux_tx);
+        let (st, stop) = (stats.clone(), control.stop.clone());
+        threads.push(spawn("write", move || {
+            workers::write(file, &mux_rx, &stop, &st)
+        })?);
+        Ok(Recorder {
+            control,
+            clock,
+            stats,
+            threads,
+            path: opts.output.clone(),
+            size,
+            fps,
+            encoder: encoder_name,
+            audio_tracks,
+        })
+    }
+
+    /// Live counters.
+    pub fn stats(&self) -> StatsSnapshot {
+        self.stats.snapshot()
+    }
+
+    /// Output size in pixels.
+    pub fn size(&self) -> (u32, u32) {
+        self.size
+    }
+
+    /// The video encoder in use.
+    pub fn encoder(&self) -> &str {
+        &self.encoder
+    }
+
+    /// Pauses: nothing is recorded until [`Recorder::resume`], and the file has no gap.
+    pub fn pause(&self) {
+        self.clock.pause();
+    }
+
+    /// Resumes after [`Recorder::pause`].
+    pub fn resume(&self) {
+        self.clock.resume();
+    }
+
+    /// True once the recording is ending by itself (duration reached, window closed, an
+    /// error); call [`Recorder::stop`] to collect it.
+    pub fn is_ending(&self) -> bool {
+        self.control.stop.load(Ordering::Relaxed)
+    }
+
+    /// Stops (if still running), waits for every thread, finishes the file and returns
+    /// what was recorded. An error (a full disk, a failing device) is returned after the
+    /// file was finished as far as possible.
+    pub fn stop(self) -> Result<RecordingSummary, CaptureError> {
+        self.control.end(EndReason::Stopped);
+        let mut first_error = None;
+        for (name, handle) in self.threads {
+            let result = handle.join().unwrap_or(Err(CaptureError::Thread(name)));
+            if let Err(e) = result {
+                tracing::warn!("recording thread {name} failed: {e}");
+                // A thread that only saw its neighbour go is not the cause.
+                let secondary = matches!(e, CaptureError::Thread(_));
+                if first_error.is_none()
+                    || (!secondary
+                        && first_error
+                            .as_ref()
+                            .is_some_and(|f| matches!(f, CaptureError::Thread(_))))
+                {
+                    first_error = Some(e);
+                }
+            }
+        }
+        if let Some(e) = first_error {
+            return Err(e);
+        }
+        let end = self
+            .control
+            .end
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .unwrap_or(EndReason::Stopped);
+        let stats = self.stats.snapshot();
+        Ok(RecordingSummary {
+            path: self.path,
+            size: self.size,
+            fps: self.fps,
+            duration_us: stats.recorded_us,
+            encoder: self.encoder,
+            audio_tracks: self.audio_tracks,
+            stats,
+            end,
+        })
+    }
+}

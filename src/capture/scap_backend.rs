@@ -1,0 +1,170 @@
+//! The Windows and macOS backend, through `scap` 0.0.8 (Windows Graphics Capture,
+//! ScreenCaptureKit). scap's capturer is driven on a thread of its own, which hands BGRA
+//! pictures over a small channel; the source reports `Idle` when nothing new came in a
+//! frame's time (these APIs deliver frames only when the picture changes).
+//!
+//! This file is compiled only on Windows and macOS and cannot be exercised by the Linux
+//! test suite, so it stays small: listing, starting, converting.
+
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, TrySendError};
+use std::time::{Duration, Instant};
+
+use super::{
+    resolve_window, BgraFrame, CaptureBackend, CaptureError, Frame, FrameSource, Grabbed,
+    SourceSettings, Target, TargetKind, TargetSpec,
+};
+
+/// Captures windows and displays with scap.
+#[derive(Clone, Debug)]
+pub struct ScapBackend;
+
+impl ScapBackend {
+    /// Checks the platform supports capture and permission is granted (asking for it on
+    /// macOS).
+    pub fn new() -> Result<ScapBackend, CaptureError> {
+        if !scap::is_supported() {
+            return Err(CaptureError::Unsupported(
+                "screen capture is not supported on this system version".into(),
+            ));
+        }
+        if !scap::has_permission() && !scap::request_permission() {
+            return Err(CaptureError::Unsupported(
+                "permission to record the screen was not granted".into(),
+            ));
+        }
+        Ok(ScapBackend)
+    }
+}
+
+fn describe(t: &scap::Target) -> Target {
+    let (width, height) = scap::get_target_dimensions(t);
+    let (id, kind, title) = match t {
+        scap::Target::Window(w) => (w.id, TargetKind::Window, w.title.clone()),
+        scap::Target::Display(d) => (d.id, TargetKind::Display, d.title.clone()),
+    };
+    Target {
+        id: u64::from(id),
+        kind,
+        title,
+        app: String::new(),
+        x: 0,
+        y: 0,
+        width: u32::try_from(width).unwrap_or(u32::MAX),
+        height: u32::try_from(height).unwrap_or(u32::MAX),
+        pid: None,
+    }
+}
+
+impl CaptureBackend for ScapBackend {
+    fn targets(&self) -> Result<Vec<Target>, CaptureError> {
+        Ok(scap::get_all_targets().iter().map(describe).collect())
+    }
+
+    fn thumbnail(&self, _target: &Target, _max_side: u32) -> Result<BgraFrame, CaptureError> {
+        Err(CaptureError::Unsupported(
+            "thumbnails are not available with scap yet".into(),
+        ))
+    }
+
+    fn start(
+        &self,
+        spec: &TargetSpec,
+        settings: &SourceSettings,
+    ) -> Result<Box<dyn FrameSource>, CaptureError> {
+        let all = scap::get_all_targets();
+        let described: Vec<Target> = all.iter().map(describe).collect();
+        let wanted_id = match spec {
+            TargetSpec::WindowTitle(_) | TargetSpec::WindowId(_) => {
+                resolve_window(&described, spec)?.id
+            }
+            TargetSpec::Display(n) => described
+                .iter()
+                .filter(|t| t.kind == TargetKind::Display)
+                .nth(*n as usize)
+                .map(|t| t.id)
+                .ok_or_else(|| CaptureError::Invalid(format!("there is no display {n}")))?,
+            TargetSpec::Region(..) => {
+                return Err(CaptureError::Unsupported(
+                    "regions are not supported with scap yet; record the display and crop".into(),
+                ))
+            }
+        };
+        let kind_of = |t: &scap::Target| matches!(t, scap::Target::Window(_));
+        let wants_window = !matches!(spec, TargetSpec::Display(_));
+        let target = all
+            .into_iter()
+            .find(|t| kind_of(t) == wants_window && describe(t).id == wanted_id);
+        let options = scap::capturer::Options {
+            fps: settings.fps,
+            show_cursor: settings.cursor,
+            show_highlight: false,
+            target,
+            output_type: scap::frame::FrameType::BGRAFrame,
+            ..Default::default()
+        };
+        let mut capturer = scap::capturer::Capturer::build(options)
+            .map_err(|e| CaptureError::Unsupported(e.to_string()))?;
+        let (tx, rx) = sync_channel(2);
+        // The thread ends at the first frame after the source is dropped.
+        std::thread::Builder::new()
+            .name("scap".into())
+            .spawn(move || {
+                capturer.start_capture();
+                while let Ok(frame) = capturer.get_next_frame() {
+                    let Some(image) = to_bgra(frame) else {
+                        continue;
+                    };
+                    let item = Frame {
+                        image,
+                        captured_at: Instant::now(),
+                    };
+                    if let Err(TrySendError::Disconnected(_)) = tx.try_send(item) {
+                        break;
+                    }
+                }
+                capturer.stop_capture();
+            })
+            .map_err(|_| CaptureError::Thread("scap"))?;
+        Ok(Box::new(ScapSource {
+            rx,
+            interval: Duration::from_micros(1_000_000 / u64::from(settings.fps.max(1))),
+        }))
+    }
+}
+
+/// BGRA (or BGRx) pictures as they are; other layouts are skipped.
+fn to_bgra(frame: scap::frame::Frame) -> Option<BgraFrame> {
+    let (w, h, data) = match frame {
+        scap::frame::Frame::BGRA(f) => (f.width, f.height, f.data),
+        scap::frame::Frame::BGRx(f) => (f.width, f.height, f.data),
+        _ => return None,
+    };
+    let (width, height) = (u32::try_from(w).ok()?, u32::try_from(h).ok()?);
+    let stride = if height == 0 {
+        0
+    } else {
+        data.len() / height as usize
+    };
+    let image = BgraFrame {
+        width,
+        height,
+        stride,
+        data,
+    };
+    image.is_consistent().then_some(image)
+}
+
+struct ScapSource {
+    rx: Receiver<Frame>,
+    interval: Duration,
+}
+
+impl FrameSource for ScapSource {
+    fn next(&mut self) -> Result<Grabbed, CaptureError> {
+        match self.rx.recv_timeout(self.interval) {
+            Ok(f) => Ok(Grabbed::Frame(f)),
+            Err(RecvTimeoutError::Timeout) => Ok(Grabbed::Idle),
+            Err(RecvTimeoutError::Disconnected) => Ok(Grabbed::Ended("the capture stopped".into())),
+        }
+    }
+}

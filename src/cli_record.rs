@@ -1,0 +1,278 @@
+//! `clipwright record`: list what can be recorded, or record one window, screen or region
+//! to a crash-safe MP4 until Ctrl+C, SIGTERM, `--duration`, or the window closing.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use clap::Args;
+
+use crate::capture::{
+    self, AudioSelection, CaptureBackend, EncoderChoice, OutputSize, RecordOptions, Recorder,
+    SourceSettings, TargetKind, TargetSpec,
+};
+
+/// Options of `clipwright record`.
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// List the windows and screens that can be recorded (id, app, title, size) and exit.
+    #[arg(long)]
+    list: bool,
+    /// Record the window whose title contains this text.
+    #[arg(long, value_name = "TITLE", group = "target")]
+    window: Option<String>,
+    /// Record the window with this id (as `--list` shows it, e.g. 0x1a00007).
+    #[arg(long, value_name = "ID", group = "target")]
+    window_id: Option<String>,
+    /// Record a whole screen (0 is the first).
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "0", group = "target")]
+    display: Option<u32>,
+    /// Record a rectangle of the screen: X,Y,WIDTHxHEIGHT.
+    #[arg(long, value_name = "X,Y,WxH", group = "target")]
+    region: Option<String>,
+    /// Record a moving test pattern of this size (no screen needed), e.g. 1280x720.
+    #[arg(long, value_name = "WxH", group = "target")]
+    test_pattern: Option<String>,
+    /// The file to write (MP4).
+    #[arg(short, long, value_name = "OUT.mp4")]
+    output: Option<PathBuf>,
+    /// Output size: source, 2160p, 1440p, 1080p, 720p, 480p, 1080x1920 (vertical) or WxH.
+    #[arg(long, default_value = "source")]
+    size: String,
+    /// Frames per second, 15 to 120.
+    #[arg(long, default_value_t = 30)]
+    fps: u32,
+    /// How another shape fills the output: letterbox or crop.
+    #[arg(long, default_value = "letterbox")]
+    fit: String,
+    /// Stop after this many seconds (decimals allowed).
+    #[arg(long, value_name = "SECS")]
+    duration: Option<String>,
+    /// Wait this many seconds before recording starts.
+    #[arg(long, value_name = "SECS", default_value_t = 0)]
+    countdown: u32,
+    /// Leave the mouse pointer out.
+    #[arg(long)]
+    no_cursor: bool,
+    /// Sound tracks: system, mic, system,mic or none.
+    #[arg(long, default_value = "none")]
+    audio: String,
+    /// PulseAudio source for system sound (default: the default output's monitor).
+    #[arg(long, value_name = "SOURCE")]
+    system_device: Option<String>,
+    /// PulseAudio source for the microphone (default: the default input).
+    #[arg(long, value_name = "SOURCE")]
+    mic_device: Option<String>,
+    /// When the window closes, wait for a window of the same program and title.
+    #[arg(long)]
+    reacquire: bool,
+    /// Video encoder: auto (hardware if present, else libx264) or an FFmpeg encoder name.
+    #[arg(long, default_value = "auto")]
+    encoder: String,
+    /// libx264 quality (CRF): 18 fine … 28 small.
+    #[arg(long, default_value_t = 23)]
+    quality: u8,
+    /// X display to use (default: $DISPLAY).
+    #[arg(long, value_name = "DISPLAY")]
+    x_display: Option<String>,
+}
+
+/// Parses decimal seconds (`3`, `2.5`) into a duration without going through floats.
+fn parse_seconds(s: &str) -> anyhow::Result<Duration> {
+    let bad = || anyhow::anyhow!("\"{s}\" is not a number of seconds");
+    let (whole, frac) = s.trim().split_once('.').unwrap_or((s.trim(), ""));
+    let whole: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| bad())?
+    };
+    let mut micros = 0_u64;
+    for (i, c) in frac.chars().take(6).enumerate() {
+        let d = c.to_digit(10).ok_or_else(bad)?;
+        micros += u64::from(d) * 10_u64.pow(5 - i as u32);
+    }
+    let d = Duration::from_secs(whole) + Duration::from_micros(micros);
+    if d.is_zero() {
+        bail!("the duration must be more than 0 seconds");
+    }
+    Ok(d)
+}
+
+fn parse_id(s: &str) -> anyhow::Result<u64> {
+    let t = s.trim();
+    let parsed = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(hex) => u64::from_str_radix(hex, 16),
+        None => t.parse(),
+    };
+    parsed.map_err(|_| anyhow::anyhow!("\"{s}\" is not a window id (decimal or 0x… hex)"))
+}
+
+/// Runs `clipwright record`.
+pub fn run(args: RecordArgs) -> anyhow::Result<()> {
+    let pattern = args
+        .test_pattern
+        .as_deref()
+        .map(|s| match s.parse::<OutputSize>()? {
+            OutputSize::Fixed(w, h) => Ok((w, h)),
+            OutputSize::Source => Err(capture::CaptureError::Invalid(
+                "--test-pattern needs a size such as 1280x720".into(),
+            )),
+        })
+        .transpose()?;
+    let backend: Box<dyn CaptureBackend> = match pattern {
+        Some((w, h)) => Box::new(capture::TestPattern::new(w, h)),
+        None => platform_backend(args.x_display.as_deref())?,
+    };
+    if args.list {
+        return list(backend.as_ref());
+    }
+    let spec = if let Some(t) = &args.window {
+        TargetSpec::WindowTitle(t.clone())
+    } else if let Some(id) = &args.window_id {
+        TargetSpec::WindowId(parse_id(id)?)
+    } else if let Some(r) = &args.region {
+        let (x, y, w, h) = capture::parse_region(r)?;
+        TargetSpec::Region(x, y, w, h)
+    } else if let Some(n) = args.display {
+        TargetSpec::Display(n)
+    } else if pattern.is_some() {
+        TargetSpec::Display(0)
+    } else {
+        bail!("say what to record: --window TITLE, --window-id ID, --display, --region X,Y,WxH or --test-pattern WxH (see --list)");
+    };
+    let Some(output) = args.output.clone() else {
+        bail!("say where to write the recording: -o OUT.mp4");
+    };
+    let mut opts = RecordOptions::new(output);
+    opts.size = args.size.parse()?;
+    opts.fit = capture::parse_fit(&args.fit)?;
+    opts.fps = capture::check_fps(args.fps)?;
+    opts.duration = args.duration.as_deref().map(parse_seconds).transpose()?;
+    opts.quality = args.quality.clamp(0, 51);
+    opts.encoder = match args.encoder.as_str() {
+        "auto" => EncoderChoice::Auto,
+        name => EncoderChoice::Named(name.to_owned()),
+    };
+    let mut audio = AudioSelection::parse(&args.audio)?;
+    if let (Some(d), Some(_)) = (&args.system_device, &audio.system) {
+        audio.system = Some(d.clone());
+    }
+    if let (Some(d), Some(_)) = (&args.mic_device, &audio.mic) {
+        audio.mic = Some(d.clone());
+    }
+    opts.audio = audio;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        ctrlc::set_handler(move || stop.store(true, Ordering::Relaxed))
+            .context("cannot install the Ctrl+C handler")?;
+    }
+    for left in (1..=args.countdown).rev() {
+        eprintln!("recording in {left}…");
+        std::thread::sleep(Duration::from_secs(1));
+        if stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+    }
+    let settings = SourceSettings {
+        fps: opts.fps,
+        cursor: !args.no_cursor,
+        reacquire: args.reacquire,
+    };
+    let source = backend.start(&spec, &settings)?;
+    let recorder = Recorder::start(source, &opts)
+        .with_context(|| format!("cannot start recording to {}", opts.output.display()))?;
+    eprintln!(
+        "recording {}x{} at {} fps with {} into {} (Ctrl+C stops)",
+        recorder.size().0,
+        recorder.size().1,
+        opts.fps,
+        recorder.encoder(),
+        opts.output.display()
+    );
+    while !stop.load(Ordering::Relaxed) && !recorder.is_ending() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let summary = recorder
+        .stop()
+        .with_context(|| format!("recording to {} failed", opts.output.display()))?;
+    let s = &summary.stats;
+    println!(
+        "recorded {} ({}x{}, {} fps, {} frames, {}.{:03} s, {} sound track(s)): {} dropped, {} duplicated, {} bytes, ended: {:?}",
+        summary.path.display(),
+        summary.size.0,
+        summary.size.1,
+        summary.fps,
+        s.written,
+        summary.duration_us / 1_000_000,
+        (summary.duration_us % 1_000_000) / 1000,
+        summary.audio_tracks,
+        s.dropped,
+        s.duplicated,
+        s.bytes,
+        summary.end
+    );
+    Ok(())
+}
+
+fn list(backend: &dyn CaptureBackend) -> anyhow::Result<()> {
+    let targets = backend.targets()?;
+    println!(
+        "{:<12} {:<8} {:<16} {:>11}  TITLE",
+        "ID", "KIND", "APP", "SIZE"
+    );
+    for t in targets {
+        let kind = match t.kind {
+            TargetKind::Window => "window",
+            TargetKind::Display => "display",
+        };
+        println!(
+            "{:<12} {:<8} {:<16} {:>11}  {}",
+            format!("{:#x}", t.id),
+            kind,
+            t.app,
+            format!("{}x{}", t.width, t.height),
+            t.title
+        );
+    }
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn platform_backend(display: Option<&str>) -> anyhow::Result<Box<dyn CaptureBackend>> {
+    Ok(Box::new(capture::X11Backend::new(display)))
+}
+
+#[cfg(any(windows, target_os = "macos"))]
+fn platform_backend(_display: Option<&str>) -> anyhow::Result<Box<dyn CaptureBackend>> {
+    Ok(Box::new(capture::ScapBackend::new()?))
+}
+
+#[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
+fn platform_backend(_display: Option<&str>) -> anyhow::Result<Box<dyn CaptureBackend>> {
+    bail!("screen capture is not supported on this system; use --test-pattern")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_parse_exactly_without_floats() {
+        assert_eq!(parse_seconds("3").unwrap(), Duration::from_secs(3));
+        assert_eq!(parse_seconds("2.5").unwrap(), Duration::from_millis(2500));
+        assert_eq!(parse_seconds(".25").unwrap(), Duration::from_millis(250));
+        assert!(parse_seconds("0").is_err());
+        assert!(parse_seconds("abc").is_err());
+    }
+
+    #[test]
+    fn window_ids_parse_in_hex_and_decimal() {
+        assert_eq!(parse_id("0x1a00007").unwrap(), 0x1a0_0007);
+        assert_eq!(parse_id("42").unwrap(), 42);
+        assert!(parse_id("xyz").is_err());
+    }
+}
