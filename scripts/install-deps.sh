@@ -9,7 +9,7 @@ build=(pkg-config clang libclang-dev cmake
        libswscale-dev libswresample-dev)
 gui=(libgl1-mesa-dri libegl1 libgl1 mesa-vulkan-drivers libvulkan1
      libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 fonts-dejavu-core)
-test=(ffmpeg xvfb openbox xdotool wmctrl imagemagick x11-utils pulseaudio espeak-ng)
+test=(ffmpeg xvfb openbox xdotool wmctrl imagemagick x11-utils pulseaudio pulseaudio-utils espeak-ng)
 
 wanted=("${build[@]}" "${gui[@]}")
 if [[ "${1:-}" == "--test" ]]; then

@@ -1,13 +1,13 @@
 //! The recording's clock: monotonic microseconds since the first frame, standing still
 //! while paused, so a pause leaves no gap in the file and sound and picture stay aligned.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 /// Shared by every thread of one recording.
 #[derive(Debug)]
 pub(crate) struct Clock {
-    zero: Instant,
+    zero: OnceLock<Instant>,
     state: Mutex<PauseState>,
 }
 
@@ -26,21 +26,29 @@ fn signed_us(from: Instant, to: Instant) -> i64 {
 }
 
 impl Clock {
-    pub(crate) fn new(zero: Instant) -> Clock {
+    /// A clock that has not started: every time is `None` until [`Clock::start`].
+    pub(crate) fn new() -> Clock {
         Clock {
-            zero,
+            zero: OnceLock::new(),
             state: Mutex::new(PauseState::default()),
         }
     }
 
-    /// Recording time of the instant `at`, or `None` if it falls in the current pause.
+    /// Sets time zero (once; later calls are ignored).
+    pub(crate) fn start(&self, zero: Instant) {
+        let _ = self.zero.set(zero);
+    }
+
+    /// Recording time of the instant `at`, or `None` before the start or if it falls in
+    /// the current pause.
     pub(crate) fn media_time(&self, at: Instant) -> Option<i64> {
+        let zero = *self.zero.get()?;
         let s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         if s.since.is_some_and(|since| at >= since) {
             return None;
         }
         let paused = i64::try_from(s.total.as_micros()).unwrap_or(i64::MAX);
-        Some(signed_us(self.zero, at) - paused)
+        Some(signed_us(zero, at) - paused)
     }
 
     /// Recording time now, or `None` while paused.
@@ -78,7 +86,8 @@ mod tests {
     #[test]
     fn time_stands_still_while_paused_and_resumes_without_a_gap() {
         let zero = Instant::now();
-        let clock = Clock::new(zero);
+        let clock = Clock::new();
+        clock.start(zero);
         std::thread::sleep(Duration::from_millis(20));
         clock.pause();
         let at_pause = clock.media_time(Instant::now() - Duration::from_millis(1));
@@ -93,7 +102,9 @@ mod tests {
     #[test]
     fn instants_before_the_first_frame_have_negative_time() {
         let zero = Instant::now();
-        let clock = Clock::new(zero + Duration::from_millis(10));
+        let clock = Clock::new();
+        assert!(clock.media_time(zero).is_none(), "not started");
+        clock.start(zero + Duration::from_millis(10));
         assert!(clock.media_time(zero).unwrap() <= -9_000);
     }
 }

@@ -159,7 +159,7 @@ impl Recorder {
             final_us: Arc::new(AtomicI64::new(-1)),
             end: Mutex::new(None),
         });
-        let clock = Arc::new(Clock::new(first.captured_at));
+        let clock = Arc::new(Clock::new());
         let stats = Arc::new(Stats::new());
         let shared = || Shared {
             control: control.clone(),
@@ -180,7 +180,8 @@ impl Recorder {
         let mut threads = Vec::new();
         let sh = shared();
         threads.push(spawn("grab", move || {
-            let r = workers::grab(source, first, &sh, &grab_tx);
+            let interval = Duration::from_micros(1_000_000 / u64::from(fps));
+            let r = workers::grab(source, first, &sh, &grab_tx, interval);
             if let Err(e) = &r {
                 sh.control.end(EndReason::Failed(e.to_string()));
             }

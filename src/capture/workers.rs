@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::clock::Clock;
 use super::pacer::Pacer;
@@ -35,13 +35,48 @@ impl Shared {
     }
 }
 
-/// Grabs frames until stopped or the source ends.
+/// Lets a source catch up after the recorder's setup and returns the frame that starts
+/// the recording. Sources that pace themselves (x11grab, the test pattern) deliver the
+/// frames they "owe" back to back after a pause in reading; those all carry the same
+/// moment and would only be dropped, so they are skipped until a frame takes at least
+/// half a frame's time to come.
+fn settle(
+    source: &mut dyn FrameSource,
+    first: Frame,
+    interval: Duration,
+) -> Result<Result<Frame, String>, CaptureError> {
+    let started = Instant::now();
+    let mut latest = first;
+    while started.elapsed() < Duration::from_secs(1) {
+        let asked = Instant::now();
+        match source.next()? {
+            Grabbed::Frame(f) if asked.elapsed() >= interval / 2 => return Ok(Ok(f)),
+            Grabbed::Frame(f) => latest = f,
+            Grabbed::Idle => {}
+            Grabbed::Ended(why) => return Ok(Err(why)),
+        }
+    }
+    latest.captured_at = Instant::now();
+    Ok(Ok(latest))
+}
+
+/// Grabs frames until stopped or the source ends; the first frame it passes on starts
+/// the clock.
 pub(crate) fn grab(
     mut source: Box<dyn FrameSource>,
     first: Frame,
     sh: &Shared,
     tx: &SyncSender<(i64, BgraFrame)>,
+    interval: Duration,
 ) -> Result<(), CaptureError> {
+    let first = match settle(source.as_mut(), first, interval)? {
+        Ok(f) => f,
+        Err(why) => {
+            sh.control.end(EndReason::SourceEnded(why));
+            return Ok(());
+        }
+    };
+    sh.clock.start(first.captured_at);
     let mut pending = Some(first);
     while !sh.stopping() {
         let got = match pending.take() {

@@ -117,6 +117,105 @@ impl Desktop {
     }
 }
 
+/// A program started on the desktop, killed when dropped.
+pub struct App(pub Child);
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A PulseAudio server with one null sink called `rec` (so `rec.monitor` hears whatever
+/// is played into it), private to one desktop's runtime folder; killed when dropped.
+pub struct Pulse {
+    runtime_dir: PathBuf,
+}
+
+impl Pulse {
+    /// Plays a sine tone of `hz` for `seconds` into the `rec` sink, in the background.
+    pub fn play_tone(&self, hz: u32, seconds: u32) -> App {
+        let child = Command::new("ffmpeg")
+            .env("XDG_RUNTIME_DIR", &self.runtime_dir)
+            .args([
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-re",
+                "-f",
+                "lavfi",
+                "-i",
+            ])
+            .arg(format!("sine=frequency={hz}:duration={seconds}"))
+            .args(["-f", "pulse", "-device", "rec", "tone"])
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("ffmpeg plays into pulse");
+        App(child)
+    }
+}
+
+impl Drop for Pulse {
+    fn drop(&mut self) {
+        let _ = Command::new("pulseaudio")
+            .env("XDG_RUNTIME_DIR", &self.runtime_dir)
+            .arg("--kill")
+            .status();
+    }
+}
+
+impl Desktop {
+    /// Opens an ffplay window titled `title` showing the lavfi source `lavfi` (e.g.
+    /// `testsrc2=size=640x360:rate=30`), and waits until the window manager lists it.
+    pub fn ffplay(&self, lavfi: &str, title: &str) -> App {
+        let child = self
+            .command("ffplay")
+            .env("SDL_AUDIODRIVER", "dummy")
+            .args(["-loglevel", "quiet", "-f", "lavfi", "-i", lavfi])
+            .args(["-window_title", title, "-left", "40", "-top", "40"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("ffplay must be installed for desktop tests");
+        let app = App(child);
+        self.wait_for(Duration::from_secs(20), || {
+            !self.find_windows(&format!("^{title}$")).is_empty()
+        });
+        app
+    }
+
+    /// Starts PulseAudio for programs on this desktop (same `XDG_RUNTIME_DIR`).
+    pub fn pulse(&self) -> Pulse {
+        let status = Command::new("pulseaudio")
+            .env("XDG_RUNTIME_DIR", self.runtime_dir.path())
+            .args([
+                "--daemonize=yes",
+                "--exit-idle-time=-1",
+                "-n",
+                "--load=module-null-sink sink_name=rec",
+                "--load=module-native-protocol-unix",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("pulseaudio must be installed for sound tests");
+        assert!(status.success(), "pulseaudio did not start");
+        let pulse = Pulse {
+            runtime_dir: self.runtime_dir.path().to_owned(),
+        };
+        self.wait_for(Duration::from_secs(10), || {
+            Command::new("pactl")
+                .env("XDG_RUNTIME_DIR", self.runtime_dir.path())
+                .arg("info")
+                .output()
+                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("Default Sink: rec"))
+        });
+        pulse
+    }
+}
+
 impl Drop for Desktop {
     fn drop(&mut self) {
         let _ = self.wm.kill();

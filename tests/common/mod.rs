@@ -7,6 +7,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod desktop;
+pub mod recording;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

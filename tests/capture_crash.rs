@@ -1,0 +1,75 @@
+//! A recording survives its recorder being killed, and ends cleanly when its window
+//! closes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::desktop::Desktop;
+use common::recording::decode_errors;
+
+#[test]
+fn a_recorder_killed_with_sigkill_after_6_seconds_leaves_at_least_4_playable_seconds() {
+    let desktop = Desktop::start();
+    let _app = desktop.ffplay("testsrc2=size=640x360:rate=30", "Live Stream");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("killed.mp4");
+    let mut child = desktop
+        .command(env!("CARGO_BIN_EXE_clipwright"))
+        .args(["record", "--window", "Live Stream", "-o"])
+        .arg(&file)
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(6));
+    child.kill().unwrap(); // SIGKILL: no chance to finish the file
+    child.wait().unwrap();
+
+    let report = clipwright::media::probe(&file).unwrap();
+    let (stream, _) = report.video().unwrap();
+    let us = stream.duration_us.or(report.duration_us).unwrap();
+    println!("kept {us} µs, {} frames, of about 6 s", stream.packets);
+    assert!(us >= 4_000_000, "kept only {us} µs");
+    assert!(stream.packets >= 120, "kept only {} frames", stream.packets);
+    let errors = decode_errors(&file);
+    assert!(errors.is_empty(), "decodes cleanly: {errors}");
+}
+
+#[test]
+fn closing_the_window_mid_recording_ends_it_cleanly_with_a_complete_file() {
+    let desktop = Desktop::start();
+    let _app = desktop.ffplay("testsrc2=size=320x240:rate=30", "Closing Soon");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("closed.mp4");
+    let child = desktop
+        .command(env!("CARGO_BIN_EXE_clipwright"))
+        .args(["record", "--window", "Closing Soon", "-o"])
+        .arg(&file)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    desktop.close_window("Closing Soon");
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("closed"),
+        "says the window closed: {stdout}"
+    );
+
+    let report = clipwright::media::probe(&file).unwrap();
+    let (stream, _) = report.video().unwrap();
+    let us = stream.duration_us.unwrap();
+    assert!(
+        (2_000_000..=4_000_000).contains(&us),
+        "about 3 s, got {us} µs"
+    );
+    assert!(decode_errors(&file).is_empty());
+}

@@ -1,0 +1,175 @@
+//! The whole recording pipeline without a display, on the test pattern: constant frame
+//! rate, every frame in order, scaling to presets, pause without a gap, and a full disk.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use clipwright::capture::{
+    read_counter, BgraFrame, CaptureBackend, EndReason, OutputSize, RecordOptions, Recorder,
+    SourceSettings, TargetSpec, TestPattern,
+};
+use common::recording::decode_errors;
+
+fn record(width: u32, height: u32, opts: &RecordOptions) -> Recorder {
+    let backend = TestPattern::new(width, height);
+    let settings = SourceSettings {
+        fps: opts.fps,
+        cursor: false,
+        reacquire: false,
+    };
+    let source = backend.start(&TargetSpec::Display(0), &settings).unwrap();
+    Recorder::start(source, opts).unwrap()
+}
+
+fn wait_until_ending(rec: &Recorder) {
+    let start = std::time::Instant::now();
+    while !rec.is_ending() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the recording never ended"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The pattern's frame counters, decoded from the file at the pattern's own size.
+fn counters(file: &std::path::Path, width: u32, height: u32) -> Vec<u32> {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(file)
+        .args(["-f", "rawvideo", "-pix_fmt", "bgra", "-"])
+        .output()
+        .unwrap();
+    let size = (width * height * 4) as usize;
+    out.stdout
+        .chunks_exact(size)
+        .map(|data| {
+            let f = BgraFrame {
+                width,
+                height,
+                stride: width as usize * 4,
+                data: data.to_vec(),
+            };
+            read_counter(&f, width).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn the_test_pattern_records_3_seconds_at_30_fps_with_no_display() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pattern.mp4");
+    let mut opts = RecordOptions::new(&file);
+    opts.duration = Some(Duration::from_secs(3));
+    let rec = record(640, 360, &opts);
+    wait_until_ending(&rec);
+    let summary = rec.stop().unwrap();
+    assert_eq!(summary.end, EndReason::DurationReached);
+    assert_eq!(summary.stats.written, 90);
+    assert_eq!(summary.duration_us, 3_000_000);
+
+    let report = clipwright::media::probe(&file).unwrap();
+    let (stream, video) = report.video().unwrap();
+    assert_eq!((video.width, video.height), (640, 360));
+    assert_eq!(stream.duration_us, Some(3_000_000));
+    assert_eq!(video.avg_frame_rate, [30, 1]);
+    assert!(decode_errors(&file).is_empty());
+
+    // Frames are in order, and (on an unloaded machine) nearly all are distinct.
+    let n = counters(&file, 640, 360);
+    assert_eq!(n.len(), 90);
+    assert!(n.windows(2).all(|w| w[0] <= w[1]), "in order: {n:?}");
+    let mut distinct = n.clone();
+    distinct.dedup();
+    assert!(
+        distinct.len() >= 80,
+        "{} distinct of 90: {n:?}",
+        distinct.len()
+    );
+}
+
+#[test]
+fn a_16_by_9_pattern_recorded_vertical_is_letterboxed_into_1080x1920() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("vertical.mp4");
+    let mut opts = RecordOptions::new(&file);
+    opts.duration = Some(Duration::from_secs(1));
+    opts.size = "1080x1920".parse::<OutputSize>().unwrap();
+    let rec = record(320, 180, &opts);
+    wait_until_ending(&rec);
+    rec.stop().unwrap();
+    let report = clipwright::media::probe(&file).unwrap();
+    let (_, video) = report.video().unwrap();
+    assert_eq!((video.width, video.height), (1080, 1920));
+    let px = common::recording::frame_bgra(&file, "0.5", 108, 192);
+    let at = |x: usize, y: usize| {
+        let i = (y * 108 + x) * 4;
+        [px[i], px[i + 1], px[i + 2]]
+    };
+    assert!(
+        at(54, 5).iter().all(|&c| c < 30),
+        "black bar above: {:?}",
+        at(54, 5)
+    );
+    assert!(at(54, 186).iter().all(|&c| c < 30), "black bar below");
+    assert!(
+        at(54, 96).iter().any(|&c| c > 60),
+        "picture in the middle: {:?}",
+        at(54, 96)
+    );
+}
+
+#[test]
+fn a_pause_leaves_no_gap_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("paused.mp4");
+    let opts = RecordOptions::new(&file);
+    let rec = record(320, 180, &opts);
+    std::thread::sleep(Duration::from_millis(1500));
+    rec.pause();
+    std::thread::sleep(Duration::from_millis(1500));
+    rec.resume();
+    std::thread::sleep(Duration::from_millis(1000));
+    let summary = rec.stop().unwrap();
+    // About 2.5 s recorded of 4 s elapsed: the paused second and a half is not in it.
+    let us = summary.duration_us;
+    assert!((2_200_000..=3_000_000).contains(&us), "recorded {us} µs");
+    assert!(
+        summary.stats.duplicated < 10,
+        "no run of repeats: {:?}",
+        summary.stats
+    );
+    let report = clipwright::media::probe(&file).unwrap();
+    let (stream, _) = report.video().unwrap();
+    let file_us = stream.duration_us.unwrap();
+    assert!(
+        (file_us - us).abs() < 100_000,
+        "file {file_us} µs vs {us} µs"
+    );
+}
+
+#[test]
+fn a_full_disk_stops_the_recording_with_a_clear_error() {
+    // /dev/full accepts the file being opened and fails every write with ENOSPC.
+    let mut opts = RecordOptions::new("/dev/full");
+    opts.duration = Some(Duration::from_secs(2));
+    let backend = TestPattern::new(320, 180);
+    let settings = SourceSettings {
+        fps: 30,
+        cursor: false,
+        reacquire: false,
+    };
+    let source = backend.start(&TargetSpec::Display(0), &settings).unwrap();
+    let err = match Recorder::start(source, &opts) {
+        Err(e) => e.to_string(),
+        Ok(rec) => {
+            wait_until_ending(&rec);
+            rec.stop().err().map(|e| e.to_string()).unwrap_or_default()
+        }
+    };
+    assert!(err.contains("disk is full"), "{err}");
+    assert!(err.contains("/dev/full"), "names the file: {err}");
+}

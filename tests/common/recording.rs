@@ -1,0 +1,119 @@
+//! Checks on recorded files, through the ffmpeg command-line tool: per-frame hashes (to
+//! see frames change), whole-file decoding, pixels of one frame, and the sound's level.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn ffmpeg(args: &[&str]) -> Output {
+    Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostdin"])
+        .args(args)
+        .output()
+        .expect("the ffmpeg command-line tool must be installed")
+}
+
+/// MD5 of each decoded video frame, in order.
+pub fn frame_hashes(file: &Path) -> Vec<String> {
+    let out = ffmpeg(&[
+        "-v",
+        "error",
+        "-i",
+        file.to_str().unwrap(),
+        "-map",
+        "0:v",
+        "-f",
+        "framemd5",
+        "-",
+    ]);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.rsplit(',').next().map(|h| h.trim().to_owned()))
+        .collect()
+}
+
+/// Number of distinct pictures among the frames.
+pub fn distinct_frames(file: &Path) -> usize {
+    let mut h = frame_hashes(file);
+    h.sort();
+    h.dedup();
+    h.len()
+}
+
+/// Decodes the whole file; returns FFmpeg's error output (empty when clean).
+pub fn decode_errors(file: &Path) -> String {
+    let out = ffmpeg(&[
+        "-v",
+        "error",
+        "-i",
+        file.to_str().unwrap(),
+        "-f",
+        "null",
+        "-",
+    ]);
+    assert!(
+        out.status.success(),
+        "ffmpeg could not decode {}",
+        file.display()
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The picture at `at_secs` as BGRA bytes of `width`×`height` (scaled to that size).
+pub fn frame_bgra(file: &Path, at_secs: &str, width: u32, height: u32) -> Vec<u8> {
+    let scale = format!("scale={width}:{height}");
+    let out = ffmpeg(&[
+        "-v",
+        "error",
+        "-ss",
+        at_secs,
+        "-i",
+        file.to_str().unwrap(),
+        "-frames:v",
+        "1",
+        "-vf",
+        &scale,
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "bgra",
+        "-",
+    ]);
+    assert_eq!(
+        out.stdout.len(),
+        (width * height * 4) as usize,
+        "one frame of {}",
+        file.display()
+    );
+    out.stdout
+}
+
+/// Loudest sample of audio stream `index` (0 is the first audio stream), in dBFS.
+pub fn max_volume_db(file: &Path, index: usize) -> f64 {
+    let map = format!("0:a:{index}");
+    let out = ffmpeg(&[
+        "-i",
+        file.to_str().unwrap(),
+        "-map",
+        &map,
+        "-af",
+        "volumedetect",
+        "-f",
+        "null",
+        "-",
+    ]);
+    let text = String::from_utf8_lossy(&out.stderr);
+    let line = text
+        .lines()
+        .find(|l| l.contains("max_volume:"))
+        .unwrap_or_else(|| panic!("no volume for {map}: {text}"));
+    line.split("max_volume:")
+        .nth(1)
+        .unwrap()
+        .trim()
+        .trim_end_matches(" dB")
+        .parse()
+        .unwrap()
+}
