@@ -62,13 +62,15 @@ fn opening_a_file_shows_its_streams() {
     harness.get_by_label("320 × 240");
     harness.get_by_label("48000 Hz");
     harness.get_by_label("Add to timeline");
+    // The preview draws on a worker; wait for its first frame so the picture is stable.
+    step_until(&mut harness, |app| app.preview_shown().is_some());
     // The fixture's folder differs between machines; hide that line (it never wraps)
-    // up to the inspector.
+    // across the whole media bin, which ends where the preview's Play button begins.
     let path_rect = harness.get_by_label(&file.display().to_string()).rect();
-    let inspector = harness.get_by_label("Inspector").rect();
+    let play = harness.get_by_label("▶ Play").rect();
     harness.mask(egui::Rect::from_min_max(
         path_rect.min,
-        egui::pos2(inspector.left() - 8.0, path_rect.max.y),
+        egui::pos2(play.left() - 4.0, path_rect.max.y),
     ));
     harness.snapshot("opened_h264_aac");
 }

@@ -11,6 +11,7 @@ use super::dialogs::FileDialogs;
 use super::editor::Editor;
 use super::inspector::Inspector;
 use super::media_panel;
+use super::preview_panel::PreviewPanel;
 use super::timeline_view::TimelineView;
 
 /// How many worker results may wait for the UI before a worker blocks.
@@ -18,7 +19,7 @@ const INBOX_CAPACITY: usize = 32;
 
 /// Which question a file dialog answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum DialogPurpose {
+pub(super) enum DialogPurpose {
     ImportMedia,
     OpenProject,
     SaveProject,
@@ -62,7 +63,7 @@ pub struct Toast {
 
 /// The Clipwright app.
 pub struct ClipwrightApp {
-    dialogs: Arc<dyn FileDialogs>,
+    pub(super) dialogs: Arc<dyn FileDialogs>,
     inbox: Receiver<Message>,
     outbox: SyncSender<Message>,
     /// Files imported this session, newest last (the media bin).
@@ -72,15 +73,16 @@ pub struct ClipwrightApp {
     /// The project being edited.
     pub editor: Editor,
     /// Files to put on the timeline as soon as their probe arrives.
-    pending_timeline: Vec<PathBuf>,
-    timeline: TimelineView,
-    inspector: Inspector,
-    dialog_open: bool,
+    pub(super) pending_timeline: Vec<PathBuf>,
+    pub(super) timeline: TimelineView,
+    pub(super) inspector: Inspector,
+    pub(super) preview: PreviewPanel,
+    pub(super) dialog_open: bool,
     /// The latest messages for the person.
     pub toasts: Vec<Toast>,
     /// The window title last sent, so it is only sent when it changes.
-    shown_title: String,
-    autosave: Autosave,
+    pub(super) shown_title: String,
+    pub(super) autosave: Autosave,
     /// Unsaved work from an earlier run, offered back until the person decides.
     pub recovery: Option<crate::timeline::file::Recovery>,
     /// Recently opened or saved projects, newest first.
@@ -118,6 +120,7 @@ impl ClipwrightApp {
             pending_timeline: Vec::new(),
             timeline: TimelineView::default(),
             inspector: Inspector::default(),
+            preview: PreviewPanel::new(&cc.egui_ctx),
             dialog_open: false,
             toasts: Vec::new(),
             shown_title: super::WINDOW_TITLE.to_owned(),
@@ -160,13 +163,18 @@ impl ClipwrightApp {
         });
     }
 
+    /// Time of the frame the preview shows, once one has been drawn.
+    pub fn preview_shown(&self) -> Option<crate::timeline::Time> {
+        self.preview.shown
+    }
+
     /// Whether an autosave is being written.
     pub fn autosave_in_flight(&self) -> bool {
         self.autosave.in_flight
     }
 
     /// Opens a file dialog on a worker thread (native dialogs block until answered).
-    fn ask(&mut self, ctx: &egui::Context, purpose: DialogPurpose) {
+    pub(super) fn ask(&mut self, ctx: &egui::Context, purpose: DialogPurpose) {
         if self.dialog_open {
             return;
         }
@@ -271,7 +279,7 @@ impl ClipwrightApp {
         }
     }
 
-    fn open_project(&mut self, ctx: &egui::Context, path: &Path) {
+    pub(super) fn open_project(&mut self, ctx: &egui::Context, path: &Path) {
         match Editor::open(path) {
             Ok(editor) => {
                 self.editor = editor;
@@ -284,7 +292,7 @@ impl ClipwrightApp {
         }
     }
 
-    fn save_to(&mut self, ctx: &egui::Context, path: &Path) {
+    pub(super) fn save_to(&mut self, ctx: &egui::Context, path: &Path) {
         let previous = self.editor.path.clone();
         match self.editor.save_as(path) {
             Ok(()) => {
@@ -365,7 +373,7 @@ impl ClipwrightApp {
         }
     }
 
-    fn save(&mut self, ctx: &egui::Context) {
+    pub(super) fn save(&mut self, ctx: &egui::Context) {
         match self.editor.path.clone() {
             Some(path) => self.save_to(ctx, &path),
             None => self.ask(ctx, DialogPurpose::SaveProject),
@@ -414,162 +422,14 @@ impl ClipwrightApp {
         self.selected.and_then(|i| self.items.get(i))
     }
 
-    fn shortcuts(&mut self, ctx: &egui::Context) {
-        use egui::{Key, KeyboardShortcut, Modifiers};
-        let undo = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
-        let redo = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
-        let save = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
-        let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
-        let import = KeyboardShortcut::new(Modifiers::COMMAND, Key::I);
-        // Keys typed into a text field belong to it.
-        let typing = ctx.egui_wants_keyboard_input();
-        let (redo_hit, undo_hit, save_hit, open_hit, import_hit) = ctx.input_mut(|i| {
-            (
-                i.consume_shortcut(&redo),
-                i.consume_shortcut(&undo),
-                i.consume_shortcut(&save),
-                i.consume_shortcut(&open),
-                i.consume_shortcut(&import),
-            )
-        });
-        if redo_hit {
-            let r = self.editor.redo().map(|_| ());
-            self.report(ctx, r);
-        } else if undo_hit {
-            let r = self.editor.undo().map(|_| ());
-            self.report(ctx, r);
-        }
-        if save_hit {
-            self.save(ctx);
-        }
-        if open_hit {
-            self.ask(ctx, DialogPurpose::OpenProject);
-        }
-        if import_hit {
-            self.ask(ctx, DialogPurpose::ImportMedia);
-        }
-        if typing {
-            return;
-        }
-        let rate = self.editor.project.canvas.frame_rate;
-        let frame = crate::timeline::Time::frame_duration(rate);
-        let (split, delete, left, right, home, end) = ctx.input(|i| {
-            (
-                i.key_pressed(Key::S) && i.modifiers.is_none(),
-                i.key_pressed(Key::Delete) || i.key_pressed(Key::Backspace),
-                i.key_pressed(Key::ArrowLeft),
-                i.key_pressed(Key::ArrowRight),
-                i.key_pressed(Key::Home),
-                i.key_pressed(Key::End),
-            )
-        });
-        if split {
-            let r = self.editor.split_at_playhead().map(|_| ());
-            self.report(ctx, r);
-        }
-        if delete {
-            let r = self.editor.ripple_delete_selection().map(|_| ());
-            self.report(ctx, r);
-        }
-        let playhead = &mut self.editor.playhead;
-        if left {
-            *playhead = (*playhead - frame).max(crate::timeline::Time::ZERO);
-        }
-        if right {
-            *playhead += frame;
-        }
-        if home {
-            *playhead = crate::timeline::Time::ZERO;
-        }
-        if end {
-            *playhead = self.editor.project.duration();
-        }
-    }
-
-    fn report(&mut self, ctx: &egui::Context, result: Result<(), crate::timeline::EditError>) {
+    pub(super) fn report(
+        &mut self,
+        ctx: &egui::Context,
+        result: Result<(), crate::timeline::EditError>,
+    ) {
         if let Err(e) = result {
             self.toast(ctx, e.to_string(), true);
         }
-    }
-
-    fn menu_bar(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
-        egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button("File", |ui| {
-                if ui.button("New project").clicked() {
-                    self.editor = Editor::new();
-                }
-                if ui.button("Open project…  (Ctrl+O)").clicked() {
-                    self.ask(ctx, DialogPurpose::OpenProject);
-                }
-                if ui.button("Save project  (Ctrl+S)").clicked() {
-                    self.save(ctx);
-                }
-                if ui.button("Save project as…").clicked() {
-                    self.ask(ctx, DialogPurpose::SaveProject);
-                }
-                ui.menu_button("Recent projects", |ui| {
-                    if self.recent.is_empty() {
-                        ui.weak("None yet");
-                    }
-                    for path in self.recent.clone() {
-                        if ui
-                            .button(file_label(&path))
-                            .on_hover_text(path.display().to_string())
-                            .clicked()
-                        {
-                            self.open_project(ctx, &path);
-                        }
-                    }
-                });
-                ui.separator();
-                if ui.button("Import media…  (Ctrl+I)").clicked() {
-                    self.ask(ctx, DialogPurpose::ImportMedia);
-                }
-            });
-            ui.menu_button("Edit", |ui| {
-                let undo_label = match self.editor.history.undo_label() {
-                    Some(l) => format!("Undo {l}"),
-                    None => "Undo".to_owned(),
-                };
-                if ui
-                    .add_enabled(
-                        self.editor.history.can_undo(),
-                        egui::Button::new(undo_label),
-                    )
-                    .clicked()
-                {
-                    let r = self.editor.undo().map(|_| ());
-                    self.report(ctx, r);
-                }
-                if ui
-                    .add_enabled(self.editor.history.can_redo(), egui::Button::new("Redo"))
-                    .clicked()
-                {
-                    let r = self.editor.redo().map(|_| ());
-                    self.report(ctx, r);
-                }
-                ui.separator();
-                if ui.button("Split at playhead  (S)").clicked() {
-                    let r = self.editor.split_at_playhead().map(|_| ());
-                    self.report(ctx, r);
-                }
-                if ui.button("Ripple delete  (Del)").clicked() {
-                    let r = self.editor.ripple_delete_selection().map(|_| ());
-                    self.report(ctx, r);
-                }
-            });
-            ui.menu_button("View", |ui| {
-                if ui.button("Fit timeline").clicked() {
-                    self.timeline
-                        .zoom_to_fit(&self.editor, ctx.content_rect().width());
-                }
-            });
-            ui.separator();
-            let open = ui.add_enabled(!self.dialog_open, egui::Button::new("Open media…"));
-            if open.clicked() {
-                self.ask(ctx, DialogPurpose::ImportMedia);
-            }
-        });
     }
 
     fn show_toasts(&mut self, ctx: &egui::Context) {
@@ -695,6 +555,12 @@ impl eframe::App for ClipwrightApp {
                         self.add_to_timeline(&ctx, &path);
                     }
                 }
+                if let Some(item) = self.selected_item() {
+                    ui.separator();
+                    egui::ScrollArea::vertical()
+                        .id_salt("file_details")
+                        .show(ui, |ui| media_panel::details(ui, item));
+                }
             });
 
         egui::Panel::right("inspector")
@@ -712,10 +578,11 @@ impl eframe::App for ClipwrightApp {
 
         egui::CentralPanel::default().show(ui, |ui| {
             let hovering = ctx.input(|i| !i.raw.hovered_files.is_empty());
-            match self.selected_item() {
-                _ if hovering => media_panel::drop_hint(ui, true),
-                None => media_panel::drop_hint(ui, false),
-                Some(item) => media_panel::details(ui, item),
+            if hovering || self.editor.project.clips().next().is_none() {
+                media_panel::drop_hint(ui, hovering);
+            } else {
+                let path = self.editor.path.clone();
+                self.preview.show(ui, &mut self.editor, path.as_deref());
             }
         });
 

@@ -25,6 +25,8 @@ pub struct Editor {
     pub playhead: Time,
     /// Selected clips.
     pub selection: BTreeSet<ClipId>,
+    /// Counts changes to the project, so views can tell when to redraw from it.
+    pub revision: u64,
 }
 
 impl Default for Editor {
@@ -50,6 +52,7 @@ impl Editor {
             dirty: false,
             playhead: Time::ZERO,
             selection: BTreeSet::new(),
+            revision: 0,
         }
     }
 
@@ -57,6 +60,7 @@ impl Editor {
     pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
         self.history.apply(&mut self.project, edit)?;
         self.dirty = true;
+        self.revision += 1;
         self.forget_missing_selection();
         Ok(())
     }
@@ -66,6 +70,7 @@ impl Editor {
         let done = self.history.undo(&mut self.project)?;
         if done {
             self.dirty = true;
+            self.revision += 1;
             self.forget_missing_selection();
         }
         Ok(done)
@@ -76,6 +81,7 @@ impl Editor {
         let done = self.history.redo(&mut self.project)?;
         if done {
             self.dirty = true;
+            self.revision += 1;
             self.forget_missing_selection();
         }
         Ok(done)
@@ -230,6 +236,7 @@ impl Editor {
             dirty: false,
             playhead: Time::ZERO,
             selection: BTreeSet::new(),
+            revision: 0,
         })
     }
 

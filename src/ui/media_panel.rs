@@ -15,23 +15,26 @@ pub fn media_list(
         return None;
     }
     let mut clicked = None;
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        for (i, item) in items.iter().enumerate() {
-            let status = match &item.probe {
-                None => " (reading…)",
-                Some(Err(_)) => " (error)",
-                Some(Ok(_)) => "",
-            };
-            let label = format!("{}{status}", file_label(&item.path));
-            if ui
-                .selectable_label(selected == Some(i), label)
-                .on_hover_text(item.path.display().to_string())
-                .clicked()
-            {
-                clicked = Some(i);
+    egui::ScrollArea::vertical()
+        .id_salt("media_list")
+        .max_height(200.0)
+        .show(ui, |ui| {
+            for (i, item) in items.iter().enumerate() {
+                let status = match &item.probe {
+                    None => " (reading…)",
+                    Some(Err(_)) => " (error)",
+                    Some(Ok(_)) => "",
+                };
+                let label = format!("{}{status}", file_label(&item.path));
+                if ui
+                    .selectable_label(selected == Some(i), label)
+                    .on_hover_text(item.path.display().to_string())
+                    .clicked()
+                {
+                    clicked = Some(i);
+                }
             }
-        }
-    });
+        });
     clicked
 }
 
@@ -84,7 +87,7 @@ pub fn details(ui: &mut egui::Ui, item: &MediaItem) {
             ui.end_row();
         });
     ui.add_space(12.0);
-    egui::ScrollArea::vertical().show(ui, |ui| {
+    {
         for stream in &report.streams {
             let title = match stream.kind {
                 StreamKind::Video => "Video",
@@ -153,5 +156,5 @@ pub fn details(ui: &mut egui::Ui, item: &MediaItem) {
             });
             ui.add_space(6.0);
         }
-    });
+    }
 }

@@ -8,6 +8,9 @@ mod dialogs;
 mod editor;
 mod inspector;
 mod media_panel;
+mod menus;
+mod preview;
+mod preview_panel;
 mod timeline_view;
 
 pub use app::{ClipwrightApp, MediaItem, Toast};

@@ -1,0 +1,175 @@
+//! The menu bar and keyboard shortcuts: every command of the app in one place.
+
+use super::app::{file_label, ClipwrightApp, DialogPurpose};
+use super::editor::Editor;
+
+impl ClipwrightApp {
+    pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {
+        use egui::{Key, KeyboardShortcut, Modifiers};
+        let undo = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
+        let redo = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+        let save = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+        let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+        let import = KeyboardShortcut::new(Modifiers::COMMAND, Key::I);
+        // Keys typed into a text field belong to it.
+        let typing = ctx.egui_wants_keyboard_input();
+        let (redo_hit, undo_hit, save_hit, open_hit, import_hit) = ctx.input_mut(|i| {
+            (
+                i.consume_shortcut(&redo),
+                i.consume_shortcut(&undo),
+                i.consume_shortcut(&save),
+                i.consume_shortcut(&open),
+                i.consume_shortcut(&import),
+            )
+        });
+        if redo_hit {
+            let r = self.editor.redo().map(|_| ());
+            self.report(ctx, r);
+        } else if undo_hit {
+            let r = self.editor.undo().map(|_| ());
+            self.report(ctx, r);
+        }
+        if save_hit {
+            self.save(ctx);
+        }
+        if open_hit {
+            self.ask(ctx, DialogPurpose::OpenProject);
+        }
+        if import_hit {
+            self.ask(ctx, DialogPurpose::ImportMedia);
+        }
+        if typing {
+            return;
+        }
+        let rate = self.editor.project.canvas.frame_rate;
+        let frame = crate::timeline::Time::frame_duration(rate);
+        let (split, delete, left, right, home, end) = ctx.input(|i| {
+            (
+                i.key_pressed(Key::S) && i.modifiers.is_none(),
+                i.key_pressed(Key::Delete) || i.key_pressed(Key::Backspace),
+                i.key_pressed(Key::ArrowLeft),
+                i.key_pressed(Key::ArrowRight),
+                i.key_pressed(Key::Home),
+                i.key_pressed(Key::End),
+            )
+        });
+        let (space, j, k, l, now) = ctx.input(|i| {
+            (
+                i.key_pressed(Key::Space),
+                i.key_pressed(Key::J),
+                i.key_pressed(Key::K),
+                i.key_pressed(Key::L),
+                i.time,
+            )
+        });
+        if space {
+            self.preview.toggle_play(&self.editor, now);
+        }
+        for (pressed, direction) in [(j, -1), (k, 0), (l, 1)] {
+            if pressed {
+                self.preview.shuttle(&self.editor, direction, now);
+            }
+        }
+        if split {
+            let r = self.editor.split_at_playhead().map(|_| ());
+            self.report(ctx, r);
+        }
+        if delete {
+            let r = self.editor.ripple_delete_selection().map(|_| ());
+            self.report(ctx, r);
+        }
+        let playhead = &mut self.editor.playhead;
+        if left {
+            *playhead = (*playhead - frame).max(crate::timeline::Time::ZERO);
+        }
+        if right {
+            *playhead += frame;
+        }
+        if home {
+            *playhead = crate::timeline::Time::ZERO;
+        }
+        if end {
+            *playhead = self.editor.project.duration();
+        }
+    }
+
+    pub(super) fn menu_bar(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui.button("New project").clicked() {
+                    self.editor = Editor::new();
+                }
+                if ui.button("Open project…  (Ctrl+O)").clicked() {
+                    self.ask(ctx, DialogPurpose::OpenProject);
+                }
+                if ui.button("Save project  (Ctrl+S)").clicked() {
+                    self.save(ctx);
+                }
+                if ui.button("Save project as…").clicked() {
+                    self.ask(ctx, DialogPurpose::SaveProject);
+                }
+                ui.menu_button("Recent projects", |ui| {
+                    if self.recent.is_empty() {
+                        ui.weak("None yet");
+                    }
+                    for path in self.recent.clone() {
+                        if ui
+                            .button(file_label(&path))
+                            .on_hover_text(path.display().to_string())
+                            .clicked()
+                        {
+                            self.open_project(ctx, &path);
+                        }
+                    }
+                });
+                ui.separator();
+                if ui.button("Import media…  (Ctrl+I)").clicked() {
+                    self.ask(ctx, DialogPurpose::ImportMedia);
+                }
+            });
+            ui.menu_button("Edit", |ui| {
+                let undo_label = match self.editor.history.undo_label() {
+                    Some(l) => format!("Undo {l}"),
+                    None => "Undo".to_owned(),
+                };
+                if ui
+                    .add_enabled(
+                        self.editor.history.can_undo(),
+                        egui::Button::new(undo_label),
+                    )
+                    .clicked()
+                {
+                    let r = self.editor.undo().map(|_| ());
+                    self.report(ctx, r);
+                }
+                if ui
+                    .add_enabled(self.editor.history.can_redo(), egui::Button::new("Redo"))
+                    .clicked()
+                {
+                    let r = self.editor.redo().map(|_| ());
+                    self.report(ctx, r);
+                }
+                ui.separator();
+                if ui.button("Split at playhead  (S)").clicked() {
+                    let r = self.editor.split_at_playhead().map(|_| ());
+                    self.report(ctx, r);
+                }
+                if ui.button("Ripple delete  (Del)").clicked() {
+                    let r = self.editor.ripple_delete_selection().map(|_| ());
+                    self.report(ctx, r);
+                }
+            });
+            ui.menu_button("View", |ui| {
+                if ui.button("Fit timeline").clicked() {
+                    self.timeline
+                        .zoom_to_fit(&self.editor, ctx.content_rect().width());
+                }
+            });
+            ui.separator();
+            let open = ui.add_enabled(!self.dialog_open, egui::Button::new("Open media…"));
+            if open.clicked() {
+                self.ask(ctx, DialogPurpose::ImportMedia);
+            }
+        });
+    }
+}
