@@ -173,3 +173,29 @@ fn a_full_disk_stops_the_recording_with_a_clear_error() {
     assert!(err.contains("disk is full"), "{err}");
     assert!(err.contains("/dev/full"), "names the file: {err}");
 }
+
+#[test]
+fn a_finished_recording_joins_the_project_as_a_source_and_a_clip_of_its_length() {
+    use clipwright::capture::into_project::add_recording;
+    use clipwright::timeline::{Canvas, Project, Time};
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("into_project.mp4");
+    let mut opts = RecordOptions::new(&file);
+    opts.duration = Some(Duration::from_secs(2));
+    let rec = record(320, 180, &opts);
+    wait_until_ending(&rec);
+    rec.stop().unwrap();
+
+    let mut project = Project::new("recorded", Canvas::default());
+    let (added, _undo) = add_recording(&mut project, &file, Some(Time::ZERO)).unwrap();
+    let source = project.source(added.source).unwrap();
+    assert_eq!(source.info.duration, Time::from_secs(2));
+    assert_eq!(
+        source.info.video.as_ref().map(|v| (v.width, v.height)),
+        Some((320, 180))
+    );
+    let clip = project.clip(added.video_clip.unwrap()).unwrap();
+    assert_eq!(clip.duration(), Time::from_secs(2));
+    assert_eq!(added.audio_clip, None, "the pattern has no sound");
+}
