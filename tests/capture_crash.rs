@@ -73,3 +73,141 @@ fn closing_the_window_mid_recording_ends_it_cleanly_with_a_complete_file() {
     );
     assert!(decode_errors(&file).is_empty());
 }
+
+#[test]
+fn sigterm_stops_the_recording_cleanly_and_prints_its_figures() {
+    let desktop = Desktop::start();
+    let _app = desktop.ffplay("testsrc2=size=320x240:rate=30", "Live Stream");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("terminated.mp4");
+    let child = desktop
+        .command(env!("CARGO_BIN_EXE_clipwright"))
+        .args(["record", "--window", "Live Stream", "-o"])
+        .arg(&file)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(2500));
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("dropped") && stdout.contains("Stopped"),
+        "{stdout}"
+    );
+    let report = clipwright::media::probe(&file).unwrap();
+    let (stream, _) = report.video().unwrap();
+    assert!(stream.duration_us.unwrap() >= 1_500_000);
+    assert!(decode_errors(&file).is_empty());
+}
+
+#[test]
+fn a_resized_window_keeps_recording_at_the_chosen_size() {
+    let desktop = Desktop::start();
+    let _app = desktop.ffplay("testsrc2=size=320x240:rate=30", "Growing");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("resized.mp4");
+    let child = desktop
+        .command(env!("CARGO_BIN_EXE_clipwright"))
+        .args([
+            "record",
+            "--window",
+            "Growing",
+            "--size",
+            "640x360",
+            "--duration",
+            "4",
+            "-o",
+        ])
+        .arg(&file)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let id = desktop.find_windows("^Growing$").pop().unwrap();
+    let status = desktop
+        .command("xdotool")
+        .args(["windowsize", &id, "600", "300"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let report = clipwright::media::probe(&file).unwrap();
+    let (stream, video) = report.video().unwrap();
+    assert_eq!((video.width, video.height), (640, 360));
+    assert_eq!(stream.duration_us, Some(4_000_000));
+    // After the resize the picture still moves.
+    let hashes = common::recording::frame_hashes(&file);
+    let mut late: Vec<_> = hashes[90..].to_vec();
+    late.sort();
+    late.dedup();
+    assert!(
+        late.len() >= 20,
+        "frames after the resize change: {}",
+        late.len()
+    );
+}
+
+#[test]
+fn with_reacquire_a_window_that_closes_and_reopens_is_followed() {
+    let desktop = Desktop::start();
+    let app = desktop.ffplay("testsrc2=size=320x240:rate=30", "Comes Back");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("reacquired.mp4");
+    let child = desktop
+        .command(env!("CARGO_BIN_EXE_clipwright"))
+        .args([
+            "record",
+            "--window",
+            "Comes Back",
+            "--reacquire",
+            "--duration",
+            "6",
+            "-o",
+        ])
+        .arg(&file)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    drop(app); // the window goes away
+    std::thread::sleep(Duration::from_millis(1000));
+    let _again = desktop.ffplay("testsrc2=size=320x240:rate=30", "Comes Back");
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("DurationReached"), "kept going: {stdout}");
+    let hashes = common::recording::frame_hashes(&file);
+    assert_eq!(hashes.len(), 180);
+    let mut last_second: Vec<_> = hashes[150..].to_vec();
+    last_second.sort();
+    last_second.dedup();
+    assert!(
+        last_second.len() >= 20,
+        "the new window is recorded: {}",
+        last_second.len()
+    );
+}
