@@ -188,6 +188,7 @@ fn saving_and_reopening_a_project_through_the_menu_keeps_the_timeline() {
                         media,
                         open_project: Some(path.clone()),
                         save_project: Some(path),
+                        save_export: None,
                     }),
                     private_data_dir(),
                 )
@@ -262,4 +263,63 @@ fn unsaved_work_is_offered_back_after_a_crash() {
     third.run_steps(2);
     let fourth = build(None);
     assert!(fourth.state().recovery.is_none());
+}
+
+#[test]
+fn exporting_through_the_dialog_writes_the_timeline_to_a_file() {
+    use clipwright::timeline::{Canvas, Edit, Time};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("clip.mp4");
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1100.0, 700.0))
+        .wgpu()
+        .build_eframe({
+            let media = Some(common::fixture(&common::H264_AAC));
+            let out = out.clone();
+            move |cc| {
+                ClipwrightApp::with_data_dir(
+                    cc,
+                    Box::new(NoDialogs {
+                        media,
+                        save_export: Some(out),
+                        ..Default::default()
+                    }),
+                    private_data_dir(),
+                )
+            }
+        });
+    harness.get_by_label("Open media…").click();
+    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+    // A small canvas keeps the export quick.
+    let canvas = Canvas {
+        width: 320,
+        height: 240,
+        ..Default::default()
+    };
+    harness
+        .state_mut()
+        .editor
+        .apply(Edit::SetCanvas { canvas })
+        .unwrap();
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    harness.run_steps(2);
+    harness.get_by_label("Choose…").click();
+    step_until(&mut harness, |app| {
+        app.export.output == out.display().to_string()
+    });
+    harness.run_steps(2);
+    harness.get_by_label("Start export").click();
+    step_until(&mut harness, |app| app.export.outcome.is_some());
+    match &harness.state().export.outcome {
+        Some(clipwright::ui::Outcome::Finished(summary)) => assert_eq!(summary.path, out),
+        other => panic!("export did not finish: {other:?}"),
+    }
+    let report = clipwright::media::probe(&out).unwrap();
+    let (stream, video) = report.video().unwrap();
+    assert_eq!(stream.codec, "h264");
+    assert_eq!((video.width, video.height), (320, 240));
+    assert_eq!(report.audio().unwrap().0.codec, "aac");
+    let info = report.source_info();
+    assert!((info.duration - Time::from_secs(2)).flicks().abs() < Time::from_millis(100).flicks());
 }

@@ -9,6 +9,7 @@ use crate::media::{self, ProbeReport};
 use super::autosave::{self, Autosave};
 use super::dialogs::FileDialogs;
 use super::editor::Editor;
+use super::export_dialog::ExportDialog;
 use super::inspector::Inspector;
 use super::media_panel;
 use super::preview_panel::PreviewPanel;
@@ -23,6 +24,7 @@ pub(super) enum DialogPurpose {
     ImportMedia,
     OpenProject,
     SaveProject,
+    ExportTo,
 }
 
 /// What a worker thread reports back to the UI.
@@ -77,6 +79,8 @@ pub struct ClipwrightApp {
     pub(super) timeline: TimelineView,
     pub(super) inspector: Inspector,
     pub(super) preview: PreviewPanel,
+    /// The export dialog.
+    pub export: ExportDialog,
     pub(super) dialog_open: bool,
     /// The latest messages for the person.
     pub toasts: Vec<Toast>,
@@ -121,6 +125,7 @@ impl ClipwrightApp {
             timeline: TimelineView::default(),
             inspector: Inspector::default(),
             preview: PreviewPanel::new(&cc.egui_ctx),
+            export: ExportDialog::default(),
             dialog_open: false,
             toasts: Vec::new(),
             shown_title: super::WINDOW_TITLE.to_owned(),
@@ -187,11 +192,13 @@ impl ClipwrightApp {
             self.editor.project.name,
             crate::timeline::file::EXTENSION
         );
+        let export_name = format!("{}.{}", self.editor.project.name, self.export.extension());
         spawn_worker("dialog", move || {
             let picked = match purpose {
                 DialogPurpose::ImportMedia => dialogs.pick_media(),
                 DialogPurpose::OpenProject => dialogs.open_project(),
                 DialogPurpose::SaveProject => dialogs.save_project(&suggested),
+                DialogPurpose::ExportTo => dialogs.save_export(&export_name),
             };
             let _ = outbox.send(Message::Picked(purpose, picked));
             ctx.request_repaint();
@@ -252,6 +259,7 @@ impl ClipwrightApp {
                         DialogPurpose::ImportMedia => self.open(ctx, path),
                         DialogPurpose::OpenProject => self.open_project(ctx, &path),
                         DialogPurpose::SaveProject => self.save_to(ctx, &path),
+                        DialogPurpose::ExportTo => self.export.set_output(&path),
                     }
                 }
                 Message::Autosaved(result) => {
@@ -306,71 +314,41 @@ impl ClipwrightApp {
         }
     }
 
-    /// Restores the offered autosave, or throws it away.
-    pub fn resolve_recovery(&mut self, ctx: &egui::Context, restore: bool) {
-        let Some(recovery) = self.recovery.take() else {
-            return;
-        };
-        if !restore {
-            if let Err(e) = recovery.discard() {
-                self.toast(ctx, e.to_string(), true);
-            }
-            return;
-        }
-        match recovery.load() {
-            Ok(file) => {
-                let untitled = autosave::untitled_path(&self.data_dir());
-                let mut editor = Editor::new();
-                editor.project = file.project;
-                editor.history = file.history;
-                editor.path =
-                    (recovery.project_path != untitled).then(|| recovery.project_path.clone());
-                editor.dirty = true;
-                self.editor = editor;
-                self.timeline
-                    .zoom_to_fit(&self.editor, ctx.content_rect().width());
-                self.toast(ctx, "Restored unsaved work".to_owned(), false);
-            }
-            Err(e) => self.toast(ctx, e.to_string(), true),
-        }
-    }
-
-    fn data_dir(&self) -> PathBuf {
-        self.autosave
-            .target(None)
-            .parent()
+    /// The folder relative media paths are resolved against: the project file's.
+    pub(super) fn project_dir(&self) -> PathBuf {
+        self.editor
+            .path
+            .as_deref()
+            .and_then(Path::parent)
             .map(Path::to_owned)
-            .unwrap_or_default()
+            .unwrap_or_else(|| PathBuf::from("."))
     }
 
-    fn recovery_prompt(&mut self, ctx: &egui::Context) {
-        let Some(recovery) = &self.recovery else {
-            return;
-        };
-        let when = recovery
-            .autosaved_at
-            .and_then(|t| t.elapsed().ok())
-            .map(|d| format!("{} min ago", d.as_secs() / 60))
-            .unwrap_or_else(|| "earlier".to_owned());
-        let name = file_label(&recovery.project_path);
-        let mut choice = None;
-        egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
-            ui.heading("Recover unsaved work?");
-            ui.label(format!(
-                "Clipwright was closed before “{name}” was saved. An autosave from {when} holds the latest changes."
-            ));
-            ui.horizontal(|ui| {
-                if ui.button("Restore").clicked() {
-                    choice = Some(true);
-                }
-                if ui.button("Discard").clicked() {
-                    choice = Some(false);
-                }
-            });
-        });
-        if let Some(restore) = choice {
-            self.resolve_recovery(ctx, restore);
+    /// Opens the export dialog, suggesting a file next to the project or the first clip.
+    pub fn open_export_dialog(&mut self) {
+        if self.export.output.is_empty() {
+            let folder = self
+                .editor
+                .path
+                .as_deref()
+                .or_else(|| {
+                    self.editor
+                        .project
+                        .sources
+                        .first()
+                        .map(|s| s.path.as_path())
+                })
+                .and_then(Path::parent)
+                .map(Path::to_owned)
+                .unwrap_or_else(|| PathBuf::from("."));
+            let name = if self.editor.project.name.is_empty() {
+                "export".to_owned()
+            } else {
+                self.editor.project.name.clone()
+            };
+            self.export.set_output(&folder.join(name));
         }
+        self.export.open = true;
     }
 
     pub(super) fn save(&mut self, ctx: &egui::Context) {
@@ -586,6 +564,11 @@ impl eframe::App for ClipwrightApp {
             }
         });
 
+        let base_dir = self.project_dir();
+        let request = self.export.show(&ctx, &self.editor.project, &base_dir);
+        if request.choose_path.is_some() {
+            self.ask(&ctx, DialogPurpose::ExportTo);
+        }
         self.recovery_prompt(&ctx);
         self.autosave_if_due(&ctx);
         self.show_toasts(&ctx);

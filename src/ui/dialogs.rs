@@ -13,6 +13,8 @@ pub trait FileDialogs: Send + Sync {
     fn open_project(&self) -> Option<PathBuf>;
     /// Asks where to save the project, suggesting `file_name`.
     fn save_project(&self, file_name: &str) -> Option<PathBuf>;
+    /// Asks where to write an export, suggesting `file_name`.
+    fn save_export(&self, file_name: &str) -> Option<PathBuf>;
 }
 
 /// Native dialogs through `rfd` (the desktop portal on Linux, system dialogs elsewhere).
@@ -48,6 +50,13 @@ impl FileDialogs for RfdDialogs {
             .set_file_name(file_name)
             .save_file()
     }
+
+    fn save_export(&self, file_name: &str) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Export to")
+            .set_file_name(file_name)
+            .save_file()
+    }
 }
 
 /// Dialogs that answer at once with a fixed choice: for tests and headless runs.
@@ -59,6 +68,8 @@ pub struct NoDialogs {
     pub open_project: Option<PathBuf>,
     /// What `save_project` returns.
     pub save_project: Option<PathBuf>,
+    /// What `save_export` returns.
+    pub save_export: Option<PathBuf>,
 }
 
 impl FileDialogs for NoDialogs {
@@ -72,5 +83,9 @@ impl FileDialogs for NoDialogs {
 
     fn save_project(&self, _file_name: &str) -> Option<PathBuf> {
         self.save_project.clone()
+    }
+
+    fn save_export(&self, _file_name: &str) -> Option<PathBuf> {
+        self.save_export.clone()
     }
 }

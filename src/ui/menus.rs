@@ -11,17 +11,22 @@ impl ClipwrightApp {
         let save = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
         let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
         let import = KeyboardShortcut::new(Modifiers::COMMAND, Key::I);
+        let export = KeyboardShortcut::new(Modifiers::COMMAND, Key::E);
         // Keys typed into a text field belong to it.
         let typing = ctx.egui_wants_keyboard_input();
-        let (redo_hit, undo_hit, save_hit, open_hit, import_hit) = ctx.input_mut(|i| {
+        let (redo_hit, undo_hit, save_hit, open_hit, import_hit, export_hit) = ctx.input_mut(|i| {
             (
                 i.consume_shortcut(&redo),
                 i.consume_shortcut(&undo),
                 i.consume_shortcut(&save),
                 i.consume_shortcut(&open),
                 i.consume_shortcut(&import),
+                i.consume_shortcut(&export),
             )
         });
+        if export_hit {
+            self.open_export_dialog();
+        }
         if redo_hit {
             let r = self.editor.redo().map(|_| ());
             self.report(ctx, r);
@@ -123,6 +128,9 @@ impl ClipwrightApp {
                     }
                 });
                 ui.separator();
+                if ui.button("Export…  (Ctrl+E)").clicked() {
+                    self.open_export_dialog();
+                }
                 if ui.button("Import media…  (Ctrl+I)").clicked() {
                     self.ask(ctx, DialogPurpose::ImportMedia);
                 }

@@ -6,16 +6,19 @@ mod app;
 mod autosave;
 mod dialogs;
 mod editor;
+mod export_dialog;
 mod inspector;
 mod media_panel;
 mod menus;
 mod preview;
 mod preview_panel;
+mod recovery;
 mod timeline_view;
 
 pub use app::{ClipwrightApp, MediaItem, Toast};
 pub use dialogs::{FileDialogs, NoDialogs, RfdDialogs};
 pub use editor::Editor;
+pub use export_dialog::{ExportDialog, Outcome};
 
 /// Why the app could not start.
 #[derive(Debug, thiserror::Error)]

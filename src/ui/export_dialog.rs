@@ -1,0 +1,367 @@
+//! The export dialog: preset, format, quality and destination; then a progress bar with
+//! frames per second and time left, a cancel button, and the result or the error.
+//!
+//! The export runs on a worker thread ([`ExportJob::run`]); progress comes back over a
+//! bounded channel (a full channel just skips an update) and the dialog repaints while it
+//! runs. A cancelled or failed export leaves no file behind — the job guarantees it.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::export::{ExportJob, ExportSettings, ExportSummary, Preset, Progress};
+use crate::timeline::Project;
+
+/// File formats offered, with their extension.
+const FORMATS: &[(&str, &str)] = &[
+    ("MP4 (H.264 + AAC)", "mp4"),
+    ("WebM (VP9 + Opus)", "webm"),
+    ("MOV (H.264 + AAC)", "mov"),
+    ("Animated GIF", "gif"),
+];
+
+/// An export that is running.
+struct Running {
+    cancel: Arc<AtomicBool>,
+    progress: Receiver<Progress>,
+    done: Receiver<Result<ExportSummary, String>>,
+    last: Option<Progress>,
+}
+
+/// How the last export ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The file was written.
+    Finished(ExportSummary),
+    /// Why it was not.
+    Failed(String),
+}
+
+/// The export dialog's state.
+pub struct ExportDialog {
+    /// The window is shown.
+    pub open: bool,
+    /// `None` keeps the project's canvas.
+    pub preset: Option<Preset>,
+    /// Index into [`FORMATS`].
+    pub format: usize,
+    /// Constant rate factor: lower is better and bigger.
+    pub crf: u8,
+    /// Try hardware encoders first.
+    pub hardware: bool,
+    /// Where to write.
+    pub output: String,
+    running: Option<Running>,
+    /// How the last export ended.
+    pub outcome: Option<Outcome>,
+}
+
+impl Default for ExportDialog {
+    fn default() -> Self {
+        ExportDialog {
+            open: false,
+            preset: None,
+            format: 0,
+            crf: 23,
+            hardware: true,
+            output: String::new(),
+            running: None,
+            outcome: None,
+        }
+    }
+}
+
+/// What the dialog wants from the app.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DialogRequest {
+    /// Ask where to save (a save dialog), suggesting this file name.
+    pub choose_path: Option<String>,
+}
+
+impl ExportDialog {
+    /// Whether an export is running.
+    pub fn is_running(&self) -> bool {
+        self.running.is_some()
+    }
+
+    /// The extension of the chosen format.
+    pub fn extension(&self) -> &'static str {
+        FORMATS.get(self.format).map_or("mp4", |f| f.1)
+    }
+
+    /// Sets the destination, fixing its extension to the chosen format.
+    pub fn set_output(&mut self, path: &Path) {
+        self.output = path.with_extension(self.extension()).display().to_string();
+    }
+
+    fn settings(&self, project: &Project) -> ExportSettings {
+        let mut settings = ExportSettings::for_project(project);
+        if let Some(preset) = self.preset {
+            settings.size = preset.size();
+            if let Some(rate) = preset.frame_rate() {
+                settings.frame_rate = rate;
+            }
+        }
+        settings.crf = Some(self.crf);
+        settings.hardware = self.hardware;
+        settings
+    }
+
+    /// A rough size of the file, from the frame size, rate, quality and length.
+    pub fn estimate_bytes(&self, project: &Project) -> u64 {
+        let s = self.settings(project);
+        let pixels_per_second = f64::from(s.size.0 * s.size.1) * s.frame_rate.as_f64();
+        // About 0.1 bit per pixel at CRF 23 for screen recordings; each 6 CRF steps halves it.
+        let bits_per_pixel = 0.1 * 2f64.powf((23.0 - f64::from(self.crf)) / 6.0);
+        let video = pixels_per_second * bits_per_pixel;
+        let audio = if self.extension() == "gif" {
+            0.0
+        } else {
+            160_000.0
+        };
+        let seconds = project.duration().as_secs_f64();
+        ((video + audio) / 8.0 * seconds) as u64
+    }
+
+    /// Starts exporting `project` on a worker thread.
+    pub fn start(&mut self, ctx: &egui::Context, project: &Project, base_dir: PathBuf) {
+        if self.running.is_some() || self.output.trim().is_empty() {
+            return;
+        }
+        let job = ExportJob {
+            project: Arc::new(project.clone()),
+            base_dir,
+            output: PathBuf::from(self.output.trim()),
+            settings: self.settings(project),
+        };
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (progress_tx, progress) = sync_channel(8);
+        let (done_tx, done) = sync_channel(1);
+        let worker_cancel = Arc::clone(&cancel);
+        let wake = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("clipwright-export".into())
+            .spawn(move || {
+                let result = job
+                    .run(Some(progress_tx), &worker_cancel)
+                    .map_err(|e| e.to_string());
+                let _ = done_tx.send(result);
+                wake.request_repaint();
+            });
+        match spawned {
+            Ok(_) => {
+                self.outcome = None;
+                self.running = Some(Running {
+                    cancel,
+                    progress,
+                    done,
+                    last: None,
+                });
+            }
+            Err(e) => self.outcome = Some(Outcome::Failed(format!("could not start: {e}"))),
+        }
+    }
+
+    /// Asks a running export to stop.
+    pub fn cancel(&self) {
+        if let Some(r) = &self.running {
+            r.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Takes progress and the result from the worker.
+    pub fn poll(&mut self, ctx: &egui::Context) {
+        let Some(running) = &mut self.running else {
+            return;
+        };
+        while let Ok(p) = running.progress.try_recv() {
+            running.last = Some(p);
+        }
+        if let Ok(result) = running.done.try_recv() {
+            self.outcome = Some(match result {
+                Ok(summary) => Outcome::Finished(summary),
+                Err(e) => Outcome::Failed(e),
+            });
+            self.running = None;
+        } else {
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+    }
+
+    /// Draws the dialog window.
+    pub fn show(
+        &mut self,
+        ctx: &egui::Context,
+        project: &Project,
+        base_dir: &Path,
+    ) -> DialogRequest {
+        let mut request = DialogRequest::default();
+        self.poll(ctx);
+        let mut open = self.open;
+        egui::Window::new("Export")
+            .open(&mut open)
+            .resizable(false)
+            .collapsible(false)
+            .show(ctx, |ui| {
+                ui.add_enabled_ui(!self.is_running(), |ui| {
+                    self.form(ui, project, &mut request)
+                });
+                ui.separator();
+                self.status(ui, ctx, project, base_dir);
+            });
+        self.open = open || self.is_running();
+        request
+    }
+
+    fn form(&mut self, ui: &mut egui::Ui, project: &Project, request: &mut DialogRequest) {
+        egui::Grid::new("export_form")
+            .num_columns(2)
+            .show(ui, |ui| {
+                ui.label("Preset");
+                let current = match self.preset {
+                    None => format!(
+                        "Project canvas ({}×{})",
+                        project.canvas.width, project.canvas.height
+                    ),
+                    Some(p) => preset_label(p),
+                };
+                egui::ComboBox::from_id_salt("export_preset")
+                    .selected_text(current)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut self.preset, None, "Project canvas");
+                        for (_, p) in Preset::NAMED {
+                            ui.selectable_value(&mut self.preset, Some(p), preset_label(p));
+                        }
+                    });
+                ui.end_row();
+
+                ui.label("Format");
+                let before = self.format;
+                egui::ComboBox::from_id_salt("export_format")
+                    .selected_text(FORMATS.get(self.format).map_or("", |f| f.0))
+                    .show_ui(ui, |ui| {
+                        for (i, (label, _)) in FORMATS.iter().enumerate() {
+                            ui.selectable_value(&mut self.format, i, *label);
+                        }
+                    });
+                if before != self.format && !self.output.is_empty() {
+                    let path = PathBuf::from(&self.output);
+                    self.set_output(&path);
+                }
+                ui.end_row();
+
+                let quality = ui.label("Quality (CRF)");
+                ui.add(egui::Slider::new(&mut self.crf, 16..=35).text("lower is better"))
+                    .labelled_by(quality.id);
+                ui.end_row();
+
+                ui.label("Encoder");
+                ui.checkbox(
+                    &mut self.hardware,
+                    "Use the graphics card when it can (faster)",
+                );
+                ui.end_row();
+
+                let file = ui.label("File");
+                ui.horizontal(|ui| {
+                    ui.add(egui::TextEdit::singleline(&mut self.output).desired_width(260.0))
+                        .labelled_by(file.id);
+                    if ui.button("Choose…").clicked() {
+                        request.choose_path =
+                            Some(format!("{}.{}", project.name, self.extension()));
+                    }
+                });
+                ui.end_row();
+
+                ui.label("Estimated size");
+                ui.label(crate::media::human_bytes(self.estimate_bytes(project)));
+                ui.end_row();
+            });
+    }
+
+    fn status(
+        &mut self,
+        ui: &mut egui::Ui,
+        ctx: &egui::Context,
+        project: &Project,
+        base_dir: &Path,
+    ) {
+        if let Some(running) = &self.running {
+            let (fraction, text) = match running.last {
+                Some(p) => (
+                    p.frames_done as f32 / p.frames_total.max(1) as f32,
+                    format!(
+                        "{} / {} frames · {:.0} fps · {} s left",
+                        p.frames_done,
+                        p.frames_total,
+                        p.fps,
+                        p.eta.as_secs()
+                    ),
+                ),
+                None => (0.0, "Starting…".to_owned()),
+            };
+            ui.add(egui::ProgressBar::new(fraction).text(text));
+            if ui.button("Cancel").clicked() {
+                self.cancel();
+            }
+            return;
+        }
+        match &self.outcome {
+            Some(Outcome::Finished(s)) => {
+                ui.label(format!(
+                    "Exported {} frames with {} in {:.1} s.",
+                    s.frames,
+                    s.encoder,
+                    s.elapsed.as_secs_f64()
+                ));
+                let path = s.path.clone();
+                if ui.button("Show in folder").clicked() {
+                    show_in_folder(&path);
+                }
+            }
+            Some(Outcome::Failed(e)) => {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
+            None => {}
+        }
+        let ready =
+            !self.output.trim().is_empty() && project.duration() > crate::timeline::Time::ZERO;
+        if ui
+            .add_enabled(ready, egui::Button::new("Start export"))
+            .clicked()
+        {
+            self.start(ctx, project, base_dir.to_owned());
+        }
+    }
+}
+
+fn preset_label(p: Preset) -> String {
+    let (w, h) = p.size();
+    let name = match p {
+        Preset::TikTok => "TikTok",
+        Preset::Reels => "Instagram Reels",
+        Preset::Shorts => "YouTube Shorts",
+        Preset::YouTube1080 => "YouTube 1080p",
+        Preset::YouTube4k => "YouTube 4K",
+        Preset::Square => "Square",
+        Preset::Custom { .. } => "Custom",
+    };
+    format!("{name} ({w}×{h})")
+}
+
+/// Opens the system file manager at the folder holding `path`.
+fn show_in_folder(path: &Path) {
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let program = if cfg!(windows) {
+        "explorer"
+    } else if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(program).arg(folder).spawn() {
+        tracing::warn!("could not open {}: {e}", folder.display());
+    }
+}
