@@ -94,6 +94,70 @@ fn webm_and_gif_outputs_use_their_own_codecs() {
 }
 
 #[test]
+fn soft_subtitles_become_a_stream_players_can_switch() {
+    let dir = tempfile::tempdir().unwrap();
+    let srt = dir.path().join("cues.srt");
+    std::fs::write(&srt, "1\n00:00:00,500 --> 00:00:01,000\nHello\n").unwrap();
+    for (name, codec) in [("soft.mp4", "mov_text"), ("soft.webm", "webvtt")] {
+        let out = dir.path().join(name);
+        clipwright()
+            .args(["export", "-q", "--input"])
+            .arg(fixture(&common::H264_AAC))
+            .arg("-o")
+            .arg(&out)
+            .args(["--canvas", "160x120", "--soft-subtitles", "--subtitles"])
+            .arg(&srt)
+            .assert()
+            .success();
+        let report = media::probe(&out).unwrap();
+        let subs: Vec<&str> = report
+            .streams
+            .iter()
+            .filter(|s| s.kind == media::StreamKind::Subtitle)
+            .map(|s| s.codec.as_str())
+            .collect();
+        assert_eq!(subs, vec![codec], "{name}");
+        // Read back by FFmpeg, the cue says what it said.
+        let text = Command::new("ffmpeg")
+            .args(["-v", "error", "-i"])
+            .arg(&out)
+            .args(["-map", "0:s", "-f", "srt", "-"])
+            .output()
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&text.stdout).contains("Hello"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn hevc_and_mov_outputs_are_written_as_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, encoder, codec) in [("a.mp4", "libx265", "hevc"), ("a.mov", "libx264", "h264")] {
+        let out = dir.path().join(name);
+        clipwright()
+            .args(["export", "-q", "--input"])
+            .arg(fixture(&common::H264_AAC))
+            .arg("-o")
+            .arg(&out)
+            .args([
+                "--trim",
+                "0..0.3",
+                "--canvas",
+                "160x120",
+                "--encoder",
+                encoder,
+            ])
+            .assert()
+            .success();
+        let report = media::probe(&out).unwrap();
+        assert_eq!(report.video().unwrap().0.codec, codec, "{name}");
+        assert_eq!(report.audio().unwrap().0.codec, "aac", "{name}");
+    }
+}
+
+#[test]
 fn a_garbage_input_gives_one_clear_error_line_and_no_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("never.mp4");

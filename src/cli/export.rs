@@ -57,6 +57,9 @@ pub struct ExportArgs {
     /// Burn these subtitles (.srt, .vtt, .ass) into the picture.
     #[arg(long, value_name = "FILE")]
     subtitles: Option<PathBuf>,
+    /// Write the subtitles as a stream players can switch on and off, not burned in.
+    #[arg(long)]
+    soft_subtitles: bool,
     /// tiktok, reels, shorts, youtube, youtube-4k, square, or WxH.
     #[arg(long)]
     preset: Option<String>,
@@ -174,6 +177,18 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
     settings.crf = args.crf;
     settings.encoder = args.encoder.clone();
     settings.hardware = !args.no_hardware;
+    settings.soft_subtitles = args.soft_subtitles;
+    if args.soft_subtitles
+        && args
+            .output
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("gif"))
+    {
+        bail!(
+            "{}: a GIF cannot carry soft subtitles; burn them in instead",
+            args.output.display()
+        );
+    }
     let mut project = project;
     if let Some(subs) = &args.subtitles {
         crate::export::add_subtitle_file(&mut project, subs)?;

@@ -44,6 +44,8 @@ pub struct ExportSettings {
     pub codec: Option<VideoCodec>,
     /// Try hardware encoders first (when no encoder is named).
     pub hardware: bool,
+    /// Write subtitles as a stream players can switch (instead of burning them in).
+    pub soft_subtitles: bool,
 }
 
 impl ExportSettings {
@@ -56,6 +58,7 @@ impl ExportSettings {
             encoder: None,
             codec: None,
             hardware: true,
+            soft_subtitles: false,
         }
     }
 }
@@ -169,7 +172,9 @@ impl ExportJob {
         );
         enc.audio &= !mixer.is_silent();
         // The script lives in a temporary file for as long as the export runs.
-        let script = if super::has_subtitles(&self.project) {
+        let has_subs = super::has_subtitles(&self.project);
+        enc.soft_subtitles = has_subs && self.settings.soft_subtitles;
+        let script = if has_subs && !enc.soft_subtitles {
             let text = super::ass_script(&self.project, (w, h));
             let sub_err = |source| ExportError::Subtitles {
                 path: out.clone(),
@@ -277,11 +282,19 @@ impl ExportJob {
         let rate = self.settings.frame_rate;
         let mut samples_written: i64 = 0;
         let mut done = 0u64;
+        let end = Time::from_frame(total as i64, rate);
+        let cues = super::subtitles::cues(&self.project, end);
+        let mut next_cue = 0;
         while let Ok(frame) = frames.recv() {
             if cancel.load(Ordering::Relaxed) {
                 return Err(ExportError::Cancelled {
                     path: self.output.clone(),
                 });
+            }
+            let frame_end = Time::from_frame(done as i64 + 1, rate);
+            while let Some((start, stop, text)) = cues.get(next_cue).filter(|c| c.0 < frame_end) {
+                file.push_cue(start.flicks(), stop.flicks(), text)?;
+                next_cue += 1;
             }
             match frame {
                 Rendered::Yuv(p) => file.push_picture(p)?,

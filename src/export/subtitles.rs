@@ -45,6 +45,21 @@ pub fn has_subtitles(project: &Project) -> bool {
         .any(|t| t.kind == TrackKind::Subtitle && !t.hidden && !t.cues.is_empty())
 }
 
+/// The visible cues starting before `end`, as `(start, end, plain text)` sorted by start,
+/// each cut off at `end`: what a soft subtitle stream carries.
+pub fn cues(project: &Project, end: Time) -> Vec<(Time, Time, String)> {
+    let mut all: Vec<(Time, Time, String)> = project
+        .tracks
+        .iter()
+        .filter(|t| t.kind == TrackKind::Subtitle && !t.hidden)
+        .flat_map(|t| &t.cues)
+        .filter(|c| c.start < end && c.start < c.end)
+        .map(|c| (c.start, c.end.min(end), c.text.clone()))
+        .collect();
+    all.sort_by_key(|c| c.0);
+    all
+}
+
 /// The project's visible subtitle cues as an ASS script for a `size` frame.
 pub fn ass_script(project: &Project, size: (u32, u32)) -> String {
     let play_y = 1080u32;

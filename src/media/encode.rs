@@ -17,6 +17,7 @@ use ffmpeg_next as ff;
 
 use super::audio::{MIX_CHANNELS, MIX_RATE};
 use super::frame::{Picture, PixelRect, Quality, RgbaFrame, Scaler};
+use super::soft_subs::SubtitleEncoder;
 use super::MediaError;
 
 /// The file format written, chosen from the output's extension.
@@ -139,6 +140,8 @@ pub struct EncodeSettings {
     pub audio: bool,
     /// Sound bit rate in bits per second.
     pub audio_bit_rate: u32,
+    /// Add a subtitle stream (`mov_text`, WebVTT or SubRip) for [`OutputFile::push_cue`].
+    pub soft_subtitles: bool,
 }
 
 impl EncodeSettings {
@@ -156,6 +159,7 @@ impl EncodeSettings {
             hardware: true,
             audio: container != Container::Gif,
             audio_bit_rate: 160_000,
+            soft_subtitles: false,
         }
     }
 }
@@ -170,6 +174,7 @@ pub struct OutputFile {
     video_tb: ff::Rational,
     video_stream: usize,
     audio: Option<AudioOut>,
+    subtitles: Option<(SubtitleEncoder, usize)>,
     scaler: Scaler,
     next_pts: i64,
     finished: bool,
@@ -227,6 +232,7 @@ impl OutputFile {
             video_name,
             video_stream: 0,
             audio: None,
+            subtitles: None,
             scaler: Scaler::new(),
             next_pts: 0,
             finished: false,
@@ -262,6 +268,20 @@ impl OutputFile {
                 pending: Vec::new(),
                 next_pts: 0,
             });
+        }
+        if settings.soft_subtitles && settings.container != Container::Gif {
+            let enc = match SubtitleEncoder::open(path, settings.container, global) {
+                Ok(e) => e,
+                Err(e) => {
+                    out.octx = Some(octx);
+                    return Err(e);
+                }
+            };
+            let mut stream = octx
+                .add_stream_with(enc.context())
+                .map_err(ff_err("adding the subtitle stream"))?;
+            stream.set_time_base(ff::Rational::new(1, 1000));
+            out.subtitles = Some((enc, stream.index()));
         }
         let mut opts = ff::Dictionary::new();
         if matches!(settings.container, Container::Mp4 | Container::Mov) {
@@ -407,6 +427,32 @@ impl OutputFile {
                 .map_err(|e| write_error(&self.path, "writing audio", e))?;
         }
         Ok(())
+    }
+
+    /// Adds one soft subtitle cue, from `start` to `end` (ticks). Does nothing when the
+    /// output has no subtitle stream. Call in time order, alongside the pictures.
+    pub fn push_cue(&mut self, start: i64, end: i64, text: &str) -> Result<(), MediaError> {
+        let (Some(octx), Some((enc, stream))) = (self.octx.as_mut(), self.subtitles.as_mut())
+        else {
+            return Ok(());
+        };
+        let ms = |t: i64| t / (super::decode::TICKS_PER_SECOND / 1000);
+        let (start_ms, end_ms) = (ms(start), ms(end));
+        let duration = u32::try_from((end_ms - start_ms).max(1)).unwrap_or(u32::MAX);
+        let bytes = enc
+            .encode(text, duration)
+            .map_err(|e| write_error(&self.path, "encoding subtitles", e))?;
+        let mut packet = ff::Packet::copy(&bytes);
+        packet.set_pts(Some(start_ms));
+        packet.set_dts(Some(start_ms));
+        packet.set_duration(i64::from(duration));
+        packet.set_stream(*stream);
+        let tb = ff::Rational::new(1, 1000);
+        let stream_tb = octx.stream(*stream).map(|s| s.time_base()).unwrap_or(tb);
+        packet.rescale_ts(tb, stream_tb);
+        packet
+            .write_interleaved(octx)
+            .map_err(|e| write_error(&self.path, "writing subtitles", e))
     }
 
     /// Flushes the encoders, completes the file, and moves it to its final name.

@@ -21,6 +21,7 @@ mod record_enc;
 mod record_error;
 mod record_mux;
 mod report_text;
+mod soft_subs;
 
 pub use audio::{atempo_chain, AudioRange, AudioReader, MIX_CHANNELS, MIX_RATE};
 pub use burn::SubtitleBurner;
