@@ -204,6 +204,45 @@ fn a_reversed_clip_at_half_speed_shows_the_source_backwards_each_frame_twice() {
 }
 
 #[test]
+fn a_text_clip_is_drawn_in_preview_frames_only_while_it_lasts() {
+    let mut project =
+        quick_project(&fixture(&common::VIDEO_ONLY), &QuickOptions::default()).unwrap();
+    let mut titles = Track::new(TrackId(7), TrackKind::Overlay, "titles");
+    let style = clipwright::timeline::TextStyle {
+        font_size: 200.0,
+        ..Default::default()
+    };
+    titles.clips.push(Clip::text(
+        ClipId(70),
+        "TITLE",
+        style,
+        Time::from_millis(500),
+        Time::from_millis(500),
+    ));
+    project.tracks.push(titles);
+    let plain = quick_project(&fixture(&common::VIDEO_ONLY), &QuickOptions::default()).unwrap();
+    let centre = PixelRect {
+        x: 80,
+        y: 90,
+        width: 160,
+        height: 60,
+    };
+    let mut with_text = Compositor::new(".");
+    let mut without = Compositor::new(".");
+    for (ms, shown) in [(250, false), (700, true), (1200, false)] {
+        let t = Time::from_millis(ms);
+        let a = with_text.frame_at(&project, t, (320, 240)).unwrap();
+        let b = without.frame_at(&plain, t, (320, 240)).unwrap();
+        let diff = red_difference(&a, &b, centre);
+        assert_eq!(
+            diff > 10.0,
+            shown,
+            "at {ms} ms the centre differs by {diff}"
+        );
+    }
+}
+
+#[test]
 fn an_empty_project_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let project = Project::new("empty", Canvas::default());

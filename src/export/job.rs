@@ -21,8 +21,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::media::{
-    Container, EncodeSettings, MediaError, OutputFile, Scaler, SubtitleBurner, VideoCodec,
-    MIX_CHANNELS, MIX_RATE,
+    Container, EncodeSettings, MediaError, OutputFile, VideoCodec, MIX_CHANNELS, MIX_RATE,
 };
 use crate::render::{Compositor, RenderError, Rendered};
 use crate::timeline::{Project, Rational, Rounding, Time};
@@ -171,33 +170,13 @@ impl ExportJob {
             Time::from_frame(total as i64, rate),
         );
         enc.audio &= !mixer.is_silent();
-        // The script lives in a temporary file for as long as the export runs.
-        let has_subs = super::has_subtitles(&self.project);
-        enc.soft_subtitles = has_subs && self.settings.soft_subtitles;
-        let script = if has_subs && !enc.soft_subtitles {
-            let text = super::ass_script(&self.project, (w, h));
-            let sub_err = |source| ExportError::Subtitles {
-                path: out.clone(),
-                source,
-            };
-            let mut f = tempfile::Builder::new()
-                .prefix("clipwright-subtitles-")
-                .suffix(".ass")
-                .tempfile()
-                .map_err(sub_err)?;
-            std::io::Write::write_all(&mut f, text.as_bytes()).map_err(sub_err)?;
-            Some(f.into_temp_path())
-        } else {
-            None
-        };
-        let burner = match &script {
-            Some(p) => Some(SubtitleBurner::new(p, w, h)?),
-            None => None,
-        };
+        enc.soft_subtitles =
+            crate::render::has_subtitles(&self.project) && self.settings.soft_subtitles;
         let mut file = OutputFile::create(out, &enc)?;
 
         let (frame_tx, frame_rx) = sync_channel(FRAME_QUEUE);
         let (audio_tx, audio_rx) = sync_channel(AUDIO_QUEUE);
+        let burn = !enc.soft_subtitles;
         let render = {
             let (project, base, cancel) =
                 (self.project.clone(), self.base_dir.clone(), cancel.clone());
@@ -210,7 +189,7 @@ impl ExportJob {
                         (w, h),
                         rate,
                         total,
-                        burner,
+                        burn,
                         &frame_tx,
                         &cancel,
                     )
@@ -283,7 +262,7 @@ impl ExportJob {
         let mut samples_written: i64 = 0;
         let mut done = 0u64;
         let end = Time::from_frame(total as i64, rate);
-        let cues = super::subtitles::cues(&self.project, end);
+        let cues = crate::render::cues(&self.project, end);
         let mut next_cue = 0;
         while let Ok(frame) = frames.recv() {
             if cancel.load(Ordering::Relaxed) {
@@ -348,24 +327,18 @@ fn render_thread(
     size: (u32, u32),
     rate: Rational,
     total: u64,
-    mut burner: Option<SubtitleBurner>,
+    burn_subtitles: bool,
     tx: &SyncSender<Rendered>,
     cancel: &AtomicBool,
 ) -> Result<(), ExportError> {
     let mut compositor = Compositor::new(base);
+    compositor.set_burn_subtitles(burn_subtitles);
     for i in 0..total {
         if cancel.load(Ordering::Relaxed) {
             return Ok(());
         }
         let t = Time::from_frame(i as i64, rate);
-        let mut frame = compositor.render(project, t, size)?;
-        if let Some(b) = burner.as_mut() {
-            let picture = match frame {
-                Rendered::Yuv(p) => p,
-                Rendered::Rgba(f) => Scaler::picture_from_rgba(&f),
-            };
-            frame = Rendered::Yuv(b.burn(picture, t.flicks())?);
-        }
+        let frame = compositor.render(project, t, size)?;
         if tx.send(frame).is_err() {
             // The encoder stopped (error or cancel); it reports why.
             return Ok(());

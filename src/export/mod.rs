@@ -17,4 +17,4 @@ pub use job::{ExportError, ExportJob, ExportSettings, ExportSummary, Progress};
 pub use mix::{Mixer, BLOCK};
 pub use preset::{parse_size, Preset};
 pub use quick::{quick_project, source_info, QuickError, QuickOptions};
-pub use subtitles::{add_subtitle_file, ass_script, has_subtitles};
+pub use subtitles::add_subtitle_file;

@@ -7,13 +7,15 @@ use std::path::{Path, PathBuf};
 use ffmpeg_next as ff;
 
 use super::decode::TICKS_PER_SECOND;
-use super::frame::{Picture, PixelRect, Quality, Scaler};
+use super::frame::{Picture, PixelRect, Quality, RgbaFrame, Scaler};
 use super::MediaError;
 
-/// A libass filter graph for one script and one frame size (YUV 4:2:0 frames).
+/// A libass filter graph for one script and one frame size, drawing on YUV 4:2:0 frames
+/// ([`SubtitleBurner::burn`]) or on RGBA ones ([`SubtitleBurner::burn_rgba`]).
 pub struct SubtitleBurner {
     script: PathBuf,
-    graph: ff::filter::Graph,
+    yuv: Option<ff::filter::Graph>,
+    rgba: Option<ff::filter::Graph>,
     size: (u32, u32),
     scaler: Scaler,
 }
@@ -40,85 +42,118 @@ impl SubtitleBurner {
     /// Prepares to burn the ASS script at `script` onto `width` × `height` frames.
     pub fn new(script: &Path, width: u32, height: u32) -> Result<SubtitleBurner, MediaError> {
         super::init();
-        let err = |source| MediaError::Ffmpeg {
-            path: script.to_owned(),
-            step: "setting up the subtitle renderer (libass)",
-            source,
-        };
-        let mut graph = ff::filter::Graph::new();
-        let buffer = ff::filter::find("buffer")
-            .ok_or(ff::Error::FilterNotFound)
-            .map_err(err)?;
-        let ass = ff::filter::find("ass")
-            .ok_or(ff::Error::FilterNotFound)
-            .map_err(err)?;
-        let sink = ff::filter::find("buffersink")
-            .ok_or(ff::Error::FilterNotFound)
-            .map_err(err)?;
-        let args = format!(
-            "video_size={width}x{height}:pix_fmt={}:time_base=1/1000:pixel_aspect=1/1",
-            ff::ffi::AVPixelFormat::AV_PIX_FMT_YUV420P as i32
-        );
-        let mut input = graph.add(&buffer, "in", &args).map_err(err)?;
-        let name = script.to_string_lossy();
-        let mut subs = graph
-            .add(&ass, "subs", &format!("filename={}", escape(&name)))
-            .map_err(err)?;
-        let mut output = graph.add(&sink, "out", "").map_err(err)?;
-        input.link(0, &mut subs, 0);
-        subs.link(0, &mut output, 0);
-        graph.validate().map_err(err)?;
+        // Fail now, not at the first frame, if libass cannot read the script.
+        let yuv = Some(graph(script, width, height, ff::format::Pixel::YUV420P)?);
         Ok(SubtitleBurner {
             script: script.to_owned(),
-            graph,
+            yuv,
+            rgba: None,
             size: (width, height),
             scaler: Scaler::new(),
         })
     }
 
-    /// Draws the subtitles shown at `time` (ticks) onto `picture`, returned as YUV 4:2:0.
+    /// Draws the text shown at `time` (ticks) onto `picture`, returned as YUV 4:2:0.
     pub fn burn(&mut self, picture: Picture, time: i64) -> Result<Picture, MediaError> {
-        let err = |source| MediaError::Ffmpeg {
-            path: self.script.clone(),
-            step: "burning subtitles",
-            source,
-        };
         let (w, h) = self.size;
-        let mut picture = if picture.frame.format() == ff::format::Pixel::YUV420P
-            && picture.width() == w
-            && picture.height() == h
-        {
-            picture
-        } else {
-            let full = PixelRect::full(picture.width(), picture.height());
-            self.scaler
-                .to_picture(
-                    &picture,
-                    full,
-                    ff::format::Pixel::YUV420P,
-                    w,
-                    h,
-                    Quality::Export,
-                )
-                .map_err(|source| MediaError::Convert {
-                    path: self.script.clone(),
-                    source,
-                })?
-        };
+        let yuv420 = ff::format::Pixel::YUV420P;
+        let mut picture =
+            if picture.frame.format() == yuv420 && picture.width() == w && picture.height() == h {
+                picture
+            } else {
+                let full = PixelRect::full(picture.width(), picture.height());
+                self.scaler
+                    .to_picture(&picture, full, yuv420, w, h, Quality::Export)
+                    .map_err(|source| MediaError::Convert {
+                        path: self.script.clone(),
+                        source,
+                    })?
+            };
         picture
             .frame
             .set_pts(Some(time / (TICKS_PER_SECOND / 1000)));
-        let Some(mut input) = self.graph.get("in") else {
-            return Ok(picture);
-        };
-        input.source().add(&picture.frame).map_err(err)?;
-        let Some(mut output) = self.graph.get("out") else {
-            return Ok(picture);
-        };
-        let mut out = ff::frame::Video::empty();
-        output.sink().frame(&mut out).map_err(err)?;
-        Ok(Picture { frame: out })
+        run(self.yuv.as_mut(), picture, &self.script)
     }
+
+    /// Draws the text shown at `time` (ticks) onto an RGBA picture of the burner's size.
+    pub fn burn_rgba(&mut self, rgba: &RgbaFrame, time: i64) -> Result<RgbaFrame, MediaError> {
+        if self.rgba.is_none() {
+            let (w, h) = self.size;
+            self.rgba = Some(graph(&self.script, w, h, ff::format::Pixel::RGBA)?);
+        }
+        let mut picture = Scaler::picture_from_rgba(rgba);
+        picture
+            .frame
+            .set_pts(Some(time / (TICKS_PER_SECOND / 1000)));
+        let out = run(self.rgba.as_mut(), picture, &self.script)?;
+        let full = PixelRect::full(out.width(), out.height());
+        self.scaler
+            .to_rgba(&out, full, rgba.width, rgba.height, Quality::Fast)
+            .map_err(|source| MediaError::Convert {
+                path: self.script.clone(),
+                source,
+            })
+    }
+}
+
+fn graph(
+    script: &Path,
+    width: u32,
+    height: u32,
+    format: ff::format::Pixel,
+) -> Result<ff::filter::Graph, MediaError> {
+    let err = |source| MediaError::Ffmpeg {
+        path: script.to_owned(),
+        step: "setting up the subtitle renderer (libass)",
+        source,
+    };
+    let find = |name| ff::filter::find(name).ok_or(ff::Error::FilterNotFound);
+    let mut graph = ff::filter::Graph::new();
+    let raw: ff::ffi::AVPixelFormat = format.into();
+    let args = format!(
+        "video_size={width}x{height}:pix_fmt={}:time_base=1/1000:pixel_aspect=1/1",
+        raw as i32
+    );
+    let mut input = graph
+        .add(&find("buffer").map_err(err)?, "in", &args)
+        .map_err(err)?;
+    let filename = format!("filename={}", escape(&script.to_string_lossy()));
+    let mut subs = graph
+        .add(&find("ass").map_err(err)?, "subs", &filename)
+        .map_err(err)?;
+    let mut output = graph
+        .add(&find("buffersink").map_err(err)?, "out", "")
+        .map_err(err)?;
+    input.link(0, &mut subs, 0);
+    subs.link(0, &mut output, 0);
+    graph.validate().map_err(err)?;
+    Ok(graph)
+}
+
+/// Pushes one frame through a burner graph and takes the drawn frame out.
+fn run(
+    graph: Option<&mut ff::filter::Graph>,
+    picture: Picture,
+    script: &Path,
+) -> Result<Picture, MediaError> {
+    let err = |source| MediaError::Ffmpeg {
+        path: script.to_owned(),
+        step: "burning subtitles",
+        source,
+    };
+    let Some(graph) = graph else {
+        return Ok(picture);
+    };
+    let Some(mut input) = graph.get("in") else {
+        return Ok(picture);
+    };
+    input.source().add(&picture.frame).map_err(err)?;
+    let Some(mut output) = graph.get("out") else {
+        return Ok(picture);
+    };
+    let mut out = ff::frame::Video::empty();
+    output.sink().frame(&mut out).map_err(err)?;
+    Ok(Picture { frame: out })
 }
 
 #[cfg(test)]

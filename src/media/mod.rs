@@ -9,6 +9,7 @@
 
 mod audio;
 mod burn;
+mod codecs;
 mod decode;
 mod encode;
 mod error;

@@ -14,8 +14,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::media::{
-    MediaError, Picture, PixelRect, Quality, RgbaFrame, ScaleError, Scaler, VideoDecoder,
-    VideoFrame,
+    MediaError, Picture, PixelRect, Quality, RgbaFrame, ScaleError, Scaler, SubtitleBurner,
+    VideoDecoder, VideoFrame,
 };
 use crate::timeline::{ActiveClip, ClipContent, ClipId, OutputId, Project, Time};
 
@@ -32,6 +32,12 @@ pub enum RenderError {
     /// A clip refers to a source the project does not have.
     #[error("clip {clip} refers to media source {source_id}, which is not in the project")]
     UnknownSource { clip: u64, source_id: u64 },
+    /// The text script for libass could not be written to a temporary file.
+    #[error("cannot write the subtitle and text script: {source}")]
+    TextScript {
+        #[source]
+        source: std::io::Error,
+    },
     /// A picture could not be converted.
     #[error("{}: {source}", path.display())]
     Convert {
@@ -51,12 +57,30 @@ pub enum Rendered {
 }
 
 /// Keeps one decoder per visible clip and a few recently scaled pictures.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Compositor {
     base_dir: PathBuf,
     decoders: HashMap<ClipId, VideoDecoder>,
     scaler: Scaler,
     cache: Vec<(CacheKey, RgbaFrame)>,
+    burn_subtitles: bool,
+    text: Option<TextLayer>,
+}
+
+/// libass ready for the current script and size.
+#[derive(Debug)]
+struct TextLayer {
+    script: String,
+    size: (u32, u32),
+    burner: SubtitleBurner,
+    /// The script on disk, deleted when the layer goes.
+    _file: tempfile::TempPath,
+}
+
+impl Default for Compositor {
+    fn default() -> Self {
+        Compositor::new(".")
+    }
 }
 
 /// What a scaled picture was made from; equal keys give equal pixels.
@@ -80,8 +104,18 @@ impl Compositor {
     pub fn new(base_dir: impl Into<PathBuf>) -> Compositor {
         Compositor {
             base_dir: base_dir.into(),
-            ..Compositor::default()
+            decoders: HashMap::new(),
+            scaler: Scaler::new(),
+            cache: Vec::new(),
+            burn_subtitles: true,
+            text: None,
         }
+    }
+
+    /// Whether subtitle tracks are drawn (true by default). Export turns this off when the
+    /// subtitles go into their own stream; text clips are drawn either way.
+    pub fn set_burn_subtitles(&mut self, burn: bool) {
+        self.burn_subtitles = burn;
     }
 
     /// The project's picture at `t`, `size` pixels large (the canvas size for export,
@@ -111,6 +145,67 @@ impl Compositor {
     }
 
     fn compose(
+        &mut self,
+        project: &Project,
+        t: Time,
+        size: (u32, u32),
+        yuv_ok: bool,
+    ) -> Result<Rendered, RenderError> {
+        let picture = self.compose_picture(project, t, size, yuv_ok)?;
+        self.draw_text(project, t, size, picture)
+    }
+
+    /// Draws subtitles and text clips shown at `t` with libass.
+    fn draw_text(
+        &mut self,
+        project: &Project,
+        t: Time,
+        size: (u32, u32),
+        picture: Rendered,
+    ) -> Result<Rendered, RenderError> {
+        let cue_shown = self.burn_subtitles && !project.subtitles_at(t).is_empty();
+        let text_shown = project
+            .active_clips_at(t)
+            .iter()
+            .any(|a| matches!(a.clip.content, ClipContent::Text { .. }));
+        if !cue_shown && !text_shown {
+            return Ok(picture);
+        }
+        let Some(script) = super::text::ass_script(project, size, self.burn_subtitles) else {
+            return Ok(picture);
+        };
+        let stale = self
+            .text
+            .as_ref()
+            .is_none_or(|l| l.script != script || l.size != size);
+        if stale {
+            self.text = None;
+            let io = |source| RenderError::TextScript { source };
+            let mut file = tempfile::Builder::new()
+                .prefix("clipwright-text-")
+                .suffix(".ass")
+                .tempfile()
+                .map_err(io)?;
+            std::io::Write::write_all(&mut file, script.as_bytes()).map_err(io)?;
+            let path = file.into_temp_path();
+            let burner = SubtitleBurner::new(&path, size.0, size.1)?;
+            self.text = Some(TextLayer {
+                script,
+                size,
+                burner,
+                _file: path,
+            });
+        }
+        let Some(layer) = self.text.as_mut() else {
+            return Ok(picture);
+        };
+        Ok(match picture {
+            Rendered::Yuv(p) => Rendered::Yuv(layer.burner.burn(p, t.flicks())?),
+            Rendered::Rgba(f) => Rendered::Rgba(layer.burner.burn_rgba(&f, t.flicks())?),
+        })
+    }
+
+    fn compose_picture(
         &mut self,
         project: &Project,
         t: Time,

@@ -4,14 +4,17 @@
 //! speed mapping, crop, scale, position, rotation, opacity and fit / fill / blur-fill, into
 //! an RGBA [`Frame`]; a preview is the same call with a smaller size. Geometry is worked out
 //! per clip in [`layout`] (pure, unit tested), pixels are moved by swscale (in `media`) and
-//! blended with integer arithmetic in [`blend`]. This module reads the timeline and never
+//! blended with integer arithmetic in [`blend`]; subtitles and text clips are drawn last by
+//! libass from one ASS script ([`ass_script`]). This module reads the timeline and never
 //! changes it, and touches FFmpeg only through `media`.
 
 pub mod blend;
 mod compositor;
 pub mod layout;
+mod text;
 
 pub use compositor::{frame_at, Compositor, RenderError, Rendered};
+pub use text::{ass_script, cues, has_subtitles, has_text_clips};
 
 /// A composed picture: 8-bit RGBA, rows packed.
 pub type Frame = crate::media::RgbaFrame;

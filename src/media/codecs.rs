@@ -1,0 +1,176 @@
+//! Choosing and opening encoders: hardware ones first where allowed (VideoToolbox,
+//! NVENC, Quick Sync, AMF, Media Foundation), each tried by name and by really opening it,
+//! then the software encoder; quality settings mapped per encoder family.
+
+use ff::format::Pixel;
+use ffmpeg_next as ff;
+
+use super::audio::{MIX_CHANNELS, MIX_RATE};
+use super::encode::{Container, EncodeSettings, VideoCodec};
+
+impl VideoCodec {
+    /// Encoders to try, best first: hardware ones, then the software one.
+    pub(crate) fn candidates(self, hardware: bool) -> Vec<&'static str> {
+        let (hw, sw): (&[&'static str], &'static str) = match self {
+            VideoCodec::H264 => (
+                &[
+                    "h264_videotoolbox",
+                    "h264_nvenc",
+                    "h264_qsv",
+                    "h264_amf",
+                    "h264_mf",
+                ],
+                "libx264",
+            ),
+            VideoCodec::Hevc => (
+                &[
+                    "hevc_videotoolbox",
+                    "hevc_nvenc",
+                    "hevc_qsv",
+                    "hevc_amf",
+                    "hevc_mf",
+                ],
+                "libx265",
+            ),
+            VideoCodec::Vp9 => (&["vp9_qsv"], "libvpx-vp9"),
+            VideoCodec::Gif => (&[], "gif"),
+        };
+        let mut list: Vec<&'static str> = if hardware { hw.to_vec() } else { Vec::new() };
+        list.push(sw);
+        list
+    }
+}
+
+/// Opens the first encoder of the candidates that works; the error lists what was tried.
+pub(crate) fn open_video(
+    s: &EncodeSettings,
+    global_header: bool,
+) -> Result<(ff::encoder::Video, String), String> {
+    let names: Vec<String> = match &s.encoder {
+        Some(name) => vec![name.clone()],
+        None => s
+            .codec
+            .candidates(s.hardware)
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+    };
+    let mut last = String::new();
+    for name in &names {
+        match try_video(name, s, global_header) {
+            Ok(enc) => return Ok((enc, name.clone())),
+            Err(e) => last = format!("encoder {name}: {e}"),
+        }
+    }
+    Err(last)
+}
+
+fn try_video(
+    name: &str,
+    s: &EncodeSettings,
+    global_header: bool,
+) -> Result<ff::encoder::Video, String> {
+    let codec = ff::encoder::find_by_name(name).ok_or("not in this FFmpeg build")?;
+    let video = codec.video().map_err(|_| "not a video encoder")?;
+    let wanted = if s.codec == VideoCodec::Gif || name == "gif" {
+        [Pixel::RGB8, Pixel::PAL8]
+    } else {
+        [Pixel::YUV420P, Pixel::NV12]
+    };
+    let format = match video.formats() {
+        Some(mut fmts) => {
+            let all: Vec<Pixel> = fmts.by_ref().collect();
+            wanted
+                .iter()
+                .copied()
+                .find(|f| all.contains(f))
+                .or_else(|| all.first().copied())
+                .ok_or("no pixel format")?
+        }
+        None => wanted[0],
+    };
+    let mut ctx = ff::codec::context::Context::new_with_codec(codec)
+        .encoder()
+        .video()
+        .map_err(|e| e.to_string())?;
+    let (num, den) = s.frame_rate;
+    ctx.set_width(s.width);
+    ctx.set_height(s.height);
+    ctx.set_format(format);
+    ctx.set_time_base(ff::Rational::new(den as i32, num as i32));
+    ctx.set_frame_rate(Some(ff::Rational::new(num as i32, den as i32)));
+    if global_header {
+        ctx.set_flags(ff::codec::Flags::GLOBAL_HEADER);
+    }
+    let mut opts = ff::Dictionary::new();
+    let crf = s.crf.map(u32::from);
+    match name {
+        "libx264" | "libx265" => {
+            opts.set("preset", &s.preset);
+            let default = if name == "libx265" { 28 } else { 23 };
+            opts.set("crf", &crf.unwrap_or(default).to_string());
+            if name == "libx265" {
+                opts.set("x265-params", "log-level=error");
+            }
+        }
+        "libvpx-vp9" => {
+            ctx.set_bit_rate(0);
+            opts.set("crf", &crf.unwrap_or(32).to_string());
+            opts.set("deadline", "good");
+            opts.set("cpu-used", "4");
+            opts.set("row-mt", "1");
+        }
+        "gif" => {}
+        n if n.contains("nvenc") => {
+            opts.set("rc", "vbr");
+            opts.set("cq", &crf.unwrap_or(23).to_string());
+        }
+        n if n.contains("qsv") => {
+            ctx.set_global_quality(crf.unwrap_or(23) as i32);
+        }
+        _ => {
+            // Hardware encoders without a quality scale: a generous bit rate for the size.
+            let pixels = u64::from(s.width) * u64::from(s.height);
+            ctx.set_bit_rate((pixels * 4).clamp(1_000_000, 40_000_000) as usize);
+        }
+    }
+    ctx.open_with(opts).map_err(|e| e.to_string())
+}
+
+pub(crate) fn open_audio(
+    s: &EncodeSettings,
+    global_header: bool,
+) -> Result<ff::encoder::Audio, String> {
+    let name = if s.container == Container::WebM {
+        "libopus"
+    } else {
+        "aac"
+    };
+    let codec = ff::encoder::find_by_name(name).ok_or(format!("no {name} encoder"))?;
+    let audio_codec = codec.audio().map_err(|e| e.to_string())?;
+    let formats: Vec<ff::format::Sample> = audio_codec
+        .formats()
+        .map(|f| f.collect())
+        .unwrap_or_default();
+    let format = [
+        ff::format::Sample::F32(ff::format::sample::Type::Planar),
+        ff::format::Sample::F32(ff::format::sample::Type::Packed),
+    ]
+    .into_iter()
+    .find(|f| formats.contains(f))
+    .ok_or(format!("{name} takes no float samples"))?;
+    let mut ctx = ff::codec::context::Context::new_with_codec(codec)
+        .encoder()
+        .audio()
+        .map_err(|e| e.to_string())?;
+    ctx.set_rate(MIX_RATE as i32);
+    ctx.set_channel_layout(ff::ChannelLayout::STEREO);
+    ctx.set_channels(MIX_CHANNELS as i32);
+    ctx.set_format(format);
+    ctx.set_bit_rate(s.audio_bit_rate as usize);
+    ctx.set_time_base(ff::Rational::new(1, MIX_RATE as i32));
+    if global_header {
+        ctx.set_flags(ff::codec::Flags::GLOBAL_HEADER);
+    }
+    ctx.open_as(codec).map_err(|e| format!("{name}: {e}"))
+}
