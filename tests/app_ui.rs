@@ -323,3 +323,42 @@ fn exporting_through_the_dialog_writes_the_timeline_to_a_file() {
     let info = report.source_info();
     assert!((info.duration - Time::from_secs(2)).flicks().abs() < Time::from_millis(100).flicks());
 }
+
+#[test]
+fn recording_the_test_pattern_lands_in_the_editor() {
+    let mut harness = harness_with(None);
+    harness.get_by_label("● Record…").click();
+    step_until(&mut harness, |app| {
+        app.recorder
+            .target_titles()
+            .iter()
+            .any(|t| t == "Test pattern")
+    });
+    let app = harness.state_mut();
+    let pattern = app
+        .recorder
+        .target_titles()
+        .iter()
+        .position(|t| t == "Test pattern");
+    app.recorder.selected = pattern;
+    app.recorder.set_countdown(false);
+    harness.run_steps(2);
+    harness.get_by_label("● Record").click();
+    step_until(&mut harness, |app| app.recorder.is_recording());
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_millis(2500) {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    harness.get_by_label("■ Stop").click();
+    step_until(&mut harness, |app| app.editor.project.clips().count() == 1);
+
+    let project = &harness.state().editor.project;
+    let source = &project.sources[0];
+    assert!(source.path.to_string_lossy().contains("Recording-"));
+    let video = source.info.video.as_ref().unwrap();
+    assert_eq!((video.width, video.height), (1280, 720));
+    let secs = source.info.duration.as_secs_f64();
+    assert!((1.5..4.0).contains(&secs), "recorded {secs} s");
+    assert!(harness.state().recorder.is_idle());
+}

@@ -13,6 +13,7 @@ use super::export_dialog::ExportDialog;
 use super::inspector::Inspector;
 use super::media_panel;
 use super::preview_panel::PreviewPanel;
+use super::recorder_panel::RecorderPanel;
 use super::timeline_view::TimelineView;
 
 /// How many worker results may wait for the UI before a worker blocks.
@@ -81,6 +82,8 @@ pub struct ClipwrightApp {
     pub(super) preview: PreviewPanel,
     /// The export dialog.
     pub export: ExportDialog,
+    /// The recorder panel.
+    pub recorder: RecorderPanel,
     pub(super) dialog_open: bool,
     /// The latest messages for the person.
     pub toasts: Vec<Toast>,
@@ -96,7 +99,13 @@ pub struct ClipwrightApp {
 impl ClipwrightApp {
     /// Creates the app; `dialogs` answers "Open media…" and the project dialogs.
     pub fn new(cc: &eframe::CreationContext<'_>, dialogs: Box<dyn FileDialogs>) -> Self {
-        Self::with_data_dir(cc, dialogs, autosave::default_data_dir())
+        let mut app = Self::with_data_dir(cc, dialogs, autosave::default_data_dir());
+        if let Some(videos) =
+            directories::UserDirs::new().and_then(|d| d.video_dir().map(|v| v.join("Clipwright")))
+        {
+            app.recorder.recordings_dir = videos;
+        }
+        app
     }
 
     /// Creates the app keeping its autosaves of unsaved projects in `data_dir`.
@@ -112,7 +121,7 @@ impl ClipwrightApp {
             .storage
             .and_then(|s| eframe::get_value(s, RECENT_KEY))
             .unwrap_or_default();
-        let autosave = Autosave::new(data_dir);
+        let autosave = Autosave::new(data_dir.clone());
         let recovery = autosave.find_recovery(recent.first().map(PathBuf::as_path));
         Self {
             dialogs: Arc::from(dialogs),
@@ -126,6 +135,7 @@ impl ClipwrightApp {
             inspector: Inspector::default(),
             preview: PreviewPanel::new(&cc.egui_ctx),
             export: ExportDialog::default(),
+            recorder: RecorderPanel::new(data_dir.join("recordings")),
             dialog_open: false,
             toasts: Vec::new(),
             shown_title: super::WINDOW_TITLE.to_owned(),
@@ -322,6 +332,14 @@ impl ClipwrightApp {
             .and_then(Path::parent)
             .map(Path::to_owned)
             .unwrap_or_else(|| PathBuf::from("."))
+    }
+
+    /// Opens the recorder panel and lists what can be recorded.
+    pub fn open_recorder(&mut self, ctx: &egui::Context) {
+        self.recorder.open = true;
+        if self.recorder.is_idle() {
+            self.recorder.refresh(ctx);
+        }
     }
 
     /// Opens the export dialog, suggesting a file next to the project or the first clip.
@@ -568,6 +586,16 @@ impl eframe::App for ClipwrightApp {
         let request = self.export.show(&ctx, &self.editor.project, &base_dir);
         if request.choose_path.is_some() {
             self.ask(&ctx, DialogPurpose::ExportTo);
+        }
+        self.recorder.show(&ctx);
+        if let Some(summary) = self.recorder.finished.take() {
+            self.toast(
+                &ctx,
+                format!("Recorded {} ({})", summary.path.display(), summary.encoder),
+                false,
+            );
+            // Probed on a worker and placed on the timeline, picture and sound linked.
+            self.open(&ctx, summary.path);
         }
         self.recovery_prompt(&ctx);
         self.autosave_if_due(&ctx);

@@ -174,6 +174,9 @@ impl ClipwrightApp {
                 }
             });
             ui.separator();
+            if ui.button("● Record…").clicked() {
+                self.open_recorder(ctx);
+            }
             let open = ui.add_enabled(!self.dialog_open, egui::Button::new("Open media…"));
             if open.clicked() {
                 self.ask(ctx, DialogPurpose::ImportMedia);

@@ -12,6 +12,7 @@ mod media_panel;
 mod menus;
 mod preview;
 mod preview_panel;
+mod recorder_panel;
 mod recovery;
 mod timeline_view;
 
@@ -19,6 +20,7 @@ pub use app::{ClipwrightApp, MediaItem, Toast};
 pub use dialogs::{FileDialogs, NoDialogs, RfdDialogs};
 pub use editor::Editor;
 pub use export_dialog::{ExportDialog, Outcome};
+pub use recorder_panel::RecorderPanel;
 
 /// Why the app could not start.
 #[derive(Debug, thiserror::Error)]
