@@ -58,3 +58,85 @@ fn a_tone_played_into_a_null_sink_is_recorded_on_the_system_audio_track() {
     let peak = max_volume_db(&file, 0);
     assert!(peak > -24.0, "the tone is there: peak {peak} dB");
 }
+
+#[test]
+fn system_sound_and_microphone_are_recorded_as_two_separate_tracks() {
+    let desktop = Desktop::start();
+    let pulse = desktop.pulse();
+    let _app = desktop.ffplay("testsrc2=size=320x240:rate=30", "Live Stream");
+    let _tone = pulse.play_tone(440, 6);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("two_tracks.mp4");
+    // The null sink's monitor stands in for a microphone too.
+    let out = desktop
+        .command(env!("CARGO_BIN_EXE_clipwright"))
+        .args(["record", "--window", "Live Stream", "--audio", "system,mic"])
+        .args(["--mic-device", "rec.monitor", "--duration", "2", "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = clipwright::media::probe(&file).unwrap();
+    let audio = report
+        .streams
+        .iter()
+        .filter(|s| s.kind == clipwright::media::StreamKind::Audio)
+        .count();
+    assert_eq!(audio, 2, "system and microphone tracks");
+    assert!(max_volume_db(&file, 0) > -24.0);
+    assert!(max_volume_db(&file, 1) > -24.0);
+}
+
+#[test]
+fn a_flash_and_its_beep_stay_together_in_the_recording() {
+    // A window that flashes white for 100 ms each second while a beep plays, both from
+    // one ffplay, which keeps its picture in step with its sound.
+    let desktop = Desktop::start();
+    let _pulse = desktop.pulse();
+    let graph =
+        "color=c=black:s=160x120:r=30,drawbox=c=white:t=fill:enable='lt(mod(t\\,1)\\,0.1)'[out0];\
+                 sine=f=1000:r=48000,volume=0:enable='gte(mod(t\\,1)\\,0.1)'[out1]";
+    let _app = desktop.ffplay_with_sound(graph, "Flash Beep");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("flash_beep.mp4");
+    let out = desktop
+        .command(env!("CARGO_BIN_EXE_clipwright"))
+        .args([
+            "record",
+            "--window",
+            "Flash Beep",
+            "--audio",
+            "system",
+            "--duration",
+            "6",
+        ])
+        .args(["--no-cursor", "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let flashes = common::recording::flash_onsets_us(&file);
+    let beeps = common::recording::beep_onsets_us(&file);
+    assert!(flashes.len() >= 4, "flashes at {flashes:?}");
+    assert!(beeps.len() >= 4, "beeps at {beeps:?}");
+    let mut offsets: Vec<i64> = flashes
+        .iter()
+        .filter_map(|f| beeps.iter().map(|b| b - f).min_by_key(|d| d.abs()))
+        // A flash cut off at either end of the recording has no beep near it.
+        .filter(|d| d.abs() < 500_000)
+        .collect();
+    assert!(offsets.len() >= 3, "flashes with beeps: {offsets:?}");
+    offsets.sort();
+    let median = offsets[offsets.len() / 2];
+    println!("A/V offset (sound minus picture) per flash: {offsets:?} µs, median {median} µs");
+    assert!(median.abs() <= 80_000, "A/V offset {median} µs");
+}

@@ -141,3 +141,48 @@ fn a_title_matching_no_window_is_refused_with_the_windows_listed() {
         "{err}"
     );
 }
+
+#[test]
+fn a_region_of_the_screen_is_recorded_at_its_size() {
+    let desktop = Desktop::start();
+    let _app = desktop.ffplay("testsrc2=size=320x240:rate=30", "Live Stream");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("region.mp4");
+    let status = clipwright(&desktop)
+        .args([
+            "record",
+            "--region",
+            "100,50,400x300",
+            "--duration",
+            "1",
+            "-o",
+        ])
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let report = clipwright::media::probe(&file).unwrap();
+    let (stream, video) = report.video().unwrap();
+    assert_eq!((video.width, video.height), (400, 300));
+    assert_eq!(stream.duration_us, Some(1_000_000));
+}
+
+#[test]
+fn bad_sizes_and_frame_rates_are_refused_with_what_is_allowed() {
+    let desktop = Desktop::start();
+    for (args, expect) in [
+        (&["--fps", "5"][..], "15 to 120"),
+        (&["--size", "999x333"][..], "1080p"),
+        (&["--fit", "stretch"][..], "letterbox or crop"),
+        (&["--audio", "speakers"][..], "system, mic"),
+    ] {
+        let out = clipwright(&desktop)
+            .args(["record", "--display", "-o", "/tmp/never.mp4"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?} is refused");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect), "{args:?}: {err}");
+    }
+}

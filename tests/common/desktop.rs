@@ -186,6 +186,26 @@ impl Desktop {
         app
     }
 
+    /// Like [`Desktop::ffplay`], for a lavfi graph with a picture (`[out0]`) and a sound
+    /// (`[out1]`) that ffplay plays in step into this desktop's PulseAudio.
+    pub fn ffplay_with_sound(&self, graph: &str, title: &str) -> App {
+        let child = self
+            .command("ffplay")
+            .env("SDL_AUDIODRIVER", "pulseaudio")
+            .args(["-loglevel", "quiet", "-f", "lavfi", "-i", graph])
+            .args(["-window_title", title, "-left", "40", "-top", "40"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("ffplay must be installed for desktop tests");
+        let app = App(child);
+        self.wait_for(Duration::from_secs(20), || {
+            !self.find_windows(&format!("^{title}$")).is_empty()
+        });
+        app
+    }
+
     /// Starts PulseAudio for programs on this desktop (same `XDG_RUNTIME_DIR`).
     pub fn pulse(&self) -> Pulse {
         let status = Command::new("pulseaudio")

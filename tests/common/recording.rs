@@ -117,3 +117,76 @@ pub fn max_volume_db(file: &Path, index: usize) -> f64 {
         .parse()
         .unwrap()
 }
+
+/// Times (µs) at which the picture turns from dark to bright.
+pub fn flash_onsets_us(file: &Path) -> Vec<i64> {
+    let out = ffmpeg(&[
+        "-v",
+        "error",
+        "-i",
+        file.to_str().unwrap(),
+        "-map",
+        "0:v",
+        "-vf",
+        "scale=16:12",
+        "-pix_fmt",
+        "gray",
+        "-f",
+        "rawvideo",
+        "-",
+    ]);
+    let report = clipwright::media::probe(file).unwrap();
+    let (_, v) = report.video().unwrap();
+    let (num, den) = (
+        i64::from(v.avg_frame_rate[0]),
+        i64::from(v.avg_frame_rate[1]),
+    );
+    let mut onsets = Vec::new();
+    let mut bright = false;
+    for (i, frame) in out.stdout.chunks_exact(16 * 12).enumerate() {
+        let mean = frame.iter().map(|&p| u32::from(p)).sum::<u32>() / (16 * 12);
+        let now = mean > 128;
+        if now && !bright {
+            onsets.push(i as i64 * 1_000_000 * den / num);
+        }
+        bright = now;
+    }
+    onsets
+}
+
+/// Times (µs) at which the first audio track goes from silence to sound.
+pub fn beep_onsets_us(file: &Path) -> Vec<i64> {
+    let out = ffmpeg(&[
+        "-v",
+        "error",
+        "-i",
+        file.to_str().unwrap(),
+        "-map",
+        "0:a:0",
+        "-ac",
+        "1",
+        "-ar",
+        "48000",
+        "-f",
+        "s16le",
+        "-",
+    ]);
+    let samples: Vec<i16> = out
+        .stdout
+        .chunks_exact(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        .collect();
+    let mut onsets = Vec::new();
+    let mut quiet_run = 48_000; // samples of silence before; start as if long quiet
+    for (i, s) in samples.iter().enumerate() {
+        if s.unsigned_abs() > 1000 {
+            if quiet_run > 24_000 {
+                onsets.push(i as i64 * 1_000_000 / 48_000);
+            }
+            quiet_run = 0;
+        } else {
+            quiet_run += 1;
+        }
+    }
+    onsets
+}
