@@ -159,7 +159,8 @@ impl FrameSource for X11Source {
         if let Some(r) = self.check_window(false) {
             return r;
         }
-        if self.grab.is_none() {
+        let reopened = self.grab.is_none();
+        if reopened {
             match X11Grab::open(&self.spec) {
                 Ok(g) => {
                     if let Some(w) = self.watch.as_mut() {
@@ -178,6 +179,16 @@ impl FrameSource for X11Source {
         let Some(grab) = self.grab.as_mut() else {
             return self.idle();
         };
+        if reopened {
+            // x11grab paces itself from when it was opened and hands over the frames it
+            // "owes" back to back; skip those (they would carry one moment and be dropped).
+            for _ in 0..self.spec.fps {
+                let asked = Instant::now();
+                if grab.read().is_err() || asked.elapsed() >= self.interval / 2 {
+                    break;
+                }
+            }
+        }
         match grab.read() {
             Ok(image) => Ok(Grabbed::Frame(Frame {
                 image,

@@ -91,6 +91,11 @@ impl X11Grab {
         let mut opts = Dictionary::new();
         opts.set("framerate", &spec.fps.to_string());
         opts.set("draw_mouse", if spec.draw_mouse { "1" } else { "0" });
+        // The stream's format is known from the device; probing frames only delays the
+        // start (and every reopen after a resize) by several frames.
+        opts.set("probesize", "32");
+        opts.set("analyzeduration", "0");
+        opts.set("fpsprobesize", "0");
         if let Some(id) = spec.window_id {
             opts.set("window_id", &id.to_string());
         }
