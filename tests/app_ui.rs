@@ -362,3 +362,20 @@ fn recording_the_test_pattern_lands_in_the_editor() {
     assert!((1.5..4.0).contains(&secs), "recorded {secs} s");
     assert!(harness.state().recorder.is_idle());
 }
+
+#[test]
+fn question_mark_shows_the_shortcut_sheet_and_the_history_lists_each_step() {
+    let mut harness = harness_with(Some(common::fixture(&common::H264_AAC)));
+    harness.get_by_label("Open media…").click();
+    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+
+    harness.event(egui::Event::Text("?".into()));
+    harness.run_steps(2);
+    harness.get_by_label("Split at the playhead");
+
+    harness.get_by_label("View").click();
+    harness.run_steps(2);
+    harness.get_by_label("Undo history").click();
+    harness.run_steps(2);
+    harness.get_by_label("1. Add h264_aac.mp4");
+}

@@ -169,6 +169,11 @@ impl History {
         !self.redo.is_empty()
     }
 
+    /// The labels of every step that can be undone, oldest first (for a history list).
+    pub fn undo_labels(&self) -> Vec<&str> {
+        self.undo.iter().map(|s| s.label.as_str()).collect()
+    }
+
     /// The label of the step undo would revert.
     pub fn undo_label(&self) -> Option<&str> {
         match &self.gesture {

@@ -84,6 +84,8 @@ pub struct ClipwrightApp {
     pub export: ExportDialog,
     /// The recorder panel.
     pub recorder: RecorderPanel,
+    pub(super) show_shortcuts: bool,
+    pub(super) show_history: bool,
     pub(super) dialog_open: bool,
     /// The latest messages for the person.
     pub toasts: Vec<Toast>,
@@ -136,6 +138,8 @@ impl ClipwrightApp {
             preview: PreviewPanel::new(&cc.egui_ctx),
             export: ExportDialog::default(),
             recorder: RecorderPanel::new(data_dir.join("recordings")),
+            show_shortcuts: false,
+            show_history: false,
             dialog_open: false,
             toasts: Vec::new(),
             shown_title: super::WINDOW_TITLE.to_owned(),
@@ -587,6 +591,7 @@ impl eframe::App for ClipwrightApp {
         if request.choose_path.is_some() {
             self.ask(&ctx, DialogPurpose::ExportTo);
         }
+        self.side_windows(&ctx);
         self.recorder.show(&ctx);
         if let Some(summary) = self.recorder.finished.take() {
             self.toast(

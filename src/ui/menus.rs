@@ -75,6 +75,13 @@ impl ClipwrightApp {
                 self.preview.shuttle(&self.editor, direction, now);
             }
         }
+        if ctx.input(|i| {
+            i.events
+                .iter()
+                .any(|e| matches!(e, egui::Event::Text(t) if t == "?"))
+        }) {
+            self.show_shortcuts = !self.show_shortcuts;
+        }
         if split {
             let r = self.editor.split_at_playhead().map(|_| ());
             self.report(ctx, r);
@@ -168,6 +175,23 @@ impl ClipwrightApp {
                 }
             });
             ui.menu_button("View", |ui| {
+                let dark = ctx.theme() == egui::Theme::Dark;
+                if ui
+                    .button(if dark { "Light theme" } else { "Dark theme" })
+                    .clicked()
+                {
+                    ctx.set_theme(if dark {
+                        egui::Theme::Light
+                    } else {
+                        egui::Theme::Dark
+                    });
+                }
+                if ui.button("Undo history").clicked() {
+                    self.show_history = true;
+                }
+                if ui.button("Keyboard shortcuts  (?)").clicked() {
+                    self.show_shortcuts = true;
+                }
                 if ui.button("Fit timeline").clicked() {
                     self.timeline
                         .zoom_to_fit(&self.editor, ctx.content_rect().width());
@@ -183,4 +207,64 @@ impl ClipwrightApp {
             }
         });
     }
+
+    /// The keyboard-shortcut sheet and the undo-history list, when open.
+    pub(super) fn side_windows(&mut self, ctx: &egui::Context) {
+        let mut open = self.show_shortcuts;
+        egui::Window::new("Keyboard shortcuts")
+            .open(&mut open)
+            .collapsible(false)
+            .show(ctx, |ui| {
+                egui::Grid::new("shortcuts")
+                    .num_columns(2)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for (keys, what) in SHORTCUTS {
+                            ui.monospace(*keys);
+                            ui.label(*what);
+                            ui.end_row();
+                        }
+                    });
+            });
+        self.show_shortcuts = open;
+
+        let mut open = self.show_history;
+        egui::Window::new("Undo history")
+            .open(&mut open)
+            .show(ctx, |ui| {
+                let labels = self.editor.history.undo_labels();
+                if labels.is_empty() {
+                    ui.weak("Nothing to undo yet.");
+                }
+                for (i, label) in labels.iter().enumerate().rev() {
+                    ui.label(format!("{}. {label}", i + 1));
+                }
+                if let Some(redo) = self.editor.history.redo_label() {
+                    ui.separator();
+                    ui.weak(format!("Redo: {redo}"));
+                }
+            });
+        self.show_history = open;
+    }
 }
+
+/// Every keyboard shortcut, as the sheet lists them.
+const SHORTCUTS: &[(&str, &str)] = &[
+    ("Space", "Play / pause"),
+    (
+        "J / K / L",
+        "Play backwards faster / stop / play forwards faster",
+    ),
+    ("← / →", "Previous / next frame"),
+    ("Home / End", "Start / end of the project"),
+    ("S", "Split at the playhead"),
+    ("Del", "Ripple delete the selection"),
+    ("Ctrl+Z", "Undo"),
+    ("Ctrl+Shift+Z", "Redo"),
+    ("Ctrl+S / Ctrl+O", "Save / open project"),
+    ("Ctrl+I", "Import media"),
+    ("Ctrl+E", "Export"),
+    ("Ctrl+wheel", "Zoom the timeline"),
+    ("Shift+click", "Add a clip to the selection"),
+    ("?", "This sheet"),
+];
