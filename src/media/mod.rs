@@ -16,6 +16,7 @@ mod error;
 mod frame;
 mod grab;
 mod import;
+mod pcm;
 mod probe;
 mod raw;
 mod record_enc;
@@ -31,6 +32,7 @@ pub use encode::{Container, EncodeSettings, OutputFile, VideoCodec};
 pub use error::MediaError;
 pub use frame::{Picture, PixelRect, Quality, RgbaFrame, ScaleError, Scaler};
 pub use import::STILL_IMAGE_DURATION;
+pub use pcm::{decode_pcm_mono_16k, PcmError, PCM_RATE};
 pub use probe::{format_us, probe, AudioFacts, ProbeReport, StreamKind, StreamReport, VideoFacts};
 pub use report_text::{fps_text, human_bytes, StreamLine};
 

@@ -23,8 +23,10 @@
 //!
 //! Cue times are integer milliseconds. Cue text stays in its own format's markup;
 //! [`text`] converts between markups and to plain text, and [`karaoke_text`] turns
-//! word timings into `\k` karaoke tags. This module owns the file formats only:
-//! it does not touch the timeline model or speech-to-text.
+//! word timings into `\k` karaoke tags. [`transcribe`] turns speech into a
+//! [`SubtitleDoc`] with word timings (local Whisper models), and [`timeline_map`]
+//! moves documents into the timeline's subtitle tracks and back. Decoding media is
+//! not done here: transcription takes samples `media` decoded.
 
 #![warn(missing_docs)]
 mod ass_read;
@@ -38,6 +40,8 @@ mod srt;
 mod style;
 pub mod text;
 mod timecode;
+pub mod timeline_map;
+pub mod transcribe;
 mod vtt;
 
 use std::fmt;
