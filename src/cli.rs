@@ -86,7 +86,7 @@ pub fn version_line() -> String {
 
 /// Runs the program with the process arguments and returns its exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(launch_args());
     if cli.version {
         println!("{}", version_line());
         return ExitCode::SUCCESS;
@@ -111,6 +111,34 @@ pub fn main() -> ExitCode {
             eprintln!("clipwright: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The process arguments, less the `-psn_0_12345` process serial number that macOS may still
+/// pass when the app bundle is opened from Finder (first launch of a downloaded app): clap
+/// would reject it and the app would not open.
+fn launch_args() -> impl Iterator<Item = std::ffi::OsString> {
+    std::env::args_os()
+        .filter(|arg| !(cfg!(target_os = "macos") && arg.to_string_lossy().starts_with("-psn_")))
+}
+
+/// Sends stdout and stderr to the console of the process that started us, if it has one.
+///
+/// `clipwright.exe` is built for the Windows GUI subsystem so the app opens without a console
+/// window; such a process starts with no standard handles, and `println!` would go nowhere.
+/// Started from cmd or PowerShell, this attaches to that terminal so CLI output shows there.
+/// Started from Explorer there is no parent console, the call fails, and nothing changes.
+/// When output is redirected to a file or pipe, the inherited handles already point there
+/// and attaching does not replace them.
+#[cfg(windows)]
+#[allow(unsafe_code)]
+pub fn attach_parent_console() {
+    use windows_sys::Win32::System::Console::{AttachConsole, ATTACH_PARENT_PROCESS};
+    // SAFETY: AttachConsole takes a process id by value and touches none of our memory;
+    // failure (no parent console, or one already attached) is reported by its return value,
+    // which we ignore on purpose: the program works the same without a console.
+    unsafe {
+        AttachConsole(ATTACH_PARENT_PROCESS);
     }
 }
 
