@@ -39,7 +39,7 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
 fi
 if ! command -v cargo-deb >/dev/null 2>&1; then
-    cargo install cargo-deb --locked
+    cargo install cargo-deb --locked --version "^3.8"
 fi
 
 desktop-file-validate packaging/linux/clipwright.desktop
