@@ -2,12 +2,21 @@
 //! Windows embeds the icon and version information into `clipwright.exe`.
 
 fn main() {
-    let commit = std::process::Command::new("git")
-        .args(["rev-parse", "--short=10", "HEAD"])
-        .output()
+    // CLIPWRIGHT_GIT_COMMIT, when set, wins: .ci/run sets it because several clones share
+    // one target folder, and there this script's cached output can hold another clone's
+    // commit (its .git/HEAD is older than that output). A changed value reruns the script.
+    println!("cargo:rerun-if-env-changed=CLIPWRIGHT_GIT_COMMIT");
+    let commit = std::env::var("CLIPWRIGHT_GIT_COMMIT")
         .ok()
-        .filter(|o| o.status.success())
-        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| {
+            std::process::Command::new("git")
+                .args(["rev-parse", "--short=10", "HEAD"])
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .and_then(|o| String::from_utf8(o.stdout).ok())
+        })
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "unknown".to_owned());

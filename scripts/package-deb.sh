@@ -76,6 +76,11 @@ if ((install_test)); then
     echo "installed: $line"
     [[ "$line" == "clipwright $version "* ]] ||
         { echo "expected 'clipwright $version ...' from the installed binary" >&2; exit 1; }
+    # When the build was told its commit (as .ci/run does), the package must hold that build.
+    if [[ -n "${CLIPWRIGHT_GIT_COMMIT:-}" && "$line" != *"(commit $CLIPWRIGHT_GIT_COMMIT)"* ]]; then
+        echo "the package holds a build of another commit than $CLIPWRIGHT_GIT_COMMIT" >&2
+        exit 1
+    fi
 
     for f in /usr/share/applications/clipwright.desktop \
              /usr/share/icons/hicolor/256x256/apps/clipwright.png \
