@@ -379,3 +379,49 @@ fn question_mark_shows_the_shortcut_sheet_and_the_history_lists_each_step() {
     harness.run_steps(2);
     harness.get_by_label("1. Add h264_aac.mp4");
 }
+
+#[test]
+fn a_subtitle_typed_at_the_playhead_is_one_undo_step() {
+    use clipwright::timeline::TrackKind;
+    let mut harness = harness_with(Some(common::fixture(&common::H264_AAC)));
+    harness.get_by_label("Open media…").click();
+    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+    harness.get_by_label("Subtitles").click();
+    harness.run_steps(2);
+    harness.get_by_label("New track").click();
+    harness.run_steps(2);
+    harness.get_by_label("Add at playhead").click();
+    harness.run_steps(2);
+    let steps_before = harness.state().editor.history.undo_len();
+
+    let text_box = harness.get_all_by_label("Text").last().unwrap();
+    text_box.focus();
+    harness.run_steps(1);
+    harness
+        .get_all_by_label("Text")
+        .last()
+        .unwrap()
+        .type_text("Hello stream");
+    harness.run_steps(2);
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+
+    let editor = &harness.state().editor;
+    let track = editor
+        .project
+        .tracks
+        .iter()
+        .find(|t| t.kind == TrackKind::Subtitle)
+        .unwrap();
+    assert_eq!(track.cues.len(), 1);
+    assert!(
+        track.cues[0].text.ends_with("Hello stream"),
+        "{:?}",
+        track.cues[0].text
+    );
+    assert_eq!(
+        editor.history.undo_len(),
+        steps_before + 1,
+        "typing is one step"
+    );
+}

@@ -14,6 +14,7 @@ use super::inspector::Inspector;
 use super::media_panel;
 use super::preview_panel::PreviewPanel;
 use super::recorder_panel::RecorderPanel;
+use super::subtitle_panel::SubtitlePanel;
 use super::timeline_view::TimelineView;
 
 /// How many worker results may wait for the UI before a worker blocks.
@@ -64,6 +65,15 @@ pub struct Toast {
     pub since: f64,
 }
 
+/// The views the right-hand panel switches between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RightTab {
+    /// The selected clip's speed, transform and animation.
+    Inspector,
+    /// The subtitle cues.
+    Subtitles,
+}
+
 /// The Clipwright app.
 pub struct ClipwrightApp {
     pub(super) dialogs: Arc<dyn FileDialogs>,
@@ -85,6 +95,9 @@ pub struct ClipwrightApp {
     /// The recorder panel.
     pub recorder: RecorderPanel,
     pub(super) show_shortcuts: bool,
+    /// What the right-hand panel shows.
+    pub right_tab: RightTab,
+    pub(super) subtitles: SubtitlePanel,
     pub(super) show_history: bool,
     pub(super) dialog_open: bool,
     /// The latest messages for the person.
@@ -139,6 +152,8 @@ impl ClipwrightApp {
             export: ExportDialog::default(),
             recorder: RecorderPanel::new(data_dir.join("recordings")),
             show_shortcuts: false,
+            right_tab: RightTab::Inspector,
+            subtitles: SubtitlePanel::default(),
             show_history: false,
             dialog_open: false,
             toasts: Vec::new(),
@@ -567,13 +582,21 @@ impl eframe::App for ClipwrightApp {
             .resizable(true)
             .default_size(300.0)
             .show(ui, |ui| {
-                ui.heading("Inspector");
-                ui.separator();
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    if let Some(e) = self.inspector.show(ui, &mut self.editor) {
-                        self.toast(&ctx, e, true);
-                    }
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut self.right_tab, RightTab::Inspector, "Inspector");
+                    ui.selectable_value(&mut self.right_tab, RightTab::Subtitles, "Subtitles");
                 });
+                ui.separator();
+                let error = egui::ScrollArea::vertical()
+                    .id_salt("right_panel")
+                    .show(ui, |ui| match self.right_tab {
+                        RightTab::Inspector => self.inspector.show(ui, &mut self.editor),
+                        RightTab::Subtitles => self.subtitles.show(ui, &mut self.editor),
+                    })
+                    .inner;
+                if let Some(e) = error {
+                    self.toast(&ctx, e, true);
+                }
             });
 
         egui::CentralPanel::default().show(ui, |ui| {

@@ -14,9 +14,10 @@ mod preview;
 mod preview_panel;
 mod recorder_panel;
 mod recovery;
+mod subtitle_panel;
 mod timeline_view;
 
-pub use app::{ClipwrightApp, MediaItem, Toast};
+pub use app::{ClipwrightApp, MediaItem, RightTab, Toast};
 pub use dialogs::{FileDialogs, NoDialogs, RfdDialogs};
 pub use editor::Editor;
 pub use export_dialog::{ExportDialog, Outcome};

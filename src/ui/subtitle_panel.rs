@@ -1,0 +1,245 @@
+//! The subtitle panel: a subtitle track's cues as a list that follows the playhead, with
+//! the selected cue's text and times editable, and add / split / merge / delete.
+//!
+//! Typing into a cue is one undo step per focus (a gesture), not one per key.
+
+use crate::timeline::{CueId, Edit, SubtitleCue, Time, Track, TrackId, TrackKind};
+
+use super::editor::Editor;
+
+/// Length of a cue added at the playhead.
+const NEW_CUE: Time = Time::from_secs(2);
+
+/// The subtitle panel's state.
+#[derive(Debug, Default)]
+pub struct SubtitlePanel {
+    /// The track shown.
+    pub track: Option<TrackId>,
+    /// The cue being edited.
+    pub cue: Option<CueId>,
+    /// Text being typed into the selected cue.
+    draft: String,
+    typing: bool,
+}
+
+impl SubtitlePanel {
+    /// Draws the panel; returns an error to show, if any.
+    pub fn show(&mut self, ui: &mut egui::Ui, editor: &mut Editor) -> Option<String> {
+        let mut error = None;
+        let mut report = |r: Result<(), crate::timeline::EditError>| {
+            if let Err(e) = r {
+                error = Some(e.to_string());
+            }
+        };
+        let tracks: Vec<(TrackId, String)> = editor
+            .project
+            .tracks
+            .iter()
+            .filter(|t| t.kind == TrackKind::Subtitle)
+            .map(|t| (t.id, t.name.clone()))
+            .collect();
+        if self
+            .track
+            .is_none_or(|id| !tracks.iter().any(|t| t.0 == id))
+        {
+            self.track = tracks.first().map(|t| t.0);
+        }
+        ui.horizontal(|ui| {
+            let name = tracks
+                .iter()
+                .find(|t| Some(t.0) == self.track)
+                .map_or("No subtitle track", |t| t.1.as_str());
+            egui::ComboBox::from_label("Track")
+                .selected_text(name)
+                .show_ui(ui, |ui| {
+                    for (id, name) in &tracks {
+                        ui.selectable_value(&mut self.track, Some(*id), name);
+                    }
+                });
+            if ui.button("New track").clicked() {
+                let id = editor.project.next_track_id();
+                let n = tracks.len() + 1;
+                let track = Track::new(id, TrackKind::Subtitle, format!("Subtitles {n}"));
+                let index = editor.project.tracks.len();
+                report(editor.apply(Edit::AddTrack { index, track }));
+                self.track = Some(id);
+            }
+        });
+        let Some(track_id) = self.track else {
+            ui.weak("Add a subtitle track to type, import or transcribe subtitles.");
+            return error;
+        };
+
+        let rate = editor.project.canvas.frame_rate;
+        let playhead = editor.playhead;
+        ui.horizontal(|ui| {
+            if ui.button("Add at playhead").clicked() {
+                let id = editor.project.next_cue_id();
+                let cue = SubtitleCue::new(id, playhead, playhead + NEW_CUE, "New subtitle");
+                report(editor.apply(Edit::AddCue {
+                    track: track_id,
+                    cue,
+                }));
+                self.select(editor, track_id, Some(id));
+            }
+            let current = self.cue;
+            let next = current.and_then(|c| next_cue(editor, track_id, c));
+            if ui
+                .add_enabled(current.is_some(), egui::Button::new("Split at playhead"))
+                .clicked()
+            {
+                if let Some(cue) = current {
+                    report(editor.apply(Edit::SplitCue {
+                        track: track_id,
+                        cue,
+                        at: playhead,
+                        text_at: None,
+                    }));
+                }
+            }
+            if ui
+                .add_enabled(next.is_some(), egui::Button::new("Merge with next"))
+                .clicked()
+            {
+                if let (Some(first), Some(second)) = (current, next) {
+                    report(editor.apply(Edit::MergeCues {
+                        track: track_id,
+                        first,
+                        second,
+                    }));
+                }
+            }
+            if ui
+                .add_enabled(current.is_some(), egui::Button::new("Delete"))
+                .clicked()
+            {
+                if let Some(cue) = current {
+                    report(editor.apply(Edit::RemoveCue {
+                        track: track_id,
+                        cue,
+                    }));
+                    self.cue = None;
+                }
+            }
+        });
+        ui.separator();
+
+        let cues: Vec<SubtitleCue> = editor
+            .project
+            .track(track_id)
+            .map(|t| t.cues.clone())
+            .unwrap_or_default();
+        egui::ScrollArea::vertical()
+            .id_salt("cue_list")
+            .max_height(220.0)
+            .show(ui, |ui| {
+                if cues.is_empty() {
+                    ui.weak("No subtitles yet.");
+                }
+                for cue in &cues {
+                    let live = cue.contains(playhead);
+                    let text = format!(
+                        "{}  {}",
+                        cue.start.to_timecode(rate),
+                        cue.text.replace('\n', " / ")
+                    );
+                    let label = if live {
+                        egui::RichText::new(text).strong()
+                    } else {
+                        egui::RichText::new(text)
+                    };
+                    let r = ui.selectable_label(self.cue == Some(cue.id), label);
+                    if r.clicked() {
+                        editor.playhead = cue.start;
+                        self.select(editor, track_id, Some(cue.id));
+                    }
+                }
+            });
+        ui.separator();
+
+        let Some(cue) = self
+            .cue
+            .and_then(|id| cues.iter().find(|c| c.id == id))
+            .cloned()
+        else {
+            return error;
+        };
+        let text_label = ui.strong("Text");
+        let edit = ui
+            .add(
+                egui::TextEdit::multiline(&mut self.draft)
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(text_label.id);
+        if edit.gained_focus() {
+            editor.history.begin_gesture("Edit subtitle text");
+            self.typing = true;
+        }
+        if edit.changed() {
+            let mut updated = cue.clone();
+            updated.text = self.draft.clone();
+            report(editor.apply(Edit::UpdateCue {
+                track: track_id,
+                cue: updated,
+            }));
+        }
+        if edit.lost_focus() && self.typing {
+            editor.history.end_gesture();
+            self.typing = false;
+        }
+        ui.horizontal(|ui| {
+            let mut start_ms = cue.start.as_secs_f64() * 1000.0;
+            let mut end_ms = cue.end.as_secs_f64() * 1000.0;
+            let s = ui.label("Start ms");
+            let a = ui
+                .add(
+                    egui::DragValue::new(&mut start_ms)
+                        .speed(10.0)
+                        .range(0.0..=end_ms - 1.0),
+                )
+                .labelled_by(s.id);
+            let e = ui.label("End ms");
+            let b = ui
+                .add(
+                    egui::DragValue::new(&mut end_ms)
+                        .speed(10.0)
+                        .range(start_ms + 1.0..=f64::MAX),
+                )
+                .labelled_by(e.id);
+            for r in [&a, &b] {
+                if r.drag_started() {
+                    editor.history.begin_gesture("Retime subtitle");
+                }
+            }
+            if a.changed() || b.changed() {
+                let mut updated = cue.clone();
+                updated.start = Time::from_secs_f64(start_ms / 1000.0);
+                updated.end = Time::from_secs_f64(end_ms / 1000.0);
+                report(editor.apply(Edit::UpdateCue {
+                    track: track_id,
+                    cue: updated,
+                }));
+            }
+            if (a.drag_stopped() || b.drag_stopped()) && editor.history.in_gesture() {
+                editor.history.end_gesture();
+            }
+        });
+        error
+    }
+
+    /// Selects `cue` and loads its text for editing.
+    pub fn select(&mut self, editor: &Editor, track: TrackId, cue: Option<CueId>) {
+        self.cue = cue;
+        self.draft = cue
+            .and_then(|id| editor.project.track(track)?.cue(id).map(|c| c.text.clone()))
+            .unwrap_or_default();
+    }
+}
+
+/// The cue after `cue` on `track`, if any.
+fn next_cue(editor: &Editor, track: TrackId, cue: CueId) -> Option<CueId> {
+    let cues = &editor.project.track(track)?.cues;
+    let i = cues.iter().position(|c| c.id == cue)?;
+    cues.get(i + 1).map(|c| c.id)
+}
