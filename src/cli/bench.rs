@@ -138,6 +138,9 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
 }
 
 fn make_source(path: &Path, seconds: u32) -> anyhow::Result<()> {
+    // Made under another name and renamed, so an interrupted run never leaves a short
+    // source that the next run would take as made.
+    let partial = path.with_extension("partial.mp4");
     let status = Command::new("ffmpeg")
         .args([
             "-hide_banner",
@@ -159,12 +162,14 @@ fn make_source(path: &Path, seconds: u32) -> anyhow::Result<()> {
             "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
         ])
         .args(["-c:a", "aac", "-b:a", "160k"])
-        .arg(path)
+        .arg(&partial)
         .status()
         .context("the ffmpeg command-line tool is needed to make the source")?;
     if !status.success() {
+        let _ = std::fs::remove_file(&partial);
         bail!("ffmpeg could not make the benchmark source");
     }
+    std::fs::rename(&partial, path).context("cannot name the benchmark source")?;
     Ok(())
 }
 
