@@ -75,6 +75,33 @@ fn the_tiktok_preset_with_fill_gives_a_1080_by_1920_frame() {
 }
 
 #[test]
+fn a_saved_project_exports_at_a_preset_size() {
+    use clipwright::export::{quick_project, QuickOptions};
+    use clipwright::timeline::{file, History, Time};
+    let dir = tempfile::tempdir().unwrap();
+    let options = QuickOptions {
+        trim: Some((Time::ZERO, Time::from_millis(500))),
+        ..QuickOptions::default()
+    };
+    let project = quick_project(&fixture(&common::H264_AAC), &options).unwrap();
+    let project_path = dir.path().join("edit.json");
+    file::save(&project_path, &project, &History::default()).unwrap();
+    let out = dir.path().join("square.mp4");
+    clipwright()
+        .args(["export", "-q"])
+        .arg(&project_path)
+        .arg("-o")
+        .arg(&out)
+        .args(["--preset", "240x240", "--crf", "30", "--no-hardware"])
+        .assert()
+        .success();
+    let report = media::probe(&out).unwrap();
+    let facts = report.video().unwrap().1;
+    assert_eq!((facts.width, facts.height), (240, 240));
+    assert!((video_seconds(&report) - 0.5).abs() <= 1.0 / 30.0 + 1e-6);
+}
+
+#[test]
 fn webm_and_gif_outputs_use_their_own_codecs() {
     let dir = tempfile::tempdir().unwrap();
     for (name, video, audio) in [("a.webm", "vp9", Some("opus")), ("a.gif", "gif", None)] {
