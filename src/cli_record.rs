@@ -1,6 +1,7 @@
 //! `clipwright record`: list what can be recorded, or record one window, screen or region
 //! to a crash-safe MP4 until Ctrl+C, SIGTERM, `--duration`, or the window closing.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -193,8 +194,30 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
         recorder.encoder(),
         opts.output.display()
     );
+    let live = std::io::stderr().is_terminal();
+    let mut last_line = std::time::Instant::now();
     while !stop.load(Ordering::Relaxed) && !recorder.is_ending() {
         std::thread::sleep(Duration::from_millis(50));
+        if live && last_line.elapsed() >= Duration::from_secs(1) {
+            last_line = std::time::Instant::now();
+            let s = recorder.stats();
+            eprint!(
+                "\r{:>4} s  {}.{:02} fps  {} dropped  {} repeated  queues {}/{}/{}  {} KB  A/V {:+} ms   ",
+                s.recorded_us / 1_000_000,
+                s.fps_x100 / 100,
+                s.fps_x100 % 100,
+                s.dropped,
+                s.duplicated,
+                s.grab_queue,
+                s.encode_queue,
+                s.mux_queue,
+                s.bytes / 1024,
+                s.audio_offset_us / 1000
+            );
+        }
+    }
+    if live {
+        eprintln!();
     }
     let summary = recorder
         .stop()

@@ -37,11 +37,11 @@ impl ScapBackend {
 }
 
 fn describe(t: &scap::Target) -> Target {
-    let (width, height) = scap::get_target_dimensions(t);
     let (id, kind, title) = match t {
         scap::Target::Window(w) => (w.id, TargetKind::Window, w.title.clone()),
         scap::Target::Display(d) => (d.id, TargetKind::Display, d.title.clone()),
     };
+    // scap 0.0.8 does not export target sizes; the picker shows titles.
     Target {
         id: u64::from(id),
         kind,
@@ -49,8 +49,8 @@ fn describe(t: &scap::Target) -> Target {
         app: String::new(),
         x: 0,
         y: 0,
-        width: u32::try_from(width).unwrap_or(u32::MAX),
-        height: u32::try_from(height).unwrap_or(u32::MAX),
+        width: 0,
+        height: 0,
         pid: None,
     }
 }
@@ -71,17 +71,16 @@ impl CaptureBackend for ScapBackend {
         spec: &TargetSpec,
         settings: &SourceSettings,
     ) -> Result<Box<dyn FrameSource>, CaptureError> {
-        let all = scap::get_all_targets();
-        let described: Vec<Target> = all.iter().map(describe).collect();
-        let wanted_id = match spec {
+        let described: Vec<Target> = scap::get_all_targets().iter().map(describe).collect();
+        let wanted = match spec {
             TargetSpec::WindowTitle(_) | TargetSpec::WindowId(_) => {
-                resolve_window(&described, spec)?.id
+                resolve_window(&described, spec)?.clone()
             }
             TargetSpec::Display(n) => described
                 .iter()
                 .filter(|t| t.kind == TargetKind::Display)
                 .nth(*n as usize)
-                .map(|t| t.id)
+                .cloned()
                 .ok_or_else(|| CaptureError::Invalid(format!("there is no display {n}")))?,
             TargetSpec::Region(..) => {
                 return Err(CaptureError::Unsupported(
@@ -89,27 +88,40 @@ impl CaptureBackend for ScapBackend {
                 ))
             }
         };
-        let kind_of = |t: &scap::Target| matches!(t, scap::Target::Window(_));
-        let wants_window = !matches!(spec, TargetSpec::Display(_));
-        let target = all
-            .into_iter()
-            .find(|t| kind_of(t) == wants_window && describe(t).id == wanted_id);
-        let options = scap::capturer::Options {
-            fps: settings.fps,
-            show_cursor: settings.cursor,
-            show_highlight: false,
-            target,
-            output_type: scap::frame::FrameType::BGRAFrame,
-            ..Default::default()
-        };
-        let mut capturer = scap::capturer::Capturer::build(options)
-            .map_err(|e| CaptureError::Unsupported(e.to_string()))?;
+        let (fps, cursor) = (settings.fps, settings.cursor);
         let (tx, rx) = sync_channel(2);
-        // The thread ends at the first frame after the source is dropped.
+        let (ready_tx, ready_rx) = sync_channel::<Result<(), String>>(1);
+        // scap's targets and capturer hold platform handles that may not move between
+        // threads, so the capture thread looks the target up and builds the capturer
+        // itself. It ends at the first frame after the source is dropped.
         std::thread::Builder::new()
             .name("scap".into())
             .spawn(move || {
+                let target = scap::get_all_targets().into_iter().find(|t| {
+                    let d = describe(t);
+                    d.kind == wanted.kind && d.id == wanted.id
+                });
+                if target.is_none() {
+                    let _ = ready_tx.send(Err(format!("\"{}\" is gone", wanted.title)));
+                    return;
+                }
+                let options = scap::capturer::Options {
+                    fps,
+                    show_cursor: cursor,
+                    show_highlight: false,
+                    target,
+                    output_type: scap::frame::FrameType::BGRAFrame,
+                    ..Default::default()
+                };
+                let mut capturer = match scap::capturer::Capturer::build(options) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e.to_string()));
+                        return;
+                    }
+                };
                 capturer.start_capture();
+                let _ = ready_tx.send(Ok(()));
                 while let Ok(frame) = capturer.get_next_frame() {
                     let Some(image) = to_bgra(frame) else {
                         continue;
@@ -125,9 +137,14 @@ impl CaptureBackend for ScapBackend {
                 capturer.stop_capture();
             })
             .map_err(|_| CaptureError::Thread("scap"))?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => {}
+            Ok(Err(why)) => return Err(CaptureError::Unsupported(why)),
+            Err(_) => return Err(CaptureError::Thread("scap")),
+        }
         Ok(Box::new(ScapSource {
             rx,
-            interval: Duration::from_micros(1_000_000 / u64::from(settings.fps.max(1))),
+            interval: Duration::from_micros(1_000_000 / u64::from(fps.max(1))),
         }))
     }
 }
