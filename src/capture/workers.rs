@@ -163,13 +163,13 @@ pub(crate) fn pace_and_scale(
         if let Some(prev) = &last {
             for _ in 0..step.duplicates {
                 add(&sh.stats.duplicated, 1);
-                send(prev.clone(), &mut index)?;
+                send(prev.share()?, &mut index)?;
             }
         }
         match (step.emit, image) {
             (true, Some(image)) => {
                 let f = converter.convert(&image)?;
-                last = Some(f.clone());
+                last = Some(f.share()?);
                 send(f, &mut index)?;
             }
             (false, Some(_)) => add(&sh.stats.dropped, 1),

@@ -62,10 +62,30 @@ fn even_floor(v: u64) -> u64 {
     v & !1
 }
 
-/// A picture ready for the video encoder (opaque: it holds an FFmpeg frame). Cloning
-/// copies the picture, which is how a frame is repeated to keep the frame rate constant.
-#[derive(Clone)]
+/// A picture ready for the video encoder (opaque: it holds an FFmpeg frame).
 pub struct EncoderFrame(frame::Video);
+
+impl EncoderFrame {
+    /// Another handle on the same picture, without copying it: how a picture is repeated
+    /// to keep the frame rate constant. Pictures are never written after conversion, so
+    /// sharing their buffers is safe.
+    pub fn share(&self) -> Result<EncoderFrame, RecordError> {
+        let mut f = frame::Video::empty();
+        // SAFETY: `f` is a freshly allocated, empty AVFrame (as av_frame_ref requires) and
+        // `self.0` a valid AVFrame with reference-counted buffers (made by
+        // av_frame_get_buffer); av_frame_ref adds references to those buffers and copies
+        // the frame's properties. Both frames are freed by their wrappers.
+        #[allow(unsafe_code)]
+        let r = unsafe { ffmpeg_next::ffi::av_frame_ref(f.as_mut_ptr(), self.0.as_ptr()) };
+        if r < 0 {
+            return Err(RecordError::Codec {
+                step: "repeating a frame",
+                source: ffmpeg_next::Error::from(r),
+            });
+        }
+        Ok(EncoderFrame(f))
+    }
+}
 
 impl std::fmt::Debug for EncoderFrame {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -132,35 +152,83 @@ impl PictureConverter {
         let Some((_, _, crop, dst, ctx)) = self.scaler.as_mut() else {
             return Err(codec_err(ffmpeg_next::Error::Bug));
         };
-        // Copy the used part of the source into an FFmpeg frame (one copy; it also crops).
-        let mut input = frame::Video::new(Pixel::BGRA, crop.2, crop.3);
-        let in_stride = input.stride(0);
-        let row_bytes = crop.2 as usize * 4;
-        {
-            let data = input.data_mut(0);
-            for row in 0..crop.3 as usize {
-                let from = (crop.1 as usize + row) * src.stride + crop.0 as usize * 4;
-                let to = row * in_stride;
-                if let (Some(s), Some(d)) = (
-                    src.data.get(from..from + row_bytes),
-                    data.get_mut(to..to + row_bytes),
-                ) {
-                    d.copy_from_slice(s);
-                }
-            }
-        }
+        let (crop, dst) = (*crop, *dst);
         let full = dst.2 == self.out.0 && dst.3 == self.out.1;
         let mut out = frame::Video::new(self.format, self.out.0, self.out.1);
         if full {
-            ctx.run(&input, &mut out).map_err(codec_err)?;
+            scale_from(ctx, src, crop, &mut out)?;
         } else {
             let mut inner = frame::Video::new(self.format, dst.2, dst.3);
-            ctx.run(&input, &mut inner).map_err(codec_err)?;
+            scale_from(ctx, src, crop, &mut inner)?;
             paint_black(&mut out);
             blit(&inner, &mut out, dst.0 as usize, dst.1 as usize);
         }
         Ok(EncoderFrame(out))
     }
+}
+
+/// Scales the `crop` rectangle of `src` straight from its buffer into `out` (which has
+/// the scaler's output size and format), without first copying it into an FFmpeg frame.
+fn scale_from(
+    ctx: &mut scaling::Context,
+    src: &BgraFrame,
+    crop: Rect,
+    out: &mut frame::Video,
+) -> Result<(), RecordError> {
+    let (x, y, w, h) = (
+        crop.0 as usize,
+        crop.1 as usize,
+        crop.2 as usize,
+        crop.3 as usize,
+    );
+    let fits = w > 0
+        && h > 0
+        && (x + w) * 4 <= src.stride
+        && (y + h) * src.stride <= src.data.len()
+        && out.width() == ctx.output().width
+        && out.height() == ctx.output().height
+        && out.format() == ctx.output().format
+        && ctx.input().width == crop.2
+        && ctx.input().height == crop.3;
+    let stride = i32::try_from(src.stride).ok();
+    let (true, Some(stride)) = (fits, stride) else {
+        return Err(RecordError::Codec {
+            step: "scaling a captured frame",
+            source: ffmpeg_next::Error::InvalidData,
+        });
+    };
+    let first = y * src.stride + x * 4;
+    let planes: [*const u8; 4] = [
+        src.data[first..].as_ptr(),
+        std::ptr::null(),
+        std::ptr::null(),
+        std::ptr::null(),
+    ];
+    let strides: [i32; 4] = [stride, 0, 0, 0];
+    // SAFETY: the source plane starts inside `src.data` and the checks above guarantee
+    // `h` rows of `stride` bytes, each holding `w` BGRA pixels, lie within it; the
+    // scaler was made for a `w`×`h` BGRA input and for exactly `out`'s size and format,
+    // and `out` owns buffers of that size (av_frame_get_buffer). sws_scale only reads the
+    // source and writes the destination planes.
+    #[allow(unsafe_code)]
+    let r = unsafe {
+        ffmpeg_next::ffi::sws_scale(
+            ctx.as_mut_ptr(),
+            planes.as_ptr(),
+            strides.as_ptr(),
+            0,
+            crop.3 as i32,
+            (*out.as_mut_ptr()).data.as_ptr(),
+            (*out.as_mut_ptr()).linesize.as_ptr(),
+        )
+    };
+    if r <= 0 {
+        return Err(RecordError::Codec {
+            step: "scaling a captured frame",
+            source: ffmpeg_next::Error::from(r.min(-1)),
+        });
+    }
+    Ok(())
 }
 
 /// Fills a YUV 4:2:0 frame with video black (Y 16, chroma 128).
