@@ -16,18 +16,19 @@ fn private_data_dir() -> std::path::PathBuf {
 }
 
 fn harness_with(media: Option<std::path::PathBuf>) -> Harness<'static, ClipwrightApp> {
+    harness_answering(NoDialogs {
+        media,
+        ..Default::default()
+    })
+}
+
+/// The app in a 1000×640 window whose file dialogs answer with `dialogs`.
+fn harness_answering(dialogs: NoDialogs) -> Harness<'static, ClipwrightApp> {
     Harness::builder()
         .with_size(egui::vec2(1000.0, 640.0))
         .wgpu()
         .build_eframe(move |cc| {
-            ClipwrightApp::with_data_dir(
-                cc,
-                Box::new(NoDialogs {
-                    media,
-                    ..Default::default()
-                }),
-                private_data_dir(),
-            )
+            ClipwrightApp::with_data_dir(cc, Box::new(dialogs), private_data_dir())
         })
 }
 
@@ -175,25 +176,12 @@ fn s_splits_at_the_playhead_and_ctrl_z_undoes_it() {
 fn saving_and_reopening_a_project_through_the_menu_keeps_the_timeline() {
     let dir = tempfile::tempdir().unwrap();
     let project_path = dir.path().join("stream.clipwright");
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1000.0, 640.0))
-        .wgpu()
-        .build_eframe({
-            let media = Some(common::fixture(&common::H264_AAC));
-            let path = project_path.clone();
-            move |cc| {
-                ClipwrightApp::with_data_dir(
-                    cc,
-                    Box::new(NoDialogs {
-                        media,
-                        open_project: Some(path.clone()),
-                        save_project: Some(path),
-                        save_export: None,
-                    }),
-                    private_data_dir(),
-                )
-            }
-        });
+    let mut harness = harness_answering(NoDialogs {
+        media: Some(common::fixture(&common::H264_AAC)),
+        open_project: Some(project_path.clone()),
+        save_project: Some(project_path.clone()),
+        save_export: None,
+    });
     harness.get_by_label("Open media…").click();
     step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
@@ -270,24 +258,11 @@ fn exporting_through_the_dialog_writes_the_timeline_to_a_file() {
     use clipwright::timeline::{Canvas, Edit, Time};
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("clip.mp4");
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1100.0, 700.0))
-        .wgpu()
-        .build_eframe({
-            let media = Some(common::fixture(&common::H264_AAC));
-            let out = out.clone();
-            move |cc| {
-                ClipwrightApp::with_data_dir(
-                    cc,
-                    Box::new(NoDialogs {
-                        media,
-                        save_export: Some(out),
-                        ..Default::default()
-                    }),
-                    private_data_dir(),
-                )
-            }
-        });
+    let mut harness = harness_answering(NoDialogs {
+        media: Some(common::fixture(&common::H264_AAC)),
+        save_export: Some(out.clone()),
+        ..Default::default()
+    });
     harness.get_by_label("Open media…").click();
     step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
     // A small canvas keeps the export quick.
