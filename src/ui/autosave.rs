@@ -49,6 +49,11 @@ impl Autosave {
         }
     }
 
+    /// The folder holding autosaves of never-saved projects.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
     /// The project path whose sidecar receives autosaves.
     pub fn target(&self, project_path: Option<&Path>) -> PathBuf {
         project_path

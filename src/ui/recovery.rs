@@ -1,7 +1,5 @@
 //! The crash-recovery prompt: restore the autosave an earlier run left, or discard it.
 
-use std::path::{Path, PathBuf};
-
 use super::app::{file_label, ClipwrightApp};
 use super::autosave;
 use super::editor::Editor;
@@ -20,7 +18,7 @@ impl ClipwrightApp {
         }
         match recovery.load() {
             Ok(file) => {
-                let untitled = autosave::untitled_path(&self.data_dir());
+                let untitled = autosave::untitled_path(self.autosave.data_dir());
                 let mut editor = Editor::new();
                 editor.project = file.project;
                 editor.history = file.history;
@@ -34,14 +32,6 @@ impl ClipwrightApp {
             }
             Err(e) => self.toast(ctx, e.to_string(), true),
         }
-    }
-
-    pub(super) fn data_dir(&self) -> PathBuf {
-        self.autosave
-            .target(None)
-            .parent()
-            .map(Path::to_owned)
-            .unwrap_or_default()
     }
 
     pub(super) fn recovery_prompt(&mut self, ctx: &egui::Context) {

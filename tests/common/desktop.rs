@@ -169,30 +169,21 @@ impl Desktop {
     /// Opens an ffplay window titled `title` showing the lavfi source `lavfi` (e.g.
     /// `testsrc2=size=640x360:rate=30`), and waits until the window manager lists it.
     pub fn ffplay(&self, lavfi: &str, title: &str) -> App {
-        let child = self
-            .command("ffplay")
-            .env("SDL_AUDIODRIVER", "dummy")
-            .args(["-loglevel", "quiet", "-f", "lavfi", "-i", lavfi])
-            .args(["-window_title", title, "-left", "40", "-top", "40"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("ffplay must be installed for desktop tests");
-        let app = App(child);
-        self.wait_for(Duration::from_secs(20), || {
-            !self.find_windows(&format!("^{title}$")).is_empty()
-        });
-        app
+        self.spawn_ffplay(lavfi, title, "dummy")
     }
 
     /// Like [`Desktop::ffplay`], for a lavfi graph with a picture (`[out0]`) and a sound
     /// (`[out1]`) that ffplay plays in step into this desktop's PulseAudio.
     pub fn ffplay_with_sound(&self, graph: &str, title: &str) -> App {
+        self.spawn_ffplay(graph, title, "pulseaudio")
+    }
+
+    /// Starts ffplay on `lavfi` with SDL's `audio_driver` and waits for its window.
+    fn spawn_ffplay(&self, lavfi: &str, title: &str, audio_driver: &str) -> App {
         let child = self
             .command("ffplay")
-            .env("SDL_AUDIODRIVER", "pulseaudio")
-            .args(["-loglevel", "quiet", "-f", "lavfi", "-i", graph])
+            .env("SDL_AUDIODRIVER", audio_driver)
+            .args(["-loglevel", "quiet", "-f", "lavfi", "-i", lavfi])
             .args(["-window_title", title, "-left", "40", "-top", "40"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
