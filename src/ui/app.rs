@@ -1,10 +1,10 @@
 //! The app's state and its frame loop: drain worker messages, handle shortcuts, draw.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::Arc;
 
-use crate::media::{self, ProbeReport};
+use crate::media::ProbeReport;
 
 use super::autosave::{self, Autosave};
 use super::dialogs::FileDialogs;
@@ -16,29 +16,8 @@ use super::preview_panel::PreviewPanel;
 use super::recorder_panel::RecorderPanel;
 use super::subtitle_panel::SubtitlePanel;
 use super::timeline_view::TimelineView;
-
-/// How many worker results may wait for the UI before a worker blocks.
-const INBOX_CAPACITY: usize = 32;
-
-/// Which question a file dialog answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum DialogPurpose {
-    ImportMedia,
-    OpenProject,
-    SaveProject,
-    ExportTo,
-}
-
-/// What a worker thread reports back to the UI.
-#[derive(Debug)]
-enum Message {
-    /// A file dialog closed; `None` when cancelled.
-    Picked(DialogPurpose, Option<PathBuf>),
-    /// A file was probed.
-    Probed(PathBuf, Result<ProbeReport, String>),
-    /// An autosave finished.
-    Autosaved(Result<String, String>),
-}
+use super::toasts::Toast;
+use super::workers::{self, DialogPurpose, Message};
 
 /// Key under which recent projects are kept in the app's settings.
 const RECENT_KEY: &str = "recent_projects";
@@ -54,17 +33,6 @@ pub struct MediaItem {
     pub probe: Option<Result<ProbeReport, String>>,
 }
 
-/// A message shown for a few seconds at the bottom of the window.
-#[derive(Debug, Clone)]
-pub struct Toast {
-    /// The text.
-    pub text: String,
-    /// An error (red) or information.
-    pub is_error: bool,
-    /// When it was shown, in the UI clock's seconds.
-    pub since: f64,
-}
-
 /// The views the right-hand panel switches between.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RightTab {
@@ -77,8 +45,8 @@ pub enum RightTab {
 /// The Clipwright app.
 pub struct ClipwrightApp {
     pub(super) dialogs: Arc<dyn FileDialogs>,
-    inbox: Receiver<Message>,
-    outbox: SyncSender<Message>,
+    pub(super) inbox: Receiver<Message>,
+    pub(super) outbox: SyncSender<Message>,
     /// Files imported this session, newest last (the media bin).
     pub items: Vec<MediaItem>,
     /// Index into `items` of the file shown.
@@ -131,7 +99,7 @@ impl ClipwrightApp {
     ) -> Self {
         cc.egui_ctx.set_theme(egui::Theme::Dark);
         install_fonts(&cc.egui_ctx);
-        let (outbox, inbox) = sync_channel(INBOX_CAPACITY);
+        let (outbox, inbox) = workers::channel();
         let recent: Vec<PathBuf> = cc
             .storage
             .and_then(|s| eframe::get_value(s, RECENT_KEY))
@@ -164,7 +132,7 @@ impl ClipwrightApp {
         }
     }
 
-    fn remember_recent(&mut self, path: &Path) {
+    pub(super) fn remember_recent(&mut self, path: &Path) {
         self.recent.retain(|p| p != path);
         self.recent.insert(0, path.to_owned());
         self.recent.truncate(RECENT_MAX);
@@ -182,21 +150,6 @@ impl ClipwrightApp {
         self.autosave_now(ctx);
     }
 
-    /// Writes an autosave of the project now, on a worker thread.
-    pub fn autosave_now(&mut self, ctx: &egui::Context) {
-        self.autosave.started();
-        let target = self.autosave.target(self.editor.path.as_deref());
-        let project = self.editor.project.clone();
-        let history = self.editor.history.clone();
-        let outbox = self.outbox.clone();
-        let ctx = ctx.clone();
-        spawn_worker("autosave", move || {
-            let result = autosave::write(&target, &project, &history);
-            let _ = outbox.send(Message::Autosaved(result));
-            ctx.request_repaint();
-        });
-    }
-
     /// Time of the frame the preview shows, once one has been drawn.
     pub fn preview_shown(&self) -> Option<crate::timeline::Time> {
         self.preview.shown
@@ -205,58 +158,6 @@ impl ClipwrightApp {
     /// Whether an autosave is being written.
     pub fn autosave_in_flight(&self) -> bool {
         self.autosave.in_flight
-    }
-
-    /// Opens a file dialog on a worker thread (native dialogs block until answered).
-    pub(super) fn ask(&mut self, ctx: &egui::Context, purpose: DialogPurpose) {
-        if self.dialog_open {
-            return;
-        }
-        self.dialog_open = true;
-        let dialogs = Arc::clone(&self.dialogs);
-        let outbox = self.outbox.clone();
-        let ctx = ctx.clone();
-        let suggested = format!(
-            "{}.{}",
-            self.editor.project.name,
-            crate::timeline::file::EXTENSION
-        );
-        let export_name = format!("{}.{}", self.editor.project.name, self.export.extension());
-        spawn_worker("dialog", move || {
-            let picked = match purpose {
-                DialogPurpose::ImportMedia => dialogs.pick_media(),
-                DialogPurpose::OpenProject => dialogs.open_project(),
-                DialogPurpose::SaveProject => dialogs.save_project(&suggested),
-                DialogPurpose::ExportTo => dialogs.save_export(&export_name),
-            };
-            let _ = outbox.send(Message::Picked(purpose, picked));
-            ctx.request_repaint();
-        });
-    }
-
-    /// Adds `path` to the media bin (or selects it if already there) and probes it on a
-    /// worker; once probed it also goes onto the timeline.
-    pub fn open(&mut self, ctx: &egui::Context, path: PathBuf) {
-        if let Some(i) = self.items.iter().position(|m| m.path == path) {
-            self.selected = Some(i);
-            if self.items[i].probe.is_some() {
-                return;
-            }
-        } else {
-            self.items.push(MediaItem {
-                path: path.clone(),
-                probe: None,
-            });
-            self.selected = Some(self.items.len() - 1);
-        }
-        self.pending_timeline.push(path.clone());
-        let outbox = self.outbox.clone();
-        let ctx = ctx.clone();
-        spawn_worker("probe", move || {
-            let result = media::probe(&path).map_err(|e| e.to_string());
-            let _ = outbox.send(Message::Probed(path, result));
-            ctx.request_repaint();
-        });
     }
 
     /// Puts a probed file from the bin on the timeline.
@@ -275,44 +176,6 @@ impl ClipwrightApp {
                 .timeline
                 .zoom_to_fit(&self.editor, ctx.content_rect().width()),
             Err(e) => self.toast(ctx, e.to_string(), true),
-        }
-    }
-
-    fn drain_inbox(&mut self, ctx: &egui::Context) {
-        while let Ok(message) = self.inbox.try_recv() {
-            match message {
-                Message::Picked(purpose, path) => {
-                    self.dialog_open = false;
-                    let Some(path) = path else { continue };
-                    match purpose {
-                        DialogPurpose::ImportMedia => self.open(ctx, path),
-                        DialogPurpose::OpenProject => self.open_project(ctx, &path),
-                        DialogPurpose::SaveProject => self.save_to(ctx, &path),
-                        DialogPurpose::ExportTo => self.export.set_output(&path),
-                    }
-                }
-                Message::Autosaved(result) => {
-                    if let Err(e) = &result {
-                        self.toast(ctx, e.clone(), true);
-                    }
-                    self.autosave.finished(result);
-                }
-                Message::Probed(path, result) => {
-                    let ok = result.is_ok();
-                    if let Err(e) = &result {
-                        self.toast(ctx, e.clone(), true);
-                    }
-                    if let Some(item) = self.items.iter_mut().find(|m| m.path == path) {
-                        item.probe = Some(result);
-                    }
-                    if let Some(i) = self.pending_timeline.iter().position(|p| *p == path) {
-                        self.pending_timeline.remove(i);
-                        if ok {
-                            self.add_to_timeline(ctx, &path);
-                        }
-                    }
-                }
-            }
         }
     }
 
@@ -395,22 +258,6 @@ impl ClipwrightApp {
         }
     }
 
-    /// Shows a message at the bottom of the window for a few seconds.
-    pub fn toast(&mut self, ctx: &egui::Context, text: String, is_error: bool) {
-        if is_error {
-            tracing::warn!("{text}");
-        }
-        let since = ctx.input(|i| i.time);
-        self.toasts.push(Toast {
-            text,
-            is_error,
-            since,
-        });
-        if self.toasts.len() > 4 {
-            self.toasts.remove(0);
-        }
-    }
-
     fn take_dropped_files(&mut self, ctx: &egui::Context) {
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
@@ -446,29 +293,6 @@ impl ClipwrightApp {
             self.toast(ctx, e.to_string(), true);
         }
     }
-
-    fn show_toasts(&mut self, ctx: &egui::Context) {
-        let now = ctx.input(|i| i.time);
-        self.toasts.retain(|t| now - t.since < 6.0);
-        if self.toasts.is_empty() {
-            return;
-        }
-        ctx.request_repaint_after(std::time::Duration::from_millis(500));
-        egui::Area::new(egui::Id::unique("toasts"))
-            .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-16.0, -16.0))
-            .show(ctx, |ui| {
-                for toast in &self.toasts {
-                    egui::Frame::popup(ui.style()).show(ui, |ui| {
-                        let color = if toast.is_error {
-                            ui.visuals().error_fg_color
-                        } else {
-                            ui.visuals().text_color()
-                        };
-                        ui.colored_label(color, &toast.text);
-                    });
-                }
-            });
-    }
 }
 
 /// Adds DejaVu Sans behind egui's own fonts, for the symbols the app draws (keyframe
@@ -488,17 +312,6 @@ fn install_fonts(ctx: &egui::Context) {
     ));
 }
 
-/// Runs `job` on a named thread. If the OS cannot start a thread the job is dropped: the
-/// UI stays responsive and the person can try again.
-fn spawn_worker(name: &str, job: impl FnOnce() + Send + 'static) {
-    if let Err(e) = std::thread::Builder::new()
-        .name(format!("clipwright-{name}"))
-        .spawn(job)
-    {
-        tracing::error!("could not start the {name} worker: {e}");
-    }
-}
-
 impl eframe::App for ClipwrightApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
@@ -515,27 +328,7 @@ impl eframe::App for ClipwrightApp {
             self.menu_bar(ui, &ctx);
         });
 
-        egui::Panel::bottom("status_bar").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                let rate = self.editor.project.canvas.frame_rate;
-                ui.monospace(self.editor.playhead.to_timecode(rate));
-                ui.separator();
-                ui.weak(format!(
-                    "{} clips · {} undo steps",
-                    self.editor.project.clips().count(),
-                    self.editor.history.undo_len()
-                ));
-                ui.separator();
-                let status = match (&self.autosave.last_result, self.autosave.in_flight) {
-                    (_, true) => "Autosaving…".to_owned(),
-                    (_, false) if !self.editor.dirty => "All changes saved".to_owned(),
-                    (Some(Ok(text)), false) => text.clone(),
-                    (Some(Err(text)), false) => text.clone(),
-                    (None, false) => "Unsaved changes".to_owned(),
-                };
-                ui.weak(status);
-            });
-        });
+        self.status_bar(ui);
 
         egui::Panel::bottom("timeline")
             .resizable(true)

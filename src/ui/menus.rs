@@ -1,7 +1,8 @@
 //! The menu bar and keyboard shortcuts: every command of the app in one place.
 
-use super::app::{file_label, ClipwrightApp, DialogPurpose};
+use super::app::{file_label, ClipwrightApp};
 use super::editor::Editor;
+use super::workers::DialogPurpose;
 
 impl ClipwrightApp {
     pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {

@@ -14,14 +14,18 @@ mod preview;
 mod preview_panel;
 mod recorder_panel;
 mod recovery;
+mod status_bar;
 mod subtitle_panel;
 mod timeline_view;
+mod toasts;
+mod workers;
 
-pub use app::{ClipwrightApp, MediaItem, RightTab, Toast};
+pub use app::{ClipwrightApp, MediaItem, RightTab};
 pub use dialogs::{FileDialogs, NoDialogs, RfdDialogs};
 pub use editor::Editor;
 pub use export_dialog::{ExportDialog, Outcome};
 pub use recorder_panel::RecorderPanel;
+pub use toasts::Toast;
 
 /// Why the app could not start.
 #[derive(Debug, thiserror::Error)]

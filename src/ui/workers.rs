@@ -1,0 +1,159 @@
+//! Worker threads and their inbox: file dialogs, probes and autosaves run off the UI
+//! thread and report back over one bounded channel that the UI drains each frame. Only
+//! the UI thread applies what they report.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
+
+use crate::media::{self, ProbeReport};
+
+use super::app::{ClipwrightApp, MediaItem};
+use super::autosave;
+
+/// How many worker results may wait for the UI before a worker blocks.
+const INBOX_CAPACITY: usize = 32;
+
+/// Which question a file dialog answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DialogPurpose {
+    ImportMedia,
+    OpenProject,
+    SaveProject,
+    ExportTo,
+}
+
+/// What a worker thread reports back to the UI.
+#[derive(Debug)]
+pub(super) enum Message {
+    /// A file dialog closed; `None` when cancelled.
+    Picked(DialogPurpose, Option<PathBuf>),
+    /// A file was probed.
+    Probed(PathBuf, Result<ProbeReport, String>),
+    /// An autosave finished.
+    Autosaved(Result<String, String>),
+}
+
+/// The workers' channel: workers send on the first end, the UI drains the second. A full
+/// channel blocks the worker (never the UI) until the UI catches up.
+pub(super) fn channel() -> (SyncSender<Message>, Receiver<Message>) {
+    sync_channel(INBOX_CAPACITY)
+}
+
+impl ClipwrightApp {
+    /// Writes an autosave of the project now, on a worker thread.
+    pub fn autosave_now(&mut self, ctx: &egui::Context) {
+        self.autosave.started();
+        let target = self.autosave.target(self.editor.path.as_deref());
+        let project = self.editor.project.clone();
+        let history = self.editor.history.clone();
+        let outbox = self.outbox.clone();
+        let ctx = ctx.clone();
+        spawn_worker("autosave", move || {
+            let result = autosave::write(&target, &project, &history);
+            let _ = outbox.send(Message::Autosaved(result));
+            ctx.request_repaint();
+        });
+    }
+
+    /// Opens a file dialog on a worker thread (native dialogs block until answered).
+    pub(super) fn ask(&mut self, ctx: &egui::Context, purpose: DialogPurpose) {
+        if self.dialog_open {
+            return;
+        }
+        self.dialog_open = true;
+        let dialogs = Arc::clone(&self.dialogs);
+        let outbox = self.outbox.clone();
+        let ctx = ctx.clone();
+        let suggested = format!(
+            "{}.{}",
+            self.editor.project.name,
+            crate::timeline::file::EXTENSION
+        );
+        let export_name = format!("{}.{}", self.editor.project.name, self.export.extension());
+        spawn_worker("dialog", move || {
+            let picked = match purpose {
+                DialogPurpose::ImportMedia => dialogs.pick_media(),
+                DialogPurpose::OpenProject => dialogs.open_project(),
+                DialogPurpose::SaveProject => dialogs.save_project(&suggested),
+                DialogPurpose::ExportTo => dialogs.save_export(&export_name),
+            };
+            let _ = outbox.send(Message::Picked(purpose, picked));
+            ctx.request_repaint();
+        });
+    }
+
+    /// Adds `path` to the media bin (or selects it if already there) and probes it on a
+    /// worker; once probed it also goes onto the timeline.
+    pub fn open(&mut self, ctx: &egui::Context, path: PathBuf) {
+        if let Some(i) = self.items.iter().position(|m| m.path == path) {
+            self.selected = Some(i);
+            if self.items[i].probe.is_some() {
+                return;
+            }
+        } else {
+            self.items.push(MediaItem {
+                path: path.clone(),
+                probe: None,
+            });
+            self.selected = Some(self.items.len() - 1);
+        }
+        self.pending_timeline.push(path.clone());
+        let outbox = self.outbox.clone();
+        let ctx = ctx.clone();
+        spawn_worker("probe", move || {
+            let result = media::probe(&path).map_err(|e| e.to_string());
+            let _ = outbox.send(Message::Probed(path, result));
+            ctx.request_repaint();
+        });
+    }
+
+    pub(super) fn drain_inbox(&mut self, ctx: &egui::Context) {
+        while let Ok(message) = self.inbox.try_recv() {
+            match message {
+                Message::Picked(purpose, path) => {
+                    self.dialog_open = false;
+                    let Some(path) = path else { continue };
+                    match purpose {
+                        DialogPurpose::ImportMedia => self.open(ctx, path),
+                        DialogPurpose::OpenProject => self.open_project(ctx, &path),
+                        DialogPurpose::SaveProject => self.save_to(ctx, &path),
+                        DialogPurpose::ExportTo => self.export.set_output(&path),
+                    }
+                }
+                Message::Autosaved(result) => {
+                    if let Err(e) = &result {
+                        self.toast(ctx, e.clone(), true);
+                    }
+                    self.autosave.finished(result);
+                }
+                Message::Probed(path, result) => {
+                    let ok = result.is_ok();
+                    if let Err(e) = &result {
+                        self.toast(ctx, e.clone(), true);
+                    }
+                    if let Some(item) = self.items.iter_mut().find(|m| m.path == path) {
+                        item.probe = Some(result);
+                    }
+                    if let Some(i) = self.pending_timeline.iter().position(|p| *p == path) {
+                        self.pending_timeline.remove(i);
+                        if ok {
+                            self.add_to_timeline(ctx, &path);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Runs `job` on a named thread. If the OS cannot start a thread the job is dropped: the
+/// UI stays responsive and the person can try again.
+pub(super) fn spawn_worker(name: &str, job: impl FnOnce() + Send + 'static) {
+    if let Err(e) = std::thread::Builder::new()
+        .name(format!("clipwright-{name}"))
+        .spawn(job)
+    {
+        tracing::error!("could not start the {name} worker: {e}");
+    }
+}
