@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::effects::Effects;
 use super::reframe::{OutputId, Reframe, ReframeAt};
 use super::source::SourceId;
 use super::speed::{Speed, SpeedCurve};
@@ -80,6 +81,9 @@ pub struct Clip {
     /// Reframing per output format; an output without an entry fits the picture.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub reframes: BTreeMap<OutputId, Reframe>,
+    /// Chroma key, colour and blur applied to the source picture before it is placed.
+    #[serde(default, skip_serializing_if = "Effects::is_empty")]
+    pub effects: Effects,
     /// Link group, if linked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<LinkId>,
@@ -136,6 +140,7 @@ impl Clip {
             speed: Speed::default(),
             animation: Animation::default(),
             reframes: BTreeMap::new(),
+            effects: Effects::default(),
             link: None,
         }
     }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::clip::{Clip, ClipId, LinkId};
 pub use super::edit_apply::apply;
+use super::effects::Effects;
 use super::keyframes::Keyframes;
 use super::project::{Canvas, Marker, MarkerId};
 use super::reframe::{OutputFormat, OutputId, Reframe};
@@ -353,6 +354,13 @@ pub enum Edit {
         /// The reframing, `None` to fit.
         reframe: Option<Reframe>,
     },
+    /// Replaces a clip's picture effects (chroma key, colour, blur).
+    SetEffects {
+        /// The clip.
+        clip: ClipId,
+        /// The new effects; the default removes them all.
+        effects: Effects,
+    },
     /// Adds a marker.
     AddMarker {
         /// The marker, with an unused id.
@@ -482,6 +490,7 @@ impl Edit {
             | Edit::SetChannel { .. } => "Change keyframes",
             Edit::ApplyPreset { .. } => "Apply animation",
             Edit::SetReframe { .. } => "Reframe",
+            Edit::SetEffects { .. } => "Change effects",
             Edit::AddMarker { .. } | Edit::RemoveMarker { .. } | Edit::MoveMarker { .. } => {
                 "Change marker"
             }

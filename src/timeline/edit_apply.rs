@@ -180,6 +180,20 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 reframe: old,
             })
         }
+        Edit::SetEffects { clip, effects } => {
+            effects
+                .validate()
+                .map_err(|why| EditError::Invalid(format!("clip {}: {why}", clip.0)))?;
+            let c = unlocked_clip_mut(project, clip)?;
+            if c.source().is_none() && !effects.is_empty() {
+                return Err(EditError::Invalid(format!(
+                    "clip {}: effects apply to video and picture clips only",
+                    clip.0
+                )));
+            }
+            let old = std::mem::replace(&mut c.effects, effects);
+            Ok(Edit::SetEffects { clip, effects: old })
+        }
         Edit::AddMarker { marker } => {
             if project.markers.iter().any(|m| m.id == marker.id) {
                 return Err(EditError::DuplicateId(format!("marker {}", marker.id.0)));

@@ -284,3 +284,40 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_clip_without_effects_is_saved_without_the_field_and_one_with_them_round_trips() {
+    let plain = text_of(&project());
+    assert!(!plain.contains("\"effects\""));
+    // Files written before effects existed load unchanged.
+    assert_eq!(parse_str(&plain).unwrap().project, project());
+    let mut p = project();
+    let effects = crate::timeline::Effects {
+        chroma_key: Some(crate::timeline::ChromaKey::green()),
+        color: Some(crate::timeline::ColorAdjust {
+            brightness: 0.1,
+            contrast: 1.2,
+            saturation: 0.5,
+        }),
+        blur: None,
+    };
+    apply(
+        &mut p,
+        Edit::SetEffects {
+            clip: ClipId(2),
+            effects,
+        },
+    )
+    .unwrap();
+    let text = text_of(&p);
+    assert!(text.contains("\"chroma_key\""));
+    assert_eq!(parse_str(&text).unwrap().project, p);
+}
+
+#[test]
+fn a_file_with_an_effect_out_of_range_is_refused_as_damaged() {
+    let mut p = project();
+    p.tracks[0].clips[1].effects.blur = Some(crate::timeline::Blur { sigma: -1.0 });
+    let err = parse_str(&text_of(&p)).unwrap_err().to_string();
+    assert!(err.contains("blur sigma"), "{err}");
+}

@@ -227,6 +227,7 @@ fn supersedes(earlier: &Edit, later: &Edit) -> bool {
                 clip: b, output: q, ..
             },
         ) => a == b && p == q,
+        (Edit::SetEffects { clip: a, .. }, Edit::SetEffects { clip: b, .. }) => a == b,
         (Edit::SetCues { track: a, .. }, Edit::SetCues { track: b, .. }) => a == b,
         (Edit::UpdateCue { track: a, cue: c }, Edit::UpdateCue { track: b, cue: d }) => {
             a == b && c.id == d.id

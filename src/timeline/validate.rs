@@ -79,6 +79,10 @@ pub(crate) fn check_clip(project: &Project, track: &Track, clip: &Clip) -> Resul
     if !finite_crop {
         return Err(invalid("a crop window value is not a finite number"));
     }
+    clip.effects.validate().map_err(|why| invalid(&why))?;
+    if clip.source().is_none() && !clip.effects.is_empty() {
+        return Err(invalid("effects apply to video and picture clips only"));
+    }
     Ok(())
 }
 

@@ -531,3 +531,82 @@ fn changing_the_speed_of_a_recording_changes_its_linked_sound_too() {
     assert_eq!(span(&p, 11), (0, 5_000, 0, 10_000));
     assert_eq!(span(&p, 2).0, 5_000, "the next video clip rippled left");
 }
+
+#[test]
+fn setting_effects_is_one_undoable_step_that_restores_the_old_ones() {
+    let mut p = project();
+    let keyed = Effects {
+        chroma_key: Some(ChromaKey::green()),
+        blur: Some(Blur { sigma: 4.0 }),
+        ..Effects::default()
+    };
+    apply_and_undo(
+        &mut p,
+        Edit::SetEffects {
+            clip: ClipId(2),
+            effects: keyed.clone(),
+        },
+    );
+    let mut history = History::default();
+    // A slider drag: many values, one step.
+    history.begin_gesture("Change effects");
+    for sigma in [1.0, 2.0, 3.0] {
+        let effects = Effects {
+            blur: Some(Blur { sigma }),
+            ..keyed.clone()
+        };
+        history
+            .apply(
+                &mut p,
+                Edit::SetEffects {
+                    clip: ClipId(2),
+                    effects,
+                },
+            )
+            .unwrap();
+    }
+    history.end_gesture();
+    assert_eq!(
+        p.clip(ClipId(2)).unwrap().effects.blur,
+        Some(Blur { sigma: 3.0 })
+    );
+    assert_eq!(history.undo_labels(), vec!["Change effects"]);
+    history.undo(&mut p).unwrap();
+    assert!(p.clip(ClipId(2)).unwrap().effects.is_empty());
+}
+
+#[test]
+fn effects_outside_their_range_or_on_text_clips_are_refused() {
+    let mut p = project();
+    let before = p.clone();
+    let bad = Effects {
+        color: Some(ColorAdjust {
+            saturation: 5.0,
+            ..ColorAdjust::default()
+        }),
+        ..Effects::default()
+    };
+    let err = apply(
+        &mut p,
+        Edit::SetEffects {
+            clip: ClipId(2),
+            effects: bad,
+        },
+    );
+    assert!(
+        matches!(&err, Err(EditError::Invalid(m)) if m.contains("saturation")),
+        "{err:?}"
+    );
+    let err = apply(
+        &mut p,
+        Edit::SetEffects {
+            clip: ClipId(21),
+            effects: Effects {
+                blur: Some(Blur { sigma: 1.0 }),
+                ..Effects::default()
+            },
+        },
+    );
+    assert!(matches!(err, Err(EditError::Invalid(_))), "{err:?}");
+    assert_eq!(p, before);
+}
