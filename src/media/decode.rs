@@ -395,6 +395,13 @@ impl VideoDecoder {
         }
     }
 
+    /// The next frame in presentation order, or `None` at the end: for reading a whole
+    /// file once from the top (analysis). Use it on a fresh decoder and do not mix it
+    /// with [`VideoDecoder::frame_at`], which keeps its own place.
+    pub fn next_frame(&mut self) -> Result<Option<VideoFrame>, MediaError> {
+        self.decode_next()
+    }
+
     fn damaged(&self, e: ff::Error) -> MediaError {
         MediaError::Damaged {
             path: self.path.clone(),

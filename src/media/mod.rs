@@ -8,6 +8,7 @@
 //! This module knows nothing of the timeline or the GUI.
 
 mod audio;
+mod av_sync;
 mod burn;
 mod codecs;
 mod decode;
@@ -26,6 +27,10 @@ mod report_text;
 mod soft_subs;
 
 pub use audio::{atempo_chain, AudioRange, AudioReader, MIX_CHANNELS, MIX_RATE};
+pub use av_sync::{
+    beep_onsets_us, flash_onsets_us, measure_av_sync, pair_onsets, rising_edges, OffsetSummary,
+    SyncMeasurement, SyncPair,
+};
 pub use burn::SubtitleBurner;
 pub use decode::{VideoDecoder, VideoFrame, TICKS_PER_SECOND};
 pub use encode::{Container, EncodeSettings, OutputFile, VideoCodec};
