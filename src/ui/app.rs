@@ -11,6 +11,7 @@ use super::dialogs::FileDialogs;
 use super::editor::Editor;
 use super::export_dialog::ExportDialog;
 use super::inspector::Inspector;
+use super::layout::Layout;
 use super::media_panel;
 use super::preview_panel::PreviewPanel;
 use super::recorder_panel::RecorderPanel;
@@ -77,6 +78,8 @@ pub struct ClipwrightApp {
     pub recovery: Option<crate::timeline::file::Recovery>,
     /// Recently opened or saved projects, newest first.
     pub recent: Vec<PathBuf>,
+    /// Which panels show, their sizes and the theme; kept between runs.
+    pub layout: Layout,
 }
 
 impl ClipwrightApp {
@@ -97,7 +100,8 @@ impl ClipwrightApp {
         dialogs: Box<dyn FileDialogs>,
         data_dir: PathBuf,
     ) -> Self {
-        cc.egui_ctx.set_theme(egui::Theme::Dark);
+        let layout = Layout::load(cc.storage);
+        cc.egui_ctx.set_theme(layout.theme());
         install_fonts(&cc.egui_ctx);
         let (outbox, inbox) = workers::channel();
         let recent: Vec<PathBuf> = cc
@@ -129,6 +133,7 @@ impl ClipwrightApp {
             autosave,
             recovery,
             recent,
+            layout,
         }
     }
 
@@ -330,67 +335,76 @@ impl eframe::App for ClipwrightApp {
 
         self.status_bar(ui);
 
-        egui::Panel::bottom("timeline")
-            .resizable(true)
-            .default_size(240.0)
-            .min_size(120.0)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    let r = self.timeline.show(ui, &mut self.editor);
-                    if let Some(e) = r.error {
+        if self.layout.timeline {
+            let panel = egui::Panel::bottom("timeline")
+                .resizable(true)
+                .default_size(self.layout.timeline_height)
+                .min_size(120.0)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        let r = self.timeline.show(ui, &mut self.editor);
+                        if let Some(e) = r.error {
+                            self.toast(&ctx, e, true);
+                        }
+                    });
+                });
+            self.layout.timeline_height = panel.response.rect.height();
+        }
+
+        if self.layout.media_bin {
+            let panel = egui::Panel::left("media_bin")
+                .resizable(true)
+                .default_size(self.layout.media_bin_width)
+                .show(ui, |ui| {
+                    ui.heading("Media");
+                    ui.separator();
+                    if let Some(i) = media_panel::media_list(ui, &self.items, self.selected) {
+                        self.selected = Some(i);
+                    }
+                    if let Some(item) = self.selected_item() {
+                        let path = item.path.clone();
+                        let ready = matches!(item.probe, Some(Ok(_)));
+                        ui.separator();
+                        if ui
+                            .add_enabled(ready, egui::Button::new("Add to timeline"))
+                            .clicked()
+                        {
+                            self.add_to_timeline(&ctx, &path);
+                        }
+                    }
+                    if let Some(item) = self.selected_item() {
+                        ui.separator();
+                        egui::ScrollArea::vertical()
+                            .id_salt("file_details")
+                            .show(ui, |ui| media_panel::details(ui, item));
+                    }
+                });
+            self.layout.media_bin_width = panel.response.rect.width();
+        }
+
+        if self.layout.inspector {
+            let panel = egui::Panel::right("inspector")
+                .resizable(true)
+                .default_size(self.layout.inspector_width)
+                .show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.selectable_value(&mut self.right_tab, RightTab::Inspector, "Inspector");
+                        ui.selectable_value(&mut self.right_tab, RightTab::Subtitles, "Subtitles");
+                    });
+                    ui.separator();
+                    let error = egui::ScrollArea::vertical()
+                        .id_salt("right_panel")
+                        .show(ui, |ui| match self.right_tab {
+                            RightTab::Inspector => self.inspector.show(ui, &mut self.editor),
+                            RightTab::Subtitles => self.subtitles.show(ui, &mut self.editor),
+                        })
+                        .inner;
+                    if let Some(e) = error {
                         self.toast(&ctx, e, true);
                     }
                 });
-            });
-
-        egui::Panel::left("media_bin")
-            .resizable(true)
-            .default_size(220.0)
-            .show(ui, |ui| {
-                ui.heading("Media");
-                ui.separator();
-                if let Some(i) = media_panel::media_list(ui, &self.items, self.selected) {
-                    self.selected = Some(i);
-                }
-                if let Some(item) = self.selected_item() {
-                    let path = item.path.clone();
-                    let ready = matches!(item.probe, Some(Ok(_)));
-                    ui.separator();
-                    if ui
-                        .add_enabled(ready, egui::Button::new("Add to timeline"))
-                        .clicked()
-                    {
-                        self.add_to_timeline(&ctx, &path);
-                    }
-                }
-                if let Some(item) = self.selected_item() {
-                    ui.separator();
-                    egui::ScrollArea::vertical()
-                        .id_salt("file_details")
-                        .show(ui, |ui| media_panel::details(ui, item));
-                }
-            });
-
-        egui::Panel::right("inspector")
-            .resizable(true)
-            .default_size(300.0)
-            .show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    ui.selectable_value(&mut self.right_tab, RightTab::Inspector, "Inspector");
-                    ui.selectable_value(&mut self.right_tab, RightTab::Subtitles, "Subtitles");
-                });
-                ui.separator();
-                let error = egui::ScrollArea::vertical()
-                    .id_salt("right_panel")
-                    .show(ui, |ui| match self.right_tab {
-                        RightTab::Inspector => self.inspector.show(ui, &mut self.editor),
-                        RightTab::Subtitles => self.subtitles.show(ui, &mut self.editor),
-                    })
-                    .inner;
-                if let Some(e) = error {
-                    self.toast(&ctx, e, true);
-                }
-            });
+            self.layout.inspector_width = panel.response.rect.width();
+        }
 
         egui::CentralPanel::default().show(ui, |ui| {
             let hovering = ctx.input(|i| !i.raw.hovered_files.is_empty());
@@ -425,6 +439,7 @@ impl eframe::App for ClipwrightApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, RECENT_KEY, &self.recent);
+        self.layout.save(storage);
     }
 }
 

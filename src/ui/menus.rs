@@ -181,12 +181,13 @@ impl ClipwrightApp {
                     .button(if dark { "Light theme" } else { "Dark theme" })
                     .clicked()
                 {
-                    ctx.set_theme(if dark {
-                        egui::Theme::Light
-                    } else {
-                        egui::Theme::Dark
-                    });
+                    self.layout.dark = !dark;
+                    ctx.set_theme(self.layout.theme());
                 }
+                ui.checkbox(&mut self.layout.media_bin, "Media bin");
+                ui.checkbox(&mut self.layout.inspector, "Inspector panel");
+                ui.checkbox(&mut self.layout.timeline, "Timeline");
+                ui.separator();
                 if ui.button("Undo history").clicked() {
                     self.show_history = true;
                 }

@@ -8,6 +8,7 @@ mod dialogs;
 mod editor;
 mod export_dialog;
 mod inspector;
+mod layout;
 mod media_panel;
 mod menus;
 mod preview;
@@ -24,6 +25,7 @@ pub use app::{ClipwrightApp, MediaItem, RightTab};
 pub use dialogs::{FileDialogs, NoDialogs, RfdDialogs};
 pub use editor::Editor;
 pub use export_dialog::{ExportDialog, Outcome};
+pub use layout::Layout;
 pub use recorder_panel::RecorderPanel;
 pub use toasts::Toast;
 

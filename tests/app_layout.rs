@@ -1,0 +1,120 @@
+//! The window layout (panels shown, their sizes, the theme) survives a restart through
+//! eframe's storage.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::HashMap;
+
+use clipwright::ui::{ClipwrightApp, NoDialogs};
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+
+/// eframe's storage as a map, standing in for the settings file between two app runs.
+#[derive(Debug, Default, Clone)]
+struct Settings(HashMap<String, String>);
+
+impl eframe::Storage for Settings {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_owned(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+/// The app in a 1000×640 window, started with `settings` as its saved state.
+fn app_with(settings: Settings) -> Harness<'static, ClipwrightApp> {
+    let settings: &'static Settings = Box::leak(Box::new(settings));
+    let data_dir = tempfile::tempdir().unwrap().keep();
+    Harness::builder()
+        .with_size(egui::vec2(1000.0, 640.0))
+        .wgpu()
+        .build_eframe(move |cc| {
+            cc.storage = Some(settings);
+            ClipwrightApp::with_data_dir(cc, Box::new(NoDialogs::default()), data_dir)
+        })
+}
+
+/// Drags with the primary button from `from` to `to`, one step per move.
+fn drag(harness: &mut Harness<'_, ClipwrightApp>, from: egui::Pos2, to: egui::Pos2) {
+    let button = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    };
+    harness.event(egui::Event::PointerMoved(from));
+    harness.run_steps(2);
+    harness.event(button(from, true));
+    harness.run_steps(2);
+    for i in 1..=5 {
+        let at = from + (to - from) * (i as f32 / 5.0);
+        harness.event(egui::Event::PointerMoved(at));
+        harness.step();
+    }
+    harness.event(button(to, false));
+    harness.run_steps(3);
+}
+
+#[test]
+fn a_restarted_app_comes_back_with_the_panels_and_theme_it_was_closed_with() {
+    let mut first = app_with(Settings::default());
+    first.run_steps(3);
+    let before = first.state().layout.clone();
+    assert!(before.dark && before.media_bin);
+
+    // Widen the right-hand panel by dragging its left edge 100 points to the left.
+    let edge = 1000.0 - before.inspector_width;
+    drag(
+        &mut first,
+        egui::pos2(edge, 320.0),
+        egui::pos2(edge - 100.0, 320.0),
+    );
+    let widened = first.state().layout.inspector_width;
+    assert!(
+        (widened - before.inspector_width - 100.0).abs() < 4.0,
+        "the drag should widen the panel by about 100 points: {} → {widened}",
+        before.inspector_width
+    );
+
+    // Hide the media bin and switch to the light theme through the View menu.
+    first.get_by_label("View").click();
+    first.run_steps(2);
+    first.get_by_label("Media bin").click();
+    first.run_steps(2);
+    first.get_by_label("View").click();
+    first.run_steps(2);
+    first.get_by_label("Light theme").click();
+    first.run_steps(3);
+    let closed_with = first.state().layout.clone();
+    assert!(!closed_with.media_bin);
+    assert!(!closed_with.dark);
+    assert_eq!(first.ctx.theme(), egui::Theme::Light);
+
+    let mut settings = Settings::default();
+    eframe::App::save(first.state_mut(), &mut settings);
+    drop(first);
+
+    let mut second = app_with(settings);
+    second.run_steps(3);
+    let reopened = second.state().layout.clone();
+    // (The test harness forces its own theme onto the context after the app starts, so
+    // the remembered choice is read from the layout the app came back with.)
+    assert_eq!(reopened.theme(), egui::Theme::Light);
+    assert!(!reopened.media_bin && reopened.inspector && reopened.timeline);
+    assert!(
+        (reopened.inspector_width - closed_with.inspector_width).abs() < 1.0,
+        "inspector width {} came back as {}",
+        closed_with.inspector_width,
+        reopened.inspector_width
+    );
+    assert!((reopened.timeline_height - closed_with.timeline_height).abs() < 1.0);
+    assert!(
+        second.query_by_label("Media").is_none(),
+        "the hidden media bin stays hidden"
+    );
+}
