@@ -400,3 +400,228 @@ fn a_subtitle_typed_at_the_playhead_is_one_undo_step() {
         "typing is one step"
     );
 }
+
+/// The app with `file` placed on the timeline `times` times, one after the other, and the
+/// timeline zoomed to fit.
+fn harness_with_clips(file: &std::path::Path, times: usize) -> Harness<'static, ClipwrightApp> {
+    let info = clipwright::media::probe(file).unwrap().source_info();
+    let mut harness = harness_with(None);
+    for _ in 0..times {
+        harness
+            .state_mut()
+            .editor
+            .add_media(file, info.clone())
+            .unwrap();
+    }
+    harness.state_mut().editor.selection.clear();
+    harness.run_steps(2);
+    harness.get_by_label("Fit").click();
+    harness.run_steps(2);
+    harness
+}
+
+/// Presses at `from`, moves to `to` in a few steps, and releases: a drag as a person makes it.
+fn drag(harness: &mut Harness<'_, ClipwrightApp>, from: egui::Pos2, to: egui::Pos2) {
+    harness.hover_at(from);
+    harness.run_steps(1);
+    harness.drag_at(from);
+    harness.run_steps(1);
+    for i in 1..=5 {
+        harness.hover_at(from + (to - from) * (i as f32 / 5.0));
+        harness.run_steps(1);
+    }
+    harness.drop_at(to);
+    harness.run_steps(2);
+}
+
+#[test]
+fn m_adds_a_marker_that_a_click_jumps_to_a_drag_moves_and_a_right_click_removes() {
+    use clipwright::timeline::Time;
+    let mut harness = harness_with_clips(&common::fixture(&common::H264_AAC), 1);
+    harness.state_mut().editor.playhead = Time::from_secs(1);
+    harness.key_press(egui::Key::M);
+    harness.run_steps(2);
+    let markers = |h: &Harness<'_, ClipwrightApp>| h.state().editor.project.markers.clone();
+    assert_eq!(markers(&harness).len(), 1);
+    assert_eq!(markers(&harness)[0].time, Time::from_secs(1));
+
+    harness.state_mut().editor.playhead = Time::ZERO;
+    harness.get_by_label("Marker 1").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().editor.playhead,
+        Time::from_secs(1),
+        "click jumps"
+    );
+
+    let steps = harness.state().editor.history.undo_len();
+    let half_second = harness.get_by_label("Clip 1: h264_aac.mp4").rect().width() / 4.0;
+    let from = harness.get_by_label("Marker 1").rect().center();
+    drag(&mut harness, from, from + egui::vec2(half_second, 0.0));
+    let moved = markers(&harness)[0].time;
+    assert!(
+        (Time::from_millis(1450)..Time::from_millis(1550)).contains(&moved),
+        "dragged to {moved}"
+    );
+    assert_eq!(
+        harness.state().editor.history.undo_len(),
+        steps + 1,
+        "one step"
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert_eq!(
+        markers(&harness)[0].time,
+        Time::from_secs(1),
+        "undo puts it back"
+    );
+
+    harness.get_by_label("Marker 1").click_secondary();
+    harness.run_steps(2);
+    assert!(markers(&harness).is_empty(), "right-click removes");
+    assert!(harness.query_by_label("Marker 1").is_none());
+}
+
+#[test]
+fn a_moved_clip_snaps_to_a_marker() {
+    use clipwright::timeline::Time;
+    let mut harness = harness_with_clips(&common::fixture(&common::H264_AAC), 2);
+    // A marker at 3 s, then drag the second clip (2–4 s) so its start comes near it.
+    harness.state_mut().editor.playhead = Time::from_secs(3);
+    harness.get_by_label("Add marker").click();
+    harness.run_steps(2);
+    harness.state_mut().editor.playhead = Time::ZERO;
+    let clip = harness.get_by_label("Clip 3: h264_aac.mp4").rect();
+    let px_per_sec = clip.width() / 2.0;
+    let from = clip.center();
+    drag(
+        &mut harness,
+        from,
+        from + egui::vec2(px_per_sec * 0.97, 0.0),
+    );
+    let start = harness
+        .state()
+        .editor
+        .project
+        .clip(clipwright::timeline::ClipId(3))
+        .unwrap()
+        .start;
+    assert_eq!(start, Time::from_secs(3), "snapped to the marker");
+}
+
+#[test]
+fn shift_click_selects_several_clips_that_move_as_one_step_and_delete_together() {
+    use clipwright::timeline::{ClipId, Time};
+    let mut harness = harness_with_clips(&common::fixture(&common::H264_AAC), 3);
+    let label = |id: u64| format!("Clip {id}: h264_aac.mp4");
+    harness.get_by_label(&label(3)).click();
+    harness.run_steps(1);
+    harness
+        .get_by_label(&label(5))
+        .click_modifiers(egui::Modifiers::SHIFT);
+    harness.run_steps(2);
+    let selection: Vec<ClipId> = harness.state().editor.selection.iter().copied().collect();
+    assert_eq!(selection, vec![ClipId(3), ClipId(5)]);
+
+    let start = |h: &Harness<'_, ClipwrightApp>, id: u64| {
+        h.state().editor.project.clip(ClipId(id)).unwrap().start
+    };
+    let steps = harness.state().editor.history.undo_len();
+    let clip3 = harness.get_by_label(&label(3)).rect();
+    let px_per_sec = clip3.width() / 2.0;
+    drag(
+        &mut harness,
+        clip3.center(),
+        clip3.center() + egui::vec2(px_per_sec, 0.0),
+    );
+    let moved = start(&harness, 3) - Time::from_secs(2);
+    assert!(
+        (Time::from_millis(800)..Time::from_millis(1200)).contains(&moved),
+        "moved by {moved}"
+    );
+    assert_eq!(start(&harness, 5), Time::from_secs(4) + moved, "both moved");
+    assert_eq!(
+        start(&harness, 6),
+        Time::from_secs(4) + moved,
+        "with its sound"
+    );
+    assert_eq!(start(&harness, 1), Time::ZERO, "the unselected clip stayed");
+    assert_eq!(
+        harness.state().editor.history.undo_len(),
+        steps + 1,
+        "one step"
+    );
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert_eq!(start(&harness, 3), Time::from_secs(2));
+    assert_eq!(start(&harness, 5), Time::from_secs(4));
+
+    // Undo keeps the selection; Delete removes every selected clip (and their sound).
+    harness.key_press(egui::Key::Delete);
+    harness.run_steps(2);
+    let project = &harness.state().editor.project;
+    assert_eq!(
+        project.clips().count(),
+        2,
+        "only the first clip and its sound left"
+    );
+    assert!(project.clip(ClipId(1)).is_some());
+}
+
+#[test]
+fn shift_z_and_the_fit_button_show_the_whole_project() {
+    let file = common::fixture(&common::H264_AAC);
+    let info = clipwright::media::probe(&file).unwrap().source_info();
+    let mut harness = harness_with(None);
+    harness
+        .state_mut()
+        .editor
+        .add_media(&file, info.clone())
+        .unwrap();
+    harness.run_steps(2);
+    let right = |h: &Harness<'_, ClipwrightApp>, label: &str| h.get_by_label(label).rect().right();
+    let before = right(&harness, "Clip 1: h264_aac.mp4");
+    assert!(before < 500.0, "the default zoom shows 2 s in {before} px");
+    harness.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::Z);
+    harness.run_steps(2);
+    let fitted = right(&harness, "Clip 1: h264_aac.mp4");
+    assert!(fitted > 900.0, "fitted to {fitted} px of 1000");
+
+    for _ in 0..3 {
+        harness
+            .state_mut()
+            .editor
+            .add_media(&file, info.clone())
+            .unwrap();
+    }
+    harness.run_steps(2);
+    harness.get_by_label("Fit").click();
+    harness.run_steps(2);
+    let last = right(&harness, "Clip 7: h264_aac.mp4");
+    assert!(
+        (900.0..=1000.0).contains(&last),
+        "four clips end at {last} px"
+    );
+}
+
+#[test]
+fn tracks_are_added_from_the_toolbar_and_removed_from_their_header() {
+    let mut harness = harness_with(None);
+    let tracks = |h: &Harness<'_, ClipwrightApp>| h.state().editor.project.tracks.len();
+    assert_eq!(tracks(&harness), 2);
+    harness.get_by_label("Add track").click();
+    harness.run_steps(2);
+    harness.get_by_label("Overlay track").click();
+    harness.run_steps(2);
+    assert_eq!(tracks(&harness), 3);
+    harness.get_by_label("Overlay 1").click_secondary();
+    harness.run_steps(2);
+    harness.get_by_label("Remove track").click();
+    harness.run_steps(2);
+    assert_eq!(tracks(&harness), 2);
+    assert!(harness.query_by_label("Overlay 1").is_none());
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert_eq!(tracks(&harness), 3, "undo brings the track back");
+}

@@ -268,5 +268,8 @@ const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+E", "Export"),
     ("Ctrl+wheel", "Zoom the timeline"),
     ("Shift+click", "Add a clip to the selection"),
+    ("M", "Add a marker at the playhead"),
+    ("Shift+Z", "Zoom the timeline to fit the project"),
+    ("Right-click a marker", "Remove it"),
     ("?", "This sheet"),
 ];

@@ -17,6 +17,7 @@ mod recorder_panel;
 mod recovery;
 mod status_bar;
 mod subtitle_panel;
+mod timeline_input;
 mod timeline_view;
 mod toasts;
 mod workers;

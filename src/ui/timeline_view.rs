@@ -3,44 +3,40 @@
 //! It reads the [`Editor`] and turns pointer and keyboard input into `Edit` values applied
 //! through the editor; a whole drag (move or trim) is one gesture, so one undo step.
 //! Pixel positions are UI-only floats; every time it hands to the model is a [`Time`].
+//! Input handling lives in `timeline_input`; this file lays out and draws.
 
 use egui::{pos2, vec2, Align2, Color32, CornerRadius, FontId, Rect, Sense, Stroke, StrokeKind};
 
-use crate::timeline::snap::{snap, snap_clip_start, snap_targets, SnapKind};
-use crate::timeline::{ClipId, Edge, Edit, Time, TrackKind};
+use crate::timeline::{ClipId, Edit, MarkerId, Time, Track, TrackKind};
 
 use super::editor::Editor;
+use super::timeline_input::Drag;
 
 /// Height of the ruler at the top.
-const RULER_HEIGHT: f32 = 24.0;
+pub(super) const RULER_HEIGHT: f32 = 24.0;
 /// Width of the track headers on the left.
 const HEADER_WIDTH: f32 = 150.0;
 /// Pixels from a clip's edge that grab the edge (trim) instead of the body (move).
-const EDGE_GRAB: f32 = 6.0;
+pub(super) const EDGE_GRAB: f32 = 6.0;
 /// How close, in pixels, a drag snaps to a target.
-const SNAP_PIXELS: f32 = 8.0;
+pub(super) const SNAP_PIXELS: f32 = 8.0;
+/// How far, in pixels, from a marker's line the pointer still grabs the marker.
+pub(super) const MARKER_GRAB: f32 = 6.0;
+/// Colour of markers on the ruler.
+const MARKER_COLOR: Color32 = Color32::from_rgb(90, 200, 255);
 
-/// What a drag in progress is doing.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Drag {
-    /// Moving a clip; `grab` is the pointer's offset from the clip start.
-    Move { clip: ClipId, grab: Time },
-    /// Moving one edge of a clip.
-    Trim { clip: ClipId, edge: Edge },
-    /// Moving the playhead along the ruler.
-    Scrub,
-}
-
-/// View state of the timeline: zoom, scroll and the drag in progress.
+/// View state of the timeline: zoom, scroll, the drag in progress and the marker chosen.
 #[derive(Debug)]
 pub struct TimelineView {
     /// Zoom: how many pixels one second takes.
     pub pixels_per_second: f32,
     /// The time at the left edge of the clip area.
     pub scroll: Time,
-    drag: Option<Drag>,
+    pub(super) drag: Option<Drag>,
     /// Where a snapping drag stuck, to draw the guide.
-    snapped: Option<Time>,
+    pub(super) snapped: Option<Time>,
+    /// The marker last clicked or added; Delete removes it.
+    pub(super) selected_marker: Option<MarkerId>,
 }
 
 impl Default for TimelineView {
@@ -50,6 +46,7 @@ impl Default for TimelineView {
             scroll: Time::ZERO,
             drag: None,
             snapped: None,
+            selected_marker: None,
         }
     }
 }
@@ -59,14 +56,16 @@ impl Default for TimelineView {
 pub struct TimelineResponse {
     /// An edit was refused; the reason, for a toast.
     pub error: Option<String>,
+    /// A track whose header asked to remove it; removed once every row is drawn.
+    remove_track: Option<crate::timeline::TrackId>,
 }
 
 impl TimelineView {
-    fn x_of(&self, t: Time, left: f32) -> f32 {
+    pub(super) fn x_of(&self, t: Time, left: f32) -> f32 {
         left + ((t - self.scroll).as_secs_f64() as f32) * self.pixels_per_second
     }
 
-    fn time_at(&self, x: f32, left: f32) -> Time {
+    pub(super) fn time_at(&self, x: f32, left: f32) -> Time {
         let secs = f64::from((x - left) / self.pixels_per_second);
         (self.scroll + Time::from_secs_f64(secs)).max(Time::ZERO)
     }
@@ -89,6 +88,7 @@ impl TimelineView {
     /// Draws the timeline and handles its input.
     pub fn show(&mut self, ui: &mut egui::Ui, editor: &mut Editor) -> TimelineResponse {
         let mut response = TimelineResponse::default();
+        self.toolbar(ui, editor, &mut response);
         let tracks_height: f32 = editor
             .project
             .tracks
@@ -100,12 +100,14 @@ impl TimelineView {
             (RULER_HEIGHT + tracks_height + 8.0).max(ui.available_height()),
         );
         let (rect, area) = ui.allocate_exact_size(size, Sense::click_and_drag());
+        area.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Timeline"));
         let painter = ui.painter_at(rect);
         let visuals = ui.visuals().clone();
         painter.rect_filled(rect, 0.0, visuals.extreme_bg_color);
         let left = rect.left() + HEADER_WIDTH;
 
         self.handle_zoom(ui, &area, left);
+        self.handle_keys(ui, editor, rect.width(), &mut response);
 
         let mut rows = Vec::new();
         let mut y = rect.top() + RULER_HEIGHT;
@@ -118,11 +120,16 @@ impl TimelineView {
             y += h;
         }
 
-        self.draw_ruler(&painter, rect, left, editor, &visuals);
+        self.draw_ruler(ui, &painter, rect, left, editor, &visuals);
         for &(index, row) in &rows {
             self.draw_track(ui, &painter, row, left, editor, index, &mut response);
         }
         self.handle_pointer(ui, &area, rect, left, &rows, editor, &mut response);
+        if let Some(id) = response.remove_track.take() {
+            if let Err(e) = editor.apply(Edit::RemoveTrack { id }) {
+                response.error = Some(e.to_string());
+            }
+        }
 
         // Playhead and snap guide over everything.
         let px = self.x_of(editor.playhead, left);
@@ -140,6 +147,56 @@ impl TimelineView {
             );
         }
         response
+    }
+
+    /// The row of buttons above the tracks: fit, add a marker, add a track.
+    fn toolbar(&mut self, ui: &mut egui::Ui, editor: &mut Editor, response: &mut TimelineResponse) {
+        ui.horizontal(|ui| {
+            let width = ui.available_width();
+            if ui
+                .button("Fit")
+                .on_hover_text("Zoom to fit the whole project (Shift+Z)")
+                .clicked()
+            {
+                self.zoom_to_fit(editor, width);
+            }
+            if ui
+                .button("Add marker")
+                .on_hover_text("Add a marker at the playhead (M)")
+                .clicked()
+            {
+                self.add_marker(editor, response);
+            }
+            ui.menu_button("Add track", |ui| {
+                for (kind, name) in [
+                    (TrackKind::Video, "Video"),
+                    (TrackKind::Overlay, "Overlay"),
+                    (TrackKind::Audio, "Audio"),
+                    (TrackKind::Subtitle, "Subtitles"),
+                ] {
+                    if ui.button(format!("{name} track")).clicked() {
+                        let count = editor
+                            .project
+                            .tracks
+                            .iter()
+                            .filter(|t| t.kind == kind)
+                            .count();
+                        let track = Track::new(
+                            editor.project.next_track_id(),
+                            kind,
+                            format!("{name} {}", count + 1),
+                        );
+                        // New picture tracks go on top; the order of the others is
+                        // only how they are listed.
+                        let index = editor.project.tracks.len();
+                        if let Err(e) = editor.apply(Edit::AddTrack { index, track }) {
+                            response.error = Some(e.to_string());
+                        }
+                        ui.close();
+                    }
+                }
+            });
+        });
     }
 
     fn handle_zoom(&mut self, ui: &egui::Ui, area: &egui::Response, left: f32) {
@@ -175,6 +232,7 @@ impl TimelineView {
 
     fn draw_ruler(
         &self,
+        ui: &egui::Ui,
         painter: &egui::Painter,
         rect: Rect,
         left: f32,
@@ -216,17 +274,47 @@ impl TimelineView {
         }
         for marker in &editor.project.markers {
             let x = self.x_of(marker.time, left);
-            if x >= left {
-                painter.add(egui::Shape::convex_polygon(
-                    vec![
-                        pos2(x - 5.0, ruler.top()),
-                        pos2(x + 5.0, ruler.top()),
-                        pos2(x, ruler.top() + 8.0),
-                    ],
-                    Color32::from_rgb(90, 200, 255),
-                    Stroke::NONE,
-                ));
+            if x < left || x > rect.right() {
+                continue;
             }
+            let selected = self.selected_marker == Some(marker.id);
+            let color = if selected {
+                Color32::WHITE
+            } else {
+                MARKER_COLOR
+            };
+            painter.add(egui::Shape::convex_polygon(
+                vec![
+                    pos2(x - 5.0, ruler.top()),
+                    pos2(x + 5.0, ruler.top()),
+                    pos2(x + 5.0, ruler.top() + 7.0),
+                    pos2(x, ruler.top() + 12.0),
+                    pos2(x - 5.0, ruler.top() + 7.0),
+                ],
+                color,
+                Stroke::NONE,
+            ));
+            painter.line_segment(
+                [pos2(x, ruler.top() + 12.0), pos2(x, rect.bottom())],
+                Stroke::new(1.0, color.gamma_multiply(0.5)),
+            );
+            painter.text(
+                pos2(x + 7.0, ruler.bottom() - 2.0),
+                Align2::LEFT_BOTTOM,
+                &marker.name,
+                FontId::proportional(10.0),
+                color,
+            );
+            // Found by its name in tests and by screen readers; input goes to the canvas.
+            let grab =
+                Rect::from_center_size(pos2(x, ruler.top() + 6.0), vec2(2.0 * MARKER_GRAB, 12.0));
+            let name = marker.name.clone();
+            ui.interact(
+                grab,
+                egui::Id::unique(("timeline-marker", marker.id.0)),
+                Sense::hover(),
+            )
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
         }
     }
 
@@ -261,9 +349,20 @@ impl TimelineView {
         let header = Rect::from_min_size(row.min, vec2(HEADER_WIDTH, row.height()));
         painter.rect_filled(header.shrink(1.0), 2.0, visuals.faint_bg_color);
         let mut flags = None;
+        let mut remove = false;
         ui.scope_builder(egui::UiBuilder::new().max_rect(header.shrink(4.0)), |ui| {
             ui.horizontal(|ui| {
-                ui.label(egui::RichText::new(&name).small().strong());
+                ui.add(
+                    egui::Label::new(egui::RichText::new(&name).small().strong())
+                        .sense(Sense::click()),
+                )
+                .on_hover_text("Right-click for track actions")
+                .context_menu(|ui| {
+                    if ui.button("Remove track").clicked() {
+                        remove = true;
+                        ui.close();
+                    }
+                });
             });
             ui.horizontal(|ui| {
                 let toggle = |ui: &mut egui::Ui, on: bool, text: &str, tip: &str| {
@@ -292,6 +391,10 @@ impl TimelineView {
             if let Err(e) = editor.apply(edit) {
                 response.error = Some(e.to_string());
             }
+        }
+
+        if remove {
+            response.remove_track = Some(id);
         }
 
         let Some(track) = editor.project.tracks.get(index) else {
@@ -326,6 +429,17 @@ impl TimelineView {
             };
             clip_painter.rect_stroke(r, CornerRadius::same(4), stroke, StrokeKind::Inside);
             let label = clip_label(editor, clip.id);
+            let visible = r.intersect(lane);
+            if visible.is_positive() {
+                // Found by its name in tests and by screen readers; input goes to the canvas.
+                let name = format!("Clip {}: {label}", clip.id.0);
+                ui.interact(
+                    visible,
+                    egui::Id::unique(("timeline-clip", clip.id.0)),
+                    Sense::hover(),
+                )
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+            }
             clip_painter.with_clip_rect(r.intersect(lane)).text(
                 r.left_top() + vec2(6.0, 4.0),
                 Align2::LEFT_TOP,
@@ -361,125 +475,6 @@ impl TimelineView {
             painter.rect_filled(lane, 0.0, Color32::from_black_alpha(60));
         }
     }
-
-    #[allow(clippy::too_many_arguments)]
-    fn handle_pointer(
-        &mut self,
-        ui: &egui::Ui,
-        area: &egui::Response,
-        rect: Rect,
-        left: f32,
-        rows: &[(usize, Rect)],
-        editor: &mut Editor,
-        response: &mut TimelineResponse,
-    ) {
-        let Some(pos) = ui.input(|i| i.pointer.interact_pos()) else {
-            return;
-        };
-        let hit = hit_clip(self, editor, rows, left, pos);
-        if let Some((_, edge)) = hit {
-            if edge.is_some() {
-                ui.ctx().set_cursor_icon(egui::CursorIcon::ResizeHorizontal);
-            }
-        }
-
-        if area.clicked() || area.drag_started() {
-            let on_ruler = pos.y < rect.top() + RULER_HEIGHT && pos.x >= left;
-            let modifiers = ui.input(|i| i.modifiers);
-            match hit {
-                _ if on_ruler => {
-                    editor.playhead = self.time_at(pos.x, left);
-                    if area.drag_started() {
-                        self.drag = Some(Drag::Scrub);
-                    }
-                }
-                Some((clip, edge)) => {
-                    if modifiers.shift || modifiers.command {
-                        if !editor.selection.remove(&clip) {
-                            editor.selection.insert(clip);
-                        }
-                    } else if !editor.selection.contains(&clip) {
-                        editor.selection = [clip].into();
-                    }
-                    if area.drag_started() {
-                        let Some(c) = editor.project.clip(clip) else {
-                            return;
-                        };
-                        self.drag = Some(match edge {
-                            Some(edge) => Drag::Trim { clip, edge },
-                            None => Drag::Move {
-                                clip,
-                                grab: self.time_at(pos.x, left) - c.start,
-                            },
-                        });
-                        editor.history.begin_gesture(match edge {
-                            Some(_) => "Trim clip",
-                            None => "Move clip",
-                        });
-                    }
-                }
-                None if pos.x >= left => {
-                    editor.selection.clear();
-                    editor.playhead = self.time_at(pos.x, left);
-                }
-                None => {}
-            }
-        }
-
-        if area.dragged() {
-            let tolerance = Time::from_secs_f64(f64::from(SNAP_PIXELS / self.pixels_per_second));
-            let pointer_t = self.time_at(pos.x, left);
-            self.snapped = None;
-            match self.drag {
-                Some(Drag::Scrub) => editor.playhead = pointer_t,
-                Some(Drag::Move { clip, grab }) => {
-                    let proposed = (pointer_t - grab).max(Time::ZERO);
-                    let start = snap_clip_start(
-                        &editor.project,
-                        clip,
-                        proposed,
-                        editor.playhead,
-                        tolerance,
-                    );
-                    if start != proposed {
-                        self.snapped = Some(snapped_edge(editor, clip, start, proposed));
-                    }
-                    let track = target_track(editor, rows, pos.y, clip);
-                    if let Some(track) = track {
-                        // A refused position (overlap) just keeps the clip where it was.
-                        let _ = editor.apply(Edit::MoveClip { clip, track, start });
-                    }
-                }
-                Some(Drag::Trim { clip, edge }) => {
-                    let exclude = editor.project.linked_clips(clip);
-                    let targets = snap_targets(&editor.project, editor.playhead, &exclude);
-                    let to = match snap(pointer_t, &targets, tolerance) {
-                        Some(target) if target.kind != SnapKind::Zero || edge == Edge::In => {
-                            self.snapped = Some(target.time);
-                            target.time
-                        }
-                        _ => pointer_t,
-                    };
-                    let _ = editor.apply(Edit::TrimClip {
-                        clip,
-                        edge,
-                        to,
-                        ripple: false,
-                    });
-                }
-                None => {}
-            }
-        }
-
-        if area.drag_stopped() {
-            if matches!(self.drag, Some(Drag::Move { .. } | Drag::Trim { .. })) {
-                editor.history.end_gesture();
-            }
-            self.drag = None;
-            self.snapped = None;
-        }
-        let _ = response;
-    }
 }
 
 /// The order tracks are listed top-down, as editors show them: picture tracks with the
@@ -491,75 +486,6 @@ fn display_order(tracks: &[crate::timeline::Track]) -> Vec<usize> {
     let subtitles = (0..tracks.len()).filter(|&i| tracks[i].kind == TrackKind::Subtitle);
     let audio = (0..tracks.len()).filter(|&i| tracks[i].kind == TrackKind::Audio);
     visual.chain(subtitles).chain(audio).collect()
-}
-
-/// The clip under `pos` and, when the pointer is on one of its edges, which edge.
-fn hit_clip(
-    view: &TimelineView,
-    editor: &Editor,
-    rows: &[(usize, Rect)],
-    left: f32,
-    pos: egui::Pos2,
-) -> Option<(ClipId, Option<Edge>)> {
-    if pos.x < left {
-        return None;
-    }
-    let &(index, _) = rows.iter().find(|(_, r)| r.contains(pos))?;
-    let track = editor.project.tracks.get(index)?;
-    track.clips.iter().find_map(|clip| {
-        let x0 = view.x_of(clip.start, left);
-        let x1 = view.x_of(clip.end(), left);
-        if pos.x < x0 - 1.0 || pos.x > x1 + 1.0 {
-            return None;
-        }
-        let edge = if pos.x - x0 <= EDGE_GRAB && x1 - x0 > 3.0 * EDGE_GRAB {
-            Some(Edge::In)
-        } else if x1 - pos.x <= EDGE_GRAB && x1 - x0 > 3.0 * EDGE_GRAB {
-            Some(Edge::Out)
-        } else {
-            None
-        };
-        Some((clip.id, edge))
-    })
-}
-
-/// The track a dragged clip should land on: the row under the pointer if it holds the
-/// same kind of clips, else the clip's own track.
-fn target_track(
-    editor: &Editor,
-    rows: &[(usize, Rect)],
-    y: f32,
-    clip: ClipId,
-) -> Option<crate::timeline::TrackId> {
-    let location = editor.project.locate_clip(clip)?;
-    let own = editor.project.tracks.get(location.track)?;
-    let hovered = rows
-        .iter()
-        .find(|(_, r)| r.top() <= y && y < r.bottom())
-        .and_then(|(i, _)| editor.project.tracks.get(*i));
-    match hovered {
-        Some(t) if t.kind == own.kind && !t.locked => Some(t.id),
-        _ => Some(own.id),
-    }
-}
-
-/// Which edge of a moved clip stuck to a target: its start or its end.
-fn snapped_edge(editor: &Editor, clip: ClipId, start: Time, proposed: Time) -> Time {
-    let duration = editor
-        .project
-        .clip(clip)
-        .map(|c| c.duration())
-        .unwrap_or_default();
-    let targets = snap_targets(
-        &editor.project,
-        editor.playhead,
-        &editor.project.linked_clips(clip),
-    );
-    if targets.iter().any(|t| t.time == start) || start == proposed {
-        start
-    } else {
-        start + duration
-    }
 }
 
 /// A clip's label: its file name, or the text it shows.
