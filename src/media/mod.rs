@@ -1,6 +1,7 @@
 //! Everything that touches FFmpeg (through `ffmpeg-next`) lives here: probing files,
 //! decoding video frame-accurately ([`VideoDecoder`]), reading sound at any speed in the mix
-//! format ([`AudioReader`]), converting pictures with swscale ([`Scaler`]), and encoding and
+//! format ([`AudioReader`]), converting pictures with swscale ([`Scaler`]), running
+//! libavfilter chains for picture effects ([`VideoFilter`]), and encoding and
 //! muxing to a file that appears only when complete ([`OutputFile`]).
 //!
 //! No other module may call `ffmpeg-next` directly; they speak to FFmpeg through the
@@ -14,6 +15,7 @@ mod codecs;
 mod decode;
 mod encode;
 mod error;
+mod filter;
 mod frame;
 mod grab;
 mod import;
@@ -35,6 +37,7 @@ pub use burn::SubtitleBurner;
 pub use decode::{VideoDecoder, VideoFrame, TICKS_PER_SECOND};
 pub use encode::{Container, EncodeSettings, OutputFile, VideoCodec};
 pub use error::MediaError;
+pub use filter::VideoFilter;
 pub use frame::{Picture, PixelRect, Quality, RgbaFrame, ScaleError, Scaler};
 pub use import::STILL_IMAGE_DURATION;
 pub use pcm::{decode_pcm_mono_16k, PcmError, PCM_RATE};

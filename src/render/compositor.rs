@@ -9,17 +9,25 @@
 //! Export asks [`Compositor::render`] instead: when one unturned opaque clip fills the
 //! frame (the usual case — a recording, reframed to 9:16), it converts the decoded frame
 //! straight to the encoder's YUV and skips RGBA entirely, as `ffmpeg`'s own filters would.
+//!
+//! A clip with effects has its decoded frame run through its FFmpeg filter chain
+//! ([`super::effects::filter_chain`]) first, at the source's own size, so a key, a colour
+//! change or a blur looks the same in a small preview as in the export. The graph is kept
+//! per clip and rebuilt only when the settings or the source's frame shape change, and the
+//! filtered frame is kept until the clip shows another source frame.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use crate::media::{
     MediaError, Picture, PixelRect, Quality, RgbaFrame, ScaleError, Scaler, SubtitleBurner,
-    VideoDecoder, VideoFrame,
+    VideoDecoder, VideoFilter, VideoFrame,
 };
 use crate::timeline::{ActiveClip, ClipContent, ClipId, OutputId, Project, Time};
 
 use super::blend::{blend_at, blend_rotated, fill_rect, flipped};
+use super::effects::filter_chain;
 use super::layout::{blur_window, place, IRect, Placement, RectF};
 
 /// Why a frame could not be drawn.
@@ -61,6 +69,8 @@ pub enum Rendered {
 pub struct Compositor {
     base_dir: PathBuf,
     decoders: HashMap<ClipId, VideoDecoder>,
+    effects: HashMap<ClipId, ClipEffects>,
+    effect_graphs_built: u64,
     scaler: Scaler,
     cache: Vec<(CacheKey, RgbaFrame)>,
     burn_subtitles: bool,
@@ -77,6 +87,16 @@ struct TextLayer {
     _file: tempfile::TempPath,
 }
 
+/// A clip's effect graph and the last frame it filtered.
+#[derive(Debug)]
+struct ClipEffects {
+    /// Hash of the filter chain, part of the scaled-picture cache key.
+    chain_hash: u64,
+    filter: VideoFilter,
+    /// The filtered frame, tagged with the source frame time it was made from.
+    shown: Option<VideoFrame>,
+}
+
 impl Default for Compositor {
     fn default() -> Self {
         Compositor::new(".")
@@ -88,6 +108,8 @@ impl Default for Compositor {
 struct CacheKey {
     clip: ClipId,
     frame_time: i64,
+    /// Hash of the clip's effect chain; 0 without effects.
+    effects: u64,
     plan: ScalePlan,
 }
 
@@ -105,6 +127,8 @@ impl Compositor {
         Compositor {
             base_dir: base_dir.into(),
             decoders: HashMap::new(),
+            effects: HashMap::new(),
+            effect_graphs_built: 0,
             scaler: Scaler::new(),
             cache: Vec::new(),
             burn_subtitles: true,
@@ -116,6 +140,12 @@ impl Compositor {
     /// subtitles go into their own stream; text clips are drawn either way.
     pub fn set_burn_subtitles(&mut self, burn: bool) {
         self.burn_subtitles = burn;
+    }
+
+    /// How many effect filter graphs this compositor has built; graphs are reused from
+    /// frame to frame, so this grows only when settings or sources change.
+    pub fn effect_graphs_built(&self) -> u64 {
+        self.effect_graphs_built
     }
 
     /// The project's picture at `t`, `size` pixels large (the canvas size for export,
@@ -221,13 +251,17 @@ impl Compositor {
             layers.push(self.layer(project, a, t, size)?);
         }
         self.decoders.retain(|id, _| used.contains(id));
+        self.effects.retain(|id, _| used.contains(id));
         // Start at the topmost layer that hides everything under it.
         let first = layers
             .iter()
             .rposition(|l| match l {
                 Layer::Media {
-                    placement, still, ..
-                } => !still && placement.covers(size),
+                    placement,
+                    still,
+                    keyed,
+                    ..
+                } => !still && !keyed && placement.covers(size),
                 Layer::Color { rgba } => rgba[3] == 255,
                 Layer::Nothing => false,
             })
@@ -237,6 +271,7 @@ impl Compositor {
                 clip,
                 placement,
                 blur: None,
+                keyed: false,
                 ..
             }) = layers.get(first)
             {
@@ -280,8 +315,8 @@ impl Compositor {
                     }
                 };
                 let still = decoder.is_still();
-                let frame = decoder.frame_at(a.source_time().flicks())?;
-                let display = frame.display_size();
+                let display = decoder.frame_at(a.source_time().flicks())?.display_size();
+                self.run_effects(a.clip.id, filter_chain(&a.clip.effects))?;
                 let reframe = a.clip.reframe_at(OutputId::MAIN, t, display, size);
                 let Some(placement) = place(&transform, &reframe, display, size) else {
                     return Ok(Layer::Nothing);
@@ -291,6 +326,7 @@ impl Compositor {
                     placement,
                     blur: blur_window(&reframe),
                     still,
+                    keyed: a.clip.effects.has_alpha(),
                 })
             }
             ClipContent::Color { color } => {
@@ -312,9 +348,54 @@ impl Compositor {
         }
     }
 
-    fn current_frame(&self, clip: ClipId) -> Option<(&VideoFrame, &Path)> {
-        let d = self.decoders.get(&clip)?;
-        Some((d.current()?, d.path()))
+    /// Runs the clip's current source frame through its effect chain, unless that frame
+    /// was already filtered with the same chain; `None` drops the clip's effects.
+    fn run_effects(&mut self, clip: ClipId, chain: Option<String>) -> Result<(), RenderError> {
+        let Some(chain) = chain else {
+            self.effects.remove(&clip);
+            return Ok(());
+        };
+        let Some(decoder) = self.decoders.get(&clip) else {
+            return Ok(());
+        };
+        let Some(frame) = decoder.current() else {
+            return Ok(());
+        };
+        let stale = self
+            .effects
+            .get(&clip)
+            .is_none_or(|e| e.filter.chain() != chain || !e.filter.fits(&frame.picture));
+        if stale {
+            let filter = VideoFilter::new(&chain, &frame.picture, decoder.path())?;
+            self.effect_graphs_built += 1;
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            chain.hash(&mut h);
+            self.effects.insert(
+                clip,
+                ClipEffects {
+                    chain_hash: h.finish() | 1,
+                    filter,
+                    shown: None,
+                },
+            );
+        }
+        let Some(fx) = self.effects.get_mut(&clip) else {
+            return Ok(());
+        };
+        if fx.shown.as_ref().is_some_and(|s| s.time == frame.time) {
+            return Ok(());
+        }
+        let picture = fx.filter.apply(&frame.picture)?;
+        fx.shown = Some(VideoFrame {
+            picture,
+            time: frame.time,
+            rotation: frame.rotation,
+        });
+        Ok(())
+    }
+
+    fn current_frame(&self, clip: ClipId) -> Option<(&VideoFrame, &Path, u64)> {
+        shown_frame(&self.decoders, &self.effects, clip)
     }
 
     fn fast_yuv(
@@ -326,10 +407,7 @@ impl Compositor {
         let Some((_, src)) = placement.visible(size) else {
             return Ok(None);
         };
-        let Some(decoder) = self.decoders.get(&clip) else {
-            return Ok(None);
-        };
-        let Some(frame) = decoder.current() else {
+        let Some((frame, path, _)) = shown_frame(&self.decoders, &self.effects, clip) else {
             return Ok(None);
         };
         let p = plan(src, frame.display_size(), size);
@@ -343,7 +421,7 @@ impl Compositor {
                 height: size.1,
             }))),
             Some(Err(source)) => Err(RenderError::Convert {
-                path: decoder.path().to_owned(),
+                path: path.to_owned(),
                 source,
             }),
             None => Ok(None),
@@ -443,13 +521,14 @@ impl Compositor {
         size: (u32, u32),
         quality: Quality,
     ) -> Result<RgbaFrame, RenderError> {
-        let Some((frame, path)) = self.current_frame(clip) else {
+        let Some((frame, path, effects)) = self.current_frame(clip) else {
             return Ok(RgbaFrame::filled(size.0, size.1, [0, 0, 0, 0]));
         };
         let p = plan(src, frame.display_size(), size);
         let key = CacheKey {
             clip,
             frame_time: frame.time,
+            effects,
             plan: p,
         };
         if let Some(i) = self.cache.iter().position(|(k, _)| *k == key) {
@@ -459,10 +538,7 @@ impl Compositor {
             return Ok(pixels);
         }
         let path = path.to_owned();
-        let Some(decoder) = self.decoders.get(&clip) else {
-            return Ok(RgbaFrame::filled(size.0, size.1, [0, 0, 0, 0]));
-        };
-        let Some(frame) = decoder.current() else {
+        let Some((frame, _, _)) = shown_frame(&self.decoders, &self.effects, clip) else {
             return Ok(RgbaFrame::filled(size.0, size.1, [0, 0, 0, 0]));
         };
         let (sw, sh) = p.scaled;
@@ -487,6 +563,20 @@ impl Compositor {
     }
 }
 
+/// The frame a clip shows: its decoded source frame, through its effects if it has any;
+/// with the source path and the effect chain's hash (0 for none).
+fn shown_frame<'a>(
+    decoders: &'a HashMap<ClipId, VideoDecoder>,
+    effects: &'a HashMap<ClipId, ClipEffects>,
+    clip: ClipId,
+) -> Option<(&'a VideoFrame, &'a Path, u64)> {
+    let d = decoders.get(&clip)?;
+    match effects.get(&clip) {
+        Some(fx) => Some((fx.shown.as_ref()?, d.path(), fx.chain_hash)),
+        None => Some((d.current()?, d.path(), 0)),
+    }
+}
+
 /// One thing to draw.
 #[derive(Debug)]
 enum Layer {
@@ -495,6 +585,8 @@ enum Layer {
         placement: Placement,
         blur: Option<RectF>,
         still: bool,
+        /// Its effects can make pixels transparent (a chroma key).
+        keyed: bool,
     },
     Color {
         rgba: [u8; 4],

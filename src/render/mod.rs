@@ -2,7 +2,9 @@
 //!
 //! [`Compositor::frame_at`] draws every visible clip, bottom track first, through its
 //! speed mapping, crop, scale, position, rotation, opacity and fit / fill / blur-fill, into
-//! an RGBA [`Frame`]; a preview is the same call with a smaller size. Geometry is worked out
+//! an RGBA [`Frame`]; a preview is the same call with a smaller size. A clip's effects
+//! (chroma key, colour, blur) run first, on its source frame, as an FFmpeg filter chain
+//! ([`filter_chain`]). Geometry is worked out
 //! per clip in [`layout`] (pure, unit tested), pixels are moved by swscale (in `media`) and
 //! blended with integer arithmetic in [`blend`]; subtitles and text clips are drawn last by
 //! libass from one ASS script ([`ass_script`]). This module reads the timeline and never
@@ -10,10 +12,12 @@
 
 pub mod blend;
 mod compositor;
+mod effects;
 pub mod layout;
 mod text;
 
 pub use compositor::{frame_at, Compositor, RenderError, Rendered};
+pub use effects::filter_chain;
 pub use text::{ass_script, cues, has_subtitles, has_text_clips};
 
 /// A composed picture: 8-bit RGBA, rows packed.
