@@ -55,7 +55,7 @@ pub struct ClipwrightApp {
     /// The project being edited.
     pub editor: Editor,
     /// Files to put on the timeline as soon as their probe arrives.
-    pub(super) pending_timeline: Vec<PathBuf>,
+    pub(super) pending_timeline: Vec<(PathBuf, super::workers::Landing)>,
     pub(super) timeline: TimelineView,
     pub(super) inspector: Inspector,
     pub(super) preview: PreviewPanel,
@@ -177,6 +177,26 @@ impl ClipwrightApp {
         };
         let info = report.source_info();
         match self.editor.add_media(path, info) {
+            Ok(_) => self
+                .timeline
+                .zoom_to_fit(&self.editor, ctx.content_rect().width()),
+            Err(e) => self.toast(ctx, e.to_string(), true),
+        }
+    }
+
+    /// Puts a probed, finished recording on the timeline at the playhead.
+    pub fn place_recording(&mut self, ctx: &egui::Context, path: &Path) {
+        let Some(Some(Ok(report))) = self
+            .items
+            .iter()
+            .find(|m| m.path == path)
+            .map(|m| m.probe.as_ref())
+        else {
+            return;
+        };
+        let info = report.source_info();
+        let at = self.editor.playhead;
+        match self.editor.add_recording(path, info, at) {
             Ok(_) => self
                 .timeline
                 .zoom_to_fit(&self.editor, ctx.content_rect().width()),
@@ -429,8 +449,8 @@ impl eframe::App for ClipwrightApp {
                 format!("Recorded {} ({})", summary.path.display(), summary.encoder),
                 false,
             );
-            // Probed on a worker and placed on the timeline, picture and sound linked.
-            self.open(&ctx, summary.path);
+            // Probed on a worker and placed at the playhead, picture and sound linked.
+            self.open_recording(&ctx, summary.path);
         }
         self.recovery_prompt(&ctx);
         self.autosave_if_due(&ctx);

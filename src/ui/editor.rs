@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use crate::capture::into_project::{recording_edit, AddedRecording};
 use crate::timeline::{
     file, ClipId, Edit, EditError, History, Project, ProjectFile, ProjectFileError, SourceInfo,
     Time, Track, TrackId, TrackKind,
@@ -128,6 +129,21 @@ impl Editor {
             self.selection = BTreeSet::from([first_clip]);
             first_clip
         })
+    }
+
+    /// Adds a finished recording to the media pool and puts it on the timeline at `at`,
+    /// the way every recording lands ([`recording_edit`]): picture and sound linked, on
+    /// the first tracks with room there, on new tracks otherwise. One undo step.
+    pub fn add_recording(
+        &mut self,
+        path: &Path,
+        info: SourceInfo,
+        at: Time,
+    ) -> Result<AddedRecording, EditError> {
+        let (edit, added) = recording_edit(&self.project, path, info, Some(at));
+        self.apply(edit)?;
+        self.selection = added.video_clip.or(added.audio_clip).into_iter().collect();
+        Ok(added)
     }
 
     fn add_and_place(
@@ -278,6 +294,29 @@ mod tests {
             }),
             is_still_image: false,
         }
+    }
+
+    #[test]
+    fn a_recording_lands_at_the_playhead_and_on_new_tracks_where_the_first_are_taken() {
+        let mut editor = Editor::new();
+        editor
+            .add_media(Path::new("/a.mp4"), recording_info(4))
+            .unwrap();
+        editor.playhead = Time::from_secs(2);
+        let added = editor
+            .add_recording(Path::new("/rec.mp4"), recording_info(3), editor.playhead)
+            .unwrap();
+        let project = &editor.project;
+        let video = project.clip(added.video_clip.unwrap()).unwrap();
+        assert_eq!(video.start, Time::from_secs(2));
+        assert_eq!(project.linked_clips(video.id).len(), 2, "sound linked");
+        // 2–5 s overlaps the first file on Video 1 and Audio 1: two new tracks.
+        assert_eq!(project.tracks.len(), 4);
+        assert_eq!(editor.selection, BTreeSet::from([video.id]));
+        // One undo takes the whole recording back out.
+        assert!(editor.undo().unwrap());
+        assert_eq!(editor.project.sources.len(), 1);
+        assert_eq!(editor.project.clips().count(), 2);
     }
 
     #[test]

@@ -23,6 +23,15 @@ pub(super) enum DialogPurpose {
     ExportTo,
 }
 
+/// Where a file goes once probed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Landing {
+    /// At the end of the first tracks (opened or dropped media).
+    Append,
+    /// At the playhead, as every recording lands (a finished recording).
+    Recording,
+}
+
 /// What a worker thread reports back to the UI.
 #[derive(Debug)]
 pub(super) enum Message {
@@ -86,6 +95,15 @@ impl ClipwrightApp {
     /// Adds `path` to the media bin (or selects it if already there) and probes it on a
     /// worker; once probed it also goes onto the timeline.
     pub fn open(&mut self, ctx: &egui::Context, path: PathBuf) {
+        self.open_to(ctx, path, Landing::Append);
+    }
+
+    /// Like [`ClipwrightApp::open`] for a finished recording, which lands at the playhead.
+    pub fn open_recording(&mut self, ctx: &egui::Context, path: PathBuf) {
+        self.open_to(ctx, path, Landing::Recording);
+    }
+
+    fn open_to(&mut self, ctx: &egui::Context, path: PathBuf, landing: Landing) {
         if let Some(i) = self.items.iter().position(|m| m.path == path) {
             self.selected = Some(i);
             if self.items[i].probe.is_some() {
@@ -98,7 +116,7 @@ impl ClipwrightApp {
             });
             self.selected = Some(self.items.len() - 1);
         }
-        self.pending_timeline.push(path.clone());
+        self.pending_timeline.push((path.clone(), landing));
         let outbox = self.outbox.clone();
         let ctx = ctx.clone();
         spawn_worker("probe", move || {
@@ -135,10 +153,12 @@ impl ClipwrightApp {
                     if let Some(item) = self.items.iter_mut().find(|m| m.path == path) {
                         item.probe = Some(result);
                     }
-                    if let Some(i) = self.pending_timeline.iter().position(|p| *p == path) {
-                        self.pending_timeline.remove(i);
-                        if ok {
-                            self.add_to_timeline(ctx, &path);
+                    if let Some(i) = self.pending_timeline.iter().position(|p| p.0 == path) {
+                        let (_, landing) = self.pending_timeline.remove(i);
+                        match (ok, landing) {
+                            (false, _) => {}
+                            (true, Landing::Append) => self.add_to_timeline(ctx, &path),
+                            (true, Landing::Recording) => self.place_recording(ctx, &path),
                         }
                     }
                 }
