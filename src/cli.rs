@@ -39,8 +39,8 @@ enum Command {
     },
     /// Export a project (or, with --input, one file) to MP4, MOV, MKV, WebM or GIF.
     Export(Box<export::ExportArgs>),
-    /// Benchmarks: `bench export` runs the reference export through Clipwright and the
-    /// ffmpeg CLI side by side.
+    /// Benchmarks: `bench export` and `bench record` run a reference job through Clipwright
+    /// and the ffmpeg CLI side by side.
     Bench {
         #[command(subcommand)]
         what: BenchWhat,
@@ -59,7 +59,11 @@ enum Command {
 #[derive(Debug, Subcommand)]
 enum BenchWhat {
     /// 1080p30 → 1.5× speed, 9:16 fill, two burned cues, x264 veryfast CRF 23 + AAC 160k.
-    Export(bench::BenchArgs),
+    Export(bench::export::BenchArgs),
+    /// A busy 1920x1080 window at 1080p30 with sound for 60 s, against ffmpeg's x11grab:
+    /// drops, CPU, memory and A/V offset from a flash-and-beep source.
+    #[cfg(target_os = "linux")]
+    Record(bench::record::RecordBenchArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,7 +101,11 @@ pub fn main() -> ExitCode {
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Bench {
             what: BenchWhat::Export(args),
-        }) => bench::run(&args),
+        }) => bench::export::run(&args),
+        #[cfg(target_os = "linux")]
+        Some(Command::Bench {
+            what: BenchWhat::Record(args),
+        }) => bench::record::run(&args),
         Some(Command::Record(args)) => crate::cli_record::run(*args),
         Some(Command::Subtitles {
             action: SubtitlesCommand::Convert { input, output },

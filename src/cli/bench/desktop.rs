@@ -1,0 +1,163 @@
+//! Where the recording benchmark runs: the current X display and PulseAudio server, or a
+//! private one it starts itself (`--own-desktop`): Xvfb, the openbox window manager
+//! (window lists need one) and PulseAudio with a null sink whose monitor hears what is
+//! played. Everything started here is stopped when the [`Desktop`] is dropped.
+//!
+//! The desktop tests (`tests/common/desktop.rs`) start the same trio; theirs fail the test
+//! on any problem, this one returns an error a person can act on.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+
+/// A display and a sound server to run programs on.
+pub(super) struct Desktop {
+    /// e.g. `:0`.
+    pub(super) display: String,
+    /// The PulseAudio source that hears what programs on this desktop play.
+    pub(super) monitor: String,
+    /// Set for a private desktop: its PulseAudio lives under this runtime folder.
+    runtime_dir: Option<tempfile::TempDir>,
+    children: Vec<Child>,
+}
+
+impl Desktop {
+    /// The desktop this program runs on: `$DISPLAY` and the default sink's monitor.
+    pub(super) fn current() -> anyhow::Result<Desktop> {
+        let display = std::env::var("DISPLAY")
+            .ok()
+            .filter(|d| !d.is_empty())
+            .context("no $DISPLAY: run on an X11 desktop, or pass --own-desktop")?;
+        Ok(Desktop {
+            display,
+            monitor: "@DEFAULT_MONITOR@".into(),
+            runtime_dir: None,
+            children: Vec::new(),
+        })
+    }
+
+    /// Starts Xvfb (`width` × `height`), openbox and PulseAudio with a null sink `rec`.
+    pub(super) fn start_own(width: u32, height: u32) -> anyhow::Result<Desktop> {
+        let mut xvfb = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0"])
+            .arg(format!("{width}x{height}x24"))
+            .args(["-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("cannot start Xvfb (apt package xvfb)")?;
+        let mut line = String::new();
+        if let Some(out) = xvfb.stdout.take() {
+            BufReader::new(out)
+                .read_line(&mut line)
+                .context("Xvfb did not report its display")?;
+        }
+        let runtime_dir = tempfile::Builder::new()
+            .prefix("clipwright-bench-")
+            .tempdir()
+            .context("cannot make a runtime folder")?;
+        let mut desktop = Desktop {
+            display: format!(":{}", line.trim()),
+            monitor: "rec.monitor".into(),
+            runtime_dir: Some(runtime_dir),
+            children: vec![xvfb],
+        };
+        if desktop.display.len() < 2 {
+            bail!("Xvfb did not report its display");
+        }
+        let wm = desktop
+            .command("openbox")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("cannot start openbox (a window manager is needed for window lists)")?;
+        desktop.children.push(wm);
+        desktop.wait_for("the window manager", Duration::from_secs(20), |d| {
+            d.command("xprop")
+                .args(["-root", "_NET_SUPPORTING_WM_CHECK"])
+                .output()
+                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("window id"))
+        })?;
+        let status = desktop
+            .command("pulseaudio")
+            .args([
+                "--daemonize=yes",
+                "--exit-idle-time=-1",
+                "-n",
+                "--load=module-null-sink sink_name=rec",
+                "--load=module-native-protocol-unix",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .context("cannot start pulseaudio")?;
+        if !status.success() {
+            bail!("pulseaudio did not start");
+        }
+        desktop.wait_for("PulseAudio", Duration::from_secs(10), |d| {
+            d.command("pactl")
+                .arg("info")
+                .output()
+                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("Default Sink: rec"))
+        })?;
+        Ok(desktop)
+    }
+
+    /// A command that runs on this desktop and plays into its sound server.
+    pub(super) fn command(&self, program: &str) -> Command {
+        let mut c = Command::new(program);
+        c.env("DISPLAY", &self.display)
+            .env_remove("WAYLAND_DISPLAY");
+        if let Some(dir) = &self.runtime_dir {
+            c.env("XDG_RUNTIME_DIR", dir.path());
+        }
+        c
+    }
+
+    /// Starts a program on this desktop; it is stopped with the desktop.
+    pub(super) fn spawn(&mut self, mut cmd: Command) -> anyhow::Result<()> {
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("cannot start {:?}", cmd.get_program()))?;
+        self.children.push(child);
+        Ok(())
+    }
+
+    fn wait_for(
+        &self,
+        what: &str,
+        timeout: Duration,
+        mut ready: impl FnMut(&Desktop) -> bool,
+    ) -> anyhow::Result<()> {
+        let start = Instant::now();
+        while !ready(self) {
+            if start.elapsed() > timeout {
+                bail!("{what} was not ready after {} s", timeout.as_secs());
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Desktop {
+    fn drop(&mut self) {
+        if self.runtime_dir.is_some() {
+            let _ = self
+                .command("pulseaudio")
+                .arg("--kill")
+                .stderr(Stdio::null())
+                .status();
+        }
+        // Programs on the desktop first, the X server last.
+        for child in self.children.iter_mut().rev() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}

@@ -1,0 +1,407 @@
+//! `clipwright bench record`: records a busy 1920×1080 window at 1080p30 with its sound
+//! through Clipwright, then the same window through `ffmpeg -f x11grab` + `-f pulse` with
+//! the same encoder settings, and prints side by side: frames, dropped and duplicated
+//! frames, CPU time and its ratio, peak and sampled memory, and the A/V offset at the
+//! start and the end of each file.
+//!
+//! The window is ffplay showing FFmpeg's moving `testsrc2` picture, which flashes white for
+//! 100 ms each whole second while a 1 kHz beep sounds for those 100 ms (switched per
+//! sample). ffplay keeps its picture in step with its sound, so whatever offset it has
+//! itself is in both recordings alike; the difference between the two is the recorder's.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use clap::Args;
+
+use super::child::{self, ChildRun};
+use super::desktop::Desktop;
+use crate::capture::{CaptureBackend, TargetKind, X11Backend};
+use crate::media::{self, OffsetSummary, SyncMeasurement};
+
+const WINDOW_TITLE: &str = "Clipwright bench flash and beep";
+const FPS: u32 = 30;
+/// Same settings on both sides: libx264 veryfast at this CRF, a keyframe a second, no
+/// B-frames, the encoder's own choice of threads.
+const CRF: u8 = 23;
+/// A flash and a beep further apart than this are not a pair.
+const PAIR_GAP_US: i64 = 500_000;
+
+/// The options of `clipwright bench record`.
+#[derive(Debug, Args)]
+pub struct RecordBenchArgs {
+    /// Seconds to record with each recorder.
+    #[arg(long, default_value_t = 60)]
+    seconds: u32,
+    /// Start a private Xvfb + openbox + PulseAudio instead of using $DISPLAY and the
+    /// current sound server (for machines without a screen).
+    #[arg(long)]
+    own_desktop: bool,
+    /// Work folder (the recordings and logs are kept); a temporary one if not given.
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// Only record with Clipwright (e.g. to watch memory on a long recording).
+    #[arg(long)]
+    only_ours: bool,
+}
+
+/// One recorder's results.
+struct Side {
+    run: ChildRun,
+    frames: u64,
+    dropped: u64,
+    duplicated: u64,
+    duration_us: i64,
+    sync: SyncMeasurement,
+}
+
+/// Runs the benchmark and prints the table.
+pub fn run(args: &RecordBenchArgs) -> anyhow::Result<()> {
+    if args.seconds < 5 {
+        bail!("record at least 5 seconds, to see a few flashes");
+    }
+    let temp;
+    let dir: &Path = match &args.dir {
+        Some(d) => {
+            std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
+            d
+        }
+        None => {
+            temp = tempfile::tempdir().context("cannot make a temporary folder")?;
+            temp.path()
+        }
+    };
+    let load_before = loadavg();
+    let mut desktop = if args.own_desktop {
+        Desktop::start_own(1920, 1200)?
+    } else {
+        Desktop::current()?
+    };
+    let window = open_source_window(&mut desktop)?;
+    eprintln!(
+        "recording window {window:#x} on {} for {} s with Clipwright…",
+        desktop.display, args.seconds
+    );
+    let ours = record_ours(&desktop, window, args.seconds, dir)?;
+    let theirs = if args.only_ours {
+        None
+    } else {
+        eprintln!(
+            "recording the same window for {} s with ffmpeg…",
+            args.seconds
+        );
+        Some(record_ffmpeg(&desktop, window, args.seconds, dir)?)
+    };
+    let load_after = loadavg();
+    drop(desktop);
+
+    println!(
+        "recording benchmark: a busy 1920x1080 window (testsrc2, white flash + 1 kHz beep each second) \
+         at {FPS} fps for {} s, libx264 veryfast CRF {CRF} + AAC 160k, fragmented MP4",
+        args.seconds
+    );
+    println!("machine load (1/5/15 min) before: {load_before}   after: {load_after}");
+    print_table(&ours, theirs.as_ref(), args.seconds);
+    println!("files and logs: {}", dir.display());
+    Ok(())
+}
+
+/// Starts the flash-and-beep window and returns its X11 id once it is listed.
+fn open_source_window(desktop: &mut Desktop) -> anyhow::Result<u64> {
+    let graph = "testsrc2=size=1920x1080:rate=30,\
+                 drawbox=c=white:t=fill:enable='lt(mod(t\\,1)\\,0.1)'[out0];\
+                 aevalsrc='0.5*sin(2*PI*1000*t)*lt(mod(t\\,1)\\,0.1)|\
+                 0.5*sin(2*PI*1000*t)*lt(mod(t\\,1)\\,0.1)':s=48000[out1]";
+    let mut ffplay = desktop.command("ffplay");
+    ffplay
+        .env("SDL_AUDIODRIVER", "pulseaudio")
+        .args(["-loglevel", "quiet", "-f", "lavfi", "-i", graph])
+        .args(["-window_title", WINDOW_TITLE, "-left", "0", "-top", "0"])
+        .arg("-noborder");
+    desktop
+        .spawn(ffplay)
+        .context("ffplay is needed to show the benchmark window")?;
+    let backend = X11Backend::new(Some(&desktop.display));
+    let started = Instant::now();
+    loop {
+        let found = backend.targets().ok().and_then(|ts| {
+            ts.into_iter()
+                .find(|t| t.kind == TargetKind::Window && t.title == WINDOW_TITLE)
+        });
+        if let Some(t) = found {
+            if (t.width, t.height) != (1920, 1080) {
+                eprintln!(
+                    "note: the window is {}x{}, not 1920x1080 (is the screen large enough?)",
+                    t.width, t.height
+                );
+            }
+            // Let ffplay's sound reach a steady state before recording.
+            std::thread::sleep(Duration::from_secs(2));
+            return Ok(t.id);
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            bail!("the ffplay window \"{WINDOW_TITLE}\" did not appear");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn record_ours(desktop: &Desktop, window: u64, seconds: u32, dir: &Path) -> anyhow::Result<Side> {
+    let file = dir.join("clipwright.mp4");
+    let exe = std::env::current_exe().context("cannot find the clipwright program")?;
+    let mut cmd = desktop.command(&exe.to_string_lossy());
+    cmd.arg("record")
+        .args(["--window-id", &format!("{window:#x}")])
+        .args(["--x-display", &desktop.display])
+        .args(["--audio", "system", "--system-device", &desktop.monitor])
+        .args(["--fps", &FPS.to_string(), "--size", "source", "--no-cursor"])
+        .args(["--encoder", "libx264", "--quality", &CRF.to_string()])
+        .args(["--duration", &seconds.to_string(), "-o"])
+        .arg(&file);
+    let (out, err) = (dir.join("clipwright.out"), dir.join("clipwright.err"));
+    let run = child::run(&mut cmd, &out, &err).context("the Clipwright recording failed")?;
+    let summary = std::fs::read_to_string(&out).unwrap_or_default();
+    let line = summary
+        .lines()
+        .find(|l| l.starts_with("recorded "))
+        .with_context(|| format!("no summary line in {}", out.display()))?;
+    let number =
+        |word| number_before(line, word).with_context(|| format!("no \"{word}\" in \"{line}\""));
+    let (frames, dropped, duplicated) =
+        (number("frames")?, number("dropped")?, number("duplicated")?);
+    analyse(&file, run, frames, dropped, duplicated)
+}
+
+fn record_ffmpeg(desktop: &Desktop, window: u64, seconds: u32, dir: &Path) -> anyhow::Result<Side> {
+    let file = dir.join("ffmpeg.mp4");
+    let mut cmd = desktop.command("ffmpeg");
+    cmd.args(["-hide_banner", "-nostdin", "-y"])
+        .args(["-f", "x11grab"])
+        .args(["-framerate", &FPS.to_string(), "-draw_mouse", "0"])
+        .args(["-window_id", &window.to_string(), "-i", &desktop.display])
+        .args(["-f", "pulse"])
+        .args([
+            "-sample_rate",
+            "48000",
+            "-channels",
+            "2",
+            "-fragment_size",
+            "3840",
+        ])
+        .args(["-i", &desktop.monitor])
+        .args(["-t", &seconds.to_string(), "-map", "0:v", "-map", "1:a"])
+        .args(["-fps_mode", "cfr", "-r", &FPS.to_string()])
+        .args([
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-crf",
+            &CRF.to_string(),
+        ])
+        .args(["-g", &FPS.to_string(), "-bf", "0"])
+        .args(["-x264-params", &format!("scenecut=0:keyint_min={FPS}")])
+        .args(["-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "160k"])
+        .args(["-movflags", "frag_keyframe+empty_moov+default_base_moof"])
+        .args(["-flush_packets", "1"])
+        .arg(&file);
+    let (out, err) = (dir.join("ffmpeg.out"), dir.join("ffmpeg.err"));
+    let run = child::run(&mut cmd, &out, &err).context("the ffmpeg recording failed")?;
+    let log = std::fs::read_to_string(&err).unwrap_or_default();
+    let last = log
+        .split(['\r', '\n'])
+        .rfind(|l| l.contains("frame="))
+        .with_context(|| format!("no progress line in {}", err.display()))?;
+    let frames =
+        value_after(last, "frame=").with_context(|| format!("no frame count in \"{last}\""))?;
+    // ffmpeg prints dup= and drop= only once one of them is not zero.
+    let dropped = value_after(last, "drop=").unwrap_or(0);
+    let duplicated = value_after(last, "dup=").unwrap_or(0);
+    analyse(&file, run, frames, dropped, duplicated)
+}
+
+fn analyse(
+    file: &Path,
+    run: ChildRun,
+    frames: u64,
+    dropped: u64,
+    duplicated: u64,
+) -> anyhow::Result<Side> {
+    eprintln!("measuring A/V offsets in {}…", file.display());
+    let duration_us = media::probe(file)?.duration_us.unwrap_or(0);
+    let sync = media::measure_av_sync(file, PAIR_GAP_US)?;
+    Ok(Side {
+        run,
+        frames,
+        dropped,
+        duplicated,
+        duration_us,
+        sync,
+    })
+}
+
+/// The whole number just before ` word` in `text` (`"3 dropped"` → 3).
+fn number_before(text: &str, word: &str) -> Option<u64> {
+    let at = text.find(&format!(" {word}"))?;
+    text[..at].rsplit([' ', '(', ',']).next()?.parse().ok()
+}
+
+/// The whole number after `key` in an ffmpeg progress line (`"frame= 1800"` → 1800).
+fn value_after(text: &str, key: &str) -> Option<u64> {
+    let rest = text[text.find(key)? + key.len()..].trim_start();
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+fn print_table(ours: &Side, theirs: Option<&Side>, seconds: u32) {
+    let mut rows: Vec<(String, String, String)> = Vec::new();
+    let mut row = |label: &str, f: &dyn Fn(&Side) -> String| {
+        rows.push((
+            label.to_owned(),
+            f(ours),
+            theirs.map(f).unwrap_or_else(|| "-".into()),
+        ));
+    };
+    let pct = |n: u64, of: u64| 100.0 * n as f64 / of.max(1) as f64;
+    row("frames written", &|s| s.frames.to_string());
+    row("dropped (target < 0.5 %)", &|s| {
+        format!("{} ({:.2} %)", s.dropped, pct(s.dropped, s.frames))
+    });
+    row("duplicated", &|s| {
+        format!("{} ({:.2} %)", s.duplicated, pct(s.duplicated, s.frames))
+    });
+    row("file length (s)", &|s| {
+        format!("{:.3}", s.duration_us as f64 / 1e6)
+    });
+    row("wall time (s)", &|s| {
+        format!("{:.1}", s.run.wall.as_secs_f64())
+    });
+    row("CPU user+sys (s)", &|s| {
+        format!(
+            "{:.1} ({:.1} + {:.1})",
+            s.run.cpu().as_secs_f64(),
+            s.run.user.as_secs_f64(),
+            s.run.system.as_secs_f64()
+        )
+    });
+    row("CPU per recorded second", &|s| {
+        format!(
+            "{:.0} %",
+            100.0 * s.run.cpu().as_secs_f64() / (s.duration_us.max(1) as f64 / 1e6)
+        )
+    });
+    row("peak RSS (MB)", &|s| {
+        format!("{:.0}", s.run.peak_rss_kb as f64 / 1024.0)
+    });
+    // Memory over time: the first, middle and last minute (thirds of a shorter run).
+    let total = Duration::from_secs(u64::from(seconds));
+    let span = if seconds >= 180 {
+        Duration::from_secs(60)
+    } else {
+        total / 3
+    };
+    let mid = total / 2 - span / 2;
+    let label = if seconds >= 180 {
+        "RSS first/mid/last minute (MB)"
+    } else {
+        "RSS first/mid/last third (MB)"
+    };
+    row(label, &|s| {
+        let at = |from: Duration| {
+            s.run
+                .rss_between(from, from + span)
+                .map_or_else(|| "?".into(), |kb| format!("{:.0}", kb as f64 / 1024.0))
+        };
+        format!(
+            "{} / {} / {}",
+            at(Duration::ZERO),
+            at(mid),
+            at(total.saturating_sub(span))
+        )
+    });
+    let minute = 60_000_000;
+    row("flashes / beeps / pairs", &|s| {
+        format!(
+            "{} / {} / {}",
+            s.sync.flashes_us.len(),
+            s.sync.beeps_us.len(),
+            s.sync.pairs.len()
+        )
+    });
+    row("A/V first minute mean/max (ms)", &|s| {
+        offsets(s.sync.summary(0, minute))
+    });
+    row("A/V last minute mean/max (ms)", &|s| {
+        offsets(s.sync.summary(s.duration_us - minute, i64::MAX))
+    });
+    row("A/V drift last - first (ms)", &|s| match (
+        s.sync.summary(0, minute),
+        s.sync.summary(s.duration_us - minute, i64::MAX),
+    ) {
+        (Some(a), Some(b)) => format!("{:+.1}", (b.mean_us - a.mean_us) as f64 / 1000.0),
+        _ => "?".into(),
+    });
+    let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+    println!(
+        "{:<width$}  {:>24}  {:>24}",
+        "", "clipwright", "ffmpeg x11grab"
+    );
+    for (label, a, b) in &rows {
+        println!("{label:<width$}  {a:>24}  {b:>24}");
+    }
+    if let Some(t) = theirs {
+        let ratio = ours.run.cpu().as_secs_f64() / t.run.cpu().as_secs_f64().max(1e-9);
+        println!("CPU ratio clipwright / ffmpeg: {ratio:.2}x (target <= 1.2x)");
+        if let (Some(a), Some(b)) = (ours.sync.summary(0, i64::MAX), t.sync.summary(0, i64::MAX)) {
+            println!(
+                "A/V offset relative to ffmpeg (whole file means): {:+.1} ms (the source's own offset cancels out)",
+                (a.mean_us - b.mean_us) as f64 / 1000.0
+            );
+        }
+    }
+    println!("A/V offset: sound minus picture (positive: the sound is late); target < 40 ms after 10 minutes");
+}
+
+fn offsets(s: Option<OffsetSummary>) -> String {
+    s.map_or_else(
+        || "?".into(),
+        |s| {
+            format!(
+                "{:+.1} / {:+.1} (n={})",
+                s.mean_us as f64 / 1000.0,
+                s.max_us as f64 / 1000.0,
+                s.count
+            )
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn our_summary_line_gives_frames_drops_and_duplicates() {
+        let line = "recorded /tmp/a.mp4 (1920x1080, 30 fps, 1800 frames, 60.000 s, 1 sound track(s)): 4 dropped, 2 duplicated, 123 bytes, ended: DurationReached";
+        assert_eq!(number_before(line, "frames"), Some(1800));
+        assert_eq!(number_before(line, "dropped"), Some(4));
+        assert_eq!(number_before(line, "duplicated"), Some(2));
+        assert_eq!(number_before(line, "missing"), None);
+    }
+
+    #[test]
+    fn ffmpeg_progress_gives_frames_drops_and_duplicates() {
+        let line = "frame= 1801 fps= 30 q=-1.0 Lsize=   12345kB time=00:01:00.03 bitrate=1685.1kbits/s dup=3 drop=1 speed=   1x";
+        assert_eq!(value_after(line, "frame="), Some(1801));
+        assert_eq!(value_after(line, "dup="), Some(3));
+        assert_eq!(value_after(line, "drop="), Some(1));
+        assert_eq!(value_after("frame=  10 fps=0.0", "drop="), None);
+    }
+}
