@@ -2,6 +2,7 @@
 //! output size (letterboxed or cropped), H.264 video (hardware first, libx264 after) and
 //! AAC sound. Everything here is called from the recorder's worker threads.
 
+use ffmpeg_next::codec::threading;
 use ffmpeg_next::format::{sample, Pixel, Sample};
 use ffmpeg_next::software::scaling;
 use ffmpeg_next::{codec, encoder, frame, ChannelLayout, Dictionary, Packet, Rational};
@@ -485,9 +486,16 @@ fn open_video(
         .into_iter()
         .find(|f| formats.is_empty() || formats.contains(f))
         .ok_or(ffmpeg_next::Error::PatchWelcome)?;
-    let mut enc = codec::context::Context::new_with_codec(codec)
-        .encoder()
-        .video()?;
+    let mut ctx = codec::context::Context::new_with_codec(codec);
+    // As many encoder threads as the encoder likes (libavcodec's default is one): at one
+    // thread libx264 cannot keep up with 1080p30 on a busy machine, and the recording
+    // drops frames. Frame threads add a few frames of delay, far below a fragment.
+    ctx.set_threading(threading::Config {
+        kind: threading::Type::Frame,
+        count: 0,
+        safe: false,
+    });
+    let mut enc = ctx.encoder().video()?;
     let fps_i = i32::try_from(fps).unwrap_or(30);
     enc.set_width(size.0);
     enc.set_height(size.1);
