@@ -482,8 +482,10 @@ fn scan_packets(
         .map(|s| s.parameters().medium() == ff::media::Type::Video)
         .collect();
     let mut scan = vec![StreamScan::default(); stream_count];
-    let mut packet = ff::Packet::empty();
     loop {
+        // A fresh packet each time: `av_read_frame` does not release the buffer of the
+        // packet it is given, so reusing one kept every packet of the file in memory.
+        let mut packet = ff::Packet::empty();
         match packet.read(input) {
             Ok(()) => {}
             Err(ff::Error::Eof) => break,
