@@ -625,3 +625,146 @@ fn tracks_are_added_from_the_toolbar_and_removed_from_their_header() {
     harness.run_steps(2);
     assert_eq!(tracks(&harness), 3, "undo brings the track back");
 }
+
+/// The app with the 2 s H.264/AAC fixture on the timeline, its video clip selected and
+/// the inspector showing.
+fn harness_with_a_selected_clip() -> Harness<'static, ClipwrightApp> {
+    let mut harness = harness_with(Some(common::fixture(&common::H264_AAC)));
+    harness.get_by_label("Open media…").click();
+    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+    assert_eq!(harness.state().editor.selection.len(), 1);
+    harness.run_steps(2);
+    harness
+}
+
+fn selected_clip(harness: &Harness<'_, ClipwrightApp>) -> clipwright::timeline::Clip {
+    let editor = &harness.state().editor;
+    let id = *editor.selection.iter().next().unwrap();
+    editor.project.clip(id).unwrap().clone()
+}
+
+#[test]
+fn setting_speed_two_in_the_inspector_halves_the_clip() {
+    use clipwright::timeline::{SpeedCurve, SpeedFactor, Time};
+    let mut harness = harness_with_a_selected_clip();
+    let before = selected_clip(&harness).duration();
+    assert_eq!(before, Time::from_secs(2));
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Slider, "Speed")
+        .set_value_accesskit(2.0);
+    harness.run_steps(3);
+    let clip = selected_clip(&harness);
+    assert_eq!(
+        clip.speed.curve,
+        SpeedCurve::Constant {
+            speed: SpeedFactor::from_milli(2000).unwrap()
+        }
+    );
+    assert_eq!(clip.duration(), Time::from_secs(1), "2× halves the length");
+    let audio = &harness.state().editor.project.tracks[1].clips[0];
+    assert_eq!(audio.duration(), Time::from_secs(1), "its sound follows");
+}
+
+#[test]
+fn a_ramp_preset_button_gives_the_clip_that_ramp_and_a_drag_reshapes_it_in_one_step() {
+    use clipwright::timeline::{ramp_preset, SpeedCurve};
+    let mut harness = harness_with_a_selected_clip();
+    harness.get_by_label("Montage").click();
+    harness.run_steps(3);
+    let clip = selected_clip(&harness);
+    let montage = ramp_preset("Montage").unwrap().speed();
+    assert_eq!(clip.speed.curve, montage.curve);
+    // Montage averages 1.8×, so two seconds of source last about 1.1 s.
+    let secs = clip.duration().as_secs_f64();
+    assert!((1.0..1.25).contains(&secs), "ramped clip lasts {secs} s");
+
+    // Drag the first point (3× at the left edge) down towards 1×.
+    let steps = harness.state().editor.history.undo_len();
+    let curve = harness.get_by_label("Speed curve").rect();
+    let y_of = |speed: f32| curve.bottom() - curve.height() * (speed.log10() + 1.0) / 2.0;
+    let start = egui::pos2(curve.left() + 1.0, y_of(3.0));
+    harness.hover_at(start);
+    harness.run_steps(1);
+    harness.drag_at(start);
+    harness.run_steps(1);
+    for i in 1..=6 {
+        harness.hover_at(egui::pos2(start.x + 2.0, start.y + 4.0 * i as f32));
+        harness.run_steps(1);
+    }
+    let end = egui::pos2(start.x + 2.0, y_of(1.0));
+    harness.hover_at(end);
+    harness.run_steps(1);
+    harness.drop_at(end);
+    harness.run_steps(2);
+    let SpeedCurve::Ramp { points } = selected_clip(&harness).speed.curve else {
+        panic!("still a ramp");
+    };
+    let first = points[0].speed.as_f64();
+    assert!((0.9..1.1).contains(&first), "first point now {first}×");
+    assert_eq!(points.len(), 6);
+    assert_eq!(
+        harness.state().editor.history.undo_len(),
+        steps + 1,
+        "the whole drag is one undo step"
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert_eq!(selected_clip(&harness).speed.curve, montage.curve);
+}
+
+#[test]
+fn a_keyframe_added_in_the_inspector_can_be_jumped_to_and_eased() {
+    use clipwright::timeline::{Interpolation, Property, Time};
+    let mut harness = harness_with_a_selected_clip();
+    harness.state_mut().editor.playhead = Time::from_secs(1);
+    harness.run_steps(2);
+    harness.get_by_label("Opacity keyframe").click_accesskit();
+    harness.run_steps(2);
+    let keys = selected_clip(&harness)
+        .animation
+        .channel(Property::Opacity)
+        .cloned()
+        .expect("opacity is animated");
+    assert_eq!(keys.times().collect::<Vec<_>>(), vec![Time::from_secs(1)]);
+
+    harness.state_mut().editor.playhead = Time::ZERO;
+    harness.run_steps(2);
+    harness
+        .get_by_label("Next Opacity keyframe")
+        .click_accesskit();
+    harness.run_steps(2);
+    assert_eq!(harness.state().editor.playhead, Time::from_secs(1));
+
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Opacity easing")
+        .click_accesskit();
+    harness.run_steps(2);
+    harness.get_by_label("Ease out").click();
+    harness.run_steps(2);
+    let key = selected_clip(&harness)
+        .animation
+        .channel(Property::Opacity)
+        .and_then(|k| k.get(Time::from_secs(1)))
+        .unwrap();
+    assert_eq!(key.interpolation, Interpolation::EaseOut);
+
+    // The diamond at a keyframe removes it.
+    harness.get_by_label("Opacity keyframe").click_accesskit();
+    harness.run_steps(2);
+    assert!(selected_clip(&harness)
+        .animation
+        .channel(Property::Opacity)
+        .is_none());
+}
+
+#[test]
+fn fading_the_sound_in_puts_volume_keyframes_on_the_linked_audio_clip() {
+    use clipwright::timeline::{Property, Time};
+    let mut harness = harness_with_a_selected_clip();
+    harness.get_by_label("Fade sound in").click_accesskit();
+    harness.run_steps(2);
+    let audio = harness.state().editor.project.tracks[1].clips[0].clone();
+    assert_eq!(audio.volume_at(Time::ZERO), 0.0);
+    assert_eq!(audio.volume_at(Time::from_millis(500)), 1.0);
+    assert!(audio.animation.channel(Property::Volume).is_some());
+}

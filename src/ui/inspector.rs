@@ -1,14 +1,13 @@
-//! The inspector: the selected clip's speed, transform and animation presets.
+//! The inspector: the selected clip's speed (see `inspector_speed`), transform and sound
+//! with their keyframes (see `inspector_keys`), and the animation presets.
 //!
-//! Values shown are evaluated at the playhead; changing one sets a keyframe there when the
-//! property is already animated, otherwise a single keyframe that holds for the whole clip.
 //! A slider drag is one gesture, so one undo step.
 
-use crate::timeline::{
-    animation_presets, ClipId, Edit, Interpolation, PresetKind, Property, Speed, SpeedFactor, Time,
-};
+use crate::timeline::{animation_presets, ClipId, Edit, PresetKind, Property, Time};
 
 use super::editor::Editor;
+use super::inspector_keys::{fade_edit, keyframe_grid, sound_clip, Fade};
+use super::inspector_speed::SpeedSection;
 
 /// The transform properties the inspector offers, with their labels and slider ranges.
 const TRANSFORM_ROWS: &[(Property, &str, f64, f64)] = &[
@@ -21,13 +20,30 @@ const TRANSFORM_ROWS: &[(Property, &str, f64, f64)] = &[
     (Property::CropRight, "Crop right", 0.0, 0.95),
     (Property::CropTop, "Crop top", 0.0, 0.95),
     (Property::CropBottom, "Crop bottom", 0.0, 0.95),
-    (Property::Volume, "Volume", 0.0, 4.0),
+    (Property::AnchorX, "Anchor X", 0.0, 1.0),
+    (Property::AnchorY, "Anchor Y", 0.0, 1.0),
 ];
 
-/// The inspector's own state: which preset is picked in the gallery.
-#[derive(Debug, Default)]
+/// The sound row: volume, linear gain up to +12 dB.
+const VOLUME_ROW: (Property, &str, f64, f64) = (Property::Volume, "Volume", 0.0, 4.0);
+
+/// The inspector's own state: which preset is picked in the gallery, the speed editor's
+/// drag, and the length of the sound fades.
+#[derive(Debug)]
 pub struct Inspector {
     preset: String,
+    speed: SpeedSection,
+    fade_secs: f64,
+}
+
+impl Default for Inspector {
+    fn default() -> Self {
+        Inspector {
+            preset: String::new(),
+            speed: SpeedSection::default(),
+            fade_secs: 0.5,
+        }
+    }
 }
 
 impl Inspector {
@@ -40,6 +56,11 @@ impl Inspector {
             return None;
         };
         let clip = editor.project.clip(id).cloned()?;
+        let visual = editor
+            .project
+            .locate_clip(id)
+            .and_then(|l| editor.project.tracks.get(l.track))
+            .is_some_and(|t| t.kind.is_visual());
         let mut error = None;
         let mut report = |r: Result<(), crate::timeline::EditError>| {
             if let Err(e) = r {
@@ -57,96 +78,59 @@ impl Inspector {
         });
         ui.separator();
 
-        let speed_label = ui.strong("Speed");
-        let current = speed_multiplier(&clip.speed);
-        let mut value = current;
-        let slider = ui
-            .add(
-                egui::Slider::new(&mut value, 0.1..=100.0)
-                    .logarithmic(true)
-                    .suffix("×")
-                    .max_decimals(2),
-            )
-            .labelled_by(speed_label.id);
-        gesture(editor, &slider, "Change speed");
-        if slider.changed() && (value - current).abs() > 1e-9 {
-            if let Some(factor) = SpeedFactor::from_f64(value) {
-                let mut speed = Speed::constant(factor);
-                speed.reverse = clip.speed.reverse;
-                speed.keep_pitch = clip.speed.keep_pitch;
-                report(editor.apply(Edit::SetSpeed {
-                    clip: id,
-                    speed,
-                    ripple: true,
-                }));
-            }
-        }
-        ui.horizontal(|ui| {
-            let mut reverse = clip.speed.reverse;
-            if ui.checkbox(&mut reverse, "Reverse").changed() {
-                let mut speed = clip.speed.clone();
-                speed.reverse = reverse;
-                report(editor.apply(Edit::SetSpeed {
-                    clip: id,
-                    speed,
-                    ripple: false,
-                }));
-            }
-            let mut keep = clip.speed.keep_pitch;
-            if ui.checkbox(&mut keep, "Keep pitch").changed() {
-                let mut speed = clip.speed.clone();
-                speed.keep_pitch = keep;
-                report(editor.apply(Edit::SetSpeed {
-                    clip: id,
-                    speed,
-                    ripple: false,
-                }));
-            }
-        });
+        report(self.speed.show(ui, editor, &clip));
         ui.separator();
 
-        ui.strong("Transform at the playhead");
-        let offset = (editor.playhead - clip.start).clamp_to(Time::ZERO, clip.duration());
-        egui::Grid::new("transform").num_columns(3).show(ui, |ui| {
-            for &(property, label, lo, hi) in TRANSFORM_ROWS {
-                let animated = clip
-                    .animation
-                    .channel(property)
-                    .is_some_and(|k| k.len() > 1);
-                let name = ui.label(label);
-                let before = clip.value_at(property, editor.playhead);
-                let mut v = before;
-                let r = ui
-                    .add(egui::Slider::new(&mut v, lo..=hi).max_decimals(3))
-                    .labelled_by(name.id);
-                gesture(editor, &r, &format!("Change {}", label.to_lowercase()));
-                if r.changed() && (v - before).abs() > 1e-12 {
-                    let time = if animated { offset } else { Time::ZERO };
-                    report(editor.apply(Edit::SetKeyframe {
-                        clip: id,
-                        property,
-                        time,
-                        value: v,
-                        interpolation: Interpolation::Linear,
-                    }));
-                }
-                let diamond = if animated { "◆" } else { "◇" };
-                if ui
-                    .button(diamond)
-                    .on_hover_text("Add a keyframe here (animate this property)")
-                    .clicked()
-                {
-                    report(editor.apply(Edit::SetKeyframe {
-                        clip: id,
-                        property,
-                        time: offset,
-                        value: before,
-                        interpolation: Interpolation::EaseInOut,
-                    }));
-                }
-                ui.end_row();
+        if visual {
+            ui.strong("Transform at the playhead");
+            report(keyframe_grid(
+                ui,
+                editor,
+                &clip,
+                "transform",
+                TRANSFORM_ROWS,
+            ));
+            ui.separator();
+        }
+
+        ui.strong("Sound");
+        let sound = sound_clip(editor, &clip);
+        match sound {
+            Some(target) => {
+                report(keyframe_grid(ui, editor, &target, "sound", &[VOLUME_ROW]));
+                ui.horizontal(|ui| {
+                    let label = ui.label("Fade length");
+                    ui.add(
+                        egui::DragValue::new(&mut self.fade_secs)
+                            .speed(0.05)
+                            .range(0.05..=60.0)
+                            .suffix(" s")
+                            .max_decimals(2),
+                    )
+                    .labelled_by(label.id);
+                });
+                let length = Time::from_secs_f64(self.fade_secs);
+                ui.horizontal(|ui| {
+                    if ui
+                        .button("Fade sound in")
+                        .on_hover_text("Volume rises from silence over the fade length")
+                        .clicked()
+                    {
+                        report(editor.apply(fade_edit(&target, length, Fade::In)));
+                    }
+                    if ui
+                        .button("Fade sound out")
+                        .on_hover_text("Volume falls to silence over the fade length")
+                        .clicked()
+                    {
+                        report(editor.apply(fade_edit(&target, length, Fade::Out)));
+                    }
+                });
             }
-        });
+            None => {
+                ui.weak("This clip has no sound.");
+            }
+        }
         ui.separator();
 
         ui.strong("Animation presets");
@@ -201,17 +185,9 @@ fn kind_label(kind: PresetKind) -> &'static str {
     }
 }
 
-/// The constant multiplier of a speed, or 1 for ramps and freezes (edited elsewhere).
-fn speed_multiplier(speed: &Speed) -> f64 {
-    match &speed.curve {
-        crate::timeline::SpeedCurve::Constant { speed } => speed.as_f64(),
-        _ => 1.0,
-    }
-}
-
 /// Opens a history gesture when a drag starts and closes it when it ends, so a whole
 /// slider drag is one undo step.
-fn gesture(editor: &mut Editor, response: &egui::Response, label: &str) {
+pub(super) fn gesture(editor: &mut Editor, response: &egui::Response, label: &str) {
     if response.drag_started() {
         editor.history.begin_gesture(label);
     }

@@ -8,6 +8,8 @@ mod dialogs;
 mod editor;
 mod export_dialog;
 mod inspector;
+mod inspector_keys;
+mod inspector_speed;
 mod layout;
 mod media_panel;
 mod menus;
