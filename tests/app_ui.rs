@@ -63,8 +63,13 @@ fn opening_a_file_shows_its_streams() {
     harness.get_by_label("320 × 240");
     harness.get_by_label("48000 Hz");
     harness.get_by_label("Add to timeline");
-    // The preview draws on a worker; wait for its first frame so the picture is stable.
-    step_until(&mut harness, |app| app.preview_shown().is_some());
+    // The preview, thumbnails and waveform are drawn on workers; wait for all of them so
+    // the picture is stable.
+    step_until(&mut harness, |app| {
+        app.preview_shown().is_some()
+            && app.media_pictures_ready().1 == 1
+            && !app.media_pictures_busy()
+    });
     // The fixture's folder differs between machines; hide that line (it never wraps)
     // across the whole media bin, which ends where the preview's Play button begins.
     let path_rect = harness.get_by_label(&file.display().to_string()).rect();
@@ -767,4 +772,64 @@ fn fading_the_sound_in_puts_volume_keyframes_on_the_linked_audio_clip() {
     assert_eq!(audio.volume_at(Time::ZERO), 0.0);
     assert_eq!(audio.volume_at(Time::from_millis(500)), 1.0);
     assert!(audio.animation.channel(Property::Volume).is_some());
+}
+
+#[test]
+fn clips_show_thumbnails_and_a_waveform_made_off_the_ui_thread() {
+    let mut harness = harness_with(Some(common::fixture(&common::H264_AAC)));
+    harness.get_by_label("Open media…").click();
+    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+    // Thumbnails for the timeline and the bin, and the sound's waveform.
+    step_until(&mut harness, |app| {
+        let (thumbs, waves) = app.media_pictures_ready();
+        thumbs >= 2 && waves == 1
+    });
+    let image = harness.render().unwrap();
+    let scale = image.width() as f32 / 1000.0;
+    let pixels_in = |rect: egui::Rect| {
+        let r = rect.shrink(6.0);
+        let mut out = Vec::new();
+        let mut y = r.top();
+        while y < r.bottom() {
+            let mut x = r.left();
+            while x < r.right() {
+                let p = image.get_pixel((x * scale) as u32, (y * scale) as u32);
+                out.push([p[0], p[1], p[2]]);
+                x += 3.0;
+            }
+            y += 3.0;
+        }
+        out
+    };
+    // The test picture's colour bars show in the video clip, not just its plain blue.
+    let video = pixels_in(harness.get_by_label("Clip 1: h264_aac.mp4").rect());
+    let mut colours: Vec<[u8; 3]> = video.iter().map(|p| p.map(|c| c / 32)).collect();
+    colours.sort_unstable();
+    colours.dedup();
+    assert!(
+        colours.len() > 8,
+        "only {} colours in the filmstrip",
+        colours.len()
+    );
+    // The tone (at an eighth of full scale) draws a band around the audio clip's middle,
+    // lighter than the clip's green, and leaves its top and bottom plain.
+    let audio = harness.get_by_label("Clip 2: h264_aac.mp4").rect();
+    let is_wave = |p: &[u8; 3]| p[0] > 110 && p[2] > 110;
+    let middle =
+        egui::Rect::from_center_size(audio.center(), egui::vec2(audio.width() - 40.0, 4.0));
+    // (right of the clip's name)
+    let top = egui::Rect::from_min_size(
+        audio.left_top() + egui::vec2(120.0, 6.0),
+        egui::vec2(audio.width() - 140.0, 4.0),
+    );
+    let middle = pixels_in(middle.expand(6.0));
+    assert!(
+        middle.iter().filter(|p| is_wave(p)).count() * 2 > middle.len(),
+        "the waveform crosses the middle"
+    );
+    let top = pixels_in(top.expand(6.0));
+    assert!(
+        top.iter().all(|p| !is_wave(p)),
+        "a quiet tone stays off the edges"
+    );
 }

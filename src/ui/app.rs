@@ -376,28 +376,7 @@ impl eframe::App for ClipwrightApp {
                 .resizable(true)
                 .default_size(self.layout.media_bin_width)
                 .show(ui, |ui| {
-                    ui.heading("Media");
-                    ui.separator();
-                    if let Some(i) = media_panel::media_list(ui, &self.items, self.selected) {
-                        self.selected = Some(i);
-                    }
-                    if let Some(item) = self.selected_item() {
-                        let path = item.path.clone();
-                        let ready = matches!(item.probe, Some(Ok(_)));
-                        ui.separator();
-                        if ui
-                            .add_enabled(ready, egui::Button::new("Add to timeline"))
-                            .clicked()
-                        {
-                            self.add_to_timeline(&ctx, &path);
-                        }
-                    }
-                    if let Some(item) = self.selected_item() {
-                        ui.separator();
-                        egui::ScrollArea::vertical()
-                            .id_salt("file_details")
-                            .show(ui, |ui| media_panel::details(ui, item));
-                    }
+                    self.media_bin(ui, &ctx);
                 });
             self.layout.media_bin_width = panel.response.rect.width();
         }

@@ -2,13 +2,49 @@
 
 use crate::media::{fps_text, human_bytes, StreamKind};
 
-use super::app::{file_label, MediaItem};
+use crate::timeline::Time;
 
-/// Draws the list of opened files; returns the index clicked, if any.
-pub fn media_list(
+use super::app::{file_label, ClipwrightApp, MediaItem};
+use super::clip_media::ClipMedia;
+
+/// Size of the thumbnail beside each file in the bin.
+const BIN_THUMB: egui::Vec2 = egui::vec2(48.0, 27.0);
+
+impl ClipwrightApp {
+    /// The media bin: the files opened, the selected one's actions and its report.
+    pub(super) fn media_bin(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
+        ui.heading("Media");
+        ui.separator();
+        let media = self.timeline.media(ctx);
+        if let Some(i) = media_list(ui, &self.items, self.selected, media) {
+            self.selected = Some(i);
+        }
+        if let Some(item) = self.selected_item() {
+            let path = item.path.clone();
+            let ready = matches!(item.probe, Some(Ok(_)));
+            ui.separator();
+            if ui
+                .add_enabled(ready, egui::Button::new("Add to timeline"))
+                .clicked()
+            {
+                self.add_to_timeline(ctx, &path);
+            }
+        }
+        if let Some(item) = self.selected_item() {
+            ui.separator();
+            egui::ScrollArea::vertical()
+                .id_salt("file_details")
+                .show(ui, |ui| details(ui, item));
+        }
+    }
+}
+
+/// Draws the list of opened files, each with a thumbnail; returns the index clicked.
+fn media_list(
     ui: &mut egui::Ui,
     items: &[MediaItem],
     selected: Option<usize>,
+    media: &mut ClipMedia,
 ) -> Option<usize> {
     if items.is_empty() {
         ui.weak("Nothing opened yet.");
@@ -26,16 +62,46 @@ pub fn media_list(
                     Some(Ok(_)) => "",
                 };
                 let label = format!("{}{status}", file_label(&item.path));
-                if ui
-                    .selectable_label(selected == Some(i), label)
-                    .on_hover_text(item.path.display().to_string())
-                    .clicked()
-                {
-                    clicked = Some(i);
-                }
+                ui.horizontal(|ui| {
+                    bin_thumbnail(ui, item, media);
+                    if ui
+                        .selectable_label(selected == Some(i), label)
+                        .on_hover_text(item.path.display().to_string())
+                        .clicked()
+                    {
+                        clicked = Some(i);
+                    }
+                });
             }
         });
     clicked
+}
+
+/// A file's picture a third of the way in (at most a second), a note for sound-only
+/// files, or a plain box while the picture is on its way.
+fn bin_thumbnail(ui: &mut egui::Ui, item: &MediaItem, media: &mut ClipMedia) {
+    let (rect, _) = ui.allocate_exact_size(BIN_THUMB, egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 2.0, ui.visuals().faint_bg_color);
+    let Some(Ok(report)) = &item.probe else {
+        return;
+    };
+    let info = report.source_info();
+    if info.video.is_none() && !info.is_still_image {
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            "♪",
+            egui::FontId::proportional(16.0),
+            ui.visuals().weak_text_color(),
+        );
+        return;
+    }
+    let at = Time(info.duration.flicks() / 3).min(Time::from_secs(1));
+    if let Some(texture) = media.thumbnail(&item.path, at, ClipMedia::bucket_for(0.0)) {
+        let uv = egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
+        painter.image(texture, rect, uv, egui::Color32::WHITE);
+    }
 }
 
 /// The empty state: where to drop a file.
@@ -52,7 +118,7 @@ pub fn drop_hint(ui: &mut egui::Ui, hovering: bool) {
 }
 
 /// The readable report of one file.
-pub fn details(ui: &mut egui::Ui, item: &MediaItem) {
+fn details(ui: &mut egui::Ui, item: &MediaItem) {
     ui.heading(file_label(&item.path));
     ui.add(
         egui::Label::new(egui::RichText::new(item.path.display().to_string()).weak()).truncate(),

@@ -4,6 +4,7 @@
 
 mod app;
 mod autosave;
+mod clip_media;
 mod dialogs;
 mod editor;
 mod export_dialog;
@@ -19,6 +20,7 @@ mod recorder_panel;
 mod recovery;
 mod status_bar;
 mod subtitle_panel;
+mod timeline_clips;
 mod timeline_input;
 mod timeline_view;
 mod toasts;

@@ -5,10 +5,11 @@
 //! Pixel positions are UI-only floats; every time it hands to the model is a [`Time`].
 //! Input handling lives in `timeline_input`; this file lays out and draws.
 
-use egui::{pos2, vec2, Align2, Color32, CornerRadius, FontId, Rect, Sense, Stroke, StrokeKind};
+use egui::{pos2, vec2, Align2, Color32, CornerRadius, FontId, Rect, Sense, Stroke};
 
 use crate::timeline::{ClipId, Edit, MarkerId, Time, Track, TrackKind};
 
+use super::clip_media::ClipMedia;
 use super::editor::Editor;
 use super::timeline_input::Drag;
 
@@ -37,6 +38,10 @@ pub struct TimelineView {
     pub(super) snapped: Option<Time>,
     /// The marker last clicked or added; Delete removes it.
     pub(super) selected_marker: Option<MarkerId>,
+    /// Thumbnails and waveforms; started with the first frame drawn.
+    media: Option<ClipMedia>,
+    /// Zoom and scroll of the last frame, to tell the thumbnail worker when they change.
+    last_view: (f32, Time),
 }
 
 impl Default for TimelineView {
@@ -47,6 +52,8 @@ impl Default for TimelineView {
             drag: None,
             snapped: None,
             selected_marker: None,
+            media: None,
+            last_view: (0.0, Time::ZERO),
         }
     }
 }
@@ -85,9 +92,19 @@ impl TimelineView {
         self.scroll = Time::ZERO;
     }
 
+    /// The thumbnail and waveform cache, started on first use.
+    pub(super) fn media(&mut self, ctx: &egui::Context) -> &mut ClipMedia {
+        self.media.get_or_insert_with(|| ClipMedia::new(ctx))
+    }
+
     /// Draws the timeline and handles its input.
     pub fn show(&mut self, ui: &mut egui::Ui, editor: &mut Editor) -> TimelineResponse {
         let mut response = TimelineResponse::default();
+        let mut media = self
+            .media
+            .take()
+            .unwrap_or_else(|| ClipMedia::new(ui.ctx()));
+        media.begin_frame();
         self.toolbar(ui, editor, &mut response);
         let tracks_height: f32 = editor
             .project
@@ -120,10 +137,24 @@ impl TimelineView {
             y += h;
         }
 
-        self.draw_ruler(ui, &painter, rect, left, editor, &visuals);
-        for &(index, row) in &rows {
-            self.draw_track(ui, &painter, row, left, editor, index, &mut response);
+        if self.last_view != (self.pixels_per_second, self.scroll) {
+            self.last_view = (self.pixels_per_second, self.scroll);
+            media.view_changed();
         }
+        self.draw_ruler(ui, &painter, rect, left, editor, &visuals);
+        let base_dir = editor
+            .path
+            .as_deref()
+            .and_then(std::path::Path::parent)
+            .map(std::path::Path::to_owned)
+            .unwrap_or_else(|| std::path::PathBuf::from("."));
+        for &(index, row) in &rows {
+            let lane = Rect::from_min_max(pos2(left, row.top()), row.max);
+            self.draw_track(ui, &painter, row, left, editor, index, &mut response);
+            self.draw_track_media(&painter, lane, left, editor, index, &base_dir, &mut media);
+            self.draw_clip_labels(&painter, lane, left, editor, index);
+        }
+        self.media = Some(media);
         self.handle_pointer(ui, &area, rect, left, &rows, editor, &mut response);
         if let Some(id) = response.remove_track.take() {
             if let Err(e) = editor.apply(Edit::RemoveTrack { id }) {
@@ -402,12 +433,7 @@ impl TimelineView {
         };
         let lane = Rect::from_min_max(pos2(left, row.top()), row.max);
         let clip_painter = painter.with_clip_rect(lane);
-        let base = match kind {
-            TrackKind::Video => Color32::from_rgb(58, 110, 170),
-            TrackKind::Overlay => Color32::from_rgb(150, 95, 175),
-            TrackKind::Audio => Color32::from_rgb(60, 150, 100),
-            TrackKind::Subtitle => Color32::from_rgb(180, 140, 60),
-        };
+        let base = super::timeline_clips::track_color(kind);
         let dim = |c: Color32| {
             if hidden || muted {
                 c.gamma_multiply(0.45)
@@ -416,18 +442,11 @@ impl TimelineView {
             }
         };
         for clip in &track.clips {
-            let r = Rect::from_min_max(
-                pos2(self.x_of(clip.start, left), row.top() + 3.0),
-                pos2(self.x_of(clip.end(), left), row.bottom() - 3.0),
-            );
-            let selected = editor.selection.contains(&clip.id);
+            let r = self.clip_rect(clip, lane, left);
+            if r.right() < lane.left() || r.left() > lane.right() {
+                continue;
+            }
             clip_painter.rect_filled(r, CornerRadius::same(4), dim(base));
-            let stroke = if selected {
-                Stroke::new(2.0, Color32::WHITE)
-            } else {
-                Stroke::new(1.0, base.gamma_multiply(1.6))
-            };
-            clip_painter.rect_stroke(r, CornerRadius::same(4), stroke, StrokeKind::Inside);
             let label = clip_label(editor, clip.id);
             let visible = r.intersect(lane);
             if visible.is_positive() {
@@ -439,22 +458,6 @@ impl TimelineView {
                     Sense::hover(),
                 )
                 .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
-            }
-            clip_painter.with_clip_rect(r.intersect(lane)).text(
-                r.left_top() + vec2(6.0, 4.0),
-                Align2::LEFT_TOP,
-                label,
-                FontId::proportional(11.0),
-                Color32::WHITE,
-            );
-            if !clip.speed.is_normal() {
-                clip_painter.text(
-                    r.left_bottom() + vec2(6.0, -4.0),
-                    Align2::LEFT_BOTTOM,
-                    "speed",
-                    FontId::proportional(9.0),
-                    Color32::from_rgb(255, 220, 120),
-                );
             }
         }
         for cue in &track.cues {
@@ -489,7 +492,7 @@ fn display_order(tracks: &[crate::timeline::Track]) -> Vec<usize> {
 }
 
 /// A clip's label: its file name, or the text it shows.
-fn clip_label(editor: &Editor, id: ClipId) -> String {
+pub(super) fn clip_label(editor: &Editor, id: ClipId) -> String {
     let Some(clip) = editor.project.clip(id) else {
         return String::new();
     };
@@ -500,5 +503,20 @@ fn clip_label(editor: &Editor, id: ClipId) -> String {
             .map(|s| super::app::file_label(&s.path))
             .unwrap_or_else(|| "missing source".to_owned()),
         other => format!("{other:?}").chars().take(40).collect(),
+    }
+}
+
+impl super::app::ClipwrightApp {
+    /// How many thumbnails (timeline and bin) and waveforms are ready to draw.
+    pub fn media_pictures_ready(&self) -> (usize, usize) {
+        self.timeline
+            .media
+            .as_ref()
+            .map_or((0, 0), ClipMedia::counts)
+    }
+
+    /// True while thumbnails or waveforms asked for are still being made.
+    pub fn media_pictures_busy(&self) -> bool {
+        self.timeline.media.as_ref().is_some_and(ClipMedia::busy)
     }
 }

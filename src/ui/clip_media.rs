@@ -1,0 +1,555 @@
+//! Pictures of media for the timeline and the media bin: filmstrip thumbnails and audio
+//! waveforms, made on worker threads and cached per source file.
+//!
+//! The UI asks for what it is about to draw and draws whatever is ready (a plain clip
+//! colour stands in for the rest). Asking never blocks: requests go to the workers over
+//! bounded channels with `try_send`, and a request that does not fit is simply asked again
+//! on a later frame. Workers decode through `crate::media`, send results back over a
+//! bounded channel (blocking themselves, never the UI, when it is full) and wake the UI.
+//!
+//! Thumbnails are keyed by file and by a source time rounded down to a *bucket*; bucket
+//! lengths are powers of two of a quarter second, picked from the zoom so one thumbnail
+//! covers about one tile, and nested, so a thumbnail made at one zoom is reused at the
+//! others. A waveform is computed once per file: min/max peaks every 10 ms, plus coarser
+//! levels (each halving the one below) so drawing costs the same at any zoom.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
+use std::sync::Arc;
+
+use crate::media::{AudioRange, AudioReader, PixelRect, Quality, Scaler, VideoDecoder, MIX_RATE};
+use crate::timeline::Time;
+
+/// Height in pixels of a decoded thumbnail (drawn scaled to the track height).
+const THUMB_HEIGHT: u32 = 72;
+/// Thumbnail requests that may wait for the worker; more are asked again later.
+const THUMB_QUEUE: usize = 48;
+/// Waveform requests that may wait for the worker.
+const WAVE_QUEUE: usize = 8;
+/// Finished pictures that may wait for the UI before a worker blocks.
+const RESULT_QUEUE: usize = 16;
+/// Thumbnails kept as textures; the least recently drawn go first.
+const MAX_THUMBS: usize = 1500;
+/// Open decoders a thumbnail worker keeps (one per file).
+const MAX_DECODERS: usize = 6;
+/// Length of a waveform's finest bucket.
+pub(super) const PEAK_BUCKET: Time = Time::from_millis(10);
+/// The shortest thumbnail bucket; the others are this times a power of two.
+const BASE_BUCKET: Time = Time::from_millis(250);
+
+/// Which thumbnail: a file and a bucketed source time.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct ThumbKey {
+    path: PathBuf,
+    time: Time,
+}
+
+enum Thumb {
+    /// Asked for; the worker has it.
+    Pending,
+    /// Drawn this frame number last.
+    Ready {
+        texture: egui::TextureHandle,
+        used: u64,
+    },
+    /// The file could not give a picture; not asked again.
+    Failed,
+}
+
+#[derive(Debug)]
+enum Wave {
+    Pending,
+    Ready(Arc<Peaks>),
+    Failed,
+}
+
+/// Min/max of a file's sound (over both channels) per [`PEAK_BUCKET`], and coarser
+/// levels: level `k` holds one pair per `2^k` buckets.
+#[derive(Debug, Default)]
+pub(super) struct Peaks {
+    levels: Vec<Vec<[f32; 2]>>,
+}
+
+impl Peaks {
+    /// Builds the coarser levels from the finest one.
+    fn from_finest(finest: Vec<[f32; 2]>) -> Peaks {
+        let mut levels = vec![finest];
+        while let Some(last) = levels.last().filter(|l| l.len() > 1) {
+            let next = last
+                .chunks(2)
+                .map(|pair| {
+                    pair.iter().fold([f32::MAX, f32::MIN], |acc, p| {
+                        [acc[0].min(p[0]), acc[1].max(p[1])]
+                    })
+                })
+                .collect();
+            levels.push(next);
+        }
+        Peaks { levels }
+    }
+
+    /// The lowest and highest sample between source times `from` and `to`, if the
+    /// waveform covers any of it. Walks up the levels taking whole entries where they fit
+    /// (as a segment tree does), so it is exact and costs a few steps at any zoom.
+    pub(super) fn range(&self, from: Time, to: Time) -> Option<[f32; 2]> {
+        let (from, to) = if to < from { (to, from) } else { (from, to) };
+        let bucket = PEAK_BUCKET.flicks();
+        let finest = self.levels.first()?;
+        let mut lo = usize::try_from(from.flicks() / bucket).ok()?;
+        let mut hi = usize::try_from(to.flicks() / bucket)
+            .ok()?
+            .saturating_add(1)
+            .min(finest.len());
+        let mut found: Option<[f32; 2]> = None;
+        let mut take = |p: [f32; 2]| {
+            found = Some(found.map_or(p, |f| [f[0].min(p[0]), f[1].max(p[1])]));
+        };
+        for entries in &self.levels {
+            if lo >= hi {
+                break;
+            }
+            if lo % 2 == 1 {
+                take(*entries.get(lo)?);
+                lo += 1;
+            }
+            if hi % 2 == 1 && lo < hi {
+                hi -= 1;
+                take(*entries.get(hi)?);
+            }
+            lo /= 2;
+            hi /= 2;
+        }
+        found
+    }
+}
+
+#[derive(Debug)]
+struct ThumbJob {
+    key: ThumbKey,
+    generation: u64,
+}
+
+#[derive(Debug)]
+struct WaveJob {
+    path: PathBuf,
+    duration: Time,
+}
+
+/// What the workers send back.
+enum Done {
+    Thumb(ThumbKey, Result<egui::ColorImage, String>),
+    /// The view moved on before the worker got to it; ask again if still needed.
+    Skipped(ThumbKey),
+    Wave(PathBuf, Result<Peaks, String>),
+}
+
+/// The cache of thumbnails and waveforms, and the handles of its two workers.
+pub(super) struct ClipMedia {
+    thumb_jobs: SyncSender<ThumbJob>,
+    wave_jobs: SyncSender<WaveJob>,
+    results: Receiver<Done>,
+    /// Bumped whenever the visible span changes; older thumbnail jobs are skipped.
+    generation: Arc<AtomicU64>,
+    thumbs: HashMap<ThumbKey, Thumb>,
+    waves: HashMap<PathBuf, Wave>,
+    /// Frames drawn, for least-recently-used eviction.
+    frame: u64,
+    ctx: egui::Context,
+}
+
+impl std::fmt::Debug for ClipMedia {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "ClipMedia({} thumbnails, {} waveforms)",
+            self.thumbs.len(),
+            self.waves.len()
+        )
+    }
+}
+
+impl ClipMedia {
+    /// Starts the workers; they end when this is dropped.
+    pub(super) fn new(ctx: &egui::Context) -> ClipMedia {
+        let (thumb_jobs, thumb_rx) = sync_channel::<ThumbJob>(THUMB_QUEUE);
+        let (wave_jobs, wave_rx) = sync_channel::<WaveJob>(WAVE_QUEUE);
+        let (results_tx, results) = sync_channel(RESULT_QUEUE);
+        let generation = Arc::new(AtomicU64::new(0));
+        {
+            let tx = results_tx.clone();
+            let ctx = ctx.clone();
+            let generation = Arc::clone(&generation);
+            super::workers::spawn_worker("thumbnails", move || {
+                thumbnail_worker(&thumb_rx, &tx, &generation, &ctx);
+            });
+        }
+        {
+            let ctx = ctx.clone();
+            super::workers::spawn_worker("waveforms", move || {
+                while let Ok(job) = wave_rx.recv() {
+                    let peaks = waveform(&job.path, job.duration);
+                    if results_tx.send(Done::Wave(job.path, peaks)).is_err() {
+                        return;
+                    }
+                    ctx.request_repaint();
+                }
+            });
+        }
+        ClipMedia {
+            thumb_jobs,
+            wave_jobs,
+            results,
+            generation,
+            thumbs: HashMap::new(),
+            waves: HashMap::new(),
+            frame: 0,
+            ctx: ctx.clone(),
+        }
+    }
+
+    /// Takes in what the workers finished; call once a frame before drawing.
+    pub(super) fn begin_frame(&mut self) {
+        self.frame += 1;
+        while let Ok(done) = self.results.try_recv() {
+            match done {
+                Done::Thumb(key, Ok(image)) => {
+                    let name = format!("thumb {} {}", key.path.display(), key.time.flicks());
+                    let texture = self
+                        .ctx
+                        .load_texture(name, image, egui::TextureOptions::LINEAR);
+                    self.thumbs.insert(
+                        key,
+                        Thumb::Ready {
+                            texture,
+                            used: self.frame,
+                        },
+                    );
+                }
+                Done::Thumb(key, Err(e)) => {
+                    tracing::debug!("no thumbnail for {}: {e}", key.path.display());
+                    self.thumbs.insert(key, Thumb::Failed);
+                }
+                Done::Skipped(key) => {
+                    self.thumbs.remove(&key);
+                }
+                Done::Wave(path, Ok(peaks)) => {
+                    self.waves.insert(path, Wave::Ready(Arc::new(peaks)));
+                }
+                Done::Wave(path, Err(e)) => {
+                    tracing::debug!("no waveform for {}: {e}", path.display());
+                    self.waves.insert(path, Wave::Failed);
+                }
+            }
+        }
+        if self.thumbs.len() > MAX_THUMBS {
+            self.evict();
+        }
+    }
+
+    /// Says the visible span changed, so thumbnails asked for before are no longer urgent.
+    pub(super) fn view_changed(&mut self) {
+        self.generation.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Forgets the least recently drawn fifth of the thumbnails.
+    fn evict(&mut self) {
+        let mut used: Vec<u64> = self
+            .thumbs
+            .values()
+            .filter_map(|t| match t {
+                Thumb::Ready { used, .. } => Some(*used),
+                _ => None,
+            })
+            .collect();
+        used.sort_unstable();
+        let Some(&cut) = used.get(used.len() / 5) else {
+            return;
+        };
+        self.thumbs
+            .retain(|_, t| !matches!(t, Thumb::Ready { used, .. } if *used <= cut));
+    }
+
+    /// The bucket length for thumbnails that each cover `seconds` of source.
+    pub(super) fn bucket_for(seconds: f64) -> Time {
+        let mut bucket = BASE_BUCKET;
+        while bucket.as_secs_f64() < seconds && bucket < Time::from_secs(4096) {
+            bucket = bucket + bucket;
+        }
+        bucket
+    }
+
+    /// The thumbnail of `path` at source time `time` (rounded down to `bucket`), asking
+    /// the worker for it if needed. While it is on its way, a ready thumbnail from a
+    /// coarser bucket holding the same time stands in.
+    pub(super) fn thumbnail(
+        &mut self,
+        path: &Path,
+        time: Time,
+        bucket: Time,
+    ) -> Option<egui::TextureId> {
+        let key = ThumbKey {
+            path: path.to_owned(),
+            time: round_down(time, bucket),
+        };
+        match self.thumbs.get_mut(&key) {
+            Some(Thumb::Ready { texture, used }) => {
+                *used = self.frame;
+                return Some(texture.id());
+            }
+            Some(Thumb::Failed) => return None,
+            Some(Thumb::Pending) => {}
+            None => {
+                let job = ThumbJob {
+                    key: key.clone(),
+                    generation: self.generation.load(Ordering::Relaxed),
+                };
+                match self.thumb_jobs.try_send(job) {
+                    Ok(()) => {
+                        self.thumbs.insert(key, Thumb::Pending);
+                    }
+                    // Busy: the worker's next result wakes the UI, which asks again.
+                    Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {}
+                }
+            }
+        }
+        let mut coarser = bucket;
+        for _ in 0..6 {
+            coarser = coarser + coarser;
+            let key = ThumbKey {
+                path: path.to_owned(),
+                time: round_down(time, coarser),
+            };
+            if let Some(Thumb::Ready { texture, used }) = self.thumbs.get_mut(&key) {
+                *used = self.frame;
+                return Some(texture.id());
+            }
+        }
+        None
+    }
+
+    /// The waveform of `path` (whose sound lasts `duration`), asking for it if needed.
+    pub(super) fn waveform(&mut self, path: &Path, duration: Time) -> Option<Arc<Peaks>> {
+        match self.waves.get(path) {
+            Some(Wave::Ready(peaks)) => Some(Arc::clone(peaks)),
+            Some(Wave::Pending | Wave::Failed) => None,
+            None => {
+                let job = WaveJob {
+                    path: path.to_owned(),
+                    duration,
+                };
+                if self.wave_jobs.try_send(job).is_ok() {
+                    self.waves.insert(path.to_owned(), Wave::Pending);
+                }
+                None
+            }
+        }
+    }
+
+    /// True while a worker still has a picture to make for this cache.
+    pub(super) fn busy(&self) -> bool {
+        self.thumbs.values().any(|t| matches!(t, Thumb::Pending))
+            || self.waves.values().any(|w| matches!(w, Wave::Pending))
+    }
+
+    /// Thumbnails ready to draw and waveforms computed, for tests and the status line.
+    pub(super) fn counts(&self) -> (usize, usize) {
+        let thumbs = self
+            .thumbs
+            .values()
+            .filter(|t| matches!(t, Thumb::Ready { .. }))
+            .count();
+        let waves = self
+            .waves
+            .values()
+            .filter(|w| matches!(w, Wave::Ready(_)))
+            .count();
+        (thumbs, waves)
+    }
+}
+
+fn round_down(t: Time, bucket: Time) -> Time {
+    let b = bucket.flicks().max(1);
+    Time(t.flicks().max(0) / b * b)
+}
+
+/// Serves thumbnail jobs in order, skipping those the view has moved on from.
+fn thumbnail_worker(
+    jobs: &Receiver<ThumbJob>,
+    results: &SyncSender<Done>,
+    generation: &AtomicU64,
+    ctx: &egui::Context,
+) {
+    let mut decoders: Vec<VideoDecoder> = Vec::new();
+    let mut scaler = Scaler::new();
+    while let Ok(job) = jobs.recv() {
+        let done = if job.generation < generation.load(Ordering::Relaxed) {
+            Done::Skipped(job.key)
+        } else {
+            let picture = thumbnail(&mut decoders, &mut scaler, &job.key);
+            Done::Thumb(job.key, picture)
+        };
+        if results.send(done).is_err() {
+            return;
+        }
+        ctx.request_repaint();
+    }
+}
+
+/// Decodes one thumbnail, reusing an open decoder for the file when there is one.
+fn thumbnail(
+    decoders: &mut Vec<VideoDecoder>,
+    scaler: &mut Scaler,
+    key: &ThumbKey,
+) -> Result<egui::ColorImage, String> {
+    let index = match decoders.iter().position(|d| d.path() == key.path) {
+        Some(i) => i,
+        None => {
+            if decoders.len() >= MAX_DECODERS {
+                decoders.remove(0);
+            }
+            decoders.push(VideoDecoder::open(&key.path).map_err(|e| e.to_string())?);
+            decoders.len() - 1
+        }
+    };
+    let decoder = &mut decoders[index];
+    let (w, h) = decoder.display_size();
+    if w == 0 || h == 0 {
+        return Err("the video has no size".to_owned());
+    }
+    let height = THUMB_HEIGHT.min(h);
+    let width = ((u64::from(w) * u64::from(height) / u64::from(h)) as u32).max(1);
+    let frame = decoder
+        .frame_at(key.time.flicks())
+        .map_err(|e| e.to_string())?;
+    let rgba = frame
+        .to_rgba(PixelRect::full(w, h), width, height, Quality::Fast, scaler)
+        .map_err(|e| e.to_string())?;
+    Ok(egui::ColorImage::from_rgba_unmultiplied(
+        [rgba.width as usize, rgba.height as usize],
+        &rgba.data,
+    ))
+}
+
+/// Reads a file's whole sound once, in the mix format (so as loud as the export plays
+/// it: mono spreads over both channels at −3 dB), and keeps its min/max over both
+/// channels every [`PEAK_BUCKET`]. Streams in small chunks, so a long file costs only
+/// its peaks in memory.
+fn waveform(path: &Path, duration: Time) -> Result<Peaks, String> {
+    let range = AudioRange {
+        start: 0,
+        end: duration.flicks().max(1),
+        speed_micro: 1_000_000,
+        keep_pitch: true,
+        reverse: false,
+    };
+    let mut reader = AudioReader::open(path, range)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("{} has no sound", path.display()))?;
+    let per_bucket = (MIX_RATE as usize / 100).max(1);
+    let mut buffer = vec![0.0f32; per_bucket * 2 * 50];
+    let mut finest = Vec::new();
+    let mut current = [f32::MAX, f32::MIN];
+    let mut filled = 0;
+    loop {
+        let frames = reader.read(&mut buffer).map_err(|e| e.to_string())?;
+        if frames == 0 {
+            break;
+        }
+        for pair in buffer[..frames * 2].chunks_exact(2) {
+            let (low, high) = (pair[0].min(pair[1]), pair[0].max(pair[1]));
+            current = [current[0].min(low), current[1].max(high)];
+            filled += 1;
+            if filled == per_bucket {
+                finest.push(current);
+                current = [f32::MAX, f32::MIN];
+                filled = 0;
+            }
+        }
+    }
+    if filled > 0 {
+        finest.push(current);
+    }
+    Ok(Peaks::from_finest(finest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn peaks_over_a_span_cover_every_bucket_in_it() {
+        let finest: Vec<[f32; 2]> = (0..1000)
+            .map(|i| {
+                let v = if i == 637 { 0.9 } else { 0.1 };
+                [-v, v]
+            })
+            .collect();
+        let peaks = Peaks::from_finest(finest);
+        let at = |ms| Time::from_millis(ms);
+        // 6.37 s holds the loud bucket; any span reaching it must show it.
+        assert_eq!(peaks.range(at(6000), at(7000)), Some([-0.9, 0.9]));
+        assert_eq!(peaks.range(at(0), at(9990)), Some([-0.9, 0.9]));
+        assert_eq!(peaks.range(at(6370), at(6370)), Some([-0.9, 0.9]));
+        assert_eq!(peaks.range(at(6380), at(9000)), Some([-0.1, 0.1]));
+        assert_eq!(
+            peaks.range(at(7000), at(6000)),
+            Some([-0.9, 0.9]),
+            "either order"
+        );
+        assert_eq!(peaks.range(at(20_000), at(30_000)), None, "past the end");
+    }
+
+    /// One second of silence then one second of a 440 Hz tone at half scale, made by the
+    /// `ffmpeg` tool into `dir`.
+    fn silence_then_tone(dir: &Path) -> PathBuf {
+        let path = dir.join("silence_then_tone.m4a");
+        let status = std::process::Command::new("ffmpeg")
+            .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
+            .arg("aevalsrc=0.5*sin(2*PI*440*t)*gte(t\\,1):s=48000:d=2")
+            .args(["-c:a", "aac", "-b:a", "128k"])
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        path
+    }
+
+    #[test]
+    fn a_waveform_shows_silence_flat_and_the_tone_at_its_level() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = silence_then_tone(dir.path());
+        let peaks = waveform(&path, Time::from_secs(2)).unwrap();
+        let quiet = peaks
+            .range(Time::from_millis(100), Time::from_millis(900))
+            .unwrap();
+        assert!(quiet[0] > -0.02 && quiet[1] < 0.02, "silence: {quiet:?}");
+        // The mix spreads mono over two channels at -3 dB: 0.5 becomes 0.354.
+        let loud = peaks
+            .range(Time::from_millis(1100), Time::from_millis(1900))
+            .unwrap();
+        assert!((0.33..0.38).contains(&loud[1]), "tone top: {loud:?}");
+        assert!((-0.38..-0.33).contains(&loud[0]), "tone bottom: {loud:?}");
+    }
+
+    #[test]
+    fn a_file_without_sound_gets_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("not-media.mp4");
+        std::fs::write(&path, b"definitely not a video").unwrap();
+        let error = waveform(&path, Time::from_secs(1)).unwrap_err();
+        assert!(error.contains("not-media.mp4"), "{error}");
+    }
+
+    #[test]
+    fn thumbnail_buckets_grow_in_powers_of_two_with_the_span() {
+        assert_eq!(ClipMedia::bucket_for(0.1), Time::from_millis(250));
+        assert_eq!(ClipMedia::bucket_for(0.3), Time::from_millis(500));
+        assert_eq!(ClipMedia::bucket_for(3.0), Time::from_secs(4));
+        assert_eq!(
+            round_down(Time::from_millis(5300), Time::from_secs(2)),
+            Time::from_secs(4)
+        );
+    }
+}
