@@ -148,6 +148,165 @@ fn an_opened_recording_lands_on_the_timeline_with_its_sound_linked() {
     assert_eq!(project.sources.len(), 1);
 }
 
+/// A 2 s video of one flat colour, `rgb`, made with the ffmpeg CLI.
+fn flat_colour_video(rgb: [u8; 3]) -> std::path::PathBuf {
+    let hex = format!("{:02X}{:02X}{:02X}", rgb[0], rgb[1], rgb[2]);
+    let out = common::fixture_dir().join(format!("flat_{hex}.mp4"));
+    if !out.exists() {
+        let tmp = common::fixture_dir().join(format!("tmp-{}-flat_{hex}.mp4", std::process::id()));
+        let status = std::process::Command::new("ffmpeg")
+            .args([
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+            ])
+            .arg(format!("color=c=0x{hex}:s=320x240:r=30:d=2"))
+            .args([
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-pix_fmt",
+                "yuv420p",
+            ])
+            .arg(&tmp)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        std::fs::rename(&tmp, &out).unwrap();
+    }
+    out
+}
+
+/// The app with `file` on the timeline and its clip selected.
+fn harness_with_selected_clip(
+    file: &std::path::Path,
+) -> (
+    Harness<'static, ClipwrightApp>,
+    clipwright::timeline::ClipId,
+) {
+    let info = clipwright::media::probe(file).unwrap().source_info();
+    let mut harness = harness_with(None);
+    let editor = &mut harness.state_mut().editor;
+    let id = editor.add_media(file, info).unwrap();
+    editor.selection.clear();
+    editor.selection.insert(id);
+    harness.run_steps(3);
+    (harness, id)
+}
+
+/// Scrolls the inspector until the middle of the widget labelled `label` (with `role`, if
+/// given) shows between the panel's tabs and the timeline below it.
+fn scroll_into_view(
+    harness: &mut Harness<'static, ClipwrightApp>,
+    role: Option<egui::accesskit::Role>,
+    label: &str,
+) {
+    for _ in 0..30 {
+        let top = harness.get_by_label("Inspector").rect().bottom() + 4.0;
+        let bottom = harness.get_by_label("Fit").rect().top() - 4.0;
+        let node = match role {
+            Some(role) => harness.get_by_role_and_label(role, label),
+            None => harness.get_by_label(label),
+        };
+        let y = node.rect().center().y;
+        if (top..=bottom).contains(&y) {
+            return;
+        }
+        if y > bottom {
+            node.scroll_down();
+        } else {
+            node.scroll_up();
+        }
+        harness.run_steps(2);
+    }
+    panic!("could not scroll {label} into view");
+}
+
+/// Scrolls the inspector to the widget labelled `label`, then clicks it.
+fn click_in_view(harness: &mut Harness<'static, ClipwrightApp>, label: &str) {
+    scroll_into_view(harness, None, label);
+    harness.get_by_label(label).click();
+    harness.run_steps(2);
+}
+
+#[test]
+fn effects_set_in_the_inspector_change_the_clip_and_a_slider_drag_is_one_step() {
+    use clipwright::timeline::{ChromaKey, ColorAdjust};
+    use egui::accesskit::Role;
+    let (mut harness, id) = harness_with_selected_clip(&common::fixture(&common::VIDEO_ONLY));
+    let effects =
+        |h: &Harness<'_, ClipwrightApp>| h.state().editor.project.clip(id).unwrap().effects.clone();
+    click_in_view(&mut harness, "Chroma key");
+    assert_eq!(effects(&harness).chroma_key, Some(ChromaKey::green()));
+    click_in_view(&mut harness, "Colour");
+    assert_eq!(effects(&harness).color, Some(ColorAdjust::default()));
+
+    let steps = harness.state().editor.history.undo_len();
+    scroll_into_view(&mut harness, Some(Role::Slider), "Saturation");
+    let rail = harness
+        .get_by_role_and_label(Role::Slider, "Saturation")
+        .rect();
+    let from = egui::pos2(rail.left() + rail.width() / 3.0, rail.center().y);
+    drag(
+        &mut harness,
+        from,
+        egui::pos2(rail.right() - 2.0, rail.center().y),
+    );
+    let saturation = effects(&harness).color.unwrap().saturation;
+    assert!(saturation > 2.5, "dragged to {saturation}");
+    let history = &harness.state().editor.history;
+    assert_eq!(history.undo_len(), steps + 1, "the drag is one step");
+    assert_eq!(history.undo_label(), Some("Change effects"));
+
+    click_in_view(&mut harness, "Blur");
+    assert!(effects(&harness).blur.is_some_and(|b| b.sigma > 0.0));
+    // Undo takes the blur off again, leaving the rest.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert_eq!(effects(&harness).blur, None);
+    assert!(effects(&harness).chroma_key.is_some());
+}
+
+#[test]
+fn the_effects_eyedropper_sets_the_key_to_the_source_colour_clicked_on_the_preview() {
+    use egui::accesskit::Role;
+    let backdrop = [0x20, 0xC0, 0x40];
+    let (mut harness, id) = harness_with_selected_clip(&flat_colour_video(backdrop));
+    click_in_view(&mut harness, "Chroma key");
+    // Keyed with the default green first: the picked colour comes from the source, not
+    // from the keyed picture on screen.
+    click_in_view(&mut harness, "Pick from preview");
+    harness
+        .get_by_role_and_label(Role::Image, "Preview")
+        .click();
+    let key = |app: &ClipwrightApp| {
+        app.editor
+            .project
+            .clip(id)
+            .unwrap()
+            .effects
+            .chroma_key
+            .unwrap()
+            .color
+    };
+    step_until(&mut harness, |app| {
+        key(app) != clipwright::timeline::Color::rgb(0, 255, 0)
+    });
+    let got = key(harness.state());
+    for (g, want) in [got.r, got.g, got.b].into_iter().zip(backdrop) {
+        assert!(g.abs_diff(want) <= 4, "picked {got:?}");
+    }
+    assert_eq!(
+        harness.state().editor.history.undo_label(),
+        Some("Change effects")
+    );
+}
+
 #[test]
 fn s_splits_at_the_playhead_and_ctrl_z_undoes_it() {
     use clipwright::timeline::Time;

@@ -163,6 +163,51 @@ impl Compositor {
         }
     }
 
+    /// The colour of `clip`'s own source pixel — before its effects — drawn at `point`
+    /// (output pixels of a `size` frame) at `t`: what an eyedropper on the preview picks.
+    /// `None` when the clip is not on screen at `t` or does not cover `point`.
+    pub fn source_pixel_at(
+        &mut self,
+        project: &Project,
+        clip: ClipId,
+        t: Time,
+        size: (u32, u32),
+        point: (f64, f64),
+    ) -> Result<Option<[u8; 4]>, RenderError> {
+        let active = project.active_clips_at(t);
+        let Some(a) = active.iter().find(|a| a.clip.id == clip) else {
+            return Ok(None);
+        };
+        let Layer::Media { placement, .. } = self.layer(project, a, t, size)? else {
+            return Ok(None);
+        };
+        let Some((x, y)) = placement.source_point(point) else {
+            return Ok(None);
+        };
+        let Some(decoder) = self.decoders.get(&clip) else {
+            return Ok(None);
+        };
+        let Some(frame) = decoder.current() else {
+            return Ok(None);
+        };
+        let (w, h) = frame.display_size();
+        let rgba = frame
+            .to_rgba(
+                PixelRect::full(w, h),
+                w,
+                h,
+                Quality::Export,
+                &mut self.scaler,
+            )
+            .map_err(|source| RenderError::Convert {
+                path: decoder.path().to_owned(),
+                source,
+            })?;
+        let px = (x.floor().max(0.0) as u32).min(w.saturating_sub(1));
+        let py = (y.floor().max(0.0) as u32).min(h.saturating_sub(1));
+        Ok(rgba.pixel(px, py))
+    }
+
     /// The project's picture at `t` for export: YUV when one opaque clip fills the frame,
     /// RGBA otherwise. Same geometry as [`Compositor::frame_at`].
     pub fn render(

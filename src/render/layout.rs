@@ -81,6 +81,27 @@ impl Placement {
             && self.dest.bottom() >= f64::from(out.1) - 0.5
     }
 
+    /// The source pixel position (upright source pixels) drawn at output point `p`, or
+    /// `None` when the picture does not cover `p`. Undoes the turn about the pivot, then
+    /// the scale and any mirroring — the inverse of what drawing does.
+    pub fn source_point(&self, p: (f64, f64)) -> Option<(f64, f64)> {
+        let (sin, cos) = self.rotation.to_radians().sin_cos();
+        let (dx, dy) = (p.0 - self.pivot.0, p.1 - self.pivot.1);
+        let x = self.pivot.0 + dx * cos + dy * sin;
+        let y = self.pivot.1 - dx * sin + dy * cos;
+        let fx = (x - self.dest.x) / self.dest.w;
+        let fy = (y - self.dest.y) / self.dest.h;
+        if !(0.0..1.0).contains(&fx) || !(0.0..1.0).contains(&fy) {
+            return None;
+        }
+        let fx = if self.flip_x { 1.0 - fx } else { fx };
+        let fy = if self.flip_y { 1.0 - fy } else { fy };
+        Some((
+            self.source.x + fx * self.source.w,
+            self.source.y + fy * self.source.h,
+        ))
+    }
+
     /// For an axis-aligned placement, the part of the output it draws on (whole pixels,
     /// clipped to the frame) and the source rectangle that maps onto exactly that part.
     pub fn visible(&self, out: (u32, u32)) -> Option<(IRect, RectF)> {
@@ -226,6 +247,42 @@ mod tests {
             crop: Default::default(),
         }
         .at(Time::ZERO, source, out)
+    }
+
+    #[test]
+    fn an_output_point_maps_back_to_the_source_pixel_drawn_there() {
+        let out = (1080, 1920);
+        let p = place(
+            &Transform::default(),
+            &reframe(ReframeMode::Fit, (1920, 1080), out),
+            (1920, 1080),
+            out,
+        )
+        .unwrap();
+        // Letterboxed at half size: the frame centre is the source centre, the bars are
+        // not the picture.
+        let (x, y) = p.source_point((540.0, 960.0)).unwrap();
+        assert!((x - 960.0).abs() < 1e-9 && (y - 540.0).abs() < 1e-9);
+        assert_eq!(p.source_point((540.0, 10.0)), None);
+        // Turned a quarter clockwise about the centre: what was right of centre is below.
+        let turned = Transform {
+            rotation_degrees: 90.0,
+            ..Transform::default()
+        };
+        let p = place(
+            &turned,
+            &reframe(ReframeMode::Fit, (1920, 1080), out),
+            (1920, 1080),
+            out,
+        )
+        .unwrap();
+        // 100 output pixels are 100 / 0.5625 source pixels at this size.
+        let (x, y) = p.source_point((540.0, 960.0 + 100.0)).unwrap();
+        let want = 960.0 + 100.0 / 0.5625;
+        assert!(
+            (x - want).abs() < 1e-6 && (y - 540.0).abs() < 1e-6,
+            "{x} {y}"
+        );
     }
 
     #[test]

@@ -159,7 +159,7 @@ impl Inspector {
                 report(apply_preset(editor, id, &self.preset, length));
             }
         });
-        error
+        super::effects_panel::show(ui, editor, id).or(error)
     }
 }
 

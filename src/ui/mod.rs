@@ -7,6 +7,7 @@ mod autosave;
 mod clip_media;
 mod dialogs;
 mod editor;
+mod effects_panel;
 mod export_dialog;
 mod inspector;
 mod inspector_keys;

@@ -164,7 +164,9 @@ impl PreviewPanel {
 
         let points = egui::vec2(size.0 as f32, size.1 as f32) / ppp;
         ui.vertical_centered(|ui| {
-            let (rect, _) = ui.allocate_exact_size(points, egui::Sense::hover());
+            let (rect, response) = ui.allocate_exact_size(points, egui::Sense::click());
+            self.error =
+                super::effects_panel::preview_pick(ui, &response, editor).or(self.error.take());
             let painter = ui.painter_at(rect);
             painter.rect_filled(rect, 0.0, Color32::BLACK);
             if let Some(texture) = &self.texture {
