@@ -1,6 +1,8 @@
 //! Exports compared with references: every output frame of a sped-up or slowed-down
 //! export is the source frame the speed says (PSNR ≥ 30 dB), a 9:16 fill matches the
-//! `ffmpeg` CLI's `scale…increase,crop` of the same frame, and sound keeps its pitch.
+//! `ffmpeg` CLI's `scale…increase,crop` of the same frame, sound keeps its pitch, a
+//! cropped, scaled, placed and fading overlay matches the CLI's `filter_complex` of the
+//! same edit, and a variable-frame-rate source exports at a constant rate.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -222,4 +224,211 @@ fn a_tone_exported_at_one_and_a_half_speed_keeps_its_pitch() {
         .count();
     let hz = crossings as f64 * f64::from(MIX_RATE) / middle.len() as f64;
     assert!((hz - 440.0).abs() < 5.0, "the tone moved to {hz} Hz");
+}
+
+/// Raw RGBA frames written by an ffmpeg CLI command (its output options end in `-`).
+fn ffmpeg_raw(args: &[&str], size: (u32, u32)) -> Vec<RgbaFrame> {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error"])
+        .args(args)
+        .args(["-f", "rawvideo", "-pix_fmt", "rgba", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "ffmpeg: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let len = (size.0 * size.1 * 4) as usize;
+    out.stdout
+        .chunks_exact(len)
+        .map(|c| RgbaFrame {
+            width: size.0,
+            height: size.1,
+            data: c.to_vec(),
+        })
+        .collect()
+}
+
+/// 320×240, 30 fps, 2 s of FFmpeg's older `testsrc` (a scrolling gradient and a counter),
+/// so the overlay differs from the `testsrc2` picture under it.
+fn overlay_source() -> std::path::PathBuf {
+    let out = common::fixture_dir().join("testsrc_overlay.mp4");
+    if !out.exists() {
+        let tmp = common::fixture_dir().join(format!("tmp-{}-overlay.mp4", std::process::id()));
+        let status = std::process::Command::new("ffmpeg")
+            .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi"])
+            .args(["-i", "testsrc=size=320x240:rate=30:duration=2"])
+            .args(["-c:v", "libx264", "-preset", "ultrafast", "-crf", "10"])
+            .args(["-pix_fmt", "yuv420p"])
+            .arg(&tmp)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        std::fs::rename(&tmp, &out).unwrap();
+    }
+    out
+}
+
+#[test]
+fn a_cropped_scaled_placed_and_faded_overlay_matches_ffmpegs_filter_complex() {
+    use clipwright::timeline::{
+        Clip, ClipId, Interpolation, Keyframes, MediaSource, Property, SourceId, Track, TrackId,
+        TrackKind,
+    };
+    let bottom = fixture(&common::VIDEO_ONLY);
+    let top = overlay_source();
+    let mut project = quick_project(&bottom, &QuickOptions::default()).unwrap();
+    let info = clipwright::media::probe(&top).unwrap().source_info();
+    project
+        .sources
+        .push(MediaSource::new(SourceId(2), &top, info));
+    // The middle half of the overlay (crop a quarter off each edge: 160×120 from (80, 60)),
+    // at half size (80×60), its centre a quarter frame right of and above the frame's
+    // centre — so its top-left corner lands on (200, 30) — fading in over the first second.
+    let mut clip = Clip::media(
+        ClipId(20),
+        SourceId(2),
+        Time::ZERO,
+        Time::ZERO,
+        Time::from_secs(2),
+    );
+    let hold = |v: f64| Keyframes::from_keys([(Time::ZERO, v, Interpolation::Linear)]);
+    for (property, value) in [
+        (Property::CropLeft, 0.25),
+        (Property::CropRight, 0.25),
+        (Property::CropTop, 0.25),
+        (Property::CropBottom, 0.25),
+        (Property::Scale, 0.5),
+        (Property::PositionX, 0.25),
+        (Property::PositionY, -0.25),
+    ] {
+        clip.animation.set_channel(property, hold(value));
+    }
+    clip.animation.set_channel(
+        Property::Opacity,
+        Keyframes::from_keys([
+            (Time::ZERO, 0.0, Interpolation::Linear),
+            (Time::from_secs(1), 1.0, Interpolation::Linear),
+        ]),
+    );
+    let mut overlay = Track::new(TrackId(20), TrackKind::Overlay, "overlay");
+    overlay.clips.push(clip);
+    project.tracks.push(overlay);
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("layered.mp4");
+    let mut settings = ExportSettings::for_project(&project);
+    settings.hardware = false;
+    settings.crf = Some(16);
+    ExportJob {
+        project: Arc::new(project),
+        base_dir: ".".into(),
+        output: out.clone(),
+        settings,
+    }
+    .run(None, &Arc::new(AtomicBool::new(false)))
+    .unwrap();
+
+    // The compositor blends in RGB, so the reference overlay does too.
+    let theirs = ffmpeg_raw(
+        &[
+            "-i",
+            bottom.to_str().unwrap(),
+            "-i",
+            top.to_str().unwrap(),
+            "-filter_complex",
+            "[1:v]crop=160:120:80:60,scale=80:60,format=yuva420p,\
+             fade=t=in:st=0:d=1:alpha=1[o];[0:v][o]overlay=200:30:format=rgb",
+            "-frames:v",
+            "60",
+        ],
+        (320, 240),
+    );
+    assert_eq!(theirs.len(), 60);
+    let ours = frames_of(&out, (0..60).map(|n| n * FRAME));
+    for (n, (o, t)) in ours.iter().zip(&theirs).enumerate() {
+        let db = psnr(o, t);
+        assert!(db >= 30.0, "layered frame {n} is {db:.1} dB from ffmpeg's");
+    }
+    // The test can tell: without the overlay the picture is clearly further away.
+    let plain = frames_of(&bottom, std::iter::once(45 * FRAME));
+    assert!(psnr(&plain[0], &theirs[45]) < psnr(&ours[45], &theirs[45]) - 5.0);
+}
+
+#[test]
+fn a_variable_frame_rate_source_exports_at_a_constant_rate_showing_the_right_frames() {
+    // The source runs at 30 fps for a second, then keeps every third frame (10 fps).
+    let input = fixture(&common::VFR);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cfr.mp4");
+    let options = QuickOptions {
+        frame_rate: Some(clipwright::timeline::Rational::FPS_30),
+        ..QuickOptions::default()
+    };
+    export(options, &input, &out);
+
+    // As long as the source: its last frame (2.9 s) is stored lasting 1/30 s, so the file
+    // lasts 2.933 s — 88 frames at 30 fps, as `ffmpeg -vf fps=30` also makes of it.
+    let source_us = clipwright::media::probe(&input)
+        .unwrap()
+        .video()
+        .unwrap()
+        .0
+        .duration_us
+        .unwrap();
+    let want_frames = (source_us as f64 * 30.0 / 1e6).round() as usize;
+    assert_eq!(want_frames, 88);
+    // Constant rate: every frame 1/30 s after the last.
+    let probe = std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "v:0"])
+        .args(["-show_entries", "frame=pts_time", "-of", "csv=p=0"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let times: Vec<f64> = String::from_utf8_lossy(&probe.stdout)
+        .lines()
+        .filter_map(|l| l.trim().trim_end_matches(',').parse().ok())
+        .collect();
+    assert_eq!(times.len(), want_frames, "frames in the export");
+    for (n, pair) in times.windows(2).enumerate() {
+        let step = pair[1] - pair[0];
+        assert!(
+            (step - 1.0 / 30.0).abs() < 1e-3,
+            "frame {n} lasts {step} s, not 1/30 s"
+        );
+    }
+    let report = clipwright::media::probe(&out).unwrap();
+    let seconds = report.video().unwrap().0.duration_us.unwrap() as f64 / 1e6;
+    let want = source_us as f64 / 1e6;
+    assert!(
+        (seconds - want).abs() <= 1.0 / 30.0 + 1e-6,
+        "{seconds} s, not {want} s"
+    );
+
+    // Each output frame is the source frame showing at that instant: frame n for the first
+    // second, then the last kept frame (a multiple of three) — checked against FFmpeg's
+    // own test pattern, which the source was made from.
+    let pattern = ffmpeg_raw(
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x240:rate=30:duration=3",
+        ],
+        (320, 240),
+    );
+    let ours = frames_of(&out, (0..want_frames as i64).map(|n| n * FRAME));
+    for (n, o) in ours.iter().enumerate() {
+        let shown = if n < 30 { n } else { n / 3 * 3 };
+        let db = psnr(o, &pattern[shown]);
+        assert!(
+            db >= 30.0,
+            "output frame {n} is {db:.1} dB from source frame {shown}"
+        );
+        if n >= 30 && n % 3 == 2 && shown + 3 < pattern.len() {
+            // Not the next pattern frame, which the source dropped.
+            assert!(psnr(o, &pattern[shown + 3]) < db, "output frame {n}");
+        }
+    }
 }
