@@ -18,11 +18,20 @@ mod transcribe;
 
 /// Clipwright: record a window with its sound, edit it on a timeline, export it anywhere.
 #[derive(Debug, Parser)]
-#[command(name = "clipwright", about, long_about = None, disable_version_flag = true)]
+#[command(
+    name = "clipwright",
+    about,
+    long_about = None,
+    disable_version_flag = true,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// Print the version, the git commit and the FFmpeg libraries in use.
     #[arg(short = 'V', long)]
     version: bool,
+    /// Projects or media files to open in the app.
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -96,7 +105,7 @@ pub fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let result = match cli.command {
-        None => crate::ui::run().map_err(anyhow::Error::from),
+        None => open_app(cli.files),
         Some(Command::Probe { file, json }) => probe(&file, json),
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Bench {
@@ -148,6 +157,19 @@ pub fn attach_parent_console() {
     unsafe {
         AttachConsole(ATTACH_PARENT_PROCESS);
     }
+}
+
+/// Opens the app with `files`, after checking they exist: a mistyped command
+/// (`clipwright prboe x.mp4`) is refused on the terminal instead of opening a window that
+/// complains about a file called "prboe".
+fn open_app(files: Vec<PathBuf>) -> anyhow::Result<()> {
+    if let Some(missing) = files.iter().find(|f| !f.exists()) {
+        anyhow::bail!(
+            "{}: no such file, and not a command (see clipwright --help)",
+            missing.display()
+        );
+    }
+    crate::ui::run(files).map_err(anyhow::Error::from)
 }
 
 fn probe(file: &std::path::Path, json: bool) -> anyhow::Result<()> {

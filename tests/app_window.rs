@@ -1,7 +1,7 @@
 //! The real app in a real window: started under Xvfb with a window manager, it shows a
 //! window titled "Clipwright", draws into it, and exits cleanly when the window is closed.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::cast_precision_loss)]
 
 mod common;
 
@@ -74,4 +74,136 @@ fn app_without_a_display_says_so_in_one_sentence() {
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("no graphical display"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Share of `image`'s pixels within 60 of `rgb` on every channel.
+fn share_of(image: &image::RgbImage, rgb: [u8; 3]) -> f64 {
+    let near = image
+        .pixels()
+        .filter(|p| p.0.iter().zip(rgb).all(|(&a, b)| a.abs_diff(b) < 60))
+        .count();
+    near as f64 / f64::from(image.width() * image.height())
+}
+
+#[test]
+fn app_opens_a_file_from_its_arguments_and_follows_the_keyboard() {
+    let desktop = Desktop::start();
+    let home = tempfile::tempdir().unwrap();
+    // Two seconds of magenta, then two of green: the preview's colour tells where the
+    // playhead is. The filmstrip and the bin's thumbnail show both colours all along, so
+    // the checks look for the preview's share of the screen (about 8 %) on top of those.
+    let clip = home.path().join("magenta then green.mp4");
+    let status = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-y"])
+        .args(["-f", "lavfi", "-i", "color=c=0xff00ff:s=320x240:r=30:d=2"])
+        .args(["-f", "lavfi", "-i", "color=c=0x00ff00:s=320x240:r=30:d=2"])
+        .args([
+            "-filter_complex",
+            "[0:v][1:v]concat=n=2:v=1[v]",
+            "-map",
+            "[v]",
+        ])
+        .args(["-c:v", "libx264", "-pix_fmt", "yuv420p"])
+        .arg(&clip)
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let mut app = desktop
+        .command(assert_cmd::cargo::cargo_bin("clipwright"))
+        .env("HOME", home.path())
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("XDG_CONFIG_HOME")
+        .arg(&clip)
+        .spawn()
+        .unwrap();
+    let shot = artifacts_dir().join("app_window_keys.png");
+    let screen = |what: &str| {
+        desktop.screenshot(&shot);
+        let image = image::open(&shot).unwrap().to_rgb8();
+        eprintln!(
+            "{what}: magenta {:.3}, green {:.3}",
+            share_of(&image, [255, 0, 255]),
+            share_of(&image, [0, 255, 0])
+        );
+        image
+    };
+    let wait = |what: &str, done: &dyn Fn(&image::RgbImage) -> bool| {
+        let start = Instant::now();
+        loop {
+            if done(&screen(what)) {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(90),
+                "{what}: not seen in 90 s (last screen in {})",
+                shot.display()
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    };
+
+    // The clip is probed, put on the timeline and shown in the preview at 0 s.
+    wait("first frame in the preview", &|s| {
+        share_of(s, [255, 0, 255]) > 0.06
+    });
+    let window = desktop
+        .find_windows("Clipwright")
+        .into_iter()
+        .next()
+        .expect("the app's window");
+    let key = |k: &str| {
+        let status = desktop
+            .command("xdotool")
+            .args([
+                "windowactivate",
+                "--sync",
+                &window,
+                "key",
+                "--clearmodifiers",
+                k,
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+
+    // End, then one frame back: the last frame, green.
+    key("End");
+    key("Left");
+    wait("last frame after End, Left", &|s| {
+        share_of(s, [0, 255, 0]) > 0.06 && share_of(s, [255, 0, 255]) < 0.04
+    });
+    // Home: back to magenta.
+    key("Home");
+    wait("first frame after Home", &|s| {
+        share_of(s, [255, 0, 255]) > 0.06 && share_of(s, [0, 255, 0]) < 0.04
+    });
+    assert!(app.try_wait().unwrap().is_none(), "the app exited");
+
+    desktop.close_window("Clipwright");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = app.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "app did not exit"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "app exited with {status}");
+}
+
+#[test]
+fn app_refuses_a_missing_file_argument_on_the_terminal() {
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("clipwright"))
+        .arg("prboe")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("prboe: no such file"), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
 }

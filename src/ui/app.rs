@@ -292,7 +292,14 @@ impl ClipwrightApp {
                 .filter(|p| !p.as_os_str().is_empty())
                 .collect()
         });
-        for path in dropped {
+        self.open_paths(ctx, dropped);
+    }
+
+    /// Opens files the way a drop does: a project file replaces the project, anything else
+    /// is probed into the media bin and onto the timeline. The app's file arguments
+    /// (`clipwright FILE…`, or "Open with" from a file manager) come through here too.
+    pub fn open_paths(&mut self, ctx: &egui::Context, paths: Vec<PathBuf>) {
+        for path in paths {
             let is_project = path
                 .extension()
                 .is_some_and(|e| e == crate::timeline::file::EXTENSION);

@@ -54,7 +54,9 @@ pub enum UiError {
 pub const WINDOW_TITLE: &str = "Clipwright";
 
 /// Opens the app window and runs until it is closed.
-pub fn run() -> Result<(), UiError> {
+/// Opens the app window with `files` (projects or media) opened in it, and returns when
+/// the window closes.
+pub fn run(files: Vec<std::path::PathBuf>) -> Result<(), UiError> {
     if !display_available() {
         return Err(UiError::NoDisplay);
     }
@@ -74,7 +76,11 @@ pub fn run() -> Result<(), UiError> {
     eframe::run_native(
         WINDOW_TITLE,
         options,
-        Box::new(|cc| Ok(Box::new(ClipwrightApp::new(cc, Box::new(RfdDialogs))))),
+        Box::new(|cc| {
+            let mut app = ClipwrightApp::new(cc, Box::new(RfdDialogs));
+            app.open_paths(&cc.egui_ctx, files);
+            Ok(Box::new(app))
+        }),
     )
     .map_err(|e| UiError::Window(e.to_string()))
 }
