@@ -992,3 +992,91 @@ fn clips_show_thumbnails_and_a_waveform_made_off_the_ui_thread() {
         "a quiet tone stays off the edges"
     );
 }
+
+#[test]
+fn a_moved_file_shows_as_missing_and_relinking_it_brings_the_picture_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = dir.path().join("take1.mp4");
+    std::fs::copy(common::fixture(&common::H264_AAC), &original).unwrap();
+    let project = dir.path().join("edit.clipwright");
+    let mut first = harness_answering(NoDialogs {
+        media: Some(original.clone()),
+        save_project: Some(project.clone()),
+        ..Default::default()
+    });
+    first.get_by_label("Open media…").click();
+    step_until(&mut first, |app| app.editor.project.clips().count() == 2);
+    first.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    step_until(&mut first, |app| !app.editor.dirty);
+    drop(first);
+
+    let moved = dir.path().join("archive").join("take1-final.mp4");
+    std::fs::create_dir(moved.parent().unwrap()).unwrap();
+    std::fs::rename(&original, &moved).unwrap();
+
+    let mut harness = harness_answering(NoDialogs {
+        media: Some(moved.clone()),
+        open_project: Some(project),
+        ..Default::default()
+    });
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    step_until(&mut harness, |app| app.editor.path.is_some());
+    assert!(harness.state().editor.project.sources[0].missing);
+    harness.get_by_label("Missing files");
+    harness.get_by_label("⚠ take1.mp4 (missing)");
+    assert!(
+        harness.state().preview_shown().is_none(),
+        "nothing to show while the file is gone"
+    );
+
+    let steps = harness.state().editor.history.undo_len();
+    harness.get_by_label("Relink…").click();
+    step_until(&mut harness, |app| !app.editor.project.sources[0].missing);
+    let editor = &harness.state().editor;
+    assert_eq!(editor.project.sources[0].path, moved);
+    assert_eq!(
+        editor.history.undo_len(),
+        steps + 1,
+        "relinking is one step"
+    );
+    assert!(harness.query_by_label("Missing files").is_none());
+    // The preview draws from the new file, and its clips get their thumbnails again.
+    step_until(&mut harness, |app| {
+        app.preview_shown().is_some() && app.media_pictures_ready().0 > 0
+    });
+}
+
+#[test]
+fn relinking_to_a_file_that_is_not_media_keeps_the_source_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = dir.path().join("take1.mp4");
+    std::fs::copy(common::fixture(&common::H264_AAC), &original).unwrap();
+    let project = dir.path().join("edit.clipwright");
+    let mut first = harness_answering(NoDialogs {
+        media: Some(original.clone()),
+        save_project: Some(project.clone()),
+        ..Default::default()
+    });
+    first.get_by_label("Open media…").click();
+    step_until(&mut first, |app| app.editor.project.clips().count() == 2);
+    first.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    step_until(&mut first, |app| !app.editor.dirty);
+    drop(first);
+    std::fs::remove_file(&original).unwrap();
+
+    let mut harness = harness_answering(NoDialogs {
+        media: Some(common::bad("garbage.mp4")),
+        open_project: Some(project),
+        ..Default::default()
+    });
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    step_until(&mut harness, |app| app.editor.path.is_some());
+    harness.get_by_label("Relink…").click();
+    step_until(&mut harness, |app| {
+        app.toasts
+            .iter()
+            .any(|t| t.text.starts_with("Could not relink"))
+    });
+    assert!(harness.state().editor.project.sources[0].missing);
+    harness.get_by_label("Relink…");
+}

@@ -243,8 +243,12 @@ impl Editor {
     /// Opens a project file, replacing the current one.
     pub fn open(path: &Path) -> Result<Editor, ProjectFileError> {
         let ProjectFile {
-            project, history, ..
+            mut project,
+            history,
+            ..
         } = file::load(path)?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        mark_missing_sources(&mut project, dir);
         Ok(Editor {
             project,
             history,
@@ -269,6 +273,17 @@ impl Editor {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| self.project.name.clone());
         format!("{}{name} — Clipwright", if self.dirty { "● " } else { "" })
+    }
+}
+
+/// Flags the sources whose files are gone (and clears the flag of those back), so the
+/// media bin can offer to relink them. This states what is on disk rather than making an
+/// edit, so it is not an undo step.
+fn mark_missing_sources(project: &mut Project, dir: &Path) {
+    if let Some(edit) = project.refresh_missing_edit(|s| s.resolved_path(dir).exists()) {
+        if let Err(e) = crate::timeline::apply(project, edit) {
+            tracing::warn!("could not mark missing media: {e}");
+        }
     }
 }
 
@@ -384,13 +399,31 @@ mod tests {
     }
 
     #[test]
+    fn a_source_whose_file_is_gone_opens_marked_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let media = dir.path().join("a.mp4");
+        std::fs::write(&media, b"stand-in").unwrap();
+        let path = dir.path().join("p.clipwright");
+        let mut editor = Editor::new();
+        editor.add_media(&media, recording_info(4)).unwrap();
+        editor.save_as(&path).unwrap();
+        assert!(!Editor::open(&path).unwrap().project.sources[0].missing);
+
+        std::fs::remove_file(&media).unwrap();
+        let opened = Editor::open(&path).unwrap();
+        assert!(opened.project.sources[0].missing);
+        assert!(!opened.dirty, "finding a file gone is not a change");
+        assert!(!opened.history.can_redo());
+    }
+
+    #[test]
     fn save_then_open_gives_the_same_project_and_history() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.clipwright");
+        let media = dir.path().join("a.mp4");
+        std::fs::write(&media, b"stand-in").unwrap();
         let mut editor = Editor::new();
-        editor
-            .add_media(Path::new("/a.mp4"), recording_info(4))
-            .unwrap();
+        editor.add_media(&media, recording_info(4)).unwrap();
         editor.save_as(&path).unwrap();
         assert!(!editor.dirty);
         let mut opened = Editor::open(&path).unwrap();

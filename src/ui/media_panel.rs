@@ -1,11 +1,15 @@
-//! The media panel: the list of opened files and the readable report of the selected one.
+//! The media bin: the files opened (each with a thumbnail), the project's files that
+//! have gone missing with a way to relink them, and the readable report of the selected
+//! file. Probing a relinked file happens on a worker, like every probe.
 
-use crate::media::{fps_text, human_bytes, StreamKind};
+use std::path::PathBuf;
 
-use crate::timeline::Time;
+use crate::media::{self, fps_text, human_bytes, ProbeReport, StreamKind};
+use crate::timeline::{MediaSource, Project, SourceId, Time};
 
 use super::app::{file_label, ClipwrightApp, MediaItem};
 use super::clip_media::ClipMedia;
+use super::workers::{spawn_worker, DialogPurpose, Message};
 
 /// Size of the thumbnail beside each file in the bin.
 const BIN_THUMB: egui::Vec2 = egui::vec2(48.0, 27.0);
@@ -18,6 +22,9 @@ impl ClipwrightApp {
         let media = self.timeline.media(ctx);
         if let Some(i) = media_list(ui, &self.items, self.selected, media) {
             self.selected = Some(i);
+        }
+        if let Some(source) = missing_list(ui, &self.editor.project, self.dialog_open) {
+            self.ask(ctx, DialogPurpose::Relink(source));
         }
         if let Some(item) = self.selected_item() {
             let path = item.path.clone();
@@ -37,6 +44,97 @@ impl ClipwrightApp {
                 .show(ui, |ui| details(ui, item));
         }
     }
+}
+
+impl ClipwrightApp {
+    /// Probes the file picked to relink `source`, on a worker.
+    pub(super) fn probe_for_relink(
+        &mut self,
+        ctx: &egui::Context,
+        source: SourceId,
+        path: PathBuf,
+    ) {
+        let outbox = self.outbox.clone();
+        let ctx = ctx.clone();
+        spawn_worker("probe", move || {
+            let result = media::probe(&path).map_err(|e| e.to_string());
+            let _ = outbox.send(Message::Relinked(source, path, result));
+            ctx.request_repaint();
+        });
+    }
+
+    /// Points `source` at the probed file (one undo step), or says why it cannot.
+    pub(super) fn finish_relink(
+        &mut self,
+        ctx: &egui::Context,
+        source: SourceId,
+        path: PathBuf,
+        probed: Result<ProbeReport, String>,
+    ) {
+        let report = match probed {
+            Ok(report) => report,
+            Err(e) => {
+                self.toast(ctx, format!("Could not relink: {e}"), true);
+                return;
+            }
+        };
+        let info = report.source_info();
+        let kept_picture = self
+            .editor
+            .project
+            .source(source)
+            .is_some_and(|s| s.info.video.is_some() && info.video.is_none());
+        if kept_picture {
+            let message = format!("{} has no picture, so it cannot stand in", path.display());
+            self.toast(ctx, message, true);
+            return;
+        }
+        let result = self
+            .editor
+            .project
+            .relink_edit(source, path.clone(), info)
+            .and_then(|edit| self.editor.apply(edit));
+        match result {
+            Ok(()) => {
+                self.toast(ctx, format!("Relinked to {}", path.display()), false);
+                if !self.items.iter().any(|m| m.path == path) {
+                    self.items.push(MediaItem {
+                        path,
+                        probe: Some(Ok(report)),
+                    });
+                }
+            }
+            Err(e) => self.toast(ctx, e.to_string(), true),
+        }
+    }
+}
+
+/// The project's sources whose files were not found, each with a Relink… button;
+/// returns the source to relink when one is clicked.
+fn missing_list(ui: &mut egui::Ui, project: &Project, dialog_open: bool) -> Option<SourceId> {
+    let missing: Vec<&MediaSource> = project.sources.iter().filter(|s| s.missing).collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let mut relink = None;
+    ui.separator();
+    ui.colored_label(ui.visuals().warn_fg_color, "Missing files");
+    for source in missing {
+        ui.horizontal(|ui| {
+            ui.label(format!("⚠ {} (missing)", source.display_name()))
+                .on_hover_text(format!(
+                    "{} was not found when the project was opened",
+                    source.path.display()
+                ));
+            let button = ui
+                .add_enabled(!dialog_open, egui::Button::new("Relink…"))
+                .on_hover_text("Choose the file's new place");
+            if button.clicked() {
+                relink = Some(source.id);
+            }
+        });
+    }
+    relink
 }
 
 /// Draws the list of opened files, each with a thumbnail; returns the index clicked.

@@ -21,6 +21,8 @@ pub(super) enum DialogPurpose {
     OpenProject,
     SaveProject,
     ExportTo,
+    /// A new file for a project source whose file is gone.
+    Relink(crate::timeline::SourceId),
 }
 
 /// Where a file goes once probed.
@@ -41,6 +43,12 @@ pub(super) enum Message {
     Probed(PathBuf, Result<ProbeReport, String>),
     /// An autosave finished.
     Autosaved(Result<String, String>),
+    /// The file picked to relink a source was probed.
+    Relinked(
+        crate::timeline::SourceId,
+        PathBuf,
+        Result<ProbeReport, String>,
+    ),
 }
 
 /// The workers' channel: workers send on the first end, the UI drains the second. A full
@@ -82,7 +90,7 @@ impl ClipwrightApp {
         let export_name = format!("{}.{}", self.editor.project.name, self.export.extension());
         spawn_worker("dialog", move || {
             let picked = match purpose {
-                DialogPurpose::ImportMedia => dialogs.pick_media(),
+                DialogPurpose::ImportMedia | DialogPurpose::Relink(_) => dialogs.pick_media(),
                 DialogPurpose::OpenProject => dialogs.open_project(),
                 DialogPurpose::SaveProject => dialogs.save_project(&suggested),
                 DialogPurpose::ExportTo => dialogs.save_export(&export_name),
@@ -137,7 +145,11 @@ impl ClipwrightApp {
                         DialogPurpose::OpenProject => self.open_project(ctx, &path),
                         DialogPurpose::SaveProject => self.save_to(ctx, &path),
                         DialogPurpose::ExportTo => self.export.set_output(&path),
+                        DialogPurpose::Relink(source) => self.probe_for_relink(ctx, source, path),
                     }
+                }
+                Message::Relinked(source, path, result) => {
+                    self.finish_relink(ctx, source, path, result);
                 }
                 Message::Autosaved(result) => {
                     if let Err(e) = &result {
