@@ -5,6 +5,7 @@
 mod app;
 mod autosave;
 mod clip_media;
+mod crop_window;
 mod dialogs;
 mod editor;
 mod effects_panel;

@@ -1,6 +1,7 @@
 //! The preview panel: canvas shape switch, transport (play / pause, J/K/L shuttle, frame
 //! step), and the picture at the playhead from the [`PreviewWorker`], with safe-area
-//! guides for vertical video.
+//! guides for vertical video, fit or 100 % zoom, and the source's crop window beside the
+//! canvas when their shapes differ ([`super::crop_window`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use egui::{Color32, Rect, Stroke, StrokeKind};
 use crate::timeline::reframe::CanvasPreset;
 use crate::timeline::{Canvas, Edit, Project, Time};
 
+use super::crop_window::{self, CropView};
 use super::editor::Editor;
 use super::preview::{fit_size, PreviewWorker};
 
@@ -22,6 +24,16 @@ struct Playing {
     from: Time,
     /// Speed: 1 is real time, negative plays backwards (J).
     rate: f64,
+}
+
+/// How large the canvas is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Zoom {
+    /// As large as fits in the panel (never larger than the canvas).
+    #[default]
+    Fit,
+    /// One canvas pixel to one screen pixel, scrolling when larger than the panel.
+    Actual,
 }
 
 /// The preview panel's state.
@@ -39,6 +51,12 @@ pub struct PreviewPanel {
     pub guides: bool,
     /// Compositor time of the last frame, for the status line.
     pub last_ms: u32,
+    /// Fit or 100 %.
+    pub zoom: Zoom,
+    /// Show the source with its crop window beside the canvas, when their shapes differ.
+    pub crop_window: bool,
+    /// The source view, started the first time it shows.
+    crop_view: Option<CropView>,
 }
 
 impl PreviewPanel {
@@ -55,6 +73,9 @@ impl PreviewPanel {
             playing: None,
             guides: false,
             last_ms: 0,
+            zoom: Zoom::Fit,
+            crop_window: false,
+            crop_view: None,
         }
     }
 
@@ -143,17 +164,56 @@ impl PreviewPanel {
         }
 
         let canvas = (editor.project.canvas.width, editor.project.canvas.height);
-        let available = ui.available_size() - egui::vec2(0.0, 4.0);
+        let mut available = ui.available_size() - egui::vec2(0.0, 4.0);
         let ppp = ui.ctx().pixels_per_point();
-        let size = fit_size(canvas, available, ppp);
-        if self.snapshot_revision != Some(editor.revision) {
-            self.snapshot = Arc::new(editor.project.clone());
-            self.snapshot_revision = Some(editor.revision);
-        }
         let base_dir = project_path
             .and_then(Path::parent)
             .map(Path::to_owned)
             .unwrap_or_else(|| PathBuf::from("."));
+
+        let Some(target) = crop_window::target(editor).filter(|_| self.crop_window) else {
+            self.canvas_view(ui, editor, canvas, available, ppp, base_dir);
+            return;
+        };
+        ui.horizontal_top(|ui| {
+            // The source takes what its shape needs of the width, at most three fifths.
+            let share = available.x * 0.6;
+            let view = self
+                .crop_view
+                .get_or_insert_with(|| CropView::new(ui.ctx()));
+            if let Some(e) = view.show(
+                ui,
+                editor,
+                &target,
+                base_dir.clone(),
+                egui::vec2(share, available.y),
+            ) {
+                self.error = Some(e);
+            }
+            available.x = (ui.available_width() - 8.0).max(16.0);
+            self.canvas_view(ui, editor, canvas, available, ppp, base_dir);
+        });
+    }
+
+    /// The canvas picture: requests it from the worker at the zoom's size and draws the
+    /// latest one, with the guides and any error over it.
+    fn canvas_view(
+        &mut self,
+        ui: &mut egui::Ui,
+        editor: &mut Editor,
+        canvas: (u32, u32),
+        available: egui::Vec2,
+        ppp: f32,
+        base_dir: PathBuf,
+    ) {
+        let size = match self.zoom {
+            Zoom::Fit => fit_size(canvas, available, ppp),
+            Zoom::Actual => (canvas.0.max(2) & !1, canvas.1.max(2) & !1),
+        };
+        if self.snapshot_revision != Some(editor.revision) {
+            self.snapshot = Arc::new(editor.project.clone());
+            self.snapshot_revision = Some(editor.revision);
+        }
         self.worker.request(
             &self.snapshot,
             editor.revision,
@@ -163,8 +223,9 @@ impl PreviewPanel {
         );
 
         let points = egui::vec2(size.0 as f32, size.1 as f32) / ppp;
-        ui.vertical_centered(|ui| {
+        let draw = |ui: &mut egui::Ui| {
             let (rect, response) = ui.allocate_exact_size(points, egui::Sense::click());
+            // (Named "Preview" for accessibility by the eyedropper hook.)
             self.error =
                 super::effects_panel::preview_pick(ui, &response, editor).or(self.error.take());
             let painter = ui.painter_at(rect);
@@ -189,11 +250,23 @@ impl PreviewPanel {
                     ui.visuals().error_fg_color,
                 );
             }
-        });
+        };
+        match self.zoom {
+            Zoom::Fit => {
+                ui.vertical_centered(draw);
+            }
+            Zoom::Actual => {
+                egui::ScrollArea::both()
+                    .id_salt("preview_actual_size")
+                    .max_width(available.x)
+                    .max_height(available.y)
+                    .show(ui, draw);
+            }
+        }
     }
 
     fn toolbar(&mut self, ui: &mut egui::Ui, editor: &mut Editor, now: f64) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let play = if self.is_playing() {
                 "⏸ Pause"
             } else {
@@ -240,7 +313,25 @@ impl PreviewPanel {
                 }
             }
             ui.checkbox(&mut self.guides, "Safe areas");
+            ui.separator();
+            ui.selectable_value(&mut self.zoom, Zoom::Fit, "Fit view")
+                .on_hover_text("Show the whole canvas in the panel");
+            ui.selectable_value(&mut self.zoom, Zoom::Actual, "100 %");
+            let croppable = crop_window::target(editor).is_some();
+            ui.add_enabled(
+                croppable,
+                egui::Checkbox::new(&mut self.crop_window, "Crop window"),
+            )
+            .on_hover_text("Show the whole source and drag the part the canvas keeps")
+            .on_disabled_hover_text("The clip at the playhead already has the canvas's shape");
         });
+    }
+}
+
+impl super::app::ClipwrightApp {
+    /// Time of the source frame the crop window view shows, once one has been drawn.
+    pub fn crop_source_shown(&self) -> Option<Time> {
+        self.preview.crop_view.as_ref().and_then(|v| v.shown)
     }
 }
 

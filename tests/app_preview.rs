@@ -1,0 +1,210 @@
+//! The preview driven through `egui_kittest`: the crop window dragged on the source, fit
+//! and 100 % zoom.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use clipwright::timeline::{Canvas, CanvasPreset, CropWindow, Edit, OutputId, ReframeMode};
+use clipwright::ui::{ClipwrightApp, NoDialogs};
+use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::Harness;
+
+/// The app in a 1000×640 window whose "Open media…" answers with `media`.
+fn harness_with(media: std::path::PathBuf) -> Harness<'static, ClipwrightApp> {
+    let data_dir = tempfile::tempdir().unwrap().keep();
+    Harness::builder()
+        .with_size(egui::vec2(1000.0, 640.0))
+        .wgpu()
+        .build_eframe(move |cc| {
+            let dialogs = NoDialogs {
+                media: Some(media),
+                ..Default::default()
+            };
+            ClipwrightApp::with_data_dir(cc, Box::new(dialogs), data_dir)
+        })
+}
+
+/// Steps the UI until `done` holds; workers run on real threads, so this waits for them.
+fn step_until(harness: &mut Harness<'_, ClipwrightApp>, done: impl Fn(&ClipwrightApp) -> bool) {
+    let start = Instant::now();
+    while !done(harness.state()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "UI never got there"
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    harness.run_steps(3);
+}
+
+/// Drags with the primary button from `from` to `to` in five moves.
+fn drag(harness: &mut Harness<'_, ClipwrightApp>, from: egui::Pos2, to: egui::Pos2) {
+    let button = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    };
+    harness.event(egui::Event::PointerMoved(from));
+    harness.run_steps(2);
+    harness.event(button(from, true));
+    harness.run_steps(2);
+    for i in 1..=5 {
+        let at = from + (to - from) * (i as f32 / 5.0);
+        harness.event(egui::Event::PointerMoved(at));
+        harness.step();
+    }
+    harness.event(button(to, false));
+    harness.run_steps(3);
+}
+
+/// A 4:3 clip on the timeline of a 9:16 project, with the preview's first frame drawn.
+fn vertical_project_with_a_landscape_clip() -> Harness<'static, ClipwrightApp> {
+    let mut harness = harness_with(common::fixture(&common::H264_AAC));
+    harness.get_by_label("Open media…").click();
+    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+    let editor = &mut harness.state_mut().editor;
+    let (width, height) = CanvasPreset::Portrait9x16.size();
+    let canvas = Canvas {
+        width,
+        height,
+        ..editor.project.canvas.clone()
+    };
+    editor.apply(Edit::SetCanvas { canvas }).unwrap();
+    editor.selection.clear();
+    step_until(&mut harness, |app| app.preview_shown().is_some());
+    harness
+}
+
+#[test]
+fn dragging_the_crop_window_moves_the_clips_reframe_in_one_undo_step() {
+    let mut harness = vertical_project_with_a_landscape_clip();
+    let clip = harness.state().editor.project.tracks[0].clips[0].id;
+    harness.get_by_label("Crop window").click();
+    harness.run_steps(3);
+    let source = harness.get_by_label("Source with crop window").rect();
+    let canvas = harness.get_by_label("Preview").rect();
+    assert!(
+        source.right() <= canvas.left(),
+        "the source sits beside the canvas"
+    );
+    let steps_before = harness.state().editor.history.undo_len();
+
+    // A 320×240 source cut to 9:16 keeps a 135 px wide strip: its centre can go from
+    // 0.21 to 0.79 of the width. Drag it a fifth of the width to the right.
+    let from = source.center();
+    drag(
+        &mut harness,
+        from,
+        from + egui::vec2(source.width() * 0.2, 0.0),
+    );
+
+    let editor = &harness.state().editor;
+    let reframe = editor.project.clip(clip).unwrap().reframes[&OutputId::MAIN].clone();
+    assert_eq!(reframe.mode, ReframeMode::Fill, "a moved window fills");
+    let window = reframe
+        .crop
+        .value_at_or(editor.playhead, CropWindow::default());
+    assert!(
+        (window.center_x - 0.7).abs() < 0.02,
+        "centre should follow the pointer to 0.7, is {}",
+        window.center_x
+    );
+    assert!((window.center_y - 0.5).abs() < 1e-9);
+    assert_eq!(
+        editor.history.undo_len(),
+        steps_before + 1,
+        "the whole drag is one undo step"
+    );
+
+    // Dragging far past the edge stops with the window against it.
+    let from = harness
+        .get_by_label("Source with crop window")
+        .rect()
+        .center();
+    drag(&mut harness, from, from + egui::vec2(400.0, 0.0));
+    let editor = &harness.state().editor;
+    let window = editor.project.clip(clip).unwrap().reframes[&OutputId::MAIN]
+        .crop
+        .value_at_or(editor.playhead, CropWindow::default());
+    assert!(
+        (window.center_x - (1.0 - 135.0 / 320.0 / 2.0)).abs() < 1e-6,
+        "against the right edge: {}",
+        window.center_x
+    );
+
+    // The source with the window against its right edge, and the canvas showing that part.
+    // (The media bin, which shows this machine's fixture path, is hidden.)
+    harness.state_mut().layout.media_bin = false;
+    step_until(&mut harness, |app| app.crop_source_shown().is_some());
+    // Both pictures are drawn on workers; give them time to deliver the latest request.
+    for _ in 0..20 {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    // The status bar says whether an autosave is running, which depends on timing.
+    harness.mask(egui::Rect::from_min_max(
+        egui::pos2(0.0, 612.0),
+        egui::pos2(1000.0, 640.0),
+    ));
+    harness.snapshot("crop_window_9x16");
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    let editor = &harness.state().editor;
+    assert!(
+        !editor
+            .project
+            .clip(clip)
+            .unwrap()
+            .reframes
+            .contains_key(&OutputId::MAIN),
+        "two undos bring back the fitted clip"
+    );
+}
+
+#[test]
+fn the_crop_window_is_offered_only_when_the_shapes_differ() {
+    let mut harness = vertical_project_with_a_landscape_clip();
+    assert!(!harness
+        .get_by_label("Crop window")
+        .accesskit_node()
+        .is_disabled());
+    let editor = &mut harness.state_mut().editor;
+    let canvas = Canvas {
+        width: 640,
+        height: 480,
+        ..editor.project.canvas.clone()
+    };
+    editor.apply(Edit::SetCanvas { canvas }).unwrap();
+    harness.run_steps(3);
+    assert!(harness
+        .get_by_label("Crop window")
+        .accesskit_node()
+        .is_disabled());
+    assert!(harness.query_by_label("Source with crop window").is_none());
+}
+
+#[test]
+fn zoom_100_percent_draws_one_canvas_pixel_per_screen_pixel() {
+    let mut harness = vertical_project_with_a_landscape_clip();
+    let fitted = harness.get_by_label("Preview").rect();
+    assert!(
+        fitted.height() < 640.0,
+        "fit keeps the canvas inside the panel"
+    );
+    harness.get_by_label("100 %").click();
+    harness.run_steps(3);
+    let actual = harness.get_by_label("Preview").rect();
+    let ppp = harness.ctx.pixels_per_point();
+    assert_eq!(actual.width() * ppp, 1080.0);
+    assert_eq!(actual.height() * ppp, 1920.0);
+    harness.get_by_label("Fit view").click();
+    harness.run_steps(3);
+    assert_eq!(harness.get_by_label("Preview").rect(), fitted);
+}
