@@ -344,7 +344,7 @@ fn saving_and_reopening_a_project_through_the_menu_keeps_the_timeline() {
         media: Some(common::fixture(&common::H264_AAC)),
         open_project: Some(project_path.clone()),
         save_project: Some(project_path.clone()),
-        save_export: None,
+        ..Default::default()
     });
     harness.get_by_label("Open media…").click();
     step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
@@ -1079,4 +1079,223 @@ fn relinking_to_a_file_that_is_not_media_keeps_the_source_missing() {
     });
     assert!(harness.state().editor.project.sources[0].missing);
     harness.get_by_label("Relink…");
+}
+
+/// The app with `dialogs`, the subtitle tab showing.
+fn subtitle_harness(dialogs: NoDialogs) -> Harness<'static, ClipwrightApp> {
+    let mut harness = harness_answering(dialogs);
+    harness.get_by_label("Subtitles").click();
+    harness.run_steps(2);
+    harness
+}
+
+fn subtitle_tracks(app: &ClipwrightApp) -> Vec<clipwright::timeline::Track> {
+    app.editor
+        .project
+        .tracks
+        .iter()
+        .filter(|t| t.kind == clipwright::timeline::TrackKind::Subtitle)
+        .cloned()
+        .collect()
+}
+
+const TWO_CUES_SRT: &str = "1\n00:00:01,000 --> 00:00:02,500\nHello there\n\n\
+                            2\n00:00:03,000 --> 00:00:04,200\nSecond line\n";
+
+#[test]
+fn importing_an_srt_makes_a_track_and_a_garbage_one_says_why_it_cannot() {
+    use clipwright::timeline::Time;
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("talk.srt");
+    std::fs::write(&good, TWO_CUES_SRT).unwrap();
+    let mut harness = subtitle_harness(NoDialogs {
+        subtitles: Some(good),
+        ..Default::default()
+    });
+    harness.get_by_label("Import subtitles…").click();
+    step_until(&mut harness, |app| !subtitle_tracks(app).is_empty());
+    let track = &subtitle_tracks(harness.state())[0];
+    assert_eq!(track.name, "talk");
+    assert_eq!(track.cues.len(), 2);
+    assert_eq!(track.cues[0].start, Time::from_secs(1));
+    assert_eq!(track.cues[1].text, "Second line");
+    harness.get_by_label_contains("Hello there");
+    assert_eq!(harness.state().editor.history.undo_len(), 1, "one step");
+
+    let garbage = dir.path().join("garbage.srt");
+    std::fs::write(
+        &garbage,
+        "this is not\na subtitle file at all\n\u{1}\u{2}\n",
+    )
+    .unwrap();
+    let mut harness = subtitle_harness(NoDialogs {
+        subtitles: Some(garbage),
+        ..Default::default()
+    });
+    harness.get_by_label("Import subtitles…").click();
+    step_until(&mut harness, |app| !app.toasts.is_empty());
+    let toast = &harness.state().toasts[0];
+    assert!(toast.is_error);
+    assert!(toast.text.contains("garbage.srt"), "{}", toast.text);
+    assert!(subtitle_tracks(harness.state()).is_empty());
+    harness.run_steps(2);
+    harness.get_by_label_contains("garbage.srt");
+}
+
+#[test]
+fn exporting_a_track_as_webvtt_reads_back_the_same_cues() {
+    let dir = tempfile::tempdir().unwrap();
+    let srt = dir.path().join("talk.srt");
+    std::fs::write(&srt, TWO_CUES_SRT).unwrap();
+    let vtt = dir.path().join("out.vtt");
+    let mut harness = subtitle_harness(NoDialogs {
+        subtitles: Some(srt),
+        save_subtitles: Some(vtt.clone()),
+        ..Default::default()
+    });
+    harness.get_by_label("Import subtitles…").click();
+    step_until(&mut harness, |app| !subtitle_tracks(app).is_empty());
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Export format")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label("WebVTT").click();
+    harness.run_steps(2);
+    harness.get_by_label("Export subtitles…").click();
+    step_until(&mut harness, |_| vtt.exists());
+    harness.run_steps(3);
+
+    let text = std::fs::read_to_string(&vtt).unwrap();
+    assert!(text.starts_with("WEBVTT"), "{text}");
+    let (doc, warnings) = clipwright::subtitles::read_file(&vtt).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let cues: Vec<(i64, i64, String)> = doc
+        .events
+        .iter()
+        .map(|c| (c.start_ms, c.end_ms, c.text.clone()))
+        .collect();
+    assert_eq!(
+        cues,
+        vec![
+            (1000, 2500, "Hello there".to_owned()),
+            (3000, 4200, "Second line".to_owned())
+        ]
+    );
+}
+
+#[test]
+fn changing_the_track_style_gives_its_cues_that_style_in_one_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let srt = dir.path().join("English.srt");
+    std::fs::write(&srt, TWO_CUES_SRT).unwrap();
+    let mut harness = subtitle_harness(NoDialogs {
+        subtitles: Some(srt),
+        ..Default::default()
+    });
+    harness.get_by_label("Import subtitles…").click();
+    step_until(&mut harness, |app| !subtitle_tracks(app).is_empty());
+    harness.get_by_label("Style").click();
+    harness.run_steps(2);
+    let steps = harness.state().editor.history.undo_len();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::SpinButton, "Size")
+        .set_value_accesskit(90.0);
+    harness.run_steps(2);
+    harness.get_by_label("Top centre").click_accesskit();
+    harness.run_steps(2);
+
+    let app = harness.state();
+    let track = &subtitle_tracks(app)[0];
+    let name = track.cues[0].style.clone().expect("the cues got a style");
+    assert_eq!(name, "English");
+    assert!(track
+        .cues
+        .iter()
+        .all(|c| c.style.as_deref() == Some("English")));
+    let style = app.editor.project.cue_style(&track.cues[1]);
+    assert_eq!(style.font_size, 90.0);
+    assert_eq!(style.alignment, clipwright::timeline::Alignment::TopCenter);
+    assert_eq!(
+        app.editor.history.undo_len(),
+        steps + 2,
+        "one step per change"
+    );
+    // The compositor draws cues from this style.
+    let script = clipwright::render::ass_script(&app.editor.project, (1920, 1080), true).unwrap();
+    assert!(script.contains(",90.0,"), "{script}");
+}
+
+#[test]
+fn transcribing_a_spoken_clip_adds_a_subtitle_track_with_its_words() {
+    let Some(models) = std::env::var_os("CLIPWRIGHT_TEST_MODEL_DIR") else {
+        eprintln!(
+            "skipped: CLIPWRIGHT_TEST_MODEL_DIR is not set (run ./scripts/test.sh, which \
+             fetches the speech models)"
+        );
+        return;
+    };
+    let model = std::path::PathBuf::from(models).join("whisper-tiny.en-ct2");
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("fox.wav");
+    let status = std::process::Command::new("espeak-ng")
+        .args(["-v", "en", "-w"])
+        .arg(&wav)
+        .arg("the quick brown fox jumps over the lazy dog")
+        .status()
+        .expect("espeak-ng must be installed (apt package espeak-ng)");
+    assert!(status.success());
+
+    let mut harness = harness_answering(NoDialogs {
+        media: Some(wav),
+        model: Some(model.clone()),
+        ..Default::default()
+    });
+    harness.get_by_label("Open media…").click();
+    step_until(&mut harness, |app| app.editor.project.clips().count() == 1);
+    harness.get_by_label("Subtitles").click();
+    harness.run_steps(2);
+    harness.get_by_label("Transcribe…").click();
+    harness.run_steps(2);
+    harness.get_by_label("Model folder…").click();
+    let expected = model.display().to_string();
+    step_until(&mut harness, |app| app.subtitles_model() == expected);
+    harness.get_by_label("Start transcribing").click();
+    harness.run_steps(2);
+    let start = Instant::now();
+    while subtitle_tracks(harness.state()).is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "transcription never finished"
+        );
+        assert!(
+            harness.state().toasts.iter().all(|t| !t.is_error),
+            "{:?}",
+            harness.state().toasts
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let track = &subtitle_tracks(harness.state())[0];
+    let text = track
+        .cues
+        .iter()
+        .map(|c| c.text.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    eprintln!("heard: {text}");
+    for word in ["quick", "brown", "fox", "lazy", "dog"] {
+        assert!(text.contains(word), "{word} missing from {text:?}");
+    }
+    assert!(
+        track.cues.iter().any(|c| !c.words.is_empty()),
+        "word timings kept"
+    );
+    assert_eq!(track.language.as_deref(), Some("en"));
+    assert!(
+        harness.state().editor.history.undo_len() == 2,
+        "import + transcript"
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert!(subtitle_tracks(harness.state()).is_empty(), "one undo step");
 }

@@ -348,6 +348,9 @@ impl eframe::App for ClipwrightApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.drain_inbox(&ctx);
+        if let Some(e) = self.subtitles.poll(&ctx, &mut self.editor) {
+            self.toast(&ctx, e, true);
+        }
         self.take_dropped_files(&ctx);
         self.shortcuts(&ctx);
         let title = self.editor.title();
@@ -402,7 +405,9 @@ impl eframe::App for ClipwrightApp {
                         .id_salt("right_panel")
                         .show(ui, |ui| match self.right_tab {
                             RightTab::Inspector => self.inspector.show(ui, &mut self.editor),
-                            RightTab::Subtitles => self.subtitles.show(ui, &mut self.editor),
+                            RightTab::Subtitles => {
+                                self.subtitles.show(ui, &mut self.editor, &self.dialogs)
+                            }
                         })
                         .inner;
                     if let Some(e) = error {

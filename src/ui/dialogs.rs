@@ -15,6 +15,14 @@ pub trait FileDialogs: Send + Sync {
     fn save_project(&self, file_name: &str) -> Option<PathBuf>;
     /// Asks where to write an export, suggesting `file_name`.
     fn save_export(&self, file_name: &str) -> Option<PathBuf>;
+    /// Asks for a subtitle file (SRT, WebVTT, ASS/SSA) to import.
+    fn pick_subtitles(&self) -> Option<PathBuf>;
+    /// Asks where to write subtitles, suggesting `file_name` (its extension names the
+    /// format).
+    fn save_subtitles(&self, file_name: &str) -> Option<PathBuf>;
+    /// Asks for a speech model: a whisper.cpp ggml file, or with `folder` a CTranslate2
+    /// (faster-whisper) model folder.
+    fn pick_model(&self, folder: bool) -> Option<PathBuf>;
 }
 
 /// Native dialogs through `rfd` (the desktop portal on Linux, system dialogs elsewhere).
@@ -57,7 +65,41 @@ impl FileDialogs for RfdDialogs {
             .set_file_name(file_name)
             .save_file()
     }
+
+    fn pick_subtitles(&self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Import subtitles")
+            .add_filter("Subtitles", SUBTITLE_EXTENSIONS)
+            .add_filter("All files", &["*"])
+            .pick_file()
+    }
+
+    fn save_subtitles(&self, file_name: &str) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Export subtitles")
+            .add_filter("Subtitles", SUBTITLE_EXTENSIONS)
+            .set_file_name(file_name)
+            .save_file()
+    }
+
+    fn pick_model(&self, folder: bool) -> Option<PathBuf> {
+        let dialog = rfd::FileDialog::new();
+        if folder {
+            dialog
+                .set_title("Choose a CTranslate2 (faster-whisper) model folder")
+                .pick_folder()
+        } else {
+            dialog
+                .set_title("Choose a whisper.cpp model file")
+                .add_filter("whisper.cpp model", &["bin"])
+                .add_filter("All files", &["*"])
+                .pick_file()
+        }
+    }
 }
+
+/// File-name extensions offered in the subtitle dialogs.
+pub const SUBTITLE_EXTENSIONS: &[&str] = &["srt", "vtt", "ass", "ssa"];
 
 /// Dialogs that answer at once with a fixed choice: for tests and headless runs.
 #[derive(Debug, Clone, Default)]
@@ -70,6 +112,12 @@ pub struct NoDialogs {
     pub save_project: Option<PathBuf>,
     /// What `save_export` returns.
     pub save_export: Option<PathBuf>,
+    /// What `pick_subtitles` returns.
+    pub subtitles: Option<PathBuf>,
+    /// What `save_subtitles` returns.
+    pub save_subtitles: Option<PathBuf>,
+    /// What `pick_model` returns, file or folder alike.
+    pub model: Option<PathBuf>,
 }
 
 impl FileDialogs for NoDialogs {
@@ -87,5 +135,17 @@ impl FileDialogs for NoDialogs {
 
     fn save_export(&self, _file_name: &str) -> Option<PathBuf> {
         self.save_export.clone()
+    }
+
+    fn pick_subtitles(&self) -> Option<PathBuf> {
+        self.subtitles.clone()
+    }
+
+    fn save_subtitles(&self, _file_name: &str) -> Option<PathBuf> {
+        self.save_subtitles.clone()
+    }
+
+    fn pick_model(&self, _folder: bool) -> Option<PathBuf> {
+        self.model.clone()
     }
 }

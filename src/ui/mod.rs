@@ -21,11 +21,14 @@ mod preview_panel;
 mod recorder_panel;
 mod recovery;
 mod status_bar;
+mod subtitle_files;
 mod subtitle_panel;
+mod subtitle_style;
 mod timeline_clips;
 mod timeline_input;
 mod timeline_view;
 mod toasts;
+mod transcribe_panel;
 mod workers;
 
 pub use app::{ClipwrightApp, MediaItem, RightTab};

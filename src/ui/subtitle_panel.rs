@@ -1,11 +1,20 @@
-//! The subtitle panel: a subtitle track's cues as a list that follows the playhead, with
-//! the selected cue's text and times editable, and add / split / merge / delete.
+//! The subtitle panel: a subtitle track's cues as a list that follows the playhead (the
+//! cue under it highlighted and scrolled to), with the selected cue's text and times
+//! editable, add / split / merge / delete, import and export of subtitle files
+//! (`subtitle_files`), the track's style (`subtitle_style`) and "Transcribe…"
+//! (`transcribe_panel`).
 //!
 //! Typing into a cue is one undo step per focus (a gesture), not one per key.
 
+use std::sync::Arc;
+
 use crate::timeline::{CueId, Edit, SubtitleCue, Time, Track, TrackId, TrackKind};
 
+use super::dialogs::FileDialogs;
 use super::editor::Editor;
+use super::subtitle_files::SubtitleFiles;
+use super::subtitle_style::{track_style, StyleEditor};
+use super::transcribe_panel::Transcriber;
 
 /// Length of a cue added at the playhead.
 const NEW_CUE: Time = Time::from_secs(2);
@@ -20,11 +29,36 @@ pub struct SubtitlePanel {
     /// Text being typed into the selected cue.
     draft: String,
     typing: bool,
+    /// The cue under the playhead the list last scrolled to.
+    scrolled_to: Option<CueId>,
+    /// Import and export.
+    pub files: SubtitleFiles,
+    style: StyleEditor,
+    /// Speech to text.
+    pub transcriber: Transcriber,
 }
 
 impl SubtitlePanel {
+    /// Applies what the panel's workers (file dialogs, reading, writing, transcribing)
+    /// finished; call every frame, whether the panel shows or not. Returns an error to
+    /// show, if any.
+    pub fn poll(&mut self, ctx: &egui::Context, editor: &mut Editor) -> Option<String> {
+        let files = self.files.poll(ctx, editor);
+        let transcribed = self.transcriber.poll(editor);
+        if let Some(track) = files.imported.or(transcribed.track) {
+            self.track = Some(track);
+            self.select(editor, track, None);
+        }
+        files.error.or(transcribed.error)
+    }
+
     /// Draws the panel; returns an error to show, if any.
-    pub fn show(&mut self, ui: &mut egui::Ui, editor: &mut Editor) -> Option<String> {
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        editor: &mut Editor,
+        dialogs: &Arc<dyn FileDialogs>,
+    ) -> Option<String> {
         let mut error = None;
         let mut report = |r: Result<(), crate::timeline::EditError>| {
             if let Err(e) = r {
@@ -65,6 +99,28 @@ impl SubtitlePanel {
                 self.track = Some(id);
             }
         });
+        self.files.buttons(ui, editor, dialogs, self.track);
+        let label = if self.transcriber.open {
+            "Transcribe ▾"
+        } else {
+            "Transcribe…"
+        };
+        if ui
+            .selectable_label(
+                self.transcriber.open || self.transcriber.is_running(),
+                label,
+            )
+            .on_hover_text("Turn the selected clip's speech into a new subtitle track")
+            .clicked()
+        {
+            self.transcriber.open = !self.transcriber.open;
+        }
+        if self.transcriber.open || self.transcriber.is_running() {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                self.transcriber.show(ui, editor, dialogs);
+            });
+        }
+        ui.separator();
         let Some(track_id) = self.track else {
             ui.weak("Add a subtitle track to type, import or transcribe subtitles.");
             return error;
@@ -75,7 +131,8 @@ impl SubtitlePanel {
         ui.horizontal(|ui| {
             if ui.button("Add at playhead").clicked() {
                 let id = editor.project.next_cue_id();
-                let cue = SubtitleCue::new(id, playhead, playhead + NEW_CUE, "New subtitle");
+                let mut cue = SubtitleCue::new(id, playhead, playhead + NEW_CUE, "New subtitle");
+                cue.style = editor.project.track(track_id).and_then(track_style);
                 report(editor.apply(Edit::AddCue {
                     track: track_id,
                     cue,
@@ -136,24 +193,37 @@ impl SubtitlePanel {
                 if cues.is_empty() {
                     ui.weak("No subtitles yet.");
                 }
+                let live_cue = cues.iter().find(|c| c.contains(playhead)).map(|c| c.id);
                 for cue in &cues {
-                    let live = cue.contains(playhead);
+                    let live = live_cue == Some(cue.id);
                     let text = format!(
                         "{}  {}",
                         cue.start.to_timecode(rate),
                         cue.text.replace('\n', " / ")
                     );
                     let label = if live {
-                        egui::RichText::new(text).strong()
+                        let bg = ui.visuals().selection.bg_fill.gamma_multiply(0.4);
+                        egui::RichText::new(text).strong().background_color(bg)
                     } else {
                         egui::RichText::new(text)
                     };
                     let r = ui.selectable_label(self.cue == Some(cue.id), label);
+                    if live && self.scrolled_to != live_cue {
+                        r.scroll_to_me(Some(egui::Align::Center));
+                    }
                     if r.clicked() {
                         editor.playhead = cue.start;
                         self.select(editor, track_id, Some(cue.id));
                     }
                 }
+                self.scrolled_to = live_cue;
+            });
+        ui.separator();
+
+        egui::CollapsingHeader::new("Style")
+            .id_salt("subtitle_style_header")
+            .show(ui, |ui| {
+                report(self.style.show(ui, editor, track_id));
             });
         ui.separator();
 
@@ -242,4 +312,11 @@ fn next_cue(editor: &Editor, track: TrackId, cue: CueId) -> Option<CueId> {
     let cues = &editor.project.track(track)?.cues;
     let i = cues.iter().position(|c| c.id == cue)?;
     cues.get(i + 1).map(|c| c.id)
+}
+
+impl super::app::ClipwrightApp {
+    /// The speech model "Transcribe" uses: a known model's name, or a file or folder.
+    pub fn subtitles_model(&self) -> &str {
+        &self.subtitles.transcriber.model
+    }
 }

@@ -1,0 +1,456 @@
+//! "Transcribe…" in the subtitle panel: speech to text of the selected clip's sound,
+//! locally with a Whisper model, into a new subtitle track.
+//!
+//! The model is a name from the known list (downloaded once, with progress), or a
+//! whisper.cpp file or CTranslate2 folder the person picks. A worker finds (or downloads,
+//! or converts) the model, decodes the clip's source sound, cuts out the part the clip
+//! uses and transcribes it, reporting each stage; Cancel stops it between chunks. The
+//! cues, timed in the source, are placed through the clip's position, trim and speed, and
+//! land as one new track — one undo step.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
+use std::sync::Arc;
+
+use crate::media;
+use crate::subtitles::timeline_map::{ms_to_time, source_cues_on_timeline};
+use crate::subtitles::transcribe::{
+    resolve_model, LanguageChoice, ModelProgress, Progress, ProgressFn, TranscribeError,
+    TranscribeOptions, Transcript, WhisperEngine, KNOWN_MODELS, LANGUAGES, SAMPLE_RATE,
+};
+use crate::timeline::{
+    Clip, ClipId, Edit, SubtitleCue, Time, Track, TrackId, TrackKind, WordTiming,
+};
+
+use super::dialogs::FileDialogs;
+use super::editor::Editor;
+use super::inspector_keys::sound_clip;
+use super::workers::spawn_worker;
+
+/// Progress lines that may wait; more are dropped (the next one says the same, newer).
+const CAPACITY: usize = 8;
+
+/// What the transcription worker reports.
+#[derive(Debug)]
+enum Report {
+    /// The model dialog closed.
+    ModelPicked(Option<PathBuf>),
+    /// A stage and how far it is, when known.
+    Stage(String, Option<f32>),
+    /// Finished: the clip transcribed, the transcript and where in the source it starts.
+    Done(ClipId, Result<(Transcript, i64), TranscribeFailure>),
+}
+
+/// Why a transcription produced nothing.
+#[derive(Debug)]
+enum TranscribeFailure {
+    Cancelled,
+    Failed(String),
+}
+
+/// A transcription under way.
+#[derive(Debug)]
+struct Job {
+    cancel: Arc<AtomicBool>,
+    stage: String,
+    fraction: Option<f32>,
+}
+
+/// What a finished transcription gave the panel.
+#[derive(Debug, Default)]
+pub struct TranscribeOutcome {
+    /// An error to show as a toast.
+    pub error: Option<String>,
+    /// The new subtitle track.
+    pub track: Option<TrackId>,
+}
+
+/// The Transcribe section's state.
+#[derive(Debug)]
+pub struct Transcriber {
+    tx: SyncSender<Report>,
+    rx: Receiver<Report>,
+    /// Whether the section is shown.
+    pub open: bool,
+    /// A model name from the known list, or the path of a model file or folder.
+    pub model: String,
+    /// `auto` or a Whisper language code.
+    pub language: String,
+    job: Option<Job>,
+    picking: bool,
+    /// What the last run did.
+    pub note: Option<String>,
+}
+
+impl Default for Transcriber {
+    fn default() -> Self {
+        let (tx, rx) = sync_channel(CAPACITY);
+        let model = std::env::var("CLIPWRIGHT_WHISPER_MODEL")
+            .ok()
+            .filter(|m| !m.trim().is_empty())
+            .unwrap_or_else(|| "base".to_owned());
+        Transcriber {
+            tx,
+            rx,
+            open: false,
+            model,
+            language: "auto".to_owned(),
+            job: None,
+            picking: false,
+            note: None,
+        }
+    }
+}
+
+impl Transcriber {
+    /// True while a transcription runs.
+    pub fn is_running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Draws the section.
+    pub fn show(&mut self, ui: &mut egui::Ui, editor: &Editor, dialogs: &Arc<dyn FileDialogs>) {
+        if let Some(job) = &self.job {
+            let bar = egui::ProgressBar::new(job.fraction.unwrap_or(0.0))
+                .text(job.stage.clone())
+                .animate(job.fraction.is_none());
+            ui.add(bar);
+            if ui.button("Cancel transcription").clicked() {
+                job.cancel.store(true, Ordering::Relaxed);
+            }
+            return;
+        }
+        let clip = selected_sound(editor);
+        egui::Grid::new("transcribe").num_columns(2).show(ui, |ui| {
+            ui.label("Model");
+            let is_path = !KNOWN_MODELS
+                .iter()
+                .any(|m| m.name.eq_ignore_ascii_case(&self.model));
+            let shown = if is_path {
+                super::app::file_label(std::path::Path::new(&self.model))
+            } else {
+                self.model.clone()
+            };
+            egui::ComboBox::from_id_salt("transcribe_model")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    for m in KNOWN_MODELS {
+                        let text =
+                            format!("{} ({} MB, downloaded once)", m.name, m.size / 1_000_000);
+                        if ui
+                            .selectable_label(self.model.eq_ignore_ascii_case(m.name), text)
+                            .clicked()
+                        {
+                            self.model = m.name.to_owned();
+                        }
+                    }
+                })
+                .response
+                .on_hover_text(&self.model)
+                .accessible_name("Speech model");
+            ui.end_row();
+            ui.label("");
+            ui.horizontal(|ui| {
+                for (text, folder) in [("Model file…", false), ("Model folder…", true)] {
+                    if ui
+                        .add_enabled(!self.picking, egui::Button::new(text))
+                        .clicked()
+                    {
+                        self.pick_model(ui.ctx(), dialogs, folder);
+                    }
+                }
+            });
+            ui.end_row();
+            ui.label("Language");
+            let name = |code: &str| {
+                LANGUAGES
+                    .iter()
+                    .find(|(c, _)| *c == code)
+                    .map_or_else(|| "Detect".to_owned(), |(_, n)| (*n).to_owned())
+            };
+            egui::ComboBox::from_id_salt("transcribe_language")
+                .selected_text(name(&self.language))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.language, "auto".to_owned(), "Detect");
+                    for (code, n) in LANGUAGES {
+                        ui.selectable_value(&mut self.language, (*code).to_owned(), *n);
+                    }
+                })
+                .response
+                .accessible_name("Spoken language");
+            ui.end_row();
+        });
+        let start = ui
+            .add_enabled(clip.is_some(), egui::Button::new("Start transcribing"))
+            .on_disabled_hover_text("Select a clip with sound on the timeline first");
+        if start.clicked() {
+            if let Some(clip) = clip {
+                self.start(ui.ctx(), editor, &clip);
+            }
+        }
+        if let Some(note) = &self.note {
+            ui.label(egui::RichText::new(note).small().weak());
+        }
+    }
+
+    fn pick_model(&mut self, ctx: &egui::Context, dialogs: &Arc<dyn FileDialogs>, folder: bool) {
+        self.picking = true;
+        let dialogs = Arc::clone(dialogs);
+        let tx = self.tx.clone();
+        let ctx = ctx.clone();
+        spawn_worker("model-dialog", move || {
+            let _ = tx.send(Report::ModelPicked(dialogs.pick_model(folder)));
+            ctx.request_repaint();
+        });
+    }
+
+    /// Starts transcribing `clip`'s sound on a worker.
+    fn start(&mut self, ctx: &egui::Context, editor: &Editor, clip: &Clip) {
+        let Some(source) = clip.source().and_then(|s| editor.project.source(s)) else {
+            self.note = Some("This clip has no media to transcribe.".to_owned());
+            return;
+        };
+        let path = if source.path.is_relative() {
+            editor
+                .path
+                .as_deref()
+                .and_then(std::path::Path::parent)
+                .map_or_else(|| source.path.clone(), |d| d.join(&source.path))
+        } else {
+            source.path.clone()
+        };
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.job = Some(Job {
+            cancel: Arc::clone(&cancel),
+            stage: "Starting…".to_owned(),
+            fraction: None,
+        });
+        self.note = None;
+        let request = Request {
+            model: self.model.clone(),
+            language: self.language.clone(),
+            path,
+            from_ms: time_ms(clip.source_in),
+            to_ms: time_ms(clip.source_out),
+        };
+        let tx = self.tx.clone();
+        let ctx = ctx.clone();
+        let id = clip.id;
+        let stage: StageFn = {
+            let tx = tx.clone();
+            let ctx = ctx.clone();
+            Arc::new(move |text: String, fraction: Option<f32>| {
+                // A full channel means the UI has not drawn the last stage yet: drop this
+                // one, the next says the same, newer.
+                if let Err(TrySendError::Disconnected(_)) =
+                    tx.try_send(Report::Stage(text, fraction))
+                {
+                    return;
+                }
+                ctx.request_repaint();
+            })
+        };
+        spawn_worker("transcribe", move || {
+            let result = run(&request, &cancel, &stage);
+            let result = match result {
+                Err(_) if cancel.load(Ordering::Relaxed) => Err(TranscribeFailure::Cancelled),
+                Err(e) => Err(TranscribeFailure::Failed(e)),
+                Ok(t) => Ok(t),
+            };
+            let _ = tx.send(Report::Done(id, result));
+            ctx.request_repaint();
+        });
+    }
+
+    /// Applies what the worker reported; call every frame.
+    pub fn poll(&mut self, editor: &mut Editor) -> TranscribeOutcome {
+        let mut outcome = TranscribeOutcome::default();
+        while let Ok(report) = self.rx.try_recv() {
+            match report {
+                Report::ModelPicked(path) => {
+                    self.picking = false;
+                    if let Some(path) = path {
+                        self.model = path.display().to_string();
+                    }
+                }
+                Report::Stage(text, fraction) => {
+                    if let Some(job) = &mut self.job {
+                        job.stage = text;
+                        job.fraction = fraction;
+                    }
+                }
+                Report::Done(clip, result) => {
+                    self.job = None;
+                    match result {
+                        Ok((transcript, offset_ms)) => {
+                            match add_track(editor, clip, &transcript, offset_ms) {
+                                Ok((track, count)) => {
+                                    outcome.track = Some(track);
+                                    self.note = Some(format!("Transcribed {count} cues"));
+                                }
+                                Err(e) => outcome.error = Some(e),
+                            }
+                        }
+                        Err(TranscribeFailure::Cancelled) => {
+                            self.note = Some("Transcription cancelled".to_owned());
+                        }
+                        Err(TranscribeFailure::Failed(e)) => outcome.error = Some(e),
+                    }
+                }
+            }
+        }
+        outcome
+    }
+}
+
+/// The clip whose sound "Transcribe" uses: the selected clip's own or its linked sound.
+fn selected_sound(editor: &Editor) -> Option<Clip> {
+    let id = editor.selection.iter().next()?;
+    let clip = editor.project.clip(*id)?;
+    sound_clip(editor, clip)
+}
+
+/// Reports a stage line and how far it is.
+type StageFn = Arc<dyn Fn(String, Option<f32>) + Send + Sync>;
+
+/// What the worker needs.
+struct Request {
+    model: String,
+    language: String,
+    path: PathBuf,
+    from_ms: i64,
+    to_ms: i64,
+}
+
+fn time_ms(t: Time) -> i64 {
+    crate::subtitles::timeline_map::time_to_ms(t)
+}
+
+/// Finds the model, decodes the sound, cuts out the clip's part and transcribes it.
+/// Returns the transcript and the source time (ms) it starts at.
+fn run(
+    request: &Request,
+    cancel: &Arc<AtomicBool>,
+    stage: &StageFn,
+) -> Result<(Transcript, i64), String> {
+    let language = LanguageChoice::parse(&request.language).ok_or_else(|| {
+        format!(
+            "unknown language '{}': use auto or a code such as en",
+            request.language
+        )
+    })?;
+    stage("Finding the speech model…".to_owned(), None);
+    let mut on_model = |p: ModelProgress| match p {
+        ModelProgress::Converting { .. } => {
+            stage(
+                "Converting the model for whisper.cpp (once)…".to_owned(),
+                None,
+            );
+        }
+        ModelProgress::Downloading { done, total } => stage(
+            format!(
+                "Downloading the model: {} of {} MB",
+                done / 1_000_000,
+                total / 1_000_000
+            ),
+            Some(done as f32 / total.max(1) as f32),
+        ),
+    };
+    let model =
+        resolve_model(&request.model, None, Some(&mut on_model)).map_err(|e| e.to_string())?;
+    if cancel.load(Ordering::Relaxed) {
+        return Err(TranscribeError::Cancelled.to_string());
+    }
+    stage("Reading the sound…".to_owned(), None);
+    let samples = media::decode_pcm_mono_16k(&request.path, Some(cancel.as_ref()))
+        .map_err(|e| e.to_string())?;
+    let at = |ms: i64| {
+        usize::try_from(ms.max(0) * i64::from(SAMPLE_RATE) / 1000)
+            .unwrap_or(0)
+            .min(samples.len())
+    };
+    let (from, to) = (at(request.from_ms), at(request.to_ms));
+    let part = samples.get(from..to.max(from)).unwrap_or_default();
+    stage("Loading the speech model…".to_owned(), None);
+    let engine = WhisperEngine::load(&model).map_err(|e| e.to_string())?;
+    let options = TranscribeOptions {
+        language,
+        ..TranscribeOptions::default()
+    };
+    let progress: ProgressFn = {
+        let stage = Arc::clone(stage);
+        Arc::new(move |p: Progress| {
+            stage(
+                format!(
+                    "Transcribing: {:.0} of {:.0} s",
+                    p.done_ms as f64 / 1000.0,
+                    p.total_ms as f64 / 1000.0
+                ),
+                Some(p.fraction() as f32),
+            );
+        })
+    };
+    let transcript = engine
+        .transcribe(part, &options, Some(progress), cancel)
+        .map_err(|e| format!("{}: {e}", request.path.display()))?;
+    Ok((transcript, request.from_ms.max(0)))
+}
+
+/// The transcript as a new subtitle track over `clip`, one undo step.
+fn add_track(
+    editor: &mut Editor,
+    clip: ClipId,
+    transcript: &Transcript,
+    offset_ms: i64,
+) -> Result<(TrackId, usize), String> {
+    let Some(clip) = editor.project.clip(clip).cloned() else {
+        return Err("the clip was removed while it was being transcribed".to_owned());
+    };
+    let first = editor.project.next_cue_id().0;
+    let in_source: Vec<SubtitleCue> = transcript
+        .cues()
+        .into_iter()
+        .enumerate()
+        .map(|(i, (cue, words))| {
+            let mut c = SubtitleCue::new(
+                crate::timeline::CueId(first + i as u64),
+                ms_to_time(cue.start_ms + offset_ms),
+                ms_to_time(cue.end_ms + offset_ms),
+                cue.text,
+            );
+            c.words = words
+                .into_iter()
+                .map(|w| WordTiming {
+                    start: ms_to_time(w.start_ms + offset_ms),
+                    end: ms_to_time(w.end_ms + offset_ms),
+                    text: w.text,
+                })
+                .collect();
+            c
+        })
+        .collect();
+    let cues = source_cues_on_timeline(&in_source, &clip);
+    if cues.is_empty() {
+        return Err("no speech was heard in the clip".to_owned());
+    }
+    let languages = transcript.languages();
+    let id = editor.project.next_track_id();
+    let name = match languages.as_slice() {
+        [one] => format!("Transcript ({one})"),
+        _ => "Transcript".to_owned(),
+    };
+    let mut track = Track::new(id, TrackKind::Subtitle, name);
+    if let [one] = languages.as_slice() {
+        track.language = Some((*one).to_owned());
+    }
+    let count = cues.len();
+    track.cues = cues;
+    editor
+        .apply(Edit::AddTrack {
+            index: editor.project.tracks.len(),
+            track,
+        })
+        .map_err(|e| e.to_string())?;
+    Ok((id, count))
+}
