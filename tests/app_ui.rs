@@ -1299,3 +1299,58 @@ fn transcribing_a_spoken_clip_adds_a_subtitle_track_with_its_words() {
     harness.run_steps(2);
     assert!(subtitle_tracks(harness.state()).is_empty(), "one undo step");
 }
+
+#[test]
+fn freeze_frame_holds_the_clip_for_the_length_typed() {
+    use clipwright::timeline::{SpeedCurve, Time};
+    let mut harness = harness_with_a_selected_clip();
+    harness.get_by_label("Freeze frame").click();
+    harness.run_steps(2);
+    assert!(matches!(
+        selected_clip(&harness).speed.curve,
+        SpeedCurve::Freeze { .. }
+    ));
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::SpinButton, "Hold for")
+        .set_value_accesskit(3.0);
+    harness.run_steps(2);
+    let clip = selected_clip(&harness);
+    assert_eq!(
+        clip.speed.curve,
+        SpeedCurve::Freeze {
+            duration: Time::from_secs(3)
+        }
+    );
+    assert_eq!(clip.duration(), Time::from_secs(3));
+    assert_eq!(
+        clip.source_time_at(clip.start + Time::from_secs(2)),
+        clip.source_in
+    );
+}
+
+#[test]
+fn a_folder_that_holds_no_speech_model_is_a_readable_error() {
+    let empty = tempfile::tempdir().unwrap();
+    let mut harness = harness_answering(NoDialogs {
+        media: Some(common::fixture(&common::H264_AAC)),
+        model: Some(empty.path().to_owned()),
+        ..Default::default()
+    });
+    harness.get_by_label("Open media…").click();
+    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+    harness.get_by_label("Subtitles").click();
+    harness.run_steps(2);
+    harness.get_by_label("Transcribe…").click();
+    harness.run_steps(2);
+    harness.get_by_label("Model folder…").click();
+    let expected = empty.path().display().to_string();
+    step_until(&mut harness, |app| app.subtitles_model() == expected);
+    harness.get_by_label("Start transcribing").click();
+    step_until(&mut harness, |app| !app.toasts.is_empty());
+    let toast = &harness.state().toasts[0];
+    assert!(toast.is_error);
+    let dir = empty.path().display().to_string();
+    assert!(toast.text.contains(&dir), "{}", toast.text);
+    assert!(subtitle_tracks(harness.state()).is_empty());
+    harness.get_by_label("Start transcribing");
+}
