@@ -250,3 +250,144 @@ fn an_empty_project_is_refused() {
         job(project, &dir.path().join("x.mp4")).run(None, &Arc::new(AtomicBool::new(false)));
     assert!(matches!(result, Err(ExportError::Empty)));
 }
+
+/// Rising edges of sound in interleaved stereo `samples`, in seconds: where the level in
+/// 1 ms windows first passes 0.1 after at least 50 ms of quiet.
+fn onsets(samples: &[f32]) -> Vec<f64> {
+    let window = 48;
+    let mut out = Vec::new();
+    let mut quiet = 0;
+    for (i, w) in samples.chunks(window * 2).enumerate() {
+        let peak = w.iter().fold(0f32, |m, s| m.max(s.abs()));
+        if peak > 0.1 {
+            if quiet >= 50 {
+                out.push(i as f64 / 1000.0);
+            }
+            quiet = 0;
+        } else {
+            quiet += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn a_speed_ramped_clips_sound_follows_the_ramp_not_its_average() {
+    use clipwright::export::Mixer;
+    use clipwright::timeline::{MediaSource, RampPoint, SourceId, Speed, SpeedFactor};
+    // 4 s of 20 ms beeps every quarter second.
+    let dir = tempfile::tempdir().unwrap();
+    let beeps = dir.path().join("beeps.wav");
+    let status = std::process::Command::new("ffmpeg")
+        .args([
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+        ])
+        .arg("aevalsrc=exprs='if(lt(mod(t\\,0.25)\\,0.02)\\,0.8*sin(2*PI*1000*t)\\,0)':s=48000:d=4")
+        .arg(&beeps)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let info = clipwright::media::probe(&beeps).unwrap().source_info();
+    let mut project = Project::new("ramp", Canvas::default());
+    project
+        .sources
+        .push(MediaSource::new(SourceId(1), &beeps, info));
+    let mut sound = Track::new(TrackId(1), TrackKind::Audio, "sound");
+    let mut clip = Clip::media(
+        ClipId(1),
+        SourceId(1),
+        Time::ZERO,
+        Time::ZERO,
+        Time::from_secs(4),
+    );
+    // From half speed to double speed: 3.2 s on the timeline (mean speed 1.25).
+    clip.speed = Speed::ramp(vec![
+        RampPoint {
+            position: 0,
+            speed: SpeedFactor::from_f64(0.5).unwrap(),
+        },
+        RampPoint {
+            position: 1_000_000_000,
+            speed: SpeedFactor::from_f64(2.0).unwrap(),
+        },
+    ]);
+    assert_eq!(clip.duration(), Time::from_millis(3200));
+    sound.clips.push(clip.clone());
+    project.tracks.push(sound);
+
+    let mut mixer = Mixer::new(&project, Path::new("."), project.duration());
+    let mut samples = Vec::new();
+    while let Some(block) = mixer.next_block().unwrap() {
+        samples.extend(block);
+    }
+    assert_eq!(samples.len(), 3200 * 48 * 2);
+    let heard = onsets(&samples);
+    // Where the picture shows each beep's source instant.
+    let expected: Vec<f64> = (0..16)
+        .filter_map(|k| clip.timeline_time_of(Time::from_millis(250 * k)))
+        .map(|t| t.as_secs_f64())
+        .collect();
+    assert!(heard.len() >= 15, "heard {heard:?}");
+    let mut worst = 0f64;
+    for h in &heard {
+        let nearest = expected
+            .iter()
+            .map(|e| (h - e).abs())
+            .fold(f64::MAX, f64::min);
+        worst = worst.max(nearest);
+    }
+    eprintln!("worst beep offset along the ramp: {:.1} ms", worst * 1000.0);
+    // `atempo` itself lets an onset through up to ~20 ms of source early (its window
+    // overlaps the beep; `ffmpeg -af atempo=0.5` puts this beep 40 ms early too), so
+    // within 50 ms is on time; the average speed would be 450 ms off.
+    assert!(
+        worst < 0.05,
+        "a beep is {worst:.3} s from its picture: {heard:?} vs {expected:?}"
+    );
+    // At the average speed the fourth beep (1 s into the source) would come at 0.8 s,
+    // not 1.26 s: the test tells the two apart.
+    assert!((expected[4] - 0.8).abs() > 0.3);
+
+    // A steady tone through the same ramp stays steady: the pieces it is read in join
+    // without gaps.
+    let tone = dir.path().join("tone.wav");
+    let status = std::process::Command::new("ffmpeg")
+        .args([
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+        ])
+        .arg("sine=frequency=440:sample_rate=48000:duration=4")
+        .arg(&tone)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    project.sources[0].path = tone;
+    let mut mixer = Mixer::new(&project, Path::new("."), project.duration());
+    let mut samples = Vec::new();
+    while let Some(block) = mixer.next_block().unwrap() {
+        samples.extend(block);
+    }
+    let peaks: Vec<f32> = samples
+        .chunks(5 * 48 * 2)
+        .skip(4)
+        .take(3200 / 5 - 8)
+        .map(|w| w.iter().fold(0f32, |m, s| m.max(s.abs())))
+        .collect();
+    let quietest = peaks.iter().copied().fold(f32::MAX, f32::min);
+    let loudest = peaks.iter().copied().fold(0f32, f32::max);
+    assert!(
+        loudest > 0.05 && quietest > 0.9 * loudest,
+        "the tone's level wanders from {loudest} down to {quietest}"
+    );
+}

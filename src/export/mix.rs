@@ -4,6 +4,11 @@
 //! speed — pitch kept or not — and direction), opened when the mix reaches the clip and
 //! closed after it, scaled by its volume keyframes (a straight line across each block, so
 //! fades have no steps) and summed. The sum is clipped to ±1 only at the end.
+//!
+//! A speed-ramped clip's sound follows the ramp: it is read in short segments
+//! ([`RAMP_SEGMENT`]), each from exactly the source span the picture shows in it, at that
+//! span's mean speed. Every segment starts where the picture is, so sound and picture
+//! stay together all along the ramp instead of only meeting at its ends.
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +20,10 @@ use crate::timeline::{
 /// Samples (per channel) in one mix block.
 pub const BLOCK: usize = 1024;
 
+/// Length, in mix samples, of the constant-speed pieces a ramp's sound is read in
+/// (a tenth of a second).
+pub const RAMP_SEGMENT: i64 = MIX_RATE as i64 / 10;
+
 /// One audible clip, with where it sits in samples.
 #[derive(Debug)]
 struct MixClip {
@@ -25,6 +34,8 @@ struct MixClip {
     range: AudioRange,
     reader: Option<AudioReader>,
     opened: bool,
+    /// For a ramped clip, where the open reader's segment ends (mix samples).
+    ramp_segment_end: Option<i64>,
 }
 
 /// Produces the project's mixed sound in blocks; see the module documentation.
@@ -42,6 +53,62 @@ fn sample_rate() -> Rational {
 
 fn to_samples(t: Time) -> i64 {
     t.to_timebase(sample_rate(), Rounding::Nearest)
+}
+
+/// Reads mix samples `from..to` of a ramped clip into `out` (zeroed, `(to - from)` stereo
+/// frames), opening a reader for each [`RAMP_SEGMENT`] as the mix reaches it; returns the
+/// frames filled (all of them: a segment that comes up short is left silent at its end).
+fn read_ramped(mc: &mut MixClip, from: i64, to: i64, out: &mut [f32]) -> Result<usize, MediaError> {
+    let mut at = from;
+    while at < to {
+        let end = mc.ramp_segment_end.unwrap_or(i64::MIN);
+        if at >= end {
+            let k = (at - mc.start) / RAMP_SEGMENT;
+            let seg = (
+                mc.start + k * RAMP_SEGMENT,
+                (mc.start + (k + 1) * RAMP_SEGMENT).min(mc.end),
+            );
+            mc.reader = AudioReader::open(&mc.path, segment_range(&mc.clip, mc.range, seg))?;
+            mc.ramp_segment_end = Some(seg.1);
+        }
+        let stop = to.min(mc.ramp_segment_end.unwrap_or(to));
+        let i0 = (at - from) as usize * MIX_CHANNELS;
+        let i1 = (stop - from) as usize * MIX_CHANNELS;
+        if let (Some(reader), Some(part)) = (mc.reader.as_mut(), out.get_mut(i0..i1)) {
+            reader.read(part)?;
+        }
+        at = stop;
+    }
+    Ok((to - from) as usize)
+}
+
+/// The source range and mean speed of a ramped clip over mix samples `seg`.
+fn segment_range(clip: &Clip, whole: AudioRange, seg: (i64, i64)) -> AudioRange {
+    let rate = sample_rate();
+    let t0 = Time::from_timebase(seg.0, rate, Rounding::Nearest) - clip.start;
+    let t1 = Time::from_timebase(seg.1, rate, Rounding::Nearest) - clip.start;
+    let len = clip.source_len();
+    let s0 = clip.speed.source_offset(len, t0);
+    let s1 = clip.speed.source_offset(len, t1);
+    let span = (t1 - t0).flicks().max(1);
+    let micro = i128::from((s1 - s0).flicks()) * 1_000_000 / i128::from(span);
+    // A little more source than the segment needs, on the side played last: the speed
+    // filters hold back their last few milliseconds, and the segment is cut at its end
+    // anyway, so the extra is never heard.
+    let margin = Time::from_millis(100);
+    let (a, b) = if clip.speed.reverse {
+        ((len - s1 - margin).max(Time::ZERO), len - s0)
+    } else {
+        (s0, s1 + margin)
+    };
+    AudioRange {
+        start: (clip.source_in + a).flicks(),
+        end: (clip.source_in + b)
+            .flicks()
+            .max((clip.source_in + a).flicks() + 1),
+        speed_micro: u32::try_from(micro.max(1)).unwrap_or(u32::MAX),
+        ..whole
+    }
 }
 
 impl Mixer {
@@ -70,7 +137,8 @@ impl Mixer {
                 };
                 let speed_micro = match &clip.speed.curve {
                     SpeedCurve::Constant { speed } => speed.micro(),
-                    // A ramp is heard at its average speed, so sound and picture end together.
+                    // The ramp's mean speed, for the record: its sound is read segment by
+                    // segment, each at its own speed (see `segment_range`).
                     SpeedCurve::Ramp { .. } => {
                         let d = clip.duration().flicks().max(1);
                         let s = clip.source_len().flicks();
@@ -91,6 +159,8 @@ impl Mixer {
                         keep_pitch: clip.speed.keep_pitch,
                         reverse: clip.speed.reverse,
                     },
+                    ramp_segment_end: matches!(clip.speed.curve, SpeedCurve::Ramp { .. })
+                        .then_some(i64::MIN),
                     clip: clip.clone(),
                     reader: None,
                     opened: false,
@@ -126,19 +196,23 @@ impl Mixer {
                 }
                 continue;
             }
-            if !mc.opened {
-                mc.opened = true;
-                mc.reader = AudioReader::open(&mc.path, mc.range)?;
-            }
-            let Some(reader) = mc.reader.as_mut() else {
-                continue;
-            };
             let from = mc.start.max(b0);
             let to = mc.end.min(b1);
             let count = (to - from) as usize;
             self.scratch.clear();
             self.scratch.resize(count * MIX_CHANNELS, 0.0);
-            let got = reader.read(&mut self.scratch)?;
+            let got = if mc.ramp_segment_end.is_some() {
+                read_ramped(mc, from, to, &mut self.scratch)?
+            } else {
+                if !mc.opened {
+                    mc.opened = true;
+                    mc.reader = AudioReader::open(&mc.path, mc.range)?;
+                }
+                let Some(reader) = mc.reader.as_mut() else {
+                    continue;
+                };
+                reader.read(&mut self.scratch)?
+            };
             let rate = sample_rate();
             let g0 = mc
                 .clip
