@@ -1225,29 +1225,40 @@ fn changing_the_track_style_gives_its_cues_that_style_in_one_step() {
     assert!(script.contains(",90.0,"), "{script}");
 }
 
-#[test]
-fn transcribing_a_spoken_clip_adds_a_subtitle_track_with_its_words() {
+/// The tiny English speech model `scripts/fetch-test-models.sh` fetched, or `None` (with
+/// a message) when the tests were not started through `scripts/test.sh`.
+fn test_speech_model() -> Option<std::path::PathBuf> {
     let Some(models) = std::env::var_os("CLIPWRIGHT_TEST_MODEL_DIR") else {
         eprintln!(
             "skipped: CLIPWRIGHT_TEST_MODEL_DIR is not set (run ./scripts/test.sh, which \
              fetches the speech models)"
         );
-        return;
+        return None;
     };
-    let model = std::path::PathBuf::from(models).join("whisper-tiny.en-ct2");
-    let dir = tempfile::tempdir().unwrap();
-    let wav = dir.path().join("fox.wav");
+    Some(std::path::PathBuf::from(models).join("whisper-tiny.en-ct2"))
+}
+
+/// `text` spoken by espeak-ng, as a WAV file in `dir`.
+fn spoken_wav(dir: &std::path::Path, text: &str) -> std::path::PathBuf {
+    let wav = dir.join("speech.wav");
     let status = std::process::Command::new("espeak-ng")
         .args(["-v", "en", "-w"])
         .arg(&wav)
-        .arg("the quick brown fox jumps over the lazy dog")
+        .arg(text)
         .status()
         .expect("espeak-ng must be installed (apt package espeak-ng)");
     assert!(status.success());
+    wav
+}
 
+/// The app with `wav` on the timeline and selected, `model` picked in Transcribe.
+fn transcribe_harness(
+    wav: std::path::PathBuf,
+    model: &std::path::Path,
+) -> Harness<'static, ClipwrightApp> {
     let mut harness = harness_answering(NoDialogs {
         media: Some(wav),
-        model: Some(model.clone()),
+        model: Some(model.to_owned()),
         ..Default::default()
     });
     harness.get_by_label("Open media…").click();
@@ -1259,6 +1270,17 @@ fn transcribing_a_spoken_clip_adds_a_subtitle_track_with_its_words() {
     harness.get_by_label("Model folder…").click();
     let expected = model.display().to_string();
     step_until(&mut harness, |app| app.subtitles_model() == expected);
+    harness
+}
+
+#[test]
+fn transcribing_a_spoken_clip_adds_a_subtitle_track_with_its_words() {
+    let Some(model) = test_speech_model() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let wav = spoken_wav(dir.path(), "the quick brown fox jumps over the lazy dog");
+    let mut harness = transcribe_harness(wav, &model);
     harness.get_by_label("Start transcribing").click();
     harness.run_steps(2);
     let start = Instant::now();
@@ -1352,5 +1374,29 @@ fn a_folder_that_holds_no_speech_model_is_a_readable_error() {
     let dir = empty.path().display().to_string();
     assert!(toast.text.contains(&dir), "{}", toast.text);
     assert!(subtitle_tracks(harness.state()).is_empty());
+    harness.get_by_label("Start transcribing");
+}
+
+#[test]
+fn cancelling_a_transcription_leaves_the_project_as_it_was() {
+    let Some(model) = test_speech_model() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let wav = spoken_wav(
+        dir.path(),
+        "a longer sentence that the model would need a while to transcribe completely",
+    );
+    let mut harness = transcribe_harness(wav, &model);
+    let steps = harness.state().editor.history.undo_len();
+    harness.get_by_label("Start transcribing").click();
+    harness.run_steps(2);
+    harness.get_by_label("Cancel transcription").click();
+    step_until(&mut harness, |app| {
+        app.subtitles_note() == Some("Transcription cancelled")
+    });
+    assert!(subtitle_tracks(harness.state()).is_empty());
+    assert!(harness.state().toasts.iter().all(|t| !t.is_error));
+    assert_eq!(harness.state().editor.history.undo_len(), steps);
     harness.get_by_label("Start transcribing");
 }

@@ -319,4 +319,9 @@ impl super::app::ClipwrightApp {
     pub fn subtitles_model(&self) -> &str {
         &self.subtitles.transcriber.model
     }
+
+    /// What the last transcription did ("Transcribed 3 cues", "Transcription cancelled").
+    pub fn subtitles_note(&self) -> Option<&str> {
+        self.subtitles.transcriber.note.as_deref()
+    }
 }
