@@ -1,7 +1,9 @@
 //! A sound track of a recording: reads a capture device, places each chunk at the sample
-//! position its capture time says (padding silence or skipping samples when the device
-//! clock and the recording clock drift apart by more than a few tens of milliseconds),
-//! and encodes it. Stamping by position on the shared clock keeps sound and picture in step.
+//! position its capture time says, and encodes it. Stamping by position on the shared
+//! clock keeps sound and picture in step: small drift between the device's clock and the
+//! recording's is steered away by resampling chunks a sample longer or shorter
+//! ([`super::drift`]); only a gap or overlap beyond a few tens of milliseconds (a device
+//! that stalled) is fixed at once by padding silence or skipping samples.
 
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::mpsc::SyncSender;
@@ -9,9 +11,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::clock::Clock;
+use super::drift::{stretch, Steer};
 use super::stats::{queue, Stats};
 use super::CaptureError;
-use crate::media::{AudioEncoder, EncodedPacket, PulseInput};
+use crate::media::{AudioChunk, AudioEncoder, EncodedPacket, PulseInput};
 
 /// How far a chunk may sit from where its timestamp says before we correct it, in µs.
 pub(crate) const TOLERANCE_US: i64 = 40_000;
@@ -70,6 +73,7 @@ pub(crate) fn run(
 ) -> Result<(), CaptureError> {
     let stats = &shared.stats;
     let mut rate = 48_000_i64;
+    let mut steer = Steer::new();
     while !shared.stop.load(Ordering::Relaxed) {
         let timed = track.input.read()?;
         let captured_at = Instant::now()
@@ -98,6 +102,23 @@ pub(crate) fn run(
             .store((placed_at - pos) * 1_000_000 / rate, Ordering::Relaxed);
         shared.stats.audio_peak[track.slot.min(1)]
             .store(u64::from(timed.chunk.peak()), Ordering::Relaxed);
+        let mut chunk = timed.chunk;
+        if pad > 0 || skip > 0 {
+            steer.reset();
+        } else if take == frames {
+            let extra = steer.adjust(placed_at - pos, frames, rate);
+            if extra != 0 {
+                let channels = usize::from(chunk.channels.max(1));
+                chunk = AudioChunk {
+                    samples: stretch(&chunk.samples, channels, (frames + extra) as usize),
+                    ..chunk
+                };
+                take = frames + extra;
+                if let Some(limit) = shared.limit_us.map(|l| l * rate / 1_000_000) {
+                    take = take.min(limit - written).max(0);
+                }
+            }
+        }
         if pad > 0 {
             send(tx, stats, track.encoder.push_silence(pad as usize)?)?;
         }
@@ -105,9 +126,7 @@ pub(crate) fn run(
             send(
                 tx,
                 stats,
-                track
-                    .encoder
-                    .push(&timed.chunk, skip as usize, take as usize)?,
+                track.encoder.push(&chunk, skip as usize, take as usize)?,
             )?;
         }
     }

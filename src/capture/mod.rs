@@ -12,6 +12,7 @@
 
 mod audio;
 mod clock;
+mod drift;
 mod error;
 pub mod into_project;
 mod options;
