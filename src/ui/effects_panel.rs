@@ -49,6 +49,11 @@ fn set_picker(ctx: &egui::Context, p: Picker) {
 /// Draws the Effects section for clip `id`; returns an error to show, if any.
 pub fn show(ui: &mut egui::Ui, editor: &mut Editor, id: ClipId) -> Option<String> {
     let clip = editor.project.clip(id)?.clone();
+    // Sound clips have no picture to change.
+    let loc = editor.project.locate_clip(id)?;
+    if editor.project.tracks.get(loc.track)?.kind == crate::timeline::TrackKind::Audio {
+        return None;
+    }
     ui.separator();
     ui.strong("Effects");
     if clip.source().is_none() {
