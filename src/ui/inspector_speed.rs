@@ -353,7 +353,7 @@ fn sampled(points: &[RampPoint], axis: &Axis) -> Vec<egui::Pos2> {
         let (a, b) = (w[0], w[1]);
         for step in 0..16 {
             let f = f64::from(step) / 16.0;
-            let pos = f64::from(a.position) + f64::from(b.position - a.position) * f;
+            let pos = f64::from(a.position) + f64::from(b.position.saturating_sub(a.position)) * f;
             let speed = a.speed.as_f64() + (b.speed.as_f64() - a.speed.as_f64()) * f;
             out.push(axis.pos(pos.round() as u32, speed));
         }
