@@ -135,6 +135,46 @@ fn a_blur_matches_ffmpegs_gblur() {
     check_against_vf(&project, &input, "gblur=sigma=3", 10);
 }
 
+#[test]
+fn a_still_picture_takes_effects_like_a_video() {
+    let input = fixture(&common::STILL);
+    let effects = Effects {
+        color: Some(ColorAdjust {
+            brightness: 0.0,
+            contrast: 1.0,
+            saturation: 0.0,
+        }),
+        blur: Some(Blur { sigma: 2.0 }),
+        ..Effects::default()
+    };
+    let project = project_with(&input, effects);
+    let size = (200, 100);
+    let ours = Compositor::new(".")
+        .frame_at(&project, Time::from_secs(1), size)
+        .unwrap();
+    let out = Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-i"])
+        .arg(&input)
+        .args(["-vf", "eq=saturation=0,gblur=sigma=2", "-frames:v", "1"])
+        .args(["-f", "rawvideo", "-pix_fmt", "rgba", "-"])
+        .output()
+        .unwrap();
+    let theirs = RgbaFrame {
+        width: size.0,
+        height: size.1,
+        data: out.stdout,
+    };
+    let db = psnr(&ours, &theirs);
+    eprintln!("still picture: {db:.1} dB from ffmpeg's");
+    assert!(db >= 30.0, "the still is {db:.1} dB from ffmpeg's");
+    // Grey: no saturation left (within the rounding of FFmpeg's trip through YUV).
+    let p = ours.pixel(100, 50).unwrap();
+    assert!(
+        p[0].abs_diff(p[1]) <= 6 && p[1].abs_diff(p[2]) <= 6,
+        "{p:?}"
+    );
+}
+
 /// 320×240, 30 fps, 2 s: a pure green screen with a moving test pattern in its middle.
 fn green_screen() -> PathBuf {
     let out = common::fixture_dir().join("green_screen.mp4");
