@@ -1400,3 +1400,35 @@ fn cancelling_a_transcription_leaves_the_project_as_it_was() {
     assert_eq!(harness.state().editor.history.undo_len(), steps);
     harness.get_by_label("Start transcribing");
 }
+
+#[test]
+fn the_cue_under_the_playhead_is_scrolled_into_view() {
+    use clipwright::timeline::Time;
+    let dir = tempfile::tempdir().unwrap();
+    let srt = dir.path().join("long.srt");
+    let text: String = (0..60)
+        .map(|i| {
+            format!(
+                "{}\n00:00:{:02},000 --> 00:00:{:02},800\nLine number {i}\n\n",
+                i + 1,
+                i,
+                i
+            )
+        })
+        .collect();
+    std::fs::write(&srt, text).unwrap();
+    let mut harness = subtitle_harness(NoDialogs {
+        subtitles: Some(srt),
+        ..Default::default()
+    });
+    harness.get_by_label("Import subtitles…").click();
+    step_until(&mut harness, |app| !subtitle_tracks(app).is_empty());
+    let visible = |h: &Harness<'_, ClipwrightApp>, label: &str| {
+        let r = h.get_by_label_contains(label).rect();
+        r.top() >= 0.0 && r.bottom() <= 640.0
+    };
+    assert!(!visible(&harness, "Line number 55"), "starts out of view");
+    harness.state_mut().editor.playhead = Time::from_millis(55_300);
+    harness.run_steps(4);
+    assert!(visible(&harness, "Line number 55"), "followed the playhead");
+}
