@@ -14,6 +14,7 @@ pub mod blend;
 mod compositor;
 mod effects;
 pub mod layout;
+pub mod preview;
 mod text;
 
 pub use compositor::{frame_at, Compositor, RenderError, Rendered};

@@ -1,0 +1,356 @@
+//! `clipwright bench scrub` and `clipwright bench play`: the preview path — a
+//! [`PreviewWorker`] with its one-slot mailbox and the compositor behind it — measured on a
+//! generated 1080p H.264 source.
+//!
+//! - `scrub`: latency from a playhead move (a request) to the new frame ready, over N
+//!   random seeks, p50 / p95 / max; beside it, `ffmpeg -ss T -i SRC -frames:v 1` per seek,
+//!   the usual way to grab one frame at a time (its time includes starting the process).
+//! - `play`: a long project (the source placed back to back) played through the preview,
+//!   frame after frame, as fast as it goes or at real time; frames per second and the
+//!   process's resident memory sampled once a second from `/proc/self/status`.
+//!
+//! Making the source is not timed.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use clap::Args;
+
+use crate::render::preview::PreviewWorker;
+use crate::timeline::{Project, Rational, Time, TrackId};
+
+/// The options of `clipwright bench scrub`.
+#[derive(Debug, Args)]
+pub struct ScrubArgs {
+    /// Random seeks to time.
+    #[arg(long, default_value_t = 200)]
+    seeks: usize,
+    /// Seconds of 1080p30 source to generate (one keyframe a second, like a recording).
+    #[arg(long, default_value_t = 60)]
+    seconds: u32,
+    /// Preview width in pixels (the height follows the 16:9 canvas).
+    #[arg(long, default_value_t = 960)]
+    width: u32,
+    /// Seed of the seek positions, so runs can be compared.
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    /// Work folder (kept afterwards); a temporary one if not given.
+    #[arg(long)]
+    dir: Option<PathBuf>,
+}
+
+/// The options of `clipwright bench play`.
+#[derive(Debug, Args)]
+pub struct PlayArgs {
+    /// Length of the project to play, in seconds (10 minutes by default).
+    #[arg(long, default_value_t = 600)]
+    seconds: u32,
+    /// Seconds of source to generate; the project repeats it back to back.
+    #[arg(long, default_value_t = 30)]
+    source_seconds: u32,
+    /// Preview width in pixels (the height follows the 16:9 canvas).
+    #[arg(long, default_value_t = 960)]
+    width: u32,
+    /// Pace frames at real time (30 per second) instead of as fast as they come.
+    #[arg(long)]
+    realtime: bool,
+    /// Work folder (kept afterwards); a temporary one if not given.
+    #[arg(long)]
+    dir: Option<PathBuf>,
+}
+
+/// A worker whose frames are waited for on a channel, as the UI waits for its wake-up.
+struct Preview {
+    worker: PreviewWorker,
+    woke: Receiver<()>,
+    project: Arc<Project>,
+    base_dir: PathBuf,
+    size: (u32, u32),
+}
+
+impl Preview {
+    fn new(project: Project, base_dir: &Path, width: u32) -> Preview {
+        let (tx, woke) = sync_channel(4);
+        let worker = PreviewWorker::start(move || {
+            let _ = tx.try_send(());
+        });
+        let w = width.max(2) & !1;
+        let size = (
+            w,
+            ((u64::from(w) * u64::from(project.canvas.height)
+                / u64::from(project.canvas.width.max(1))) as u32)
+                .max(2)
+                & !1,
+        );
+        Preview {
+            worker,
+            woke,
+            project: Arc::new(project),
+            base_dir: base_dir.to_owned(),
+            size,
+        }
+    }
+
+    /// Asks for the frame at `t` and waits until it is ready; the time that took.
+    fn frame(&mut self, t: Time) -> anyhow::Result<Duration> {
+        let started = Instant::now();
+        self.worker
+            .request(&self.project, 0, self.base_dir.clone(), t, self.size);
+        loop {
+            self.woke
+                .recv_timeout(Duration::from_secs(30))
+                .context("the preview worker gave no frame within 30 s")?;
+            if let Some(frame) = self.worker.latest() {
+                if frame.time != t {
+                    continue;
+                }
+                frame
+                    .frame
+                    .map_err(|e| anyhow::anyhow!("preview at {t:?}: {e}"))?;
+                return Ok(started.elapsed());
+            }
+        }
+    }
+}
+
+/// Runs `bench scrub` and prints the table.
+pub fn scrub(args: &ScrubArgs) -> anyhow::Result<()> {
+    let (_temp, dir) = work_dir(args.dir.as_deref())?;
+    let source = dir.join(format!("scrub-{}s.mp4", args.seconds));
+    make_source(&source, args.seconds)?;
+    let project = project_of(&source, 1)?;
+    let length = project.duration();
+    let mut preview = Preview::new(project, &dir, args.width);
+
+    // Seek positions on frame boundaries, spread over the whole source; never the same
+    // twice in a row (the worker would rightly skip an unchanged request).
+    let frames = u64::from(args.seconds) * 30 - 1;
+    let frame = Time::frame_duration(Rational::FPS_30);
+    let mut rng = args.seed.max(1);
+    let mut seeks: Vec<Time> = Vec::with_capacity(args.seeks);
+    while seeks.len() < args.seeks {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let n = i64::try_from(rng % frames.max(1)).unwrap_or(0);
+        let t = Time(frame.flicks() * n).min(length - Time::TICK);
+        if seeks.last() != Some(&t) && t != Time::ZERO {
+            seeks.push(t);
+        }
+    }
+
+    // One warm-up frame opens the decoder, as the first frame shown in the app does.
+    preview.frame(Time::ZERO)?;
+    let mut ours = Vec::with_capacity(seeks.len());
+    for &t in &seeks {
+        ours.push(preview.frame(t)?);
+    }
+    let mut theirs = Vec::with_capacity(seeks.len());
+    for &t in &seeks {
+        let started = Instant::now();
+        let status = Command::new("ffmpeg")
+            .args(["-hide_banner", "-loglevel", "error", "-ss"])
+            .arg(format!("{:.6}", t.as_secs_f64()))
+            .arg("-i")
+            .arg(&source)
+            .args(["-frames:v", "1", "-vf"])
+            .arg(format!("scale={}:{}", preview.size.0, preview.size.1))
+            .args(["-f", "null", "-"])
+            .stdin(Stdio::null())
+            .status()
+            .context("the ffmpeg command-line tool is needed for the reference")?;
+        if !status.success() {
+            bail!(
+                "ffmpeg could not grab the frame at {:.3} s",
+                t.as_secs_f64()
+            );
+        }
+        theirs.push(started.elapsed());
+    }
+
+    println!(
+        "scrub: {} random seeks in {} s of 1080p30 H.264 (1 s GOP), preview {}×{}",
+        seeks.len(),
+        args.seconds,
+        preview.size.0,
+        preview.size.1
+    );
+    println!("{:<44} {:>8} {:>8} {:>8}", "", "p50", "p95", "max");
+    print_row("Clipwright preview (request → frame ready)", &mut ours);
+    print_row("ffmpeg -ss T -i SRC -frames:v 1 (process)", &mut theirs);
+    println!("target: p95 < 60 ms");
+    Ok(())
+}
+
+/// Runs `bench play` and prints the figures.
+pub fn play(args: &PlayArgs) -> anyhow::Result<()> {
+    let (_temp, dir) = work_dir(args.dir.as_deref())?;
+    let source_seconds = args.source_seconds.clamp(1, args.seconds.max(1));
+    let source = dir.join(format!("scrub-{source_seconds}s.mp4"));
+    make_source(&source, source_seconds)?;
+    let copies = args.seconds.div_ceil(source_seconds).max(1);
+    let project = project_of(&source, copies)?;
+    let end = Time::from_secs(i64::from(args.seconds)).min(project.duration());
+    let mut preview = Preview::new(project, &dir, args.width);
+
+    let frame = Time::frame_duration(Rational::FPS_30);
+    let started = Instant::now();
+    let rss_start = rss_kb();
+    let mut rss_peak = rss_start;
+    let mut next_sample = Duration::ZERO;
+    let mut slowest = Duration::ZERO;
+    let mut shown = 0u64;
+    let mut t = Time::ZERO;
+    while t < end {
+        let took = preview.frame(t)?;
+        slowest = slowest.max(took);
+        shown += 1;
+        let elapsed = started.elapsed();
+        if elapsed >= next_sample {
+            rss_peak = rss_peak.max(rss_kb());
+            next_sample = elapsed + Duration::from_secs(1);
+        }
+        if args.realtime {
+            let due = Duration::from_secs_f64((t + frame).as_secs_f64());
+            if let Some(wait) = due.checked_sub(started.elapsed()) {
+                std::thread::sleep(wait);
+            }
+        }
+        t += frame;
+    }
+    let wall = started.elapsed();
+    let rss_end = rss_kb();
+    rss_peak = rss_peak.max(rss_end);
+    println!(
+        "play: {:.0} s project ({} × {} s of 1080p30 H.264), preview {}×{}, {}",
+        end.as_secs_f64(),
+        copies,
+        source_seconds,
+        preview.size.0,
+        preview.size.1,
+        if args.realtime {
+            "paced at real time"
+        } else {
+            "as fast as frames come"
+        }
+    );
+    println!(
+        "frames {shown} in {:.1} s: {:.1} frames/s (real time is 30), slowest frame {} ms",
+        wall.as_secs_f64(),
+        shown as f64 / wall.as_secs_f64().max(1e-9),
+        slowest.as_millis()
+    );
+    println!(
+        "resident memory: start {} MiB, end {} MiB, peak {} MiB (sampled each second)",
+        rss_start / 1024,
+        rss_end / 1024,
+        rss_peak / 1024
+    );
+    Ok(())
+}
+
+fn print_row(name: &str, times: &mut [Duration]) {
+    times.sort();
+    let at = |q: f64| {
+        let i = ((times.len() as f64 * q).ceil() as usize).clamp(1, times.len().max(1)) - 1;
+        times.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    };
+    println!(
+        "{name:<44} {:>5.1} ms {:>5.1} ms {:>5.1} ms",
+        at(0.5),
+        at(0.95),
+        at(1.0)
+    );
+}
+
+/// The given folder (created) or a temporary one, kept alive by the first value.
+fn work_dir(dir: Option<&Path>) -> anyhow::Result<(Option<tempfile::TempDir>, PathBuf)> {
+    match dir {
+        Some(d) => {
+            std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
+            Ok((None, d.to_owned()))
+        }
+        None => {
+            let temp = tempfile::tempdir().context("cannot make a temporary folder")?;
+            let path = temp.path().to_owned();
+            Ok((Some(temp), path))
+        }
+    }
+}
+
+/// A project playing `source` `copies` times back to back on one video track.
+fn project_of(source: &Path, copies: u32) -> anyhow::Result<Project> {
+    let report = crate::media::probe(source)?;
+    let mut project = Project::from_recording("bench", source, report.source_info());
+    let Some(src) = project.sources.first().map(|s| s.id) else {
+        bail!(
+            "{}: the source did not land in the project",
+            source.display()
+        );
+    };
+    let length = project.duration();
+    for i in 1..copies {
+        let place = project.place_source_edit(
+            src,
+            Time(length.flicks() * i64::from(i)),
+            Some(TrackId(1)),
+            None,
+        )?;
+        crate::timeline::apply(&mut project, place)?;
+    }
+    Ok(project)
+}
+
+/// 1080p30 H.264, one keyframe a second (as Clipwright records), no sound.
+fn make_source(path: &Path, seconds: u32) -> anyhow::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    eprintln!("making {seconds} s of 1080p30 source…");
+    // Made under another name and renamed, so an interrupted run never leaves a short
+    // source that the next run would take as made.
+    let partial = path.with_extension("partial.mp4");
+    let status = Command::new("ffmpeg")
+        .args([
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+        ])
+        .arg(format!(
+            "testsrc2=size=1920x1080:rate=30:duration={seconds}"
+        ))
+        .args([
+            "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-g", "30", "-pix_fmt",
+            "yuv420p",
+        ])
+        .arg(&partial)
+        .status()
+        .context("the ffmpeg command-line tool is needed to make the source")?;
+    if !status.success() {
+        let _ = std::fs::remove_file(&partial);
+        bail!("ffmpeg could not make the benchmark source");
+    }
+    std::fs::rename(&partial, path)
+        .with_context(|| format!("cannot rename {} into place", partial.display()))
+}
+
+/// This process's resident memory in KiB (0 where `/proc` is not there).
+fn rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.split_whitespace().next())
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
