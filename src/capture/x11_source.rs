@@ -3,6 +3,11 @@
 //! every size into the output); a minimised window gives no new pictures (the recorder
 //! repeats the last one); a closed window ends the source — or, with `reacquire`, waits
 //! for a window of the same program and title and goes on with it.
+//!
+//! The source paces itself: x11grab's own pacing hands over every frame it "owes" back to
+//! back after a stall (a busy machine), each a full-size copy that the recorder can only
+//! drop. So x11grab is opened at a rate it never has to wait for, and this source waits
+//! for each frame's moment itself, skipping ahead after a stall: one fresh frame, no burst.
 
 use std::time::{Duration, Instant};
 
@@ -12,6 +17,29 @@ use crate::media::{GrabSpec, X11Grab};
 
 /// How often the window's geometry is checked.
 const WATCH_EVERY: Duration = Duration::from_millis(250);
+
+/// The rate x11grab is opened at: far above any recording rate, so it never waits and the
+/// source does the pacing.
+const UNPACED_FPS: u32 = 1000;
+
+/// `spec` for x11grab without its own pacing.
+fn unpaced(spec: &GrabSpec) -> GrabSpec {
+    GrabSpec {
+        fps: UNPACED_FPS,
+        ..spec.clone()
+    }
+}
+
+/// When the frame after one due at `due` is due, given that it is `now`: one interval
+/// later, or, if that has passed already (a stall), one interval from now.
+fn next_due(due: Instant, now: Instant, interval: Duration) -> Instant {
+    let next = due + interval;
+    if next <= now {
+        now + interval
+    } else {
+        next
+    }
+}
 
 struct Watch {
     conn: X11Conn,
@@ -64,6 +92,8 @@ pub(crate) struct X11Source {
     grab: Option<X11Grab>,
     watch: Option<Watch>,
     interval: Duration,
+    /// When the next frame should be grabbed.
+    due: Option<Instant>,
 }
 
 impl X11Source {
@@ -78,12 +108,13 @@ impl X11Source {
             CaptureError::Invalid(format!("{:#x} is not an X11 window id", target.id))
         })?;
         spec.window_id = Some(id);
-        let grab = X11Grab::open(&spec)?;
+        let grab = X11Grab::open(&unpaced(&spec))?;
         let size = grab.size();
         Ok(X11Source {
             interval: frame_interval(spec.fps),
             spec,
             grab: Some(grab),
+            due: None,
             watch: Some(Watch {
                 conn,
                 id,
@@ -98,11 +129,12 @@ impl X11Source {
 
     /// A source on a screen or a fixed region.
     pub(crate) fn fixed(spec: GrabSpec) -> Result<X11Source, CaptureError> {
-        let grab = X11Grab::open(&spec)?;
+        let grab = X11Grab::open(&unpaced(&spec))?;
         Ok(X11Source {
             interval: frame_interval(spec.fps),
             spec,
             grab: Some(grab),
+            due: None,
             watch: None,
         })
     }
@@ -159,9 +191,8 @@ impl FrameSource for X11Source {
         if let Some(r) = self.check_window(false) {
             return r;
         }
-        let reopened = self.grab.is_none();
-        if reopened {
-            match X11Grab::open(&self.spec) {
+        if self.grab.is_none() {
+            match X11Grab::open(&unpaced(&self.spec)) {
                 Ok(g) => {
                     if let Some(w) = self.watch.as_mut() {
                         w.size = g.size();
@@ -179,16 +210,12 @@ impl FrameSource for X11Source {
         let Some(grab) = self.grab.as_mut() else {
             return self.idle();
         };
-        if reopened {
-            // x11grab paces itself from when it was opened and hands over the frames it
-            // "owes" back to back; skip those (they would carry one moment and be dropped).
-            for _ in 0..self.spec.fps {
-                let asked = Instant::now();
-                if grab.read().is_err() || asked.elapsed() >= self.interval / 2 {
-                    break;
-                }
-            }
+        let now = Instant::now();
+        let due = self.due.unwrap_or(now);
+        if due > now {
+            std::thread::sleep(due - now);
         }
+        self.due = Some(next_due(due, Instant::now(), self.interval));
         match grab.read() {
             Ok(image) => Ok(Grabbed::Frame(Frame {
                 image,
@@ -205,5 +232,25 @@ impl FrameSource for X11Source {
             }
             Err(e) => Err(e.into()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_on_time_stay_on_their_grid() {
+        let t0 = Instant::now();
+        let i = Duration::from_millis(33);
+        assert_eq!(next_due(t0, t0 + Duration::from_millis(5), i), t0 + i);
+    }
+
+    #[test]
+    fn after_a_stall_the_next_frame_is_one_interval_from_now_not_a_burst() {
+        let t0 = Instant::now();
+        let i = Duration::from_millis(33);
+        let late = t0 + Duration::from_millis(500);
+        assert_eq!(next_due(t0, late, i), late + i);
     }
 }
