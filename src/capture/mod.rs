@@ -14,6 +14,8 @@ mod audio;
 mod clock;
 mod drift;
 mod error;
+#[cfg(target_os = "linux")]
+mod hotkey;
 pub mod into_project;
 mod options;
 mod pacer;
@@ -31,6 +33,8 @@ mod x11_source;
 use std::time::Instant;
 
 pub use error::CaptureError;
+#[cfg(target_os = "linux")]
+pub use hotkey::{GlobalHotkey, Hotkey};
 pub use options::{
     check_fps, parse_fit, parse_region, AudioSelection, OutputSize, RecordOptions, SIZE_PRESETS,
 };

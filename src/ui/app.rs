@@ -244,6 +244,7 @@ impl ClipwrightApp {
     /// Opens the recorder panel and lists what can be recorded.
     pub fn open_recorder(&mut self, ctx: &egui::Context) {
         self.recorder.open = true;
+        self.recorder.enable_hotkey(ctx);
         if self.recorder.is_idle() {
             self.recorder.refresh(ctx);
         }

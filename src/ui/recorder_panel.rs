@@ -4,9 +4,14 @@
 //!
 //! Listing windows, starting (which waits for the first picture) and stopping (which
 //! finishes the file) all run on worker threads; the panel polls their channels.
+//!
+//! On X11, once the panel has opened, Ctrl+Alt+R starts and stops recording from any
+//! window (a global hotkey whose thread only raises a flag and wakes the UI).
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::capture::{
@@ -85,6 +90,12 @@ pub struct RecorderPanel {
     pub error: Option<String>,
     /// A finished recording for the app to take.
     pub finished: Option<RecordingSummary>,
+    /// Set by the global hotkey's thread; taken by [`RecorderPanel::poll`].
+    hotkey_pressed: Arc<AtomicBool>,
+    #[cfg(target_os = "linux")]
+    hotkey: Option<crate::capture::GlobalHotkey>,
+    /// What the hotkey does, or why there is none.
+    hotkey_note: Option<String>,
 }
 
 impl RecorderPanel {
@@ -106,6 +117,66 @@ impl RecorderPanel {
             state: State::Idle,
             error: None,
             finished: None,
+            hotkey_pressed: Arc::new(AtomicBool::new(false)),
+            #[cfg(target_os = "linux")]
+            hotkey: None,
+            hotkey_note: None,
+        }
+    }
+
+    /// Grabs Ctrl+Alt+R (once) so recording can start and stop from any window.
+    #[cfg(target_os = "linux")]
+    pub fn enable_hotkey(&mut self, ctx: &egui::Context) {
+        if self.hotkey.is_some() {
+            return;
+        }
+        let flag = self.hotkey_pressed.clone();
+        let wake = ctx.clone();
+        let grabbed =
+            crate::capture::GlobalHotkey::grab(None, crate::capture::Hotkey::RECORD, move || {
+                flag.store(true, Ordering::Relaxed);
+                wake.request_repaint();
+            });
+        match grabbed {
+            Ok(h) => {
+                self.hotkey = Some(h);
+                self.hotkey_note =
+                    Some("Ctrl+Alt+R starts and stops recording from any window".to_owned());
+            }
+            Err(e) => self.hotkey_note = Some(format!("No Ctrl+Alt+R hotkey: {e}")),
+        }
+    }
+
+    /// Global hotkeys come from the platform's own API there; not wired up yet.
+    #[cfg(not(target_os = "linux"))]
+    pub fn enable_hotkey(&mut self, _ctx: &egui::Context) {}
+
+    /// Whether the global hotkey is held.
+    pub fn hotkey_enabled(&self) -> bool {
+        #[cfg(target_os = "linux")]
+        return self.hotkey.is_some();
+        #[cfg(not(target_os = "linux"))]
+        return false;
+    }
+
+    /// What the hotkey asks: record (after the countdown, if on) when idle, stop when
+    /// recording; nothing while starting or stopping.
+    fn hotkey_toggle(&mut self, ctx: &egui::Context) {
+        match self.state {
+            State::Idle if self.countdown => {
+                let now = ctx.input(|i| i.time);
+                if self.selected.is_some() {
+                    self.state = State::CountingDown {
+                        until: now + COUNTDOWN,
+                    };
+                } else {
+                    self.error = Some("choose a window to record first".to_owned());
+                }
+            }
+            State::Idle => self.start_now(ctx),
+            State::CountingDown { .. } => self.state = State::Idle,
+            State::Recording { .. } => self.stop(ctx),
+            State::Starting(_) | State::Stopping(_) => {}
         }
     }
 
@@ -262,6 +333,9 @@ impl RecorderPanel {
 
     /// Takes results from the workers and advances the countdown.
     pub fn poll(&mut self, ctx: &egui::Context) {
+        if self.hotkey_pressed.swap(false, Ordering::Relaxed) {
+            self.hotkey_toggle(ctx);
+        }
         if let Some(rx) = &self.listing {
             if let Ok(result) = rx.try_recv() {
                 self.listing = None;
@@ -361,6 +435,9 @@ impl RecorderPanel {
                 self.controls(ui, ctx);
                 if let Some(e) = &self.error {
                     ui.colored_label(ui.visuals().error_fg_color, e);
+                }
+                if let Some(note) = &self.hotkey_note {
+                    ui.weak(note);
                 }
             });
         // A running recording keeps the window open.

@@ -1,0 +1,134 @@
+//! The global recording hotkey on a real X11 desktop: pressed (by xdotool) while another
+//! program's window has the focus, it still reaches us; other keys do not; a combination
+//! another program holds is refused with a clear message.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use clipwright::capture::{GlobalHotkey, Hotkey};
+use common::desktop::Desktop;
+
+fn press(desktop: &Desktop, keys: &str) {
+    let status = desktop
+        .command("xdotool")
+        .args(["key", keys])
+        .status()
+        .expect("xdotool must be installed for desktop tests");
+    assert!(status.success());
+}
+
+#[test]
+fn the_hotkey_reaches_us_while_another_window_has_the_focus() {
+    let desktop = Desktop::start();
+    let _app = desktop.ffplay("testsrc2=size=320x240:rate=30", "Live Stream");
+    let window = desktop.find_windows("^Live Stream$").remove(0);
+    let status = desktop
+        .command("xdotool")
+        .args(["windowactivate", "--sync", &window])
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let presses = Arc::new(AtomicUsize::new(0));
+    let counter = presses.clone();
+    let _hotkey = GlobalHotkey::grab(Some(&desktop.display), Hotkey::RECORD, move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+    })
+    .unwrap();
+
+    press(&desktop, "ctrl+alt+t");
+    press(&desktop, "r");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(presses.load(Ordering::SeqCst), 0, "other keys are not ours");
+
+    press(&desktop, "ctrl+alt+r");
+    desktop.wait_for(Duration::from_secs(5), || {
+        presses.load(Ordering::SeqCst) == 1
+    });
+    std::thread::sleep(Duration::from_millis(400));
+    // Caps Lock on does not hide the hotkey.
+    press(&desktop, "Caps_Lock");
+    press(&desktop, "ctrl+alt+r");
+    press(&desktop, "Caps_Lock");
+    desktop.wait_for(Duration::from_secs(5), || {
+        presses.load(Ordering::SeqCst) == 2
+    });
+}
+
+#[test]
+fn a_hotkey_another_program_holds_is_refused_with_a_clear_message() {
+    let desktop = Desktop::start();
+    let _first = GlobalHotkey::grab(Some(&desktop.display), Hotkey::RECORD, || {}).unwrap();
+    let e = GlobalHotkey::grab(Some(&desktop.display), Hotkey::RECORD, || {}).unwrap_err();
+    assert!(e.to_string().contains("taken by another program"), "{e}");
+}
+
+#[test]
+fn ctrl_alt_r_starts_and_stops_a_recording_in_the_app_from_another_window() {
+    use clipwright::ui::{ClipwrightApp, NoDialogs};
+    use egui_kittest::kittest::Queryable;
+    use egui_kittest::Harness;
+    use std::time::Instant;
+
+    let desktop = Desktop::start();
+    // The app's recorder panel grabs the hotkey on $DISPLAY, as it would on a desktop.
+    std::env::set_var("DISPLAY", &desktop.display);
+    let _app = desktop.ffplay("testsrc2=size=320x240:rate=30", "Live Stream");
+    let data = tempfile::tempdir().unwrap().keep();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1000.0, 640.0))
+        .wgpu()
+        .build_eframe(move |cc| {
+            ClipwrightApp::with_data_dir(cc, Box::new(NoDialogs::default()), data)
+        });
+    let step_until = |h: &mut Harness<'_, ClipwrightApp>, done: &dyn Fn(&ClipwrightApp) -> bool| {
+        let start = Instant::now();
+        while !done(h.state()) {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "UI never got there"
+            );
+            h.step();
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    harness.get_by_label("● Record…").click();
+    step_until(&mut harness, &|app| {
+        app.recorder
+            .target_titles()
+            .iter()
+            .any(|t| t == "Test pattern")
+    });
+    assert!(harness.state().recorder.hotkey_enabled());
+    let app = harness.state_mut();
+    app.recorder.selected = app
+        .recorder
+        .target_titles()
+        .iter()
+        .position(|t| t == "Test pattern");
+    app.recorder.set_countdown(false);
+    harness.run_steps(2);
+
+    let window = desktop.find_windows("^Live Stream$").remove(0);
+    let focused = desktop
+        .command("xdotool")
+        .args(["windowactivate", "--sync", &window])
+        .status()
+        .unwrap();
+    assert!(focused.success());
+    press(&desktop, "ctrl+alt+r");
+    step_until(&mut harness, &|app| app.recorder.is_recording());
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_millis(1500) {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    press(&desktop, "ctrl+alt+r");
+    step_until(&mut harness, &|app| app.editor.project.clips().count() == 1);
+    assert!(harness.state().recorder.is_idle());
+}
