@@ -1432,3 +1432,14 @@ fn the_cue_under_the_playhead_is_scrolled_into_view() {
     harness.run_steps(4);
     assert!(visible(&harness, "Line number 55"), "followed the playhead");
 }
+
+#[test]
+fn the_media_bin_gets_its_thumbnail_with_the_timeline_hidden() {
+    let mut harness = harness_with(Some(common::fixture(&common::VIDEO_ONLY)));
+    harness.state_mut().layout.timeline = false;
+    harness.get_by_label("Open media…").click();
+    step_until(&mut harness, |app| {
+        app.editor.project.clips().count() == 1 && app.media_pictures_ready().0 == 1
+    });
+    assert!(!harness.state().media_pictures_busy());
+}

@@ -154,7 +154,8 @@ pub(super) struct ClipMedia {
     generation: Arc<AtomicU64>,
     thumbs: HashMap<ThumbKey, Thumb>,
     waves: HashMap<PathBuf, Wave>,
-    /// Frames drawn, for least-recently-used eviction.
+    /// The pass whose results were taken in last; also the clock of least-recently-used
+    /// eviction.
     frame: u64,
     ctx: egui::Context,
 }
@@ -209,9 +210,14 @@ impl ClipMedia {
         }
     }
 
-    /// Takes in what the workers finished; call once a frame before drawing.
+    /// Takes in what the workers finished, once a frame (later calls in the same frame do
+    /// nothing), so whichever of the timeline and the bin draws first gets them.
     pub(super) fn begin_frame(&mut self) {
-        self.frame += 1;
+        let pass = self.ctx.cumulative_pass_nr() + 1;
+        if pass == self.frame {
+            return;
+        }
+        self.frame = pass;
         while let Ok(done) = self.results.try_recv() {
             match done {
                 Done::Thumb(key, Ok(image)) => {

@@ -92,9 +92,12 @@ impl TimelineView {
         self.scroll = Time::ZERO;
     }
 
-    /// The thumbnail and waveform cache, started on first use.
+    /// The thumbnail and waveform cache, started on first use, with this frame's results
+    /// taken in (the media bin may draw while the timeline is hidden).
     pub(super) fn media(&mut self, ctx: &egui::Context) -> &mut ClipMedia {
-        self.media.get_or_insert_with(|| ClipMedia::new(ctx))
+        let media = self.media.get_or_insert_with(|| ClipMedia::new(ctx));
+        media.begin_frame();
+        media
     }
 
     /// Draws the timeline and handles its input.
