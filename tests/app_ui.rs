@@ -1443,3 +1443,19 @@ fn the_media_bin_gets_its_thumbnail_with_the_timeline_hidden() {
     });
     assert!(!harness.state().media_pictures_busy());
 }
+
+#[test]
+fn delete_right_after_m_removes_the_new_marker_and_no_clip() {
+    use clipwright::timeline::{ClipId, Time};
+    let mut harness = harness_with_clips(&common::fixture(&common::H264_AAC), 1);
+    harness.state_mut().editor.selection = [ClipId(1)].into();
+    harness.state_mut().editor.playhead = Time::from_secs(1);
+    harness.key_press(egui::Key::M);
+    harness.run_steps(2);
+    assert_eq!(harness.state().editor.project.markers.len(), 1);
+    harness.key_press(egui::Key::Delete);
+    harness.run_steps(2);
+    let project = &harness.state().editor.project;
+    assert!(project.markers.is_empty(), "Delete removed the marker");
+    assert_eq!(project.clips().count(), 2, "and left the clips alone");
+}

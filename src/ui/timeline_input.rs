@@ -102,6 +102,8 @@ impl TimelineView {
             name: format!("Marker {}", editor.project.markers.len() + 1),
         };
         report(response, editor.apply(Edit::AddMarker { marker }));
+        // The new marker is what Delete removes now, not the clips selected before.
+        editor.selection.clear();
         self.selected_marker = Some(id);
     }
 
