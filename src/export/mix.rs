@@ -13,6 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::media::{AudioRange, AudioReader, MediaError, MIX_CHANNELS, MIX_RATE};
+use crate::timeline::edit_ops::split_value;
 use crate::timeline::{
     Clip, ClipContent, Project, Rational, Rounding, SpeedCurve, Time, TrackKind,
 };
@@ -173,6 +174,31 @@ impl Mixer {
             end: to_samples(duration),
             scratch: Vec::new(),
         }
+    }
+
+    /// A mixer for the span `from`..`to` of `project`: the same sound the export mixes
+    /// there, starting at `from` — what a preview plays when playback starts mid-project.
+    /// Clips running across `from` are cut there exactly as a split would cut them (speed,
+    /// direction and volume keyframes included), so their readers start at the right
+    /// source position.
+    pub fn between(project: &Project, base_dir: &Path, from: Time, to: Time) -> Mixer {
+        let mut trimmed = project.clone();
+        for track in &mut trimmed.tracks {
+            track.clips = track
+                .clips
+                .iter()
+                .filter(|c| c.end() > from)
+                .filter_map(|c| {
+                    if c.start >= from {
+                        return Some(c.clone());
+                    }
+                    split_value(c, from, c.id).ok().map(|(_, right)| right)
+                })
+                .collect();
+        }
+        let mut mixer = Mixer::new(&trimmed, base_dir, to);
+        mixer.next = to_samples(from).min(mixer.end);
+        mixer
     }
 
     /// True when the project has no sound at all (the export can leave the track out).
