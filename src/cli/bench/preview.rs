@@ -202,6 +202,8 @@ pub fn play(args: &PlayArgs) -> anyhow::Result<()> {
     let rss_start = rss_kb();
     let mut rss_peak = rss_start;
     let mut next_sample = Duration::ZERO;
+    // Resident memory at each tenth of the play, to tell a plateau from growth.
+    let mut tenths: Vec<u64> = Vec::with_capacity(10);
     let mut slowest = Duration::ZERO;
     let mut shown = 0u64;
     let mut t = Time::ZERO;
@@ -213,6 +215,10 @@ pub fn play(args: &PlayArgs) -> anyhow::Result<()> {
         if elapsed >= next_sample {
             rss_peak = rss_peak.max(rss_kb());
             next_sample = elapsed + Duration::from_secs(1);
+        }
+        let done = (t.flicks() as f64 / end.flicks().max(1) as f64 * 10.0) as usize;
+        if done > tenths.len() {
+            tenths.push(rss_kb() / 1024);
         }
         if args.realtime {
             let due = Duration::from_secs_f64((t + frame).as_secs_f64());
@@ -250,6 +256,8 @@ pub fn play(args: &PlayArgs) -> anyhow::Result<()> {
         rss_end / 1024,
         rss_peak / 1024
     );
+    let tenths: Vec<String> = tenths.iter().map(u64::to_string).collect();
+    println!("resident memory at each tenth, MiB: {}", tenths.join(" "));
     Ok(())
 }
 
