@@ -215,11 +215,15 @@ impl FrameSource for X11Source {
         if due > now {
             std::thread::sleep(due - now);
         }
-        self.due = Some(next_due(due, Instant::now(), self.interval));
+        // The picture is taken when the X server handles the request, at the start of
+        // `read`; the rest of it is moving and copying 8 MB at 1080p, which under load
+        // takes tens of milliseconds and would make the picture look later than its sound.
+        let asked = Instant::now();
+        self.due = Some(next_due(due, asked, self.interval));
         match grab.read() {
             Ok(image) => Ok(Grabbed::Frame(Frame {
                 image,
-                captured_at: Instant::now(),
+                captured_at: asked,
             })),
             Err(e) if self.watch.is_some() => {
                 // The window changed under the grab: closed, resized or minimised.
