@@ -9,6 +9,24 @@ use std::time::{Duration, Instant};
 
 use common::desktop::{artifacts_dir, Desktop};
 
+/// Closes the app's window as a person clicking × would, and checks it exits with success
+/// within 20 s.
+fn close_and_expect_a_clean_exit(desktop: &Desktop, app: &mut std::process::Child) {
+    desktop.close_window("Clipwright");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = app.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "app did not exit"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "app exited with {status}");
+}
+
 #[test]
 fn app_opens_a_window_titled_clipwright_and_closes_cleanly() {
     let desktop = Desktop::start();
@@ -47,19 +65,7 @@ fn app_opens_a_window_titled_clipwright_and_closes_cleanly() {
         colours.len()
     );
 
-    desktop.close_window("Clipwright");
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = app.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "app did not exit"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    assert!(status.success(), "app exited with {status}");
+    close_and_expect_a_clean_exit(&desktop, &mut app);
 }
 
 #[test]
@@ -181,19 +187,7 @@ fn app_opens_a_file_from_its_arguments_and_follows_the_keyboard() {
     });
     assert!(app.try_wait().unwrap().is_none(), "the app exited");
 
-    desktop.close_window("Clipwright");
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = app.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "app did not exit"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    assert!(status.success(), "app exited with {status}");
+    close_and_expect_a_clean_exit(&desktop, &mut app);
 }
 
 #[test]
