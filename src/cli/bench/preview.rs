@@ -280,7 +280,11 @@ fn work_dir(dir: Option<&Path>) -> anyhow::Result<(Option<tempfile::TempDir>, Pa
     match dir {
         Some(d) => {
             std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
-            Ok((None, d.to_owned()))
+            // Absolute, so the source paths made in it are not joined onto it a second
+            // time when the preview resolves them against the project's folder.
+            let d = std::fs::canonicalize(d)
+                .with_context(|| format!("cannot resolve {}", d.display()))?;
+            Ok((None, d))
         }
         None => {
             let temp = tempfile::tempdir().context("cannot make a temporary folder")?;
