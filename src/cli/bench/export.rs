@@ -36,22 +36,23 @@ struct Run {
 
 /// Runs the benchmark and prints the table.
 pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
-    let temp;
-    let dir: &Path = match &args.dir {
-        Some(d) => {
-            std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
-            d
-        }
-        None => {
-            temp = tempfile::tempdir().context("cannot make a temporary folder")?;
-            temp.path()
-        }
-    };
+    let (_temp, dir) = super::work_dir(args.dir.as_deref())?;
+    let dir: &Path = &dir;
     let source = dir.join(format!("source-{}s.mp4", args.seconds));
-    if !source.exists() {
-        eprintln!("making {} s of 1080p30 source…", args.seconds);
-        make_source(&source, args.seconds)?;
-    }
+    let tone = [
+        "-f".into(),
+        "lavfi".into(),
+        "-i".into(),
+        format!(
+            "sine=frequency=440:sample_rate=48000:duration={}",
+            args.seconds
+        ),
+        "-c:a".into(),
+        "aac".into(),
+        "-b:a".into(),
+        "160k".into(),
+    ];
+    super::make_source(&source, args.seconds, &tone)?;
     let subs = dir.join("cues.srt");
     std::fs::write(
         &subs,
@@ -134,42 +135,6 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
             ours.wall.as_secs_f64() / t.wall.as_secs_f64().max(1e-9)
         );
     }
-    Ok(())
-}
-
-fn make_source(path: &Path, seconds: u32) -> anyhow::Result<()> {
-    // Made under another name and renamed, so an interrupted run never leaves a short
-    // source that the next run would take as made.
-    let partial = path.with_extension("partial.mp4");
-    let status = Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-        ])
-        .arg(format!(
-            "testsrc2=size=1920x1080:rate=30:duration={seconds}"
-        ))
-        .args(["-f", "lavfi", "-i"])
-        .arg(format!(
-            "sine=frequency=440:sample_rate=48000:duration={seconds}"
-        ))
-        .args([
-            "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
-        ])
-        .args(["-c:a", "aac", "-b:a", "160k"])
-        .arg(&partial)
-        .status()
-        .context("the ffmpeg command-line tool is needed to make the source")?;
-    if !status.success() {
-        let _ = std::fs::remove_file(&partial);
-        bail!("ffmpeg could not make the benchmark source");
-    }
-    std::fs::rename(&partial, path).context("cannot name the benchmark source")?;
     Ok(())
 }
 

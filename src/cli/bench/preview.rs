@@ -119,9 +119,9 @@ impl Preview {
 
 /// Runs `bench scrub` and prints the table.
 pub fn scrub(args: &ScrubArgs) -> anyhow::Result<()> {
-    let (_temp, dir) = work_dir(args.dir.as_deref())?;
+    let (_temp, dir) = super::work_dir(args.dir.as_deref())?;
     let source = dir.join(format!("scrub-{}s.mp4", args.seconds));
-    make_source(&source, args.seconds)?;
+    super::make_source(&source, args.seconds, &one_keyframe_a_second())?;
     let project = project_of(&source, 1)?;
     let length = project.duration();
     let mut preview = Preview::new(project, &dir, args.width);
@@ -188,10 +188,10 @@ pub fn scrub(args: &ScrubArgs) -> anyhow::Result<()> {
 
 /// Runs `bench play` and prints the figures.
 pub fn play(args: &PlayArgs) -> anyhow::Result<()> {
-    let (_temp, dir) = work_dir(args.dir.as_deref())?;
+    let (_temp, dir) = super::work_dir(args.dir.as_deref())?;
     let source_seconds = args.source_seconds.clamp(1, args.seconds.max(1));
     let source = dir.join(format!("scrub-{source_seconds}s.mp4"));
-    make_source(&source, source_seconds)?;
+    super::make_source(&source, source_seconds, &one_keyframe_a_second())?;
     let copies = args.seconds.div_ceil(source_seconds).max(1);
     let project = project_of(&source, copies)?;
     let end = Time::from_secs(i64::from(args.seconds)).min(project.duration());
@@ -275,23 +275,9 @@ fn print_row(name: &str, times: &mut [Duration]) {
     );
 }
 
-/// The given folder (created) or a temporary one, kept alive by the first value.
-fn work_dir(dir: Option<&Path>) -> anyhow::Result<(Option<tempfile::TempDir>, PathBuf)> {
-    match dir {
-        Some(d) => {
-            std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
-            // Absolute, so the source paths made in it are not joined onto it a second
-            // time when the preview resolves them against the project's folder.
-            let d = std::fs::canonicalize(d)
-                .with_context(|| format!("cannot resolve {}", d.display()))?;
-            Ok((None, d))
-        }
-        None => {
-            let temp = tempfile::tempdir().context("cannot make a temporary folder")?;
-            let path = temp.path().to_owned();
-            Ok((Some(temp), path))
-        }
-    }
+/// The sources' encoder option: one keyframe a second (at 30 fps), as Clipwright records.
+fn one_keyframe_a_second() -> [String; 2] {
+    ["-g".to_owned(), "30".to_owned()]
 }
 
 /// A project playing `source` `copies` times back to back on one video track.
@@ -315,43 +301,6 @@ fn project_of(source: &Path, copies: u32) -> anyhow::Result<Project> {
         crate::timeline::apply(&mut project, place)?;
     }
     Ok(project)
-}
-
-/// 1080p30 H.264, one keyframe a second (as Clipwright records), no sound.
-fn make_source(path: &Path, seconds: u32) -> anyhow::Result<()> {
-    if path.exists() {
-        return Ok(());
-    }
-    eprintln!("making {seconds} s of 1080p30 source…");
-    // Made under another name and renamed, so an interrupted run never leaves a short
-    // source that the next run would take as made.
-    let partial = path.with_extension("partial.mp4");
-    let status = Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-        ])
-        .arg(format!(
-            "testsrc2=size=1920x1080:rate=30:duration={seconds}"
-        ))
-        .args([
-            "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-g", "30", "-pix_fmt",
-            "yuv420p",
-        ])
-        .arg(&partial)
-        .status()
-        .context("the ffmpeg command-line tool is needed to make the source")?;
-    if !status.success() {
-        let _ = std::fs::remove_file(&partial);
-        bail!("ffmpeg could not make the benchmark source");
-    }
-    std::fs::rename(&partial, path)
-        .with_context(|| format!("cannot rename {} into place", partial.display()))
 }
 
 /// This process's resident memory in KiB (0 where `/proc` is not there).

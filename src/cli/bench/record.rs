@@ -61,17 +61,8 @@ pub fn run(args: &RecordBenchArgs) -> anyhow::Result<()> {
     if args.seconds < 5 {
         bail!("record at least 5 seconds, to see a few flashes");
     }
-    let temp;
-    let dir: &Path = match &args.dir {
-        Some(d) => {
-            std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
-            d
-        }
-        None => {
-            temp = tempfile::tempdir().context("cannot make a temporary folder")?;
-            temp.path()
-        }
-    };
+    let (_temp, dir) = super::work_dir(args.dir.as_deref())?;
+    let dir: &Path = &dir;
     let load_before = loadavg();
     let mut desktop = if args.own_desktop {
         Desktop::start_own(1920, 1200)?
