@@ -5,6 +5,12 @@
 //! backwards, a chain of `atempo` filters changes the speed with the pitch kept (or
 //! `asetrate` changes both, like a tape), and `aformat` resamples with swresample to the
 //! mix format. The mixer in `export` only ever sees [`MIX_RATE`] interleaved stereo.
+//!
+//! The range is placed on the file's own timeline, the one [`super::VideoDecoder`] shows
+//! pictures on: a sound track that starts after the range does (its first sample at 0.5 s
+//! of a file whose picture starts at 0) is preceded by that much silence, and one that ends
+//! before the range does is followed by silence, so it is not pulled early when played
+//! backwards. Sound before the range (or before the file's zero) is cut off.
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -240,15 +246,25 @@ fn build_graph(
     graph.add(&abuffer, "in", &args)?;
     graph.add(&sink, "out", "")?;
     let mix = format!("aformat=sample_fmts=flt:sample_rates={MIX_RATE}:channel_layouts=stereo");
+    let (start_pts, end_pts) = (
+        from_ticks(range.start, tb).max(0),
+        from_ticks(range.end, tb).max(1),
+    );
     let mut chain = vec![
-        format!(
-            "atrim=start_pts={}:end_pts={}",
-            from_ticks(range.start, tb).max(0),
-            from_ticks(range.end, tb).max(1)
-        ),
-        "asetpts=PTS-STARTPTS".to_owned(),
+        format!("atrim=start_pts={start_pts}:end_pts={end_pts}"),
+        // Time zero is the range's start, not the first sample's: a track that starts
+        // late keeps its delay, which swresample then fills with silence (`first_pts=0`
+        // with `async` pads or drops at the start; later gaps under 0.1 s are left as
+        // they are, as the ffmpeg CLI's `-async 1` does).
+        format!("asetpts=PTS-{start_pts}"),
+        "aresample=async=1:first_pts=0".to_owned(),
     ];
     if range.reverse {
+        // Pad to the whole range first, so a track ending early is not played early.
+        let len = i128::from(range.end.saturating_sub(range.start).max(0))
+            * i128::from(decoder.rate())
+            / i128::from(super::decode::TICKS_PER_SECOND);
+        chain.push(format!("apad=whole_len={len}"));
         chain.push("areverse".to_owned());
     }
     chain.push(mix.clone());
