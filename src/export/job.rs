@@ -161,6 +161,7 @@ impl ExportJob {
         enc.crf = self.settings.crf;
         enc.encoder = self.settings.encoder.clone();
         enc.hardware = self.settings.hardware;
+        enc.expected_frames = Some(total);
         if let Some(codec) = self.settings.codec {
             enc.codec = codec;
         }

@@ -73,7 +73,8 @@ fn try_video(
     let codec = ff::encoder::find_by_name(name).ok_or("not in this FFmpeg build")?;
     let video = codec.video().map_err(|_| "not a video encoder")?;
     let wanted = if s.codec == VideoCodec::Gif || name == "gif" {
-        [Pixel::RGB8, Pixel::PAL8]
+        // Paletted pictures come from the palette filters (`gif.rs`).
+        [Pixel::PAL8, Pixel::RGB8]
     } else {
         [Pixel::YUV420P, Pixel::NV12]
     };

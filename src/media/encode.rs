@@ -9,6 +9,8 @@
 //! Encoders: hardware ones (VideoToolbox, NVENC, Quick Sync, AMF, Media Foundation) are
 //! tried first when allowed, by name and by actually opening them; any that fails is
 //! skipped silently and the software encoder (libx264, libx265, libvpx-vp9, gif) is used.
+//!
+//! An animated GIF gets its 256 colours from its own pictures (see [`super::gif`]).
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +19,7 @@ use ffmpeg_next as ff;
 use super::audio::{MIX_CHANNELS, MIX_RATE};
 use super::codecs::{open_audio, open_video};
 use super::frame::{Picture, PixelRect, Quality, RgbaFrame, Scaler};
+use super::gif::{GifPalette, PaletteMode, GIF_INPUT};
 use super::soft_subs::SubtitleEncoder;
 use super::MediaError;
 
@@ -109,6 +112,9 @@ pub struct EncodeSettings {
     pub audio_bit_rate: u32,
     /// Add a subtitle stream (`mov_text`, WebVTT or SubRip) for [`OutputFile::push_cue`].
     pub soft_subtitles: bool,
+    /// How many pictures will be pushed, if known: a GIF short enough gets one palette
+    /// for all of them (see [`PaletteMode::for_clip`]).
+    pub expected_frames: Option<u64>,
 }
 
 impl EncodeSettings {
@@ -127,6 +133,7 @@ impl EncodeSettings {
             audio: container != Container::Gif,
             audio_bit_rate: 160_000,
             soft_subtitles: false,
+            expected_frames: None,
         }
     }
 }
@@ -142,6 +149,7 @@ pub struct OutputFile {
     video_stream: usize,
     audio: Option<AudioOut>,
     subtitles: Option<(SubtitleEncoder, usize)>,
+    palette: Option<GifPalette>,
     scaler: Scaler,
     next_pts: i64,
     finished: bool,
@@ -200,10 +208,22 @@ impl OutputFile {
             video_stream: 0,
             audio: None,
             subtitles: None,
+            palette: None,
             scaler: Scaler::new(),
             next_pts: 0,
             finished: false,
         };
+        if out.video_name == "gif" {
+            let (w, h) = (out.video.width(), out.video.height());
+            let mode = PaletteMode::for_clip(w, h, settings.expected_frames);
+            match GifPalette::new(w, h, out.video_tb, mode) {
+                Ok(p) => out.palette = Some(p),
+                Err(e) => {
+                    out.octx = Some(octx);
+                    return Err(write_error(path, "setting up the GIF palette", e));
+                }
+            }
+        }
         let mut stream = octx
             .add_stream(ff::encoder::find(ff::codec::Id::None))
             .map_err(ff_err("adding the video stream"))?;
@@ -266,9 +286,19 @@ impl OutputFile {
         &self.video_name
     }
 
+    /// How a GIF's palette is chosen; `None` for other outputs.
+    pub fn palette_mode(&self) -> Option<PaletteMode> {
+        self.palette.as_ref().map(GifPalette::mode)
+    }
+
     /// Encodes the next video frame (converted to the encoder's size and format if needed).
     pub fn push_picture(&mut self, picture: Picture) -> Result<(), MediaError> {
-        let (w, h, fmt) = (self.video.width(), self.video.height(), self.video.format());
+        let (w, h) = (self.video.width(), self.video.height());
+        let fmt = if self.palette.is_some() {
+            GIF_INPUT
+        } else {
+            self.video.format()
+        };
         let mut picture =
             if picture.frame.format() == fmt && picture.width() == w && picture.height() == h {
                 picture
@@ -283,10 +313,35 @@ impl OutputFile {
             };
         picture.frame.set_pts(Some(self.next_pts));
         self.next_pts += 1;
+        if let Some(palette) = self.palette.as_mut() {
+            palette
+                .push(Some(&picture.frame))
+                .map_err(|e| write_error(&self.path, "making the GIF palette", e))?;
+            return self.drain_palette();
+        }
         self.video
             .send_frame(&picture.frame)
             .map_err(|e| write_error(&self.path, "encoding video", e))?;
         self.drain_video()
+    }
+
+    /// Encodes the paletted pictures the GIF palette filters have ready.
+    fn drain_palette(&mut self) -> Result<(), MediaError> {
+        loop {
+            let Some(palette) = self.palette.as_mut() else {
+                return Ok(());
+            };
+            let ready = palette
+                .pull()
+                .map_err(|e| write_error(&self.path, "making the GIF palette", e))?;
+            let Some(frame) = ready else {
+                return Ok(());
+            };
+            self.video
+                .send_frame(&frame)
+                .map_err(|e| write_error(&self.path, "encoding video", e))?;
+            self.drain_video()?;
+        }
     }
 
     /// Encodes the next video frame from an RGBA picture.
@@ -429,6 +484,10 @@ impl OutputFile {
             let path = path.clone();
             move |e| write_error(&path, step, e)
         };
+        if let Some(palette) = self.palette.as_mut() {
+            palette.push(None).map_err(werr("making the GIF palette"))?;
+            self.drain_palette()?;
+        }
         self.video.send_eof().map_err(werr("finishing the video"))?;
         self.drain_video()?;
         if let Some(audio) = self.audio.as_ref() {

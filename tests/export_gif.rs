@@ -1,0 +1,155 @@
+//! Animated GIF export with a palette made from the clip: it matches the `ffmpeg` CLI's
+//! `palettegen` + `paletteuse` of the same frames, and beats the fixed-palette GIF.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use clipwright::export::{quick_project, ExportJob, ExportSettings, QuickOptions};
+use clipwright::media::{Container, EncodeSettings, OutputFile, PaletteMode, VideoDecoder};
+use common::fixture;
+
+/// Every frame of `path` as RGBA (each frame as stored, none dropped or repeated).
+fn frames(path: &Path, (w, h): (usize, usize)) -> Vec<Vec<u8>> {
+    let out = Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-i"])
+        .arg(path)
+        .args(["-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt"])
+        .args(["rgba", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+        .chunks_exact(w * h * 4)
+        .map(<[u8]>::to_vec)
+        .collect()
+}
+
+/// The CLI's GIF of `input` with the video filter `vf` (none: the encoder's own palette).
+fn cli_gif(input: &Path, vf: Option<&str>, out: &Path) {
+    let mut cmd = Command::new("ffmpeg");
+    cmd.args(["-hide_banner", "-loglevel", "error", "-y", "-i"])
+        .arg(input);
+    match vf {
+        Some(vf) => cmd.args(["-vf", vf]),
+        None => cmd.args(["-pix_fmt", "rgb8"]),
+    };
+    assert!(cmd.arg(out).status().unwrap().success());
+}
+
+/// Mean over frames of the PSNR (R, G, B) between two same-sized frame lists, in dB.
+fn mean_psnr(a: &[Vec<u8>], b: &[Vec<u8>]) -> f64 {
+    assert_eq!(a.len(), b.len());
+    let per_frame = a.iter().zip(b).map(|(x, y)| {
+        let (mut sum, mut n) = (0f64, 0f64);
+        for (i, (p, q)) in x.iter().zip(y).enumerate() {
+            if i % 4 != 3 {
+                let d = f64::from(*p) - f64::from(*q);
+                sum += d * d;
+                n += 1.0;
+            }
+        }
+        let mse = sum / n;
+        if mse == 0.0 {
+            99.0
+        } else {
+            10.0 * (255.0 * 255.0 / mse).log10()
+        }
+    });
+    per_frame.sum::<f64>() / a.len() as f64
+}
+
+#[test]
+fn a_gif_gets_the_palette_the_cli_makes_from_the_same_frames() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = fixture(&common::VIDEO_ONLY);
+    let size = (
+        common::VIDEO_ONLY.width as usize,
+        common::VIDEO_ONLY.height as usize,
+    );
+    let ours = dir.path().join("ours.gif");
+    let project = quick_project(&source, &QuickOptions::default()).unwrap();
+    let mut settings = ExportSettings::for_project(&project);
+    settings.hardware = false;
+    let job = ExportJob {
+        project: Arc::new(project),
+        base_dir: ".".into(),
+        output: ours.clone(),
+        settings,
+    };
+    let summary = job.run(None, &Arc::new(AtomicBool::new(false))).unwrap();
+    assert_eq!(summary.encoder, "gif");
+
+    let reference = dir.path().join("reference.gif");
+    cli_gif(&source, Some(PaletteMode::WholeClip.graph()), &reference);
+    let fixed = dir.path().join("fixed.gif");
+    cli_gif(&source, None, &fixed);
+
+    let src = frames(&source, size);
+    let ours = frames(&ours, size);
+    assert_eq!(ours.len(), src.len(), "one GIF frame per source frame");
+    let vs_reference = mean_psnr(&ours, &frames(&reference, size));
+    let ours_vs_src = mean_psnr(&ours, &src);
+    let fixed_vs_src = mean_psnr(&frames(&fixed, size), &src);
+    eprintln!(
+        "GIF PSNR: ours vs CLI palette {vs_reference:.1} dB; vs source: ours {ours_vs_src:.1} dB, \
+         fixed palette {fixed_vs_src:.1} dB"
+    );
+    assert!(
+        vs_reference >= 30.0,
+        "{vs_reference:.1} dB from the CLI's GIF"
+    );
+    assert!(
+        ours_vs_src >= fixed_vs_src + 3.0,
+        "palette {ours_vs_src:.1} dB vs fixed {fixed_vs_src:.1} dB"
+    );
+}
+
+#[test]
+fn a_gif_of_unknown_length_gets_a_palette_per_picture_and_still_beats_the_fixed_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = fixture(&common::VIDEO_ONLY);
+    let (w, h) = (common::VIDEO_ONLY.width, common::VIDEO_ONLY.height);
+    let size = (w as usize, h as usize);
+    let path = dir.path().join("streamed.gif");
+    // No frame count: the whole-clip palette cannot be promised memory, so it streams.
+    let settings = EncodeSettings::for_container(Container::Gif, w, h, (30, 1));
+    let mut out = OutputFile::create(&path, &settings).unwrap();
+    assert_eq!(out.palette_mode(), Some(PaletteMode::PerPicture));
+    let mut decoder = VideoDecoder::open(&source).unwrap();
+    while let Some(frame) = decoder.next_frame().unwrap() {
+        out.push_picture(frame.picture).unwrap();
+    }
+    out.finish().unwrap();
+
+    let reference = dir.path().join("reference.gif");
+    cli_gif(&source, Some(PaletteMode::PerPicture.graph()), &reference);
+    let fixed = dir.path().join("fixed.gif");
+    cli_gif(&source, None, &fixed);
+    let src = frames(&source, size);
+    let ours = frames(&path, size);
+    assert_eq!(ours.len(), src.len());
+    let vs_reference = mean_psnr(&ours, &frames(&reference, size));
+    let ours_vs_src = mean_psnr(&ours, &src);
+    let fixed_vs_src = mean_psnr(&frames(&fixed, size), &src);
+    eprintln!(
+        "GIF PSNR (palette per picture): ours vs CLI {vs_reference:.1} dB; vs source: ours \
+         {ours_vs_src:.1} dB, fixed palette {fixed_vs_src:.1} dB"
+    );
+    assert!(
+        vs_reference >= 40.0,
+        "{vs_reference:.1} dB from the CLI's GIF"
+    );
+    assert!(
+        ours_vs_src >= fixed_vs_src + 6.0,
+        "palette {ours_vs_src:.1} dB vs fixed {fixed_vs_src:.1} dB"
+    );
+}
