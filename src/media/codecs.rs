@@ -1,12 +1,23 @@
 //! Choosing and opening encoders: hardware ones first where allowed (VideoToolbox,
-//! NVENC, Quick Sync, AMF, Media Foundation), each tried by name and by really opening it,
-//! then the software encoder; quality settings mapped per encoder family.
+//! NVENC, Quick Sync, AMF, Media Foundation, VAAPI), each tried by name and by really
+//! opening it, then the software encoder; quality settings mapped per encoder family.
+//! VAAPI encoders take GPU surfaces, so they come with an [`HwUpload`] that copies each
+//! picture into one.
 
 use ff::format::Pixel;
 use ffmpeg_next as ff;
 
 use super::audio::{MIX_CHANNELS, MIX_RATE};
 use super::encode::{Container, EncodeSettings, VideoCodec};
+use super::hwupload::HwUpload;
+
+/// An opened video encoder: the encoder, its name, and the upload its pictures need.
+pub(crate) struct OpenedVideo {
+    pub(crate) encoder: ff::encoder::Video,
+    pub(crate) name: String,
+    /// For VAAPI encoders: where pictures are copied to the GPU first.
+    pub(crate) upload: Option<HwUpload>,
+}
 
 impl VideoCodec {
     /// Encoders to try, best first: hardware ones, then the software one.
@@ -19,6 +30,7 @@ impl VideoCodec {
                     "h264_qsv",
                     "h264_amf",
                     "h264_mf",
+                    "h264_vaapi",
                 ],
                 "libx264",
             ),
@@ -29,6 +41,7 @@ impl VideoCodec {
                     "hevc_qsv",
                     "hevc_amf",
                     "hevc_mf",
+                    "hevc_vaapi",
                 ],
                 "libx265",
             ),
@@ -41,11 +54,9 @@ impl VideoCodec {
     }
 }
 
-/// Opens the first encoder of the candidates that works; the error lists what was tried.
-pub(crate) fn open_video(
-    s: &EncodeSettings,
-    global_header: bool,
-) -> Result<(ff::encoder::Video, String), String> {
+/// Opens the first encoder of the candidates that works; the error says why the last
+/// one tried did not.
+pub(crate) fn open_video(s: &EncodeSettings, global_header: bool) -> Result<OpenedVideo, String> {
     let names: Vec<String> = match &s.encoder {
         Some(name) => vec![name.clone()],
         None => s
@@ -58,7 +69,13 @@ pub(crate) fn open_video(
     let mut last = String::new();
     for name in &names {
         match try_video(name, s, global_header) {
-            Ok(enc) => return Ok((enc, name.clone())),
+            Ok((encoder, upload)) => {
+                return Ok(OpenedVideo {
+                    encoder,
+                    name: name.clone(),
+                    upload,
+                })
+            }
             Err(e) => last = format!("encoder {name}: {e}"),
         }
     }
@@ -69,9 +86,14 @@ fn try_video(
     name: &str,
     s: &EncodeSettings,
     global_header: bool,
-) -> Result<ff::encoder::Video, String> {
+) -> Result<(ff::encoder::Video, Option<HwUpload>), String> {
     let codec = ff::encoder::find_by_name(name).ok_or("not in this FFmpeg build")?;
     let video = codec.video().map_err(|_| "not a video encoder")?;
+    let upload = if name.ends_with("_vaapi") {
+        Some(HwUpload::vaapi(s.width, s.height)?)
+    } else {
+        None
+    };
     let wanted = if s.codec == VideoCodec::Gif || name == "gif" {
         // Paletted pictures come from the palette filters (`gif.rs`).
         [Pixel::PAL8, Pixel::RGB8]
@@ -98,6 +120,9 @@ fn try_video(
     ctx.set_width(s.width);
     ctx.set_height(s.height);
     ctx.set_format(format);
+    if let Some(upload) = &upload {
+        upload.attach(&mut ctx)?;
+    }
     ctx.set_time_base(ff::Rational::new(den as i32, num as i32));
     ctx.set_frame_rate(Some(ff::Rational::new(num as i32, den as i32)));
     if global_header {
@@ -129,13 +154,19 @@ fn try_video(
         n if n.contains("qsv") => {
             ctx.set_global_quality(crf.unwrap_or(23) as i32);
         }
+        n if n.ends_with("_vaapi") => {
+            // Constant QP (VAAPI's default rate control when a quality is given): close
+            // to, not the same as, x264's CRF of the same number.
+            ctx.set_global_quality(crf.unwrap_or(23) as i32);
+        }
         _ => {
             // Hardware encoders without a quality scale: a generous bit rate for the size.
             let pixels = u64::from(s.width) * u64::from(s.height);
             ctx.set_bit_rate((pixels * 4).clamp(1_000_000, 40_000_000) as usize);
         }
     }
-    ctx.open_with(opts).map_err(|e| e.to_string())
+    let encoder = ctx.open_with(opts).map_err(|e| e.to_string())?;
+    Ok((encoder, upload))
 }
 
 pub(crate) fn open_audio(

@@ -6,7 +6,7 @@
 //! unfinished output (an error, a cancel) deletes the temporary file, so a failed export
 //! never leaves half a file. A full disk (or a file size limit) is reported as such.
 //!
-//! Encoders: hardware ones (VideoToolbox, NVENC, Quick Sync, AMF, Media Foundation) are
+//! Encoders: hardware ones (VideoToolbox, NVENC, Quick Sync, AMF, Media Foundation, VAAPI) are
 //! tried first when allowed, by name and by actually opening them; any that fails is
 //! skipped silently and the software encoder (libx264, libx265, libvpx-vp9, gif) is used.
 //!
@@ -20,6 +20,7 @@ use super::audio::{MIX_CHANNELS, MIX_RATE};
 use super::codecs::{open_audio, open_video};
 use super::frame::{Picture, PixelRect, Quality, RgbaFrame, Scaler};
 use super::gif::{GifPalette, PaletteMode, GIF_INPUT};
+use super::hwupload::HwUpload;
 use super::soft_subs::SubtitleEncoder;
 use super::MediaError;
 
@@ -145,6 +146,7 @@ pub struct OutputFile {
     octx: Option<ff::format::context::Output>,
     video: ff::encoder::Video,
     video_name: String,
+    upload: Option<HwUpload>,
     video_tb: ff::Rational,
     video_stream: usize,
     audio: Option<AudioOut>,
@@ -187,7 +189,7 @@ impl OutputFile {
             .format()
             .flags()
             .contains(ff::format::Flags::GLOBAL_HEADER);
-        let (video, video_name) = match open_video(settings, global) {
+        let opened = match open_video(settings, global) {
             Ok(v) => v,
             Err(detail) => {
                 drop(octx);
@@ -202,9 +204,10 @@ impl OutputFile {
             path: path.to_owned(),
             temp,
             octx: None,
-            video_tb: video.time_base(),
-            video,
-            video_name,
+            video_tb: opened.encoder.time_base(),
+            video: opened.encoder,
+            video_name: opened.name,
+            upload: opened.upload,
             video_stream: 0,
             audio: None,
             subtitles: None,
@@ -294,10 +297,10 @@ impl OutputFile {
     /// Encodes the next video frame (converted to the encoder's size and format if needed).
     pub fn push_picture(&mut self, picture: Picture) -> Result<(), MediaError> {
         let (w, h) = (self.video.width(), self.video.height());
-        let fmt = if self.palette.is_some() {
-            GIF_INPUT
-        } else {
-            self.video.format()
+        let fmt = match (&self.palette, &self.upload) {
+            (Some(_), _) => GIF_INPUT,
+            (None, Some(upload)) => upload.sw_format(),
+            (None, None) => self.video.format(),
         };
         let mut picture =
             if picture.frame.format() == fmt && picture.width() == w && picture.height() == h {
@@ -318,6 +321,11 @@ impl OutputFile {
                 .push(Some(&picture.frame))
                 .map_err(|e| write_error(&self.path, "making the GIF palette", e))?;
             return self.drain_palette();
+        }
+        if let Some(upload) = &self.upload {
+            picture.frame = upload
+                .upload(&picture.frame)
+                .map_err(|e| write_error(&self.path, "copying a picture to the GPU", e))?;
         }
         self.video
             .send_frame(&picture.frame)
