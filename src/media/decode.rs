@@ -6,6 +6,12 @@
 //! timeline's flicks), which hold common frame durations exactly, so a time on a frame
 //! boundary always picks that frame and never its predecessor.
 //!
+//! With the file's [`SourceIndex`] (built once per source on a worker, see
+//! [`super::sources`]) a seek goes exactly to the keyframe at or before the time, and a time
+//! ahead in the GOP being decoded is reached by decoding forward without any seek — which
+//! is what playback and small scrubs ask for. Without an index yet, a jump of more than a
+//! few seconds seeks and anything nearer decodes forward.
+//!
 //! Going backwards (reverse playback) seeks once and keeps up to 30 frames
 //! decoded on the way, so a reversed clip costs a seek every few dozen frames, not one a
 //! frame.
@@ -14,10 +20,12 @@
 //! give one frame, which is shown at every time.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use ffmpeg_next as ff;
 
 use super::frame::{Picture, PixelRect, Quality, RgbaFrame, ScaleError, Scaler};
+use super::index::SourceIndex;
 use super::probe::{check_readable, open_error, rotation_of};
 use super::MediaError;
 
@@ -150,6 +158,10 @@ pub struct VideoDecoder {
     in_sync: bool,
     /// A seek happened during this request.
     seeked: bool,
+    /// Where the keyframes are, once the source's index is built.
+    index: Option<Arc<SourceIndex>>,
+    /// Seeks done so far (for tests and benchmarks).
+    seeks: u64,
 }
 
 impl std::fmt::Debug for VideoDecoder {
@@ -185,8 +197,13 @@ impl VideoDecoder {
         let mut ctx = ff::codec::context::Context::from_parameters(stream.parameters())
             .map_err(ff_err("reading the video stream parameters"))?;
         // Frame and slice threads on every core, as the ffmpeg CLI decodes.
+        // `CLIPWRIGHT_DECODE_THREADING=slice` tries slice threads only (no frame delay).
+        let kind = match std::env::var("CLIPWRIGHT_DECODE_THREADING").as_deref() {
+            Ok("slice") => ff::codec::threading::Type::Slice,
+            _ => ff::codec::threading::Type::Frame,
+        };
         ctx.set_threading(ff::codec::threading::Config {
-            kind: ff::codec::threading::Type::Frame,
+            kind,
             count: 0,
             safe: false,
         });
@@ -209,7 +226,45 @@ impl VideoDecoder {
             current_end: None,
             in_sync: true,
             seeked: false,
+            index: super::sources::index_of(path),
+            seeks: 0,
         })
+    }
+
+    /// The same decoder, showing its pictures turned by `rotation` degrees clockwise: for a
+    /// preview proxy, which holds the pictures as coded but not the original's rotation.
+    pub fn with_rotation(mut self, rotation: i32) -> VideoDecoder {
+        self.rotation = rotation;
+        self
+    }
+
+    /// True once the decoder steers its seeks by the source's [`SourceIndex`].
+    pub fn has_index(&mut self) -> bool {
+        self.refresh_index();
+        self.index.is_some()
+    }
+
+    /// How many times this decoder has seeked.
+    pub fn seeks(&self) -> u64 {
+        self.seeks
+    }
+
+    /// Picks up the source's index if it was built since the last look.
+    fn refresh_index(&mut self) {
+        if self.index.is_none() && !self.still {
+            self.index = super::sources::index_of(&self.path);
+        }
+    }
+
+    /// The stream's time base (timestamps of its packets and frames).
+    pub(crate) fn time_base(&self) -> ff::Rational {
+        self.time_base
+    }
+
+    /// The container's duration in ticks, if it tells.
+    pub(crate) fn duration_ticks(&self) -> Option<i64> {
+        let d = self.input.duration();
+        (d > 0).then(|| to_ticks(d, ff::Rational::new(1, 1_000_000)))
     }
 
     /// The file being read.
@@ -255,6 +310,8 @@ impl VideoDecoder {
         }
         let mut collect = false;
         self.seeked = false;
+        self.refresh_index();
+        let index = self.index.clone();
         match &self.current {
             Some(c) if time < c.time => {
                 if self.step_back(time) {
@@ -271,15 +328,39 @@ impl VideoDecoder {
                 }
                 self.seek(time);
             }
-            Some(c) if time > c.time + FORWARD_LIMIT => self.seek(time),
-            None if self.ahead.is_none() && time > FORWARD_LIMIT && !self.still => self.seek(time),
-            _ => {}
+            Some(c) => {
+                let forward = match &index {
+                    Some(ix) => ix.decode_forward(c.time, time),
+                    None => time <= c.time + FORWARD_LIMIT,
+                };
+                if !forward {
+                    self.seek(time);
+                }
+            }
+            None if self.ahead.is_none() && !self.still => {
+                let far = match &index {
+                    Some(ix) => ix
+                        .keyframe_at_or_before(time)
+                        .zip(ix.frames().first())
+                        .is_some_and(|(k, first)| k > *first),
+                    None => time > FORWARD_LIMIT,
+                };
+                if far {
+                    self.seek(time);
+                }
+            }
+            None => {}
         }
         self.decode_to(time, collect)?;
-        // A demuxer that lands after the target (inexact index) gets one earlier try.
-        let late = self.current.as_ref().is_some_and(|c| c.time > time);
-        if late && self.seeked && time > 0 {
-            self.seek((time - TICKS_PER_SECOND).max(0));
+        // A demuxer that lands after the target (an inexact container index) gets one
+        // earlier try: the keyframe before the one it landed on, or a second earlier.
+        let landed = self.current.as_ref().map(|c| c.time).filter(|&c| c > time);
+        if let (Some(landed), true, true) = (landed, self.seeked, time > 0) {
+            let earlier = index
+                .as_ref()
+                .and_then(|ix| ix.keyframe_before(landed.min(time + 1)))
+                .unwrap_or((time - TICKS_PER_SECOND).max(0));
+            self.seek(earlier);
             self.decode_to(time, collect)?;
         }
         self.current.as_ref().ok_or_else(|| self.no_frame())
@@ -344,8 +425,18 @@ impl VideoDecoder {
 
     fn seek(&mut self, time: i64) {
         // Microseconds for avformat_seek_file on all streams; at most `time`, so the
-        // demuxer lands on the keyframe at or before it.
-        let us = ticks_to_us(time);
+        // demuxer lands on the keyframe at or before it. With an index, the target is that
+        // keyframe's own time, rounded up to a whole microsecond so that rounding never
+        // lands on the keyframe before it.
+        let us = match self
+            .index
+            .as_ref()
+            .and_then(|ix| ix.keyframe_at_or_before(time))
+        {
+            Some(k) => ticks_to_us_ceil(k),
+            None => ticks_to_us(time),
+        };
+        self.seeks += 1;
         let result = self.input.seek(us, ..us + 1);
         if result.is_err() {
             // Some files (raw streams, images) cannot seek: start over from the top.
@@ -413,6 +504,14 @@ impl VideoDecoder {
 /// Ticks to microseconds, rounded down (a tick is not a whole number of nanoseconds).
 pub(crate) fn ticks_to_us(ticks: i64) -> i64 {
     let us = i128::from(ticks) * 1_000_000 / i128::from(TICKS_PER_SECOND);
+    i64::try_from(us).unwrap_or(if us > 0 { i64::MAX } else { i64::MIN })
+}
+
+/// Ticks to microseconds, rounded up.
+fn ticks_to_us_ceil(ticks: i64) -> i64 {
+    let t = i128::from(ticks) * 1_000_000;
+    let d = i128::from(TICKS_PER_SECOND);
+    let us = t.div_euclid(d) + i128::from(t.rem_euclid(d) != 0);
     i64::try_from(us).unwrap_or(if us > 0 { i64::MAX } else { i64::MIN })
 }
 

@@ -2,7 +2,9 @@
 //! decoding video frame-accurately ([`VideoDecoder`]), reading sound at any speed in the mix
 //! format ([`AudioReader`]), converting pictures with swscale ([`Scaler`]), running
 //! libavfilter chains for picture effects ([`VideoFilter`]), and encoding and
-//! muxing to a file that appears only when complete ([`OutputFile`]).
+//! muxing to a file that appears only when complete ([`OutputFile`]). Each source gets a
+//! keyframe index ([`SourceIndex`]) and, for the preview, a small fast-seeking proxy, both
+//! made once on background workers ([`prepare`]).
 //!
 //! No other module may call `ffmpeg-next` directly; they speak to FFmpeg through the
 //! types of this module, so version quirks of the FFmpeg libraries stay in one place.
@@ -21,14 +23,17 @@ mod gif;
 mod grab;
 mod hwupload;
 mod import;
+mod index;
 mod pcm;
 mod probe;
+mod proxy;
 mod raw;
 mod record_enc;
 mod record_error;
 mod record_mux;
 mod report_text;
 mod soft_subs;
+mod sources;
 
 pub use audio::{atempo_chain, AudioRange, AudioReader, MIX_CHANNELS, MIX_RATE};
 pub use av_sync::{
@@ -44,9 +49,15 @@ pub use frame::{Picture, PixelRect, Quality, RgbaFrame, ScaleError, Scaler};
 pub use gif::{PaletteMode, WHOLE_CLIP_BYTES};
 pub use hwupload::VAAPI_DEVICE;
 pub use import::STILL_IMAGE_DURATION;
+pub use index::SourceIndex;
 pub use pcm::{decode_pcm_mono_16k, PcmError, PCM_RATE};
 pub use probe::{format_us, probe, AudioFacts, ProbeReport, StreamKind, StreamReport, VideoFacts};
+pub use proxy::{make_proxy, proxy_size, ProxyOutcome, PROXY_BOX, PROXY_GOP};
 pub use report_text::{fps_text, human_bytes, StreamLine};
+pub use sources::{
+    index_of, prepare, proxy_build_time, proxy_of, set_indexing, set_proxy_dir, wait_prepared,
+    ProxyState,
+};
 
 pub use grab::{GrabSpec, PulseInput, TimedChunk, X11Grab};
 pub use raw::{AudioChunk, BgraFrame};

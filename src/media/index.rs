@@ -1,0 +1,205 @@
+//! [`SourceIndex`]: where the frames and keyframes of a video file lie, from one pass over
+//! its packets without decoding any of them.
+//!
+//! A decoder that knows the keyframes can seek straight to the one at or before a time
+//! (no guessing, no second try when the demuxer lands late) and can tell when a time ahead
+//! of it lies in the GOP it is already decoding, where decoding forward beats any seek.
+//!
+//! The scan reads each packet into a fresh buffer and keeps only its timestamp, so even an
+//! hour-long recording costs a few megabytes of timestamps and no packet data.
+
+use std::path::Path;
+
+use ffmpeg_next as ff;
+
+use super::decode::{ticks_to_us, to_ticks};
+use super::probe::{check_readable, format_us, open_error};
+use super::MediaError;
+
+/// The frame and keyframe times of a file's first video stream, in ticks
+/// ([`super::TICKS_PER_SECOND`]), both in presentation order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceIndex {
+    /// When each frame starts, sorted, no duplicates.
+    frames: Vec<i64>,
+    /// When each keyframe starts, sorted, no duplicates.
+    keyframes: Vec<i64>,
+}
+
+impl SourceIndex {
+    /// An index from frame and keyframe times in any order (duplicates are dropped).
+    pub fn from_times(mut frames: Vec<i64>, mut keyframes: Vec<i64>) -> SourceIndex {
+        frames.sort_unstable();
+        frames.dedup();
+        keyframes.sort_unstable();
+        keyframes.dedup();
+        SourceIndex { frames, keyframes }
+    }
+
+    /// Reads every packet of `path`'s first video stream once (no decoding) and notes
+    /// when each frame and each keyframe is shown.
+    ///
+    /// Fails with a [`MediaError`] naming the file when it is missing, not media, has no
+    /// video, or its data is damaged part-way.
+    pub fn scan(path: &Path) -> Result<SourceIndex, MediaError> {
+        super::init();
+        check_readable(path)?;
+        let mut input = ff::format::input(&path).map_err(|e| open_error(path, e))?;
+        let (stream, time_base, declared) = {
+            let s = input
+                .streams()
+                .best(ff::media::Type::Video)
+                .ok_or_else(|| MediaError::NoVideo {
+                    path: path.to_owned(),
+                })?;
+            let declared = (s.duration() > 0).then(|| to_ticks(s.duration(), s.time_base()));
+            (s.index(), s.time_base(), declared)
+        };
+        let mut frames = Vec::new();
+        let mut keyframes = Vec::new();
+        let mut reached = 0;
+        loop {
+            // A fresh packet each read: `av_read_frame` does not free the buffer of the
+            // packet it is handed, so reusing one would keep the whole file in memory.
+            let mut packet = ff::Packet::empty();
+            match packet.read(&mut input) {
+                Ok(()) => {}
+                Err(ff::Error::Eof) => break,
+                Err(ff::Error::Other {
+                    errno: ff::util::error::EAGAIN,
+                }) => continue,
+                Err(e) => {
+                    return Err(MediaError::Damaged {
+                        path: path.to_owned(),
+                        detail: format!(
+                            "its video data stops at {} ({e})",
+                            format_us(ticks_to_us(reached))
+                        ),
+                    })
+                }
+            }
+            if packet.stream() != stream {
+                continue;
+            }
+            let Some(pts) = packet.pts() else {
+                // No timestamps (raw streams): an index cannot be trusted; seek as before.
+                return Ok(SourceIndex::default());
+            };
+            let t = to_ticks(pts, time_base);
+            let end = pts.saturating_add(packet.duration().max(0));
+            reached = reached.max(to_ticks(end, time_base));
+            frames.push(t);
+            if packet.is_key() {
+                keyframes.push(t);
+            }
+        }
+        // A stream whose packets stop well before the length its header declares was cut
+        // off after the header was written (the probe refuses such files the same way).
+        if let Some(declared) = declared {
+            let missing = declared - reached;
+            if missing > super::TICKS_PER_SECOND.max(declared / 20) {
+                return Err(MediaError::Damaged {
+                    path: path.to_owned(),
+                    detail: format!(
+                        "its video stops at {} of {}",
+                        format_us(ticks_to_us(reached)),
+                        format_us(ticks_to_us(declared))
+                    ),
+                });
+            }
+        }
+        Ok(SourceIndex::from_times(frames, keyframes))
+    }
+
+    /// True when the index holds frames and keyframes to steer seeks by.
+    pub fn is_usable(&self) -> bool {
+        !self.frames.is_empty() && !self.keyframes.is_empty()
+    }
+
+    /// When each frame starts, in ticks, in presentation order.
+    pub fn frames(&self) -> &[i64] {
+        &self.frames
+    }
+
+    /// When each keyframe starts, in ticks, in presentation order.
+    pub fn keyframes(&self) -> &[i64] {
+        &self.keyframes
+    }
+
+    /// The last keyframe starting at or before `time` (the first keyframe for earlier
+    /// times); `None` without keyframes.
+    pub fn keyframe_at_or_before(&self, time: i64) -> Option<i64> {
+        let i = self.keyframes.partition_point(|&k| k <= time);
+        self.keyframes
+            .get(i.saturating_sub(1))
+            .copied()
+            .or(self.keyframes.first().copied())
+    }
+
+    /// The last keyframe starting strictly before `time`, if any.
+    pub fn keyframe_before(&self, time: i64) -> Option<i64> {
+        let i = self.keyframes.partition_point(|&k| k < time);
+        i.checked_sub(1)
+            .and_then(|i| self.keyframes.get(i).copied())
+    }
+
+    /// The first frame starting after `time`, if any.
+    pub fn frame_after(&self, time: i64) -> Option<i64> {
+        let i = self.frames.partition_point(|&f| f <= time);
+        self.frames.get(i).copied()
+    }
+
+    /// True when reaching `target` from a decoder that has just shown the frame at
+    /// `current` means decoding forward anyway: no keyframe lies after the next frame and
+    /// at or before `target`, so a seek could skip nothing.
+    pub fn decode_forward(&self, current: i64, target: i64) -> bool {
+        if target < current {
+            return false;
+        }
+        let Some(next) = self.frame_after(current) else {
+            return true;
+        };
+        self.keyframe_at_or_before(target).is_none_or(|k| k <= next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gop_of_three() -> SourceIndex {
+        // Frames at 0..=8, keyframes at 0, 3 and 6.
+        SourceIndex::from_times((0..9).rev().collect(), vec![6, 0, 3, 3])
+    }
+
+    #[test]
+    fn the_keyframe_at_or_before_a_time_is_the_last_one_not_after_it() {
+        let ix = gop_of_three();
+        assert_eq!(ix.keyframes(), &[0, 3, 6]);
+        assert_eq!(ix.keyframe_at_or_before(2), Some(0));
+        assert_eq!(ix.keyframe_at_or_before(3), Some(3));
+        assert_eq!(ix.keyframe_at_or_before(100), Some(6));
+        assert_eq!(ix.keyframe_at_or_before(-5), Some(0));
+        assert_eq!(ix.keyframe_before(3), Some(0));
+        assert_eq!(ix.keyframe_before(0), None);
+    }
+
+    #[test]
+    fn a_target_in_the_same_gop_is_reached_by_decoding_forward() {
+        let ix = gop_of_three();
+        assert!(ix.decode_forward(3, 5));
+        // The next frame is the keyframe itself: playback runs straight through it.
+        assert!(ix.decode_forward(2, 3));
+        assert!(ix.decode_forward(2, 5));
+        // A keyframe past the next frame: seeking to it skips decoding.
+        assert!(!ix.decode_forward(1, 4));
+        assert!(!ix.decode_forward(0, 7));
+        assert!(!ix.decode_forward(5, 4));
+    }
+
+    #[test]
+    fn an_empty_index_is_not_usable() {
+        assert!(!SourceIndex::default().is_usable());
+        assert!(gop_of_three().is_usable());
+    }
+}
