@@ -15,14 +15,20 @@
 //! change or a blur looks the same in a small preview as in the export. The graph is kept
 //! per clip and rebuilt only when the settings or the source's frame shape change, and the
 //! filtered frame is kept until the clip shows another source frame.
+//!
+//! A preview compositor ([`Compositor::for_preview`]) has each source indexed (and, if asked, proxied) on the media workers, and once a source's
+//! proxy is ready decodes the proxy instead: same frames, same times, at preview size.
+//! Layout still works in the original's pixels; only the final source rectangle is mapped
+//! onto the proxy's smaller picture. Clips with effects keep decoding the original, since
+//! effect settings (a blur radius) are in the original's pixels.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use crate::media::{
-    MediaError, Picture, PixelRect, Quality, RgbaFrame, ScaleError, Scaler, SubtitleBurner,
-    VideoDecoder, VideoFilter, VideoFrame,
+    MediaError, Picture, PixelRect, ProxyState, Quality, RgbaFrame, ScaleError, Scaler,
+    SubtitleBurner, VideoDecoder, VideoFilter, VideoFrame,
 };
 use crate::timeline::{ActiveClip, ClipContent, ClipId, OutputId, Project, Time};
 
@@ -75,6 +81,12 @@ pub struct Compositor {
     cache: Vec<(CacheKey, RgbaFrame)>,
     burn_subtitles: bool,
     text: Option<TextLayer>,
+    /// A preview's compositor: sources are indexed (and maybe proxied) on the workers.
+    preview: bool,
+    /// Decode sources' preview proxies once they are ready (preview only).
+    proxies: bool,
+    /// Clips whose decoder reads a proxy: decoded pixels per original pixel, across and down.
+    proxied: HashMap<ClipId, (f64, f64)>,
 }
 
 /// libass ready for the current script and size.
@@ -133,7 +145,26 @@ impl Compositor {
             cache: Vec::new(),
             burn_subtitles: true,
             text: None,
+            preview: false,
+            proxies: false,
+            proxied: HashMap::new(),
         }
+    }
+
+    /// A compositor for the preview: each source indexed on the media workers as soon as
+    /// it is shown, and — with `proxies` — its preview proxy made and
+    /// decoded instead of the original once ready.
+    pub fn for_preview(base_dir: impl Into<PathBuf>, proxies: bool) -> Compositor {
+        Compositor {
+            preview: true,
+            proxies,
+            ..Compositor::new(base_dir)
+        }
+    }
+
+    /// True when `clip`'s frames come from its source's preview proxy.
+    pub fn uses_proxy(&self, clip: ClipId) -> bool {
+        self.proxied.contains_key(&clip)
     }
 
     /// Whether subtitle tracks are drawn (true by default). Export turns this off when the
@@ -184,6 +215,8 @@ impl Compositor {
         let Some((x, y)) = placement.source_point(point) else {
             return Ok(None);
         };
+        let (kx, ky) = self.proxied.get(&clip).copied().unwrap_or((1.0, 1.0));
+        let (x, y) = (x * kx, y * ky);
         let Some(decoder) = self.decoders.get(&clip) else {
             return Ok(None);
         };
@@ -297,6 +330,7 @@ impl Compositor {
         }
         self.decoders.retain(|id, _| used.contains(id));
         self.effects.retain(|id, _| used.contains(id));
+        self.proxied.retain(|id, _| used.contains(id));
         // Start at the topmost layer that hides everything under it.
         let first = layers
             .iter()
@@ -353,6 +387,9 @@ impl Compositor {
                     });
                 };
                 let path = self.resolve(&src.path);
+                if self.preview {
+                    self.pick_preview_decoder(a.clip, &path, src.info.video.as_ref())?;
+                }
                 let decoder = match self.decoders.entry(a.clip.id) {
                     std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                     std::collections::hash_map::Entry::Vacant(e) => {
@@ -360,7 +397,15 @@ impl Compositor {
                     }
                 };
                 let still = decoder.is_still();
-                let display = decoder.frame_at(a.source_time().flicks())?.display_size();
+                let (w, h) = decoder.frame_at(a.source_time().flicks())?.display_size();
+                // Layout works in the original's pixels, also when a proxy is decoded.
+                let display = match self.proxied.get(&a.clip.id) {
+                    Some(&(kx, ky)) => (
+                        (f64::from(w) / kx).round() as u32,
+                        (f64::from(h) / ky).round() as u32,
+                    ),
+                    None => (w, h),
+                };
                 self.run_effects(a.clip.id, filter_chain(&a.clip.effects))?;
                 let reframe = a.clip.reframe_at(OutputId::MAIN, t, display, size);
                 let Some(placement) = place(&transform, &reframe, display, size) else {
@@ -382,6 +427,61 @@ impl Compositor {
             }
             // Text overlays are drawn with the subtitles (libass), not here.
             ClipContent::Text { .. } => Ok(Layer::Nothing),
+        }
+    }
+
+    /// For the preview: has `path` indexed (and proxied), and switches the clip's decoder
+    /// to the proxy once it is ready — or back to the original when the clip gets effects.
+    fn pick_preview_decoder(
+        &mut self,
+        clip: &crate::timeline::Clip,
+        path: &Path,
+        video: Option<&crate::timeline::VideoInfo>,
+    ) -> Result<(), RenderError> {
+        let wants_proxy = self.proxies && filter_chain(&clip.effects).is_none();
+        if !self.decoders.contains_key(&clip.id) {
+            crate::media::prepare(path, self.proxies);
+        }
+        match (wants_proxy, self.proxied.contains_key(&clip.id)) {
+            (true, false) => {
+                let (Some(v), ProxyState::Ready(proxy)) = (video, crate::media::proxy_of(path))
+                else {
+                    return Ok(());
+                };
+                let rotation = v.rotation_degrees.rem_euclid(360);
+                let decoder = VideoDecoder::open(&proxy)?.with_rotation(rotation);
+                let (pw, ph) = decoder.coded_size();
+                let scale = (
+                    f64::from(pw) / f64::from(v.width.max(1)),
+                    f64::from(ph) / f64::from(v.height.max(1)),
+                );
+                let scale = if rotation % 180 == 90 {
+                    (scale.1, scale.0)
+                } else {
+                    scale
+                };
+                self.decoders.insert(clip.id, decoder);
+                self.proxied.insert(clip.id, scale);
+            }
+            (false, true) => {
+                self.decoders.remove(&clip.id);
+                self.proxied.remove(&clip.id);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// `r` (the clip's original, upright pixels) in the pixels of the frame its decoder gives.
+    fn to_decoded(&self, clip: ClipId, r: RectF) -> RectF {
+        match self.proxied.get(&clip) {
+            Some(&(kx, ky)) => RectF {
+                x: r.x * kx,
+                y: r.y * ky,
+                w: r.w * kx,
+                h: r.h * ky,
+            },
+            None => r,
         }
     }
 
@@ -452,6 +552,7 @@ impl Compositor {
         let Some((_, src)) = placement.visible(size) else {
             return Ok(None);
         };
+        let src = self.to_decoded(clip, src);
         let Some((frame, path, _)) = shown_frame(&self.decoders, &self.effects, clip) else {
             return Ok(None);
         };
@@ -566,6 +667,7 @@ impl Compositor {
         size: (u32, u32),
         quality: Quality,
     ) -> Result<RgbaFrame, RenderError> {
+        let src = self.to_decoded(clip, src);
         let Some((frame, path, effects)) = self.current_frame(clip) else {
             return Ok(RgbaFrame::filled(size.0, size.1, [0, 0, 0, 0]));
         };

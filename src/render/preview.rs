@@ -5,6 +5,9 @@
 //! *latest* request in a one-slot mailbox: while the worker is busy, newer requests
 //! overwrite older ones, so scrubbing never queues up stale frames. Finished frames come
 //! back over a small bounded channel and wake the UI.
+//!
+//! The worker's compositor is a preview one ([`Compositor::for_preview`]): sources are
+//! indexed in the background and, once their preview proxies are ready, decoded from them.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
@@ -53,14 +56,20 @@ pub struct PreviewWorker {
 }
 
 impl PreviewWorker {
-    /// Starts the worker; `wake` is called after each finished frame.
+    /// Starts the worker; `wake` is called after each finished frame. Sources' preview
+    /// proxies are used once ready.
     pub fn start(wake: impl Fn() + Send + 'static) -> PreviewWorker {
+        PreviewWorker::start_with_proxies(true, wake)
+    }
+
+    /// Starts the worker, decoding preview proxies or (`proxies` false) only originals.
+    pub fn start_with_proxies(proxies: bool, wake: impl Fn() + Send + 'static) -> PreviewWorker {
         let slot = Arc::new((Mutex::new(Slot::default()), Condvar::new()));
         let (tx, frames) = sync_channel(2);
         let worker_slot = Arc::clone(&slot);
         let spawned = std::thread::Builder::new()
             .name("clipwright-preview".into())
-            .spawn(move || run(&worker_slot, &tx, &wake));
+            .spawn(move || run(&worker_slot, &tx, &wake, proxies));
         if let Err(e) = spawned {
             tracing::error!("could not start the preview worker: {e}");
         }
@@ -123,7 +132,12 @@ impl Drop for PreviewWorker {
     }
 }
 
-fn run(slot: &(Mutex<Slot>, Condvar), frames: &SyncSender<PreviewFrame>, wake: &dyn Fn()) {
+fn run(
+    slot: &(Mutex<Slot>, Condvar),
+    frames: &SyncSender<PreviewFrame>,
+    wake: &dyn Fn(),
+    proxies: bool,
+) {
     let (lock, signal) = slot;
     let mut compositor: Option<(PathBuf, Compositor)> = None;
     loop {
@@ -147,7 +161,7 @@ fn run(slot: &(Mutex<Slot>, Condvar), frames: &SyncSender<PreviewFrame>, wake: &
         let compositor = match &mut compositor {
             Some((dir, c)) if *dir == request.base_dir => c,
             other => {
-                let c = Compositor::new(&request.base_dir);
+                let c = Compositor::for_preview(&request.base_dir, proxies);
                 &mut other.insert((request.base_dir.clone(), c)).1
             }
         };

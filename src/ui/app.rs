@@ -91,6 +91,11 @@ impl ClipwrightApp {
         {
             app.recorder.recordings_dir = videos;
         }
+        // Preview proxies of imported videos live with the app's other caches.
+        crate::media::set_proxy_dir(
+            directories::ProjectDirs::from("", "", "clipwright")
+                .map(|d| d.cache_dir().join("proxies")),
+        );
         app
     }
 

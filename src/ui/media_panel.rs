@@ -159,7 +159,8 @@ fn media_list(
                     Some(Err(_)) => " (error)",
                     Some(Ok(_)) => "",
                 };
-                let label = format!("{}{status}", file_label(&item.path));
+                let proxy = proxy_badge(item, ui.ctx());
+                let label = format!("{}{status}{proxy}", file_label(&item.path));
                 ui.horizontal(|ui| {
                     bin_thumbnail(ui, item, media);
                     if ui
@@ -173,6 +174,26 @@ fn media_list(
             }
         });
     clicked
+}
+
+/// " · proxy 40%" while a video's preview proxy is being made, " · proxy ready" once it
+/// is; nothing for files without one. Keeps the bin redrawing while one is in the works.
+fn proxy_badge(item: &MediaItem, ctx: &egui::Context) -> String {
+    if !matches!(item.probe, Some(Ok(_))) {
+        return String::new();
+    }
+    match media::proxy_of(&item.path) {
+        media::ProxyState::Queued => {
+            ctx.request_repaint_after(std::time::Duration::from_millis(500));
+            " · proxy queued".to_owned()
+        }
+        media::ProxyState::Building(done) => {
+            ctx.request_repaint_after(std::time::Duration::from_millis(500));
+            format!(" · proxy {:.0}%", done * 100.0)
+        }
+        media::ProxyState::Ready(_) => " · proxy ready".to_owned(),
+        media::ProxyState::None | media::ProxyState::Failed(_) => String::new(),
+    }
 }
 
 /// A file's picture a third of the way in (at most a second), a note for sound-only

@@ -129,6 +129,10 @@ impl ClipwrightApp {
         let ctx = ctx.clone();
         spawn_worker("probe", move || {
             let result = media::probe(&path).map_err(|e| e.to_string());
+            if result.is_ok() {
+                // The seek index and the preview proxy, built on the media workers.
+                media::prepare(&path, true);
+            }
             let _ = outbox.send(Message::Probed(path, result));
             ctx.request_repaint();
         });

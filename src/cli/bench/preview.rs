@@ -3,8 +3,10 @@
 //! generated 1080p H.264 source.
 //!
 //! - `scrub`: latency from a playhead move (a request) to the new frame ready, over N
-//!   random seeks, p50 / p95 / max; beside it, `ffmpeg -ss T -i SRC -frames:v 1` per seek,
-//!   the usual way to grab one frame at a time (its time includes starting the process).
+//!   random seeks, p50 / p95 / max — decoding the original before its index is built, the
+//!   original steered by its index, and the preview proxy — with the time the index and
+//!   the proxy took to make; beside them, `ffmpeg -ss T -i SRC -frames:v 1` per seek, the
+//!   usual way to grab one frame at a time (its time includes starting the process).
 //! - `play`: a long project (the source placed back to back) played through the preview,
 //!   frame after frame, as fast as it goes or at real time; frames per second and the
 //!   process's resident memory sampled once a second from `/proc/self/status`.
@@ -20,6 +22,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use clap::Args;
 
+use crate::media;
 use crate::render::preview::PreviewWorker;
 use crate::timeline::{Project, Rational, Time, TrackId};
 
@@ -73,9 +76,9 @@ struct Preview {
 }
 
 impl Preview {
-    fn new(project: Project, base_dir: &Path, width: u32) -> Preview {
+    fn new(project: Project, base_dir: &Path, width: u32, proxies: bool) -> Preview {
         let (tx, woke) = sync_channel(4);
-        let worker = PreviewWorker::start(move || {
+        let worker = PreviewWorker::start_with_proxies(proxies, move || {
             let _ = tx.try_send(());
         });
         let w = width.max(2) & !1;
@@ -124,7 +127,6 @@ pub fn scrub(args: &ScrubArgs) -> anyhow::Result<()> {
     super::make_source(&source, args.seconds, &one_keyframe_a_second())?;
     let project = project_of(&source, 1)?;
     let length = project.duration();
-    let mut preview = Preview::new(project, &dir, args.width);
 
     // Seek positions on frame boundaries, spread over the whole source; never the same
     // twice in a row (the worker would rightly skip an unchanged request).
@@ -143,12 +145,37 @@ pub fn scrub(args: &ScrubArgs) -> anyhow::Result<()> {
         }
     }
 
-    // One warm-up frame opens the decoder, as the first frame shown in the app does.
-    preview.frame(Time::ZERO)?;
-    let mut ours = Vec::with_capacity(seeks.len());
-    for &t in &seeks {
-        ours.push(preview.frame(t)?);
-    }
+    // The original, as a preview shows it before the index is built.
+    media::set_indexing(false);
+    let (mut plain, size) = seek_all(&project, &dir, args.width, false, &seeks)?;
+    media::set_indexing(true);
+
+    // The original once its index is built (as after an import).
+    let started = Instant::now();
+    media::prepare(&source, false);
+    media::wait_prepared(&source, Duration::from_secs(600));
+    let index_took = started.elapsed();
+    let Some(index) = media::index_of(&source) else {
+        bail!("{}: no index was built", source.display());
+    };
+    let (mut indexed, _) = seek_all(&project, &dir, args.width, false, &seeks)?;
+
+    // The preview proxy, made afresh.
+    let proxy_dir = dir.join("proxies");
+    let _ = std::fs::remove_dir_all(&proxy_dir);
+    media::set_proxy_dir(Some(proxy_dir));
+    media::prepare(&source, true);
+    media::wait_prepared(&source, Duration::from_secs(3600));
+    let media::ProxyState::Ready(proxy) = media::proxy_of(&source) else {
+        bail!(
+            "{}: no preview proxy was made ({:?})",
+            source.display(),
+            media::proxy_of(&source)
+        );
+    };
+    let proxy_took = media::proxy_build_time(&source).unwrap_or_default();
+    let (mut proxied, _) = seek_all(&project, &dir, args.width, true, &seeks)?;
+
     let mut theirs = Vec::with_capacity(seeks.len());
     for &t in &seeks {
         let started = Instant::now();
@@ -158,7 +185,7 @@ pub fn scrub(args: &ScrubArgs) -> anyhow::Result<()> {
             .arg("-i")
             .arg(&source)
             .args(["-frames:v", "1", "-vf"])
-            .arg(format!("scale={}:{}", preview.size.0, preview.size.1))
+            .arg(format!("scale={}:{}", size.0, size.1))
             .args(["-f", "null", "-"])
             .stdin(Stdio::null())
             .status()
@@ -176,14 +203,56 @@ pub fn scrub(args: &ScrubArgs) -> anyhow::Result<()> {
         "scrub: {} random seeks in {} s of 1080p30 H.264 (1 s GOP), preview {}×{}",
         seeks.len(),
         args.seconds,
-        preview.size.0,
-        preview.size.1
+        size.0,
+        size.1
     );
-    println!("{:<44} {:>8} {:>8} {:>8}", "", "p50", "p95", "max");
-    print_row("Clipwright preview (request → frame ready)", &mut ours);
+    let seconds = f64::from(args.seconds);
+    println!(
+        "index: {} frames, {} keyframes, built in {:.2} s ({:.0}× real time)",
+        index.frames().len(),
+        index.keyframes().len(),
+        index_took.as_secs_f64(),
+        seconds / index_took.as_secs_f64().max(1e-9)
+    );
+    let proxy_size = std::fs::metadata(&proxy).map_or(0, |m| m.len());
+    println!(
+        "proxy: {}×{}, keyframe every {} frames, {}, made in {:.1} s ({:.2}× real time)",
+        media::PROXY_BOX.0,
+        media::PROXY_BOX.1,
+        media::PROXY_GOP,
+        media::human_bytes(proxy_size),
+        proxy_took.as_secs_f64(),
+        proxy_took.as_secs_f64() / seconds.max(1e-9)
+    );
+    println!(
+        "{:<44} {:>8} {:>8} {:>8}",
+        "request → frame ready", "p50", "p95", "max"
+    );
+    print_row("Clipwright, original, no index", &mut plain);
+    print_row("Clipwright, original, index", &mut indexed);
+    print_row("Clipwright, preview proxy", &mut proxied);
     print_row("ffmpeg -ss T -i SRC -frames:v 1 (process)", &mut theirs);
     println!("target: p95 < 60 ms");
     Ok(())
+}
+
+/// Shows each of `seeks` through a fresh preview worker (after one warm-up frame, which
+/// opens the decoder as the first frame shown in the app does); the latencies and the
+/// preview size.
+fn seek_all(
+    project: &Project,
+    dir: &Path,
+    width: u32,
+    proxies: bool,
+    seeks: &[Time],
+) -> anyhow::Result<(Vec<Duration>, (u32, u32))> {
+    let mut preview = Preview::new(project.clone(), dir, width, proxies);
+    preview.frame(Time::ZERO)?;
+    let mut times = Vec::with_capacity(seeks.len());
+    for &t in seeks {
+        times.push(preview.frame(t)?);
+    }
+    Ok((times, preview.size))
 }
 
 /// Runs `bench play` and prints the figures.
@@ -195,7 +264,7 @@ pub fn play(args: &PlayArgs) -> anyhow::Result<()> {
     let copies = args.seconds.div_ceil(source_seconds).max(1);
     let project = project_of(&source, copies)?;
     let end = Time::from_secs(i64::from(args.seconds)).min(project.duration());
-    let mut preview = Preview::new(project, &dir, args.width);
+    let mut preview = Preview::new(project, &dir, args.width, false);
 
     let frame = Time::frame_duration(Rational::FPS_30);
     let started = Instant::now();
