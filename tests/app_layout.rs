@@ -3,9 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::collections::HashMap;
 
 use clipwright::ui::{ClipwrightApp, NoDialogs};
+use common::app::{app_in, drag, private_data_dir};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
@@ -26,38 +29,10 @@ impl eframe::Storage for Settings {
     fn flush(&mut self) {}
 }
 
-/// The app in a 1000×640 window, started with `settings` as its saved state.
+/// The app started with `settings` as its saved state.
 fn app_with(settings: Settings) -> Harness<'static, ClipwrightApp> {
     let settings: &'static Settings = Box::leak(Box::new(settings));
-    let data_dir = tempfile::tempdir().unwrap().keep();
-    Harness::builder()
-        .with_size(egui::vec2(1000.0, 640.0))
-        .wgpu()
-        .build_eframe(move |cc| {
-            cc.storage = Some(settings);
-            ClipwrightApp::with_data_dir(cc, Box::new(NoDialogs::default()), data_dir)
-        })
-}
-
-/// Drags with the primary button from `from` to `to`, one step per move.
-fn drag(harness: &mut Harness<'_, ClipwrightApp>, from: egui::Pos2, to: egui::Pos2) {
-    let button = |pos, pressed| egui::Event::PointerButton {
-        pos,
-        button: egui::PointerButton::Primary,
-        pressed,
-        modifiers: egui::Modifiers::NONE,
-    };
-    harness.event(egui::Event::PointerMoved(from));
-    harness.run_steps(2);
-    harness.event(button(from, true));
-    harness.run_steps(2);
-    for i in 1..=5 {
-        let at = from + (to - from) * (i as f32 / 5.0);
-        harness.event(egui::Event::PointerMoved(at));
-        harness.step();
-    }
-    harness.event(button(to, false));
-    harness.run_steps(3);
+    app_in(NoDialogs::default(), private_data_dir(), Some(settings))
 }
 
 #[test]

@@ -5,66 +5,17 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clipwright::timeline::{Canvas, CanvasPreset, CropWindow, Edit, OutputId, ReframeMode};
-use clipwright::ui::{ClipwrightApp, NoDialogs};
+use clipwright::ui::ClipwrightApp;
+use common::app::{drag, harness_with, step_until};
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 
-/// The app in a 1000×640 window whose "Open media…" answers with `media`.
-fn harness_with(media: std::path::PathBuf) -> Harness<'static, ClipwrightApp> {
-    let data_dir = tempfile::tempdir().unwrap().keep();
-    Harness::builder()
-        .with_size(egui::vec2(1000.0, 640.0))
-        .wgpu()
-        .build_eframe(move |cc| {
-            let dialogs = NoDialogs {
-                media: Some(media),
-                ..Default::default()
-            };
-            ClipwrightApp::with_data_dir(cc, Box::new(dialogs), data_dir)
-        })
-}
-
-/// Steps the UI until `done` holds; workers run on real threads, so this waits for them.
-fn step_until(harness: &mut Harness<'_, ClipwrightApp>, done: impl Fn(&ClipwrightApp) -> bool) {
-    let start = Instant::now();
-    while !done(harness.state()) {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "UI never got there"
-        );
-        harness.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    harness.run_steps(3);
-}
-
-/// Drags with the primary button from `from` to `to` in five moves.
-fn drag(harness: &mut Harness<'_, ClipwrightApp>, from: egui::Pos2, to: egui::Pos2) {
-    let button = |pos, pressed| egui::Event::PointerButton {
-        pos,
-        button: egui::PointerButton::Primary,
-        pressed,
-        modifiers: egui::Modifiers::NONE,
-    };
-    harness.event(egui::Event::PointerMoved(from));
-    harness.run_steps(2);
-    harness.event(button(from, true));
-    harness.run_steps(2);
-    for i in 1..=5 {
-        let at = from + (to - from) * (i as f32 / 5.0);
-        harness.event(egui::Event::PointerMoved(at));
-        harness.step();
-    }
-    harness.event(button(to, false));
-    harness.run_steps(3);
-}
-
 /// A 4:3 clip on the timeline of a 9:16 project, with the preview's first frame drawn.
 fn vertical_project_with_a_landscape_clip() -> Harness<'static, ClipwrightApp> {
-    let mut harness = harness_with(common::fixture(&common::H264_AAC));
+    let mut harness = harness_with(Some(common::fixture(&common::H264_AAC)));
     harness.get_by_label("Open media…").click();
     step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
     let editor = &mut harness.state_mut().editor;

@@ -7,44 +7,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use clipwright::ui::{ClipwrightApp, NoDialogs};
+use common::app::{app_in, drag, harness_answering, harness_with, harness_with_clips, step_until};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
-
-/// A fresh folder for the app's own files, so no autosave of another run shows up.
-fn private_data_dir() -> std::path::PathBuf {
-    tempfile::tempdir().unwrap().keep()
-}
-
-fn harness_with(media: Option<std::path::PathBuf>) -> Harness<'static, ClipwrightApp> {
-    harness_answering(NoDialogs {
-        media,
-        ..Default::default()
-    })
-}
-
-/// The app in a 1000×640 window whose file dialogs answer with `dialogs`.
-fn harness_answering(dialogs: NoDialogs) -> Harness<'static, ClipwrightApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1000.0, 640.0))
-        .wgpu()
-        .build_eframe(move |cc| {
-            ClipwrightApp::with_data_dir(cc, Box::new(dialogs), private_data_dir())
-        })
-}
-
-/// Steps the UI until `done` holds; workers run on real threads, so this waits for them.
-fn step_until(harness: &mut Harness<'_, ClipwrightApp>, done: impl Fn(&ClipwrightApp) -> bool) {
-    let start = Instant::now();
-    while !done(harness.state()) {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "UI never got there"
-        );
-        harness.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    harness.run_steps(3);
-}
 
 #[test]
 fn opening_a_file_shows_its_streams() {
@@ -363,20 +328,11 @@ fn saving_and_reopening_a_project_through_the_menu_keeps_the_timeline() {
 fn unsaved_work_is_offered_back_after_a_crash() {
     let data_dir = tempfile::tempdir().unwrap();
     let build = |media: Option<std::path::PathBuf>| {
-        let dir = data_dir.path().to_owned();
-        Harness::builder()
-            .with_size(egui::vec2(1000.0, 640.0))
-            .wgpu()
-            .build_eframe(move |cc| {
-                ClipwrightApp::with_data_dir(
-                    cc,
-                    Box::new(NoDialogs {
-                        media,
-                        ..Default::default()
-                    }),
-                    dir,
-                )
-            })
+        let dialogs = NoDialogs {
+            media,
+            ..Default::default()
+        };
+        app_in(dialogs, data_dir.path().to_owned(), None)
     };
 
     // First run: add a clip, let the autosave happen, then "crash" (drop without saving).
@@ -563,39 +519,6 @@ fn a_subtitle_typed_at_the_playhead_is_one_undo_step() {
         steps_before + 1,
         "typing is one step"
     );
-}
-
-/// The app with `file` placed on the timeline `times` times, one after the other, and the
-/// timeline zoomed to fit.
-fn harness_with_clips(file: &std::path::Path, times: usize) -> Harness<'static, ClipwrightApp> {
-    let info = clipwright::media::probe(file).unwrap().source_info();
-    let mut harness = harness_with(None);
-    for _ in 0..times {
-        harness
-            .state_mut()
-            .editor
-            .add_media(file, info.clone())
-            .unwrap();
-    }
-    harness.state_mut().editor.selection.clear();
-    harness.run_steps(2);
-    harness.get_by_label("Fit").click();
-    harness.run_steps(2);
-    harness
-}
-
-/// Presses at `from`, moves to `to` in a few steps, and releases: a drag as a person makes it.
-fn drag(harness: &mut Harness<'_, ClipwrightApp>, from: egui::Pos2, to: egui::Pos2) {
-    harness.hover_at(from);
-    harness.run_steps(1);
-    harness.drag_at(from);
-    harness.run_steps(1);
-    for i in 1..=5 {
-        harness.hover_at(from + (to - from) * (i as f32 / 5.0));
-        harness.run_steps(1);
-    }
-    harness.drop_at(to);
-    harness.run_steps(2);
 }
 
 #[test]

@@ -1,0 +1,97 @@
+//! The app in a test window (`egui_kittest`, rendered with wgpu): how the UI tests start
+//! it, wait for its workers, and drag the pointer across it.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use clipwright::ui::{ClipwrightApp, NoDialogs};
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+
+/// The size of the test window, in points.
+pub const WINDOW: egui::Vec2 = egui::vec2(1000.0, 640.0);
+
+/// A fresh folder for the app's own files, so no autosave of another run shows up.
+pub fn private_data_dir() -> PathBuf {
+    tempfile::tempdir().unwrap().keep()
+}
+
+/// The app in a [`WINDOW`]-sized window whose file dialogs answer with `dialogs`, keeping
+/// its autosaves in `data_dir` and started with `settings` as its saved state, if any.
+pub fn app_in(
+    dialogs: NoDialogs,
+    data_dir: PathBuf,
+    settings: Option<&'static dyn eframe::Storage>,
+) -> Harness<'static, ClipwrightApp> {
+    Harness::builder()
+        .with_size(WINDOW)
+        .wgpu()
+        .build_eframe(move |cc| {
+            if settings.is_some() {
+                cc.storage = settings;
+            }
+            ClipwrightApp::with_data_dir(cc, Box::new(dialogs), data_dir)
+        })
+}
+
+/// The app whose file dialogs answer with `dialogs`, with a private data folder.
+pub fn harness_answering(dialogs: NoDialogs) -> Harness<'static, ClipwrightApp> {
+    app_in(dialogs, private_data_dir(), None)
+}
+
+/// The app whose "Open media…" answers with `media` (`None`: the person cancels).
+pub fn harness_with(media: Option<PathBuf>) -> Harness<'static, ClipwrightApp> {
+    harness_answering(NoDialogs {
+        media,
+        ..Default::default()
+    })
+}
+
+/// Steps the UI until `done` holds; workers run on real threads, so this waits for them.
+pub fn step_until(harness: &mut Harness<'_, ClipwrightApp>, done: impl Fn(&ClipwrightApp) -> bool) {
+    let start = Instant::now();
+    while !done(harness.state()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "UI never got there"
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    harness.run_steps(3);
+}
+
+/// Presses at `from`, moves to `to` in a few steps, and releases: a drag as a person makes it.
+pub fn drag(harness: &mut Harness<'_, ClipwrightApp>, from: egui::Pos2, to: egui::Pos2) {
+    harness.hover_at(from);
+    harness.run_steps(1);
+    harness.drag_at(from);
+    harness.run_steps(1);
+    for i in 1..=5 {
+        harness.hover_at(from + (to - from) * (i as f32 / 5.0));
+        harness.run_steps(1);
+    }
+    harness.drop_at(to);
+    harness.run_steps(2);
+}
+
+/// The app with `file` placed on the timeline `times` times, one after the other, and the
+/// timeline zoomed to fit.
+pub fn harness_with_clips(file: &Path, times: usize) -> Harness<'static, ClipwrightApp> {
+    let info = clipwright::media::probe(file).unwrap().source_info();
+    let mut harness = harness_with(None);
+    for _ in 0..times {
+        harness
+            .state_mut()
+            .editor
+            .add_media(file, info.clone())
+            .unwrap();
+    }
+    harness.state_mut().editor.selection.clear();
+    harness.run_steps(2);
+    harness.get_by_label("Fit").click();
+    harness.run_steps(2);
+    harness
+}
