@@ -384,6 +384,19 @@ impl VideoDecoder {
                     // Kept frames must end right before `current`; moving on breaks that.
                     _ => self.behind.clear(),
                 }
+                // The index knows when the next frame starts: when that is after `time`,
+                // `current` is the frame shown and decoding one more to find out is waste.
+                let shown = self.current.as_ref().is_some_and(|c| {
+                    c.time <= time
+                        && self
+                            .index
+                            .as_ref()
+                            .and_then(|ix| ix.frame_after(c.time))
+                            .is_some_and(|next| next > time)
+                });
+                if shown {
+                    break;
+                }
                 continue;
             }
             if self.at_end {
