@@ -16,6 +16,7 @@ mod inspector_speed;
 mod layout;
 mod media_panel;
 mod menus;
+mod play_clock;
 mod preview;
 mod preview_panel;
 mod recorder_panel;
@@ -36,6 +37,7 @@ pub use dialogs::{FileDialogs, NoDialogs, RfdDialogs};
 pub use editor::Editor;
 pub use export_dialog::{ExportDialog, Outcome};
 pub use layout::Layout;
+pub use play_clock::{Heard, PlayClock, Sound, Source, Tick};
 pub use recorder_panel::RecorderPanel;
 pub use toasts::Toast;
 
