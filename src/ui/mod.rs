@@ -3,6 +3,7 @@
 //! bounded channel and wake the UI with `request_repaint` — the UI thread never waits.
 
 mod app;
+mod audio_playback;
 mod autosave;
 mod clip_media;
 mod crop_window;
@@ -33,6 +34,7 @@ mod transcribe_panel;
 mod workers;
 
 pub use app::{ClipwrightApp, MediaItem, RightTab};
+pub use audio_playback::{AudioPlayback, SoundPlayback};
 pub use dialogs::{FileDialogs, NoDialogs, RfdDialogs};
 pub use editor::Editor;
 pub use export_dialog::{ExportDialog, Outcome};

@@ -11,8 +11,10 @@ use egui::{Color32, Rect, Stroke, StrokeKind};
 use crate::timeline::reframe::CanvasPreset;
 use crate::timeline::{Canvas, Edit, Project, Time};
 
+use super::audio_playback::SoundPlayback;
 use super::crop_window::{self, CropView};
 use super::editor::Editor;
+use super::play_clock::Source;
 use super::preview::{fit_size, PreviewWorker};
 
 /// Playback in progress: where it started and how fast it goes.
@@ -24,7 +26,32 @@ struct Playing {
     from: Time,
     /// Speed: 1 is real time, negative plays backwards (J).
     rate: f64,
+    /// The playhead this playback last set; any other means it was moved meanwhile.
+    shown: Time,
 }
+
+impl Playing {
+    fn new(since: f64, from: Time, rate: f64) -> Playing {
+        Playing {
+            since,
+            from,
+            rate,
+            shown: from,
+        }
+    }
+}
+
+/// The sound of one play at normal speed.
+#[derive(Debug)]
+struct PlaySound {
+    /// The `since` of the [`Playing`] it belongs to.
+    since: f64,
+    /// `None`: this play is silent (no device was found a moment ago).
+    playback: Option<SoundPlayback>,
+}
+
+/// After a play found no sound device, the seconds before a play tries again.
+const AUDIO_RETRY: f64 = 30.0;
 
 /// How large the canvas is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -57,6 +84,12 @@ pub struct PreviewPanel {
     pub crop_window: bool,
     /// The source view, started the first time it shows.
     crop_view: Option<CropView>,
+    /// The sound while playing forward at normal speed.
+    sound: Option<PlaySound>,
+    /// Why plays are silent, shown beside the transport.
+    pub audio_note: Option<String>,
+    /// UI clock time before which plays stay silent without trying the device again.
+    audio_retry_at: f64,
 }
 
 impl PreviewPanel {
@@ -76,6 +109,9 @@ impl PreviewPanel {
             zoom: Zoom::Fit,
             crop_window: false,
             crop_view: None,
+            sound: None,
+            audio_note: None,
+            audio_retry_at: f64::NEG_INFINITY,
         }
     }
 
@@ -88,16 +124,13 @@ impl PreviewPanel {
     pub fn toggle_play(&mut self, editor: &Editor, now: f64) {
         self.playing = match self.playing {
             Some(_) => None,
-            None => Some(Playing {
-                since: now,
-                from: editor.playhead,
-                rate: 1.0,
-            }),
+            None => Some(Playing::new(now, editor.playhead, 1.0)),
         };
     }
 
     /// J/K/L shuttle: `direction` −1 (J) or +1 (L) speeds up in that direction each press
-    /// (1×, 2×, 4×, 8×); 0 (K) stops.
+    /// (1×, 2×, 4×, 8×); 0 (K) stops. Only forward 1× plays sound; the other speeds are
+    /// silent.
     pub fn shuttle(&mut self, editor: &Editor, direction: i32, now: f64) {
         if direction == 0 {
             self.playing = None;
@@ -108,30 +141,76 @@ impl PreviewPanel {
             Some(p) if p.rate.signum() == dir => (p.rate * 2.0).clamp(-8.0, 8.0),
             _ => dir,
         };
-        self.playing = Some(Playing {
-            since: now,
-            from: editor.playhead,
-            rate,
-        });
+        self.playing = Some(Playing::new(now, editor.playhead, rate));
     }
 
-    /// Moves the playhead with playback; stops at either end.
+    /// Moves the playhead with playback — following the sound at normal speed, the UI
+    /// clock otherwise — and stops at either end. A playhead moved by someone else while
+    /// playing (a click on the ruler, a frame step) restarts playback, and its sound, there.
     pub fn advance(&mut self, editor: &mut Editor, now: f64) {
-        let Some(p) = self.playing else { return };
-        let elapsed = (now - p.since) * p.rate;
-        let t = p.from + Time::from_secs_f64(elapsed);
+        let Some(mut p) = self.playing else { return };
+        if p.shown != editor.playhead {
+            p = Playing::new(now, editor.playhead, p.rate);
+            self.sound = None;
+        }
+        let t = match self.sound.as_mut().and_then(|s| s.playback.as_mut()) {
+            Some(sound) => sound.position(now),
+            None => p.from + Time::from_secs_f64((now - p.since) * p.rate),
+        };
         let end = editor.project.duration();
         if t <= Time::ZERO || t >= end {
             editor.playhead = t.clamp_to(Time::ZERO, end);
             self.playing = None;
         } else {
             editor.playhead = t;
+            p.shown = t;
+            self.playing = Some(p);
         }
+    }
+
+    /// Starts the sound when playback at normal speed starts and drops it (with what it
+    /// still had queued) when playback stops, changes speed or moves. Notes once why there
+    /// is no sound, and then does not try again for a while.
+    fn sync_audio(&mut self, editor: &Editor, base_dir: &Path, now: f64) {
+        let Some(p) = self.playing.filter(|p| p.rate == 1.0) else {
+            self.sound = None;
+            return;
+        };
+        if let Some(sound) = self.sound.as_ref().filter(|s| s.since == p.since) {
+            let error = sound.playback.as_ref().and_then(SoundPlayback::error);
+            if let Some(e) = error {
+                if self.audio_note.is_none() {
+                    tracing::warn!("playing without sound: {e}");
+                }
+                self.audio_note = Some(format!("No sound: {e}"));
+                self.audio_retry_at = now + AUDIO_RETRY;
+            } else if sound.playback.as_ref().map(SoundPlayback::source) == Some(Source::Device) {
+                self.audio_note = None;
+            }
+            return;
+        }
+        let playback = (now >= self.audio_retry_at).then(|| {
+            SoundPlayback::start(
+                Arc::new(editor.project.clone()),
+                base_dir.to_owned(),
+                p.from,
+                now,
+            )
+        });
+        self.sound = Some(PlaySound {
+            since: p.since,
+            playback,
+        });
     }
 
     /// Draws the panel.
     pub fn show(&mut self, ui: &mut egui::Ui, editor: &mut Editor, project_path: Option<&Path>) {
         let now = ui.input(|i| i.time);
+        let audio_dir = project_path
+            .and_then(Path::parent)
+            .map(Path::to_owned)
+            .unwrap_or_else(|| PathBuf::from("."));
+        self.sync_audio(editor, &audio_dir, now);
         self.advance(editor, now);
         if self.playing.is_some() {
             ui.ctx().request_repaint();
@@ -281,6 +360,9 @@ impl PreviewPanel {
             }
             let rate = editor.project.canvas.frame_rate;
             ui.monospace(editor.playhead.to_timecode(rate));
+            if let Some(note) = &self.audio_note {
+                ui.weak(note);
+            }
             ui.separator();
             let current = (editor.project.canvas.width, editor.project.canvas.height);
             let selected = CanvasPreset::ALL

@@ -1,0 +1,263 @@
+//! The preview's sound: the project's mix played on the output device (a PulseAudio null
+//! sink here, recorded through its monitor), with the sound leading the playhead — and a
+//! preview that goes on silently when there is no device.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use clipwright::timeline::{
+    Canvas, Clip, ClipId, MediaSource, Project, SourceId, Time, Track, TrackId, TrackKind,
+};
+use clipwright::ui::{SoundPlayback, Source};
+use common::desktop::Desktop;
+
+/// Both tests point this process's sound somewhere through its environment: one at a time.
+static ENVIRONMENT: Mutex<()> = Mutex::new(());
+
+/// Where the beeps start (seconds): irregular, so no two stretches of the recording look
+/// alike and a slip of a whole gap cannot pass for being in step.
+const BEEPS: [f64; 10] = [0.3, 0.9, 1.6, 2.0, 2.7, 3.5, 3.9, 4.6, 5.2, 5.6];
+
+/// How long each beep lasts (seconds).
+const BEEP: f64 = 0.08;
+
+const RATE: usize = 48_000;
+
+/// A 6 s project whose only sound is 1 kHz beeps at [`BEEPS`].
+fn beeps_project(dir: &Path) -> Project {
+    let beeps = dir.join("beeps.wav");
+    let gates: Vec<String> = BEEPS
+        .iter()
+        .map(|b| format!("between(t,{b},{})", b + BEEP))
+        .collect();
+    let expr = format!("0.5*sin(2*PI*1000*t)*({})", gates.join("+"));
+    let status = Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi"])
+        .arg("-i")
+        .arg(format!("aevalsrc=exprs='{expr}':s={RATE}:d=6"))
+        .arg(&beeps)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let info = clipwright::media::probe(&beeps).unwrap().source_info();
+    let mut project = Project::new("beeps", Canvas::default());
+    project
+        .sources
+        .push(MediaSource::new(SourceId(1), &beeps, info));
+    let mut sound = Track::new(TrackId(1), TrackKind::Audio, "sound");
+    sound.clips.push(Clip::media(
+        ClipId(1),
+        SourceId(1),
+        Time::ZERO,
+        Time::ZERO,
+        Time::from_secs(6),
+    ));
+    project.tracks.push(sound);
+    project
+}
+
+/// The sink's monitor, recorded as 16-bit mono with the arrival time of each piece.
+struct Monitor {
+    child: std::process::Child,
+    reader: std::thread::JoinHandle<Vec<(Instant, Vec<i16>)>>,
+}
+
+impl Monitor {
+    fn start(runtime_dir: &Path) -> Monitor {
+        let mut child = Command::new("parec")
+            .env("XDG_RUNTIME_DIR", runtime_dir)
+            .args(["--device=rec.monitor", "--format=s16le", "--channels=1"])
+            .arg(format!("--rate={RATE}"))
+            .arg("--latency-msec=10")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("parec (pulseaudio-utils) records the sink");
+        let mut out = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut pieces = Vec::new();
+            let mut buf = vec![0u8; 4096];
+            let mut odd: Option<u8> = None;
+            while let Ok(n) = out.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let at = Instant::now();
+                let mut bytes: Vec<u8> = odd.take().into_iter().collect();
+                bytes.extend_from_slice(&buf[..n]);
+                if bytes.len() % 2 == 1 {
+                    odd = bytes.pop();
+                }
+                let samples = bytes
+                    .chunks_exact(2)
+                    .map(|b| i16::from_le_bytes([b[0], b[1]]))
+                    .collect();
+                pieces.push((at, samples));
+            }
+            pieces
+        });
+        Monitor { child, reader }
+    }
+
+    /// Stops recording; returns when each beep heard began, by the wall clock.
+    fn beeps_heard(mut self) -> Vec<Instant> {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let pieces = self.reader.join().unwrap();
+        let mut onsets = Vec::new();
+        let mut quiet = 0usize;
+        for (at, samples) in &pieces {
+            let n = samples.len();
+            for (i, window) in samples.chunks(96).enumerate() {
+                let rms = (window
+                    .iter()
+                    .map(|&s| (f64::from(s) / 32768.0).powi(2))
+                    .sum::<f64>()
+                    / window.len() as f64)
+                    .sqrt();
+                if rms > 0.1 {
+                    if quiet >= RATE / 10 {
+                        // This sample arrived with the end of its piece.
+                        let after = n - i * 96;
+                        onsets.push(*at - Duration::from_secs_f64(after as f64 / RATE as f64));
+                    }
+                    quiet = 0;
+                } else {
+                    quiet += window.len();
+                }
+            }
+        }
+        onsets
+    }
+}
+
+/// The playhead at `at`, from a log of (time, playhead) taken while playing.
+fn playhead_at(log: &[(Instant, Time)], at: Instant) -> Option<f64> {
+    let i = log.iter().position(|(t, _)| *t >= at)?;
+    Some(log[i.max(1) - 1].1.as_secs_f64())
+}
+
+#[test]
+fn playing_sends_the_beeps_to_the_sink_in_step_with_the_playhead_and_never_freezes() {
+    let _env = ENVIRONMENT.lock().unwrap_or_else(|e| e.into_inner());
+    let desktop = Desktop::start();
+    let _pulse = desktop.pulse();
+    // This process reaches that server like any program on that desktop would.
+    let server = desktop.runtime_dir.path().join("pulse").join("native");
+    std::env::set_var("PULSE_SERVER", format!("unix:{}", server.display()));
+    std::env::set_var("XDG_RUNTIME_DIR", desktop.runtime_dir.path());
+
+    let dir = tempfile::tempdir().unwrap();
+    let project = Arc::new(beeps_project(dir.path()));
+    let monitor = Monitor::start(desktop.runtime_dir.path());
+    std::thread::sleep(Duration::from_millis(300));
+
+    // What the preview panel does every frame, at 200 frames a second.
+    let start = Instant::now();
+    let clock = |at: Instant| at.duration_since(start).as_secs_f64();
+    let mut playback = SoundPlayback::start(project, PathBuf::from("."), Time::ZERO, 0.0);
+    let mut log = Vec::new();
+    let mut sources = Vec::new();
+    let (mut longest_hold, mut held_since, mut last) = (0.0f64, 0.0, Time::ZERO);
+    while last < Time::from_millis(5900) && start.elapsed() < Duration::from_secs(15) {
+        let now = Instant::now();
+        let position = playback.position(clock(now));
+        assert_eq!(playback.error(), None, "the sound plays on the null sink");
+        if position > last {
+            last = position;
+            held_since = clock(now);
+        }
+        longest_hold = longest_hold.max(clock(now) - held_since);
+        if sources.last() != Some(&playback.source()) {
+            sources.push(playback.source());
+        }
+        log.push((now, position));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let took = start.elapsed().as_secs_f64();
+    drop(playback);
+    std::thread::sleep(Duration::from_millis(300));
+    let onsets = monitor.beeps_heard();
+
+    eprintln!(
+        "clock sources: {sources:?}; longest hold {longest_hold:.3} s; 5.9 s took {took:.2} s"
+    );
+    assert!(
+        longest_hold < 0.4,
+        "the picture held still for {longest_hold:.2} s"
+    );
+    assert!(
+        (5.4..7.0).contains(&took),
+        "5.9 s of project played in {took:.2} s"
+    );
+    assert_eq!(
+        sources.last(),
+        Some(&Source::Device),
+        "the sound leads the picture by the end"
+    );
+
+    // Each beep heard: which beep it is, by the playhead at that moment, and how far the
+    // picture was from it. Beeps before the sound settled may have been skipped.
+    let mut errors = Vec::new();
+    for onset in &onsets {
+        let Some(shown) = playhead_at(&log, *onset) else {
+            continue;
+        };
+        let beep = BEEPS
+            .iter()
+            .copied()
+            .min_by(|a, b| (a - shown).abs().total_cmp(&(b - shown).abs()))
+            .unwrap();
+        errors.push((beep, shown - beep));
+    }
+    eprintln!("beeps heard (beep, picture minus sound): {errors:?}");
+    let settled: Vec<_> = errors.iter().filter(|(beep, _)| *beep >= 3.0).collect();
+    assert!(
+        settled.len() >= 4,
+        "the beeps after 3 s were all heard: {errors:?}"
+    );
+    // Lip sync wants 45 ms; the null sink renders in blocks of its latency (about 85 ms
+    // here) and a loaded two-core machine delays the recorder's reads, so allow 150 ms.
+    for (beep, error) in settled {
+        assert!(
+            error.abs() < 0.15,
+            "the beep at {beep} s was heard with the picture {error:+.3} s from it"
+        );
+    }
+}
+
+#[test]
+fn without_an_output_device_the_preview_plays_silently_and_says_why() {
+    let _env = ENVIRONMENT.lock().unwrap_or_else(|e| e.into_inner());
+    // No server at this address, and ALSA has no card on a headless machine.
+    std::env::set_var("PULSE_SERVER", "unix:/nonexistent/clipwright/pulse");
+    let dir = tempfile::tempdir().unwrap();
+    let project = Arc::new(beeps_project(dir.path()));
+    let start = Instant::now();
+    let mut playback = SoundPlayback::start(project, PathBuf::from("."), Time::from_secs(1), 0.0);
+    let mut error = None;
+    let mut position = Time::ZERO;
+    while start.elapsed() < Duration::from_millis(1500) {
+        position = playback.position(start.elapsed().as_secs_f64());
+        error = error.or_else(|| playback.error());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let error = error.expect("a missing device is reported");
+    eprintln!("reported: {error}");
+    assert!(error.contains("audio output"), "{error}");
+    assert_eq!(playback.error(), None, "said once");
+    assert!(matches!(playback.source(), Source::Wall { .. }));
+    // The picture went on by the wall clock, from 1 s.
+    let played = position.as_secs_f64() - 1.0;
+    assert!(
+        (1.2..1.6).contains(&played),
+        "played {played:.2} s in 1.5 s"
+    );
+}
