@@ -158,7 +158,14 @@ impl PreviewPanel {
             None => p.from + Time::from_secs_f64((now - p.since) * p.rate),
         };
         let end = editor.project.duration();
-        if t <= Time::ZERO || t >= end {
+        // Only the end it runs towards stops it: playback from zero holds at zero while
+        // the sound opens.
+        let ran_out = if p.rate < 0.0 {
+            t <= Time::ZERO
+        } else {
+            t >= end
+        };
+        if ran_out {
             editor.playhead = t.clamp_to(Time::ZERO, end);
             self.playing = None;
         } else {
@@ -440,5 +447,109 @@ fn draw_safe_areas(painter: &egui::Painter, rect: Rect) {
         );
         painter.rect_filled(bottom, 0.0, ui_band);
         painter.rect_filled(right, 0.0, ui_band);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::timeline::{Clip, ClipId, MediaSource, SourceId, Track, TrackId, TrackKind};
+
+    /// An editor holding 3 s of a 1 kHz tone on an audio track.
+    fn tone_editor(dir: &Path) -> Editor {
+        let tone = dir.join("tone.wav");
+        let status = std::process::Command::new("ffmpeg")
+            .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi"])
+            .args(["-i", "sine=frequency=1000:sample_rate=48000:duration=3"])
+            .arg(&tone)
+            .status()
+            .expect("the ffmpeg command line makes test media");
+        assert!(status.success());
+        let info = crate::media::probe(&tone).unwrap().source_info();
+        let mut editor = Editor::new();
+        let project = &mut editor.project;
+        project
+            .sources
+            .push(MediaSource::new(SourceId(1), &tone, info));
+        let mut sound = Track::new(TrackId(1), TrackKind::Audio, "sound");
+        sound.clips.push(Clip::media(
+            ClipId(1),
+            SourceId(1),
+            Time::ZERO,
+            Time::ZERO,
+            Time::from_secs(3),
+        ));
+        project.tracks.push(sound);
+        editor
+    }
+
+    /// One frame of the panel without drawing: what `show` does before it draws.
+    fn frame(panel: &mut PreviewPanel, editor: &mut Editor, now: f64) {
+        panel.sync_audio(editor, Path::new("."), now);
+        panel.advance(editor, now);
+    }
+
+    #[test]
+    fn playing_from_the_very_start_keeps_playing_while_the_sound_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut editor = tone_editor(dir.path());
+        let mut panel = PreviewPanel::new(&egui::Context::default());
+        panel.toggle_play(&editor, 0.0);
+        let started = std::time::Instant::now();
+        let mut now = 0.0;
+        while now < 0.6 {
+            frame(&mut panel, &mut editor, now);
+            assert!(panel.is_playing(), "stopped at {now:.3} s");
+            std::thread::sleep(std::time::Duration::from_millis(16));
+            now = started.elapsed().as_secs_f64();
+        }
+        assert!(editor.playhead > Time::ZERO, "the playhead moved on");
+    }
+
+    #[test]
+    fn moving_the_playhead_while_playing_plays_on_from_there_with_new_sound() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut editor = tone_editor(dir.path());
+        let mut panel = PreviewPanel::new(&egui::Context::default());
+        panel.toggle_play(&editor, 0.0);
+        frame(&mut panel, &mut editor, 0.0);
+        let first = panel.sound.as_ref().map(|s| s.since);
+        frame(&mut panel, &mut editor, 0.1);
+
+        editor.playhead = Time::from_secs(2);
+        frame(&mut panel, &mut editor, 0.2);
+        assert!(panel.is_playing());
+        assert!(
+            editor.playhead >= Time::from_secs(2),
+            "{:?}",
+            editor.playhead
+        );
+        frame(&mut panel, &mut editor, 0.25);
+        let second = panel.sound.as_ref().map(|s| s.since);
+        assert!(
+            second.is_some() && second != first,
+            "the sound started again"
+        );
+        assert_eq!(panel.playing.map(|p| p.from), Some(Time::from_secs(2)));
+    }
+
+    #[test]
+    fn shuttling_faster_is_silent_and_stopping_drops_the_sound() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut editor = tone_editor(dir.path());
+        let mut panel = PreviewPanel::new(&egui::Context::default());
+        panel.shuttle(&editor, 1, 0.0);
+        frame(&mut panel, &mut editor, 0.0);
+        assert!(panel.sound.is_some(), "1× forward plays sound");
+        panel.shuttle(&editor, 1, 0.1);
+        frame(&mut panel, &mut editor, 0.1);
+        assert!(panel.is_playing());
+        assert!(panel.sound.is_none(), "2× is silent");
+        panel.shuttle(&editor, 1, 0.2);
+        panel.shuttle(&editor, 0, 0.3);
+        frame(&mut panel, &mut editor, 0.3);
+        assert!(!panel.is_playing());
+        assert!(panel.sound.is_none());
     }
 }
