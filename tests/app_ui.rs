@@ -522,81 +522,6 @@ fn a_subtitle_typed_at_the_playhead_is_one_undo_step() {
 }
 
 #[test]
-fn m_adds_a_marker_that_a_click_jumps_to_a_drag_moves_and_a_right_click_removes() {
-    use clipwright::timeline::Time;
-    let mut harness = harness_with_clips(&common::fixture(&common::H264_AAC), 1);
-    harness.state_mut().editor.playhead = Time::from_secs(1);
-    harness.key_press(egui::Key::M);
-    harness.run_steps(2);
-    let markers = |h: &Harness<'_, ClipwrightApp>| h.state().editor.project.markers.clone();
-    assert_eq!(markers(&harness).len(), 1);
-    assert_eq!(markers(&harness)[0].time, Time::from_secs(1));
-
-    harness.state_mut().editor.playhead = Time::ZERO;
-    harness.get_by_label("Marker 1").click();
-    harness.run_steps(2);
-    assert_eq!(
-        harness.state().editor.playhead,
-        Time::from_secs(1),
-        "click jumps"
-    );
-
-    let steps = harness.state().editor.history.undo_len();
-    let half_second = harness.get_by_label("Clip 1: h264_aac.mp4").rect().width() / 4.0;
-    let from = harness.get_by_label("Marker 1").rect().center();
-    drag(&mut harness, from, from + egui::vec2(half_second, 0.0));
-    let moved = markers(&harness)[0].time;
-    assert!(
-        (Time::from_millis(1450)..Time::from_millis(1550)).contains(&moved),
-        "dragged to {moved}"
-    );
-    assert_eq!(
-        harness.state().editor.history.undo_len(),
-        steps + 1,
-        "one step"
-    );
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
-    harness.run_steps(2);
-    assert_eq!(
-        markers(&harness)[0].time,
-        Time::from_secs(1),
-        "undo puts it back"
-    );
-
-    harness.get_by_label("Marker 1").click_secondary();
-    harness.run_steps(2);
-    assert!(markers(&harness).is_empty(), "right-click removes");
-    assert!(harness.query_by_label("Marker 1").is_none());
-}
-
-#[test]
-fn a_moved_clip_snaps_to_a_marker() {
-    use clipwright::timeline::Time;
-    let mut harness = harness_with_clips(&common::fixture(&common::H264_AAC), 2);
-    // A marker at 3 s, then drag the second clip (2–4 s) so its start comes near it.
-    harness.state_mut().editor.playhead = Time::from_secs(3);
-    harness.get_by_label("Add marker").click();
-    harness.run_steps(2);
-    harness.state_mut().editor.playhead = Time::ZERO;
-    let clip = harness.get_by_label("Clip 3: h264_aac.mp4").rect();
-    let px_per_sec = clip.width() / 2.0;
-    let from = clip.center();
-    drag(
-        &mut harness,
-        from,
-        from + egui::vec2(px_per_sec * 0.97, 0.0),
-    );
-    let start = harness
-        .state()
-        .editor
-        .project
-        .clip(clipwright::timeline::ClipId(3))
-        .unwrap()
-        .start;
-    assert_eq!(start, Time::from_secs(3), "snapped to the marker");
-}
-
-#[test]
 fn shift_click_selects_several_clips_that_move_as_one_step_and_delete_together() {
     use clipwright::timeline::{ClipId, Time};
     let mut harness = harness_with_clips(&common::fixture(&common::H264_AAC), 3);
@@ -1365,20 +1290,4 @@ fn the_media_bin_gets_its_thumbnail_with_the_timeline_hidden() {
         app.editor.project.clips().count() == 1 && app.media_pictures_ready().0 == 1
     });
     assert!(!harness.state().media_pictures_busy());
-}
-
-#[test]
-fn delete_right_after_m_removes_the_new_marker_and_no_clip() {
-    use clipwright::timeline::{ClipId, Time};
-    let mut harness = harness_with_clips(&common::fixture(&common::H264_AAC), 1);
-    harness.state_mut().editor.selection = [ClipId(1)].into();
-    harness.state_mut().editor.playhead = Time::from_secs(1);
-    harness.key_press(egui::Key::M);
-    harness.run_steps(2);
-    assert_eq!(harness.state().editor.project.markers.len(), 1);
-    harness.key_press(egui::Key::Delete);
-    harness.run_steps(2);
-    let project = &harness.state().editor.project;
-    assert!(project.markers.is_empty(), "Delete removed the marker");
-    assert_eq!(project.clips().count(), 2, "and left the clips alone");
 }

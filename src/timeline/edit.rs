@@ -378,6 +378,13 @@ pub enum Edit {
         /// New time.
         time: Time,
     },
+    /// Renames a marker.
+    RenameMarker {
+        /// Its id.
+        id: MarkerId,
+        /// New name.
+        name: String,
+    },
     /// Adds a cue to a subtitle track.
     AddCue {
         /// The track.
@@ -494,6 +501,7 @@ impl Edit {
             Edit::AddMarker { .. } | Edit::RemoveMarker { .. } | Edit::MoveMarker { .. } => {
                 "Change marker"
             }
+            Edit::RenameMarker { .. } => "Rename marker",
             Edit::AddCue { .. }
             | Edit::RemoveCue { .. }
             | Edit::UpdateCue { .. }

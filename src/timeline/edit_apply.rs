@@ -228,6 +228,15 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             project.markers.sort_by_key(|m| (m.time, m.id));
             Ok(Edit::MoveMarker { id, time: old })
         }
+        Edit::RenameMarker { id, name } => {
+            let m = project
+                .markers
+                .iter_mut()
+                .find(|m| m.id == id)
+                .ok_or(EditError::NoSuchMarker(id))?;
+            let old = std::mem::replace(&mut m.name, name);
+            Ok(Edit::RenameMarker { id, name: old })
+        }
         Edit::SetSubtitleStyle { name, style } => {
             let old = match style {
                 Some(s) => project.subtitle_styles.insert(name.clone(), s),

@@ -270,6 +270,7 @@ const SHORTCUTS: &[(&str, &str)] = &[
     ("Shift+click", "Add a clip to the selection"),
     ("M", "Add a marker at the playhead"),
     ("Shift+Z", "Zoom the timeline to fit the project"),
-    ("Right-click a marker", "Remove it"),
+    ("Double-click a marker", "Rename it"),
+    ("Right-click a marker", "Rename or remove it"),
     ("?", "This sheet"),
 ];

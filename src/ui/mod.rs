@@ -28,6 +28,7 @@ mod subtitle_panel;
 mod subtitle_style;
 mod timeline_clips;
 mod timeline_input;
+mod timeline_markers;
 mod timeline_view;
 mod toasts;
 mod transcribe_panel;

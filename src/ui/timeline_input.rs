@@ -1,5 +1,6 @@
 //! Pointer and keyboard input of the timeline widget: selecting, moving (one clip or the
-//! whole selection), trimming, scrubbing, and adding, moving and removing markers.
+//! whole selection), trimming, scrubbing, and adding, moving and removing markers (a
+//! right-click opens a marker's menu, a double-click renames it: see `timeline_markers`).
 //!
 //! Every drag opens a history gesture when it starts and closes it when it stops, so a
 //! drag is one undo step however many edits it emitted on the way.
@@ -116,7 +117,6 @@ impl TimelineView {
         left: f32,
         rows: &[(usize, Rect)],
         editor: &mut Editor,
-        response: &mut TimelineResponse,
     ) {
         let Some(pos) = ui.input(|i| i.pointer.interact_pos()) else {
             return;
@@ -135,11 +135,19 @@ impl TimelineView {
         let marker = self.hit_marker(editor, rect, left, pressed_at);
 
         if area.secondary_clicked() {
-            if let Some(id) = marker {
-                report(response, editor.apply(Edit::RemoveMarker { id }));
-                self.selected_marker = None;
+            // Opens the marker's menu (see `marker_menu`); elsewhere nothing.
+            self.menu_marker = marker;
+            if marker.is_some() {
+                self.selected_marker = marker;
+                editor.selection.clear();
             }
             return;
+        }
+        if area.double_clicked() {
+            if let Some(id) = marker {
+                self.start_rename(editor, id, false);
+                return;
+            }
         }
 
         if area.clicked() || area.drag_started() {

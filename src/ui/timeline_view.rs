@@ -38,6 +38,12 @@ pub struct TimelineView {
     pub(super) snapped: Option<Time>,
     /// The marker last clicked or added; Delete removes it.
     pub(super) selected_marker: Option<MarkerId>,
+    /// The marker whose context menu is open.
+    pub(super) menu_marker: Option<MarkerId>,
+    /// The marker being renamed, with the name typed so far.
+    pub(super) renaming: Option<super::timeline_markers::Rename>,
+    /// Whether the marker list window is open.
+    pub(super) marker_list: bool,
     /// Thumbnails and waveforms; started with the first frame drawn.
     media: Option<ClipMedia>,
     /// Zoom and scroll of the last frame, to tell the thumbnail worker when they change.
@@ -52,6 +58,9 @@ impl Default for TimelineView {
             drag: None,
             snapped: None,
             selected_marker: None,
+            menu_marker: None,
+            renaming: None,
+            marker_list: false,
             media: None,
             last_view: (0.0, Time::ZERO),
         }
@@ -158,7 +167,10 @@ impl TimelineView {
             self.draw_clip_labels(&painter, lane, left, editor, index);
         }
         self.media = Some(media);
-        self.handle_pointer(ui, &area, rect, left, &rows, editor, &mut response);
+        self.handle_pointer(ui, &area, rect, left, &rows, editor);
+        self.marker_menu(&area, editor, &mut response);
+        self.rename_on_ruler(ui, rect, left, editor, &mut response);
+        self.marker_list_window(ui.ctx(), editor, &mut response);
         if let Some(id) = response.remove_track.take() {
             if let Err(e) = editor.apply(Edit::RemoveTrack { id }) {
                 response.error = Some(e.to_string());
@@ -183,7 +195,8 @@ impl TimelineView {
         response
     }
 
-    /// The row of buttons above the tracks: fit, add a marker, add a track.
+    /// The row of buttons above the tracks: fit, add a marker, the marker list, add a
+    /// track.
     fn toolbar(&mut self, ui: &mut egui::Ui, editor: &mut Editor, response: &mut TimelineResponse) {
         ui.horizontal(|ui| {
             let width = ui.available_width();
@@ -200,6 +213,13 @@ impl TimelineView {
                 .clicked()
             {
                 self.add_marker(editor, response);
+            }
+            if ui
+                .selectable_label(self.marker_list, "Marker list")
+                .on_hover_text("List the markers by time: jump to, rename or remove them")
+                .clicked()
+            {
+                self.marker_list = !self.marker_list;
             }
             ui.menu_button("Add track", |ui| {
                 for (kind, name) in [

@@ -545,7 +545,7 @@ fn dragged_clips_snap_to_edges_markers_and_the_playhead() {
 }
 
 #[test]
-fn markers_can_be_added_moved_and_removed() {
+fn markers_can_be_added_moved_renamed_and_removed() {
     let mut p = project();
     let m = Marker {
         id: MarkerId(2),
@@ -560,5 +560,28 @@ fn markers_can_be_added_moved_and_removed() {
             time: s(1),
         },
     );
+    apply_and_undo(
+        &mut p,
+        Edit::RenameMarker {
+            id: MarkerId(1),
+            name: "Outro".into(),
+        },
+    );
     apply_and_undo(&mut p, Edit::RemoveMarker { id: MarkerId(1) });
+    assert_eq!(
+        apply(
+            &mut p,
+            Edit::RenameMarker {
+                id: MarkerId(9),
+                name: "Nowhere".into(),
+            },
+        ),
+        Err(EditError::NoSuchMarker(MarkerId(9)))
+    );
+}
+
+#[test]
+fn a_marker_saved_without_a_name_loads_with_an_empty_one() {
+    let m: Marker = serde_json::from_str(r#"{ "id": 3, "time": 0 }"#).unwrap();
+    assert_eq!(m.name, "");
 }

@@ -209,10 +209,17 @@ pub(crate) fn make_edit(p: &Project, seed: &Seed) -> Option<Edit> {
                 name: "m".into(),
             },
         },
-        23 => Edit::MoveMarker {
-            id: pick(&p.markers.iter().map(|m| m.id).collect::<Vec<_>>(), a)?,
-            time: t,
-        },
+        23 => {
+            let id = pick(&p.markers.iter().map(|m| m.id).collect::<Vec<_>>(), a)?;
+            if b % 2 == 0 {
+                Edit::MoveMarker { id, time: t }
+            } else {
+                Edit::RenameMarker {
+                    id,
+                    name: format!("m{b}"),
+                }
+            }
+        }
         24 => {
             let start = ms(seed.t.max(0));
             let len = ms(1 + i64::from(b % 20_000));
