@@ -76,6 +76,8 @@ pub struct ClipwrightApp {
     pub(super) autosave: Autosave,
     /// Unsaved work from an earlier run, offered back until the person decides.
     pub recovery: Option<crate::timeline::file::Recovery>,
+    /// A relink to a file that looks like another one, until the person decides.
+    pub(super) relink_question: Option<super::relink::RelinkQuestion>,
     /// Recently opened or saved projects, newest first.
     pub recent: Vec<PathBuf>,
     /// Which panels show, their sizes and the theme; kept between runs.
@@ -137,6 +139,7 @@ impl ClipwrightApp {
             shown_title: super::WINDOW_TITLE.to_owned(),
             autosave,
             recovery,
+            relink_question: None,
             recent,
             layout,
         }
@@ -450,6 +453,7 @@ impl eframe::App for ClipwrightApp {
             self.open_recording(&ctx, summary.path);
         }
         self.recovery_prompt(&ctx);
+        self.relink_prompt(&ctx);
         self.autosave_if_due(&ctx);
         self.show_toasts(&ctx);
     }

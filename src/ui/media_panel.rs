@@ -63,7 +63,8 @@ impl ClipwrightApp {
         });
     }
 
-    /// Points `source` at the probed file (one undo step), or says why it cannot.
+    /// Points `source` at the probed file (one undo step) when it fits, asks first when it
+    /// looks like another file (see `relink`), or says why it cannot.
     pub(super) fn finish_relink(
         &mut self,
         ctx: &egui::Context,
@@ -78,17 +79,20 @@ impl ClipwrightApp {
                 return;
             }
         };
-        let info = report.source_info();
-        let kept_picture = self
-            .editor
-            .project
-            .source(source)
-            .is_some_and(|s| s.info.video.is_some() && info.video.is_none());
-        if kept_picture {
-            let message = format!("{} has no picture, so it cannot stand in", path.display());
-            self.toast(ctx, message, true);
-            return;
+        if self.relink_fits(ctx, source, &path, &report) {
+            self.apply_relink(ctx, source, path, report);
         }
+    }
+
+    /// Points `source` at the probed file, as one undo step.
+    pub(super) fn apply_relink(
+        &mut self,
+        ctx: &egui::Context,
+        source: SourceId,
+        path: PathBuf,
+        report: ProbeReport,
+    ) {
+        let info = report.source_info();
         let result = self
             .editor
             .project

@@ -22,6 +22,7 @@ mod preview;
 mod preview_panel;
 mod recorder_panel;
 mod recovery;
+mod relink;
 mod status_bar;
 mod subtitle_files;
 mod subtitle_panel;
