@@ -249,16 +249,16 @@ mod tests {
         .at(Time::ZERO, source, out)
     }
 
+    /// Where a `source`-sized picture with transform `t` and reframing `mode` lands in an
+    /// `out`-sized frame; the tests below all place visible pictures.
+    fn placed(t: &Transform, mode: ReframeMode, source: (u32, u32), out: (u32, u32)) -> Placement {
+        place(t, &reframe(mode, source, out), source, out).unwrap()
+    }
+
     #[test]
     fn an_output_point_maps_back_to_the_source_pixel_drawn_there() {
         let out = (1080, 1920);
-        let p = place(
-            &Transform::default(),
-            &reframe(ReframeMode::Fit, (1920, 1080), out),
-            (1920, 1080),
-            out,
-        )
-        .unwrap();
+        let p = placed(&Transform::default(), ReframeMode::Fit, (1920, 1080), out);
         // Letterboxed at half size: the frame centre is the source centre, the bars are
         // not the picture.
         let (x, y) = p.source_point((540.0, 960.0)).unwrap();
@@ -269,13 +269,7 @@ mod tests {
             rotation_degrees: 90.0,
             ..Transform::default()
         };
-        let p = place(
-            &turned,
-            &reframe(ReframeMode::Fit, (1920, 1080), out),
-            (1920, 1080),
-            out,
-        )
-        .unwrap();
+        let p = placed(&turned, ReframeMode::Fit, (1920, 1080), out);
         // 100 output pixels are 100 / 0.5625 source pixels at this size.
         let (x, y) = p.source_point((540.0, 960.0 + 100.0)).unwrap();
         let want = 960.0 + 100.0 / 0.5625;
@@ -288,13 +282,7 @@ mod tests {
     #[test]
     fn fitting_a_landscape_picture_in_a_portrait_frame_letterboxes_it() {
         let out = (1080, 1920);
-        let p = place(
-            &Transform::default(),
-            &reframe(ReframeMode::Fit, (1920, 1080), out),
-            (1920, 1080),
-            out,
-        )
-        .unwrap();
+        let p = placed(&Transform::default(), ReframeMode::Fit, (1920, 1080), out);
         assert_eq!(p.dest.w, 1080.0);
         assert!((p.dest.h - 607.5).abs() < 1e-9);
         assert!((p.dest.y - (1920.0 - 607.5) / 2.0).abs() < 1e-9);
@@ -304,13 +292,7 @@ mod tests {
     #[test]
     fn filling_a_portrait_frame_shows_the_centre_strip_and_covers_it() {
         let out = (1080, 1920);
-        let p = place(
-            &Transform::default(),
-            &reframe(ReframeMode::Fill, (1920, 1080), out),
-            (1920, 1080),
-            out,
-        )
-        .unwrap();
+        let p = placed(&Transform::default(), ReframeMode::Fill, (1920, 1080), out);
         assert!(p.covers(out));
         assert!((p.source.x - (1920.0 - 607.5) / 2.0).abs() < 1e-9);
         let (dest, src) = p.visible(out).unwrap();
@@ -334,13 +316,7 @@ mod tests {
             position: Vec2::new(0.5, 0.0),
             ..Transform::default()
         };
-        let p = place(
-            &t,
-            &reframe(ReframeMode::Fit, (200, 100), out),
-            (200, 100),
-            out,
-        )
-        .unwrap();
+        let p = placed(&t, ReframeMode::Fit, (200, 100), out);
         assert_eq!(
             p.dest,
             RectF {
@@ -379,13 +355,7 @@ mod tests {
             position: Vec2::new(0.25, 0.0),
             ..Transform::default()
         };
-        let p = place(
-            &t,
-            &reframe(ReframeMode::Fit, (200, 100), out),
-            (200, 100),
-            out,
-        )
-        .unwrap();
+        let p = placed(&t, ReframeMode::Fit, (200, 100), out);
         assert!(p.flip_x);
         let (dest, src) = p.visible(out).unwrap();
         assert_eq!(
@@ -407,13 +377,7 @@ mod tests {
         let out = (200, 100);
         let mut t = Transform::default();
         t.crop.left = 0.5;
-        let p = place(
-            &t,
-            &reframe(ReframeMode::Fit, (200, 100), out),
-            (200, 100),
-            out,
-        )
-        .unwrap();
+        let p = placed(&t, ReframeMode::Fit, (200, 100), out);
         assert_eq!(
             p.source,
             RectF {
