@@ -862,18 +862,29 @@ fn subtitle_tracks(app: &ClipwrightApp) -> Vec<clipwright::timeline::Track> {
 const TWO_CUES_SRT: &str = "1\n00:00:01,000 --> 00:00:02,500\nHello there\n\n\
                             2\n00:00:03,000 --> 00:00:04,200\nSecond line\n";
 
+/// The subtitle tab with [`TWO_CUES_SRT`], saved as `dir/name`, imported as a track; the
+/// other dialogs answer as `dialogs` says.
+fn harness_with_two_cues(
+    dir: &std::path::Path,
+    name: &str,
+    dialogs: NoDialogs,
+) -> Harness<'static, ClipwrightApp> {
+    let srt = dir.join(name);
+    std::fs::write(&srt, TWO_CUES_SRT).unwrap();
+    let mut harness = subtitle_harness(NoDialogs {
+        subtitles: Some(srt),
+        ..dialogs
+    });
+    harness.get_by_label("Import subtitles…").click();
+    step_until(&mut harness, |app| !subtitle_tracks(app).is_empty());
+    harness
+}
+
 #[test]
 fn importing_an_srt_makes_a_track_and_a_garbage_one_says_why_it_cannot() {
     use clipwright::timeline::Time;
     let dir = tempfile::tempdir().unwrap();
-    let good = dir.path().join("talk.srt");
-    std::fs::write(&good, TWO_CUES_SRT).unwrap();
-    let mut harness = subtitle_harness(NoDialogs {
-        subtitles: Some(good),
-        ..Default::default()
-    });
-    harness.get_by_label("Import subtitles…").click();
-    step_until(&mut harness, |app| !subtitle_tracks(app).is_empty());
+    let harness = harness_with_two_cues(dir.path(), "talk.srt", NoDialogs::default());
     let track = &subtitle_tracks(harness.state())[0];
     assert_eq!(track.name, "talk");
     assert_eq!(track.cues.len(), 2);
@@ -905,16 +916,12 @@ fn importing_an_srt_makes_a_track_and_a_garbage_one_says_why_it_cannot() {
 #[test]
 fn exporting_a_track_as_webvtt_reads_back_the_same_cues() {
     let dir = tempfile::tempdir().unwrap();
-    let srt = dir.path().join("talk.srt");
-    std::fs::write(&srt, TWO_CUES_SRT).unwrap();
     let vtt = dir.path().join("out.vtt");
-    let mut harness = subtitle_harness(NoDialogs {
-        subtitles: Some(srt),
+    let dialogs = NoDialogs {
         save_subtitles: Some(vtt.clone()),
         ..Default::default()
-    });
-    harness.get_by_label("Import subtitles…").click();
-    step_until(&mut harness, |app| !subtitle_tracks(app).is_empty());
+    };
+    let mut harness = harness_with_two_cues(dir.path(), "talk.srt", dialogs);
     harness
         .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Export format")
         .click();
@@ -946,14 +953,7 @@ fn exporting_a_track_as_webvtt_reads_back_the_same_cues() {
 #[test]
 fn changing_the_track_style_gives_its_cues_that_style_in_one_step() {
     let dir = tempfile::tempdir().unwrap();
-    let srt = dir.path().join("English.srt");
-    std::fs::write(&srt, TWO_CUES_SRT).unwrap();
-    let mut harness = subtitle_harness(NoDialogs {
-        subtitles: Some(srt),
-        ..Default::default()
-    });
-    harness.get_by_label("Import subtitles…").click();
-    step_until(&mut harness, |app| !subtitle_tracks(app).is_empty());
+    let mut harness = harness_with_two_cues(dir.path(), "English.srt", NoDialogs::default());
     harness.get_by_label("Style").click();
     harness.run_steps(2);
     let steps = harness.state().editor.history.undo_len();
