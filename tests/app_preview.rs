@@ -159,3 +159,37 @@ fn zoom_100_percent_draws_one_canvas_pixel_per_screen_pixel() {
     harness.run_steps(3);
     assert_eq!(harness.get_by_label("Preview").rect(), fitted);
 }
+
+#[test]
+fn the_crop_window_takes_the_shape_of_the_canvas_preset_chosen() {
+    use egui::accesskit::Role;
+    let mut harness = vertical_project_with_a_landscape_clip();
+    let clip = harness.state().editor.project.tracks[0].clips[0].id;
+    harness.get_by_label("Crop window").click();
+    harness.run_steps(3);
+    // The 320×240 source keeps a window of the canvas's shape, 240 px high; dragged far to
+    // the right it stops with its right side on the source's edge.
+    for (preset, aspect) in [("1:1 square", 1.0), ("4:5 portrait", 0.8)] {
+        harness
+            .get_by_role_and_label(Role::ComboBox, "Canvas")
+            .click();
+        harness.run_steps(2);
+        harness.get_by_label(preset).click();
+        harness.run_steps(3);
+        let from = harness
+            .get_by_label("Source with crop window")
+            .rect()
+            .center();
+        drag(&mut harness, from, from + egui::vec2(400.0, 0.0));
+        let editor = &harness.state().editor;
+        let window = editor.project.clip(clip).unwrap().reframes[&OutputId::MAIN]
+            .crop
+            .value_at_or(editor.playhead, CropWindow::default());
+        let half_width = 240.0 * aspect / 320.0 / 2.0;
+        assert!(
+            (window.center_x - (1.0 - half_width)).abs() < 1e-6,
+            "{preset}: centre {} against the right edge",
+            window.center_x
+        );
+    }
+}

@@ -3,6 +3,11 @@
 //! the canvas keeps drawn over it, and dragging that window moves the clip's reframing
 //! (`Edit::SetReframe` on the main output). A whole drag is one undo step.
 //!
+//! The main output is the canvas, whatever preset (16:9, 9:16, 1:1, 4:5) it has; the window
+//! takes the canvas's shape each frame, so it follows a preset switch at once. The model
+//! can hold extra output formats, but nothing draws or exports them yet, so the canvas is
+//! the only output a window can be dragged for.
+//!
 //! The source picture comes from the same compositor as everything else, drawing a
 //! one-clip project whose canvas is the source itself, on its own [`PreviewWorker`] so the
 //! canvas preview's requests are never dropped in favour of the source view's.
