@@ -79,6 +79,10 @@ struct Shared {
     epoch: AtomicU64,
     report: Mutex<Option<Report>>,
     seek: Mutex<Option<Time>>,
+    /// Set once the mix has reached the end of the project.
+    finished: AtomicBool,
+    /// Frames of silence the device got because the next block was late.
+    late: AtomicU64,
 }
 
 fn mix_rate() -> Rational {
@@ -153,6 +157,12 @@ impl AudioPlayback {
         })
     }
 
+    /// Seconds of silence the device played because the mix was late (a starved worker);
+    /// the sound, and so the picture, fell behind by that much.
+    pub fn late(&self) -> f64 {
+        self.shared.late.load(Ordering::Relaxed) as f64 / f64::from(MIX_RATE)
+    }
+
     /// Drops the sound still queued and plays on from `at` instead.
     pub fn resync(&self, at: Time) {
         *self.shared.seek.lock().unwrap_or_else(|e| e.into_inner()) = Some(at);
@@ -161,6 +171,10 @@ impl AudioPlayback {
 
 impl Drop for AudioPlayback {
     fn drop(&mut self) {
+        let late = self.late();
+        if late > 0.0 {
+            tracing::debug!("the preview's sound was late for {late:.3} s in all");
+        }
         self.shared.stop.store(true, Ordering::Release);
     }
 }
@@ -200,6 +214,11 @@ impl SoundPlayback {
         self.clock.source()
     }
 
+    /// Seconds of silence played because the mix was late; see [`AudioPlayback::late`].
+    pub fn late(&self) -> f64 {
+        self.audio.late()
+    }
+
     /// How often the sound had to jump to catch up with the picture in this play.
     pub fn resyncs(&self) -> u32 {
         self.clock.resyncs()
@@ -212,6 +231,8 @@ struct DeviceFeed {
     current: Option<Block>,
     /// Frames of `current` already handed over.
     at: usize,
+    /// The epoch whose sound has begun: running dry before then is a jump, not lateness.
+    begun: Option<u64>,
     shared: Arc<Shared>,
 }
 
@@ -236,6 +257,7 @@ impl DeviceFeed {
                     Ok(block) if block.epoch == epoch => {
                         self.current = Some(block);
                         self.at = 0;
+                        self.begun = Some(epoch);
                     }
                     // A block from before a jump: dropped unheard.
                     Ok(_) => continue,
@@ -263,6 +285,12 @@ impl DeviceFeed {
         }
         if let Some(rest) = out.get_mut(i * MIX_CHANNELS..) {
             rest.fill(0.0);
+        }
+        let running = self.begun == Some(epoch);
+        if i < frames && running && !self.shared.finished.load(Ordering::Acquire) {
+            self.shared
+                .late
+                .fetch_add((frames - i) as u64, Ordering::Relaxed);
         }
         run
     }
@@ -429,6 +457,7 @@ fn play(
         queue,
         current: None,
         at: 0,
+        begun: None,
         shared: Arc::clone(shared),
     };
     let stream = open_stream(feed)?;
@@ -451,6 +480,7 @@ fn feed_until_stopped(
     while !shared.stop.load(Ordering::Acquire) {
         let seek = shared.seek.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(at) = seek {
+            shared.finished.store(false, Ordering::Release);
             feeder.seek(at);
             shared.epoch.store(feeder.epoch, Ordering::Release);
             pending = None;
@@ -460,7 +490,10 @@ fn feed_until_stopped(
         }
         match pending.take() {
             // The end of the project: the device plays silence until playback stops.
-            None => std::thread::sleep(Duration::from_millis(20)),
+            None => {
+                shared.finished.store(true, Ordering::Release);
+                std::thread::sleep(Duration::from_millis(20));
+            }
             Some(block) => match blocks.try_send(block) {
                 Ok(()) => {}
                 Err(TrySendError::Full(block)) => {
@@ -551,6 +584,7 @@ mod tests {
             queue,
             current: None,
             at: 0,
+            begun: None,
             shared: Arc::clone(shared),
         };
         (blocks, feed)
@@ -635,6 +669,12 @@ mod tests {
         );
         assert_eq!(feed.fill(&mut out), None, "nothing queued: all silence");
         assert!(out.iter().all(|&s| s == 0.0));
+        assert_eq!(shared.late.load(Ordering::Relaxed), 200 + 300);
+
+        // After a jump, the wait for the new position's first block is not lateness.
+        shared.epoch.store(1, Ordering::Release);
+        feed.fill(&mut out);
+        assert_eq!(shared.late.load(Ordering::Relaxed), 500);
     }
 
     #[test]
