@@ -16,6 +16,8 @@ use super::timeline_view::{TimelineResponse, TimelineView, RULER_HEIGHT};
 pub const MARKER_NAME_LABEL: &str = "Marker name";
 /// Title of the marker list window.
 pub const MARKER_LIST_TITLE: &str = "Markers";
+/// Width of the name column of the marker list: room for the name field and its label.
+const NAME_WIDTH: f32 = 240.0;
 
 /// A marker being renamed, and the name typed so far.
 #[derive(Debug, Clone)]
@@ -198,7 +200,6 @@ impl TimelineView {
             .open(&mut open)
             .collapsible(false)
             .resizable(false)
-            .default_width(300.0)
             .show(ctx, |ui| {
                 if editor.project.markers.is_empty() {
                     ui.weak("No markers yet. Press M to add one at the playhead.");
@@ -233,11 +234,18 @@ impl TimelineView {
                                         .renaming
                                         .as_ref()
                                         .is_some_and(|r| r.id == id && r.in_list);
-                                    if renaming_here {
-                                        ui.horizontal(|ui| self.rename_field(ui, editor, response));
-                                    } else {
-                                        ui.label(&name);
-                                    }
+                                    // A fixed width, so the name field fits when it opens
+                                    // (a grid cell is only as wide as last frame's column).
+                                    let cell = egui::vec2(NAME_WIDTH, ui.spacing().interact_size.y);
+                                    let layout = egui::Layout::left_to_right(egui::Align::Center);
+                                    ui.allocate_ui_with_layout(cell, layout, |ui| {
+                                        ui.set_min_width(NAME_WIDTH);
+                                        if renaming_here {
+                                            self.rename_field(ui, editor, response);
+                                        } else {
+                                            ui.label(&name);
+                                        }
+                                    });
                                     if ui.small_button("Rename…").clicked() {
                                         self.start_rename(editor, id, true);
                                     }
