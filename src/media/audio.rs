@@ -7,7 +7,7 @@
 //! mix format. The mixer in `export` only ever sees [`MIX_RATE`] interleaved stereo.
 //!
 //! The range is placed on the file's own timeline, the one [`super::VideoDecoder`] shows
-//! pictures on: a sound track that starts after the range does (its first sample at 0.5 s
+//! pictures on (counted from the file's start time, as the ffmpeg CLI does): a sound track that starts after the range does (its first sample at 0.5 s
 //! of a file whose picture starts at 0) is preceded by that much silence, and one that ends
 //! before the range does is followed by silence, so it is not pulled early when played
 //! backwards. Sound before the range (or before the file's zero) is cut off.
@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use ffmpeg_next as ff;
 
-use super::decode::from_ticks;
+use super::decode::{from_ticks, timeline_origin};
 use super::probe::{check_readable, open_error};
 use super::MediaError;
 
@@ -83,10 +83,17 @@ impl AudioReader {
             .decoder()
             .audio()
             .map_err(ff_err("opening the audio decoder"))?;
+        // The range in the stream's raw timestamps.
+        let origin = timeline_origin(&input);
+        let raw = AudioRange {
+            start: range.start.max(0).saturating_add(origin),
+            end: range.end.saturating_add(origin),
+            ..range
+        };
         let graph =
-            build_graph(&decoder, tb, range).map_err(ff_err("setting up the audio filters"))?;
+            build_graph(&decoder, tb, raw).map_err(ff_err("setting up the audio filters"))?;
         if range.start > 0 {
-            let us = super::decode::ticks_to_us(range.start);
+            let us = super::decode::ticks_to_us(raw.start);
             // A file that cannot seek is read from the top; atrim still cuts exactly.
             let _ = input.seek(us, ..us + 1);
         }
@@ -246,17 +253,21 @@ fn build_graph(
     graph.add(&abuffer, "in", &args)?;
     graph.add(&sink, "out", "")?;
     let mix = format!("aformat=sample_fmts=flt:sample_rates={MIX_RATE}:channel_layouts=stereo");
-    let (start_pts, end_pts) = (
-        from_ticks(range.start, tb).max(0),
-        from_ticks(range.end, tb).max(1),
-    );
+    // `range` is in raw timestamps here, which may start below zero. `atrim` counts in
+    // samples (its `start_pts` is not in the stream's time base: only an MP4's audio time
+    // base happens to be 1/rate), `asetpts` in the stream's time base.
+    let rate = i32::try_from(decoder.rate()).unwrap_or(i32::MAX).max(1);
+    let samples = ff::Rational::new(1, rate);
+    let trim_start = from_ticks(range.start, samples);
+    let trim_end = from_ticks(range.end, samples).max(trim_start.saturating_add(1));
+    let start_pts = from_ticks(range.start, tb);
     let mut chain = vec![
-        format!("atrim=start_pts={start_pts}:end_pts={end_pts}"),
+        format!("atrim=start_pts={trim_start}:end_pts={trim_end}"),
         // Time zero is the range's start, not the first sample's: a track that starts
         // late keeps its delay, which swresample then fills with silence (`first_pts=0`
         // with `async` pads or drops at the start; later gaps under 0.1 s are left as
         // they are, as the ffmpeg CLI's `-async 1` does).
-        format!("asetpts=PTS-{start_pts}"),
+        format!("asetpts=PTS-({start_pts})"),
         "aresample=async=1:first_pts=0".to_owned(),
     ];
     if range.reverse {

@@ -6,8 +6,9 @@
 //! millisecond. A flash (or beep) starts where the level rises past half-way between the
 //! quiet level and the loudest, after a quiet spell. Each flash is paired with the
 //! nearest beep; the offset is beep minus flash (positive: the sound comes late).
-//! Times are microseconds on the file's own timeline (stream start times included), so a
-//! track that starts later than the other is measured as such.
+//! Times are microseconds on the file's own timeline (from the file's start time, with
+//! each stream's own start included), so a track that starts later than the other is
+//! measured as such.
 
 use std::path::Path;
 
@@ -17,7 +18,7 @@ use ff::software::resampling;
 use ff::ChannelLayout;
 use ffmpeg_next as ff;
 
-use super::decode::{ticks_to_us, VideoDecoder};
+use super::decode::{ticks_to_us, timeline_origin, VideoDecoder};
 use super::frame::{PixelRect, Quality, Scaler};
 use super::probe::{check_readable, open_error};
 use super::MediaError;
@@ -195,6 +196,7 @@ fn sound_levels(path: &Path) -> Result<Vec<(i64, f32)>, MediaError> {
     };
     let index = stream.index();
     let tb = stream.time_base();
+    let origin_us = ticks_to_us(timeline_origin(&input));
     let ctx = ff::codec::context::Context::from_parameters(stream.parameters())
         .map_err(ff_err("reading the audio stream parameters"))?;
     let mut decoder = ctx
@@ -219,7 +221,8 @@ fn sound_levels(path: &Path) -> Result<Vec<(i64, f32)>, MediaError> {
                 i128::from(pts) * i128::from(tb.numerator()) * 1_000_000
                     / i128::from(tb.denominator().max(1)),
             )
-            .unwrap_or(0);
+            .unwrap_or(0)
+                - origin_us;
             if resampler.is_none() {
                 // Same rate: only the layout and sample format change, so no samples are
                 // held back and each frame's timestamp stays its own.

@@ -18,6 +18,11 @@
 //!
 //! A still image (PNG, JPEG, WebP…) opens through the same type: FFmpeg's image demuxers
 //! give one frame, which is shown at every time.
+//!
+//! Times count from the file's start ([`timeline_origin`]), not from timestamp zero: an
+//! MPEG-TS whose streams start at 1.4 s, or an MP4 shifted by an edit list, shows its first
+//! picture at 0 like the ffmpeg CLI and players do, and [`super::AudioReader`] places the
+//! sound on the same timeline, so the two stay together.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -162,6 +167,8 @@ pub struct VideoDecoder {
     index: Option<Arc<SourceIndex>>,
     /// Seeks done so far (for tests and benchmarks).
     seeks: u64,
+    /// Raw timestamp (in ticks) of the file's time zero; see [`timeline_origin`].
+    origin: i64,
 }
 
 impl std::fmt::Debug for VideoDecoder {
@@ -211,6 +218,7 @@ impl VideoDecoder {
             .decoder()
             .video()
             .map_err(ff_err("opening the video decoder"))?;
+        let origin = timeline_origin(&input);
         Ok(VideoDecoder {
             path: path.to_owned(),
             input,
@@ -228,7 +236,15 @@ impl VideoDecoder {
             seeked: false,
             index: super::sources::index_of(path),
             seeks: 0,
+            origin,
         })
+    }
+
+    /// The same decoder, timing frames by their timestamps as stored: for a preview proxy,
+    /// whose timestamps are already on its original's timeline (see [`super::proxy`]).
+    pub fn with_stored_timestamps(mut self) -> VideoDecoder {
+        self.origin = 0;
+        self
     }
 
     /// The same decoder, showing its pictures turned by `rotation` degrees clockwise: for a
@@ -446,8 +462,8 @@ impl VideoDecoder {
             .as_ref()
             .and_then(|ix| ix.keyframe_at_or_before(time))
         {
-            Some(k) => ticks_to_us_ceil(k),
-            None => ticks_to_us(time),
+            Some(k) => ticks_to_us_ceil(k.saturating_add(self.origin)),
+            None => ticks_to_us(time.saturating_add(self.origin)),
         };
         self.seeks += 1;
         let result = self.input.seek(us, ..us + 1);
@@ -472,7 +488,7 @@ impl VideoDecoder {
             match self.decoder.receive_frame(&mut frame) {
                 Ok(()) => {
                     let pts = frame.timestamp().or(frame.pts()).unwrap_or(0);
-                    let time = to_ticks(pts, self.time_base);
+                    let time = to_ticks(pts, self.time_base).saturating_sub(self.origin);
                     return Ok(Some(VideoFrame {
                         picture: Picture { frame },
                         time,
@@ -512,6 +528,28 @@ impl VideoDecoder {
             detail: format!("decoding video failed: {e}"),
         }
     }
+}
+
+/// The raw timestamp, in ticks, that is time zero of the file's own timeline: the
+/// container's start time (the earliest stream's first timestamp), which the ffmpeg CLI
+/// subtracts from every stream. Snapped to that stream's own first timestamp, since the
+/// container states it in whole microseconds and a frame boundary must stay exact.
+pub(crate) fn timeline_origin(input: &ff::format::context::Input) -> i64 {
+    // SAFETY: `input` owns a valid, opened AVFormatContext; `start_time` is a plain field
+    // that avformat_find_stream_info has set (or left as AV_NOPTS_VALUE).
+    #[allow(unsafe_code)]
+    let start_us = unsafe { (*input.as_ptr()).start_time };
+    if start_us == ff::ffi::AV_NOPTS_VALUE {
+        return 0;
+    }
+    let start = to_ticks(start_us, ff::Rational::new(1, 1_000_000));
+    let one_us = TICKS_PER_SECOND / 1_000_000 + 1;
+    input
+        .streams()
+        .filter(|s| s.start_time() != ff::ffi::AV_NOPTS_VALUE)
+        .map(|s| to_ticks(s.start_time(), s.time_base()))
+        .find(|t| (t - start).abs() <= one_us)
+        .unwrap_or(start)
 }
 
 /// Ticks to microseconds, rounded down (a tick is not a whole number of nanoseconds).

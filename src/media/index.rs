@@ -12,12 +12,13 @@ use std::path::Path;
 
 use ffmpeg_next as ff;
 
-use super::decode::{ticks_to_us, to_ticks};
+use super::decode::{ticks_to_us, timeline_origin, to_ticks};
 use super::probe::{check_readable, format_us, open_error};
 use super::MediaError;
 
 /// The frame and keyframe times of a file's first video stream, in ticks
-/// ([`super::TICKS_PER_SECOND`]), both in presentation order.
+/// ([`super::TICKS_PER_SECOND`]) of the file's own timeline (as [`super::VideoDecoder`]
+/// times them), both in presentation order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceIndex {
     /// When each frame starts, sorted, no duplicates.
@@ -55,6 +56,7 @@ impl SourceIndex {
             let declared = (s.duration() > 0).then(|| to_ticks(s.duration(), s.time_base()));
             (s.index(), s.time_base(), declared)
         };
+        let origin = timeline_origin(&input);
         let mut frames = Vec::new();
         let mut keyframes = Vec::new();
         let mut reached = 0;
@@ -85,7 +87,7 @@ impl SourceIndex {
                 // No timestamps (raw streams): an index cannot be trusted; seek as before.
                 return Ok(SourceIndex::default());
             };
-            let t = to_ticks(pts, time_base);
+            let t = to_ticks(pts, time_base) - origin;
             let end = pts.saturating_add(packet.duration().max(0));
             reached = reached.max(to_ticks(end, time_base));
             frames.push(t);

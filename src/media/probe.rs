@@ -181,6 +181,7 @@ pub fn probe(path: &Path) -> Result<ProbeReport, MediaError> {
         }
     }
     check_complete(path, &streams, &scan)?;
+    let duration_us = timeline_duration(&input, &scan, duration_us);
 
     Ok(ProbeReport {
         path: path.to_owned(),
@@ -513,6 +514,23 @@ fn scan_packets(
         }
     }
     Ok(scan)
+}
+
+/// The file's length counted from its start time, as the ffmpeg CLI and
+/// [`super::VideoDecoder`] count: an MP4 or Matroska file shifted by `-itsoffset` states
+/// its length from timestamp zero, which would add its start to a clip as a frozen tail.
+fn timeline_duration(
+    input: &ff::format::context::Input,
+    scan: &[StreamScan],
+    declared_us: Option<i64>,
+) -> Option<i64> {
+    let start_us = super::decode::ticks_to_us(super::decode::timeline_origin(input));
+    let end_us = furthest_us(input, scan);
+    if start_us == 0 || end_us <= start_us {
+        return declared_us;
+    }
+    let measured = end_us - start_us;
+    Some(declared_us.map_or(measured, |d| d.min(measured)))
 }
 
 /// The furthest time any stream reached, in microseconds.

@@ -449,7 +449,9 @@ impl Compositor {
                     return Ok(());
                 };
                 let rotation = v.rotation_degrees.rem_euclid(360);
-                let decoder = VideoDecoder::open(&proxy)?.with_rotation(rotation);
+                let decoder = VideoDecoder::open(&proxy)?
+                    .with_rotation(rotation)
+                    .with_stored_timestamps();
                 let (pw, ph) = decoder.coded_size();
                 let scale = (
                     f64::from(pw) / f64::from(v.width.max(1)),
