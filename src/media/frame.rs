@@ -225,6 +225,8 @@ pub enum Quality {
 /// A reusable swscale context; it is rebuilt only when the formats or sizes change.
 pub struct Scaler {
     ctx: *mut ff::ffi::SwsContext,
+    /// Pictures converted so far.
+    conversions: u64,
 }
 
 impl std::fmt::Debug for Scaler {
@@ -263,7 +265,14 @@ impl Scaler {
     pub fn new() -> Scaler {
         Scaler {
             ctx: std::ptr::null_mut(),
+            conversions: 0,
         }
+    }
+
+    /// How many pictures this scaler has converted: what a cache of converted pictures
+    /// saves shows here (for tests and benchmarks).
+    pub fn conversions(&self) -> u64 {
+        self.conversions
     }
 
     /// Converts `region` of `src` to an RGBA picture of `width` × `height`.
@@ -429,6 +438,7 @@ impl Scaler {
                 return Err(unsupported());
             }
         }
+        self.conversions += 1;
         Ok(())
     }
 }

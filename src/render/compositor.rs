@@ -179,6 +179,13 @@ impl Compositor {
         self.effect_graphs_built
     }
 
+    /// How many pictures this compositor has converted (scaled, cropped, turned to RGBA):
+    /// a picture already converted for the same frame and placement comes from its cache
+    /// of the last few, so drawing the same frame again converts nothing.
+    pub fn pictures_converted(&self) -> u64 {
+        self.scaler.conversions()
+    }
+
     /// The project's picture at `t`, `size` pixels large (the canvas size for export,
     /// smaller for preview), as RGBA.
     pub fn frame_at(
