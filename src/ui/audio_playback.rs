@@ -41,6 +41,10 @@ const QUEUED_BLOCKS: usize = 8;
 /// and the sound could not follow the playhead.
 const DEVICE_BUFFER: u32 = 2048;
 
+/// The shortest time between two edits taken into the sound while playing (each rebuilds
+/// the mix and reopens its files).
+const SWAP_INTERVAL: Duration = Duration::from_millis(100);
+
 /// How long opening the device may take before playback goes on without it.
 const OPEN_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -83,6 +87,8 @@ struct Shared {
     finished: AtomicBool,
     /// Frames of silence the device got because the next block was late.
     late: AtomicU64,
+    /// The project as edited while playing, waiting for the worker (latest only).
+    edited: Mutex<Option<Arc<Project>>>,
 }
 
 fn mix_rate() -> Rational {
@@ -113,7 +119,7 @@ impl AudioPlayback {
         let spawned = std::thread::Builder::new()
             .name("clipwright-audio".into())
             .spawn(move || {
-                let result = play(&project, &base_dir, from, &worker);
+                let result = play(project, base_dir, from, &worker);
                 worker.state.store(ABSENT, Ordering::Release);
                 if let Err(e) = result {
                     let _ = report.try_send(e);
@@ -163,6 +169,13 @@ impl AudioPlayback {
         self.shared.late.load(Ordering::Relaxed) as f64 / f64::from(MIX_RATE)
     }
 
+    /// Plays on with `project`, an edited version of what plays, from the first sound the
+    /// device has not yet been given; edits in quick succession are taken at most ten
+    /// times a second, the latest each time.
+    pub fn replace_project(&self, project: Arc<Project>) {
+        *self.shared.edited.lock().unwrap_or_else(|e| e.into_inner()) = Some(project);
+    }
+
     /// Drops the sound still queued and plays on from `at` instead.
     pub fn resync(&self, at: Time) {
         *self.shared.seek.lock().unwrap_or_else(|e| e.into_inner()) = Some(at);
@@ -207,6 +220,11 @@ impl SoundPlayback {
     /// Why the sound could not play, once, if it could not.
     pub fn error(&self) -> Option<String> {
         self.audio.error()
+    }
+
+    /// Plays on with the edited `project`; see [`AudioPlayback::replace_project`].
+    pub fn replace_project(&self, project: Arc<Project>) {
+        self.audio.replace_project(project);
     }
 
     /// What drives the picture now.
@@ -316,35 +334,45 @@ impl DeviceFeed {
 }
 
 /// The worker's side: mixes blocks for the queue from the play point, and again from
-/// wherever a resync asks.
-struct Feeder<'a> {
-    project: &'a Project,
-    base_dir: &'a std::path::Path,
+/// wherever a resync asks, or with an edited project from where the device has got to.
+struct Feeder {
+    project: Arc<Project>,
+    base_dir: PathBuf,
     end: Time,
     mixer: Mixer,
+    /// Timeline position (mix samples) of the next block, and of the epoch's first.
     next: i64,
+    epoch_start: i64,
     epoch: u64,
 }
 
-impl<'a> Feeder<'a> {
-    fn new(project: &'a Project, base_dir: &'a std::path::Path, from: Time) -> Self {
+impl Feeder {
+    fn new(project: Arc<Project>, base_dir: PathBuf, from: Time) -> Self {
         let end = project.duration();
+        let from = from.clamp_to(Time::ZERO, end);
         Feeder {
+            mixer: Mixer::between(&project, &base_dir, from, end),
             project,
             base_dir,
             end,
-            mixer: Mixer::between(project, base_dir, from, end),
-            next: to_samples(from.min(end)),
+            next: to_samples(from),
+            epoch_start: to_samples(from),
             epoch: 0,
         }
     }
 
     /// Starts the mix again at `at`, in a new epoch.
     fn seek(&mut self, at: Time) {
-        let at = at.clamp_to(Time::ZERO, self.end);
         self.epoch += 1;
-        self.mixer = Mixer::between(self.project, self.base_dir, at, self.end);
+        self.mix_from(at);
+    }
+
+    /// Mixes from `at` on, in the current epoch.
+    fn mix_from(&mut self, at: Time) {
+        let at = at.clamp_to(Time::ZERO, self.end);
+        self.mixer = Mixer::between(&self.project, &self.base_dir, at, self.end);
         self.next = to_samples(at);
+        self.epoch_start = self.next;
     }
 
     /// The next block, `None` at the end of the project.
@@ -363,6 +391,24 @@ impl<'a> Feeder<'a> {
             }
         }))
     }
+}
+
+/// Goes on with `project` (an edit made while playing) from the first sample the device has
+/// not been given yet, so the change is heard a device buffer later, without a jump: the
+/// old mix still queued is dropped by a new epoch first, then the mix is rebuilt from
+/// where the device's last callback ended.
+fn swap_project(feeder: &mut Feeder, shared: &Shared, project: Arc<Project>) {
+    feeder.epoch += 1;
+    shared.epoch.store(feeder.epoch, Ordering::Release);
+    let report = *shared.report.lock().unwrap_or_else(|e| e.into_inner());
+    let given = match report {
+        Some(r) => r.start + r.frames as i64,
+        // Nothing handed over yet: the current epoch's mix is all still to come.
+        None => feeder.epoch_start,
+    };
+    feeder.end = project.duration();
+    feeder.project = project;
+    feeder.mix_from(from_samples(given));
 }
 
 /// The default output device; see the module documentation.
@@ -431,8 +477,8 @@ fn open_stream(feed: DeviceFeed) -> Result<cpal::Stream, String> {
 /// The worker: mixes the first blocks, opens the device, then keeps the queue full until
 /// stopped, following resyncs.
 fn play(
-    project: &Project,
-    base_dir: &std::path::Path,
+    project: Arc<Project>,
+    base_dir: PathBuf,
     from: Time,
     shared: &Arc<Shared>,
 ) -> Result<(), String> {
@@ -472,12 +518,26 @@ fn play(
 
 /// Keeps the device's queue full until stopped.
 fn feed_until_stopped(
-    feeder: &mut Feeder<'_>,
+    feeder: &mut Feeder,
     blocks: &SyncSender<Block>,
     mut pending: Option<Block>,
     shared: &Shared,
 ) -> Result<(), String> {
+    let mut swapped = Instant::now();
     while !shared.stop.load(Ordering::Acquire) {
+        if swapped.elapsed() >= SWAP_INTERVAL {
+            let edited = shared
+                .edited
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
+            if let Some(project) = edited {
+                shared.finished.store(false, Ordering::Release);
+                swap_project(feeder, shared, project);
+                pending = None;
+                swapped = Instant::now();
+            }
+        }
         let seek = shared.seek.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(at) = seek {
             shared.finished.store(false, Ordering::Release);
@@ -557,7 +617,7 @@ mod tests {
     /// Keeps the queue full and lets the device take `frames`, as the worker and the
     /// callback would; returns what the device got and what the callback reported.
     fn device_takes(
-        feeder: &mut Feeder<'_>,
+        feeder: &mut Feeder,
         blocks: &SyncSender<Block>,
         pending: &mut Option<Block>,
         feed: &mut DeviceFeed,
@@ -597,7 +657,7 @@ mod tests {
         let export = export_mix(&project, dir.path());
         let from = Time::from_millis(1300);
         let shared = Arc::new(Shared::default());
-        let mut feeder = Feeder::new(&project, dir.path(), from);
+        let mut feeder = Feeder::new(Arc::new(project.clone()), dir.path().to_owned(), from);
         let (blocks, mut feed) = feed_pair(&shared);
         let mut pending = None;
 
@@ -626,7 +686,11 @@ mod tests {
         let project = noise_project(dir.path());
         let export = export_mix(&project, dir.path());
         let shared = Arc::new(Shared::default());
-        let mut feeder = Feeder::new(&project, dir.path(), Time::from_millis(600));
+        let mut feeder = Feeder::new(
+            Arc::new(project.clone()),
+            dir.path().to_owned(),
+            Time::from_millis(600),
+        );
         let (blocks, mut feed) = feed_pair(&shared);
         let mut pending = None;
         for _ in 0..3 {
@@ -691,5 +755,42 @@ mod tests {
             None,
             "nothing went wrong: there is nothing to hear"
         );
+    }
+
+    #[test]
+    fn an_edit_while_playing_is_heard_from_the_first_sample_the_device_has_not_been_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = noise_project(dir.path());
+        // The edit: the clip moved 100 ms later.
+        let mut moved = project.clone();
+        moved.tracks[0].clips[0].start = Time::from_millis(600);
+        let export = export_mix(&moved, dir.path());
+        let shared = Arc::new(Shared::default());
+        let mut feeder = Feeder::new(
+            Arc::new(project.clone()),
+            dir.path().to_owned(),
+            Time::from_millis(700),
+        );
+        let (blocks, mut feed) = feed_pair(&shared);
+        let mut pending = None;
+        for _ in 0..3 {
+            // As the device's callback does: take the mix and report it.
+            device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 0);
+            let mut out = vec![0.0; 1000 * MIX_CHANNELS];
+            feed.callback(&mut out, Duration::ZERO);
+        }
+        let given = to_samples(Time::from_millis(700)) + 3000;
+
+        swap_project(&mut feeder, &shared, Arc::new(moved));
+        pending = None;
+
+        let mut heard = Vec::new();
+        for k in 0..8 {
+            let (out, run) = device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 500);
+            assert_eq!(run, Some((0, given + k * 500, 500)), "no jump, no repeat");
+            heard.extend(out);
+        }
+        let start = given as usize * MIX_CHANNELS;
+        assert_eq!(heard, &export[start..start + heard.len()]);
     }
 }

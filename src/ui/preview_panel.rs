@@ -48,6 +48,8 @@ struct PlaySound {
     since: f64,
     /// `None`: this play is silent (no device was found a moment ago).
     playback: Option<SoundPlayback>,
+    /// The editor's revision the sound plays.
+    revision: u64,
 }
 
 /// After a play found no sound device, the seconds before a play tries again.
@@ -176,14 +178,22 @@ impl PreviewPanel {
     }
 
     /// Starts the sound when playback at normal speed starts and drops it (with what it
-    /// still had queued) when playback stops, changes speed or moves. Notes once why there
-    /// is no sound, and then does not try again for a while.
+    /// still had queued) when playback stops, changes speed or moves; hands it the project
+    /// when edited meanwhile. Notes once why there is no sound, and then does not try again
+    /// for a while.
     fn sync_audio(&mut self, editor: &Editor, base_dir: &Path, now: f64) {
         let Some(p) = self.playing.filter(|p| p.rate == 1.0) else {
             self.sound = None;
             return;
         };
-        if let Some(sound) = self.sound.as_ref().filter(|s| s.since == p.since) {
+        if let Some(sound) = self.sound.as_mut().filter(|s| s.since == p.since) {
+            if sound.revision != editor.revision {
+                // Edited while playing: heard from the next sound the device takes.
+                if let Some(playback) = &sound.playback {
+                    playback.replace_project(Arc::new(editor.project.clone()));
+                }
+                sound.revision = editor.revision;
+            }
             let error = sound.playback.as_ref().and_then(SoundPlayback::error);
             if let Some(e) = error {
                 if self.audio_note.is_none() {
@@ -207,6 +217,7 @@ impl PreviewPanel {
         self.sound = Some(PlaySound {
             since: p.since,
             playback,
+            revision: editor.revision,
         });
     }
 
@@ -551,5 +562,28 @@ mod tests {
         frame(&mut panel, &mut editor, 0.3);
         assert!(!panel.is_playing());
         assert!(panel.sound.is_none());
+    }
+
+    #[test]
+    fn an_edit_while_playing_goes_to_the_sound_without_restarting_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut editor = tone_editor(dir.path());
+        let mut panel = PreviewPanel::new(&egui::Context::default());
+        panel.toggle_play(&editor, 0.0);
+        frame(&mut panel, &mut editor, 0.0);
+        let since = panel.sound.as_ref().map(|s| s.since);
+        editor
+            .apply(Edit::SetTrackFlags {
+                id: TrackId(1),
+                muted: Some(true),
+                locked: None,
+                hidden: None,
+            })
+            .unwrap();
+        frame(&mut panel, &mut editor, 0.1);
+        let sound = panel.sound.as_ref().unwrap();
+        assert_eq!(Some(sound.since), since, "the same sound plays on");
+        assert_eq!(sound.revision, editor.revision, "with the edited project");
+        assert!(panel.is_playing());
     }
 }
