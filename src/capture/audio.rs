@@ -12,9 +12,10 @@ use std::time::{Duration, Instant};
 
 use super::clock::Clock;
 use super::drift::{stretch, Steer};
+use super::sound::SoundInput;
 use super::stats::{queue, Stats};
 use super::CaptureError;
-use crate::media::{AudioChunk, AudioEncoder, EncodedPacket, PulseInput};
+use crate::media::{AudioChunk, AudioEncoder, EncodedPacket};
 
 /// How far a chunk may sit from where its timestamp says before we correct it, in µs.
 pub(crate) const TOLERANCE_US: i64 = 40_000;
@@ -37,7 +38,7 @@ pub(crate) fn align(pos: i64, written: i64, frames: i64, tolerance: i64) -> (i64
 
 /// One sound track being recorded.
 pub(crate) struct AudioTrack {
-    pub(crate) input: PulseInput,
+    pub(crate) input: Box<dyn SoundInput>,
     pub(crate) encoder: AudioEncoder,
     /// 0 for system sound, 1 for the microphone (the slot in the stats).
     pub(crate) slot: usize,
@@ -72,10 +73,14 @@ pub(crate) fn run(
     tx: &SyncSender<EncodedPacket>,
 ) -> Result<(), CaptureError> {
     let stats = &shared.stats;
-    let mut rate = 48_000_i64;
+    let mut rate = i64::from(track.input.rate());
     let mut steer = Steer::new();
     while !shared.stop.load(Ordering::Relaxed) {
-        let timed = track.input.read()?;
+        // Nothing came (a loopback device while nothing plays): the next chunk's place
+        // pads the gap with silence, and so does the end.
+        let Some(timed) = track.input.read()? else {
+            continue;
+        };
         let captured_at = Instant::now()
             .checked_sub(Duration::from_micros(timed.age_us.unsigned_abs()))
             .unwrap_or_else(Instant::now);

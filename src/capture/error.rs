@@ -24,6 +24,9 @@ pub enum CaptureError {
     /// This backend cannot do what was asked.
     #[error("{0}")]
     Unsupported(String),
+    /// A sound device could not be opened or stopped delivering.
+    #[error("sound device \"{device}\": {detail}")]
+    SoundDevice { device: String, detail: String },
     /// Grabbing, encoding or writing failed.
     #[error(transparent)]
     Media(#[from] RecordError),

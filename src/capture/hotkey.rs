@@ -13,36 +13,13 @@ use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{ConnectionExt, GrabMode, ModMask};
 use x11rb::protocol::Event;
 
-use super::CaptureError;
-
-/// Presses closer together than this are one press (auto-repeat while held).
-const DEBOUNCE: Duration = Duration::from_millis(300);
+use super::hotkey_key::DEBOUNCE;
+use super::{CaptureError, Hotkey};
 
 /// How often the waiting thread looks at its stop flag.
 const POLL: Duration = Duration::from_millis(20);
 
-/// A key combination: modifiers and an X keysym (e.g. `0x72` for `r`, `0xffc6` for F9).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Hotkey {
-    /// Control held.
-    pub ctrl: bool,
-    /// Alt held.
-    pub alt: bool,
-    /// Shift held.
-    pub shift: bool,
-    /// The key's X keysym.
-    pub keysym: u32,
-}
-
 impl Hotkey {
-    /// Ctrl+Alt+R: start or stop recording.
-    pub const RECORD: Hotkey = Hotkey {
-        ctrl: true,
-        alt: true,
-        shift: false,
-        keysym: 0x72,
-    };
-
     fn mask(&self) -> ModMask {
         let mut m = ModMask::from(0u16);
         if self.ctrl {

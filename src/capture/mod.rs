@@ -12,10 +12,15 @@
 
 mod audio;
 mod clock;
+#[cfg(any(windows, target_os = "macos"))]
+mod cpal_sound;
 mod drift;
 mod error;
 #[cfg(target_os = "linux")]
 mod hotkey;
+mod hotkey_key;
+#[cfg(any(windows, target_os = "macos"))]
+mod hotkey_native;
 pub mod into_project;
 mod options;
 mod pacer;
@@ -23,6 +28,7 @@ mod pattern;
 mod recorder;
 #[cfg(any(windows, target_os = "macos"))]
 mod scap_backend;
+mod sound;
 mod stats;
 mod workers;
 #[cfg(target_os = "linux")]
@@ -34,7 +40,10 @@ use std::time::Instant;
 
 pub use error::CaptureError;
 #[cfg(target_os = "linux")]
-pub use hotkey::{GlobalHotkey, Hotkey};
+pub use hotkey::GlobalHotkey;
+pub use hotkey_key::Hotkey;
+#[cfg(any(windows, target_os = "macos"))]
+pub use hotkey_native::GlobalHotkey;
 pub use options::{
     check_fps, parse_fit, parse_region, AudioSelection, OutputSize, RecordOptions, SIZE_PRESETS,
 };
@@ -43,6 +52,7 @@ pub use pattern::{draw as draw_pattern, read_counter, TestPattern};
 pub use recorder::{EndReason, Recorder, RecordingSummary};
 #[cfg(any(windows, target_os = "macos"))]
 pub use scap_backend::ScapBackend;
+pub use sound::system_sound_available;
 pub use stats::{Stats, StatsSnapshot};
 #[cfg(target_os = "linux")]
 pub use x11::X11Backend;

@@ -12,10 +12,11 @@ use std::time::{Duration, Instant};
 use super::audio::{self, AudioShared, AudioTrack};
 use super::clock::Clock;
 use super::options::{check_fps, RecordOptions};
+use super::sound::{self, SoundKind};
 use super::stats::{Stats, StatsSnapshot};
 use super::workers::{self, Shared, VideoOut, ENCODE_QUEUE, GRAB_QUEUE, MUX_QUEUE};
 use super::{CaptureError, Frame, FrameSource, Grabbed};
-use crate::media::{AudioEncoder, PulseInput, RecordingFile, VideoEncoder};
+use crate::media::{AudioEncoder, RecordingFile, VideoEncoder};
 
 /// Why a recording ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -130,12 +131,15 @@ impl Recorder {
     ) -> Result<Recorder, CaptureError> {
         let fps = check_fps(opts.fps)?;
         let mut inputs = Vec::new();
-        for (slot, device) in [&opts.audio.system, &opts.audio.mic]
-            .into_iter()
-            .enumerate()
+        for (slot, (kind, device)) in [
+            (SoundKind::System, &opts.audio.system),
+            (SoundKind::Microphone, &opts.audio.mic),
+        ]
+        .into_iter()
+        .enumerate()
         {
             if let Some(device) = device {
-                inputs.push((slot, PulseInput::open(device)?));
+                inputs.push((slot, sound::open(kind, device)?));
             }
         }
         let first = first_frame(source.as_mut(), Duration::from_secs(10))?;
@@ -143,7 +147,7 @@ impl Recorder {
         let video = VideoEncoder::open(size, fps, opts.quality, &opts.encoder, 0)?;
         let mut tracks = Vec::new();
         for (i, (slot, input)) in inputs.into_iter().enumerate() {
-            let encoder = AudioEncoder::open(48_000, 2, i + 1)?;
+            let encoder = AudioEncoder::open(input.rate(), 2, i + 1)?;
             tracks.push(AudioTrack {
                 input,
                 encoder,

@@ -222,6 +222,11 @@ impl PulseInput {
         })
     }
 
+    /// Samples per second of the chunks [`PulseInput::read`] returns.
+    pub fn rate(&self) -> u32 {
+        self.rate
+    }
+
     /// Waits for and returns the next chunk.
     pub fn read(&mut self) -> Result<TimedChunk, RecordError> {
         let mut packet = Packet::empty();

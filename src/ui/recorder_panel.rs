@@ -92,7 +92,7 @@ pub struct RecorderPanel {
     pub finished: Option<RecordingSummary>,
     /// Set by the global hotkey's thread; taken by [`RecorderPanel::poll`].
     hotkey_pressed: Arc<AtomicBool>,
-    #[cfg(target_os = "linux")]
+    #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
     hotkey: Option<crate::capture::GlobalHotkey>,
     /// What the hotkey does, or why there is none.
     hotkey_note: Option<String>,
@@ -118,14 +118,14 @@ impl RecorderPanel {
             error: None,
             finished: None,
             hotkey_pressed: Arc::new(AtomicBool::new(false)),
-            #[cfg(target_os = "linux")]
+            #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
             hotkey: None,
             hotkey_note: None,
         }
     }
 
     /// Grabs Ctrl+Alt+R (once) so recording can start and stop from any window.
-    #[cfg(target_os = "linux")]
+    #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
     pub fn enable_hotkey(&mut self, ctx: &egui::Context) {
         if self.hotkey.is_some() {
             return;
@@ -147,15 +147,15 @@ impl RecorderPanel {
         }
     }
 
-    /// Global hotkeys come from the platform's own API there; not wired up yet.
-    #[cfg(not(target_os = "linux"))]
+    /// No global hotkey on other systems.
+    #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
     pub fn enable_hotkey(&mut self, _ctx: &egui::Context) {}
 
     /// Whether the global hotkey is held.
     pub fn hotkey_enabled(&self) -> bool {
-        #[cfg(target_os = "linux")]
+        #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
         return self.hotkey.is_some();
-        #[cfg(not(target_os = "linux"))]
+        #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
         return false;
     }
 
