@@ -57,13 +57,17 @@ pub struct RecordArgs {
     /// Leave the mouse pointer out.
     #[arg(long)]
     no_cursor: bool,
-    /// Sound tracks: system, mic, system,mic or none.
-    #[arg(long, default_value = "none")]
-    audio: String,
-    /// PulseAudio source for system sound (default: the default output's monitor).
+    /// Sound tracks: system, mic, system,mic or none [default: system where this computer
+    /// has a system-sound source (Linux: PulseAudio or PipeWire's pulse server; Windows:
+    /// WASAPI loopback; macOS 14.6+: CoreAudio loopback), else none].
+    #[arg(long, value_name = "SOURCES")]
+    audio: Option<String>,
+    /// Device for system sound: a PulseAudio monitor source on Linux, an output device's
+    /// name on Windows and macOS (default: the default output).
     #[arg(long, value_name = "SOURCE")]
     system_device: Option<String>,
-    /// PulseAudio source for the microphone (default: the default input).
+    /// Device for the microphone: a PulseAudio source on Linux, an input device's name on
+    /// Windows and macOS (default: the default input).
     #[arg(long, value_name = "SOURCE")]
     mic_device: Option<String>,
     /// When the window closes, wait for a window of the same program and title.
@@ -156,7 +160,7 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
         "auto" => EncoderChoice::Auto,
         name => EncoderChoice::Named(name.to_owned()),
     };
-    let mut audio = AudioSelection::parse(&args.audio)?;
+    let mut audio = AudioSelection::parse(&default_audio(args.audio.as_deref()))?;
     if let (Some(d), Some(_)) = (&args.system_device, &audio.system) {
         audio.system = Some(d.clone());
     }
@@ -239,6 +243,21 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
         summary.end
     );
     Ok(())
+}
+
+/// The `--audio` value to use: the one given, or `system` where system sound can be
+/// recorded and `none` (with a one-line notice saying why) where it cannot.
+fn default_audio(given: Option<&str>) -> String {
+    if let Some(given) = given {
+        return given.to_owned();
+    }
+    match capture::system_sound_available() {
+        Ok(()) => "system".to_owned(),
+        Err(e) => {
+            eprintln!("recording without sound: no system sound to record ({e}); --audio none hides this notice");
+            "none".to_owned()
+        }
+    }
 }
 
 fn list(backend: &dyn CaptureBackend) -> anyhow::Result<()> {

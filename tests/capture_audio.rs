@@ -1,5 +1,5 @@
 //! System sound recorded from a PulseAudio monitor source lands on its own track, as
-//! long as the picture, and in step with it.
+//! long as the picture, and in step with it; and it is what `record` takes by default.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -139,4 +139,82 @@ fn a_flash_and_its_beep_stay_together_in_the_recording() {
     let median = offsets[offsets.len() / 2];
     println!("A/V offset (sound minus picture) per flash: {offsets:?} µs, median {median} µs");
     assert!(median.abs() <= 80_000, "A/V offset {median} µs");
+}
+
+fn sound_tracks(file: &std::path::Path) -> usize {
+    clipwright::media::probe(file)
+        .unwrap()
+        .streams
+        .iter()
+        .filter(|s| s.kind == clipwright::media::StreamKind::Audio)
+        .count()
+}
+
+#[test]
+fn without_audio_options_the_system_sound_is_recorded_where_there_is_a_sound_server() {
+    let desktop = Desktop::start();
+    let pulse = desktop.pulse();
+    let _tone = pulse.play_tone(1000, 6);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("default_sound.mp4");
+    let out = desktop
+        .command(env!("CARGO_BIN_EXE_clipwright"))
+        .env_remove("PULSE_SERVER")
+        .args([
+            "record",
+            "--test-pattern",
+            "320x240",
+            "--duration",
+            "2",
+            "-o",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("without sound"), "{stderr}");
+    assert_eq!(sound_tracks(&file), 1, "the system sound track");
+    assert!(max_volume_db(&file, 0) > -24.0, "the tone is there");
+}
+
+#[test]
+fn without_a_sound_server_the_recording_goes_on_silent_and_says_so_in_one_line() {
+    let runtime = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("no_server.mp4");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_clipwright"))
+        .env("XDG_RUNTIME_DIR", runtime.path())
+        .env_remove("PULSE_SERVER")
+        .args([
+            "record",
+            "--test-pattern",
+            "320x240",
+            "--duration",
+            "1",
+            "-o",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let notices: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("without sound"))
+        .collect();
+    assert_eq!(notices.len(), 1, "{stderr}");
+    assert!(notices[0].contains("--audio none"), "{stderr}");
+    assert_eq!(sound_tracks(&file), 0);
+    // Asked for explicitly, no sound is not a notice.
+    let quiet = std::process::Command::new(env!("CARGO_BIN_EXE_clipwright"))
+        .env("XDG_RUNTIME_DIR", runtime.path())
+        .env_remove("PULSE_SERVER")
+        .args(["record", "--test-pattern", "320x240", "--duration", "1"])
+        .args(["--audio", "none", "-o"])
+        .arg(dir.path().join("quiet.mp4"))
+        .output()
+        .unwrap();
+    assert!(quiet.status.success());
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("without sound"));
 }
