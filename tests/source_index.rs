@@ -324,8 +324,14 @@ fn the_preview_decodes_the_proxy_once_ready_and_it_matches_the_original() {
 }
 
 #[test]
-fn a_proxy_made_once_is_used_again_and_a_small_source_needs_none() {
+fn a_proxy_made_once_is_used_again_and_sound_or_a_small_source_needs_none() {
     let out = tempfile::tempdir().unwrap();
+    let sound = common::fixture(&common::MONO_44K);
+    let proxy = out.path().join("sound-proxy.mp4");
+    assert_eq!(
+        make_proxy(&sound, &proxy, &|_| {}).unwrap(),
+        ProxyOutcome::NotNeeded
+    );
     let small = common::fixture(&common::VIDEO_ONLY);
     let proxy = out.path().join("small-proxy.mp4");
     assert_eq!(

@@ -34,7 +34,7 @@ pub enum ProxyOutcome {
     Made,
     /// A complete proxy was already there.
     Reused,
-    /// The source is small or a still picture: its own frames are cheap enough.
+    /// The source is small, a still picture or sound alone: nothing to gain.
     NotNeeded,
 }
 
@@ -84,7 +84,12 @@ pub fn make_proxy(
     if out.is_file() {
         return Ok(ProxyOutcome::Reused);
     }
-    let mut decoder = VideoDecoder::open(source)?;
+    let mut decoder = match VideoDecoder::open(source) {
+        Ok(d) => d,
+        // Sound alone has no pictures to proxy.
+        Err(MediaError::NoVideo { .. }) => return Ok(ProxyOutcome::NotNeeded),
+        Err(e) => return Err(e),
+    };
     let Some((w, h)) = proxy_size(decoder.coded_size()) else {
         return Ok(ProxyOutcome::NotNeeded);
     };
