@@ -296,8 +296,8 @@ fn the_preview_decodes_the_proxy_once_ready_and_it_matches_the_original() {
     preview.frame_at(&project, Time::ZERO, size).unwrap();
     assert!(!preview.uses_proxy(clip));
     assert!(media::wait_prepared(&source, Duration::from_secs(300)));
-    let media::ProxyState::Ready(proxy) = media::proxy_of(&source) else {
-        panic!("no proxy: {:?}", media::proxy_of(&source));
+    let media::ProxyState::Ready(proxy, Some(proxy_index)) = media::proxy_of(&source) else {
+        panic!("no proxy with an index: {:?}", media::proxy_of(&source));
     };
     assert!(proxy.starts_with(proxies.path()));
 
@@ -305,6 +305,7 @@ fn the_preview_decodes_the_proxy_once_ready_and_it_matches_the_original() {
     let original = SourceIndex::scan(&source).unwrap();
     let small = SourceIndex::scan(&proxy).unwrap();
     assert_eq!(small.frames(), original.frames());
+    assert_eq!(*proxy_index, small);
     let gop = i64::from(media::PROXY_GOP) * TICKS_PER_SECOND / 30;
     assert!(small.keyframes().windows(2).all(|w| w[1] - w[0] <= gop));
     let (w, h) = VideoDecoder::open(&proxy).unwrap().coded_size();

@@ -247,6 +247,15 @@ impl VideoDecoder {
         self
     }
 
+    /// The same decoder, steering its seeks by `index` (which must time frames as this
+    /// decoder does): for a preview proxy, whose index is kept with it, not by its path.
+    pub fn with_index(mut self, index: Option<Arc<SourceIndex>>) -> VideoDecoder {
+        if index.is_some() {
+            self.index = index;
+        }
+        self
+    }
+
     /// The same decoder, showing its pictures turned by `rotation` degrees clockwise: for a
     /// preview proxy, which holds the pictures as coded but not the original's rotation.
     pub fn with_rotation(mut self, rotation: i32) -> VideoDecoder {

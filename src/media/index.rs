@@ -43,6 +43,16 @@ impl SourceIndex {
     /// Fails with a [`MediaError`] naming the file when it is missing, not media, has no
     /// video, or its data is damaged part-way.
     pub fn scan(path: &Path) -> Result<SourceIndex, MediaError> {
+        SourceIndex::scan_from(path, true)
+    }
+
+    /// Like [`SourceIndex::scan`], timing frames by their timestamps as stored: the index
+    /// of a preview proxy, read with [`super::VideoDecoder::with_stored_timestamps`].
+    pub fn scan_stored(path: &Path) -> Result<SourceIndex, MediaError> {
+        SourceIndex::scan_from(path, false)
+    }
+
+    fn scan_from(path: &Path, from_start: bool) -> Result<SourceIndex, MediaError> {
         super::init();
         check_readable(path)?;
         let mut input = ff::format::input(&path).map_err(|e| open_error(path, e))?;
@@ -56,7 +66,11 @@ impl SourceIndex {
             let declared = (s.duration() > 0).then(|| to_ticks(s.duration(), s.time_base()));
             (s.index(), s.time_base(), declared)
         };
-        let origin = timeline_origin(&input);
+        let origin = if from_start {
+            timeline_origin(&input)
+        } else {
+            0
+        };
         let mut frames = Vec::new();
         let mut keyframes = Vec::new();
         let mut reached = 0;

@@ -28,8 +28,8 @@ pub enum ProxyState {
     Queued,
     /// Being made; the fraction done (0 to 1).
     Building(f32),
-    /// Ready to decode instead of the original.
-    Ready(PathBuf),
+    /// Ready to decode instead of the original, with its own index (timed as stored).
+    Ready(PathBuf, Option<Arc<SourceIndex>>),
     /// Making it failed; the preview decodes the original.
     Failed(String),
 }
@@ -252,7 +252,14 @@ fn proxy_worker() {
         let took = started.elapsed();
         let made = matches!(outcome, Ok(ProxyOutcome::Made));
         let state = match outcome {
-            Ok(ProxyOutcome::Made | ProxyOutcome::Reused) => ProxyState::Ready(out),
+            Ok(ProxyOutcome::Made | ProxyOutcome::Reused) => {
+                // The proxy's own keyframes, so a scrub in it seeks straight to one.
+                let index = SourceIndex::scan_stored(&out)
+                    .ok()
+                    .filter(SourceIndex::is_usable)
+                    .map(Arc::new);
+                ProxyState::Ready(out, index)
+            }
             Ok(ProxyOutcome::NotNeeded) => ProxyState::None,
             Err(e) => {
                 tracing::warn!("no preview proxy: {e}");

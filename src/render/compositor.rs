@@ -451,14 +451,16 @@ impl Compositor {
         }
         match (wants_proxy, self.proxied.contains_key(&clip.id)) {
             (true, false) => {
-                let (Some(v), ProxyState::Ready(proxy)) = (video, crate::media::proxy_of(path))
+                let (Some(v), ProxyState::Ready(proxy, index)) =
+                    (video, crate::media::proxy_of(path))
                 else {
                     return Ok(());
                 };
                 let rotation = v.rotation_degrees.rem_euclid(360);
                 let decoder = VideoDecoder::open(&proxy)?
                     .with_rotation(rotation)
-                    .with_stored_timestamps();
+                    .with_stored_timestamps()
+                    .with_index(index);
                 let (pw, ph) = decoder.coded_size();
                 let scale = (
                     f64::from(pw) / f64::from(v.width.max(1)),

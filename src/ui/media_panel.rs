@@ -195,7 +195,7 @@ fn proxy_badge(item: &MediaItem, ctx: &egui::Context) -> String {
             ctx.request_repaint_after(std::time::Duration::from_millis(500));
             format!(" · proxy {:.0}%", done * 100.0)
         }
-        media::ProxyState::Ready(_) => " · proxy ready".to_owned(),
+        media::ProxyState::Ready(..) => " · proxy ready".to_owned(),
         media::ProxyState::None | media::ProxyState::Failed(_) => String::new(),
     }
 }

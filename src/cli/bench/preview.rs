@@ -166,7 +166,7 @@ pub fn scrub(args: &ScrubArgs) -> anyhow::Result<()> {
     media::set_proxy_dir(Some(proxy_dir));
     media::prepare(&source, true);
     media::wait_prepared(&source, Duration::from_secs(3600));
-    let media::ProxyState::Ready(proxy) = media::proxy_of(&source) else {
+    let media::ProxyState::Ready(proxy, _) = media::proxy_of(&source) else {
         bail!(
             "{}: no preview proxy was made ({:?})",
             source.display(),
