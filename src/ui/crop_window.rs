@@ -23,7 +23,7 @@ use crate::timeline::{
 };
 
 use super::editor::Editor;
-use super::preview::{fit_size, PreviewWorker};
+use super::preview::{fit_size, show_frame, PreviewWorker};
 
 /// Accessible name of the source view, so tests and screen readers find it.
 pub const SOURCE_VIEW_LABEL: &str = "Source with crop window";
@@ -168,20 +168,7 @@ impl CropView {
     ) -> Option<String> {
         if let Some(r) = self.worker.latest() {
             if let Ok(frame) = r.frame {
-                let image = egui::ColorImage::from_rgba_unmultiplied(
-                    [frame.width as usize, frame.height as usize],
-                    &frame.data,
-                );
-                match &mut self.texture {
-                    Some(t) => t.set(image, egui::TextureOptions::LINEAR),
-                    None => {
-                        self.texture = Some(ui.ctx().load_texture(
-                            "crop-source",
-                            image,
-                            egui::TextureOptions::LINEAR,
-                        ))
-                    }
-                }
+                show_frame(ui.ctx(), &mut self.texture, "crop-source", &frame);
                 self.shown = Some(r.time);
             }
         }

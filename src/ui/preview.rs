@@ -1,5 +1,6 @@
-//! The preview's sizing; the drawing itself happens on a [`PreviewWorker`] (in `render`,
-//! so benchmarks and the command line measure the very same path).
+//! The preview's sizing and its pictures' way onto the screen; the drawing itself happens
+//! on a [`PreviewWorker`] (in `render`, so benchmarks and the command line measure the very
+//! same path).
 
 pub use crate::render::preview::PreviewWorker;
 
@@ -12,6 +13,24 @@ pub fn fit_size(canvas: (u32, u32), available: egui::Vec2, pixels_per_point: f32
     let h = (ch * scale * pixels_per_point).min(ch);
     let even = |v: f32| ((v as u32) & !1).max(2);
     (even(w), even(h))
+}
+
+/// Puts a drawn `frame` into `texture`, making the texture (named `name`) the first time:
+/// the canvas preview and the crop window's source view both show their frames this way.
+pub fn show_frame(
+    ctx: &egui::Context,
+    texture: &mut Option<egui::TextureHandle>,
+    name: &str,
+    frame: &crate::render::Frame,
+) {
+    let image = egui::ColorImage::from_rgba_unmultiplied(
+        [frame.width as usize, frame.height as usize],
+        &frame.data,
+    );
+    match texture {
+        Some(t) => t.set(image, egui::TextureOptions::LINEAR),
+        None => *texture = Some(ctx.load_texture(name, image, egui::TextureOptions::LINEAR)),
+    }
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use super::audio_playback::SoundPlayback;
 use super::crop_window::{self, CropView};
 use super::editor::Editor;
 use super::play_clock::Source;
-use super::preview::{fit_size, PreviewWorker};
+use super::preview::{fit_size, show_frame, PreviewWorker};
 
 /// Playback in progress: where it started and how fast it goes.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -239,20 +239,7 @@ impl PreviewPanel {
             self.last_ms = r.took_ms;
             match r.frame {
                 Ok(frame) => {
-                    let image = egui::ColorImage::from_rgba_unmultiplied(
-                        [frame.width as usize, frame.height as usize],
-                        &frame.data,
-                    );
-                    match &mut self.texture {
-                        Some(t) => t.set(image, egui::TextureOptions::LINEAR),
-                        None => {
-                            self.texture = Some(ui.ctx().load_texture(
-                                "preview",
-                                image,
-                                egui::TextureOptions::LINEAR,
-                            ));
-                        }
-                    }
+                    show_frame(ui.ctx(), &mut self.texture, "preview", &frame);
                     self.shown = Some(r.time);
                     self.error = None;
                 }
