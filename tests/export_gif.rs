@@ -7,10 +7,14 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
+use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 
-use clipwright::export::{quick_project, ExportJob, ExportSettings, QuickOptions};
+use clipwright::export::{
+    quick_project, ExportJob, ExportSettings, ExportStage, Progress, QuickOptions,
+};
 use clipwright::media::{Container, EncodeSettings, OutputFile, PaletteMode, VideoDecoder};
+use clipwright::timeline::Time;
 use common::fixture;
 
 /// Every frame of `path` as RGBA (each frame as stored, none dropped or repeated).
@@ -152,4 +156,55 @@ fn a_gif_of_unknown_length_gets_a_palette_per_picture_and_still_beats_the_fixed_
         ours_vs_src >= fixed_vs_src + 6.0,
         "palette {ours_vs_src:.1} dB vs fixed {fixed_vs_src:.1} dB"
     );
+}
+
+#[test]
+fn a_whole_clip_gif_reports_progress_while_its_pictures_are_encoded_at_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("progress.gif");
+    let options = QuickOptions {
+        trim: Some((Time::ZERO, Time::from_millis(500))),
+        ..QuickOptions::default()
+    };
+    let project = quick_project(&fixture(&common::VIDEO_ONLY), &options).unwrap();
+    let mut settings = ExportSettings::for_project(&project);
+    settings.hardware = false;
+    let job = ExportJob {
+        project: Arc::new(project),
+        base_dir: ".".into(),
+        output: out.clone(),
+        settings,
+    };
+    // Room for every report, so none is dropped and the whole sequence can be checked.
+    let (tx, rx) = sync_channel(1024);
+    let summary = job
+        .run(Some(tx), &Arc::new(AtomicBool::new(false)))
+        .unwrap();
+    assert_eq!(summary.frames, 15);
+    let reports: Vec<Progress> = rx.try_iter().collect();
+    // Each of the 15 frames is counted when drawn and again when encoded.
+    assert!(reports.iter().all(|p| p.frames_total == 30), "{reports:?}");
+    assert!(
+        reports
+            .windows(2)
+            .all(|w| w[0].frames_done <= w[1].frames_done),
+        "progress went back: {reports:?}"
+    );
+    let drawn: Vec<&Progress> = reports
+        .iter()
+        .filter(|p| p.stage == ExportStage::Frames)
+        .collect();
+    assert_eq!(drawn.last().unwrap().frames_done, 15, "{drawn:?}");
+    let encoding: Vec<(u64, u64)> = reports
+        .iter()
+        .filter_map(|p| match p.stage {
+            ExportStage::EncodingGif { done, total } => Some((done, total)),
+            ExportStage::Frames => None,
+        })
+        .collect();
+    // One report per picture encoded after the last frame, the bar moving with them.
+    assert_eq!(encoding, (1..=15).map(|n| (n, 15)).collect::<Vec<_>>());
+    let last = reports.last().unwrap();
+    assert_eq!((last.frames_done, last.frames_total), (30, 30));
+    assert!(out.exists());
 }

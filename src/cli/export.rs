@@ -13,7 +13,8 @@ use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 
 use crate::export::{
-    quick_project, ExportJob, ExportSettings, ExportSummary, Preset, Progress, QuickOptions,
+    quick_project, ExportJob, ExportSettings, ExportStage, ExportSummary, Preset, Progress,
+    QuickOptions,
 };
 use crate::timeline::{file, Rational, ReframeMode, SpeedFactor, Time};
 
@@ -237,13 +238,19 @@ fn print_progress(rx: &std::sync::mpsc::Receiver<Progress>, quiet: bool) {
             continue;
         }
         let pct = p.frames_done * 100 / p.frames_total.max(1);
-        let text = format!(
-            "{}/{} frames ({pct}%), {:.1} fps, {} left",
-            p.frames_done,
-            p.frames_total,
-            p.fps,
-            short_duration(p.eta)
-        );
+        let text = match p.stage {
+            ExportStage::Frames => format!(
+                "{}/{} frames ({pct}%), {:.1} fps, {} left",
+                p.frames_done,
+                p.frames_total,
+                p.fps,
+                short_duration(p.eta)
+            ),
+            ExportStage::EncodingGif { done, total } => format!(
+                "encoding GIF {done}/{total} ({pct}%), {} left",
+                short_duration(p.eta)
+            ),
+        };
         let mut err = std::io::stderr().lock();
         if tty {
             let filled = (pct as usize * 30 / 100).min(30);

@@ -13,6 +13,10 @@
 //! flat however long the export. Progress is sent with `try_send`: a slow reader misses
 //! updates, it never slows the export. The cancel flag is checked once a frame everywhere;
 //! a cancelled or failed export deletes its temporary file and leaves nothing behind.
+//!
+//! A GIF with one palette for the whole clip is encoded only once its last frame is in
+//! (the palette needs them all): its progress counts each frame twice, once when drawn and
+//! once when encoded ([`ExportStage::EncodingGif`]), so the bar keeps moving to the end.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,7 +25,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::media::{
-    Container, EncodeSettings, MediaError, OutputFile, VideoCodec, MIX_CHANNELS, MIX_RATE,
+    Container, EncodeSettings, MediaError, OutputFile, PaletteMode, VideoCodec, MIX_CHANNELS,
+    MIX_RATE,
 };
 use crate::render::{Compositor, RenderError, Rendered};
 use crate::timeline::{Project, Rational, Rounding, Time};
@@ -65,16 +70,45 @@ impl ExportSettings {
 /// Where an export is.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Progress {
-    /// Frames written so far.
+    /// Frames done so far. A GIF with one palette for the whole clip counts each frame
+    /// twice: once drawn, once encoded (see [`ExportStage`]).
     pub frames_done: u64,
-    /// Frames in the whole export.
+    /// Frames in the whole export (twice the frame count for such a GIF).
     pub frames_total: u64,
-    /// Frames per second since the start.
+    /// `frames_done` per second since the start.
     pub fps: f64,
     /// Time since the start.
     pub elapsed: Duration,
     /// Estimated time left.
     pub eta: Duration,
+    /// What the export is doing.
+    pub stage: ExportStage,
+}
+
+/// The part of an export under way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportStage {
+    /// Drawing and encoding frames.
+    Frames,
+    /// Encoding a GIF's pictures after its last frame, with the palette chosen from all
+    /// of them: `done` of `total`.
+    EncodingGif { done: u64, total: u64 },
+}
+
+impl Progress {
+    fn at(done: u64, total: u64, started: Instant, stage: ExportStage) -> Progress {
+        let elapsed = started.elapsed();
+        let fps = done as f64 / elapsed.as_secs_f64().max(1e-6);
+        let left = total.saturating_sub(done) as f64 / fps.max(1e-6);
+        Progress {
+            frames_done: done,
+            frames_total: total,
+            fps,
+            elapsed,
+            eta: Duration::from_secs_f64(left.min(1e7)),
+            stage,
+        }
+    }
 }
 
 /// What a finished export did.
@@ -174,6 +208,9 @@ impl ExportJob {
         enc.soft_subtitles =
             crate::render::has_subtitles(&self.project) && self.settings.soft_subtitles;
         let mut file = OutputFile::create(out, &enc)?;
+        // A whole-clip GIF palette holds every picture until the end, then encodes them.
+        let held_to_end = file.palette_mode() == Some(PaletteMode::WholeClip);
+        let steps = if held_to_end { total * 2 } else { total };
 
         let (frame_tx, frame_rx) = sync_channel(FRAME_QUEUE);
         let (audio_tx, audio_rx) = sync_channel(AUDIO_QUEUE);
@@ -216,7 +253,7 @@ impl ExportJob {
             &frame_rx,
             &audio_rx,
             enc.audio,
-            total,
+            (total, steps),
             started,
             progress.as_ref(),
             cancel,
@@ -238,7 +275,12 @@ impl ExportJob {
         mix_result?;
         let frames = result?;
         let encoder = file.video_encoder().to_owned();
-        let path = file.finish()?;
+        let path = file.finish_with_progress(&mut |done, held| {
+            if let Some(tx) = &progress {
+                let stage = ExportStage::EncodingGif { done, total: held };
+                let _ = tx.try_send(Progress::at(frames + done, steps, started, stage));
+            }
+        })?;
         Ok(ExportSummary {
             path,
             frames,
@@ -254,7 +296,7 @@ impl ExportJob {
         frames: &Receiver<Rendered>,
         audio: &Receiver<Vec<f32>>,
         with_audio: bool,
-        total: u64,
+        (total, steps): (u64, u64),
         started: Instant,
         progress: Option<&SyncSender<Progress>>,
         cancel: &AtomicBool,
@@ -290,16 +332,7 @@ impl ExportJob {
                 file.push_audio(&block)?;
             }
             if let Some(tx) = progress {
-                let elapsed = started.elapsed();
-                let fps = done as f64 / elapsed.as_secs_f64().max(1e-6);
-                let left = total.saturating_sub(done) as f64 / fps.max(1e-6);
-                let _ = tx.try_send(Progress {
-                    frames_done: done,
-                    frames_total: total,
-                    fps,
-                    elapsed,
-                    eta: Duration::from_secs_f64(left.min(1e7)),
-                });
+                let _ = tx.try_send(Progress::at(done, steps, started, ExportStage::Frames));
             }
         }
         // Whatever sound is left (the last frame's tail).

@@ -13,7 +13,7 @@ mod preset;
 mod quick;
 mod subtitles;
 
-pub use job::{ExportError, ExportJob, ExportSettings, ExportSummary, Progress};
+pub use job::{ExportError, ExportJob, ExportSettings, ExportStage, ExportSummary, Progress};
 pub use mix::{Mixer, BLOCK};
 pub use preset::{parse_size, Preset};
 pub use quick::{quick_project, source_info, QuickError, QuickOptions};

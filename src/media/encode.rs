@@ -152,6 +152,8 @@ pub struct OutputFile {
     audio: Option<AudioOut>,
     subtitles: Option<(SubtitleEncoder, usize)>,
     palette: Option<GifPalette>,
+    /// Pictures the GIF palette filters have handed on to the encoder.
+    paletted: i64,
     scaler: Scaler,
     next_pts: i64,
     finished: bool,
@@ -212,6 +214,7 @@ impl OutputFile {
             audio: None,
             subtitles: None,
             palette: None,
+            paletted: 0,
             scaler: Scaler::new(),
             next_pts: 0,
             finished: false,
@@ -335,21 +338,27 @@ impl OutputFile {
 
     /// Encodes the paletted pictures the GIF palette filters have ready.
     fn drain_palette(&mut self) -> Result<(), MediaError> {
-        loop {
-            let Some(palette) = self.palette.as_mut() else {
-                return Ok(());
-            };
-            let ready = palette
-                .pull()
-                .map_err(|e| write_error(&self.path, "making the GIF palette", e))?;
-            let Some(frame) = ready else {
-                return Ok(());
-            };
-            self.video
-                .send_frame(&frame)
-                .map_err(|e| write_error(&self.path, "encoding video", e))?;
-            self.drain_video()?;
-        }
+        while self.encode_paletted()? {}
+        Ok(())
+    }
+
+    /// Encodes one paletted picture, if the GIF palette filters have one ready.
+    fn encode_paletted(&mut self) -> Result<bool, MediaError> {
+        let Some(palette) = self.palette.as_mut() else {
+            return Ok(false);
+        };
+        let ready = palette
+            .pull()
+            .map_err(|e| write_error(&self.path, "making the GIF palette", e))?;
+        let Some(frame) = ready else {
+            return Ok(false);
+        };
+        self.paletted += 1;
+        self.video
+            .send_frame(&frame)
+            .map_err(|e| write_error(&self.path, "encoding video", e))?;
+        self.drain_video()?;
+        Ok(true)
     }
 
     /// Encodes the next video frame from an RGBA picture.
@@ -486,7 +495,25 @@ impl OutputFile {
     }
 
     /// Flushes the encoders, completes the file, and moves it to its final name.
-    pub fn finish(mut self) -> Result<PathBuf, MediaError> {
+    pub fn finish(self) -> Result<PathBuf, MediaError> {
+        self.finish_with_progress(&mut |_, _| {})
+    }
+
+    /// Pictures pushed but not encoded yet: with a whole-clip GIF palette, every one
+    /// until [`OutputFile::finish`] (which encodes them all); otherwise at most a few.
+    pub fn pictures_held(&self) -> u64 {
+        match self.palette {
+            Some(_) => u64::try_from(self.next_pts - self.paletted).unwrap_or(0),
+            None => 0,
+        }
+    }
+
+    /// [`OutputFile::finish`], calling `progress(done, held)` as each held picture
+    /// ([`OutputFile::pictures_held`]) is encoded — the whole of a whole-clip GIF.
+    pub fn finish_with_progress(
+        mut self,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<PathBuf, MediaError> {
         let path = self.path.clone();
         let werr = |step| {
             let path = path.clone();
@@ -494,7 +521,12 @@ impl OutputFile {
         };
         if let Some(palette) = self.palette.as_mut() {
             palette.push(None).map_err(werr("making the GIF palette"))?;
-            self.drain_palette()?;
+            let held = self.pictures_held();
+            let mut done = 0;
+            while self.encode_paletted()? {
+                done += 1;
+                progress(done, held);
+            }
         }
         self.video.send_eof().map_err(werr("finishing the video"))?;
         self.drain_video()?;
