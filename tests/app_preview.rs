@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use clipwright::timeline::{Canvas, CanvasPreset, CropWindow, Edit, OutputId, ReframeMode};
+use clipwright::timeline::{Canvas, CanvasPreset, ClipId, CropWindow, Edit, OutputId, ReframeMode};
 use clipwright::ui::ClipwrightApp;
 use common::app::{drag, harness_with, step_until};
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -31,6 +31,23 @@ fn vertical_project_with_a_landscape_clip() -> Harness<'static, ClipwrightApp> {
     harness
 }
 
+/// Drags the middle of the source view `dx` points to the right.
+fn drag_source_view(harness: &mut Harness<'_, ClipwrightApp>, dx: f32) {
+    let from = harness
+        .get_by_label("Source with crop window")
+        .rect()
+        .center();
+    drag(harness, from, from + egui::vec2(dx, 0.0));
+}
+
+/// `clip`'s crop window for the canvas at the playhead.
+fn canvas_window(harness: &Harness<'_, ClipwrightApp>, clip: ClipId) -> CropWindow {
+    let editor = &harness.state().editor;
+    editor.project.clip(clip).unwrap().reframes[&OutputId::MAIN]
+        .crop
+        .value_at_or(editor.playhead, CropWindow::default())
+}
+
 #[test]
 fn dragging_the_crop_window_moves_the_clips_reframe_in_one_undo_step() {
     let mut harness = vertical_project_with_a_landscape_clip();
@@ -47,12 +64,7 @@ fn dragging_the_crop_window_moves_the_clips_reframe_in_one_undo_step() {
 
     // A 320×240 source cut to 9:16 keeps a 135 px wide strip: its centre can go from
     // 0.21 to 0.79 of the width. Drag it a fifth of the width to the right.
-    let from = source.center();
-    drag(
-        &mut harness,
-        from,
-        from + egui::vec2(source.width() * 0.2, 0.0),
-    );
+    drag_source_view(&mut harness, source.width() * 0.2);
 
     let editor = &harness.state().editor;
     let reframe = editor.project.clip(clip).unwrap().reframes[&OutputId::MAIN].clone();
@@ -73,15 +85,8 @@ fn dragging_the_crop_window_moves_the_clips_reframe_in_one_undo_step() {
     );
 
     // Dragging far past the edge stops with the window against it.
-    let from = harness
-        .get_by_label("Source with crop window")
-        .rect()
-        .center();
-    drag(&mut harness, from, from + egui::vec2(400.0, 0.0));
-    let editor = &harness.state().editor;
-    let window = editor.project.clip(clip).unwrap().reframes[&OutputId::MAIN]
-        .crop
-        .value_at_or(editor.playhead, CropWindow::default());
+    drag_source_view(&mut harness, 400.0);
+    let window = canvas_window(&harness, clip);
     assert!(
         (window.center_x - (1.0 - 135.0 / 320.0 / 2.0)).abs() < 1e-6,
         "against the right edge: {}",
@@ -176,15 +181,8 @@ fn the_crop_window_takes_the_shape_of_the_canvas_preset_chosen() {
         harness.run_steps(2);
         harness.get_by_label(preset).click();
         harness.run_steps(3);
-        let from = harness
-            .get_by_label("Source with crop window")
-            .rect()
-            .center();
-        drag(&mut harness, from, from + egui::vec2(400.0, 0.0));
-        let editor = &harness.state().editor;
-        let window = editor.project.clip(clip).unwrap().reframes[&OutputId::MAIN]
-            .crop
-            .value_at_or(editor.playhead, CropWindow::default());
+        drag_source_view(&mut harness, 400.0);
+        let window = canvas_window(&harness, clip);
         let half_width = 240.0 * aspect / 320.0 / 2.0;
         assert!(
             (window.center_x - (1.0 - half_width)).abs() < 1e-6,
