@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 
-use super::sound::{SoundInput, SoundKind};
+use super::sound::{from_f32, to_stereo, SoundInput, SoundKind};
 use super::CaptureError;
 use crate::media::{AudioChunk, TimedChunk};
 
@@ -88,23 +88,6 @@ fn find_device(kind: SoundKind, name: &str) -> Result<cpal::Device, CaptureError
                 format!("no such {what} device; there are: {}", names.join(", ")),
             )
         })
-}
-
-/// Converts interleaved samples of any channel count to 16-bit stereo.
-fn to_stereo<T: Copy>(data: &[T], channels: usize, sample: impl Fn(T) -> i16) -> Vec<i16> {
-    let channels = channels.max(1);
-    let mut out = Vec::with_capacity(data.len() / channels * 2);
-    for frame in data.chunks_exact(channels) {
-        let left = sample(frame[0]);
-        let right = frame.get(1).map_or(left, |&s| sample(s));
-        out.push(left);
-        out.push(right);
-    }
-    out
-}
-
-fn from_f32(s: f32) -> i16 {
-    (s.clamp(-1.0, 1.0) * 32767.0) as i16
 }
 
 /// Hands a converted chunk to the sound thread, stamped with its capture moment. A full
