@@ -267,6 +267,49 @@ fn playing_sends_the_beeps_to_the_sink_in_step_with_the_playhead_and_never_freez
 }
 
 #[test]
+fn shuttling_at_twice_the_speed_plays_the_beeps_sped_up_and_in_step() {
+    let _env = ENVIRONMENT.lock().unwrap_or_else(|e| e.into_inner());
+    let desktop = Desktop::start();
+    let _pulse = pulse_for_this_process(&desktop);
+    let dir = tempfile::tempdir().unwrap();
+    let project = Arc::new(beeps_project(dir.path()));
+    let monitor = Monitor::start(desktop.runtime_dir.path());
+    std::thread::sleep(Duration::from_millis(300));
+
+    let start = Instant::now();
+    let clock = |at: Instant| at.duration_since(start).as_secs_f64();
+    let mut playback =
+        SoundPlayback::start_at_rate(project, PathBuf::from("."), Time::ZERO, 0.0, 2);
+    let mut log = Vec::new();
+    while start.elapsed() < Duration::from_secs(10) {
+        let now = Instant::now();
+        let position = playback.position(clock(now));
+        log.push((now, position));
+        if position >= Time::from_millis(5900) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let took = start.elapsed().as_secs_f64();
+    drop(playback);
+    std::thread::sleep(Duration::from_millis(300));
+    let heard: Vec<f64> = monitor
+        .beeps_heard()
+        .iter()
+        .filter_map(|o| playhead_at(&log, *o))
+        .collect();
+    eprintln!("5.9 s at 2x took {took:.2} s; beeps heard at playhead {heard:?}");
+    assert!((2.7..4.0).contains(&took), "5.9 s at 2x took {took:.2} s");
+    // After the null sink's stall (up to 2 s of wall time, 4 s of timeline here).
+    for beep in [4.6, 5.2, 5.6] {
+        assert!(
+            heard.iter().any(|t| (t - beep).abs() < 0.2),
+            "the beep at {beep} s was heard with the playhead there: {heard:?}"
+        );
+    }
+}
+
+#[test]
 fn muting_the_track_while_playing_silences_the_sink_within_a_moment() {
     let _env = ENVIRONMENT.lock().unwrap_or_else(|e| e.into_inner());
     let desktop = Desktop::start();

@@ -59,6 +59,8 @@ struct Block {
     epoch: u64,
     /// Timeline position of its first frame, in mix samples.
     start: i64,
+    /// Timeline samples each of its frames stands for (shuttling faster: 2, 4, 8).
+    rate: i64,
     /// Interleaved stereo.
     samples: Vec<f32>,
 }
@@ -68,8 +70,10 @@ struct Block {
 struct Report {
     /// Timeline position (mix samples) of the first mix frame of the callback.
     start: i64,
-    /// Mix frames that followed it without a gap.
+    /// Timeline samples the mix frames that followed it without a gap stand for.
     frames: usize,
+    /// Timeline samples per frame heard.
+    rate: i64,
     /// When the first of them reaches the speaker.
     when: Instant,
     latency: Duration,
@@ -113,13 +117,25 @@ pub struct AudioPlayback {
 impl AudioPlayback {
     /// Starts playing `project`'s mix from `from` on a worker thread; never waits.
     pub fn start(project: Arc<Project>, base_dir: PathBuf, from: Time) -> AudioPlayback {
+        AudioPlayback::start_at_rate(project, base_dir, from, 1)
+    }
+
+    /// Like [`AudioPlayback::start`], `rate` times faster (shuttle): each frame heard is
+    /// the mean of `rate` frames of the mix, so the sound is sped up and its pitch rises.
+    pub fn start_at_rate(
+        project: Arc<Project>,
+        base_dir: PathBuf,
+        from: Time,
+        rate: u32,
+    ) -> AudioPlayback {
+        let rate = i64::from(rate.max(1));
         let shared = Arc::new(Shared::default());
         let (report, errors) = sync_channel(1);
         let worker = Arc::clone(&shared);
         let spawned = std::thread::Builder::new()
             .name("clipwright-audio".into())
             .spawn(move || {
-                let result = play(project, base_dir, from, &worker);
+                let result = play(project, base_dir, from, rate, &worker);
                 worker.state.store(ABSENT, Ordering::Release);
                 if let Err(e) = result {
                     let _ = report.try_send(e);
@@ -160,6 +176,7 @@ impl AudioPlayback {
             span: from_samples(i64::try_from(r.frames).unwrap_or(i64::MAX)),
             when,
             latency: r.latency.as_secs_f64(),
+            rate: r.rate as f64,
         })
     }
 
@@ -202,9 +219,21 @@ pub struct SoundPlayback {
 impl SoundPlayback {
     /// Starts the sound of `project` from `from` at the caller's clock time `now`.
     pub fn start(project: Arc<Project>, base_dir: PathBuf, from: Time, now: f64) -> Self {
+        SoundPlayback::start_at_rate(project, base_dir, from, now, 1)
+    }
+
+    /// Like [`SoundPlayback::start`], `rate` times faster (shuttle forward).
+    pub fn start_at_rate(
+        project: Arc<Project>,
+        base_dir: PathBuf,
+        from: Time,
+        now: f64,
+        rate: u32,
+    ) -> Self {
+        let rate = rate.max(1);
         SoundPlayback {
-            audio: AudioPlayback::start(project, base_dir, from),
-            clock: PlayClock::new(from, now),
+            audio: AudioPlayback::start_at_rate(project, base_dir, from, rate),
+            clock: PlayClock::with_rate(from, now, f64::from(rate)),
         }
     }
 
@@ -251,13 +280,15 @@ struct DeviceFeed {
     at: usize,
     /// The epoch whose sound has begun: running dry before then is a jump, not lateness.
     begun: Option<u64>,
+    /// Timeline samples per frame of the blocks last taken.
+    rate: i64,
     shared: Arc<Shared>,
 }
 
 impl DeviceFeed {
     /// Fills `out` (interleaved stereo) with the mix, silence where none is ready; returns
-    /// the first mix frame's offset in `out` and timeline position, and how many mix frames
-    /// followed it without a gap.
+    /// the first mix frame's offset in `out` and timeline position, and how many timeline
+    /// samples the mix that followed it without a gap stands for.
     fn fill(&mut self, out: &mut [f32]) -> Option<(usize, i64, usize)> {
         let epoch = self.shared.epoch.load(Ordering::Acquire);
         let frames = out.len() / MIX_CHANNELS;
@@ -292,12 +323,14 @@ impl DeviceFeed {
             ) {
                 dst.copy_from_slice(src);
             }
-            let start = block.start + self.at as i64;
+            let start = block.start + self.at as i64 * block.rate;
+            let span = take * block.rate as usize;
             match &mut run {
-                None => run = Some((i, start, take)),
-                Some((_, s, count)) if !gap && *s + *count as i64 == start => *count += take,
+                None => run = Some((i, start, span)),
+                Some((_, s, count)) if !gap && *s + *count as i64 == start => *count += span,
                 Some(_) => gap = true,
             }
+            self.rate = block.rate;
             self.at += take;
             i += take;
         }
@@ -323,6 +356,7 @@ impl DeviceFeed {
         let report = Report {
             start,
             frames,
+            rate: self.rate,
             when: called + latency + ahead,
             latency,
         };
@@ -344,6 +378,8 @@ struct Feeder {
     next: i64,
     epoch_start: i64,
     epoch: u64,
+    /// Mix frames per frame fed (shuttle speed).
+    rate: i64,
 }
 
 impl Feeder {
@@ -358,6 +394,7 @@ impl Feeder {
             next: to_samples(from),
             epoch_start: to_samples(from),
             epoch: 0,
+            rate: 1,
         }
     }
 
@@ -387,10 +424,28 @@ impl Feeder {
             Block {
                 epoch: self.epoch,
                 start,
-                samples,
+                rate: self.rate,
+                samples: decimate(samples, self.rate),
             }
         }))
     }
+}
+
+/// Speeds `samples` (interleaved stereo) up `rate` times: each frame out is the mean of
+/// `rate` frames in (a crude low-pass against aliasing, enough for shuttling); a partial
+/// group at the end is dropped.
+fn decimate(samples: Vec<f32>, rate: i64) -> Vec<f32> {
+    let Ok(rate @ 2..) = usize::try_from(rate) else {
+        return samples;
+    };
+    let group = rate * MIX_CHANNELS;
+    samples
+        .chunks_exact(group)
+        .flat_map(|g| {
+            (0..MIX_CHANNELS)
+                .map(move |c| g.iter().skip(c).step_by(MIX_CHANNELS).sum::<f32>() / rate as f32)
+        })
+        .collect()
 }
 
 /// Goes on with `project` (an edit made while playing) from the first sample the device has
@@ -480,9 +535,11 @@ fn play(
     project: Arc<Project>,
     base_dir: PathBuf,
     from: Time,
+    rate: i64,
     shared: &Arc<Shared>,
 ) -> Result<(), String> {
     let mut feeder = Feeder::new(project, base_dir, from);
+    feeder.rate = rate;
     if feeder.mixer.is_silent() {
         // Nothing to hear: the device is left alone and the picture keeps the wall clock.
         return Ok(());
@@ -504,6 +561,7 @@ fn play(
         current: None,
         at: 0,
         begun: None,
+        rate: 1,
         shared: Arc::clone(shared),
     };
     let stream = open_stream(feed)?;
@@ -645,6 +703,7 @@ mod tests {
             current: None,
             at: 0,
             begun: None,
+            rate: 1,
             shared: Arc::clone(shared),
         };
         (blocks, feed)
@@ -721,6 +780,7 @@ mod tests {
             .try_send(Block {
                 epoch: 0,
                 start: 4800,
+                rate: 1,
                 samples: vec![0.5; 100 * MIX_CHANNELS],
             })
             .unwrap();
@@ -792,5 +852,47 @@ mod tests {
         }
         let start = given as usize * MIX_CHANNELS;
         assert_eq!(heard, &export[start..start + heard.len()]);
+    }
+
+    #[test]
+    fn shuttling_at_twice_the_speed_feeds_the_export_mix_averaged_in_pairs() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = noise_project(dir.path());
+        let export = export_mix(&project, dir.path());
+        let from = Time::from_millis(1000);
+        let shared = Arc::new(Shared::default());
+        let mut feeder = Feeder::new(Arc::new(project.clone()), dir.path().to_owned(), from);
+        feeder.rate = 2;
+        let (blocks, mut feed) = feed_pair(&shared);
+        let mut pending = None;
+        let mut heard = Vec::new();
+        let mut expected_start = to_samples(from);
+        for _ in 0..20 {
+            let (out, run) = device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 733);
+            assert_eq!(
+                run,
+                Some((0, expected_start, 2 * 733)),
+                "each frame heard stands for two of the timeline"
+            );
+            expected_start += 2 * 733;
+            heard.extend(out);
+        }
+        let start = 1000 * 48 * MIX_CHANNELS;
+        let span = export[start..start + 2 * heard.len()].to_vec();
+        let want = decimate(span, 2);
+        let worst = heard
+            .iter()
+            .zip(&want)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0f32, f32::max);
+        assert!(worst < 1e-6, "differs by {worst}");
+        assert_eq!(heard.len(), want.len());
+    }
+
+    #[test]
+    fn decimating_averages_each_channel_over_the_group() {
+        let samples = vec![1.0, 10.0, 3.0, 30.0, 5.0, 50.0, 7.0, 70.0, 9.0, 90.0];
+        assert_eq!(decimate(samples.clone(), 2), vec![2.0, 20.0, 6.0, 60.0]);
+        assert_eq!(decimate(samples.clone(), 1), samples);
     }
 }

@@ -41,13 +41,15 @@ pub struct Heard {
     pub when: f64,
     /// How far ahead of the speaker the device takes sound (seconds).
     pub latency: f64,
+    /// Timeline seconds per second heard: above 1 when shuttling faster.
+    pub rate: f64,
 }
 
 impl Heard {
     /// What the speaker plays at `now`: the reported sample moved on by the time since it
     /// was due, but never past the mix the device has actually been given.
     pub fn position(&self, now: f64) -> Time {
-        let moved = Time::from_secs_f64(now - self.when);
+        let moved = Time::from_secs_f64((now - self.when) * self.rate);
         (self.at + moved).min(self.at + self.span)
     }
 }
@@ -93,6 +95,8 @@ pub struct Tick {
 #[derive(Debug, Clone)]
 pub struct PlayClock {
     from: Time,
+    /// Timeline seconds per second.
+    rate: f64,
     started: f64,
     source: Source,
     shown: Time,
@@ -106,8 +110,14 @@ pub struct PlayClock {
 impl PlayClock {
     /// A clock for playback from `from`, starting at clock time `now`.
     pub fn new(from: Time, now: f64) -> PlayClock {
+        PlayClock::with_rate(from, now, 1.0)
+    }
+
+    /// A clock for playback at `rate` timeline seconds per second (forward).
+    pub fn with_rate(from: Time, now: f64, rate: f64) -> PlayClock {
         PlayClock {
             from,
+            rate,
             started: now,
             source: Source::Starting,
             shown: from,
@@ -164,10 +174,11 @@ impl PlayClock {
                 },
             },
             Source::Wall { since, anchor } => {
-                let wall = anchor + Time::from_secs_f64(now - since);
+                let wall = anchor + Time::from_secs_f64((now - since) * self.rate);
                 match (heard, device_at) {
                     (Some(h), Some(p)) if !stalled && now >= self.settle_until => {
-                        let behind = (wall - p).as_secs_f64();
+                        // How far behind the picture the sound is heard, in seconds heard.
+                        let behind = (wall - p).as_secs_f64() / self.rate;
                         if behind <= IN_STEP {
                             self.source = Source::Device;
                             p
@@ -176,8 +187,8 @@ impl PlayClock {
                                 // Far enough ahead that the new sound, queued after what
                                 // the device already holds, is heard when the picture
                                 // gets there.
-                                let lead = h.latency + h.span.as_secs_f64() + 0.03;
-                                resync = Some(wall + Time::from_secs_f64(lead));
+                                let lead = h.latency + h.span.as_secs_f64() / self.rate + 0.03;
+                                resync = Some(wall + Time::from_secs_f64(lead * self.rate));
                                 self.resyncs += 1;
                                 self.settle_until = now + SETTLE;
                             }
@@ -199,7 +210,7 @@ impl PlayClock {
     /// puts the playhead at `now`.
     fn follow_wall(&mut self, since: f64, anchor: Time, now: f64) -> Time {
         self.source = Source::Wall { since, anchor };
-        anchor + Time::from_secs_f64(now - since)
+        anchor + Time::from_secs_f64((now - since) * self.rate)
     }
 }
 
@@ -225,6 +236,7 @@ mod tests {
             span: secs(PERIOD),
             when: called + LATENCY,
             latency: LATENCY,
+            rate: 1.0,
         })
     }
 
@@ -275,6 +287,7 @@ mod tests {
             span: secs(2.0 * PERIOD),
             when: 0.05,
             latency: 0.0,
+            rate: 1.0,
         });
         let mut clock = PlayClock::new(Time::ZERO, 0.0);
         let mut now = 0.0;
@@ -305,6 +318,7 @@ mod tests {
             span: secs(2.0 * PERIOD),
             when: 0.05,
             latency: 0.0,
+            rate: 1.0,
         });
         let mut now = 0.05;
         while now < 2.0 {
@@ -344,12 +358,14 @@ mod tests {
             span: secs(0.1),
             when: 0.0,
             latency: 0.0,
+            rate: 1.0,
         });
         let behind = Sound::Heard(Heard {
             at: secs(2.0),
             span: secs(0.1),
             when: 0.0,
             latency: 0.0,
+            rate: 1.0,
         });
         let a = clock.tick(0.01, ahead).position;
         let b = clock.tick(0.02, behind).position;
@@ -374,5 +390,41 @@ mod tests {
         assert_eq!(jumps, MAX_RESYNCS);
         assert!(matches!(clock.source(), Source::Wall { .. }));
         assert!(close(clock.shown, secs(now - 0.016 - STARTUP_GRACE), 0.05));
+    }
+
+    #[test]
+    fn shuttling_at_twice_the_speed_the_picture_follows_the_sound_at_that_speed() {
+        let mut clock = PlayClock::with_rate(secs(1.0), 0.0, 2.0);
+        // The device takes 2048 frames a period, each standing for two of the timeline.
+        let report = |now: f64| {
+            let k = (now / PERIOD).floor();
+            Sound::Heard(Heard {
+                at: secs(1.0 + 2.0 * k * PERIOD),
+                span: secs(2.0 * PERIOD),
+                when: k * PERIOD + LATENCY,
+                latency: LATENCY,
+                rate: 2.0,
+            })
+        };
+        let mut now = 0.0;
+        while now < 1.5 {
+            assert_eq!(clock.tick(now, report(now)).resync, None);
+            now += 0.016;
+        }
+        assert_eq!(clock.source(), Source::Device);
+        let expected = secs(1.0 + 2.0 * (now - 0.016 - LATENCY));
+        assert!(close(clock.shown, expected, 0.004), "{:?}", clock.shown);
+    }
+
+    #[test]
+    fn without_a_device_shuttling_goes_on_at_its_speed() {
+        let mut clock = PlayClock::with_rate(Time::ZERO, 0.0, 4.0);
+        let tick = clock.tick(0.5, Sound::Absent);
+        assert_eq!(tick.position, Time::ZERO);
+        assert!(close(
+            clock.tick(1.0, Sound::Absent).position,
+            secs(2.0),
+            1e-6
+        ));
     }
 }

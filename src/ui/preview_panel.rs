@@ -131,8 +131,8 @@ impl PreviewPanel {
     }
 
     /// J/K/L shuttle: `direction` −1 (J) or +1 (L) speeds up in that direction each press
-    /// (1×, 2×, 4×, 8×); 0 (K) stops. Only forward 1× plays sound; the other speeds are
-    /// silent.
+    /// (1×, 2×, 4×, 8×); 0 (K) stops. Forward speeds play the sound sped up (resampled:
+    /// its pitch rises); backwards is silent.
     pub fn shuttle(&mut self, editor: &Editor, direction: i32, now: f64) {
         if direction == 0 {
             self.playing = None;
@@ -182,7 +182,7 @@ impl PreviewPanel {
     /// when edited meanwhile. Notes once why there is no sound, and then does not try again
     /// for a while.
     fn sync_audio(&mut self, editor: &Editor, base_dir: &Path, now: f64) {
-        let Some(p) = self.playing.filter(|p| p.rate == 1.0) else {
+        let Some(p) = self.playing.filter(|p| p.rate >= 1.0) else {
             self.sound = None;
             return;
         };
@@ -207,11 +207,12 @@ impl PreviewPanel {
             return;
         }
         let playback = (now >= self.audio_retry_at).then(|| {
-            SoundPlayback::start(
+            SoundPlayback::start_at_rate(
                 Arc::new(editor.project.clone()),
                 base_dir.to_owned(),
                 p.from,
                 now,
+                p.rate as u32,
             )
         });
         self.sound = Some(PlaySound {
@@ -533,17 +534,28 @@ mod tests {
     }
 
     #[test]
-    fn shuttling_faster_is_silent_and_stopping_drops_the_sound() {
+    fn shuttling_forward_faster_starts_faster_sound_backwards_is_silent_and_k_drops_it() {
         let dir = tempfile::tempdir().unwrap();
         let mut editor = tone_editor(dir.path());
         let mut panel = PreviewPanel::new(&egui::Context::default());
+        // From 1 s, so that J has somewhere to go back to.
+        editor.playhead = Time::from_secs(1);
         panel.shuttle(&editor, 1, 0.0);
         frame(&mut panel, &mut editor, 0.0);
-        assert!(panel.sound.is_some(), "1× forward plays sound");
+        let first = panel.sound.as_ref().map(|s| s.since);
+        assert!(first.is_some(), "1× forward plays sound");
         panel.shuttle(&editor, 1, 0.1);
         frame(&mut panel, &mut editor, 0.1);
         assert!(panel.is_playing());
-        assert!(panel.sound.is_none(), "2× is silent");
+        let second = panel.sound.as_ref().map(|s| s.since);
+        assert!(
+            second.is_some() && second != first,
+            "2× plays its own sound"
+        );
+        panel.shuttle(&editor, -1, 0.15);
+        frame(&mut panel, &mut editor, 0.15);
+        assert!(panel.is_playing());
+        assert!(panel.sound.is_none(), "backwards is silent");
         panel.shuttle(&editor, 1, 0.2);
         panel.shuttle(&editor, 0, 0.3);
         frame(&mut panel, &mut editor, 0.3);
