@@ -27,6 +27,13 @@ pub(crate) struct HwUpload {
     frames: *mut ff::ffi::AVBufferRef,
 }
 
+// SAFETY: the two buffer references are owned by this value alone and used by one thread
+// at a time (the recorder moves its encoder, and this with it, to its encode thread);
+// AVBufferRef counts references atomically, so the encoder's own references may be
+// released on any thread.
+#[allow(unsafe_code)]
+unsafe impl Send for HwUpload {}
+
 impl HwUpload {
     /// Opens the VAAPI device and a surface pool for `width` × `height` pictures.
     #[allow(unsafe_code)]

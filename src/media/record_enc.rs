@@ -1,12 +1,17 @@
 //! Encoding for recordings: turning captured BGRA pictures into the encoder's YUV at the
 //! output size (letterboxed or cropped), H.264 video (hardware first, libx264 after) and
 //! AAC sound. Everything here is called from the recorder's worker threads.
+//!
+//! A VAAPI encoder is tried like the export tries it ([`super::hwupload`]): pictures are
+//! converted to NV12 as for any encoder, then copied into a GPU surface before encoding;
+//! without a VAAPI device it fails to open and the next candidate is used.
 
 use ffmpeg_next::codec::threading;
 use ffmpeg_next::format::{sample, Pixel, Sample};
 use ffmpeg_next::software::scaling;
 use ffmpeg_next::{codec, encoder, frame, ChannelLayout, Dictionary, Packet, Rational};
 
+use super::hwupload::HwUpload;
 use super::raw::{AudioChunk, BgraFrame};
 use super::record_error::RecordError;
 
@@ -322,16 +327,30 @@ pub enum EncoderChoice {
     Named(String),
 }
 
-/// Hardware H.264 encoders worth trying on this platform, best first. Each takes plain
-/// system-memory frames (encoders that need hardware frame pools, such as VAAPI, are left
-/// out until the pipeline can upload into them).
+/// Hardware H.264 encoders worth trying on this platform, best first. VAAPI's pictures
+/// go through a GPU surface pool ([`HwUpload`]); the others take system-memory frames.
 fn hardware_candidates() -> &'static [&'static str] {
     if cfg!(target_os = "macos") {
         &["h264_videotoolbox"]
     } else if cfg!(windows) {
         &["h264_nvenc", "h264_qsv", "h264_amf", "h264_mf"]
     } else {
-        &["h264_nvenc"]
+        &["h264_nvenc", "h264_vaapi"]
+    }
+}
+
+impl EncoderChoice {
+    /// The encoders [`VideoEncoder::open`] tries, in order: for `Auto`, this platform's
+    /// hardware ones, then libx264.
+    pub fn candidates(&self) -> Vec<&str> {
+        match self {
+            EncoderChoice::Auto => hardware_candidates()
+                .iter()
+                .copied()
+                .chain(["libx264"])
+                .collect(),
+            EncoderChoice::Named(n) => vec![n.as_str()],
+        }
     }
 }
 
@@ -339,6 +358,8 @@ fn hardware_candidates() -> &'static [&'static str] {
 pub struct VideoEncoder {
     encoder: encoder::Video,
     format: Pixel,
+    /// For VAAPI: where each picture is copied to the GPU before encoding.
+    upload: Option<HwUpload>,
     name: String,
     track: usize,
 }
@@ -360,21 +381,15 @@ impl VideoEncoder {
         track: usize,
     ) -> Result<VideoEncoder, RecordError> {
         super::init();
-        let names: Vec<&str> = match choice {
-            EncoderChoice::Auto => hardware_candidates()
-                .iter()
-                .copied()
-                .chain(["libx264"])
-                .collect(),
-            EncoderChoice::Named(n) => vec![n.as_str()],
-        };
+        let names = choice.candidates();
         let mut why = Vec::new();
         for name in &names {
             match open_video(name, size, fps, quality) {
-                Ok((encoder, format)) => {
+                Ok((encoder, format, upload)) => {
                     return Ok(VideoEncoder {
                         encoder,
                         format,
+                        upload,
                         name: (*name).to_owned(),
                         track,
                     })
@@ -415,6 +430,15 @@ impl VideoEncoder {
         index: i64,
     ) -> Result<Vec<EncodedPacket>, RecordError> {
         frame.0.set_pts(Some(index));
+        if let Some(upload) = &self.upload {
+            let surface = upload
+                .upload(&frame.0)
+                .map_err(|source| RecordError::Codec {
+                    step: "copying a picture to the GPU",
+                    source,
+                })?;
+            frame.0 = surface;
+        }
         self.encoder
             .send_frame(&frame.0)
             .map_err(|source| RecordError::Codec {
@@ -470,22 +494,34 @@ const fn libc_eagain() -> i32 {
     }
 }
 
+/// Opens encoder `name`; also gives the pixel format pictures must be converted to and,
+/// for VAAPI, the surface pool they are copied into.
 fn open_video(
     name: &str,
     size: (u32, u32),
     fps: u32,
     quality: u8,
-) -> Result<(encoder::Video, Pixel), ffmpeg_next::Error> {
-    let codec = encoder::find_by_name(name).ok_or(ffmpeg_next::Error::EncoderNotFound)?;
+) -> Result<(encoder::Video, Pixel, Option<HwUpload>), String> {
+    let codec = encoder::find_by_name(name).ok_or("not in this FFmpeg build")?;
     let formats: Vec<Pixel> = codec
-        .video()?
+        .video()
+        .map_err(|e| e.to_string())?
         .formats()
         .map(Iterator::collect)
         .unwrap_or_default();
-    let format = [Pixel::YUV420P, Pixel::NV12]
-        .into_iter()
-        .find(|f| formats.is_empty() || formats.contains(f))
-        .ok_or(ffmpeg_next::Error::PatchWelcome)?;
+    // VAAPI takes only GPU surfaces: pictures are made in NV12 and uploaded.
+    let upload = if name.ends_with("_vaapi") {
+        Some(HwUpload::vaapi(size.0, size.1)?)
+    } else {
+        None
+    };
+    let format = match &upload {
+        Some(u) => u.sw_format(),
+        None => [Pixel::YUV420P, Pixel::NV12]
+            .into_iter()
+            .find(|f| formats.is_empty() || formats.contains(f))
+            .ok_or("takes neither YUV 4:2:0 nor NV12 pictures")?,
+    };
     let mut ctx = codec::context::Context::new_with_codec(codec);
     // As many encoder threads as the encoder likes (libavcodec's default is one): at one
     // thread libx264 cannot keep up with 1080p30 on a busy machine, and the recording
@@ -495,7 +531,7 @@ fn open_video(
         count: 0,
         safe: false,
     });
-    let mut enc = ctx.encoder().video()?;
+    let mut enc = ctx.encoder().video().map_err(|e| e.to_string())?;
     let fps_i = i32::try_from(fps).unwrap_or(30);
     enc.set_width(size.0);
     enc.set_height(size.1);
@@ -516,8 +552,11 @@ fn open_video(
         let bits = u64::from(size.0) * u64::from(size.1) * u64::from(fps) / 10;
         enc.set_bit_rate(usize::try_from(bits).unwrap_or(8_000_000));
     }
-    let opened = enc.open_with(opts)?;
-    Ok((opened, format))
+    if let Some(upload) = &upload {
+        upload.attach(&mut enc)?;
+    }
+    let opened = enc.open_with(opts).map_err(|e| e.to_string())?;
+    Ok((opened, format, upload))
 }
 
 /// An AAC encoder fed with interleaved 16-bit chunks of any length; it cuts them into
