@@ -470,3 +470,49 @@ pub fn file_label(path: &Path) -> String {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::install_fonts;
+
+    /// Every symbol written in the UI's code (outside comments) is drawn by the fonts the
+    /// app installs, so no label shows an empty box in place of a glyph.
+    #[test]
+    fn the_installed_fonts_draw_every_symbol_the_ui_uses() {
+        let ctx = egui::Context::default();
+        install_fonts(&ctx);
+        // Fonts are loaded at the start of the first pass.
+        let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
+        output.textures_delta.clear();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
+        let mut missing = Vec::new();
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&dir).expect("src/ui") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("source");
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                for c in code.chars().filter(|c| !c.is_ascii()) {
+                    checked += 1;
+                    let font = egui::FontId::proportional(14.0);
+                    if !ctx.fonts_mut(|f| f.has_glyph(&font, c)) {
+                        missing.push(format!(
+                            "{c} (U+{:04X}) in {}:{}",
+                            c as u32,
+                            path.display(),
+                            n + 1
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(
+            checked > 20,
+            "only {checked} symbols found: is src/ui still there?"
+        );
+        assert!(missing.is_empty(), "no glyph for:\n{}", missing.join("\n"));
+    }
+}

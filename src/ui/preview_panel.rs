@@ -353,7 +353,7 @@ impl PreviewPanel {
     fn toolbar(&mut self, ui: &mut egui::Ui, editor: &mut Editor, now: f64) {
         ui.horizontal_wrapped(|ui| {
             let play = if self.is_playing() {
-                "⏸ Pause"
+                "❚❚ Pause"
             } else {
                 "▶ Play"
             };
