@@ -11,7 +11,7 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::export::{ExportJob, ExportSettings, ExportSummary, Preset, Progress};
+use crate::export::{ExportJob, ExportSettings, ExportStage, ExportSummary, Preset, Progress};
 use crate::timeline::Project;
 
 /// File formats offered, with their extension.
@@ -292,13 +292,7 @@ impl ExportDialog {
             let (fraction, text) = match running.last {
                 Some(p) => (
                     p.frames_done as f32 / p.frames_total.max(1) as f32,
-                    format!(
-                        "{} / {} frames · {:.0} fps · {} s left",
-                        p.frames_done,
-                        p.frames_total,
-                        p.fps,
-                        p.eta.as_secs()
-                    ),
+                    progress_text(&p),
                 ),
                 None => (0.0, "Starting…".to_owned()),
             };
@@ -363,5 +357,65 @@ fn show_in_folder(path: &Path) {
     };
     if let Err(e) = std::process::Command::new(program).arg(folder).spawn() {
         tracing::warn!("could not open {}: {e}", folder.display());
+    }
+}
+
+/// The progress bar's text. A GIF with one palette for the whole clip counts each frame
+/// twice (drawn, then encoded), so while it draws the text gives a share of the whole
+/// rather than "n / 2N frames", and its encoding phase says so.
+fn progress_text(p: &Progress) -> String {
+    let left = p.eta.as_secs();
+    match p.stage {
+        ExportStage::EncodingGif { done, total } => {
+            format!("Encoding GIF: {done} / {total} pictures · {left} s left")
+        }
+        ExportStage::Frames if p.frames_total > 0 && p.frames_done <= p.frames_total => {
+            let percent = p.frames_done * 100 / p.frames_total;
+            format!(
+                "{percent} % · {} frames · {:.0} fps · {left} s left",
+                p.frames_done, p.fps
+            )
+        }
+        ExportStage::Frames => format!("{} frames · {:.0} fps", p.frames_done, p.fps),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn progress(done: u64, total: u64, stage: ExportStage) -> Progress {
+        Progress {
+            frames_done: done,
+            frames_total: total,
+            fps: 30.0,
+            elapsed: Duration::from_secs(1),
+            eta: Duration::from_secs(9),
+            stage,
+        }
+    }
+
+    #[test]
+    fn the_bar_names_the_gif_encoding_phase() {
+        let p = progress(
+            130,
+            200,
+            ExportStage::EncodingGif {
+                done: 30,
+                total: 100,
+            },
+        );
+        assert_eq!(
+            progress_text(&p),
+            "Encoding GIF: 30 / 100 pictures · 9 s left"
+        );
+    }
+
+    #[test]
+    fn frames_show_a_share_of_the_whole_export() {
+        let p = progress(50, 200, ExportStage::Frames);
+        assert_eq!(progress_text(&p), "25 % · 50 frames · 30 fps · 9 s left");
+        let unknown = progress(50, 0, ExportStage::Frames);
+        assert_eq!(progress_text(&unknown), "50 frames · 30 fps");
     }
 }
