@@ -104,6 +104,7 @@ pub fn version_line() -> String {
 
 /// Runs the program with the process arguments and returns its exit code.
 pub fn main() -> ExitCode {
+    init_logging();
     let cli = Cli::parse_from(launch_args());
     if cli.version {
         println!("{}", version_line());
@@ -140,6 +141,21 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Sends the program's own warnings and errors (a worker that could not start, a sound
+/// device that failed, a preview proxy that could not be made) to stderr. `CLIPWRIGHT_LOG`
+/// takes an `EnvFilter` directive for more, e.g. `CLIPWRIGHT_LOG=clipwright=debug`; other
+/// crates' messages stay out unless it names them.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CLIPWRIGHT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("clipwright=warn"));
+    // Fails only when a subscriber is already set, which then keeps logging.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
 }
 
 /// The process arguments, less the `-psn_0_12345` process serial number that macOS may still

@@ -130,6 +130,8 @@ fn a_resized_window_keeps_recording_at_the_chosen_size() {
             "-o",
         ])
         .arg(&file)
+        // The recorder's own log says when it follows a resize.
+        .env("CLIPWRIGHT_LOG", "clipwright=info")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -149,6 +151,9 @@ fn a_resized_window_keeps_recording_at_the_chosen_size() {
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
+
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("resized to 600x300"), "{stderr}");
 
     let report = clipwright::media::probe(&file).unwrap();
     let (stream, video) = report.video().unwrap();
