@@ -27,6 +27,7 @@ mod index;
 mod pcm;
 mod probe;
 mod proxy;
+mod proxy_cache;
 mod raw;
 mod record_enc;
 mod record_error;
@@ -53,6 +54,7 @@ pub use index::SourceIndex;
 pub use pcm::{decode_pcm_mono_16k, PcmError, PCM_RATE};
 pub use probe::{format_us, probe, AudioFacts, ProbeReport, StreamKind, StreamReport, VideoFacts};
 pub use proxy::{make_proxy, proxy_size, ProxyOutcome, PROXY_BOX, PROXY_GOP};
+pub use proxy_cache::{prune_proxies, Pruned, PROXY_BUDGET, PROXY_MAX_AGE};
 pub use report_text::{fps_text, human_bytes, StreamLine};
 pub use sources::{
     index_of, prepare, proxy_build_time, proxy_of, set_indexing, set_proxy_dir, wait_prepared,

@@ -82,6 +82,11 @@ pub fn make_proxy(
     progress: &dyn Fn(f32),
 ) -> Result<ProxyOutcome, MediaError> {
     if out.is_file() {
+        // Its modification time is its last use, which the cache's pruning goes by.
+        let _ = std::fs::File::options()
+            .write(true)
+            .open(out)
+            .and_then(|f| f.set_modified(SystemTime::now()));
         return Ok(ProxyOutcome::Reused);
     }
     let mut decoder = match VideoDecoder::open(source) {
@@ -268,5 +273,23 @@ mod tests {
         assert!(a.starts_with("take 1-") && a.ends_with("-proxy.mp4"));
         assert_ne!(a, proxy_file_name(p, 11, None));
         assert_eq!(a, proxy_file_name(p, 10, None));
+    }
+
+    #[test]
+    fn reusing_a_proxy_marks_it_as_used_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("take-0011-proxy.mp4");
+        std::fs::write(&out, b"proxy").unwrap();
+        let long_ago = SystemTime::now() - std::time::Duration::from_secs(90 * 24 * 3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&out)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+        let outcome = make_proxy(Path::new("/no/such/source.mp4"), &out, &|_| {}).unwrap();
+        assert_eq!(outcome, ProxyOutcome::Reused);
+        let used = std::fs::metadata(&out).unwrap().modified().unwrap();
+        assert!(used > SystemTime::now() - std::time::Duration::from_secs(60));
     }
 }

@@ -96,7 +96,32 @@ pub fn set_indexing(on: bool) {
 
 /// Makes proxies in `dir` from now on (`None`: no proxies). Proxies found there from an
 /// earlier run are used again when their source has not changed.
+///
+/// The folder is pruned first, on a thread of its own (see [`super::prune_proxies`]).
 pub fn set_proxy_dir(dir: Option<PathBuf>) {
+    if let Some(dir) = dir.clone() {
+        let prune = move || match super::prune_proxies(
+            &dir,
+            super::PROXY_BUDGET,
+            super::PROXY_MAX_AGE,
+            SystemTime::now(),
+        ) {
+            Ok(p) if p.removed > 0 => tracing::info!(
+                "removed {} old preview proxies ({} bytes) from {}",
+                p.removed,
+                p.freed,
+                dir.display()
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!("could not tidy {}: {e}", dir.display()),
+        };
+        if let Err(e) = std::thread::Builder::new()
+            .name("proxy-prune".into())
+            .spawn(prune)
+        {
+            tracing::warn!("could not start tidying the proxy folder: {e}");
+        }
+    }
     if let Ok(mut s) = store().state.lock() {
         s.proxy_dir = dir;
     }
