@@ -27,7 +27,7 @@ fn vertical_project_with_a_landscape_clip() -> Harness<'static, ClipwrightApp> {
     };
     editor.apply(Edit::SetCanvas { canvas }).unwrap();
     editor.selection.clear();
-    step_until(&mut harness, |app| app.preview_shown().is_some());
+    step_until(&mut harness, |app| app.preview_settled());
     harness
 }
 

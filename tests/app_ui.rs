@@ -31,9 +31,7 @@ fn opening_a_file_shows_its_streams() {
     // The preview, thumbnails and waveform are drawn on workers; wait for all of them so
     // the picture is stable.
     step_until(&mut harness, |app| {
-        app.preview_shown().is_some()
-            && app.media_pictures_ready().1 == 1
-            && !app.media_pictures_busy()
+        app.preview_settled() && app.media_pictures_ready().1 == 1 && !app.media_pictures_busy()
     });
     // The fixture's folder differs between machines; hide that line (it never wraps)
     // across the whole media bin, which ends where the preview's Play button begins.

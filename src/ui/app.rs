@@ -168,6 +168,14 @@ impl ClipwrightApp {
         self.preview.shown
     }
 
+    /// Whether the preview shows the playhead's frame at the size the panel asked for (not
+    /// an earlier, smaller one from before the layout settled).
+    pub fn preview_settled(&self) -> bool {
+        self.preview.shown == Some(self.editor.playhead)
+            && self.preview.shown_size.is_some()
+            && self.preview.shown_size == self.preview.wanted_size
+    }
+
     /// Whether an autosave is being written.
     pub fn autosave_in_flight(&self) -> bool {
         self.autosave.in_flight

@@ -73,6 +73,10 @@ pub struct PreviewPanel {
     texture: Option<egui::TextureHandle>,
     /// Time of the frame on screen.
     pub shown: Option<Time>,
+    /// Size in pixels of the frame on screen, and the size last asked of the worker: they
+    /// differ while a resized panel waits for its sharper frame.
+    pub shown_size: Option<(u32, u32)>,
+    pub wanted_size: Option<(u32, u32)>,
     /// Why the last frame could not be drawn.
     pub error: Option<String>,
     playing: Option<Playing>,
@@ -104,6 +108,8 @@ impl PreviewPanel {
             snapshot_revision: None,
             texture: None,
             shown: None,
+            shown_size: None,
+            wanted_size: None,
             error: None,
             playing: None,
             guides: false,
@@ -242,6 +248,7 @@ impl PreviewPanel {
                 Ok(frame) => {
                     show_frame(ui.ctx(), &mut self.texture, "preview", &frame);
                     self.shown = Some(r.time);
+                    self.shown_size = Some((frame.width, frame.height));
                     self.error = None;
                 }
                 Err(e) => self.error = Some(e),
@@ -306,6 +313,7 @@ impl PreviewPanel {
             editor.playhead,
             size,
         );
+        self.wanted_size = Some(size);
 
         let points = egui::vec2(size.0 as f32, size.1 as f32) / ppp;
         let draw = |ui: &mut egui::Ui| {
