@@ -41,6 +41,10 @@ fn opening_a_file_shows_its_streams() {
         path_rect.min,
         egui::pos2(play.left() - 4.0, path_rect.max.y),
     ));
+    // The picture in the preview is compared by colour in tests/app_preview.rs; here its
+    // last stretch of sharpening on a busy machine would make the snapshot flaky.
+    let preview = harness.get_by_label("Preview").rect();
+    harness.mask(preview);
     harness.snapshot("opened_h264_aac");
 }
 
