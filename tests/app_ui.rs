@@ -45,7 +45,12 @@ fn opening_a_file_shows_its_streams() {
     // last stretch of sharpening on a busy machine would make the snapshot flaky.
     let preview = harness.get_by_label("Preview").rect();
     harness.mask(preview);
-    harness.snapshot("opened_h264_aac");
+    // A few anti-aliased pixels (a separator's edge, the combo's arrow) differ between a
+    // quiet run and the loaded full suite; a changed layout differs in thousands.
+    harness.snapshot_options(
+        "opened_h264_aac",
+        &egui_kittest::SnapshotOptions::new().max_failed_pixels(64),
+    );
 }
 
 #[test]
