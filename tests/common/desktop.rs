@@ -58,7 +58,7 @@ impl Desktop {
             runtime_dir,
         };
         // openbox is ready once it owns the _NET_SUPPORTING_WM_CHECK window.
-        desktop.wait_for(Duration::from_secs(20), || {
+        desktop.wait_for(Duration::from_secs(60), || {
             desktop
                 .command("xprop")
                 .args(["-root", "_NET_SUPPORTING_WM_CHECK"])
@@ -191,7 +191,7 @@ impl Desktop {
             .spawn()
             .expect("ffplay must be installed for desktop tests");
         let app = App(child);
-        self.wait_for(Duration::from_secs(20), || {
+        self.wait_for(Duration::from_secs(60), || {
             !self.find_windows(&format!("^{title}$")).is_empty()
         });
         app
