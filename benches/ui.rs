@@ -23,10 +23,11 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use clipwright::session::Editor;
 use clipwright::timeline::{
     Clip, ClipId, CueId, Marker, MarkerId, Project, SubtitleCue, Time, Track, TrackId, TrackKind,
 };
-use clipwright::ui::{ClipwrightApp, Editor, NoDialogs};
+use clipwright::ui::{ClipwrightApp, NoDialogs};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 

@@ -14,6 +14,7 @@ use crate::media;
 
 mod bench;
 mod export;
+mod record;
 mod transcribe;
 
 /// Clipwright: record a window with its sound, edit it on a timeline, export it anywhere.
@@ -55,7 +56,7 @@ enum Command {
         what: BenchWhat,
     },
     /// Record a window, a screen or a region (with its sound) to a crash-safe MP4.
-    Record(Box<crate::cli_record::RecordArgs>),
+    Record(Box<record::RecordArgs>),
     /// Work with subtitle files (SRT, WebVTT, ASS, SSA).
     Subtitles {
         #[command(subcommand)]
@@ -127,7 +128,7 @@ pub fn main() -> ExitCode {
         Some(Command::Bench {
             what: BenchWhat::Play(args),
         }) => bench::preview::play(&args),
-        Some(Command::Record(args)) => crate::cli_record::run(*args),
+        Some(Command::Record(args)) => record::run(*args),
         Some(Command::Subtitles {
             action: SubtitlesCommand::Convert { input, output },
         }) => convert_subtitles(&input, &output),

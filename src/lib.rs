@@ -6,10 +6,11 @@
 
 pub mod capture;
 pub mod cli;
-mod cli_record;
 pub mod export;
 pub mod media;
+pub mod playback;
 pub mod render;
+pub mod session;
 pub mod subtitles;
 pub mod timeline;
 pub mod ui;

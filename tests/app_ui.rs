@@ -325,7 +325,7 @@ fn saving_and_reopening_a_project_through_the_menu_keeps_the_timeline() {
     assert!(project_path.exists());
     let saved = harness.state().editor.project.clone();
 
-    harness.state_mut().editor = clipwright::ui::Editor::new();
+    harness.state_mut().editor = clipwright::session::Editor::new();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
     step_until(&mut harness, |app| app.editor.path.is_some());
     assert_eq!(harness.state().editor.project, saved);

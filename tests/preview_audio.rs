@@ -12,10 +12,10 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use clipwright::playback::{SoundPlayback, Source};
 use clipwright::timeline::{
     Canvas, Clip, ClipId, MediaSource, Project, SourceId, Time, Track, TrackId, TrackKind,
 };
-use clipwright::ui::{SoundPlayback, Source};
 use common::desktop::{artifacts_dir, App, Desktop};
 
 /// Two tests point this process's sound somewhere through its environment, which the

@@ -3,47 +3,20 @@
 //! bounded channel and wake the UI with `request_repaint` — the UI thread never waits.
 
 mod app;
-mod audio_playback;
-mod autosave;
-mod clip_media;
-mod crop_window;
-mod dialogs;
-mod editor;
-mod effects_panel;
 mod export_dialog;
 mod inspector;
-mod inspector_keys;
-mod inspector_speed;
-mod layout;
-mod media_panel;
-mod menus;
-mod play_clock;
+mod media_bin;
 mod preview;
-mod preview_panel;
-mod recorder_panel;
-mod recovery;
-mod relink;
-mod status_bar;
-mod subtitle_files;
-mod subtitle_panel;
-mod subtitle_style;
-mod timeline_clips;
-mod timeline_input;
-mod timeline_markers;
-mod timeline_view;
-mod toasts;
-mod transcribe_panel;
-mod workers;
+mod recorder;
+mod subtitles;
+mod timeline;
 
+pub use app::dialogs::{FileDialogs, NoDialogs, RfdDialogs};
+pub use app::layout::Layout;
+pub use app::toasts::Toast;
 pub use app::{ClipwrightApp, MediaItem, RightTab};
-pub use audio_playback::{AudioPlayback, SoundPlayback};
-pub use dialogs::{FileDialogs, NoDialogs, RfdDialogs};
-pub use editor::Editor;
 pub use export_dialog::{ExportDialog, Outcome};
-pub use layout::Layout;
-pub use play_clock::{Heard, PlayClock, Sound, Source, Tick};
-pub use recorder_panel::RecorderPanel;
-pub use toasts::Toast;
+pub use recorder::RecorderPanel;
 
 /// Why the app could not start.
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +34,7 @@ pub enum UiError {
 }
 
 /// Title of the main window.
-pub const WINDOW_TITLE: &str = "Clipwright";
+pub const WINDOW_TITLE: &str = crate::session::APP_NAME;
 
 /// Opens the app window and runs until it is closed.
 /// Opens the app window with `files` (projects or media) opened in it, and returns when

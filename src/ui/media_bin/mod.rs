@@ -2,14 +2,16 @@
 //! have gone missing with a way to relink them, and the readable report of the selected
 //! file. Probing a relinked file happens on a worker, like every probe.
 
+pub(super) mod relink;
+
 use std::path::PathBuf;
 
 use crate::media::{self, fps_text, human_bytes, ProbeReport, StreamKind};
 use crate::timeline::{MediaSource, Project, SourceId, Time};
 
-use super::app::{file_label, ClipwrightApp, MediaItem};
-use super::clip_media::ClipMedia;
-use super::workers::{spawn_worker, DialogPurpose, Message};
+use crate::ui::app::workers::{spawn_worker, DialogPurpose, Message};
+use crate::ui::app::{file_label, ClipwrightApp, MediaItem};
+use crate::ui::timeline::clip_media::ClipMedia;
 
 /// Size of the thumbnail beside each file in the bin.
 const BIN_THUMB: egui::Vec2 = egui::vec2(48.0, 27.0);

@@ -1,24 +1,32 @@
 //! The app's state and its frame loop: drain worker messages, handle shortcuts, draw.
 
+pub(super) mod dialogs;
+pub(super) mod layout;
+pub(super) mod menus;
+pub(super) mod recovery;
+pub(super) mod status_bar;
+pub(super) mod toasts;
+pub(super) mod workers;
+
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::Arc;
 
 use crate::media::ProbeReport;
 
-use super::autosave::{self, Autosave};
-use super::dialogs::FileDialogs;
-use super::editor::Editor;
-use super::export_dialog::ExportDialog;
-use super::inspector::Inspector;
-use super::layout::Layout;
-use super::media_panel;
-use super::preview_panel::PreviewPanel;
-use super::recorder_panel::RecorderPanel;
-use super::subtitle_panel::SubtitlePanel;
-use super::timeline_view::TimelineView;
-use super::toasts::Toast;
-use super::workers::{self, DialogPurpose, Message};
+use self::dialogs::FileDialogs;
+use self::layout::Layout;
+use self::toasts::Toast;
+use self::workers::{DialogPurpose, Message};
+use crate::session::autosave::{self, Autosave};
+use crate::session::Editor;
+use crate::ui::export_dialog::ExportDialog;
+use crate::ui::inspector::Inspector;
+use crate::ui::media_bin;
+use crate::ui::preview::panel::PreviewPanel;
+use crate::ui::recorder::RecorderPanel;
+use crate::ui::subtitles::panel::SubtitlePanel;
+use crate::ui::timeline::view::TimelineView;
 
 /// Key under which recent projects are kept in the app's settings.
 const RECENT_KEY: &str = "recent_projects";
@@ -55,7 +63,7 @@ pub struct ClipwrightApp {
     /// The project being edited.
     pub editor: Editor,
     /// Files to put on the timeline as soon as their probe arrives.
-    pub(super) pending_timeline: Vec<(PathBuf, super::workers::Landing)>,
+    pub(super) pending_timeline: Vec<(PathBuf, self::workers::Landing)>,
     pub(super) timeline: TimelineView,
     pub(super) inspector: Inspector,
     pub(super) preview: PreviewPanel,
@@ -77,7 +85,7 @@ pub struct ClipwrightApp {
     /// Unsaved work from an earlier run, offered back until the person decides.
     pub recovery: Option<crate::timeline::file::Recovery>,
     /// A relink to a file that looks like another one, until the person decides.
-    pub(super) relink_question: Option<super::relink::RelinkQuestion>,
+    pub(super) relink_question: Option<crate::ui::media_bin::relink::RelinkQuestion>,
     /// Recently opened or saved projects, newest first.
     pub recent: Vec<PathBuf>,
     /// Which panels show, their sizes and the theme; kept between runs.
@@ -136,7 +144,7 @@ impl ClipwrightApp {
             show_history: false,
             dialog_open: false,
             toasts: Vec::new(),
-            shown_title: super::WINDOW_TITLE.to_owned(),
+            shown_title: crate::ui::WINDOW_TITLE.to_owned(),
             autosave,
             recovery,
             relink_question: None,
@@ -356,7 +364,7 @@ fn install_fonts(ctx: &egui::Context) {
         .collect();
     ctx.add_font(egui::epaint::text::FontInsert::new(
         "DejaVuSans",
-        egui::FontData::from_static(include_bytes!("../../assets/fonts/DejaVuSans.ttf")),
+        egui::FontData::from_static(include_bytes!("../../../assets/fonts/DejaVuSans.ttf")),
         families,
     ));
 }
@@ -437,7 +445,7 @@ impl eframe::App for ClipwrightApp {
         egui::CentralPanel::default().show(ui, |ui| {
             let hovering = ctx.input(|i| !i.raw.hovered_files.is_empty());
             if hovering || self.editor.project.clips().next().is_none() {
-                media_panel::drop_hint(ui, hovering);
+                media_bin::drop_hint(ui, hovering);
             } else {
                 let path = self.editor.path.clone();
                 self.preview.show(ui, &mut self.editor, path.as_deref());

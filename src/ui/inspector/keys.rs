@@ -12,8 +12,8 @@ use crate::timeline::{
     Clip, Edit, EditError, Interpolation, Keyframe, Keyframes, Property, Time, TrackKind,
 };
 
-use super::editor::Editor;
-use super::inspector::gesture;
+use super::gesture;
+use crate::session::Editor;
 
 /// The easings offered, in menu order; the Bézier starts as CSS's `ease`.
 const EASINGS: [(&str, Interpolation); 6] = [

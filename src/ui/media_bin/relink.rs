@@ -12,7 +12,7 @@ use crate::media::ProbeReport;
 use crate::timeline::import::RelinkProblem;
 use crate::timeline::SourceId;
 
-use super::app::{file_label, ClipwrightApp};
+use crate::ui::app::{file_label, ClipwrightApp};
 
 /// Title of the question asked before relinking to a doubtful file.
 pub const RELINK_QUESTION_TITLE: &str = "Relink to a different file?";
@@ -29,7 +29,7 @@ pub struct RelinkQuestion {
 impl ClipwrightApp {
     /// True when the probed file at `path` can stand in for `source` as it is. Otherwise
     /// it has either refused (a toast says why) or put the question to the person.
-    pub(super) fn relink_fits(
+    pub(in crate::ui) fn relink_fits(
         &mut self,
         ctx: &egui::Context,
         source: SourceId,
@@ -62,7 +62,7 @@ impl ClipwrightApp {
     }
 
     /// The question about a doubtful relink, while one is waiting: relink anyway, or not.
-    pub(super) fn relink_prompt(&mut self, ctx: &egui::Context) {
+    pub(in crate::ui) fn relink_prompt(&mut self, ctx: &egui::Context) {
         let Some(question) = &self.relink_question else {
             return;
         };

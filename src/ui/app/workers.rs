@@ -8,15 +8,15 @@ use std::sync::Arc;
 
 use crate::media::{self, ProbeReport};
 
-use super::app::{ClipwrightApp, MediaItem};
-use super::autosave;
+use super::{ClipwrightApp, MediaItem};
+use crate::session::autosave;
 
 /// How many worker results may wait for the UI before a worker blocks.
 const INBOX_CAPACITY: usize = 32;
 
 /// Which question a file dialog answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum DialogPurpose {
+pub(in crate::ui) enum DialogPurpose {
     ImportMedia,
     OpenProject,
     SaveProject,
@@ -27,7 +27,7 @@ pub(super) enum DialogPurpose {
 
 /// Where a file goes once probed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Landing {
+pub(in crate::ui) enum Landing {
     /// At the end of the first tracks (opened or dropped media).
     Append,
     /// At the playhead, as every recording lands (a finished recording).
@@ -36,7 +36,7 @@ pub(super) enum Landing {
 
 /// What a worker thread reports back to the UI.
 #[derive(Debug)]
-pub(super) enum Message {
+pub(in crate::ui) enum Message {
     /// A file dialog closed; `None` when cancelled.
     Picked(DialogPurpose, Option<PathBuf>),
     /// A file was probed.
@@ -53,7 +53,7 @@ pub(super) enum Message {
 
 /// The workers' channel: workers send on the first end, the UI drains the second. A full
 /// channel blocks the worker (never the UI) until the UI catches up.
-pub(super) fn channel() -> (SyncSender<Message>, Receiver<Message>) {
+pub(in crate::ui) fn channel() -> (SyncSender<Message>, Receiver<Message>) {
     sync_channel(INBOX_CAPACITY)
 }
 
@@ -74,7 +74,7 @@ impl ClipwrightApp {
     }
 
     /// Opens a file dialog on a worker thread (native dialogs block until answered).
-    pub(super) fn ask(&mut self, ctx: &egui::Context, purpose: DialogPurpose) {
+    pub(in crate::ui) fn ask(&mut self, ctx: &egui::Context, purpose: DialogPurpose) {
         if self.dialog_open {
             return;
         }
@@ -138,7 +138,7 @@ impl ClipwrightApp {
         });
     }
 
-    pub(super) fn drain_inbox(&mut self, ctx: &egui::Context) {
+    pub(in crate::ui) fn drain_inbox(&mut self, ctx: &egui::Context) {
         while let Ok(message) = self.inbox.try_recv() {
             match message {
                 Message::Picked(purpose, path) => {
@@ -185,7 +185,7 @@ impl ClipwrightApp {
 
 /// Runs `job` on a named thread. If the OS cannot start a thread the job is dropped: the
 /// UI stays responsive and the person can try again.
-pub(super) fn spawn_worker(name: &str, job: impl FnOnce() + Send + 'static) {
+pub(in crate::ui) fn spawn_worker(name: &str, job: impl FnOnce() + Send + 'static) {
     if let Err(e) = std::thread::Builder::new()
         .name(format!("clipwright-{name}"))
         .spawn(job)

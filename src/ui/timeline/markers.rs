@@ -9,8 +9,8 @@ use egui::{pos2, Rect};
 
 use crate::timeline::{Edit, MarkerId, Time};
 
-use super::editor::Editor;
-use super::timeline_view::{TimelineResponse, TimelineView, RULER_HEIGHT};
+use super::view::{TimelineResponse, TimelineView, RULER_HEIGHT};
+use crate::session::Editor;
 
 /// Accessible name of the field a marker is renamed in.
 pub const MARKER_NAME_LABEL: &str = "Marker name";
@@ -21,7 +21,7 @@ const NAME_WIDTH: f32 = 240.0;
 
 /// A marker being renamed, and the name typed so far.
 #[derive(Debug, Clone)]
-pub(super) struct Rename {
+pub(in crate::ui) struct Rename {
     id: MarkerId,
     text: String,
     /// The field shows in the marker list (where the rename started) rather than on the
@@ -33,7 +33,7 @@ pub(super) struct Rename {
 
 impl TimelineView {
     /// Opens the name field for marker `id`, holding its current name.
-    pub(super) fn start_rename(&mut self, editor: &Editor, id: MarkerId, in_list: bool) {
+    pub(in crate::ui) fn start_rename(&mut self, editor: &Editor, id: MarkerId, in_list: bool) {
         let Some(marker) = editor.project.markers.iter().find(|m| m.id == id) else {
             return;
         };
@@ -48,7 +48,7 @@ impl TimelineView {
 
     /// The context menu of the marker right-clicked on the ruler (`self.menu_marker`):
     /// rename or remove it. A right-click anywhere else opens nothing.
-    pub(super) fn marker_menu(
+    pub(in crate::ui) fn marker_menu(
         &mut self,
         area: &egui::Response,
         editor: &mut Editor,
@@ -80,7 +80,7 @@ impl TimelineView {
     }
 
     /// Removes marker `id`, forgetting it wherever the view still points at it.
-    pub(super) fn remove_marker(
+    pub(in crate::ui) fn remove_marker(
         &mut self,
         editor: &mut Editor,
         id: MarkerId,
@@ -102,7 +102,7 @@ impl TimelineView {
 
     /// The name field on the ruler, under the marker being renamed (unless it is shown in
     /// the marker list), kept inside the timeline when the marker is scrolled out of view.
-    pub(super) fn rename_on_ruler(
+    pub(in crate::ui) fn rename_on_ruler(
         &mut self,
         ui: &egui::Ui,
         rect: Rect,
@@ -186,7 +186,7 @@ impl TimelineView {
 
     /// The marker list window, while it is open: each marker's time (click to jump there),
     /// its name, and buttons to rename or remove it.
-    pub(super) fn marker_list_window(
+    pub(in crate::ui) fn marker_list_window(
         &mut self,
         ctx: &egui::Context,
         editor: &mut Editor,

@@ -10,11 +10,11 @@ use std::sync::Arc;
 
 use crate::timeline::{CueId, Edit, SubtitleCue, Time, Track, TrackId, TrackKind};
 
-use super::dialogs::FileDialogs;
-use super::editor::Editor;
-use super::subtitle_files::SubtitleFiles;
-use super::subtitle_style::{track_style, StyleEditor};
-use super::transcribe_panel::Transcriber;
+use super::files::SubtitleFiles;
+use super::style::{track_style, StyleEditor};
+use super::transcribe::Transcriber;
+use crate::session::Editor;
+use crate::ui::app::dialogs::FileDialogs;
 
 /// Length of a cue added at the playhead.
 const NEW_CUE: Time = Time::from_secs(2);
@@ -314,7 +314,7 @@ fn next_cue(editor: &Editor, track: TrackId, cue: CueId) -> Option<CueId> {
     cues.get(i + 1).map(|c| c.id)
 }
 
-impl super::app::ClipwrightApp {
+impl crate::ui::app::ClipwrightApp {
     /// The speech model "Transcribe" uses: a known model's name, or a file or folder.
     pub fn subtitles_model(&self) -> &str {
         &self.subtitles.transcriber.model

@@ -10,19 +10,19 @@ use egui::{pos2, vec2, Align2, Color32, CornerRadius, FontId, Rect, Sense, Strok
 use crate::timeline::{ClipId, Edit, MarkerId, Time, Track, TrackKind};
 
 use super::clip_media::ClipMedia;
-use super::editor::Editor;
-use super::timeline_input::Drag;
+use super::input::Drag;
+use crate::session::Editor;
 
 /// Height of the ruler at the top.
-pub(super) const RULER_HEIGHT: f32 = 24.0;
+pub(in crate::ui) const RULER_HEIGHT: f32 = 24.0;
 /// Width of the track headers on the left.
 const HEADER_WIDTH: f32 = 150.0;
 /// Pixels from a clip's edge that grab the edge (trim) instead of the body (move).
-pub(super) const EDGE_GRAB: f32 = 6.0;
+pub(in crate::ui) const EDGE_GRAB: f32 = 6.0;
 /// How close, in pixels, a drag snaps to a target.
-pub(super) const SNAP_PIXELS: f32 = 8.0;
+pub(in crate::ui) const SNAP_PIXELS: f32 = 8.0;
 /// How far, in pixels, from a marker's line the pointer still grabs the marker.
-pub(super) const MARKER_GRAB: f32 = 6.0;
+pub(in crate::ui) const MARKER_GRAB: f32 = 6.0;
 /// Colour of markers on the ruler.
 const MARKER_COLOR: Color32 = Color32::from_rgb(90, 200, 255);
 
@@ -33,17 +33,17 @@ pub struct TimelineView {
     pub pixels_per_second: f32,
     /// The time at the left edge of the clip area.
     pub scroll: Time,
-    pub(super) drag: Option<Drag>,
+    pub(in crate::ui) drag: Option<Drag>,
     /// Where a snapping drag stuck, to draw the guide.
-    pub(super) snapped: Option<Time>,
+    pub(in crate::ui) snapped: Option<Time>,
     /// The marker last clicked or added; Delete removes it.
-    pub(super) selected_marker: Option<MarkerId>,
+    pub(in crate::ui) selected_marker: Option<MarkerId>,
     /// The marker whose context menu is open.
-    pub(super) menu_marker: Option<MarkerId>,
+    pub(in crate::ui) menu_marker: Option<MarkerId>,
     /// The marker being renamed, with the name typed so far.
-    pub(super) renaming: Option<super::timeline_markers::Rename>,
+    pub(in crate::ui) renaming: Option<super::markers::Rename>,
     /// Whether the marker list window is open.
-    pub(super) marker_list: bool,
+    pub(in crate::ui) marker_list: bool,
     /// Thumbnails and waveforms; started with the first frame drawn.
     media: Option<ClipMedia>,
     /// Zoom and scroll of the last frame, to tell the thumbnail worker when they change.
@@ -77,11 +77,11 @@ pub struct TimelineResponse {
 }
 
 impl TimelineView {
-    pub(super) fn x_of(&self, t: Time, left: f32) -> f32 {
+    pub(in crate::ui) fn x_of(&self, t: Time, left: f32) -> f32 {
         left + ((t - self.scroll).as_secs_f64() as f32) * self.pixels_per_second
     }
 
-    pub(super) fn time_at(&self, x: f32, left: f32) -> Time {
+    pub(in crate::ui) fn time_at(&self, x: f32, left: f32) -> Time {
         let secs = f64::from((x - left) / self.pixels_per_second);
         (self.scroll + Time::from_secs_f64(secs)).max(Time::ZERO)
     }
@@ -103,7 +103,7 @@ impl TimelineView {
 
     /// The thumbnail and waveform cache, started on first use, with this frame's results
     /// taken in (the media bin may draw while the timeline is hidden).
-    pub(super) fn media(&mut self, ctx: &egui::Context) -> &mut ClipMedia {
+    pub(in crate::ui) fn media(&mut self, ctx: &egui::Context) -> &mut ClipMedia {
         let media = self.media.get_or_insert_with(|| ClipMedia::new(ctx));
         media.begin_frame();
         media
@@ -456,7 +456,7 @@ impl TimelineView {
         };
         let lane = Rect::from_min_max(pos2(left, row.top()), row.max);
         let clip_painter = painter.with_clip_rect(lane);
-        let base = super::timeline_clips::track_color(kind);
+        let base = super::clips::track_color(kind);
         let dim = |c: Color32| {
             if hidden || muted {
                 c.gamma_multiply(0.45)
@@ -515,7 +515,7 @@ fn display_order(tracks: &[crate::timeline::Track]) -> Vec<usize> {
 }
 
 /// A clip's label: its file name, or the text it shows.
-pub(super) fn clip_label(editor: &Editor, id: ClipId) -> String {
+pub(in crate::ui) fn clip_label(editor: &Editor, id: ClipId) -> String {
     let Some(clip) = editor.project.clip(id) else {
         return String::new();
     };
@@ -523,13 +523,13 @@ pub(super) fn clip_label(editor: &Editor, id: ClipId) -> String {
         crate::timeline::ClipContent::Media { source } => editor
             .project
             .source(*source)
-            .map(|s| super::app::file_label(&s.path))
+            .map(|s| crate::ui::app::file_label(&s.path))
             .unwrap_or_else(|| "missing source".to_owned()),
         other => format!("{other:?}").chars().take(40).collect(),
     }
 }
 
-impl super::app::ClipwrightApp {
+impl crate::ui::app::ClipwrightApp {
     /// How many thumbnails (timeline and bin) and waveforms are ready to draw.
     pub fn media_pictures_ready(&self) -> (usize, usize) {
         self.timeline

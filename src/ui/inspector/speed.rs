@@ -10,8 +10,8 @@ use crate::timeline::{
     Clip, ClipId, Edit, EditError, RampPoint, Speed, SpeedCurve, SpeedFactor, Time, RAMP_PRESETS,
 };
 
-use super::editor::Editor;
-use super::inspector::gesture;
+use super::gesture;
+use crate::session::Editor;
 
 /// Height of the curve editor.
 const CURVE_HEIGHT: f32 = 110.0;

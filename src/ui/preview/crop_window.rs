@@ -22,8 +22,8 @@ use crate::timeline::{
     Time,
 };
 
-use super::editor::Editor;
-use super::preview::{fit_size, show_frame, PreviewWorker};
+use super::{fit_size, show_frame, PreviewWorker};
+use crate::session::Editor;
 
 /// Accessible name of the source view, so tests and screen readers find it.
 pub const SOURCE_VIEW_LABEL: &str = "Source with crop window";

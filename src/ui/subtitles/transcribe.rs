@@ -23,10 +23,10 @@ use crate::timeline::{
     Clip, ClipId, Edit, SubtitleCue, Time, Track, TrackId, TrackKind, WordTiming,
 };
 
-use super::dialogs::FileDialogs;
-use super::editor::Editor;
-use super::inspector_keys::sound_clip;
-use super::workers::spawn_worker;
+use crate::session::Editor;
+use crate::ui::app::dialogs::FileDialogs;
+use crate::ui::app::workers::spawn_worker;
+use crate::ui::inspector::keys::sound_clip;
 
 /// Progress lines that may wait; more are dropped (the next one says the same, newer).
 const CAPACITY: usize = 8;
@@ -128,7 +128,7 @@ impl Transcriber {
                 .iter()
                 .any(|m| m.name.eq_ignore_ascii_case(&self.model));
             let shown = if is_path {
-                super::app::file_label(std::path::Path::new(&self.model))
+                crate::ui::app::file_label(std::path::Path::new(&self.model))
             } else {
                 self.model.clone()
             };

@@ -3,11 +3,15 @@
 //!
 //! A slider drag is one gesture, so one undo step.
 
+pub(super) mod effects;
+pub(super) mod keys;
+pub(super) mod speed;
+
 use crate::timeline::{animation_presets, ClipId, Edit, PresetKind, Property, Time};
 
-use super::editor::Editor;
-use super::inspector_keys::{fade_edit, keyframe_grid, sound_clip, Fade};
-use super::inspector_speed::SpeedSection;
+use self::keys::{fade_edit, keyframe_grid, sound_clip, Fade};
+use self::speed::SpeedSection;
+use crate::session::Editor;
 
 /// The transform properties the inspector offers, with their labels and slider ranges.
 const TRANSFORM_ROWS: &[(Property, &str, f64, f64)] = &[
@@ -159,7 +163,7 @@ impl Inspector {
                 report(apply_preset(editor, id, &self.preset, length));
             }
         });
-        super::effects_panel::show(ui, editor, id).or(error)
+        self::effects::show(ui, editor, id).or(error)
     }
 }
 

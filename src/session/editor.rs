@@ -264,7 +264,7 @@ impl Editor {
     /// project name with a dot when unsaved.
     pub fn title(&self) -> String {
         if self.path.is_none() && !self.dirty {
-            return super::WINDOW_TITLE.to_owned();
+            return super::APP_NAME.to_owned();
         }
         let name = self
             .path

@@ -2,6 +2,9 @@
 //! on a [`PreviewWorker`] (in `render`, so benchmarks and the command line measure the very
 //! same path).
 
+pub(super) mod crop_window;
+pub(super) mod panel;
+
 pub use crate::render::preview::PreviewWorker;
 
 /// The largest size with the canvas's aspect that fits in `available` points, in pixels

@@ -35,7 +35,7 @@ const MAX_THUMBS: usize = 1500;
 /// Open decoders a thumbnail worker keeps (one per file).
 const MAX_DECODERS: usize = 6;
 /// Length of a waveform's finest bucket.
-pub(super) const PEAK_BUCKET: Time = Time::from_millis(10);
+pub(in crate::ui) const PEAK_BUCKET: Time = Time::from_millis(10);
 /// The shortest thumbnail bucket; the others are this times a power of two.
 const BASE_BUCKET: Time = Time::from_millis(250);
 
@@ -68,7 +68,7 @@ enum Wave {
 /// Min/max of a file's sound (over both channels) per [`PEAK_BUCKET`], and coarser
 /// levels: level `k` holds one pair per `2^k` buckets.
 #[derive(Debug, Default)]
-pub(super) struct Peaks {
+pub(in crate::ui) struct Peaks {
     levels: Vec<Vec<[f32; 2]>>,
 }
 
@@ -93,7 +93,7 @@ impl Peaks {
     /// The lowest and highest sample between source times `from` and `to`, if the
     /// waveform covers any of it. Walks up the levels taking whole entries where they fit
     /// (as a segment tree does), so it is exact and costs a few steps at any zoom.
-    pub(super) fn range(&self, from: Time, to: Time) -> Option<[f32; 2]> {
+    pub(in crate::ui) fn range(&self, from: Time, to: Time) -> Option<[f32; 2]> {
         let (from, to) = if to < from { (to, from) } else { (from, to) };
         let bucket = PEAK_BUCKET.flicks();
         let finest = self.levels.first()?;
@@ -146,7 +146,7 @@ enum Done {
 }
 
 /// The cache of thumbnails and waveforms, and the handles of its two workers.
-pub(super) struct ClipMedia {
+pub(in crate::ui) struct ClipMedia {
     thumb_jobs: SyncSender<ThumbJob>,
     wave_jobs: SyncSender<WaveJob>,
     results: Receiver<Done>,
@@ -173,7 +173,7 @@ impl std::fmt::Debug for ClipMedia {
 
 impl ClipMedia {
     /// Starts the workers; they end when this is dropped.
-    pub(super) fn new(ctx: &egui::Context) -> ClipMedia {
+    pub(in crate::ui) fn new(ctx: &egui::Context) -> ClipMedia {
         let (thumb_jobs, thumb_rx) = sync_channel::<ThumbJob>(THUMB_QUEUE);
         let (wave_jobs, wave_rx) = sync_channel::<WaveJob>(WAVE_QUEUE);
         let (results_tx, results) = sync_channel(RESULT_QUEUE);
@@ -182,13 +182,13 @@ impl ClipMedia {
             let tx = results_tx.clone();
             let ctx = ctx.clone();
             let generation = Arc::clone(&generation);
-            super::workers::spawn_worker("thumbnails", move || {
+            crate::ui::app::workers::spawn_worker("thumbnails", move || {
                 thumbnail_worker(&thumb_rx, &tx, &generation, &ctx);
             });
         }
         {
             let ctx = ctx.clone();
-            super::workers::spawn_worker("waveforms", move || {
+            crate::ui::app::workers::spawn_worker("waveforms", move || {
                 while let Ok(job) = wave_rx.recv() {
                     let peaks = waveform(&job.path, job.duration);
                     if results_tx.send(Done::Wave(job.path, peaks)).is_err() {
@@ -212,7 +212,7 @@ impl ClipMedia {
 
     /// Takes in what the workers finished, once a frame (later calls in the same frame do
     /// nothing), so whichever of the timeline and the bin draws first gets them.
-    pub(super) fn begin_frame(&mut self) {
+    pub(in crate::ui) fn begin_frame(&mut self) {
         let pass = self.ctx.cumulative_pass_nr() + 1;
         if pass == self.frame {
             return;
@@ -255,7 +255,7 @@ impl ClipMedia {
     }
 
     /// Says the visible span changed, so thumbnails asked for before are no longer urgent.
-    pub(super) fn view_changed(&mut self) {
+    pub(in crate::ui) fn view_changed(&mut self) {
         self.generation.fetch_add(1, Ordering::Relaxed);
     }
 
@@ -278,7 +278,7 @@ impl ClipMedia {
     }
 
     /// The bucket length for thumbnails that each cover `seconds` of source.
-    pub(super) fn bucket_for(seconds: f64) -> Time {
+    pub(in crate::ui) fn bucket_for(seconds: f64) -> Time {
         let mut bucket = BASE_BUCKET;
         while bucket.as_secs_f64() < seconds && bucket < Time::from_secs(4096) {
             bucket = bucket + bucket;
@@ -289,7 +289,7 @@ impl ClipMedia {
     /// The thumbnail of `path` at source time `time` (rounded down to `bucket`), asking
     /// the worker for it if needed. While it is on its way, a ready thumbnail from a
     /// coarser bucket holding the same time stands in.
-    pub(super) fn thumbnail(
+    pub(in crate::ui) fn thumbnail(
         &mut self,
         path: &Path,
         time: Time,
@@ -336,7 +336,7 @@ impl ClipMedia {
     }
 
     /// The waveform of `path` (whose sound lasts `duration`), asking for it if needed.
-    pub(super) fn waveform(&mut self, path: &Path, duration: Time) -> Option<Arc<Peaks>> {
+    pub(in crate::ui) fn waveform(&mut self, path: &Path, duration: Time) -> Option<Arc<Peaks>> {
         match self.waves.get(path) {
             Some(Wave::Ready(peaks)) => Some(Arc::clone(peaks)),
             Some(Wave::Pending | Wave::Failed) => None,
@@ -354,13 +354,13 @@ impl ClipMedia {
     }
 
     /// True while a worker still has a picture to make for this cache.
-    pub(super) fn busy(&self) -> bool {
+    pub(in crate::ui) fn busy(&self) -> bool {
         self.thumbs.values().any(|t| matches!(t, Thumb::Pending))
             || self.waves.values().any(|w| matches!(w, Wave::Pending))
     }
 
     /// Thumbnails ready to draw and waveforms computed, for tests and the status line.
-    pub(super) fn counts(&self) -> (usize, usize) {
+    pub(in crate::ui) fn counts(&self) -> (usize, usize) {
         let thumbs = self
             .thumbs
             .values()

@@ -1,8 +1,8 @@
 //! The crash-recovery prompt: restore the autosave an earlier run left, or discard it.
 
-use super::app::{file_label, ClipwrightApp};
-use super::autosave;
-use super::editor::Editor;
+use super::{file_label, ClipwrightApp};
+use crate::session::autosave;
+use crate::session::Editor;
 
 impl ClipwrightApp {
     /// Restores the offered autosave, or throws it away.
@@ -34,7 +34,7 @@ impl ClipwrightApp {
         }
     }
 
-    pub(super) fn recovery_prompt(&mut self, ctx: &egui::Context) {
+    pub(in crate::ui) fn recovery_prompt(&mut self, ctx: &egui::Context) {
         let Some(recovery) = &self.recovery else {
             return;
         };

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use crate::render::Compositor;
 use crate::timeline::{Blur, ChromaKey, ClipId, ColorAdjust, Edit, Time};
 
-use super::editor::Editor;
+use crate::session::Editor;
 
 /// What a pick worker answers: the colour, `None` when the clip is not under the pointer,
 /// or why the frame could not be read.

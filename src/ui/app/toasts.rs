@@ -1,7 +1,7 @@
 //! Toasts: short messages at the bottom right of the window that fade after a few
 //! seconds. Errors are also logged.
 
-use super::app::ClipwrightApp;
+use super::ClipwrightApp;
 
 /// How long a toast stays, in seconds.
 const TOAST_SECONDS: f64 = 6.0;
@@ -36,7 +36,7 @@ impl ClipwrightApp {
         }
     }
 
-    pub(super) fn show_toasts(&mut self, ctx: &egui::Context) {
+    pub(in crate::ui) fn show_toasts(&mut self, ctx: &egui::Context) {
         let now = ctx.input(|i| i.time);
         self.toasts.retain(|t| now - t.since < TOAST_SECONDS);
         if self.toasts.is_empty() {

@@ -11,11 +11,11 @@ use egui::{Color32, Rect, Stroke, StrokeKind};
 use crate::timeline::reframe::CanvasPreset;
 use crate::timeline::{Canvas, Edit, Project, Time};
 
-use super::audio_playback::SoundPlayback;
 use super::crop_window::{self, CropView};
-use super::editor::Editor;
-use super::play_clock::Source;
-use super::preview::{fit_size, show_frame, PreviewWorker};
+use super::{fit_size, show_frame, PreviewWorker};
+use crate::playback::clock::Source;
+use crate::playback::sound::SoundPlayback;
+use crate::session::Editor;
 
 /// Playback in progress: where it started and how fast it goes.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -319,8 +319,8 @@ impl PreviewPanel {
         let draw = |ui: &mut egui::Ui| {
             let (rect, response) = ui.allocate_exact_size(points, egui::Sense::click());
             // (Named "Preview" for accessibility by the eyedropper hook.)
-            self.error =
-                super::effects_panel::preview_pick(ui, &response, editor).or(self.error.take());
+            self.error = crate::ui::inspector::effects::preview_pick(ui, &response, editor)
+                .or(self.error.take());
             let painter = ui.painter_at(rect);
             painter.rect_filled(rect, 0.0, Color32::BLACK);
             if let Some(texture) = &self.texture {
@@ -424,7 +424,7 @@ impl PreviewPanel {
     }
 }
 
-impl super::app::ClipwrightApp {
+impl crate::ui::app::ClipwrightApp {
     /// Time of the source frame the crop window view shows, once one has been drawn.
     pub fn crop_source_shown(&self) -> Option<Time> {
         self.preview.crop_view.as_ref().and_then(|v| v.shown)

@@ -1,11 +1,11 @@
 //! The menu bar and keyboard shortcuts: every command of the app in one place.
 
-use super::app::{file_label, ClipwrightApp};
-use super::editor::Editor;
 use super::workers::DialogPurpose;
+use super::{file_label, ClipwrightApp};
+use crate::session::Editor;
 
 impl ClipwrightApp {
-    pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {
+    pub(in crate::ui) fn shortcuts(&mut self, ctx: &egui::Context) {
         use egui::{Key, KeyboardShortcut, Modifiers};
         let undo = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
         let redo = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
@@ -106,7 +106,7 @@ impl ClipwrightApp {
         }
     }
 
-    pub(super) fn menu_bar(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
+    pub(in crate::ui) fn menu_bar(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
                 if ui.button("New project").clicked() {
@@ -211,7 +211,7 @@ impl ClipwrightApp {
     }
 
     /// The keyboard-shortcut sheet and the undo-history list, when open.
-    pub(super) fn side_windows(&mut self, ctx: &egui::Context) {
+    pub(in crate::ui) fn side_windows(&mut self, ctx: &egui::Context) {
         let mut open = self.show_shortcuts;
         egui::Window::new("Keyboard shortcuts")
             .open(&mut open)

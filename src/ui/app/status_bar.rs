@@ -1,11 +1,11 @@
 //! The status bar along the bottom of the window: playhead timecode, project size and
 //! whether the work is saved.
 
-use super::app::ClipwrightApp;
+use super::ClipwrightApp;
 
 impl ClipwrightApp {
     /// Draws the status bar as a bottom panel.
-    pub(super) fn status_bar(&mut self, ui: &mut egui::Ui) {
+    pub(in crate::ui) fn status_bar(&mut self, ui: &mut egui::Ui) {
         egui::Panel::bottom("status_bar").show(ui, |ui| {
             ui.horizontal(|ui| {
                 let rate = self.editor.project.canvas.frame_rate;

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use crate::timeline::{Alignment, Color, Edit, EditError, Project, TextStyle, Track, TrackId};
 
-use super::editor::Editor;
+use crate::session::Editor;
 
 /// The nine positions, as a keypad reads them from the top.
 const POSITIONS: [[(Alignment, &str, &str); 3]; 3] = [

@@ -30,7 +30,7 @@ use crate::export::Mixer;
 use crate::media::{MIX_CHANNELS, MIX_RATE};
 use crate::timeline::{Project, Rational, Rounding, Time};
 
-use super::play_clock::{Heard, PlayClock, Sound, Source};
+use crate::playback::clock::{Heard, PlayClock, Sound, Source};
 
 /// Mixed blocks (1024 frames each, about 21 ms) waiting for the device: enough to ride
 /// out a slow read, few enough that the sound follows a jump quickly.

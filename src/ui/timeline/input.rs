@@ -10,14 +10,14 @@ use egui::Rect;
 use crate::timeline::snap::{snap, snap_targets, SnapKind, SnapTarget};
 use crate::timeline::{ClipId, Edge, Edit, Marker, MarkerId, Time, TrackId};
 
-use super::editor::Editor;
-use super::timeline_view::{
+use super::view::{
     TimelineResponse, TimelineView, EDGE_GRAB, MARKER_GRAB, RULER_HEIGHT, SNAP_PIXELS,
 };
+use crate::session::Editor;
 
 /// What a drag in progress is doing.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Drag {
+pub(in crate::ui) enum Drag {
     /// Moving the clip under the pointer and every other selected clip with it.
     Move {
         /// The clip grabbed; its snapping and track change lead the others.
@@ -60,7 +60,7 @@ impl TimelineView {
 
     /// Keys the timeline owns: M adds a marker at the playhead, Shift+Z fits the project,
     /// Delete removes the selected marker.
-    pub(super) fn handle_keys(
+    pub(in crate::ui) fn handle_keys(
         &mut self,
         ui: &egui::Ui,
         editor: &mut Editor,
@@ -91,7 +91,11 @@ impl TimelineView {
     }
 
     /// Adds a marker at the playhead, unless one is already there.
-    pub(super) fn add_marker(&mut self, editor: &mut Editor, response: &mut TimelineResponse) {
+    pub(in crate::ui) fn add_marker(
+        &mut self,
+        editor: &mut Editor,
+        response: &mut TimelineResponse,
+    ) {
         let time = editor.playhead;
         if editor.project.markers.iter().any(|m| m.time == time) {
             return;
@@ -109,7 +113,7 @@ impl TimelineView {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn handle_pointer(
+    pub(in crate::ui) fn handle_pointer(
         &mut self,
         ui: &egui::Ui,
         area: &egui::Response,
@@ -406,7 +410,7 @@ fn report(response: &mut TimelineResponse, result: Result<(), crate::timeline::E
 }
 
 /// The clip under `pos` and, when the pointer is on one of its edges, which edge.
-pub(super) fn hit_clip(
+pub(in crate::ui) fn hit_clip(
     view: &TimelineView,
     editor: &Editor,
     rows: &[(usize, Rect)],

@@ -14,9 +14,9 @@ use crate::subtitles::timeline_map::{doc_to_track, track_to_doc};
 use crate::subtitles::{self, Format, KaraokeTag, SubtitleDoc, SubtitleError, Warning};
 use crate::timeline::{Edit, Track, TrackId, TrackKind};
 
-use super::dialogs::FileDialogs;
-use super::editor::Editor;
-use super::workers::spawn_worker;
+use crate::session::Editor;
+use crate::ui::app::dialogs::FileDialogs;
+use crate::ui::app::workers::spawn_worker;
 
 /// How many finished jobs may wait for the UI before a worker blocks.
 const CAPACITY: usize = 4;

@@ -9,14 +9,14 @@ use egui::{pos2, vec2, Align2, Color32, CornerRadius, FontId, Rect, Stroke, Stro
 use crate::timeline::{Clip, MediaSource, Time, TrackKind};
 
 use super::clip_media::ClipMedia;
-use super::editor::Editor;
-use super::timeline_view::{clip_label, TimelineView};
+use super::view::{clip_label, TimelineView};
+use crate::session::Editor;
 
 /// Widest a thumbnail tile is drawn, for very wide pictures.
 const MAX_TILE_WIDTH: f32 = 400.0;
 
 /// The colour of clips on a track of `kind`.
-pub(super) fn track_color(kind: TrackKind) -> Color32 {
+pub(in crate::ui) fn track_color(kind: TrackKind) -> Color32 {
     match kind {
         TrackKind::Video => Color32::from_rgb(58, 110, 170),
         TrackKind::Overlay => Color32::from_rgb(150, 95, 175),
@@ -27,7 +27,7 @@ pub(super) fn track_color(kind: TrackKind) -> Color32 {
 
 impl TimelineView {
     /// The box of `clip` on a track whose lane is `lane`.
-    pub(super) fn clip_rect(&self, clip: &Clip, lane: Rect, left: f32) -> Rect {
+    pub(in crate::ui) fn clip_rect(&self, clip: &Clip, lane: Rect, left: f32) -> Rect {
         Rect::from_min_max(
             pos2(self.x_of(clip.start, left), lane.top() + 3.0),
             pos2(self.x_of(clip.end(), left), lane.bottom() - 3.0),
@@ -36,7 +36,7 @@ impl TimelineView {
 
     /// Draws the thumbnails or waveforms of the visible clips of track `index`.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn draw_track_media(
+    pub(in crate::ui) fn draw_track_media(
         &self,
         painter: &egui::Painter,
         lane: Rect,
@@ -67,7 +67,7 @@ impl TimelineView {
 
     /// Draws the outline, name and speed badge of the visible clips of track `index`,
     /// over their pictures.
-    pub(super) fn draw_clip_labels(
+    pub(in crate::ui) fn draw_clip_labels(
         &self,
         painter: &egui::Painter,
         lane: Rect,
@@ -122,7 +122,7 @@ impl TimelineView {
 
     /// Draws the filmstrip or waveform of a media clip inside `r`, clipped to `lane`.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn draw_clip_media(
+    pub(in crate::ui) fn draw_clip_media(
         &self,
         painter: &egui::Painter,
         r: Rect,
