@@ -57,12 +57,14 @@ impl Editor {
         }
     }
 
-    /// Applies one edit through the history (merged into the open gesture, if any).
+    /// Applies one edit through the history (merged into the open gesture, if any). An
+    /// edit that changes nothing leaves the project clean and takes no undo step.
     pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
-        self.history.apply(&mut self.project, edit)?;
-        self.dirty = true;
-        self.revision += 1;
-        self.forget_missing_selection();
+        if self.history.apply(&mut self.project, edit)? {
+            self.dirty = true;
+            self.revision += 1;
+            self.forget_missing_selection();
+        }
         Ok(())
     }
 
@@ -118,12 +120,18 @@ impl Editor {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let was_dirty = self.dirty;
         self.history.begin_gesture(format!("Add {label}"));
         let result = self.add_and_place(path, info, start, video_track, audio_track);
-        self.history.end_gesture();
         if result.is_err() {
-            // Leave nothing half-added behind.
-            let _ = self.undo();
+            // Leave nothing half-added behind, and no undo step: the person's last step
+            // stays the one the next undo reverts.
+            let _ = self.history.abandon_gesture(&mut self.project);
+            self.dirty = was_dirty;
+            self.revision += 1;
+            self.forget_missing_selection();
+        } else {
+            self.history.end_gesture();
         }
         result.map(|()| {
             self.selection = BTreeSet::from([first_clip]);
@@ -309,6 +317,47 @@ mod tests {
             }),
             is_still_image: false,
         }
+    }
+
+    #[test]
+    fn a_failed_add_of_a_pooled_file_takes_no_undo_step() {
+        let mut editor = Editor::new();
+        editor
+            .add_media(Path::new("/a.mp4"), recording_info(4))
+            .unwrap();
+        let video = editor.first_track(TrackKind::Video).unwrap();
+        editor
+            .apply(Edit::SetTrackFlags {
+                id: video,
+                muted: None,
+                locked: Some(true),
+                hidden: None,
+            })
+            .unwrap();
+        let before = editor.project.clone();
+        let steps = editor.history.undo_len();
+
+        let again = editor.add_media(Path::new("/a.mp4"), recording_info(4));
+
+        assert!(again.is_err(), "a locked track takes no clip");
+        assert_eq!(editor.project, before, "nothing half-added stays");
+        assert_eq!(editor.history.undo_len(), steps, "no undo step for nothing");
+        assert!(editor.undo().unwrap());
+        let track = editor.project.track(video).unwrap();
+        assert!(
+            !track.locked,
+            "undo reverts the person's last step: the lock"
+        );
+        assert_eq!(editor.project.clips().count(), 2, "the first add stays");
+    }
+
+    #[test]
+    fn an_edit_that_changes_nothing_leaves_the_project_clean() {
+        let mut editor = Editor::new();
+        let canvas = editor.project.canvas.clone();
+        editor.apply(Edit::SetCanvas { canvas }).unwrap();
+        assert!(!editor.dirty);
+        assert!(!editor.history.can_undo());
     }
 
     #[test]

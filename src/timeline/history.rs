@@ -60,10 +60,16 @@ impl History {
     }
 
     /// Applies `edit` to `project` and records it: as its own step, or as part of the
-    /// gesture in progress. Clears the redo stack.
-    pub fn apply(&mut self, project: &mut Project, edit: Edit) -> Result<(), EditError> {
+    /// gesture in progress. Clears the redo stack. An edit that changed nothing (setting
+    /// what is already set, moving by nothing) records nothing, so the next undo still
+    /// reverts the person's last real change. Returns whether anything changed.
+    pub fn apply(&mut self, project: &mut Project, edit: Edit) -> Result<bool, EditError> {
         let label = edit.label();
+        let asked = edit.clone();
         let inverse = apply(project, edit)?;
+        if changes_nothing(&asked, &inverse) {
+            return Ok(false);
+        }
         self.redo.clear();
         match &mut self.gesture {
             Some(step) => {
@@ -82,7 +88,7 @@ impl History {
                 inverses: vec![inverse],
             }),
         }
-        Ok(())
+        Ok(true)
     }
 
     /// Starts a gesture (a drag, a slider move): every edit until
@@ -97,12 +103,27 @@ impl History {
     }
 
     /// Ends the gesture in progress, recording it as one step if it changed anything.
-    pub fn end_gesture(&mut self) {
-        if let Some(step) = self.gesture.take() {
-            if !step.inverses.is_empty() {
+    /// Returns whether it did.
+    pub fn end_gesture(&mut self) -> bool {
+        match self.gesture.take() {
+            Some(step) if !step.inverses.is_empty() => {
                 self.push(step);
+                true
             }
+            _ => false,
         }
+    }
+
+    /// Ends the gesture in progress by reverting what it did, recording nothing: for a
+    /// gesture that failed half-way. The undo and redo stacks are as before it began.
+    pub fn abandon_gesture(&mut self, project: &mut Project) -> Result<(), EditError> {
+        let Some(step) = self.gesture.take() else {
+            return Ok(());
+        };
+        for inverse in step.inverses.into_iter().rev() {
+            apply(project, inverse)?;
+        }
+        Ok(())
     }
 
     /// True while a gesture is open.
@@ -258,4 +279,19 @@ fn run_step(project: &mut Project, step: &Step) -> Result<Step, EditError> {
         label: step.label.clone(),
         inverses,
     })
+}
+
+/// Whether applying `edit` changed nothing: its inverse is the very same edits (newest
+/// first), as when a value is set to what it already was or a clip is moved by nothing.
+fn changes_nothing(edit: &Edit, inverse: &Edit) -> bool {
+    fn flatten<'e>(edit: &'e Edit, into: &mut Vec<&'e Edit>) {
+        match edit {
+            Edit::Batch { edits } => edits.iter().for_each(|e| flatten(e, into)),
+            other => into.push(other),
+        }
+    }
+    let (mut asked, mut undo) = (Vec::new(), Vec::new());
+    flatten(edit, &mut asked);
+    flatten(inverse, &mut undo);
+    asked.len() == undo.len() && asked.iter().zip(undo.iter().rev()).all(|(a, u)| a == u)
 }

@@ -585,3 +585,69 @@ fn a_marker_saved_without_a_name_loads_with_an_empty_one() {
     let m: Marker = serde_json::from_str(r#"{ "id": 3, "time": 0 }"#).unwrap();
     assert_eq!(m.name, "");
 }
+
+#[test]
+fn an_edit_that_changes_nothing_takes_no_undo_step_and_keeps_redo() {
+    let mut p = Project::new("t", Canvas::default());
+    let mut h = History::default();
+    h.apply(&mut p, Edit::RenameProject { name: "a".into() })
+        .unwrap();
+    h.undo(&mut p).unwrap();
+    assert!(h.can_redo());
+
+    let same = p.name.clone();
+    let changed = h.apply(&mut p, Edit::RenameProject { name: same }).unwrap();
+
+    assert!(!changed);
+    assert!(!h.can_undo(), "renaming to the same name is no step");
+    assert!(
+        h.can_redo(),
+        "and it does not throw away what can be redone"
+    );
+    let batch = Edit::Batch {
+        edits: vec![
+            Edit::RenameProject { name: "t".into() },
+            Edit::SetCanvas {
+                canvas: p.canvas.clone(),
+            },
+        ],
+    };
+    assert!(
+        !h.apply(&mut p, batch).unwrap(),
+        "a batch of no-ops is no step"
+    );
+    assert!(!h.can_undo());
+}
+
+#[test]
+fn an_abandoned_gesture_reverts_its_edits_and_records_nothing() {
+    let mut p = Project::new("t", Canvas::default());
+    let mut h = History::default();
+    h.apply(
+        &mut p,
+        Edit::RenameProject {
+            name: "first".into(),
+        },
+    )
+    .unwrap();
+    h.begin_gesture("drag");
+    h.apply(
+        &mut p,
+        Edit::RenameProject {
+            name: "second".into(),
+        },
+    )
+    .unwrap();
+    h.abandon_gesture(&mut p).unwrap();
+    assert_eq!(p.name, "first");
+    assert_eq!(h.undo_len(), 1);
+    assert_eq!(
+        h.undo_label(),
+        Some(
+            Edit::RenameProject {
+                name: String::new()
+            }
+            .label()
+        )
+    );
+}

@@ -302,13 +302,16 @@ proptest! {
             // Group runs of edits into gestures now and then, as drags do.
             match seed.b % 8 {
                 0 => history.begin_gesture("drag"),
-                1 => history.end_gesture(),
+                1 => {
+                    history.end_gesture();
+                }
                 _ => {}
             }
             let Some(edit) = make_edit(&p, seed) else { continue };
             let before = p.clone();
             match history.apply(&mut p, edit.clone()) {
-                Ok(()) => {
+                Ok(false) => prop_assert_eq!(&p, &before, "{:?} changed the project but took no undo step", edit),
+                Ok(true) => {
                     applied += 1;
                     prop_assert_eq!(validate(&p), Ok(()), "after {:?}", edit);
                     evaluate_everything(&p, ms(seed.t));
