@@ -13,6 +13,11 @@ use common::desktop::{artifacts_dir, Desktop};
 /// within 20 s.
 fn close_and_expect_a_clean_exit(desktop: &Desktop, app: &mut std::process::Child) {
     desktop.close_window("Clipwright");
+    expect_a_clean_exit(app);
+}
+
+/// Checks the app exits with success within 20 s.
+fn expect_a_clean_exit(app: &mut std::process::Child) {
     let start = Instant::now();
     let status = loop {
         if let Some(status) = app.try_wait().unwrap() {
@@ -187,7 +192,17 @@ fn app_opens_a_file_from_its_arguments_and_follows_the_keyboard() {
     });
     assert!(app.try_wait().unwrap().is_none(), "the app exited");
 
-    close_and_expect_a_clean_exit(&desktop, &mut app);
+    // The opened file is unsaved work: closing asks "Save changes?" instead of closing,
+    // and Ctrl+D ("Don't save") lets it go.
+    desktop.close_window("Clipwright");
+    std::thread::sleep(Duration::from_secs(3));
+    desktop.screenshot(&artifacts_dir().join("app_window_save_changes.png"));
+    assert!(
+        app.try_wait().unwrap().is_none(),
+        "closing with unsaved work asks first"
+    );
+    key("ctrl+d");
+    expect_a_clean_exit(&mut app);
 }
 
 #[test]

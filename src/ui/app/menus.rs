@@ -1,8 +1,8 @@
 //! The menu bar and keyboard shortcuts: every command of the app in one place.
 
+use super::unsaved::Replacing;
 use super::workers::DialogPurpose;
 use super::{file_label, ClipwrightApp};
-use crate::session::Editor;
 
 impl ClipwrightApp {
     pub(in crate::ui) fn shortcuts(&mut self, ctx: &egui::Context) {
@@ -13,18 +13,24 @@ impl ClipwrightApp {
         let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
         let import = KeyboardShortcut::new(Modifiers::COMMAND, Key::I);
         let export = KeyboardShortcut::new(Modifiers::COMMAND, Key::E);
+        let quit = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
         // Keys typed into a text field belong to it.
         let typing = ctx.egui_wants_keyboard_input();
-        let (redo_hit, undo_hit, save_hit, open_hit, import_hit, export_hit) = ctx.input_mut(|i| {
-            (
-                i.consume_shortcut(&redo),
-                i.consume_shortcut(&undo),
-                i.consume_shortcut(&save),
-                i.consume_shortcut(&open),
-                i.consume_shortcut(&import),
-                i.consume_shortcut(&export),
-            )
-        });
+        let (redo_hit, undo_hit, save_hit, open_hit, import_hit, export_hit, quit_hit) = ctx
+            .input_mut(|i| {
+                (
+                    i.consume_shortcut(&redo),
+                    i.consume_shortcut(&undo),
+                    i.consume_shortcut(&save),
+                    i.consume_shortcut(&open),
+                    i.consume_shortcut(&import),
+                    i.consume_shortcut(&export),
+                    i.consume_shortcut(&quit),
+                )
+            });
+        if quit_hit {
+            self.replace_project(ctx, Replacing::Quit);
+        }
         if export_hit {
             self.open_export_dialog();
         }
@@ -39,7 +45,7 @@ impl ClipwrightApp {
             self.save(ctx);
         }
         if open_hit {
-            self.ask(ctx, DialogPurpose::OpenProject);
+            self.replace_project(ctx, Replacing::OpenProject);
         }
         if import_hit {
             self.ask(ctx, DialogPurpose::ImportMedia);
@@ -110,10 +116,10 @@ impl ClipwrightApp {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
                 if ui.button("New project").clicked() {
-                    self.editor = Editor::new();
+                    self.replace_project(ctx, Replacing::NewProject);
                 }
                 if ui.button("Open project…  (Ctrl+O)").clicked() {
-                    self.ask(ctx, DialogPurpose::OpenProject);
+                    self.replace_project(ctx, Replacing::OpenProject);
                 }
                 if ui.button("Save project  (Ctrl+S)").clicked() {
                     self.save(ctx);
@@ -131,7 +137,7 @@ impl ClipwrightApp {
                             .on_hover_text(path.display().to_string())
                             .clicked()
                         {
-                            self.open_project(ctx, &path);
+                            self.replace_project(ctx, Replacing::OpenPath(path));
                         }
                     }
                 });
@@ -141,6 +147,10 @@ impl ClipwrightApp {
                 }
                 if ui.button("Import media…  (Ctrl+I)").clicked() {
                     self.ask(ctx, DialogPurpose::ImportMedia);
+                }
+                ui.separator();
+                if ui.button("Quit  (Ctrl+Q)").clicked() {
+                    self.replace_project(ctx, Replacing::Quit);
                 }
             });
             ui.menu_button("Edit", |ui| {

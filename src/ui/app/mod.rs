@@ -6,6 +6,7 @@ pub(super) mod menus;
 pub(super) mod recovery;
 pub(super) mod status_bar;
 pub(super) mod toasts;
+pub(super) mod unsaved;
 pub(super) mod workers;
 
 use std::path::{Path, PathBuf};
@@ -90,6 +91,8 @@ pub struct ClipwrightApp {
     pub recent: Vec<PathBuf>,
     /// Which panels show, their sizes and the theme; kept between runs.
     pub layout: Layout,
+    /// "Save changes?" before unsaved work is replaced or dropped.
+    pub unsaved: unsaved::UnsavedPrompt,
 }
 
 impl ClipwrightApp {
@@ -150,6 +153,7 @@ impl ClipwrightApp {
             relink_question: None,
             recent,
             layout,
+            unsaved: unsaved::UnsavedPrompt::default(),
         }
     }
 
@@ -329,7 +333,7 @@ impl ClipwrightApp {
                 .extension()
                 .is_some_and(|e| e == crate::timeline::file::EXTENSION);
             if is_project {
-                self.open_project(ctx, &path);
+                self.replace_project(ctx, unsaved::Replacing::OpenPath(path));
             } else {
                 self.open(ctx, path);
             }
@@ -376,6 +380,7 @@ impl eframe::App for ClipwrightApp {
         if let Some(e) = self.subtitles.poll(&ctx, &mut self.editor) {
             self.toast(&ctx, e, true);
         }
+        self.hold_close_if_unsaved(&ctx);
         self.take_dropped_files(&ctx);
         self.shortcuts(&ctx);
         let title = self.editor.title();
@@ -470,6 +475,7 @@ impl eframe::App for ClipwrightApp {
         }
         self.recovery_prompt(&ctx);
         self.relink_prompt(&ctx);
+        self.unsaved_prompt(&ctx);
         self.autosave_if_due(&ctx);
         self.show_toasts(&ctx);
     }

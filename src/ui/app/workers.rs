@@ -143,11 +143,19 @@ impl ClipwrightApp {
             match message {
                 Message::Picked(purpose, path) => {
                     self.dialog_open = false;
-                    let Some(path) = path else { continue };
+                    let Some(path) = path else {
+                        if purpose == DialogPurpose::SaveProject {
+                            self.save_dialog_cancelled();
+                        }
+                        continue;
+                    };
                     match purpose {
                         DialogPurpose::ImportMedia => self.open(ctx, path),
                         DialogPurpose::OpenProject => self.open_project(ctx, &path),
-                        DialogPurpose::SaveProject => self.save_to(ctx, &path),
+                        DialogPurpose::SaveProject => {
+                            self.save_to(ctx, &path);
+                            self.saved_for_waiting_step(ctx);
+                        }
                         DialogPurpose::ExportTo => self.export.set_output(&path),
                         DialogPurpose::Relink(source) => self.probe_for_relink(ctx, source, path),
                     }
