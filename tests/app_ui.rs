@@ -457,7 +457,23 @@ fn recording_the_test_pattern_lands_in_the_editor() {
 
     let project = &harness.state().editor.project;
     let source = &project.sources[0];
-    assert!(source.path.to_string_lossy().contains("Recording-"));
+    // Named by the local date and time: "Recording 2026-12-06 14-03-22.mp4".
+    let name = source
+        .path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let stamp = name
+        .strip_prefix("Recording ")
+        .and_then(|n| n.strip_suffix(".mp4"))
+        .unwrap_or_else(|| panic!("recording named {name}"));
+    let today = jiff::Zoned::now().date().to_string();
+    assert!(
+        stamp.starts_with(&today[..7]),
+        "{name} is not dated {today}"
+    );
+    assert_eq!(stamp.len(), "2026-12-06 14-03-22".len(), "{name}");
     let video = source.info.video.as_ref().unwrap();
     assert_eq!((video.width, video.height), (1280, 720));
     let secs = source.info.duration.as_secs_f64();

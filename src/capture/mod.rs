@@ -22,6 +22,7 @@ mod hotkey_key;
 #[cfg(any(windows, target_os = "macos"))]
 mod hotkey_native;
 pub mod into_project;
+mod naming;
 mod options;
 mod pacer;
 mod pattern;
@@ -44,6 +45,7 @@ pub use hotkey::GlobalHotkey;
 pub use hotkey_key::Hotkey;
 #[cfg(any(windows, target_os = "macos"))]
 pub use hotkey_native::GlobalHotkey;
+pub use naming::{fresh_recording_path, local_now};
 pub use options::{
     check_fps, parse_fit, parse_region, AudioSelection, OutputSize, RecordOptions, SIZE_PRESETS,
 };

@@ -243,12 +243,12 @@ impl RecorderPanel {
     }
 
     fn options(&self) -> RecordOptions {
-        let stamp = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        let mut opts =
-            RecordOptions::new(self.recordings_dir.join(format!("Recording-{stamp}.mp4")));
+        let path = crate::capture::fresh_recording_path(
+            &self.recordings_dir,
+            crate::capture::local_now(),
+            "mp4",
+        );
+        let mut opts = RecordOptions::new(path);
         opts.size = match self
             .size_choice
             .checked_sub(1)
