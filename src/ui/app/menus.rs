@@ -4,11 +4,17 @@ use super::unsaved::Replacing;
 use super::workers::DialogPurpose;
 use super::{file_label, ClipwrightApp};
 
+/// Undo and redo, for the keys and the Edit menu alike.
+const UNDO: egui::KeyboardShortcut =
+    egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Z);
+const REDO: egui::KeyboardShortcut = egui::KeyboardShortcut::new(
+    egui::Modifiers::COMMAND.plus(egui::Modifiers::SHIFT),
+    egui::Key::Z,
+);
+
 impl ClipwrightApp {
     pub(in crate::ui) fn shortcuts(&mut self, ctx: &egui::Context) {
         use egui::{Key, KeyboardShortcut, Modifiers};
-        let undo = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
-        let redo = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
         let save = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
         let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
         let import = KeyboardShortcut::new(Modifiers::COMMAND, Key::I);
@@ -19,8 +25,8 @@ impl ClipwrightApp {
         let (redo_hit, undo_hit, save_hit, open_hit, import_hit, export_hit, quit_hit) = ctx
             .input_mut(|i| {
                 (
-                    i.consume_shortcut(&redo),
-                    i.consume_shortcut(&undo),
+                    i.consume_shortcut(&REDO),
+                    i.consume_shortcut(&UNDO),
                     i.consume_shortcut(&save),
                     i.consume_shortcut(&open),
                     i.consume_shortcut(&import),
@@ -154,22 +160,26 @@ impl ClipwrightApp {
                 }
             });
             ui.menu_button("Edit", |ui| {
+                // Each names the step it takes back, with its key as this system writes it.
                 let undo_label = match self.editor.history.undo_label() {
                     Some(l) => format!("Undo {l}"),
                     None => "Undo".to_owned(),
                 };
+                let redo_label = match self.editor.history.redo_label() {
+                    Some(l) => format!("Redo {l}"),
+                    None => "Redo".to_owned(),
+                };
+                let undo = egui::Button::new(undo_label).shortcut_text(ctx.format_shortcut(&UNDO));
                 if ui
-                    .add_enabled(
-                        self.editor.history.can_undo(),
-                        egui::Button::new(undo_label),
-                    )
+                    .add_enabled(self.editor.history.can_undo(), undo)
                     .clicked()
                 {
                     let r = self.editor.undo().map(|_| ());
                     self.report(ctx, r);
                 }
+                let redo = egui::Button::new(redo_label).shortcut_text(ctx.format_shortcut(&REDO));
                 if ui
-                    .add_enabled(self.editor.history.can_redo(), egui::Button::new("Redo"))
+                    .add_enabled(self.editor.history.can_redo(), redo)
                     .clicked()
                 {
                     let r = self.editor.redo().map(|_| ());
