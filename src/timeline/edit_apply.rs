@@ -4,12 +4,18 @@
 //! Every primitive checks before it changes anything, so a failed edit leaves the project
 //! as it was; a transaction rolls back the primitives it already applied.
 
-use super::clip::{Clip, ClipId};
+use super::clip::{Clip, ClipId, LinkId};
 use super::edit::{Edit, EditError};
 use super::edit_ops;
-use super::project::Project;
+use super::effects::Effects;
+use super::keyframes::Keyframes;
+use super::project::{Canvas, Marker, MarkerId, Project};
+use super::reframe::{OutputFormat, OutputId, Reframe};
+use super::source::{MediaSource, SourceId};
+use super::subtitles::SubtitleCue;
 use super::time::Time;
 use super::track::{Track, TrackId, TrackKind};
+use super::transform::Property;
 use super::validate::{check_clip, check_cue_times};
 
 /// Applies `edit` to `project`, returning the edit that undoes it. On error the project
@@ -26,214 +32,46 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             let old = std::mem::replace(&mut project.name, name);
             Ok(Edit::RenameProject { name: old })
         }
-        Edit::SetCanvas { canvas } => {
-            if canvas.width == 0
-                || canvas.height == 0
-                || canvas.width > 16384
-                || canvas.height > 16384
-            {
-                return Err(EditError::Invalid(
-                    "canvas size must be 1 to 16384 pixels".into(),
-                ));
-            }
-            let old = std::mem::replace(&mut project.canvas, canvas);
-            Ok(Edit::SetCanvas { canvas: old })
-        }
-        Edit::SetOutputs { outputs } => {
-            let old = std::mem::replace(&mut project.outputs, outputs);
-            if let Err(e) = super::validate::validate_outputs(project) {
-                project.outputs = old;
-                return Err(e);
-            }
-            Ok(Edit::SetOutputs { outputs: old })
-        }
-        Edit::AddSource { source } => {
-            if project.source(source.id).is_some() {
-                return Err(EditError::DuplicateId(format!("source {}", source.id.0)));
-            }
-            let id = source.id;
-            project.sources.push(source);
-            Ok(Edit::RemoveSource { id })
-        }
-        Edit::RemoveSource { id } => {
-            if project.clips().any(|(_, c)| c.source() == Some(id)) {
-                return Err(EditError::SourceInUse(id));
-            }
-            let index = project
-                .sources
-                .iter()
-                .position(|s| s.id == id)
-                .ok_or(EditError::NoSuchSource(id))?;
-            let source = project.sources.remove(index);
-            Ok(Edit::AddSource { source })
-        }
-        Edit::UpdateSource { source } => {
-            let slot = project
-                .sources
-                .iter_mut()
-                .find(|s| s.id == source.id)
-                .ok_or(EditError::NoSuchSource(source.id))?;
-            let old = std::mem::replace(slot, source);
-            Ok(Edit::UpdateSource { source: old })
-        }
+        Edit::SetCanvas { canvas } => set_canvas(project, canvas),
+        Edit::SetOutputs { outputs } => set_outputs(project, outputs),
+        Edit::AddSource { source } => add_source(project, source),
+        Edit::RemoveSource { id } => remove_source(project, id),
+        Edit::UpdateSource { source } => update_source(project, source),
         Edit::AddTrack { index, track } => add_track(project, index, track),
-        Edit::RemoveTrack { id } => {
-            let index = project.track_index(id).ok_or(EditError::NoSuchTrack(id))?;
-            if project.tracks[index].locked {
-                return Err(EditError::TrackLocked(id));
-            }
-            let track = project.tracks.remove(index);
-            Ok(Edit::AddTrack { index, track })
-        }
-        Edit::MoveTrack { id, index } => {
-            let old = project.track_index(id).ok_or(EditError::NoSuchTrack(id))?;
-            let track = project.tracks.remove(old);
-            let index = index.min(project.tracks.len());
-            project.tracks.insert(index, track);
-            Ok(Edit::MoveTrack { id, index: old })
-        }
+        Edit::RemoveTrack { id } => remove_track(project, id),
+        Edit::MoveTrack { id, index } => move_track(project, id, index),
         Edit::SetTrackFlags {
             id,
             muted,
             locked,
             hidden,
-        } => {
-            let t = track_mut(project, id)?;
-            let inverse = Edit::SetTrackFlags {
-                id,
-                muted: muted.map(|_| t.muted),
-                locked: locked.map(|_| t.locked),
-                hidden: hidden.map(|_| t.hidden),
-            };
-            t.muted = muted.unwrap_or(t.muted);
-            t.locked = locked.unwrap_or(t.locked);
-            t.hidden = hidden.unwrap_or(t.hidden);
-            Ok(inverse)
-        }
+        } => set_track_flags(project, id, muted, locked, hidden),
         Edit::RenameTrack { id, name } => {
             let t = track_mut(project, id)?;
             let old = std::mem::replace(&mut t.name, name);
             Ok(Edit::RenameTrack { id, name: old })
         }
         Edit::InsertClip { track, clip } => insert_clip(project, track, clip),
-        Edit::RemoveClip { clip } => {
-            let loc = project
-                .locate_clip(clip)
-                .ok_or(EditError::NoSuchClip(clip))?;
-            let t = &mut project.tracks[loc.track];
-            if t.locked {
-                return Err(EditError::TrackLocked(t.id));
-            }
-            let removed = t.clips.remove(loc.index);
-            Ok(Edit::InsertClip {
-                track: t.id,
-                clip: removed,
-            })
-        }
+        Edit::RemoveClip { clip } => remove_clip(project, clip),
         Edit::UpdateClip { clip } => update_clip(project, clip),
         Edit::ShiftClips { track, from, by } => shift_clips(project, track, from, by),
-        Edit::SetLinks { links } => {
-            let mut old = Vec::with_capacity(links.len());
-            for (id, _) in &links {
-                let c = project.clip(*id).ok_or(EditError::NoSuchClip(*id))?;
-                old.push((*id, c.link));
-            }
-            for (id, link) in links {
-                if let Some(c) = clip_mut(project, id) {
-                    c.link = link;
-                }
-            }
-            old.reverse();
-            Ok(Edit::SetLinks { links: old })
-        }
+        Edit::SetLinks { links } => set_links(project, links),
         Edit::SetChannel {
             clip,
             property,
             keyframes,
-        } => {
-            if !keyframes.iter().all(|k| k.value.is_finite()) {
-                return Err(EditError::Invalid(
-                    "keyframe values must be finite numbers".into(),
-                ));
-            }
-            let c = unlocked_clip_mut(project, clip)?;
-            let old = c.animation.set_channel(property, keyframes);
-            Ok(Edit::SetChannel {
-                clip,
-                property,
-                keyframes: old,
-            })
-        }
+        } => set_channel(project, clip, property, keyframes),
         Edit::SetReframe {
             clip,
             output,
             reframe,
-        } => {
-            let c = unlocked_clip_mut(project, clip)?;
-            let old = match reframe {
-                Some(r) => c.reframes.insert(output, r),
-                None => c.reframes.remove(&output),
-            };
-            Ok(Edit::SetReframe {
-                clip,
-                output,
-                reframe: old,
-            })
-        }
-        Edit::SetEffects { clip, effects } => {
-            effects
-                .validate()
-                .map_err(|why| EditError::Invalid(format!("clip {}: {why}", clip.0)))?;
-            let c = unlocked_clip_mut(project, clip)?;
-            if c.source().is_none() && !effects.is_empty() {
-                return Err(EditError::Invalid(format!(
-                    "clip {}: effects apply to video and picture clips only",
-                    clip.0
-                )));
-            }
-            let old = std::mem::replace(&mut c.effects, effects);
-            Ok(Edit::SetEffects { clip, effects: old })
-        }
-        Edit::AddMarker { marker } => {
-            if project.markers.iter().any(|m| m.id == marker.id) {
-                return Err(EditError::DuplicateId(format!("marker {}", marker.id.0)));
-            }
-            if marker.time < Time::ZERO {
-                return Err(EditError::BeforeZero);
-            }
-            let id = marker.id;
-            project.markers.push(marker);
-            project.markers.sort_by_key(|m| (m.time, m.id));
-            Ok(Edit::RemoveMarker { id })
-        }
-        Edit::RemoveMarker { id } => {
-            let i = project
-                .markers
-                .iter()
-                .position(|m| m.id == id)
-                .ok_or(EditError::NoSuchMarker(id))?;
-            let marker = project.markers.remove(i);
-            Ok(Edit::AddMarker { marker })
-        }
-        Edit::MoveMarker { id, time } => {
-            if time < Time::ZERO {
-                return Err(EditError::BeforeZero);
-            }
-            let m = project
-                .markers
-                .iter_mut()
-                .find(|m| m.id == id)
-                .ok_or(EditError::NoSuchMarker(id))?;
-            let old = std::mem::replace(&mut m.time, time);
-            project.markers.sort_by_key(|m| (m.time, m.id));
-            Ok(Edit::MoveMarker { id, time: old })
-        }
+        } => set_reframe(project, clip, output, reframe),
+        Edit::SetEffects { clip, effects } => set_effects(project, clip, effects),
+        Edit::AddMarker { marker } => add_marker(project, marker),
+        Edit::RemoveMarker { id } => remove_marker(project, id),
+        Edit::MoveMarker { id, time } => move_marker(project, id, time),
         Edit::RenameMarker { id, name } => {
-            let m = project
-                .markers
-                .iter_mut()
-                .find(|m| m.id == id)
-                .ok_or(EditError::NoSuchMarker(id))?;
+            let m = marker_mut(project, id)?;
             let old = std::mem::replace(&mut m.name, name);
             Ok(Edit::RenameMarker { id, name: old })
         }
@@ -244,24 +82,245 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             };
             Ok(Edit::SetSubtitleStyle { name, style: old })
         }
-        Edit::SetCues { track, cues } => {
-            let t = subtitle_track_mut(project, track)?;
-            let mut cues = cues;
-            for c in &cues {
-                check_cue_times(c.start, c.end)?;
-            }
-            super::subtitles::sort_cues(&mut cues);
-            let old = std::mem::replace(&mut t.cues, cues);
-            if let Err(e) = unique_cue_ids(project) {
-                if let Ok(t) = subtitle_track_mut(project, track) {
-                    t.cues = old;
-                }
-                return Err(e);
-            }
-            Ok(Edit::SetCues { track, cues: old })
-        }
+        Edit::SetCues { track, cues } => set_cues(project, track, cues),
         other => edit_ops::apply_operation(project, other),
     }
+}
+
+fn set_canvas(project: &mut Project, canvas: Canvas) -> Result<Edit, EditError> {
+    if canvas.width == 0 || canvas.height == 0 || canvas.width > 16384 || canvas.height > 16384 {
+        return Err(EditError::Invalid(
+            "canvas size must be 1 to 16384 pixels".into(),
+        ));
+    }
+    let old = std::mem::replace(&mut project.canvas, canvas);
+    Ok(Edit::SetCanvas { canvas: old })
+}
+
+fn set_outputs(project: &mut Project, outputs: Vec<OutputFormat>) -> Result<Edit, EditError> {
+    let old = std::mem::replace(&mut project.outputs, outputs);
+    if let Err(e) = super::validate::validate_outputs(project) {
+        project.outputs = old;
+        return Err(e);
+    }
+    Ok(Edit::SetOutputs { outputs: old })
+}
+
+fn add_source(project: &mut Project, source: MediaSource) -> Result<Edit, EditError> {
+    if project.source(source.id).is_some() {
+        return Err(EditError::DuplicateId(format!("source {}", source.id.0)));
+    }
+    let id = source.id;
+    project.sources.push(source);
+    Ok(Edit::RemoveSource { id })
+}
+
+fn remove_source(project: &mut Project, id: SourceId) -> Result<Edit, EditError> {
+    if project.clips().any(|(_, c)| c.source() == Some(id)) {
+        return Err(EditError::SourceInUse(id));
+    }
+    let index = project
+        .sources
+        .iter()
+        .position(|s| s.id == id)
+        .ok_or(EditError::NoSuchSource(id))?;
+    let source = project.sources.remove(index);
+    Ok(Edit::AddSource { source })
+}
+
+fn update_source(project: &mut Project, source: MediaSource) -> Result<Edit, EditError> {
+    let slot = project
+        .sources
+        .iter_mut()
+        .find(|s| s.id == source.id)
+        .ok_or(EditError::NoSuchSource(source.id))?;
+    let old = std::mem::replace(slot, source);
+    Ok(Edit::UpdateSource { source: old })
+}
+
+fn remove_track(project: &mut Project, id: TrackId) -> Result<Edit, EditError> {
+    let index = project.track_index(id).ok_or(EditError::NoSuchTrack(id))?;
+    if project.tracks[index].locked {
+        return Err(EditError::TrackLocked(id));
+    }
+    let track = project.tracks.remove(index);
+    Ok(Edit::AddTrack { index, track })
+}
+
+fn move_track(project: &mut Project, id: TrackId, index: usize) -> Result<Edit, EditError> {
+    let old = project.track_index(id).ok_or(EditError::NoSuchTrack(id))?;
+    let track = project.tracks.remove(old);
+    let index = index.min(project.tracks.len());
+    project.tracks.insert(index, track);
+    Ok(Edit::MoveTrack { id, index: old })
+}
+
+fn set_track_flags(
+    project: &mut Project,
+    id: TrackId,
+    muted: Option<bool>,
+    locked: Option<bool>,
+    hidden: Option<bool>,
+) -> Result<Edit, EditError> {
+    let t = track_mut(project, id)?;
+    let inverse = Edit::SetTrackFlags {
+        id,
+        muted: muted.map(|_| t.muted),
+        locked: locked.map(|_| t.locked),
+        hidden: hidden.map(|_| t.hidden),
+    };
+    t.muted = muted.unwrap_or(t.muted);
+    t.locked = locked.unwrap_or(t.locked);
+    t.hidden = hidden.unwrap_or(t.hidden);
+    Ok(inverse)
+}
+
+fn remove_clip(project: &mut Project, clip: ClipId) -> Result<Edit, EditError> {
+    let loc = project
+        .locate_clip(clip)
+        .ok_or(EditError::NoSuchClip(clip))?;
+    let t = &mut project.tracks[loc.track];
+    if t.locked {
+        return Err(EditError::TrackLocked(t.id));
+    }
+    let removed = t.clips.remove(loc.index);
+    Ok(Edit::InsertClip {
+        track: t.id,
+        clip: removed,
+    })
+}
+
+fn set_links(
+    project: &mut Project,
+    links: Vec<(ClipId, Option<LinkId>)>,
+) -> Result<Edit, EditError> {
+    let mut old = Vec::with_capacity(links.len());
+    for (id, _) in &links {
+        let c = project.clip(*id).ok_or(EditError::NoSuchClip(*id))?;
+        old.push((*id, c.link));
+    }
+    for (id, link) in links {
+        if let Some(c) = clip_mut(project, id) {
+            c.link = link;
+        }
+    }
+    old.reverse();
+    Ok(Edit::SetLinks { links: old })
+}
+
+fn set_channel(
+    project: &mut Project,
+    clip: ClipId,
+    property: Property,
+    keyframes: Keyframes<f64>,
+) -> Result<Edit, EditError> {
+    if !keyframes.iter().all(|k| k.value.is_finite()) {
+        return Err(EditError::Invalid(
+            "keyframe values must be finite numbers".into(),
+        ));
+    }
+    let c = unlocked_clip_mut(project, clip)?;
+    let old = c.animation.set_channel(property, keyframes);
+    Ok(Edit::SetChannel {
+        clip,
+        property,
+        keyframes: old,
+    })
+}
+
+fn set_reframe(
+    project: &mut Project,
+    clip: ClipId,
+    output: OutputId,
+    reframe: Option<Reframe>,
+) -> Result<Edit, EditError> {
+    let c = unlocked_clip_mut(project, clip)?;
+    let old = match reframe {
+        Some(r) => c.reframes.insert(output, r),
+        None => c.reframes.remove(&output),
+    };
+    Ok(Edit::SetReframe {
+        clip,
+        output,
+        reframe: old,
+    })
+}
+
+fn set_effects(project: &mut Project, clip: ClipId, effects: Effects) -> Result<Edit, EditError> {
+    effects
+        .validate()
+        .map_err(|why| EditError::Invalid(format!("clip {}: {why}", clip.0)))?;
+    let c = unlocked_clip_mut(project, clip)?;
+    if c.source().is_none() && !effects.is_empty() {
+        return Err(EditError::Invalid(format!(
+            "clip {}: effects apply to video and picture clips only",
+            clip.0
+        )));
+    }
+    let old = std::mem::replace(&mut c.effects, effects);
+    Ok(Edit::SetEffects { clip, effects: old })
+}
+
+fn add_marker(project: &mut Project, marker: Marker) -> Result<Edit, EditError> {
+    if project.markers.iter().any(|m| m.id == marker.id) {
+        return Err(EditError::DuplicateId(format!("marker {}", marker.id.0)));
+    }
+    if marker.time < Time::ZERO {
+        return Err(EditError::BeforeZero);
+    }
+    let id = marker.id;
+    project.markers.push(marker);
+    project.markers.sort_by_key(|m| (m.time, m.id));
+    Ok(Edit::RemoveMarker { id })
+}
+
+fn remove_marker(project: &mut Project, id: MarkerId) -> Result<Edit, EditError> {
+    let i = project
+        .markers
+        .iter()
+        .position(|m| m.id == id)
+        .ok_or(EditError::NoSuchMarker(id))?;
+    let marker = project.markers.remove(i);
+    Ok(Edit::AddMarker { marker })
+}
+
+fn move_marker(project: &mut Project, id: MarkerId, time: Time) -> Result<Edit, EditError> {
+    if time < Time::ZERO {
+        return Err(EditError::BeforeZero);
+    }
+    let m = marker_mut(project, id)?;
+    let old = std::mem::replace(&mut m.time, time);
+    project.markers.sort_by_key(|m| (m.time, m.id));
+    Ok(Edit::MoveMarker { id, time: old })
+}
+
+fn marker_mut(project: &mut Project, id: MarkerId) -> Result<&mut Marker, EditError> {
+    project
+        .markers
+        .iter_mut()
+        .find(|m| m.id == id)
+        .ok_or(EditError::NoSuchMarker(id))
+}
+
+fn set_cues(
+    project: &mut Project,
+    track: TrackId,
+    cues: Vec<SubtitleCue>,
+) -> Result<Edit, EditError> {
+    let t = subtitle_track_mut(project, track)?;
+    let mut cues = cues;
+    for c in &cues {
+        check_cue_times(c.start, c.end)?;
+    }
+    super::subtitles::sort_cues(&mut cues);
+    let old = std::mem::replace(&mut t.cues, cues);
+    if let Err(e) = unique_cue_ids(project) {
+        if let Ok(t) = subtitle_track_mut(project, track) {
+            t.cues = old;
+        }
+        return Err(e);
+    }
+    Ok(Edit::SetCues { track, cues: old })
 }
 
 /// Runs `f` as one all-or-nothing step: on error, everything `f` applied is undone.
