@@ -66,6 +66,31 @@ pub(crate) fn apply_operation(project: &mut Project, edit: Edit) -> Result<Edit,
                 links: clips.into_iter().map(|c| (c, None)).collect(),
             })
         }),
+        edit @ (Edit::SetKeyframe { .. }
+        | Edit::RemoveKeyframe { .. }
+        | Edit::MoveKeyframe { .. }) => apply_keyframe_edit(project, edit),
+        Edit::ApplyPreset {
+            clip,
+            preset,
+            duration,
+        } => apply_preset(project, clip, &preset, duration),
+        edit @ (Edit::AddCue { .. }
+        | Edit::RemoveCue { .. }
+        | Edit::UpdateCue { .. }
+        | Edit::SplitCue { .. }
+        | Edit::MergeCues { .. }
+        | Edit::ShiftCues { .. }
+        | Edit::RetimeCues { .. }) => apply_cue_edit(project, edit),
+        other => Err(EditError::Invalid(format!(
+            "{} cannot be applied here",
+            other.label()
+        ))),
+    }
+}
+
+/// Adds, removes or moves one keyframe of a clip's property.
+fn apply_keyframe_edit(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
+    match edit {
         Edit::SetKeyframe {
             clip,
             property,
@@ -107,11 +132,16 @@ pub(crate) fn apply_operation(project: &mut Project, edit: Edit) -> Result<Edit,
                 })
             }
         }),
-        Edit::ApplyPreset {
-            clip,
-            preset,
-            duration,
-        } => apply_preset(project, clip, &preset, duration),
+        other => Err(EditError::Invalid(format!(
+            "{} cannot be applied here",
+            other.label()
+        ))),
+    }
+}
+
+/// Edits the cues of one subtitle track.
+fn apply_cue_edit(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
+    match edit {
         Edit::AddCue { track, cue } => edit_cues(project, track, |cues, _| {
             cues.push(cue);
             Ok(())
