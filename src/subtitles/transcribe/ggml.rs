@@ -114,172 +114,266 @@ impl Writer {
     }
 }
 
-/// The whole ggml file for `model` and its vocabulary.
+/// The whole ggml file for `model` and its vocabulary: the hyper-parameters, mel filters
+/// and vocabulary, then the encoder's and the decoder's tensors under whisper.cpp's names.
 fn ggml_bytes(model: &Ct2Model, vocab: &[String], path: &Path) -> Result<Vec<u8>, TranscribeError> {
-    let bad = |detail: String| TranscribeError::ModelFormat {
-        path: path.to_owned(),
-        detail,
-    };
-    let dim = |name: &str, i: usize| -> Result<usize, TranscribeError> {
-        model
-            .dims(name)?
-            .get(i)
-            .copied()
-            .ok_or_else(|| bad(format!("{name} has no dimension {i}")))
-    };
-    let n_vocab = dim("decoder/embeddings/weight", 0)?;
-    let d_audio = dim("encoder/position_encodings/encodings", 1)?;
-    let n_audio_ctx = dim("encoder/position_encodings/encodings", 0)?;
-    let d_text = dim("decoder/position_encodings/encodings", 1)?;
-    let n_text_ctx = dim("decoder/position_encodings/encodings", 0)?;
-    let n_mels = dim("encoder/conv1/weight", 1)?;
-    let layers = |side: &str| {
-        (0..)
-            .take_while(|i| model.has(&format!("{side}/layer_{i}/self_attention/layer_norm/gamma")))
-            .count()
-    };
-    let (n_audio_layer, n_text_layer) = (layers("encoder"), layers("decoder"));
-    if n_audio_layer == 0 || n_text_layer == 0 || n_mels != N_MELS {
-        return Err(bad("its layers or mel bands are not Whisper's".to_owned()));
-    }
+    let dims = Dims::of(model, path)?;
     let eot = vocab
         .iter()
         .position(|t| t == "<|endoftext|>")
-        .ok_or_else(|| bad("the vocabulary has no <|endoftext|> token".to_owned()))?;
-
-    let mut w = Writer {
-        out: BufWriter::new(Vec::with_capacity(n_vocab * d_text * 4)),
+        .ok_or_else(|| bad(path, "the vocabulary has no <|endoftext|> token".to_owned()))?;
+    let mut t = Tensors {
+        w: Writer {
+            out: BufWriter::new(Vec::with_capacity(dims.n_vocab * dims.d_text * 4)),
+        },
+        model,
+        path,
     };
-    w.bytes(&GGML_MAGIC.to_le_bytes());
-    for v in [
-        n_vocab,
-        n_audio_ctx,
-        d_audio,
-        model.int("encoder/num_heads")? as usize,
-        n_audio_layer,
-        n_text_ctx,
-        d_text,
-        model.int("decoder/num_heads")? as usize,
-        n_text_layer,
-        n_mels,
-        1, // ftype: f16 weights
-    ] {
-        w.i32(v as i32);
+    t.header(&dims, vocab, eot)?;
+    t.encoder(&dims)?;
+    t.decoder(&dims)?;
+    t.w.out
+        .into_inner()
+        .map_err(|e| bad(path, format!("buffer: {}", e.error())))
+}
+
+fn bad(path: &Path, detail: String) -> TranscribeError {
+    TranscribeError::ModelFormat {
+        path: path.to_owned(),
+        detail,
     }
-    w.i32(N_MELS as i32);
-    w.i32(N_FFT_BINS as i32);
-    for v in mel_filters() {
-        w.bytes(&v.to_le_bytes());
+}
+
+/// The model's sizes, read off its tensors' shapes.
+struct Dims {
+    n_vocab: usize,
+    d_audio: usize,
+    n_audio_ctx: usize,
+    d_text: usize,
+    n_text_ctx: usize,
+    n_mels: usize,
+    n_audio_layer: usize,
+    n_text_layer: usize,
+}
+
+impl Dims {
+    fn of(model: &Ct2Model, path: &Path) -> Result<Dims, TranscribeError> {
+        let dim = |name: &str, i: usize| -> Result<usize, TranscribeError> {
+            model
+                .dims(name)?
+                .get(i)
+                .copied()
+                .ok_or_else(|| bad(path, format!("{name} has no dimension {i}")))
+        };
+        let layers = |side: &str| {
+            (0..)
+                .take_while(|i| {
+                    model.has(&format!("{side}/layer_{i}/self_attention/layer_norm/gamma"))
+                })
+                .count()
+        };
+        let dims = Dims {
+            n_vocab: dim("decoder/embeddings/weight", 0)?,
+            d_audio: dim("encoder/position_encodings/encodings", 1)?,
+            n_audio_ctx: dim("encoder/position_encodings/encodings", 0)?,
+            d_text: dim("decoder/position_encodings/encodings", 1)?,
+            n_text_ctx: dim("decoder/position_encodings/encodings", 0)?,
+            n_mels: dim("encoder/conv1/weight", 1)?,
+            n_audio_layer: layers("encoder"),
+            n_text_layer: layers("decoder"),
+        };
+        if dims.n_audio_layer == 0 || dims.n_text_layer == 0 || dims.n_mels != N_MELS {
+            return Err(bad(
+                path,
+                "its layers or mel bands are not Whisper's".to_owned(),
+            ));
+        }
+        Ok(dims)
     }
-    // Plain tokens only; whisper.cpp names the special ones itself.
-    w.i32(eot as i32);
-    for token in vocab.iter().take(eot) {
-        let bytes = token_bytes(token);
-        w.i32(bytes.len() as i32);
-        w.bytes(&bytes);
+}
+
+/// Writes the model's tensors, renamed from CTranslate2's names to whisper.cpp's.
+struct Tensors<'m> {
+    w: Writer,
+    model: &'m Ct2Model,
+    path: &'m Path,
+}
+
+impl Tensors<'_> {
+    fn header(&mut self, d: &Dims, vocab: &[String], eot: usize) -> Result<(), TranscribeError> {
+        let w = &mut self.w;
+        w.bytes(&GGML_MAGIC.to_le_bytes());
+        for v in [
+            d.n_vocab,
+            d.n_audio_ctx,
+            d.d_audio,
+            self.model.int("encoder/num_heads")? as usize,
+            d.n_audio_layer,
+            d.n_text_ctx,
+            d.d_text,
+            self.model.int("decoder/num_heads")? as usize,
+            d.n_text_layer,
+            d.n_mels,
+            1, // ftype: f16 weights
+        ] {
+            w.i32(v as i32);
+        }
+        w.i32(N_MELS as i32);
+        w.i32(N_FFT_BINS as i32);
+        for v in mel_filters() {
+            w.bytes(&v.to_le_bytes());
+        }
+        // Plain tokens only; whisper.cpp names the special ones itself.
+        w.i32(eot as i32);
+        for token in vocab.iter().take(eot) {
+            let bytes = token_bytes(token);
+            w.i32(bytes.len() as i32);
+            w.bytes(&bytes);
+        }
+        Ok(())
     }
 
-    let plain = |w: &mut Writer, to: &str, from: &str| -> Result<(), TranscribeError> {
-        let data = model.floats(from)?;
-        let dims = model.dims(from)?;
+    fn encoder(&mut self, d: &Dims) -> Result<(), TranscribeError> {
+        let pos = self.model.floats("encoder/position_encodings/encodings")?;
+        self.w.tensor(
+            "encoder.positional_embedding",
+            &[d.n_audio_ctx, d.d_audio],
+            &pos,
+            Store::F32,
+        );
+        for conv in ["conv1", "conv2"] {
+            self.plain(
+                &format!("encoder.{conv}.weight"),
+                &format!("encoder/{conv}/weight"),
+            )?;
+            let bias = self.model.floats(&format!("encoder/{conv}/bias"))?;
+            self.w.tensor(
+                &format!("encoder.{conv}.bias"),
+                &[bias.len(), 1],
+                &bias,
+                Store::F32,
+            );
+        }
+        self.norm("encoder.ln_post", "encoder/layer_norm")?;
+        for i in 0..d.n_audio_layer {
+            self.block_common(
+                &format!("encoder.blocks.{i}"),
+                &format!("encoder/layer_{i}"),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn decoder(&mut self, d: &Dims) -> Result<(), TranscribeError> {
+        let pos = self.model.floats("decoder/position_encodings/encodings")?;
+        self.w.tensor(
+            "decoder.positional_embedding",
+            &[d.n_text_ctx, d.d_text],
+            &pos,
+            Store::F32,
+        );
+        self.plain(
+            "decoder.token_embedding.weight",
+            "decoder/embeddings/weight",
+        )?;
+        self.norm("decoder.ln", "decoder/layer_norm")?;
+        for i in 0..d.n_text_layer {
+            let (to, from) = (format!("decoder.blocks.{i}"), format!("decoder/layer_{i}"));
+            self.block_common(&to, &from)?;
+            self.cross_attention(&to, &from)?;
+        }
+        Ok(())
+    }
+
+    /// One tensor as it is: matrices as f16, vectors as f32.
+    fn plain(&mut self, to: &str, from: &str) -> Result<(), TranscribeError> {
+        let data = self.model.floats(from)?;
+        let dims = self.model.dims(from)?;
         let store = if dims.len() >= 2 {
             Store::F16
         } else {
             Store::F32
         };
-        w.tensor(to, dims, &data, store);
+        self.w.tensor(to, dims, &data, store);
         Ok(())
-    };
-    let linear = |w: &mut Writer, to: &str, from: &str| -> Result<(), TranscribeError> {
-        plain(w, &format!("{to}.weight"), &format!("{from}/weight"))?;
-        plain(w, &format!("{to}.bias"), &format!("{from}/bias"))
-    };
-    let norm = |w: &mut Writer, to: &str, from: &str| -> Result<(), TranscribeError> {
-        plain(w, &format!("{to}.weight"), &format!("{from}/gamma"))?;
-        plain(w, &format!("{to}.bias"), &format!("{from}/beta"))
-    };
-    // Parts `part` of `parts` (by rows) of a fused projection, as separate linears.
-    let split = |w: &mut Writer,
-                 from: &str,
-                 parts: usize,
-                 targets: &[(usize, &str, bool)]|
-     -> Result<(), TranscribeError> {
-        let weight = model.floats(&format!("{from}/weight"))?;
-        let bias = model.floats(&format!("{from}/bias"))?;
-        let dims = model.dims(&format!("{from}/weight"))?;
+    }
+
+    fn linear(&mut self, to: &str, from: &str) -> Result<(), TranscribeError> {
+        self.plain(&format!("{to}.weight"), &format!("{from}/weight"))?;
+        self.plain(&format!("{to}.bias"), &format!("{from}/bias"))
+    }
+
+    fn norm(&mut self, to: &str, from: &str) -> Result<(), TranscribeError> {
+        self.plain(&format!("{to}.weight"), &format!("{from}/gamma"))?;
+        self.plain(&format!("{to}.bias"), &format!("{from}/beta"))
+    }
+
+    /// Parts (by rows) of a fused projection `from` cut in `parts`, as separate linears:
+    /// `(part, name, has_bias)`.
+    fn split(
+        &mut self,
+        from: &str,
+        parts: usize,
+        targets: &[(usize, &str, bool)],
+    ) -> Result<(), TranscribeError> {
+        let weight = self.model.floats(&format!("{from}/weight"))?;
+        let bias = self.model.floats(&format!("{from}/bias"))?;
+        let dims = self.model.dims(&format!("{from}/weight"))?;
         let (rows, cols) = match dims {
             [r, c] if r % parts == 0 => (r / parts, *c),
-            _ => return Err(bad(format!("{from} cannot be split in {parts}"))),
+            _ => return Err(bad(self.path, format!("{from} cannot be split in {parts}"))),
         };
         for &(part, to, has_bias) in targets {
             let w_part = weight.get(part * rows * cols..(part + 1) * rows * cols);
             let b_part = bias.get(part * rows..(part + 1) * rows);
             let (Some(w_part), Some(b_part)) = (w_part, b_part) else {
-                return Err(bad(format!("{from} is smaller than its shape")));
+                return Err(bad(self.path, format!("{from} is smaller than its shape")));
             };
-            w.tensor(&format!("{to}.weight"), &[rows, cols], w_part, Store::F16);
+            self.w
+                .tensor(&format!("{to}.weight"), &[rows, cols], w_part, Store::F16);
             if has_bias {
-                w.tensor(&format!("{to}.bias"), &[rows], b_part, Store::F32);
+                self.w
+                    .tensor(&format!("{to}.bias"), &[rows], b_part, Store::F32);
             }
         }
         Ok(())
-    };
+    }
 
-    let pos = model.floats("encoder/position_encodings/encodings")?;
-    w.tensor(
-        "encoder.positional_embedding",
-        &[n_audio_ctx, d_audio],
-        &pos,
-        Store::F32,
-    );
-    for conv in ["conv1", "conv2"] {
-        plain(
-            &mut w,
-            &format!("encoder.{conv}.weight"),
-            &format!("encoder/{conv}/weight"),
+    /// Self-attention and MLP, shared by encoder and decoder blocks.
+    fn block_common(&mut self, to: &str, from: &str) -> Result<(), TranscribeError> {
+        self.norm(
+            &format!("{to}.attn_ln"),
+            &format!("{from}/self_attention/layer_norm"),
         )?;
-        let bias = model.floats(&format!("encoder/{conv}/bias"))?;
-        w.tensor(
-            &format!("encoder.{conv}.bias"),
-            &[bias.len(), 1],
-            &bias,
-            Store::F32,
-        );
-    }
-    norm(&mut w, "encoder.ln_post", "encoder/layer_norm")?;
-    for i in 0..n_audio_layer {
-        let (to, from) = (format!("encoder.blocks.{i}"), format!("encoder/layer_{i}"));
-        block_common(&mut w, &to, &from, &norm, &linear, &split)?;
+        self.split(
+            &format!("{from}/self_attention/linear_0"),
+            3,
+            &[
+                (0, &format!("{to}.attn.query"), true),
+                (1, &format!("{to}.attn.key"), false),
+                (2, &format!("{to}.attn.value"), true),
+            ],
+        )?;
+        self.linear(
+            &format!("{to}.attn.out"),
+            &format!("{from}/self_attention/linear_1"),
+        )?;
+        self.norm(&format!("{to}.mlp_ln"), &format!("{from}/ffn/layer_norm"))?;
+        self.linear(&format!("{to}.mlp.0"), &format!("{from}/ffn/linear_0"))?;
+        self.linear(&format!("{to}.mlp.2"), &format!("{from}/ffn/linear_1"))
     }
 
-    let pos = model.floats("decoder/position_encodings/encodings")?;
-    w.tensor(
-        "decoder.positional_embedding",
-        &[n_text_ctx, d_text],
-        &pos,
-        Store::F32,
-    );
-    plain(
-        &mut w,
-        "decoder.token_embedding.weight",
-        "decoder/embeddings/weight",
-    )?;
-    norm(&mut w, "decoder.ln", "decoder/layer_norm")?;
-    for i in 0..n_text_layer {
-        let (to, from) = (format!("decoder.blocks.{i}"), format!("decoder/layer_{i}"));
-        block_common(&mut w, &to, &from, &norm, &linear, &split)?;
-        norm(
-            &mut w,
+    /// A decoder block's attention over the encoder's output.
+    fn cross_attention(&mut self, to: &str, from: &str) -> Result<(), TranscribeError> {
+        self.norm(
             &format!("{to}.cross_attn_ln"),
             &format!("{from}/attention/layer_norm"),
         )?;
-        linear(
-            &mut w,
+        self.linear(
             &format!("{to}.cross_attn.query"),
             &format!("{from}/attention/linear_0"),
         )?;
-        split(
-            &mut w,
+        self.split(
             &format!("{from}/attention/linear_1"),
             2,
             &[
@@ -287,57 +381,11 @@ fn ggml_bytes(model: &Ct2Model, vocab: &[String], path: &Path) -> Result<Vec<u8>
                 (1, &format!("{to}.cross_attn.value"), true),
             ],
         )?;
-        linear(
-            &mut w,
+        self.linear(
             &format!("{to}.cross_attn.out"),
             &format!("{from}/attention/linear_2"),
-        )?;
+        )
     }
-    w.out
-        .into_inner()
-        .map_err(|e| bad(format!("buffer: {}", e.error())))
-}
-
-type Step<'a> = dyn Fn(&mut Writer, &str, &str) -> Result<(), TranscribeError> + 'a;
-type Split<'a> =
-    dyn Fn(&mut Writer, &str, usize, &[(usize, &str, bool)]) -> Result<(), TranscribeError> + 'a;
-
-/// Self-attention and MLP, shared by encoder and decoder blocks.
-fn block_common(
-    w: &mut Writer,
-    to: &str,
-    from: &str,
-    norm: &Step<'_>,
-    linear: &Step<'_>,
-    split: &Split<'_>,
-) -> Result<(), TranscribeError> {
-    norm(
-        w,
-        &format!("{to}.attn_ln"),
-        &format!("{from}/self_attention/layer_norm"),
-    )?;
-    split(
-        w,
-        &format!("{from}/self_attention/linear_0"),
-        3,
-        &[
-            (0, &format!("{to}.attn.query"), true),
-            (1, &format!("{to}.attn.key"), false),
-            (2, &format!("{to}.attn.value"), true),
-        ],
-    )?;
-    linear(
-        w,
-        &format!("{to}.attn.out"),
-        &format!("{from}/self_attention/linear_1"),
-    )?;
-    norm(
-        w,
-        &format!("{to}.mlp_ln"),
-        &format!("{from}/ffn/layer_norm"),
-    )?;
-    linear(w, &format!("{to}.mlp.0"), &format!("{from}/ffn/linear_0"))?;
-    linear(w, &format!("{to}.mlp.2"), &format!("{from}/ffn/linear_1"))
 }
 
 /// A byte-level BPE token (GPT-2's printable stand-ins for bytes) back to its bytes.
