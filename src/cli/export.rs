@@ -124,6 +124,12 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
             args.output.display()
         );
     }
+    // Writing over a file this export reads would destroy it; refuse before reading.
+    let named_inputs = [&args.project, &args.input, &args.subtitles];
+    crate::export::check_not_an_input(
+        &args.output,
+        named_inputs.into_iter().flatten().map(PathBuf::as_path),
+    )?;
     let (project, base_dir) = match (&args.project, &args.input) {
         (Some(_), Some(_)) => bail!("give a project file or --input, not both"),
         (None, None) => bail!("nothing to export: give a project file or --input FILE"),
@@ -168,6 +174,7 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
             (quick_project(input, &options)?, PathBuf::new())
         }
     };
+    crate::export::check_output(&project, &base_dir, &args.output)?;
     let mut settings = ExportSettings::for_project(&project);
     if let Some(p) = preset {
         settings.size = p.size();
