@@ -8,6 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::Duration;
 
 use assert_cmd::prelude::*;
 use common::fixture;
@@ -35,6 +36,47 @@ fn recording(dir: &Path, name: &str) -> PathBuf {
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Runs the command, failing the test if it takes longer than `limit`.
+fn run_within(cmd: &mut Command, limit: Duration) -> Output {
+    use std::io::Read;
+    let mut child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut stdout = Vec::new();
+            let mut stderr = Vec::new();
+            child
+                .stdout
+                .take()
+                .unwrap()
+                .read_to_end(&mut stdout)
+                .unwrap();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_end(&mut stderr)
+                .unwrap();
+            return Output {
+                status,
+                stdout,
+                stderr,
+            };
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} took longer than {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 #[test]
@@ -113,4 +155,174 @@ fn a_project_exported_onto_one_of_its_sources_is_refused() {
         "{err}"
     );
     assert_eq!(std::fs::read(&rec).unwrap(), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_export_replaces_a_links_target_by_rename_and_keeps_file_modes() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let rec = recording(dir.path(), "in.mp4");
+    let target = dir.path().join("target.mp4");
+    std::fs::write(&target, b"old export").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.path().join("link.mp4");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    clipwright()
+        .args([
+            "export",
+            "-q",
+            "--no-hardware",
+            "--trim",
+            "0..0.5",
+            "--input",
+        ])
+        .arg(&rec)
+        .arg("-o")
+        .arg(&link)
+        .assert()
+        .success();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let meta = std::fs::metadata(&target).unwrap();
+    assert!(meta.len() > 1000, "the target holds the export");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+    // A new file gets the mode any new file gets here (0666 less the umask), not 0600.
+    let reference = dir.path().join("reference");
+    std::fs::File::create(&reference).unwrap();
+    let want = std::fs::metadata(&reference).unwrap().permissions().mode() & 0o777;
+    std::fs::remove_file(&reference).unwrap();
+    let new = dir.path().join("new.mp4");
+    clipwright()
+        .args([
+            "export",
+            "-q",
+            "--no-hardware",
+            "--trim",
+            "0..0.5",
+            "--input",
+        ])
+        .arg(&rec)
+        .arg("-o")
+        .arg(&new)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::metadata(&new).unwrap().permissions().mode() & 0o777,
+        want
+    );
+    // Subtitle files too.
+    let srt = dir.path().join("a.srt");
+    std::fs::write(&srt, "1\n00:00:00,000 --> 00:00:01,000\nHi\n").unwrap();
+    let vtt = dir.path().join("a.vtt");
+    clipwright()
+        .args(["subtitles", "convert"])
+        .arg(&srt)
+        .arg(&vtt)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::metadata(&vtt).unwrap().permissions().mode() & 0o777,
+        want
+    );
+    std::fs::set_permissions(&vtt, std::fs::Permissions::from_mode(0o604)).unwrap();
+    clipwright()
+        .args(["subtitles", "convert"])
+        .arg(&srt)
+        .arg(&vtt)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::metadata(&vtt).unwrap().permissions().mode() & 0o777,
+        0o604
+    );
+    assert_eq!(
+        files_in(dir.path()),
+        [
+            "a.srt",
+            "a.vtt",
+            "in.mp4",
+            "link.mp4",
+            "new.mp4",
+            "target.mp4"
+        ]
+    );
+}
+
+/// A TCP listener on a free local port; `connected()` says whether anyone came.
+struct Listener(std::net::TcpListener);
+
+impl Listener {
+    fn new() -> Listener {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.set_nonblocking(true).unwrap();
+        Listener(l)
+    }
+    fn port(&self) -> u16 {
+        self.0.local_addr().unwrap().port()
+    }
+    fn connected(&self) -> bool {
+        self.0.accept().is_ok()
+    }
+}
+
+#[test]
+fn file_names_that_look_like_urls_are_read_as_local_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let net = Listener::new();
+    let http = format!("http:127.0.0.1:{}", net.port());
+    recording(dir.path(), &http);
+    // `concat:` would join the two files named after it: 4 s instead of 2.
+    recording(dir.path(), "a.mp4");
+    recording(dir.path(), "concat:a.mp4|a.mp4");
+    for name in [http.as_str(), "concat:a.mp4|a.mp4"] {
+        let out = run_within(
+            clipwright()
+                .current_dir(dir.path())
+                .args(["probe", "--json", name]),
+            Duration::from_secs(30),
+        );
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let us = json["duration_us"].as_i64().unwrap();
+        assert!((1_900_000..2_100_000).contains(&us), "{name}: {us} µs");
+    }
+    // Exported and transcribed sources, and outputs, stay local too.
+    let out = run_within(
+        clipwright().current_dir(dir.path()).args([
+            "export",
+            "-q",
+            "--no-hardware",
+            "--trim",
+            "0..0.3",
+            "--input",
+            &http,
+            "-o",
+            &format!("http:127.0.0.1:{}.mp4", net.port()),
+        ]),
+        Duration::from_secs(60),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir
+        .path()
+        .join(format!("http:127.0.0.1:{}.mp4", net.port()))
+        .is_file());
+    let out = run_within(
+        clipwright().current_dir(dir.path()).args([
+            "record",
+            "--test-pattern",
+            "64x64",
+            "--audio",
+            "none",
+            "--duration",
+            "0.2",
+            "-o",
+            &format!("http://127.0.0.1:{}/live.mp4", net.port()),
+        ]),
+        Duration::from_secs(60),
+    );
+    assert!(!out.status.success(), "no such folder here");
+    assert!(!net.connected(), "something was sent over the network");
 }

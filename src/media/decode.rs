@@ -182,7 +182,7 @@ impl VideoDecoder {
     pub fn open(path: &Path) -> Result<VideoDecoder, MediaError> {
         super::init();
         check_readable(path)?;
-        let input = ff::format::input(&path).map_err(|e| open_error(path, e))?;
+        let input = super::local::open_input(path).map_err(|e| open_error(path, e))?;
         let ff_err = |step| {
             move |source| MediaError::Ffmpeg {
                 path: path.to_owned(),

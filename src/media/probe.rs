@@ -157,7 +157,7 @@ pub fn probe(path: &Path) -> Result<ProbeReport, MediaError> {
     super::init();
     let size_bytes = check_readable(path)?;
 
-    let mut input = ff::format::input(&path).map_err(|e| open_error(path, e))?;
+    let mut input = super::local::open_input(path).map_err(|e| open_error(path, e))?;
     let container = input.format().name().to_owned();
     let container_long = input.format().description().to_owned();
     let duration_us = Some(input.duration()).filter(|d| *d > 0);

@@ -49,8 +49,8 @@ impl RecordingFile {
                 }
             }
         };
-        let mut out =
-            format::output_as(&path, muxer).map_err(|e| write_err("creating the file", e))?;
+        let mut out = super::local::open_output(path, muxer)
+            .map_err(|e| write_err("creating the file", e))?;
         for track in &tracks {
             let mut stream = out
                 .add_stream(None::<ffmpeg_next::Codec>)

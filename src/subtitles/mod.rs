@@ -230,14 +230,14 @@ pub fn write_file(path: &Path, doc: &SubtitleDoc) -> Result<(), SubtitleError> {
         path: path.to_owned(),
         source,
     };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(write_err)?;
+    // A link is followed to its target, which is replaced by rename; the new file keeps
+    // the old one's mode (or gets 0666 less the umask), not the temporary file's 0600.
+    let target = crate::files::output_target(path).map_err(write_err)?;
+    let mut tmp = target.temp_file().map_err(write_err)?;
     tmp.write_all(text.as_bytes()).map_err(write_err)?;
     tmp.as_file().sync_all().map_err(write_err)?;
-    tmp.persist(path).map_err(|e| write_err(e.error))?;
+    tmp.persist(&target.destination)
+        .map_err(|e| write_err(e.error))?;
     Ok(())
 }
 
