@@ -326,3 +326,161 @@ fn file_names_that_look_like_urls_are_read_as_local_files() {
     assert!(!out.status.success(), "no such folder here");
     assert!(!net.connected(), "something was sent over the network");
 }
+
+#[cfg(unix)]
+fn fifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_is_refused_instead_of_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("pipe.mp4");
+    fifo(&pipe);
+    let pipe_srt = dir.path().join("pipe.srt");
+    fifo(&pipe_srt);
+    let project = dir.path().join("pipe.clipwright");
+    fifo(&project);
+    let out_vtt = dir.path().join("out.vtt");
+    let out_mp4 = dir.path().join("out.mp4");
+    let rec = recording(dir.path(), "rec.mp4");
+    let cases: Vec<(Vec<&std::ffi::OsStr>, &Path)> = vec![
+        (vec!["probe".as_ref(), pipe.as_os_str()], &pipe),
+        (
+            vec![
+                "export".as_ref(),
+                "--input".as_ref(),
+                pipe.as_os_str(),
+                "-o".as_ref(),
+                out_mp4.as_os_str(),
+            ],
+            &pipe,
+        ),
+        (
+            vec![
+                "export".as_ref(),
+                project.as_os_str(),
+                "-o".as_ref(),
+                out_mp4.as_os_str(),
+            ],
+            &project,
+        ),
+        (
+            vec![
+                "export".as_ref(),
+                "--input".as_ref(),
+                rec.as_os_str(),
+                "--subtitles".as_ref(),
+                pipe_srt.as_os_str(),
+                "-o".as_ref(),
+                out_mp4.as_os_str(),
+            ],
+            &pipe_srt,
+        ),
+        (
+            vec![
+                "subtitles".as_ref(),
+                "convert".as_ref(),
+                pipe_srt.as_os_str(),
+                out_vtt.as_os_str(),
+            ],
+            &pipe_srt,
+        ),
+        (
+            vec![
+                "subtitles".as_ref(),
+                "convert".as_ref(),
+                "/dev/zero".as_ref(),
+                out_vtt.as_os_str(),
+            ],
+            Path::new("/dev/zero"),
+        ),
+        (
+            vec![
+                "export".as_ref(),
+                "--input".as_ref(),
+                rec.as_os_str(),
+                "-o".as_ref(),
+                pipe.as_os_str(),
+            ],
+            &pipe,
+        ),
+    ];
+    for (args, named) in cases {
+        let out = run_within(clipwright().args(&args), Duration::from_secs(20));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains(&*named.to_string_lossy()) && err.contains("not a regular file"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    assert!(!out_vtt.exists() && !out_mp4.exists());
+}
+
+#[test]
+fn a_subtitle_file_too_large_to_be_one_is_refused_without_reading_it_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.srt");
+    // Sparse: 1 GB of zeros that take no disk space.
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    let out = run_within(
+        clipwright()
+            .args(["subtitles", "convert"])
+            .arg(&big)
+            .arg(dir.path().join("big.vtt")),
+        Duration::from_secs(20),
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("big.srt") && err.contains("too large"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_ten_megabyte_cue_is_read_in_one_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    // Each of these made a parser search to the end of the cue once per character.
+    let shapes: [(&str, &str); 4] = [
+        ("lt.srt", "<"),
+        ("brace.srt", "{\\"),
+        ("brace.ass", "{"),
+        ("words.vtt", "a <b "),
+    ];
+    for (name, unit) in shapes {
+        let path = dir.path().join(name);
+        let body = unit.repeat(10_000_000 / unit.len());
+        let text = if name.ends_with(".ass") {
+            format!(
+                "[Script Info]\nScriptType: v4.00+\n\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\nDialogue: 0,0:00:00.00,0:00:02.00,Default,,0,0,0,,{body}\n"
+            )
+        } else if name.ends_with(".vtt") {
+            format!("WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n{body}\n")
+        } else {
+            format!("1\n00:00:00,000 --> 00:00:02,000\n{body}\n")
+        };
+        std::fs::write(&path, text).unwrap();
+        let started = std::time::Instant::now();
+        let out = run_within(
+            clipwright()
+                .args(["subtitles", "convert"])
+                .arg(&path)
+                .arg(dir.path().join(format!("{name}.srt"))),
+            Duration::from_secs(60),
+        );
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{name}: {:?}",
+            started.elapsed()
+        );
+    }
+}

@@ -204,10 +204,15 @@ pub(super) fn check_readable(path: &Path) -> Result<u64, MediaError> {
             source: e,
         },
     })?;
-    if meta.is_dir() {
+    // Anything but a regular file is refused before it is opened: opening a FIFO blocks
+    // until someone writes to it, and a device such as /dev/zero never ends.
+    if !meta.is_file() {
+        let source = crate::files::check_regular_file(path)
+            .err()
+            .unwrap_or_else(|| std::io::Error::other("not a regular file"));
         return Err(MediaError::Unreadable {
             path: owned(),
-            source: std::io::Error::other("it is a folder, not a file"),
+            source,
         });
     }
     // Open it ourselves first: FFmpeg's own message for a permission problem is vaguer.

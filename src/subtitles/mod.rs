@@ -184,10 +184,7 @@ fn parse_text(
 /// from its content). Content with a header that names another format (a
 /// `WEBVTT` file saved as `.srt`) is read as what it is, with a warning.
 pub fn read_file(path: &Path) -> Result<(SubtitleDoc, Vec<Warning>), SubtitleError> {
-    let bytes = std::fs::read(path).map_err(|source| SubtitleError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
+    let bytes = read_capped(path)?;
     let sniffed = Format::sniff(&bytes);
     let (format, named) = match (Format::from_path(path), sniffed) {
         // A `.srt` that is really WebVTT or ASS is common enough to read as what it
@@ -218,6 +215,33 @@ pub fn read_file(path: &Path) -> Result<(SubtitleDoc, Vec<Warning>), SubtitleErr
         warnings.insert(0, Warning::file(WarningKind::FormatMismatch, message));
     }
     Ok((doc, warnings))
+}
+
+/// The most a subtitle file may hold: far beyond any real one (a feature film's
+/// subtitles are well under 1 MB), small enough that reading never exhausts memory.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a regular file of at most [`MAX_FILE_BYTES`]. A pipe or device is refused before
+/// it is opened (a FIFO would block, `/dev/zero` never ends).
+fn read_capped(path: &Path) -> Result<Vec<u8>, SubtitleError> {
+    use std::io::Read;
+    let read_err = |source| SubtitleError::Read {
+        path: path.to_owned(),
+        source,
+    };
+    crate::files::check_regular_file(path).map_err(read_err)?;
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(SubtitleError::TooLarge {
+            path: path.to_owned(),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    Ok(bytes)
 }
 
 /// Writes `doc` to `path` as UTF-8 in the format the extension names (the

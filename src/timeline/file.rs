@@ -134,6 +134,17 @@ struct VersionProbe {
 
 /// Reads a project file from `path`.
 pub fn load(path: &Path) -> Result<ProjectFile, ProjectFileError> {
+    // A pipe or device is refused before it is opened: reading a FIFO blocks forever.
+    match fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            return Err(ProjectFileError::Io {
+                action: "read",
+                path: path.to_owned(),
+                source: std::io::Error::other("not a regular file"),
+            })
+        }
+        _ => {}
+    }
     let bytes = fs::read(path).map_err(|source| ProjectFileError::Io {
         action: "read",
         path: path.to_owned(),
