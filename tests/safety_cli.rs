@@ -484,3 +484,86 @@ fn a_ten_megabyte_cue_is_read_in_one_pass() {
         );
     }
 }
+
+fn video_seconds(path: &Path) -> f64 {
+    let report = clipwright::media::probe(path).unwrap();
+    report.duration_us.unwrap() as f64 / 1e6
+}
+
+#[test]
+fn subtitles_never_lengthen_an_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = recording(dir.path(), "rec.mp4");
+    let srt = dir.path().join("late.srt");
+    std::fs::write(
+        &srt,
+        "1\n00:00:00,500 --> 00:00:01,500\nHello\n\n2\n00:01:00,000 --> 00:01:02,000\nA minute in\n\n3\n99999999:00:00,000 --> 99999999:00:01,000\nFar away\n",
+    )
+    .unwrap();
+    for (trim, want, soft) in [
+        (None, 2.0, false),
+        (Some("0..1"), 1.0, false),
+        (Some("0..1"), 1.0, true),
+    ] {
+        let out = dir
+            .path()
+            .join(if soft { "soft.mkv" } else { "burned.mp4" });
+        let mut cmd = clipwright();
+        cmd.args(["export", "-q", "--no-hardware", "--input"])
+            .arg(&rec)
+            .arg("--subtitles")
+            .arg(&srt)
+            .arg("-o")
+            .arg(&out);
+        if let Some(t) = trim {
+            cmd.args(["--trim", t]);
+        }
+        if soft {
+            cmd.arg("--soft-subtitles");
+        }
+        let done = run_within(&mut cmd, Duration::from_secs(120));
+        assert!(done.status.success(), "{}", stderr(&done));
+        let got = video_seconds(&out);
+        assert!((got - want).abs() < 0.1, "{trim:?}: {got} s, want {want}");
+    }
+}
+
+#[test]
+fn a_recording_without_a_stated_length_is_measured_and_exports_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mkv = dir.path().join("cut_off.mkv");
+    // Written to a pipe, the muxer cannot go back to write the length: what a recorder
+    // killed mid-way leaves.
+    let file = std::fs::File::create(&mkv).unwrap();
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(fixture(&common::H264_AAC))
+        .args(["-c", "copy", "-f", "matroska", "-"])
+        .stdout(file)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = clipwright()
+        .args(["probe", "--json"])
+        .arg(&mkv)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["duration_measured"], true, "{json}");
+    let us = json["duration_us"].as_i64().unwrap();
+    assert!((1_900_000..2_100_000).contains(&us), "{us}");
+    let text = clipwright().arg("probe").arg(&mkv).output().unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("measured"));
+    let exported = dir.path().join("whole.mp4");
+    let out = clipwright()
+        .args(["export", "-q", "--no-hardware", "--input"])
+        .arg(&mkv)
+        .arg("-o")
+        .arg(&exported)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got = video_seconds(&exported);
+    assert!((got - 2.0).abs() < 0.1, "{got} s");
+}

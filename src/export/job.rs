@@ -194,7 +194,8 @@ impl ExportJob {
         super::check_output(&self.project, &self.base_dir, out)?;
         let container = Container::from_path(out)
             .ok_or_else(|| ExportError::UnknownFormat { path: out.clone() })?;
-        let duration = self.project.duration();
+        // Subtitles never lengthen an export: cues past the last clip are cut at its end.
+        let duration = self.project.clips_duration();
         let rate = self.settings.frame_rate;
         let total = Time::frames(duration, rate, Rounding::Ceil).max(0) as u64;
         if total == 0 {
