@@ -528,6 +528,82 @@ fn subtitles_never_lengthen_an_export() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn sigterm_during_an_export_leaves_no_partial_file_or_temporary_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let rec = recording(dir.path(), "rec.mp4");
+    let srt = dir.path().join("subs.srt");
+    std::fs::write(&srt, "1\n00:00:00,000 --> 00:00:20,000\nAll along\n").unwrap();
+    // At a tenth of the speed: a 20 s export, long enough to be stopped midway.
+    let mut child = clipwright()
+        .env("TMPDIR", tmp.path())
+        .args(["export", "-q", "--no-hardware", "--speed", "0.1", "--input"])
+        .arg(&rec)
+        .arg("--subtitles")
+        .arg(&srt)
+        .arg("-o")
+        .arg(dir.path().join("slow.mp4"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the export to be under way (its temporary file exists), then stop it.
+    let start = std::time::Instant::now();
+    while !files_in(dir.path()).iter().any(|n| n.ends_with(".partial")) {
+        assert!(start.elapsed() < Duration::from_secs(30), "never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "ended by its own handler");
+    assert_eq!(files_in(dir.path()), ["rec.mp4", "subs.srt"]);
+    assert_eq!(files_in(tmp.path()), Vec::<String>::new());
+}
+
+#[test]
+fn bad_options_are_named_instead_of_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = recording(dir.path(), "rec.mp4");
+    for (extra, want) in [
+        (&["--crf", "63"][..], "--crf 63"),
+        (&["--soft-subtitles"][..], "--soft-subtitles"),
+    ] {
+        let out = clipwright()
+            .args(["export", "-q", "--input"])
+            .arg(&rec)
+            .arg("-o")
+            .arg(dir.path().join("out.mp4"))
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains(want), "{}", stderr(&out));
+    }
+    assert_eq!(files_in(dir.path()), ["rec.mp4"]);
+}
+
+#[test]
+fn an_error_says_its_cause_once_and_escapes_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = clipwright()
+        .args(["subtitles", "convert"])
+        .arg(dir.path().join("gone\x1b[31m.srt"))
+        .arg(dir.path().join("out.vtt"))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+    assert!(
+        !err.contains('\x1b') && err.contains("gone\\u{1b}[31m.srt"),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_recording_without_a_stated_length_is_measured_and_exports_whole() {
     let dir = tempfile::tempdir().unwrap();
