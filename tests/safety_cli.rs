@@ -643,3 +643,45 @@ fn a_recording_without_a_stated_length_is_measured_and_exports_whole() {
     let got = video_seconds(&exported);
     assert!((got - 2.0).abs() < 0.1, "{got} s");
 }
+
+/// Mean absolute difference of two RGBA pictures' colour channels.
+fn picture_difference(a: &[u8], b: &[u8]) -> f64 {
+    let sum: u64 = a
+        .iter()
+        .zip(b)
+        .enumerate()
+        .filter(|(i, _)| i % 4 != 3)
+        .map(|(_, (x, y))| u64::from(x.abs_diff(*y)))
+        .sum();
+    sum as f64 / (a.len() as f64 * 0.75)
+}
+
+#[test]
+fn an_opus_track_starting_early_does_not_put_the_pictures_a_frame_late() {
+    // The WebM fixture's Opus track starts 7 ms before time zero and its pictures 7 ms
+    // after: 14 ms off the 25 fps grid.
+    let dir = tempfile::tempdir().unwrap();
+    let source = fixture(&common::VP9_OPUS);
+    let out = dir.path().join("from_webm.mp4");
+    clipwright()
+        .args(["export", "-q", "--no-hardware", "--crf", "10", "--input"])
+        .arg(&source)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    for k in [1, 2, 10, 40] {
+        let (_, _, ours) = common::ffmpeg_rgba(&out, k);
+        let (_, _, same) = common::ffmpeg_rgba(&source, k);
+        let (_, _, before) = common::ffmpeg_rgba(&source, k - 1);
+        let (d_same, d_before) = (
+            picture_difference(&ours, &same),
+            picture_difference(&ours, &before),
+        );
+        assert!(
+            d_same < d_before && d_same < 3.0,
+            "frame {k}: {d_same:.2} from source frame {k}, {d_before:.2} from frame {}",
+            k - 1
+        );
+    }
+}
