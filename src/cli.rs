@@ -137,11 +137,42 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            // One line a person can act on; the chain of causes joined with ": ".
-            eprintln!("clipwright: {e:#}");
+            eprintln!("clipwright: {}", error_line(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// One line a person can act on: the chain of causes joined with ": ", leaving out a cause
+/// whose text the line already holds (many errors show their cause in their own message),
+/// with control characters from file names shown escaped rather than sent to the terminal.
+fn error_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    printable(&line)
+}
+
+/// `text` with control characters (an escape sequence in a file name) escaped; line
+/// breaks stay, as some messages list choices one per line.
+pub(crate) fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Sends the program's own warnings and errors (a worker that could not start, a sound
@@ -155,6 +186,8 @@ fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colour codes only for a terminal, not in a log file or a pipe.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .try_init();
 }
@@ -216,7 +249,7 @@ fn convert_subtitles(input: &std::path::Path, output: &std::path::Path) -> anyho
     let warnings = crate::subtitles::convert(input, output)?;
     let mut err = std::io::stderr().lock();
     for w in &warnings {
-        writeln!(err, "{}: {w}", input.display())?;
+        writeln!(err, "{}", printable(&format!("{}: {w}", input.display())))?;
     }
     Ok(())
 }

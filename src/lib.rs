@@ -7,6 +7,7 @@
 pub mod capture;
 pub mod cli;
 pub mod export;
+pub mod files;
 pub mod media;
 pub mod playback;
 pub mod render;

@@ -178,6 +178,8 @@ fn a_pause_leaves_no_gap_in_the_file() {
 fn a_full_disk_stops_the_recording_with_a_clear_error() {
     // /dev/full accepts the file being opened and fails every write with ENOSPC.
     let mut opts = RecordOptions::new("/dev/full");
+    // A device is only written when the caller says so.
+    opts.overwrite = true;
     opts.duration = Some(Duration::from_secs(2));
     let backend = TestPattern::new(320, 180);
     let settings = SourceSettings {
@@ -221,4 +223,117 @@ fn a_finished_recording_joins_the_project_as_a_source_and_a_clip_of_its_length()
     let clip = project.clip(added.video_clip.unwrap()).unwrap();
     assert_eq!(clip.duration(), Time::from_secs(2));
     assert_eq!(added.audio_clip, None, "the pattern has no sound");
+}
+
+fn pattern_source() -> Box<dyn clipwright::capture::FrameSource> {
+    let settings = SourceSettings {
+        fps: 30,
+        cursor: false,
+        reacquire: false,
+    };
+    TestPattern::new(320, 180)
+        .start(&TargetSpec::Display(0), &settings)
+        .unwrap()
+}
+
+fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn an_existing_file_is_refused_without_overwrite_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("existing.mp4");
+    std::fs::write(&file, b"an older recording").unwrap();
+    let opts = RecordOptions::new(&file);
+    let err = clipwright::capture::check_output(&opts)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("existing.mp4") && err.contains("--overwrite"),
+        "{err}"
+    );
+    let err = Recorder::start(pattern_source(), &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("exists"), "{err}");
+    assert_eq!(std::fs::read(&file).unwrap(), b"an older recording");
+    assert_eq!(names_in(dir.path()), ["existing.mp4"]);
+}
+
+#[test]
+fn a_start_that_fails_leaves_an_overwritten_file_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keep.mp4");
+    std::fs::write(&file, b"an older recording").unwrap();
+    let mut opts = RecordOptions::new(&file);
+    opts.overwrite = true;
+    opts.encoder = clipwright::capture::EncoderChoice::Named("no_such_encoder".into());
+    assert!(Recorder::start(pattern_source(), &opts).is_err());
+    assert_eq!(std::fs::read(&file).unwrap(), b"an older recording");
+    assert_eq!(names_in(dir.path()), ["keep.mp4"], "no temporary file left");
+    // The same failure on a new name leaves no empty file behind.
+    let mut opts = RecordOptions::new(dir.path().join("new.mp4"));
+    opts.encoder = clipwright::capture::EncoderChoice::Named("no_such_encoder".into());
+    assert!(Recorder::start(pattern_source(), &opts).is_err());
+    assert_eq!(names_in(dir.path()), ["keep.mp4"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn overwrite_replaces_the_file_only_when_the_recording_is_complete() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("take.mp4");
+    std::fs::write(&file, b"an older recording").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    // Recording through a link replaces the link's target; the link stays a link.
+    let link = dir.path().join("link.mp4");
+    std::os::unix::fs::symlink(&file, &link).unwrap();
+    let mut opts = RecordOptions::new(&link);
+    opts.overwrite = true;
+    opts.duration = Some(Duration::from_secs(1));
+    let rec = record(320, 180, &opts);
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        b"an older recording",
+        "untouched while recording"
+    );
+    wait_until_ending(&rec);
+    rec.stop().unwrap();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let meta = std::fs::metadata(&file).unwrap();
+    assert!(meta.len() > 1000, "the new recording replaced the old one");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o640, "mode kept");
+    assert_eq!(decode_errors(&file), "");
+    assert_eq!(names_in(dir.path()), ["link.mp4", "take.mp4"]);
+}
+
+#[test]
+fn the_container_comes_from_the_extension_or_the_name_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for bad in ["x.mkv", "x.txt"] {
+        let opts = RecordOptions::new(dir.path().join(bad));
+        let err = clipwright::capture::check_output(&opts)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(bad) && err.contains(".mp4"), "{err}");
+    }
+    let file = dir.path().join("x.mov");
+    let mut opts = RecordOptions::new(&file);
+    opts.duration = Some(Duration::from_secs(1));
+    let rec = record(320, 180, &opts);
+    wait_until_ending(&rec);
+    rec.stop().unwrap();
+    let head = std::fs::read(&file).unwrap();
+    assert_eq!(&head[4..12], b"ftypqt  ", "a QuickTime file");
+    assert_eq!(decode_errors(&file), "");
 }

@@ -24,6 +24,7 @@ mod hotkey_native;
 pub mod into_project;
 mod naming;
 mod options;
+mod output;
 mod pacer;
 mod pattern;
 mod recorder;
@@ -49,6 +50,7 @@ pub use naming::{fresh_recording_path, local_now};
 pub use options::{
     check_fps, parse_fit, parse_region, AudioSelection, OutputSize, RecordOptions, SIZE_PRESETS,
 };
+pub use output::check as check_output;
 pub use pacer::{Pacer, PacerStep};
 pub use pattern::{draw as draw_pattern, read_counter, TestPattern};
 pub use recorder::{EndReason, Recorder, RecordingSummary};

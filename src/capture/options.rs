@@ -162,6 +162,9 @@ pub struct RecordOptions {
     pub encoder: EncoderChoice,
     /// libx264 CRF: 18 (fine) to 28 (small); 23 is the default.
     pub quality: u8,
+    /// Replace an existing `output` once the new recording is complete. Without it an
+    /// existing file is refused and left alone.
+    pub overwrite: bool,
 }
 
 impl RecordOptions {
@@ -176,6 +179,7 @@ impl RecordOptions {
             duration: None,
             encoder: EncoderChoice::Auto,
             quality: 23,
+            overwrite: false,
         }
     }
 }

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use super::audio::{self, AudioShared, AudioTrack};
 use super::clock::Clock;
 use super::options::{check_fps, RecordOptions};
+use super::output::{self, Opened};
 use super::sound::{self, SoundKind};
 use super::stats::{Stats, StatsSnapshot};
 use super::workers::{self, Shared, VideoOut, ENCODE_QUEUE, GRAB_QUEUE, MUX_QUEUE};
@@ -82,6 +83,8 @@ pub struct Recorder {
     fps: u32,
     encoder: String,
     audio_tracks: usize,
+    /// The file written, finished (moved over the file it replaces) at [`Recorder::stop`].
+    output: Opened,
 }
 
 impl std::fmt::Debug for Recorder {
@@ -130,6 +133,9 @@ impl Recorder {
         opts: &RecordOptions,
     ) -> Result<Recorder, CaptureError> {
         let fps = check_fps(opts.fps)?;
+        // Refuse an existing file (or a bad name) before any device is opened.
+        let planned = output::plan(opts)?;
+        let planned_muxer = planned.muxer;
         let mut inputs = Vec::new();
         for (slot, (kind, device)) in [
             (SoundKind::System, &opts.audio.system),
@@ -156,7 +162,14 @@ impl Recorder {
         }
         let mut setups = vec![video.setup()];
         setups.extend(tracks.iter().map(|t| t.encoder.setup()));
-        let file = RecordingFile::create(&opts.output, setups)?;
+        let opened = planned.open(&opts.output)?;
+        let file = match RecordingFile::create(&opened.write_to, planned_muxer, setups) {
+            Ok(f) => f,
+            Err(e) => {
+                opened.abandon();
+                return Err(e.into());
+            }
+        };
 
         let control = Arc::new(Control {
             stop: Arc::new(AtomicBool::new(false)),
@@ -232,6 +245,7 @@ impl Recorder {
             fps,
             encoder: encoder_name,
             audio_tracks,
+            output: opened,
         })
     }
 
@@ -287,6 +301,23 @@ impl Recorder {
                     first_error = Some(e);
                 }
             }
+        }
+        // Only a complete recording replaces the file it overwrites; a broken one is kept
+        // under its temporary name and the old file is left as it was.
+        match self.output.finish(first_error.is_none()) {
+            Ok(Some(kept)) => tracing::warn!(
+                "{} was left as it was; the broken-off recording is kept as {}",
+                self.path.display(),
+                kept.display()
+            ),
+            Ok(None) => {}
+            Err(e) if first_error.is_none() => {
+                first_error = Some(CaptureError::Invalid(format!(
+                    "{}: cannot move the finished recording into place: {e}",
+                    self.path.display()
+                )));
+            }
+            Err(_) => {}
         }
         if let Some(e) = first_error {
             return Err(e);

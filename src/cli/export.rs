@@ -64,7 +64,8 @@ pub struct ExportArgs {
     /// tiktok, reels, shorts, youtube, youtube-4k, square, or WxH.
     #[arg(long)]
     preset: Option<String>,
-    /// Quality: constant rate factor, 0–51 (lower is better; default 23 for H.264).
+    /// Quality: constant rate factor, 0–51 for H.264/H.265, 0–63 for VP9 (.webm); lower is
+    /// better; default 23 for H.264.
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=63))]
     crf: Option<u8>,
     /// Use exactly this encoder, e.g. libx264, libx265, h264_nvenc.
@@ -86,6 +87,13 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
     let job = build_job(args)?;
     let (tx, rx) = sync_channel::<Progress>(8);
     let cancel = Arc::new(AtomicBool::new(false));
+    {
+        // Ctrl+C or SIGTERM cancels like the app's Cancel button: the job stops at the next
+        // frame and removes its temporary files, so nothing is left behind.
+        let cancel = cancel.clone();
+        ctrlc::set_handler(move || cancel.store(true, std::sync::atomic::Ordering::Relaxed))
+            .context("cannot install the Ctrl+C handler")?;
+    }
     let quiet = args.quiet;
     let printer = std::thread::spawn(move || print_progress(&rx, quiet));
     let result = job.run(Some(tx), &cancel);
@@ -118,12 +126,28 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
         ),
         None => preset.and_then(Preset::frame_rate),
     };
-    if crate::media::Container::from_path(&args.output).is_none() {
+    let Some(container) = crate::media::Container::from_path(&args.output) else {
         bail!(
             "{}: unknown output format; use .mp4, .mov, .mkv, .webm or .gif",
             args.output.display()
         );
+    };
+    if let Some(crf) = args.crf {
+        let vp9 = container == crate::media::Container::WebM
+            || args.encoder.as_deref().is_some_and(|e| e.contains("vp9"));
+        if crf > 51 && !vp9 {
+            bail!("bad --crf {crf}: H.264 and H.265 take 0–51 (only VP9, in .webm, goes to 63)");
+        }
     }
+    if args.soft_subtitles && args.subtitles.is_none() && args.project.is_none() {
+        bail!("--soft-subtitles needs subtitles to write: add --subtitles FILE");
+    }
+    // Writing over a file this export reads would destroy it; refuse before reading.
+    let named_inputs = [&args.project, &args.input, &args.subtitles];
+    crate::export::check_not_an_input(
+        &args.output,
+        named_inputs.into_iter().flatten().map(PathBuf::as_path),
+    )?;
     let (project, base_dir) = match (&args.project, &args.input) {
         (Some(_), Some(_)) => bail!("give a project file or --input, not both"),
         (None, None) => bail!("nothing to export: give a project file or --input FILE"),
@@ -168,6 +192,7 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
             (quick_project(input, &options)?, PathBuf::new())
         }
     };
+    crate::export::check_output(&project, &base_dir, &args.output)?;
     let mut settings = ExportSettings::for_project(&project);
     if let Some(p) = preset {
         settings.size = p.size();
@@ -193,6 +218,9 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
     let mut project = project;
     if let Some(subs) = &args.subtitles {
         crate::export::add_subtitle_file(&mut project, subs)?;
+    }
+    if args.soft_subtitles && !crate::render::has_subtitles(&project) {
+        bail!("--soft-subtitles, but the project has no subtitles: add --subtitles FILE");
     }
     Ok(ExportJob {
         project: Arc::new(project),

@@ -82,6 +82,9 @@ pub struct RecordArgs {
     /// X display to use (default: $DISPLAY).
     #[arg(long, value_name = "DISPLAY")]
     x_display: Option<String>,
+    /// Replace an existing output file (only once the new recording is complete).
+    #[arg(long)]
+    overwrite: bool,
 }
 
 /// Parses decimal seconds (`3`, `2.5`) into a duration without going through floats.
@@ -151,6 +154,8 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
         bail!("say where to write the recording: -o OUT.mp4");
     };
     let mut opts = RecordOptions::new(output);
+    opts.overwrite = args.overwrite;
+    capture::check_output(&opts)?;
     opts.size = args.size.parse()?;
     opts.fit = capture::parse_fit(&args.fit)?;
     opts.fps = capture::check_fps(args.fps)?;

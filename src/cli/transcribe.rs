@@ -76,6 +76,23 @@ pub fn run(args: &TranscribeArgs) -> anyhow::Result<()> {
             args.output.display()
         );
     };
+    // Check the media can be read and the output written before the model is fetched and
+    // the (long) transcription runs, not after it.
+    media::probe(&args.media)?;
+    if crate::files::same_file(&args.output, &args.media) {
+        anyhow::bail!(
+            "{}: this is the media file being transcribed; choose another output name",
+            args.output.display()
+        );
+    }
+    crate::files::output_target(&args.output)
+        .and_then(|t| t.temp_file())
+        .with_context(|| {
+            format!(
+                "{}: cannot write the subtitles there",
+                args.output.display()
+            )
+        })?;
     let language = LanguageChoice::parse(&args.language).with_context(|| {
         format!(
             "unknown language '{}': use auto or a code such as en, es, fr",

@@ -137,6 +137,15 @@ pub enum ExportError {
     /// The output name has no extension Clipwright writes.
     #[error("{}: unknown output format; use .mp4, .mov, .mkv, .webm or .gif", path.display())]
     UnknownFormat { path: PathBuf },
+    /// The output is one of the export's own inputs: writing it would destroy what is read.
+    #[error("{}: this is the same file as the input {}; writing it would destroy the input — choose another output name", output.display(), input.display())]
+    OutputIsInput { output: PathBuf, input: PathBuf },
+    /// The output name cannot take a file (a folder, a pipe, a device, a dangling link).
+    #[error("{}: cannot write the export there: {reason}", path.display())]
+    BadOutput {
+        path: PathBuf,
+        reason: std::io::Error,
+    },
     /// The project has nothing to export.
     #[error("the project is empty: nothing to export")]
     Empty,
@@ -182,9 +191,11 @@ impl ExportJob {
     ) -> Result<ExportSummary, ExportError> {
         let started = Instant::now();
         let out = &self.output;
+        super::check_output(&self.project, &self.base_dir, out)?;
         let container = Container::from_path(out)
             .ok_or_else(|| ExportError::UnknownFormat { path: out.clone() })?;
-        let duration = self.project.duration();
+        // Subtitles never lengthen an export: cues past the last clip are cut at its end.
+        let duration = self.project.clips_duration();
         let rate = self.settings.frame_rate;
         let total = Time::frames(duration, rate, Rounding::Ceil).max(0) as u64;
         if total == 0 {

@@ -12,9 +12,11 @@ mod mix;
 mod preset;
 mod quick;
 mod subtitles;
+mod target;
 
 pub use job::{ExportError, ExportJob, ExportSettings, ExportStage, ExportSummary, Progress};
 pub use mix::{Mixer, BLOCK};
 pub use preset::{parse_size, Preset};
 pub use quick::{quick_project, source_info, QuickError, QuickOptions};
 pub use subtitles::add_subtitle_file;
+pub use target::{check_not_an_input, check_output, project_inputs};

@@ -64,7 +64,7 @@ impl AudioReader {
     pub fn open(path: &Path, range: AudioRange) -> Result<Option<AudioReader>, MediaError> {
         super::init();
         check_readable(path)?;
-        let mut input = ff::format::input(&path).map_err(|e| open_error(path, e))?;
+        let mut input = super::local::open_input(path).map_err(|e| open_error(path, e))?;
         let ff_err = |step| {
             move |source| MediaError::Ffmpeg {
                 path: path.to_owned(),

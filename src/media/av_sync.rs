@@ -187,7 +187,7 @@ fn sound_levels(path: &Path) -> Result<Vec<(i64, f32)>, MediaError> {
             source,
         }
     };
-    let mut input = ff::format::input(&path).map_err(|e| open_error(path, e))?;
+    let mut input = super::local::open_input(path).map_err(|e| open_error(path, e))?;
     let Some(stream) = input.streams().best(ff::media::Type::Audio) else {
         return Err(MediaError::Damaged {
             path: path.to_owned(),

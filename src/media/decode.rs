@@ -169,6 +169,32 @@ pub struct VideoDecoder {
     seeks: u64,
     /// Raw timestamp (in ticks) of the file's time zero; see [`timeline_origin`].
     origin: i64,
+    /// Raw timestamp (in ticks) of the video stream's first frame, if stated.
+    video_start: Option<i64>,
+    /// The stream's nominal frame interval in ticks, if it states a frame rate.
+    interval: Option<i64>,
+    /// How far the pictures sit after the frame grid (see [`grid_lead`]); added to every
+    /// requested time so each picture lands in its own grid slot.
+    snap: i64,
+}
+
+/// How far a video's first frame starts after the file's time zero, when that is less
+/// than half a frame: the lead a sound track leaves when it starts a few milliseconds
+/// earlier (Opus's encoder delay in WebM/MKV). Pictures that sit that little after the
+/// frame grid belong to the grid slot before them; without this every picture would be
+/// shown one frame late, the first one twice. Zero for pictures on the grid.
+fn grid_lead(video_start: Option<i64>, origin: i64, interval: Option<i64>) -> i64 {
+    match (video_start, interval) {
+        (Some(start), Some(interval)) => {
+            let lead = start.saturating_sub(origin);
+            if lead > 0 && lead.saturating_mul(2) < interval {
+                lead
+            } else {
+                0
+            }
+        }
+        _ => 0,
+    }
 }
 
 impl std::fmt::Debug for VideoDecoder {
@@ -182,7 +208,7 @@ impl VideoDecoder {
     pub fn open(path: &Path) -> Result<VideoDecoder, MediaError> {
         super::init();
         check_readable(path)?;
-        let input = ff::format::input(&path).map_err(|e| open_error(path, e))?;
+        let input = super::local::open_input(path).map_err(|e| open_error(path, e))?;
         let ff_err = |step| {
             move |source| MediaError::Ffmpeg {
                 path: path.to_owned(),
@@ -219,6 +245,20 @@ impl VideoDecoder {
             .video()
             .map_err(ff_err("opening the video decoder"))?;
         let origin = timeline_origin(&input);
+        let video_start = Some(stream.start_time())
+            .filter(|&t| t != ff::ffi::AV_NOPTS_VALUE)
+            .map(|t| to_ticks(t, time_base));
+        let rate = Some(stream.avg_frame_rate())
+            .filter(|r| r.numerator() > 0 && r.denominator() > 0)
+            .or_else(|| Some(stream.rate()).filter(|r| r.numerator() > 0 && r.denominator() > 0));
+        let interval = rate.map(|r| {
+            TICKS_PER_SECOND.saturating_mul(i64::from(r.denominator())) / i64::from(r.numerator())
+        });
+        let snap = if still {
+            0
+        } else {
+            grid_lead(video_start, origin, interval)
+        };
         Ok(VideoDecoder {
             path: path.to_owned(),
             input,
@@ -237,6 +277,9 @@ impl VideoDecoder {
             index: super::sources::index_of(path),
             seeks: 0,
             origin,
+            video_start,
+            interval,
+            snap,
         })
     }
 
@@ -244,6 +287,9 @@ impl VideoDecoder {
     /// whose timestamps are already on its original's timeline (see [`super::proxy`]).
     pub fn with_stored_timestamps(mut self) -> VideoDecoder {
         self.origin = 0;
+        if !self.still {
+            self.snap = grid_lead(self.video_start, 0, self.interval);
+        }
         self
     }
 
@@ -328,8 +374,10 @@ impl VideoDecoder {
     }
 
     /// The frame shown at `time` ticks: the last frame starting at or before it (or the
-    /// first frame, for times before it; the last frame, for times after the end).
+    /// first frame, for times before it; the last frame, for times after the end). Pictures
+    /// that sit a fraction of a frame after the grid count as on it (see [`grid_lead`]).
     pub fn frame_at(&mut self, time: i64) -> Result<&VideoFrame, MediaError> {
+        let time = time.saturating_add(self.snap);
         if self.still && self.current.is_some() {
             return self.current.as_ref().ok_or_else(|| self.no_frame());
         }

@@ -1,8 +1,11 @@
 //! [`OutputFile`]: encodes pictures and mixed sound and muxes them into a file that appears
 //! only when it is complete.
 //!
-//! The file is written under a hidden temporary name in the destination folder, flushed,
-//! fsynced and renamed over the destination at [`OutputFile::finish`]; dropping an
+//! The file is written under a hidden, random temporary name in the destination folder
+//! (created exclusively, with the mode the finished file keeps: the replaced file's, or
+//! 0666 less the umask), flushed, fsynced and renamed over the destination at
+//! [`OutputFile::finish`] (a symbolic link named as the output is followed: its target is
+//! replaced, the link is never written through); dropping an
 //! unfinished output (an error, a cancel) deletes the temporary file, so a failed export
 //! never leaves half a file. A full disk (or a file size limit) is reported as such.
 //!
@@ -141,8 +144,12 @@ impl EncodeSettings {
 
 /// An output file being written; see the module documentation.
 pub struct OutputFile {
+    /// The name the caller gave (for messages).
     path: PathBuf,
-    temp: PathBuf,
+    /// The file the finished output replaces: `path`, or the target of a link at `path`.
+    destination: PathBuf,
+    /// The temporary file being written; deleted when dropped unfinished.
+    temp: Option<tempfile::TempPath>,
     octx: Option<ff::format::context::Output>,
     video: ff::encoder::Video,
     video_name: String,
@@ -182,11 +189,16 @@ impl OutputFile {
     /// Creates the temporary file next to `path` and opens the encoders.
     pub fn create(path: &Path, settings: &EncodeSettings) -> Result<OutputFile, MediaError> {
         super::init();
-        let temp = temp_path(path);
+        let io = |e: std::io::Error| io_error(path, e);
+        // A link at `path` is followed to its target, which the finished file replaces by
+        // rename; nothing is ever written through the link or into an existing file.
+        let target = crate::files::output_target(path).map_err(io)?;
+        // A random name created exclusively: never an existing file or a planted link. It is
+        // deleted when dropped, so every failure below leaves nothing behind.
+        let temp = target.temp_file().map_err(io)?.into_temp_path();
         let ff_err = |step| move |source: ff::Error| write_error(path, step, source);
-        let mut octx = ff::format::output_as(&temp, settings.container.muxer())
+        let mut octx = super::local::open_output(&temp, settings.container.muxer())
             .map_err(ff_err("creating the output file"))?;
-        // From here on, a failure must remove the temporary file: build the value first.
         let global = octx
             .format()
             .flags()
@@ -195,7 +207,6 @@ impl OutputFile {
             Ok(v) => v,
             Err(detail) => {
                 drop(octx);
-                let _ = std::fs::remove_file(&temp);
                 return Err(MediaError::Encoder {
                     path: path.to_owned(),
                     detail,
@@ -204,7 +215,8 @@ impl OutputFile {
         };
         let mut out = OutputFile {
             path: path.to_owned(),
-            temp,
+            destination: target.destination,
+            temp: Some(temp),
             octx: None,
             video_tb: opened.encoder.time_base(),
             video: opened.encoder,
@@ -557,10 +569,16 @@ impl OutputFile {
             return Err(write_error(&self.path, "writing the file", e));
         }
         let io = |e: std::io::Error| io_error(&self.path, e);
-        std::fs::File::open(&self.temp)
+        let Some(temp) = self.temp.take() else {
+            return Err(MediaError::Write {
+                path: self.path.clone(),
+                detail: "the output was already closed".to_owned(),
+            });
+        };
+        std::fs::File::open(&temp)
             .and_then(|f| f.sync_all())
             .map_err(io)?;
-        std::fs::rename(&self.temp, &self.path).map_err(io)?;
+        temp.persist(&self.destination).map_err(|e| io(e.error))?;
         self.finished = true;
         Ok(self.path.clone())
     }
@@ -571,18 +589,9 @@ impl Drop for OutputFile {
         if !self.finished {
             // Close first (Windows cannot delete an open file), then delete.
             drop(self.octx.take());
-            let _ = std::fs::remove_file(&self.temp);
+            drop(self.temp.take());
         }
     }
-}
-
-/// `folder/.name.mp4.partial-1234`: hidden, in the same folder (so the rename is atomic).
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "export".to_owned());
-    path.with_file_name(format!(".{name}.partial-{}", std::process::id()))
 }
 
 /// Flushes the output's I/O buffer and returns the first write error it met, if any.

@@ -55,7 +55,7 @@ impl SourceIndex {
     fn scan_from(path: &Path, from_start: bool) -> Result<SourceIndex, MediaError> {
         super::init();
         check_readable(path)?;
-        let mut input = ff::format::input(&path).map_err(|e| open_error(path, e))?;
+        let mut input = super::local::open_input(path).map_err(|e| open_error(path, e))?;
         let (stream, time_base, declared) = {
             let s = input
                 .streams()

@@ -24,6 +24,7 @@ mod grab;
 mod hwupload;
 mod import;
 mod index;
+mod local;
 mod pcm;
 mod probe;
 mod proxy;

@@ -52,10 +52,8 @@ pub fn decode_pcm_mono_16k(path: &Path, cancel: Option<&AtomicBool>) -> Result<V
             })
         }
     };
-    if !path.exists() {
-        return Err(MediaError::NotFound { path: owned() }.into());
-    }
-    let mut input = ff::format::input(&path).map_err(|e| MediaError::NotMedia {
+    super::probe::check_readable(path)?;
+    let mut input = super::local::open_input(path).map_err(|e| MediaError::NotMedia {
         path: owned(),
         reason: e.to_string(),
     })?;

@@ -30,6 +30,9 @@ pub struct ProbeReport {
     pub bit_rate: Option<i64>,
     /// Size of the file in bytes.
     pub size_bytes: u64,
+    /// True when the container states no duration (a recording cut off before it was
+    /// finished) and `duration_us` was measured from the packets instead.
+    pub duration_measured: bool,
     /// The streams in container order.
     pub streams: Vec<StreamReport>,
 }
@@ -131,9 +134,16 @@ impl ProbeReport {
 
     /// Duration as `H:MM:SS.mmm`, or `unknown`.
     pub fn duration_text(&self) -> String {
-        self.duration_us
-            .map(format_us)
-            .unwrap_or_else(|| "unknown".to_owned())
+        match self.duration_us {
+            Some(us) if self.duration_measured => {
+                format!(
+                    "{} (measured: the file does not state its length)",
+                    format_us(us)
+                )
+            }
+            Some(us) => format_us(us),
+            None => "unknown".to_owned(),
+        }
     }
 }
 
@@ -157,7 +167,7 @@ pub fn probe(path: &Path) -> Result<ProbeReport, MediaError> {
     super::init();
     let size_bytes = check_readable(path)?;
 
-    let mut input = ff::format::input(&path).map_err(|e| open_error(path, e))?;
+    let mut input = super::local::open_input(path).map_err(|e| open_error(path, e))?;
     let container = input.format().name().to_owned();
     let container_long = input.format().description().to_owned();
     let duration_us = Some(input.duration()).filter(|d| *d > 0);
@@ -181,7 +191,9 @@ pub fn probe(path: &Path) -> Result<ProbeReport, MediaError> {
         }
     }
     check_complete(path, &streams, &scan)?;
+    let stated = duration_us.is_some() || streams.iter().any(|s| s.duration_us.is_some());
     let duration_us = timeline_duration(&input, &scan, duration_us);
+    let duration_measured = !stated && duration_us.is_some();
 
     Ok(ProbeReport {
         path: path.to_owned(),
@@ -190,6 +202,7 @@ pub fn probe(path: &Path) -> Result<ProbeReport, MediaError> {
         duration_us,
         bit_rate,
         size_bytes,
+        duration_measured,
         streams,
     })
 }
@@ -204,10 +217,15 @@ pub(super) fn check_readable(path: &Path) -> Result<u64, MediaError> {
             source: e,
         },
     })?;
-    if meta.is_dir() {
+    // Anything but a regular file is refused before it is opened: opening a FIFO blocks
+    // until someone writes to it, and a device such as /dev/zero never ends.
+    if !meta.is_file() {
+        let source = crate::files::check_regular_file(path)
+            .err()
+            .unwrap_or_else(|| std::io::Error::other("not a regular file"));
         return Err(MediaError::Unreadable {
             path: owned(),
-            source: std::io::Error::other("it is a folder, not a file"),
+            source,
         });
     }
     // Open it ourselves first: FFmpeg's own message for a permission problem is vaguer.
@@ -526,11 +544,17 @@ fn timeline_duration(
 ) -> Option<i64> {
     let start_us = super::decode::ticks_to_us(super::decode::timeline_origin(input));
     let end_us = furthest_us(input, scan);
-    if start_us == 0 || end_us <= start_us {
+    if end_us <= start_us {
         return declared_us;
     }
     let measured = end_us - start_us;
-    Some(declared_us.map_or(measured, |d| d.min(measured)))
+    match declared_us {
+        // No stated length (a recording cut off before its end was written): the packets
+        // say how long it is.
+        None => Some(measured),
+        Some(d) if start_us == 0 => Some(d),
+        Some(d) => Some(d.min(measured)),
+    }
 }
 
 /// The furthest time any stream reached, in microseconds.

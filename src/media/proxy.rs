@@ -137,7 +137,7 @@ fn write_proxy(
     };
     let time_base = decoder.time_base();
     let duration = decoder.duration_ticks().unwrap_or(0);
-    let mut octx = ff::format::output_as(&path, "mp4").map_err(werr("creating the proxy"))?;
+    let mut octx = super::local::open_output(path, "mp4").map_err(werr("creating the proxy"))?;
     let global = octx
         .format()
         .flags()

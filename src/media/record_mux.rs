@@ -28,9 +28,13 @@ impl std::fmt::Debug for RecordingFile {
 }
 
 impl RecordingFile {
-    /// Creates `path` (replacing it) with one track per setup, in order, and writes the
-    /// file header.
-    pub fn create(path: &Path, tracks: Vec<TrackSetup>) -> Result<RecordingFile, RecordError> {
+    /// Writes into `path` (which the caller has created, or chosen to replace) as `muxer`
+    /// (`mp4` or `mov`), with one track per setup, in order, and writes the file header.
+    pub fn create(
+        path: &Path,
+        muxer: &str,
+        tracks: Vec<TrackSetup>,
+    ) -> Result<RecordingFile, RecordError> {
         super::init();
         let write_err = |step, source: ffmpeg_next::Error| {
             if is_disk_full(&source) {
@@ -45,8 +49,8 @@ impl RecordingFile {
                 }
             }
         };
-        let mut out =
-            format::output_as(&path, "mp4").map_err(|e| write_err("creating the file", e))?;
+        let mut out = super::local::open_output(path, muxer)
+            .map_err(|e| write_err("creating the file", e))?;
         for track in &tracks {
             let mut stream = out
                 .add_stream(None::<ffmpeg_next::Codec>)

@@ -149,7 +149,11 @@ fn escape_text(text: &str) -> String {
 
 /// `H:MM:SS.cc`, rounded to the nearest centisecond.
 fn clock(t: Time) -> String {
-    let cs = (t.flicks().max(0) + crate::timeline::FLICKS_PER_SECOND / 200)
+    // Saturating: a cue at the end of time (`Time::MAX`) must not overflow.
+    let cs = t
+        .flicks()
+        .max(0)
+        .saturating_add(crate::timeline::FLICKS_PER_SECOND / 200)
         / (crate::timeline::FLICKS_PER_SECOND / 100);
     format!(
         "{}:{:02}:{:02}.{:02}",

@@ -30,6 +30,14 @@ pub enum SubtitleError {
         /// What the operating system said.
         source: std::io::Error,
     },
+    /// The file is larger than any subtitle file (see [`super::MAX_FILE_BYTES`]).
+    #[error("{}: too large for a subtitle file (over {} MB)", path.display(), limit / (1024 * 1024))]
+    TooLarge {
+        /// The file in question.
+        path: PathBuf,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The bytes are not text in any encoding we know (an image, a video, a zip...).
     #[error("this is not a subtitle file: binary data at byte {offset}")]
     Binary {

@@ -184,10 +184,7 @@ fn parse_text(
 /// from its content). Content with a header that names another format (a
 /// `WEBVTT` file saved as `.srt`) is read as what it is, with a warning.
 pub fn read_file(path: &Path) -> Result<(SubtitleDoc, Vec<Warning>), SubtitleError> {
-    let bytes = std::fs::read(path).map_err(|source| SubtitleError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
+    let bytes = read_capped(path)?;
     let sniffed = Format::sniff(&bytes);
     let (format, named) = match (Format::from_path(path), sniffed) {
         // A `.srt` that is really WebVTT or ASS is common enough to read as what it
@@ -220,6 +217,33 @@ pub fn read_file(path: &Path) -> Result<(SubtitleDoc, Vec<Warning>), SubtitleErr
     Ok((doc, warnings))
 }
 
+/// The most a subtitle file may hold: far beyond any real one (a feature film's
+/// subtitles are well under 1 MB), small enough that reading never exhausts memory.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a regular file of at most [`MAX_FILE_BYTES`]. A pipe or device is refused before
+/// it is opened (a FIFO would block, `/dev/zero` never ends).
+fn read_capped(path: &Path) -> Result<Vec<u8>, SubtitleError> {
+    use std::io::Read;
+    let read_err = |source| SubtitleError::Read {
+        path: path.to_owned(),
+        source,
+    };
+    crate::files::check_regular_file(path).map_err(read_err)?;
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(SubtitleError::TooLarge {
+            path: path.to_owned(),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    Ok(bytes)
+}
+
 /// Writes `doc` to `path` as UTF-8 in the format the extension names (the
 /// document's own format if it names none). The write is atomic: a temporary file
 /// in the same folder is written, flushed to disk and renamed over `path`.
@@ -230,14 +254,14 @@ pub fn write_file(path: &Path, doc: &SubtitleDoc) -> Result<(), SubtitleError> {
         path: path.to_owned(),
         source,
     };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(write_err)?;
+    // A link is followed to its target, which is replaced by rename; the new file keeps
+    // the old one's mode (or gets 0666 less the umask), not the temporary file's 0600.
+    let target = crate::files::output_target(path).map_err(write_err)?;
+    let mut tmp = target.temp_file().map_err(write_err)?;
     tmp.write_all(text.as_bytes()).map_err(write_err)?;
     tmp.as_file().sync_all().map_err(write_err)?;
-    tmp.persist(path).map_err(|e| write_err(e.error))?;
+    tmp.persist(&target.destination)
+        .map_err(|e| write_err(e.error))?;
     Ok(())
 }
 

@@ -129,16 +129,46 @@ pub(crate) fn render_rich(rich: &Rich, format: Format, base: SpanStyle) -> Strin
     }
 }
 
+/// Finds the next closing character (`>`, `}`) at or after a position that only moves
+/// forward, remembering the answer: a cue full of `<` or `{` that never close is read in
+/// one pass instead of one search to its end per opening character.
+struct Closer {
+    c: char,
+    found: Option<Option<usize>>,
+}
+
+impl Closer {
+    fn new(c: char) -> Closer {
+        Closer { c, found: None }
+    }
+
+    /// The byte offset in `text` of the first `c` at or after `from`.
+    fn find(&mut self, text: &str, from: usize) -> Option<usize> {
+        match self.found {
+            Some(Some(at)) if at >= from => return Some(at),
+            Some(None) => return None,
+            _ => {}
+        }
+        let at = text
+            .get(from..)
+            .and_then(|r| r.find(self.c))
+            .map(|p| from + p);
+        self.found = Some(at);
+        at
+    }
+}
+
 /// Parses ASS text, applying override tags to `base`.
 fn from_ass(text: &str, base: SpanStyle) -> Rich {
     let mut rich = Rich::default();
     let mut cur = base;
     let mut buf = String::new();
     let mut chars = text.char_indices().peekable();
+    let mut brace = Closer::new('}');
     while let Some((i, c)) = chars.next() {
         match c {
             '{' => {
-                let Some(len) = text.get(i..).and_then(|r| r.find('}')) else {
+                let Some(len) = brace.find(text, i).map(|e| e - i) else {
                     buf.push(c);
                     continue;
                 };
@@ -261,10 +291,12 @@ fn from_html(text: &str, vtt: bool, base: SpanStyle) -> Rich {
     let mut stack: Vec<OpenTag> = Vec::new();
     let mut buf = String::new();
     let mut rest = text;
+    let (mut gt, mut brace) = (Closer::new('>'), Closer::new('}'));
     while let Some(c) = rest.chars().next() {
         let after = rest.get(c.len_utf8()..).unwrap_or_default();
+        let pos = text.len() - rest.len();
         if c == '<' {
-            if let Some(end) = rest.find('>') {
+            if let Some(end) = gt.find(text, pos).map(|e| e - pos) {
                 let tag = rest.get(1..end).unwrap_or_default();
                 if vtt || looks_like_tag(tag) {
                     rich.push(cur, &mut buf);
@@ -274,7 +306,7 @@ fn from_html(text: &str, vtt: bool, base: SpanStyle) -> Rich {
                 }
             }
         } else if c == '{' && !vtt && after.starts_with('\\') {
-            if let Some(end) = rest.find('}') {
+            if let Some(end) = brace.find(text, pos).map(|e| e - pos) {
                 rich.push(cur, &mut buf);
                 let block = rest.get(1..end).unwrap_or_default();
                 apply_ass_block(block, base, &mut cur, &mut rich.align);

@@ -81,6 +81,16 @@ pub enum ProjectFileError {
         /// The file.
         path: PathBuf,
     },
+    /// `format_version` is there but not a version number (a string, 0, a fraction).
+    #[error("{} has a bad format_version {found}: it must be a whole number from 1 to {supported}", path.display())]
+    BadVersion {
+        /// The file.
+        path: PathBuf,
+        /// What the file holds, as JSON.
+        found: String,
+        /// The newest version this build reads.
+        supported: u32,
+    },
     /// The file was written by a newer Clipwright.
     #[error("{} uses project format {found}, but this version of Clipwright reads up to {supported}; please update Clipwright", path.display())]
     TooNew {
@@ -134,6 +144,17 @@ struct VersionProbe {
 
 /// Reads a project file from `path`.
 pub fn load(path: &Path) -> Result<ProjectFile, ProjectFileError> {
+    // A pipe or device is refused before it is opened: reading a FIFO blocks forever.
+    match fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            return Err(ProjectFileError::Io {
+                action: "read",
+                path: path.to_owned(),
+                source: std::io::Error::other("not a regular file"),
+            })
+        }
+        _ => {}
+    }
     let bytes = fs::read(path).map_err(|source| ProjectFileError::Io {
         action: "read",
         path: path.to_owned(),
@@ -146,9 +167,14 @@ pub fn load(path: &Path) -> Result<ProjectFile, ProjectFileError> {
 pub fn parse(bytes: &[u8], path: &Path) -> Result<ProjectFile, ProjectFileError> {
     let probe: VersionProbe = serde_json::from_slice(bytes).map_err(|e| syntax(path, &e, ""))?;
     let version = match probe.format_version {
-        Some(v) => v.as_u64().ok_or_else(|| ProjectFileError::NotAProject {
-            path: path.to_owned(),
-        })?,
+        Some(v) => v
+            .as_u64()
+            .filter(|&n| n >= 1)
+            .ok_or_else(|| ProjectFileError::BadVersion {
+                path: path.to_owned(),
+                found: v.to_string(),
+                supported: FORMAT_VERSION,
+            })?,
         None => {
             return Err(ProjectFileError::NotAProject {
                 path: path.to_owned(),

@@ -147,6 +147,22 @@ fn json_without_a_format_version_is_not_a_project() {
 }
 
 #[test]
+fn a_format_version_that_is_not_a_whole_number_from_one_is_named_as_bad() {
+    for bad in ["\"2\"", "0", "1.5", "-1", "null"] {
+        let err = parse_str(&format!("{{\"format_version\": {bad}}}")).unwrap_err();
+        if bad == "null" {
+            assert!(matches!(err, ProjectFileError::NotAProject { .. }), "{err}");
+            continue;
+        }
+        assert!(
+            matches!(err, ProjectFileError::BadVersion { .. }),
+            "{bad}: {err}"
+        );
+        assert!(err.to_string().contains(bad), "{err}");
+    }
+}
+
+#[test]
 fn a_version_one_file_is_migrated_to_per_output_reframes() {
     let v1 = r#"{
       "format_version": 1,

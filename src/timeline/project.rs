@@ -191,6 +191,16 @@ impl Project {
         self.tracks.iter().map(Track::end).max().unwrap_or_default()
     }
 
+    /// Where the last clip (picture, sound or text) ends: the length of an export.
+    /// Subtitle cues never lengthen it; those past the end are cut there.
+    pub fn clips_duration(&self) -> Time {
+        self.tracks
+            .iter()
+            .filter_map(|t| t.clips.last().map(Clip::end))
+            .max()
+            .unwrap_or_default()
+    }
+
     /// The track with id `id`.
     pub fn track(&self, id: TrackId) -> Option<&Track> {
         self.tracks.iter().find(|t| t.id == id)

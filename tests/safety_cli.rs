@@ -1,0 +1,687 @@
+//! Nothing is lost and nothing leaves the machine: exports that would overwrite their own
+//! input are refused, file names are never read as URLs, outputs are not written through
+//! links and keep their permissions, and odd files (pipes, devices, huge subtitles) get a
+//! clear error instead of a hang.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use assert_cmd::prelude::*;
+use common::fixture;
+
+fn clipwright() -> Command {
+    Command::cargo_bin("clipwright").unwrap()
+}
+
+/// Names of the files in `dir`, hidden ones included.
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A copy of the 2 s H.264/AAC fixture at `dir/name`.
+fn recording(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::copy(fixture(&common::H264_AAC), &path).unwrap();
+    path
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Runs the command, failing the test if it takes longer than `limit`.
+fn run_within(cmd: &mut Command, limit: Duration) -> Output {
+    use std::io::Read;
+    let mut child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut stdout = Vec::new();
+            let mut stderr = Vec::new();
+            child
+                .stdout
+                .take()
+                .unwrap()
+                .read_to_end(&mut stdout)
+                .unwrap();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_end(&mut stderr)
+                .unwrap();
+            return Output {
+                status,
+                stdout,
+                stderr,
+            };
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} took longer than {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn an_export_onto_its_own_input_is_refused_and_the_input_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = recording(dir.path(), "rec.mp4");
+    let before = std::fs::read(&rec).unwrap();
+    let out = clipwright()
+        .args([
+            "export",
+            "-q",
+            "--no-hardware",
+            "--trim",
+            "0..0.5",
+            "--input",
+        ])
+        .arg(&rec)
+        .arg("-o")
+        .arg(&rec)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("rec.mp4") && err.contains("same file"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // Through a hard link and a symbolic link, too.
+    let hard = dir.path().join("hard.mp4");
+    std::fs::hard_link(&rec, &hard).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&rec, dir.path().join("soft.mp4")).unwrap();
+    for name in ["hard.mp4", "soft.mp4"] {
+        let link = dir.path().join(name);
+        if !link.exists() {
+            continue;
+        }
+        let out = clipwright()
+            .args(["export", "-q", "--no-hardware", "--input"])
+            .arg(&rec)
+            .arg("-o")
+            .arg(&link)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{name}");
+        assert!(stderr(&out).contains("same file"), "{}", stderr(&out));
+    }
+    assert_eq!(std::fs::read(&rec).unwrap(), before);
+    std::fs::remove_file(&hard).unwrap();
+    let _ = std::fs::remove_file(dir.path().join("soft.mp4"));
+    assert_eq!(files_in(dir.path()), ["rec.mp4"]);
+}
+
+#[test]
+fn a_project_exported_onto_one_of_its_sources_is_refused() {
+    use clipwright::export::{quick_project, QuickOptions};
+    use clipwright::timeline::{file, History};
+    let dir = tempfile::tempdir().unwrap();
+    let rec = recording(dir.path(), "take.mp4");
+    let before = std::fs::read(&rec).unwrap();
+    let project = quick_project(&rec, &QuickOptions::default()).unwrap();
+    let project_file = dir.path().join("edit.clipwright");
+    file::save(&project_file, &project, &History::default()).unwrap();
+    let out = clipwright()
+        .args(["export", "-q", "--no-hardware"])
+        .arg(&project_file)
+        .arg("-o")
+        .arg(&rec)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("take.mp4") && err.contains("same file"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&rec).unwrap(), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_export_replaces_a_links_target_by_rename_and_keeps_file_modes() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let rec = recording(dir.path(), "in.mp4");
+    let target = dir.path().join("target.mp4");
+    std::fs::write(&target, b"old export").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.path().join("link.mp4");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    clipwright()
+        .args([
+            "export",
+            "-q",
+            "--no-hardware",
+            "--trim",
+            "0..0.5",
+            "--input",
+        ])
+        .arg(&rec)
+        .arg("-o")
+        .arg(&link)
+        .assert()
+        .success();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let meta = std::fs::metadata(&target).unwrap();
+    assert!(meta.len() > 1000, "the target holds the export");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+    // A new file gets the mode any new file gets here (0666 less the umask), not 0600.
+    let reference = dir.path().join("reference");
+    std::fs::File::create(&reference).unwrap();
+    let want = std::fs::metadata(&reference).unwrap().permissions().mode() & 0o777;
+    std::fs::remove_file(&reference).unwrap();
+    let new = dir.path().join("new.mp4");
+    clipwright()
+        .args([
+            "export",
+            "-q",
+            "--no-hardware",
+            "--trim",
+            "0..0.5",
+            "--input",
+        ])
+        .arg(&rec)
+        .arg("-o")
+        .arg(&new)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::metadata(&new).unwrap().permissions().mode() & 0o777,
+        want
+    );
+    // Subtitle files too.
+    let srt = dir.path().join("a.srt");
+    std::fs::write(&srt, "1\n00:00:00,000 --> 00:00:01,000\nHi\n").unwrap();
+    let vtt = dir.path().join("a.vtt");
+    clipwright()
+        .args(["subtitles", "convert"])
+        .arg(&srt)
+        .arg(&vtt)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::metadata(&vtt).unwrap().permissions().mode() & 0o777,
+        want
+    );
+    std::fs::set_permissions(&vtt, std::fs::Permissions::from_mode(0o604)).unwrap();
+    clipwright()
+        .args(["subtitles", "convert"])
+        .arg(&srt)
+        .arg(&vtt)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::metadata(&vtt).unwrap().permissions().mode() & 0o777,
+        0o604
+    );
+    assert_eq!(
+        files_in(dir.path()),
+        [
+            "a.srt",
+            "a.vtt",
+            "in.mp4",
+            "link.mp4",
+            "new.mp4",
+            "target.mp4"
+        ]
+    );
+}
+
+/// A TCP listener on a free local port; `connected()` says whether anyone came.
+struct Listener(std::net::TcpListener);
+
+impl Listener {
+    fn new() -> Listener {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.set_nonblocking(true).unwrap();
+        Listener(l)
+    }
+    fn port(&self) -> u16 {
+        self.0.local_addr().unwrap().port()
+    }
+    fn connected(&self) -> bool {
+        self.0.accept().is_ok()
+    }
+}
+
+#[test]
+fn file_names_that_look_like_urls_are_read_as_local_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let net = Listener::new();
+    let http = format!("http:127.0.0.1:{}", net.port());
+    recording(dir.path(), &http);
+    // `concat:` would join the two files named after it: 4 s instead of 2.
+    recording(dir.path(), "a.mp4");
+    recording(dir.path(), "concat:a.mp4|a.mp4");
+    for name in [http.as_str(), "concat:a.mp4|a.mp4"] {
+        let out = run_within(
+            clipwright()
+                .current_dir(dir.path())
+                .args(["probe", "--json", name]),
+            Duration::from_secs(30),
+        );
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let us = json["duration_us"].as_i64().unwrap();
+        assert!((1_900_000..2_100_000).contains(&us), "{name}: {us} µs");
+    }
+    // Exported and transcribed sources, and outputs, stay local too.
+    let out = run_within(
+        clipwright().current_dir(dir.path()).args([
+            "export",
+            "-q",
+            "--no-hardware",
+            "--trim",
+            "0..0.3",
+            "--input",
+            &http,
+            "-o",
+            &format!("http:127.0.0.1:{}.mp4", net.port()),
+        ]),
+        Duration::from_secs(60),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir
+        .path()
+        .join(format!("http:127.0.0.1:{}.mp4", net.port()))
+        .is_file());
+    let out = run_within(
+        clipwright().current_dir(dir.path()).args([
+            "record",
+            "--test-pattern",
+            "64x64",
+            "--audio",
+            "none",
+            "--duration",
+            "0.2",
+            "-o",
+            &format!("http://127.0.0.1:{}/live.mp4", net.port()),
+        ]),
+        Duration::from_secs(60),
+    );
+    assert!(!out.status.success(), "no such folder here");
+    assert!(!net.connected(), "something was sent over the network");
+}
+
+#[cfg(unix)]
+fn fifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_is_refused_instead_of_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("pipe.mp4");
+    fifo(&pipe);
+    let pipe_srt = dir.path().join("pipe.srt");
+    fifo(&pipe_srt);
+    let project = dir.path().join("pipe.clipwright");
+    fifo(&project);
+    let out_vtt = dir.path().join("out.vtt");
+    let out_mp4 = dir.path().join("out.mp4");
+    let rec = recording(dir.path(), "rec.mp4");
+    let cases: Vec<(Vec<&std::ffi::OsStr>, &Path)> = vec![
+        (vec!["probe".as_ref(), pipe.as_os_str()], &pipe),
+        (
+            vec![
+                "export".as_ref(),
+                "--input".as_ref(),
+                pipe.as_os_str(),
+                "-o".as_ref(),
+                out_mp4.as_os_str(),
+            ],
+            &pipe,
+        ),
+        (
+            vec![
+                "export".as_ref(),
+                project.as_os_str(),
+                "-o".as_ref(),
+                out_mp4.as_os_str(),
+            ],
+            &project,
+        ),
+        (
+            vec![
+                "export".as_ref(),
+                "--input".as_ref(),
+                rec.as_os_str(),
+                "--subtitles".as_ref(),
+                pipe_srt.as_os_str(),
+                "-o".as_ref(),
+                out_mp4.as_os_str(),
+            ],
+            &pipe_srt,
+        ),
+        (
+            vec![
+                "subtitles".as_ref(),
+                "convert".as_ref(),
+                pipe_srt.as_os_str(),
+                out_vtt.as_os_str(),
+            ],
+            &pipe_srt,
+        ),
+        (
+            vec![
+                "subtitles".as_ref(),
+                "convert".as_ref(),
+                "/dev/zero".as_ref(),
+                out_vtt.as_os_str(),
+            ],
+            Path::new("/dev/zero"),
+        ),
+        (
+            vec![
+                "export".as_ref(),
+                "--input".as_ref(),
+                rec.as_os_str(),
+                "-o".as_ref(),
+                pipe.as_os_str(),
+            ],
+            &pipe,
+        ),
+    ];
+    for (args, named) in cases {
+        let out = run_within(clipwright().args(&args), Duration::from_secs(20));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains(&*named.to_string_lossy()) && err.contains("not a regular file"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    assert!(!out_vtt.exists() && !out_mp4.exists());
+}
+
+#[test]
+fn a_subtitle_file_too_large_to_be_one_is_refused_without_reading_it_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.srt");
+    // Sparse: 1 GB of zeros that take no disk space.
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    let out = run_within(
+        clipwright()
+            .args(["subtitles", "convert"])
+            .arg(&big)
+            .arg(dir.path().join("big.vtt")),
+        Duration::from_secs(20),
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("big.srt") && err.contains("too large"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_ten_megabyte_cue_is_read_in_one_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    // Each of these made a parser search to the end of the cue once per character.
+    let shapes: [(&str, &str); 4] = [
+        ("lt.srt", "<"),
+        ("brace.srt", "{\\"),
+        ("brace.ass", "{"),
+        ("words.vtt", "a <b "),
+    ];
+    for (name, unit) in shapes {
+        let path = dir.path().join(name);
+        let body = unit.repeat(10_000_000 / unit.len());
+        let text = if name.ends_with(".ass") {
+            format!(
+                "[Script Info]\nScriptType: v4.00+\n\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\nDialogue: 0,0:00:00.00,0:00:02.00,Default,,0,0,0,,{body}\n"
+            )
+        } else if name.ends_with(".vtt") {
+            format!("WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n{body}\n")
+        } else {
+            format!("1\n00:00:00,000 --> 00:00:02,000\n{body}\n")
+        };
+        std::fs::write(&path, text).unwrap();
+        let started = std::time::Instant::now();
+        let out = run_within(
+            clipwright()
+                .args(["subtitles", "convert"])
+                .arg(&path)
+                .arg(dir.path().join(format!("{name}.srt"))),
+            Duration::from_secs(60),
+        );
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{name}: {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+fn video_seconds(path: &Path) -> f64 {
+    let report = clipwright::media::probe(path).unwrap();
+    report.duration_us.unwrap() as f64 / 1e6
+}
+
+#[test]
+fn subtitles_never_lengthen_an_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = recording(dir.path(), "rec.mp4");
+    let srt = dir.path().join("late.srt");
+    std::fs::write(
+        &srt,
+        "1\n00:00:00,500 --> 00:00:01,500\nHello\n\n2\n00:01:00,000 --> 00:01:02,000\nA minute in\n\n3\n99999999:00:00,000 --> 99999999:00:01,000\nFar away\n",
+    )
+    .unwrap();
+    for (trim, want, soft) in [
+        (None, 2.0, false),
+        (Some("0..1"), 1.0, false),
+        (Some("0..1"), 1.0, true),
+    ] {
+        let out = dir
+            .path()
+            .join(if soft { "soft.mkv" } else { "burned.mp4" });
+        let mut cmd = clipwright();
+        cmd.args(["export", "-q", "--no-hardware", "--input"])
+            .arg(&rec)
+            .arg("--subtitles")
+            .arg(&srt)
+            .arg("-o")
+            .arg(&out);
+        if let Some(t) = trim {
+            cmd.args(["--trim", t]);
+        }
+        if soft {
+            cmd.arg("--soft-subtitles");
+        }
+        let done = run_within(&mut cmd, Duration::from_secs(120));
+        assert!(done.status.success(), "{}", stderr(&done));
+        let got = video_seconds(&out);
+        assert!((got - want).abs() < 0.1, "{trim:?}: {got} s, want {want}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_during_an_export_leaves_no_partial_file_or_temporary_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let rec = recording(dir.path(), "rec.mp4");
+    let srt = dir.path().join("subs.srt");
+    std::fs::write(&srt, "1\n00:00:00,000 --> 00:00:20,000\nAll along\n").unwrap();
+    // At a tenth of the speed: a 20 s export, long enough to be stopped midway.
+    let mut child = clipwright()
+        .env("TMPDIR", tmp.path())
+        .args(["export", "-q", "--no-hardware", "--speed", "0.1", "--input"])
+        .arg(&rec)
+        .arg("--subtitles")
+        .arg(&srt)
+        .arg("-o")
+        .arg(dir.path().join("slow.mp4"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the export to be under way (its temporary file exists), then stop it.
+    let start = std::time::Instant::now();
+    while !files_in(dir.path()).iter().any(|n| n.ends_with(".partial")) {
+        assert!(start.elapsed() < Duration::from_secs(30), "never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "ended by its own handler");
+    assert_eq!(files_in(dir.path()), ["rec.mp4", "subs.srt"]);
+    assert_eq!(files_in(tmp.path()), Vec::<String>::new());
+}
+
+#[test]
+fn bad_options_are_named_instead_of_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = recording(dir.path(), "rec.mp4");
+    for (extra, want) in [
+        (&["--crf", "63"][..], "--crf 63"),
+        (&["--soft-subtitles"][..], "--soft-subtitles"),
+    ] {
+        let out = clipwright()
+            .args(["export", "-q", "--input"])
+            .arg(&rec)
+            .arg("-o")
+            .arg(dir.path().join("out.mp4"))
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains(want), "{}", stderr(&out));
+    }
+    assert_eq!(files_in(dir.path()), ["rec.mp4"]);
+}
+
+#[test]
+fn an_error_says_its_cause_once_and_escapes_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = clipwright()
+        .args(["subtitles", "convert"])
+        .arg(dir.path().join("gone\x1b[31m.srt"))
+        .arg(dir.path().join("out.vtt"))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+    assert!(
+        !err.contains('\x1b') && err.contains("gone\\u{1b}[31m.srt"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_recording_without_a_stated_length_is_measured_and_exports_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mkv = dir.path().join("cut_off.mkv");
+    // Written to a pipe, the muxer cannot go back to write the length: what a recorder
+    // killed mid-way leaves.
+    let file = std::fs::File::create(&mkv).unwrap();
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(fixture(&common::H264_AAC))
+        .args(["-c", "copy", "-f", "matroska", "-"])
+        .stdout(file)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = clipwright()
+        .args(["probe", "--json"])
+        .arg(&mkv)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["duration_measured"], true, "{json}");
+    let us = json["duration_us"].as_i64().unwrap();
+    assert!((1_900_000..2_100_000).contains(&us), "{us}");
+    let text = clipwright().arg("probe").arg(&mkv).output().unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("measured"));
+    let exported = dir.path().join("whole.mp4");
+    let out = clipwright()
+        .args(["export", "-q", "--no-hardware", "--input"])
+        .arg(&mkv)
+        .arg("-o")
+        .arg(&exported)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got = video_seconds(&exported);
+    assert!((got - 2.0).abs() < 0.1, "{got} s");
+}
+
+/// Mean absolute difference of two RGBA pictures' colour channels.
+fn picture_difference(a: &[u8], b: &[u8]) -> f64 {
+    let sum: u64 = a
+        .iter()
+        .zip(b)
+        .enumerate()
+        .filter(|(i, _)| i % 4 != 3)
+        .map(|(_, (x, y))| u64::from(x.abs_diff(*y)))
+        .sum();
+    sum as f64 / (a.len() as f64 * 0.75)
+}
+
+#[test]
+fn an_opus_track_starting_early_does_not_put_the_pictures_a_frame_late() {
+    // The WebM fixture's Opus track starts 7 ms before time zero and its pictures 7 ms
+    // after: 14 ms off the 25 fps grid.
+    let dir = tempfile::tempdir().unwrap();
+    let source = fixture(&common::VP9_OPUS);
+    let out = dir.path().join("from_webm.mp4");
+    clipwright()
+        .args(["export", "-q", "--no-hardware", "--crf", "10", "--input"])
+        .arg(&source)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    for k in [1, 2, 10, 40] {
+        let (_, _, ours) = common::ffmpeg_rgba(&out, k);
+        let (_, _, same) = common::ffmpeg_rgba(&source, k);
+        let (_, _, before) = common::ffmpeg_rgba(&source, k - 1);
+        let (d_same, d_before) = (
+            picture_difference(&ours, &same),
+            picture_difference(&ours, &before),
+        );
+        assert!(
+            d_same < d_before && d_same < 3.0,
+            "frame {k}: {d_same:.2} from source frame {k}, {d_before:.2} from frame {}",
+            k - 1
+        );
+    }
+}
