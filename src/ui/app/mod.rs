@@ -401,12 +401,11 @@ impl eframe::App for ClipwrightApp {
                 .default_size(self.layout.timeline_height)
                 .min_size(120.0)
                 .show(ui, |ui| {
-                    egui::ScrollArea::vertical().show(ui, |ui| {
-                        let r = self.timeline.show(ui, &mut self.editor);
-                        if let Some(e) = r.error {
-                            self.toast(&ctx, e, true);
-                        }
-                    });
+                    // The timeline scrolls its own tracks under a fixed toolbar and ruler.
+                    let r = self.timeline.show(ui, &mut self.editor);
+                    if let Some(e) = r.error {
+                        self.toast(&ctx, e, true);
+                    }
                 });
             self.layout.timeline_height = panel.response.rect.height();
         }
