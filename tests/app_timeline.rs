@@ -159,7 +159,7 @@ fn dragging_a_cue_moves_it_in_one_undo_step_and_snaps_to_the_playhead() {
     // Put the playhead at 1.2 s; the cue's start dragged to about 1.19 s sticks to it.
     harness.state_mut().editor.playhead = Time::from_millis(1200);
     harness.run_steps(2);
-    let r = harness.get_by_label("Cue 1: Hello").rect();
+    let r = harness.get_by_label("Cue 1").rect();
     let start = egui::pos2(r.center().x, r.center().y);
     let dx = 0.99 * pps;
     drag(&mut harness, start, start + egui::vec2(dx, 0.0));
@@ -173,7 +173,7 @@ fn dragging_a_cue_moves_it_in_one_undo_step_and_snaps_to_the_playhead() {
     assert_eq!(harness.state().editor.history.undo_len(), steps + 1);
 
     // Trimming its end out by about 0.3 s.
-    let r = harness.get_by_label("Cue 1: Hello").rect();
+    let r = harness.get_by_label("Cue 1").rect();
     let edge = egui::pos2(r.right() - 2.0, r.center().y);
     drag(&mut harness, edge, edge + egui::vec2(0.3 * pps, 0.0));
     let trimmed = cue_of(&harness);

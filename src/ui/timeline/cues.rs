@@ -35,7 +35,7 @@ impl TimelineView {
         )
     }
 
-    /// Draws the cues of track `index` on `lane`, each found by its name (`Cue 3: text`)
+    /// Draws the cues of track `index` on `lane`, each found by its name (`Cue 3`)
     /// in tests and by screen readers; input goes to the timeline's canvas.
     pub(in crate::ui) fn draw_cues(
         &self,
@@ -81,7 +81,7 @@ impl TimelineView {
             );
             let visible = r.intersect(lane_painter.clip_rect());
             if visible.is_positive() {
-                let name = format!("Cue {}: {text}", cue.id.0);
+                let name = format!("Cue {}", cue.id.0);
                 ui.interact(
                     visible,
                     egui::Id::unique(("timeline-cue", track.id.0, cue.id.0)),

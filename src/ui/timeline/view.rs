@@ -6,7 +6,7 @@
 //! Input handling lives in `input` (clips, markers) and `cues` (subtitle cues); this file
 //! lays out and draws. The toolbar and ruler stay put: the tracks scroll under them, with
 //! a scrollbar on the right when they do not fit, and each row is at least as tall as its
-//! header's switches.
+//! header's one line of name and switches.
 
 use egui::{pos2, vec2, Align2, Color32, CornerRadius, FontId, Rect, Sense, Stroke};
 
@@ -98,7 +98,7 @@ impl TimelineView {
 
     /// The height of a row for a track of `kind`: its own height, but never less than
     /// the header needs for the track's name and its switches (`style` decides how tall
-    /// those are).
+    /// those are, and a person may enlarge them).
     fn height_of(kind: TrackKind, style: &egui::Style) -> f32 {
         let own: f32 = match kind {
             TrackKind::Video | TrackKind::Overlay => 54.0,
@@ -470,39 +470,47 @@ impl TimelineView {
                 egui::WidgetInfo::labeled(egui::Role::Group, true, format!("{name} track"))
             });
         }
-        ui.scope_builder(egui::UiBuilder::new().max_rect(header.shrink(4.0)), |ui| {
-            // Rows scrolled partly under the ruler show (and take clicks) only below it.
-            ui.shrink_clip_rect(painter.clip_rect());
-            ui.horizontal(|ui| {
-                ui.add(
-                    egui::Label::new(egui::RichText::new(&name).small().strong())
-                        .sense(Sense::click()),
-                )
-                .on_hover_text("Right-click for track actions")
-                .context_menu(|ui| {
-                    if ui.button("Remove track").clicked() {
-                        remove = true;
-                        ui.close();
-                    }
-                });
-            });
-            ui.horizontal(|ui| {
+        // One line: the switches at the right, the name in the room left (cut short with
+        // "…" when long, whole in its tooltip), so the header fits even a subtitle row.
+        let layout = egui::Layout::right_to_left(egui::Align::Center);
+        ui.scope_builder(
+            egui::UiBuilder::new()
+                .max_rect(header.shrink(4.0))
+                .layout(layout),
+            |ui| {
+                // Rows scrolled partly under the ruler show (and take clicks) only below it.
+                ui.shrink_clip_rect(painter.clip_rect());
                 let toggle = |ui: &mut egui::Ui, on: bool, text: &str, tip: &str| {
                     ui.add(egui::Button::new(egui::RichText::new(text).small()).selected(on))
                         .on_hover_text(tip)
                         .clicked()
                 };
-                if kind != TrackKind::Subtitle && toggle(ui, muted, "M", "Mute") {
-                    flags = Some((Some(!muted), None, None));
+                // Right to left: the last switch first.
+                if kind != TrackKind::Audio && toggle(ui, hidden, "H", "Hide") {
+                    flags = Some((None, None, Some(!hidden)));
                 }
                 if toggle(ui, locked, "L", "Lock") {
                     flags = Some((None, Some(!locked), None));
                 }
-                if kind != TrackKind::Audio && toggle(ui, hidden, "H", "Hide") {
-                    flags = Some((None, None, Some(!hidden)));
+                if kind != TrackKind::Subtitle && toggle(ui, muted, "M", "Mute") {
+                    flags = Some((Some(!muted), None, None));
                 }
-            });
-        });
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    ui.add(
+                        egui::Label::new(egui::RichText::new(&name).small().strong())
+                            .truncate()
+                            .sense(Sense::click()),
+                    )
+                    .on_hover_text(format!("{name}: right-click for track actions"))
+                    .context_menu(|ui| {
+                        if ui.button("Remove track").clicked() {
+                            remove = true;
+                            ui.close();
+                        }
+                    });
+                });
+            },
+        );
         if let Some((muted, locked, hidden)) = flags {
             let edit = Edit::SetTrackFlags {
                 id,
@@ -604,11 +612,10 @@ impl TimelineView {
     }
 }
 
-/// How tall a track header must be for its name above a row of switch buttons (with the
-/// header's 4-point margins), in the given style.
+/// How tall a track header must be for its one line of name and switch buttons (with
+/// the header's 4-point margins), in the given style.
 fn header_height(style: &egui::Style) -> f32 {
-    let line = style.spacing.interact_size.y;
-    4.0 + line + style.spacing.item_spacing.y + line + 4.0
+    4.0 + style.spacing.interact_size.y + 4.0
 }
 
 /// The order tracks are listed top-down, as editors show them: picture tracks with the
