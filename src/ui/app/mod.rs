@@ -236,6 +236,7 @@ impl ClipwrightApp {
         match Editor::open(path) {
             Ok(editor) => {
                 self.editor = editor;
+                self.fill_bin_from_project(ctx);
                 self.remember_recent(path);
                 self.timeline
                     .zoom_to_fit(&self.editor, ctx.content_rect().width());
