@@ -191,3 +191,67 @@ fn the_crop_window_takes_the_shape_of_the_canvas_preset_chosen() {
         );
     }
 }
+
+#[test]
+fn switching_to_9x16_offers_to_fill_all_clips_in_one_undo_step_and_the_inspector_follows_the_crop()
+{
+    use egui::accesskit::Role;
+    let file = common::fixture(&common::H264_AAC);
+    let mut harness = common::app::harness_with_clips(&file, 2);
+    step_until(&mut harness, |app| app.preview_settled());
+    let clips: Vec<ClipId> = harness.state().editor.project.tracks[0]
+        .clips
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(clips.len(), 2);
+    let steps = harness.state().editor.history.undo_len();
+
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Canvas")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label("9:16 vertical").click();
+    harness.run_steps(3);
+    harness.get_by_label("2 clips show bars on this canvas.");
+    harness.get_by_label("Fill all clips").click();
+    harness.run_steps(3);
+
+    let editor = &harness.state().editor;
+    for clip in &clips {
+        let reframe = &editor.project.clip(*clip).unwrap().reframes[&OutputId::MAIN];
+        assert_eq!(reframe.mode, ReframeMode::Fill);
+        assert_eq!(
+            reframe
+                .crop
+                .value_at_or(editor.playhead, CropWindow::default()),
+            CropWindow::default(),
+            "centred"
+        );
+    }
+    // The canvas switch and the fill: two steps, the fill one of them.
+    assert_eq!(editor.history.undo_len(), steps + 2);
+    assert_eq!(editor.history.undo_label(), Some("Fill all clips"));
+    assert!(
+        harness.query_by_label("Fill all clips").is_none(),
+        "answered"
+    );
+
+    // The crop window opened to adjust it; the inspector shows the same crop.
+    harness.state_mut().editor.selection = [clips[0]].into();
+    step_until(&mut harness, |app| app.crop_source_shown().is_some());
+    harness.get_by_label("Shows 135×240 px of the source from (92, 0)");
+    drag_source_view(&mut harness, 40.0);
+    let window = canvas_window(&harness, clips[0]);
+    assert!(window.center_x > 0.55, "moved right: {}", window.center_x);
+    let x = window.center_x * 320.0 - 135.0 / 2.0;
+    harness.get_by_label(&format!("Shows 135×240 px of the source from ({x:.0}, 0)"));
+
+    // Undoing the drag, then the fill, puts the bars back on both clips.
+    harness.state_mut().editor.undo().unwrap();
+    harness.state_mut().editor.undo().unwrap();
+    let editor = &harness.state().editor;
+    for clip in &clips {
+        assert!(editor.project.clip(*clip).unwrap().reframes.is_empty());
+    }
+}

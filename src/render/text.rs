@@ -5,6 +5,14 @@
 //! 1080-high play area (its width follows the output's shape) and libass scales it to the
 //! real frame. A text clip is placed with its transform at its start (`\pos`, scale,
 //! rotation, opacity); keyframed motion of text is not animated yet.
+//!
+//! Cues shown at the same time are stacked by libass, which remembers where it put an
+//! event and keeps it there on later frames — so the stack would depend on which frames
+//! were drawn before (the preview jumps, the export goes from the start). Overlapping
+//! cues are therefore cut at every moment the set of cues on screen changes, and written
+//! in a fixed order: every stack is laid out afresh from that order, the same whichever
+//! frame comes first. The track listed higher on the timeline shows higher on the
+//! picture.
 
 use std::fmt::Write as _;
 
@@ -63,12 +71,11 @@ pub fn ass_script(project: &Project, size: (u32, u32), subtitles: bool) -> Optio
          BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, \
          BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n"
     );
-    let cues: Vec<&SubtitleCue> = project
-        .tracks
-        .iter()
-        .filter(|t| subtitles && t.kind == TrackKind::Subtitle && !t.hidden)
-        .flat_map(|t| &t.cues)
-        .collect();
+    let cues = if subtitles {
+        stacked_cues(project)
+    } else {
+        Vec::new()
+    };
     let mut styles: Vec<TextStyle> = Vec::new();
     let mut style_index = |style: TextStyle| match styles.iter().position(|s| *s == style) {
         Some(i) => i,
@@ -104,13 +111,13 @@ pub fn ass_script(project: &Project, size: (u32, u32), subtitles: bool) -> Optio
             );
         }
     }
-    for cue in cues {
+    for (start, end, cue) in cues {
         let index = style_index(project.cue_style(cue));
         let _ = writeln!(
             events,
             "Dialogue: 100,{},{},S{index},,0,0,0,,{}",
-            clock(cue.start),
-            clock(cue.end),
+            clock(start),
+            clock(end),
             escape_text(&cue.text)
         );
     }
@@ -137,6 +144,52 @@ pub fn ass_script(project: &Project, size: (u32, u32), subtitles: bool) -> Optio
     s.push_str("\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n");
     s.push_str(&events);
     Some(s)
+}
+
+/// The visible subtitle cues as `(start, end, cue)` pieces in the order libass should
+/// stack them: a cue that overlaps others is cut at every start and end falling inside
+/// it, so cues on screen together always begin and end together; pieces at the same time
+/// come bottom of the stack first.
+fn stacked_cues(project: &Project) -> Vec<(Time, Time, &SubtitleCue)> {
+    let cues: Vec<(usize, &SubtitleCue)> = project
+        .tracks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.kind == TrackKind::Subtitle && !t.hidden)
+        .flat_map(|(i, t)| t.cues.iter().map(move |c| (i, c)))
+        .filter(|(_, c)| c.start < c.end)
+        .collect();
+    let mut cuts: Vec<Time> = cues.iter().flat_map(|(_, c)| [c.start, c.end]).collect();
+    cuts.sort();
+    cuts.dedup();
+    let mut pieces: Vec<(Time, Time, usize, &SubtitleCue)> = Vec::new();
+    for &(track, cue) in &cues {
+        let mut from = cue.start;
+        for &cut in cuts.iter().filter(|&&t| cue.start < t && t < cue.end) {
+            pieces.push((from, cut, track, cue));
+            from = cut;
+        }
+        pieces.push((from, cue.end, track, cue));
+    }
+    // libass stacks in the order events are written: the first nearest its margin. At the
+    // bottom (or middle) that is the track listed lowest, at the top the one listed
+    // highest, so the picture keeps the timeline's top-down order.
+    pieces.sort_by_key(|&(start, _, track, cue)| {
+        let from_top = matches!(
+            project.cue_style(cue).alignment,
+            Alignment::TopLeft | Alignment::TopCenter | Alignment::TopRight
+        );
+        let place = if from_top {
+            track as i64
+        } else {
+            -(track as i64)
+        };
+        (start, place, cue.start, cue.id)
+    });
+    pieces
+        .into_iter()
+        .map(|(start, end, _, cue)| (start, end, cue))
+        .collect()
 }
 
 /// Line breaks as `\N`; braces would start override blocks, so they become parentheses.
@@ -204,6 +257,69 @@ mod tests {
         assert!(ass.contains("Dialogue: 100,0:00:01.50,0:01:02.25,S0,,0,0,0,,Hello\\Nthere"));
         assert!(ass_script(&p, (1080, 1920), false).is_none());
         assert!(ass.contains("Style: S0,Sans,54.0,&H00FFFFFF,"));
+    }
+
+    /// Two subtitle tracks: "top" (listed first) with a cue 0–4 s, "bottom" with one
+    /// 1–3 s.
+    fn overlapping_tracks() -> Project {
+        let mut p = Project::new("p", Canvas::default());
+        for (id, name, start, end) in [(1, "top", 0, 4), (2, "bottom", 1, 3)] {
+            let mut t = Track::new(TrackId(id), TrackKind::Subtitle, name);
+            t.cues.push(SubtitleCue::new(
+                CueId(id),
+                Time::from_secs(start),
+                Time::from_secs(end),
+                name,
+            ));
+            p.tracks.push(t);
+        }
+        p
+    }
+
+    #[test]
+    fn cues_on_screen_together_always_begin_and_end_together() {
+        let p = overlapping_tracks();
+        let pieces: Vec<(i64, i64, &str)> = stacked_cues(&p)
+            .into_iter()
+            .map(|(s, e, c)| (s.flicks(), e.flicks(), c.text.as_str()))
+            .collect();
+        let s = |n: i64| Time::from_secs(n).flicks();
+        assert_eq!(
+            pieces,
+            [
+                (s(0), s(1), "top"),
+                (s(1), s(3), "bottom"),
+                (s(1), s(3), "top"),
+                (s(3), s(4), "top"),
+            ]
+        );
+        // So libass lays every stack out afresh, whichever frame it draws first.
+        for &(a0, a1, _) in &pieces {
+            for &(b0, b1, _) in &pieces {
+                let overlap = a0 < b1 && b0 < a1;
+                assert!(!overlap || (a0, a1) == (b0, b1));
+            }
+        }
+    }
+
+    #[test]
+    fn the_track_listed_higher_is_stacked_above_for_subtitles_at_the_top_too() {
+        let mut p = overlapping_tracks();
+        let top_style = TextStyle {
+            alignment: Alignment::TopCenter,
+            ..TextStyle::default()
+        };
+        p.subtitle_styles.insert("top".into(), top_style);
+        for t in &mut p.tracks {
+            t.cues[0].style = Some("top".into());
+        }
+        let order: Vec<&str> = stacked_cues(&p)
+            .into_iter()
+            .filter(|(s, _, _)| *s == Time::from_secs(1))
+            .map(|(_, _, c)| c.text.as_str())
+            .collect();
+        // From the top edge down: the first written is nearest the top.
+        assert_eq!(order, ["top", "bottom"]);
     }
 
     #[test]

@@ -5,12 +5,73 @@
 //! (fit over a blurred, filled copy), with a keyframable [`CropWindow`] so the crop can
 //! follow the action. The window is stored as a centre and a zoom, so it always has the
 //! output's shape; [`Reframe::at`] turns it into a pixel rectangle of the source.
+//! [`fill_all_clips`] is the one-click answer to a canvas switch that letterboxes clips.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::clip::ClipId;
+use super::edit::Edit;
 use super::keyframes::{Keyframes, Lerp};
+use super::project::Project;
 use super::time::Time;
+
+/// Shapes closer than this (relative difference of width / height) count as the same.
+pub const SAME_SHAPE: f64 = 0.01;
+
+/// True when a `source` picture and an `output` frame have the same shape, near enough
+/// that neither bars nor a crop would show.
+pub fn same_shape(source: (u32, u32), output: (u32, u32)) -> bool {
+    let aspect = |(w, h): (u32, u32)| f64::from(w.max(1)) / f64::from(h.max(1));
+    (aspect(source) / aspect(output) - 1.0).abs() < SAME_SHAPE
+}
+
+/// The clips on picture tracks whose picture has another shape than the canvas and that
+/// are still fitted into it, with bars.
+pub fn letterboxed_clips(project: &Project) -> Vec<ClipId> {
+    let canvas = (project.canvas.width, project.canvas.height);
+    project
+        .clips()
+        .filter(|(track, _)| track.kind.is_visual())
+        .filter(|(_, clip)| {
+            clip.reframes
+                .get(&OutputId::MAIN)
+                .is_none_or(|r| r.mode == ReframeMode::Fit)
+        })
+        .filter(|(_, clip)| {
+            clip.source()
+                .and_then(|s| project.source(s))
+                .and_then(|s| s.info.video.as_ref())
+                .is_some_and(|v| !same_shape(v.display_size(), canvas))
+        })
+        .map(|(_, clip)| clip.id)
+        .collect()
+}
+
+/// One edit that makes every letterboxed clip fill the canvas with a centred crop window
+/// (each adjustable afterwards), as a batch so it is one undo step; `None` when no clip
+/// shows bars. A clip's crop keyframes, if it had any, are kept.
+pub fn fill_all_clips(project: &Project) -> Option<Edit> {
+    let edits: Vec<Edit> = letterboxed_clips(project)
+        .into_iter()
+        .map(|clip| {
+            let crop = project
+                .clip(clip)
+                .and_then(|c| c.reframes.get(&OutputId::MAIN))
+                .map(|r| r.crop.clone())
+                .unwrap_or_default();
+            Edit::SetReframe {
+                clip,
+                output: OutputId::MAIN,
+                reframe: Some(Reframe {
+                    mode: ReframeMode::Fill,
+                    crop,
+                }),
+            }
+        })
+        .collect();
+    (!edits.is_empty()).then_some(Edit::Batch { edits })
+}
 
 /// Identity of an output format. [`OutputId::MAIN`] is the project canvas.
 #[derive(
@@ -260,6 +321,70 @@ mod tests {
         assert!((end.x + end.width - 1920.0).abs() < 1e-9);
         let mid = r.at(Time::from_secs(1), (1920, 1080), out).crop;
         assert!((mid.x + mid.width / 2.0 - 960.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn filling_all_clips_crops_every_letterboxed_picture_in_one_undoable_edit() {
+        use crate::timeline::Rational;
+        use crate::timeline::{
+            apply, Canvas, Clip, MediaSource, SourceId, SourceInfo, Track, TrackId, TrackKind,
+            VideoInfo,
+        };
+        let video = |width, height| SourceInfo {
+            duration: Time::from_secs(10),
+            video: Some(VideoInfo {
+                width,
+                height,
+                frame_rate: Rational::FPS_30,
+                rotation_degrees: 0,
+                codec: "h264".into(),
+            }),
+            audio: None,
+            is_still_image: false,
+        };
+        let mut p = Project::new("p", Canvas::default());
+        let (width, height) = CanvasPreset::Portrait9x16.size();
+        p.canvas.width = width;
+        p.canvas.height = height;
+        p.sources
+            .push(MediaSource::new(SourceId(1), "wide.mp4", video(1920, 1080)));
+        p.sources
+            .push(MediaSource::new(SourceId(2), "tall.mp4", video(720, 1280)));
+        let mut t = Track::new(TrackId(1), TrackKind::Video, "V1");
+        let clip = |id, source, start| {
+            Clip::media(
+                ClipId(id),
+                SourceId(source),
+                Time::from_secs(start),
+                Time::ZERO,
+                Time::from_secs(1),
+            )
+        };
+        t.clips = vec![clip(1, 1, 0), clip(2, 2, 1), clip(3, 1, 2)];
+        p.tracks.push(t);
+
+        assert_eq!(letterboxed_clips(&p), [ClipId(1), ClipId(3)]);
+        let before = p.clone();
+        let edit = fill_all_clips(&p).expect("two clips show bars");
+        let undo = apply(&mut p, edit).unwrap();
+        assert!(letterboxed_clips(&p).is_empty());
+        let at = p.clip(ClipId(3)).unwrap().reframes[&OutputId::MAIN].at(
+            Time::ZERO,
+            (1920, 1080),
+            (width, height),
+        );
+        assert_eq!(at.mode, ReframeMode::Fill);
+        assert!(
+            (at.crop.x + at.crop.width / 2.0 - 960.0).abs() < 1e-9,
+            "centred"
+        );
+        assert!(
+            p.clip(ClipId(2)).unwrap().reframes.is_empty(),
+            "same shape: untouched"
+        );
+        assert!(fill_all_clips(&p).is_none());
+        apply(&mut p, undo).unwrap();
+        assert_eq!(p, before);
     }
 
     #[test]

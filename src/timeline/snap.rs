@@ -1,11 +1,12 @@
-//! Snapping: where a dragged clip or edge should stick — clip edges, the playhead,
-//! markers and zero.
+//! Snapping: where a dragged clip, cue or edge should stick — clip edges, subtitle cue
+//! edges, the playhead, markers and zero.
 //!
 //! The UI asks while dragging and puts the snapped time into the [`super::edit::Edit`] it
 //! emits; the edits themselves never snap, so replaying them is exact.
 
 use super::clip::ClipId;
 use super::project::Project;
+use super::subtitles::CueId;
 use super::time::Time;
 
 /// Where a snap target comes from, so the UI can draw the right guide.
@@ -19,6 +20,8 @@ pub enum SnapKind {
     Marker,
     /// The start or end of a clip.
     ClipEdge,
+    /// The start or end of a subtitle cue.
+    CueEdge,
 }
 
 /// A time things stick to.
@@ -56,6 +59,27 @@ pub fn snap_targets(project: &Project, playhead: Time, exclude: &[ClipId]) -> Ve
             time: clip.end(),
             kind: SnapKind::ClipEdge,
         });
+    }
+    out.sort_by_key(|t| t.time);
+    out
+}
+
+/// The snap targets for dragging subtitle cue `cue`: everything [`snap_targets`] offers
+/// plus the edges of every other cue, sorted by time.
+pub fn cue_snap_targets(project: &Project, playhead: Time, cue: CueId) -> Vec<SnapTarget> {
+    let mut out = snap_targets(project, playhead, &[]);
+    for other in project
+        .tracks
+        .iter()
+        .flat_map(|t| &t.cues)
+        .filter(|c| c.id != cue)
+    {
+        for time in [other.start, other.end] {
+            out.push(SnapTarget {
+                time,
+                kind: SnapKind::CueEdge,
+            });
+        }
     }
     out.sort_by_key(|t| t.time);
     out

@@ -5,6 +5,7 @@
 //! bounded channel (a full channel just skips an update) and the dialog repaints while it
 //! runs. A cancelled or failed export leaves no file behind — the job guarantees it.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
@@ -56,6 +57,21 @@ pub struct ExportDialog {
     running: Option<Running>,
     /// How the last export ended.
     pub outcome: Option<Outcome>,
+    /// The system's Videos folder, where exports of an unsaved project are suggested.
+    pub videos_dir: Option<PathBuf>,
+    /// The picture's bit rate (bits per second) of each file the media bin has probed, by
+    /// path: the size estimate starts from the content of the clips' own files.
+    pub source_rates: HashMap<PathBuf, f64>,
+}
+
+/// How big the exported file will likely be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SizeEstimate {
+    /// Bytes.
+    pub bytes: u64,
+    /// Every clip's own file was known, so the figure follows the content; otherwise
+    /// the rest is a rough guess from the frame size, rate and quality alone.
+    pub from_content: bool,
 }
 
 impl Default for ExportDialog {
@@ -69,6 +85,8 @@ impl Default for ExportDialog {
             output: String::new(),
             running: None,
             outcome: None,
+            videos_dir: None,
+            source_rates: HashMap::new(),
         }
     }
 }
@@ -109,20 +127,57 @@ impl ExportDialog {
         settings
     }
 
-    /// A rough size of the file, from the frame size, rate, quality and length.
-    pub fn estimate_bytes(&self, project: &Project) -> u64 {
+    /// The likely size of the file. Each clip whose file the media bin has probed counts
+    /// at that file's own picture bit rate, scaled to the export's frame size and quality
+    /// (as if the file were made at CRF 23, as recordings are), never above the bound
+    /// below; the rest of the timeline counts at about 0.1 bit per pixel at CRF 23 — near
+    /// for busy pictures, many times too big for a screen with little motion.
+    pub fn estimate(&self, project: &Project, base_dir: &Path) -> SizeEstimate {
         let s = self.settings(project);
-        let pixels_per_second = f64::from(s.size.0 * s.size.1) * s.frame_rate.as_f64();
-        // About 0.1 bit per pixel at CRF 23 for screen recordings; each 6 CRF steps halves it.
-        let bits_per_pixel = 0.1 * 2f64.powf((23.0 - f64::from(self.crf)) / 6.0);
-        let video = pixels_per_second * bits_per_pixel;
-        let audio = if self.extension() == "gif" {
+        let out_pixels = f64::from(s.size.0) * f64::from(s.size.1);
+        let pixels_per_second = out_pixels * s.frame_rate.as_f64();
+        // Each 6 CRF steps halve the bits.
+        let quality = 2f64.powf((23.0 - f64::from(self.crf)) / 6.0);
+        let bound = pixels_per_second * 0.1 * quality;
+        let seconds = project.duration().as_secs_f64();
+        let mut video_bits = 0.0;
+        let mut known_seconds = 0.0;
+        for track in project
+            .tracks
+            .iter()
+            .filter(|t| t.kind.is_visual() && !t.hidden)
+        {
+            for clip in &track.clips {
+                let Some(source) = clip.source().and_then(|id| project.source(id)) else {
+                    continue;
+                };
+                let Some(video) = &source.info.video else {
+                    continue;
+                };
+                let Some(&rate) = self.source_rates.get(&source.resolved_path(base_dir)) else {
+                    continue;
+                };
+                let (w, h) = video.display_size();
+                let scale = (out_pixels / (f64::from(w) * f64::from(h)).max(1.0)).powf(0.75);
+                let clip_seconds = clip.duration().as_secs_f64();
+                video_bits += (rate * scale * quality).min(bound) * clip_seconds;
+                known_seconds += clip_seconds;
+            }
+        }
+        let unknown = (seconds - known_seconds).max(0.0);
+        video_bits += bound * unknown;
+        let sound = project.tracks.iter().any(|t| {
+            t.kind == crate::timeline::TrackKind::Audio && !t.muted && !t.clips.is_empty()
+        });
+        let audio = if self.extension() == "gif" || !sound {
             0.0
         } else {
-            160_000.0
+            160_000.0 * seconds
         };
-        let seconds = project.duration().as_secs_f64();
-        ((video + audio) / 8.0 * seconds) as u64
+        SizeEstimate {
+            bytes: ((video_bits + audio) / 8.0) as u64,
+            from_content: unknown < 0.05,
+        }
     }
 
     /// Starts exporting `project` on a worker thread.
@@ -206,7 +261,7 @@ impl ExportDialog {
             .collapsible(false)
             .show(ctx, |ui| {
                 ui.add_enabled_ui(!self.is_running(), |ui| {
-                    self.form(ui, project, &mut request)
+                    self.form(ui, project, base_dir, &mut request)
                 });
                 ui.separator();
                 self.status(ui, ctx, project, base_dir);
@@ -215,7 +270,13 @@ impl ExportDialog {
         request
     }
 
-    fn form(&mut self, ui: &mut egui::Ui, project: &Project, request: &mut DialogRequest) {
+    fn form(
+        &mut self,
+        ui: &mut egui::Ui,
+        project: &Project,
+        base_dir: &Path,
+        request: &mut DialogRequest,
+    ) {
         egui::Grid::new("export_form")
             .num_columns(2)
             .show(ui, |ui| {
@@ -276,7 +337,13 @@ impl ExportDialog {
                 ui.end_row();
 
                 ui.label("Estimated size");
-                ui.label(crate::media::human_bytes(self.estimate_bytes(project)));
+                ui.label(estimate_text(self.estimate(project, base_dir)))
+                    .on_hover_text(
+                        "From the bit rate of the clips' own files, scaled to this size \
+                         and quality. Where a file is not read yet, a rough guess from the \
+                         size, frame rate and quality: pictures with little motion, such as \
+                         most screen recordings, come out many times smaller.",
+                    );
                 ui.end_row();
             });
     }
@@ -329,6 +396,60 @@ impl ExportDialog {
             self.start(ctx, project, base_dir.to_owned());
         }
     }
+}
+
+/// The estimate as the dialog shows it, saying what it rests on.
+pub fn estimate_text(estimate: SizeEstimate) -> String {
+    let size = crate::media::human_bytes(estimate.bytes);
+    if estimate.from_content {
+        format!("about {size} (from the clips' files)")
+    } else {
+        format!("roughly {size} (a guess: the clips' files are not read yet)")
+    }
+}
+
+/// The picture's bit rate of each probed file, by path: the file's size over its length,
+/// less about 128 kbit/s when it has sound.
+pub fn video_rates<'a>(
+    reports: impl IntoIterator<Item = &'a crate::media::ProbeReport>,
+) -> HashMap<PathBuf, f64> {
+    reports
+        .into_iter()
+        .filter_map(|r| {
+            let seconds = r.duration_us? as f64 / 1e6;
+            if seconds <= 0.0 {
+                return None;
+            }
+            let total = r.size_bytes as f64 * 8.0 / seconds;
+            let sound = r
+                .streams
+                .iter()
+                .any(|s| s.kind == crate::media::StreamKind::Audio);
+            let picture = if sound {
+                (total - 128_000.0).max(total * 0.2)
+            } else {
+                total
+            };
+            Some((r.path.clone(), picture))
+        })
+        .collect()
+}
+
+/// The folder a new export is suggested in: the project's own folder once it is saved,
+/// else the system's Videos folder, else the home folder — never beside a source, which
+/// for a recording of an unsaved project is hidden in the app's data folder.
+pub fn default_export_folder(project_path: Option<&Path>, videos: Option<&Path>) -> PathBuf {
+    if let Some(folder) = project_path.and_then(Path::parent) {
+        if !folder.as_os_str().is_empty() {
+            return folder.to_owned();
+        }
+    }
+    if let Some(videos) = videos.filter(|v| v.is_dir()) {
+        return videos.to_owned();
+    }
+    directories::UserDirs::new()
+        .map(|d| d.home_dir().to_owned())
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 fn preset_label(p: Preset) -> String {
@@ -393,6 +514,47 @@ mod tests {
             eta: Duration::from_secs(9),
             stage,
         }
+    }
+
+    #[test]
+    fn an_export_of_an_unsaved_project_is_suggested_in_the_videos_folder() {
+        let videos = tempfile::tempdir().unwrap();
+        let project = videos.path().join("talks").join("demo.clipwright");
+        assert_eq!(
+            default_export_folder(Some(&project), Some(videos.path())),
+            videos.path().join("talks"),
+            "a saved project exports beside itself"
+        );
+        assert_eq!(
+            default_export_folder(None, Some(videos.path())),
+            videos.path()
+        );
+        let home = directories::UserDirs::new().map(|d| d.home_dir().to_owned());
+        let gone = videos.path().join("no such folder");
+        if let Some(home) = home {
+            assert_eq!(default_export_folder(None, Some(&gone)), home);
+        }
+    }
+
+    #[test]
+    fn the_size_estimate_says_what_it_rests_on() {
+        let size = crate::media::human_bytes(12_800_000);
+        let guess = SizeEstimate {
+            bytes: 12_800_000,
+            from_content: false,
+        };
+        assert_eq!(
+            estimate_text(guess),
+            format!("roughly {size} (a guess: the clips' files are not read yet)")
+        );
+        let known = SizeEstimate {
+            from_content: true,
+            ..guess
+        };
+        assert_eq!(
+            estimate_text(known),
+            format!("about {size} (from the clips' files)")
+        );
     }
 
     #[test]

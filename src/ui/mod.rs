@@ -15,7 +15,7 @@ pub use app::dialogs::{FileDialogs, NoDialogs, RfdDialogs};
 pub use app::layout::Layout;
 pub use app::toasts::Toast;
 pub use app::{ClipwrightApp, MediaItem, RightTab};
-pub use export_dialog::{ExportDialog, Outcome};
+pub use export_dialog::{video_rates, ExportDialog, Outcome, SizeEstimate};
 pub use recorder::RecorderPanel;
 
 /// Why the app could not start.

@@ -76,7 +76,7 @@ pub struct RecorderPanel {
     listing: Option<Receiver<Result<Listing, String>>>,
     /// Index of the chosen target.
     pub selected: Option<usize>,
-    /// 0: the source's size; otherwise 1 + index into [`SIZE_PRESETS`].
+    /// 0: the source's size; otherwise 1 + index into [`size_choices`].
     size_choice: usize,
     /// Output frames per second.
     pub fps: u32,
@@ -252,9 +252,9 @@ impl RecorderPanel {
         opts.size = match self
             .size_choice
             .checked_sub(1)
-            .and_then(|i| SIZE_PRESETS.get(i))
+            .and_then(|i| size_choices().get(i).copied())
         {
-            Some(&(_, w, h)) => OutputSize::Fixed(w, h),
+            Some((_, w, h)) => OutputSize::Fixed(w, h),
             None => OutputSize::Source,
         };
         opts.fit = if self.crop { Fit::Crop } else { Fit::Letterbox };
@@ -493,14 +493,15 @@ impl RecorderPanel {
             .num_columns(2)
             .show(ui, |ui| {
                 ui.label("Size");
-                let name = |i: usize| match i.checked_sub(1).and_then(|j| SIZE_PRESETS.get(j)) {
+                let choices = size_choices();
+                let name = |i: usize| match i.checked_sub(1).and_then(|j| choices.get(j)) {
                     Some((n, w, h)) => format!("{n} ({w}×{h})"),
                     None => "Same as the window".to_owned(),
                 };
                 egui::ComboBox::from_id_salt("record_size")
                     .selected_text(name(self.size_choice))
                     .show_ui(ui, |ui| {
-                        for i in 0..=SIZE_PRESETS.len() {
+                        for i in 0..=choices.len() {
                             ui.selectable_value(&mut self.size_choice, i, name(i));
                         }
                     });
@@ -623,4 +624,36 @@ fn to_color_image(f: &BgraFrame) -> egui::ColorImage {
     }
     rgba.resize(w * h * 4, 0);
     egui::ColorImage::from_rgba_unmultiplied([w, h], &rgba)
+}
+
+/// The sizes the Size list offers: each of [`SIZE_PRESETS`] once, by its last name (the
+/// presets keep extra names, such as `1080x1920` beside `vertical`, for the command line).
+fn size_choices() -> Vec<(&'static str, u32, u32)> {
+    let mut out: Vec<(&'static str, u32, u32)> = Vec::new();
+    for &(name, w, h) in SIZE_PRESETS {
+        match out.iter_mut().find(|c| (c.1, c.2) == (w, h)) {
+            Some(seen) => seen.0 = name,
+            None => out.push((name, w, h)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_size_list_offers_each_size_once() {
+        let choices = size_choices();
+        let mut sizes: Vec<(u32, u32)> = choices.iter().map(|c| (c.1, c.2)).collect();
+        sizes.sort_unstable();
+        sizes.dedup();
+        assert_eq!(sizes.len(), choices.len(), "{choices:?}");
+        assert!(choices.contains(&("vertical", 1080, 1920)));
+        // Every preset's size is still on offer.
+        assert!(SIZE_PRESETS
+            .iter()
+            .all(|p| choices.iter().any(|c| (c.1, c.2) == (p.1, p.2))));
+    }
 }

@@ -3,7 +3,7 @@
 
 use super::edits::apply_and_undo;
 use super::fixtures::*;
-use crate::timeline::snap::{snap_clip_start, snap_targets, SnapKind};
+use crate::timeline::snap::{cue_snap_targets, snap_clip_start, snap_targets, SnapKind};
 use crate::timeline::*;
 
 #[test]
@@ -542,6 +542,29 @@ fn dragged_clips_snap_to_edges_markers_and_the_playhead() {
         snap_clip_start(&p, ClipId(3), ms(26_000), s(33), ms(300)),
         ms(26_000)
     );
+}
+
+#[test]
+fn a_dragged_cue_snaps_to_other_cues_but_not_to_itself() {
+    let mut p = project();
+    let own = p.track(SUBS).unwrap().cues[0].clone();
+    let other = SubtitleCue::new(CueId(50), s(7), s(9), "other");
+    run(
+        &mut p,
+        Edit::AddCue {
+            track: SUBS,
+            cue: other,
+        },
+    );
+    let targets = cue_snap_targets(&p, s(33), own.id);
+    assert!(targets
+        .iter()
+        .any(|t| t.kind == SnapKind::CueEdge && t.time == s(9)));
+    assert!(!targets
+        .iter()
+        .any(|t| t.kind == SnapKind::CueEdge && (t.time == own.start || t.time == own.end)));
+    assert!(targets.iter().any(|t| t.kind == SnapKind::Playhead));
+    assert!(targets.windows(2).all(|w| w[0].time <= w[1].time));
 }
 
 #[test]

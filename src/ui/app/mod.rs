@@ -99,11 +99,11 @@ impl ClipwrightApp {
     /// Creates the app; `dialogs` answers "Open media…" and the project dialogs.
     pub fn new(cc: &eframe::CreationContext<'_>, dialogs: Box<dyn FileDialogs>) -> Self {
         let mut app = Self::with_data_dir(cc, dialogs, autosave::default_data_dir());
-        if let Some(videos) =
-            directories::UserDirs::new().and_then(|d| d.video_dir().map(|v| v.join("Clipwright")))
-        {
-            app.recorder.recordings_dir = videos;
+        let videos = directories::UserDirs::new().and_then(|d| d.video_dir().map(Path::to_owned));
+        if let Some(videos) = &videos {
+            app.recorder.recordings_dir = videos.join("Clipwright");
         }
+        app.export.videos_dir = videos;
         // Preview proxies of imported videos live with the app's other caches.
         crate::media::set_proxy_dir(
             directories::ProjectDirs::from("", "", "clipwright")
@@ -236,6 +236,7 @@ impl ClipwrightApp {
         match Editor::open(path) {
             Ok(editor) => {
                 self.editor = editor;
+                self.fill_bin_from_project(ctx);
                 self.remember_recent(path);
                 self.timeline
                     .zoom_to_fit(&self.editor, ctx.content_rect().width());
@@ -278,23 +279,19 @@ impl ClipwrightApp {
         }
     }
 
-    /// Opens the export dialog, suggesting a file next to the project or the first clip.
+    /// Opens the export dialog, suggesting a file next to the project or in the Videos
+    /// folder.
     pub fn open_export_dialog(&mut self) {
+        self.export.source_rates = crate::ui::export_dialog::video_rates(
+            self.items
+                .iter()
+                .filter_map(|m| m.probe.as_ref().and_then(|p| p.as_ref().ok())),
+        );
         if self.export.output.is_empty() {
-            let folder = self
-                .editor
-                .path
-                .as_deref()
-                .or_else(|| {
-                    self.editor
-                        .project
-                        .sources
-                        .first()
-                        .map(|s| s.path.as_path())
-                })
-                .and_then(Path::parent)
-                .map(Path::to_owned)
-                .unwrap_or_else(|| PathBuf::from("."));
+            let folder = crate::ui::export_dialog::default_export_folder(
+                self.editor.path.as_deref(),
+                self.export.videos_dir.as_deref(),
+            );
             let name = if self.editor.project.name.is_empty() {
                 "export".to_owned()
             } else {
@@ -401,12 +398,11 @@ impl eframe::App for ClipwrightApp {
                 .default_size(self.layout.timeline_height)
                 .min_size(120.0)
                 .show(ui, |ui| {
-                    egui::ScrollArea::vertical().show(ui, |ui| {
-                        let r = self.timeline.show(ui, &mut self.editor);
-                        if let Some(e) = r.error {
-                            self.toast(&ctx, e, true);
-                        }
-                    });
+                    // The timeline scrolls its own tracks under a fixed toolbar and ruler.
+                    let r = self.timeline.show(ui, &mut self.editor);
+                    if let Some(e) = r.error {
+                        self.toast(&ctx, e, true);
+                    }
                 });
             self.layout.timeline_height = panel.response.rect.height();
         }

@@ -103,15 +103,21 @@ impl ClipwrightApp {
     /// Adds `path` to the media bin (or selects it if already there) and probes it on a
     /// worker; once probed it also goes onto the timeline.
     pub fn open(&mut self, ctx: &egui::Context, path: PathBuf) {
-        self.open_to(ctx, path, Landing::Append);
+        self.open_to(ctx, path, Some(Landing::Append));
     }
 
     /// Like [`ClipwrightApp::open`] for a finished recording, which lands at the playhead.
     pub fn open_recording(&mut self, ctx: &egui::Context, path: PathBuf) {
-        self.open_to(ctx, path, Landing::Recording);
+        self.open_to(ctx, path, Some(Landing::Recording));
     }
 
-    fn open_to(&mut self, ctx: &egui::Context, path: PathBuf, landing: Landing) {
+    /// Adds `path` to the media bin and probes it, without putting it on the timeline
+    /// (a file the opened project already uses).
+    pub(in crate::ui) fn probe_into_bin(&mut self, ctx: &egui::Context, path: PathBuf) {
+        self.open_to(ctx, path, None);
+    }
+
+    fn open_to(&mut self, ctx: &egui::Context, path: PathBuf, landing: Option<Landing>) {
         if let Some(i) = self.items.iter().position(|m| m.path == path) {
             self.selected = Some(i);
             if self.items[i].probe.is_some() {
@@ -124,7 +130,9 @@ impl ClipwrightApp {
             });
             self.selected = Some(self.items.len() - 1);
         }
-        self.pending_timeline.push((path.clone(), landing));
+        if let Some(landing) = landing {
+            self.pending_timeline.push((path.clone(), landing));
+        }
         let outbox = self.outbox.clone();
         let ctx = ctx.clone();
         spawn_worker("probe", move || {

@@ -1,9 +1,11 @@
-//! The inspector: the selected clip's speed (see `inspector_speed`), transform and sound
-//! with their keyframes (see `inspector_keys`), and the animation presets.
+//! The inspector: the selected clip's speed (see `speed`), how it fits a canvas of
+//! another shape (see `framing`), transform and sound with their keyframes (see `keys`),
+//! and the animation presets.
 //!
 //! A slider drag is one gesture, so one undo step.
 
 pub(super) mod effects;
+pub(super) mod framing;
 pub(super) mod keys;
 pub(super) mod speed;
 
@@ -86,6 +88,7 @@ impl Inspector {
         ui.separator();
 
         if visual {
+            report(self::framing::show(ui, editor, &clip));
             ui.strong("Transform at the playhead");
             report(keyframe_grid(
                 ui,

@@ -167,6 +167,7 @@ impl SpeedSection {
         let visuals = ui.visuals();
         painter.rect_filled(rect, 4.0, visuals.extreme_bg_color);
         let weak = visuals.weak_text_color();
+        let (label_font, label_color) = axis_label_style(ui.style());
         for s in GUIDES {
             let y = axis.y(s);
             let stroke = if s == 1.0 {
@@ -179,8 +180,8 @@ impl SpeedSection {
                 egui::pos2(rect.left() + 3.0, y),
                 egui::Align2::LEFT_BOTTOM,
                 format!("{s}×"),
-                egui::FontId::proportional(9.0),
-                weak,
+                label_font.clone(),
+                label_color,
             );
         }
 
@@ -469,6 +470,16 @@ fn keep(outcome: &mut Result<(), EditError>, result: Result<(), EditError>) {
     }
 }
 
+/// The font and colour of the speed axis labels: the size of body text (less a little)
+/// and the normal text colour, so they read as well as the rest of the inspector.
+fn axis_label_style(style: &egui::Style) -> (egui::FontId, egui::Color32) {
+    let body = egui::TextStyle::Body.resolve(style).size;
+    (
+        egui::FontId::proportional((body - 1.0).max(11.0)),
+        style.visuals.text_color(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -483,6 +494,37 @@ mod tests {
                 })
             })
             .collect()
+    }
+
+    /// WCAG's contrast ratio of two colours (1 to 21).
+    fn contrast(a: egui::Color32, b: egui::Color32) -> f32 {
+        let lum = |c: egui::Color32| {
+            let lin = |v: u8| {
+                let v = f32::from(v) / 255.0;
+                if v <= 0.039_28 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * lin(c.r()) + 0.7152 * lin(c.g()) + 0.0722 * lin(c.b())
+        };
+        let (x, y) = (lum(a), lum(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn the_speed_axis_labels_are_body_sized_and_contrast_with_the_graph_in_both_themes() {
+        for visuals in [egui::Visuals::dark(), egui::Visuals::light()] {
+            let style = egui::Style {
+                visuals,
+                ..egui::Style::default()
+            };
+            let (font, color) = axis_label_style(&style);
+            assert!(font.size >= 11.0, "{} pt is too small to read", font.size);
+            let ratio = contrast(color, style.visuals.extreme_bg_color);
+            assert!(ratio >= 4.5, "contrast {ratio:.1}:1 is below WCAG AA");
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! The media bin: the files opened (each with a thumbnail), the project's files that
-//! have gone missing with a way to relink them, and the readable report of the selected
-//! file. Probing a relinked file happens on a worker, like every probe.
+//! The media bin: the files opened (each with a thumbnail) — after opening a project,
+//! the files it uses — the project's files that have gone missing with a way to relink
+//! them, and the readable report of the selected file. Probing happens on a worker.
 
 pub(super) mod relink;
 
@@ -49,6 +49,28 @@ impl ClipwrightApp {
 }
 
 impl ClipwrightApp {
+    /// Fills the media bin with the opened project's files in place of the last
+    /// project's: each one present is probed on a worker for its report (none goes on the
+    /// timeline again); missing ones are listed apart, to relink.
+    pub(in crate::ui) fn fill_bin_from_project(&mut self, ctx: &egui::Context) {
+        self.items.clear();
+        self.selected = None;
+        self.pending_timeline.clear();
+        let base = self.project_dir();
+        let paths: Vec<PathBuf> = self
+            .editor
+            .project
+            .sources
+            .iter()
+            .filter(|s| !s.missing)
+            .map(|s| s.resolved_path(&base))
+            .collect();
+        for path in paths {
+            self.probe_into_bin(ctx, path);
+        }
+        self.selected = (!self.items.is_empty()).then_some(0);
+    }
+
     /// Probes the file picked to relink `source`, on a worker.
     pub(super) fn probe_for_relink(
         &mut self,

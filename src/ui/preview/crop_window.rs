@@ -28,9 +28,6 @@ use crate::session::Editor;
 /// Accessible name of the source view, so tests and screen readers find it.
 pub const SOURCE_VIEW_LABEL: &str = "Source with crop window";
 
-/// Shapes closer than this (relative difference of width / height) count as the same.
-const SAME_SHAPE: f64 = 0.01;
-
 /// The clip whose crop window the preview offers to move, and the sizes it is cut between.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CropTarget {
@@ -55,18 +52,26 @@ pub fn target(editor: &Editor) -> Option<CropTarget> {
         .iter()
         .find(|a| editor.selection.contains(&a.clip.id))
         .or_else(|| active.last())?;
-    let source = project.source(chosen.clip.source()?)?;
+    target_for(editor, chosen.clip.id)
+}
+
+/// Clip `clip`'s crop window at the playhead (or the clip's nearer end when the playhead
+/// is outside it); `None` when the clip has no picture or already has the canvas's shape.
+pub fn target_for(editor: &Editor, clip: ClipId) -> Option<CropTarget> {
+    let project = &editor.project;
+    let c = project.clip(clip)?;
+    let source = project.source(c.source()?)?;
     let size = source.info.video.as_ref()?.display_size();
     let canvas = (project.canvas.width, project.canvas.height);
-    let aspect = |(w, h): (u32, u32)| f64::from(w.max(1)) / f64::from(h.max(1));
-    if (aspect(size) / aspect(canvas) - 1.0).abs() < SAME_SHAPE {
+    if crate::timeline::reframe::same_shape(size, canvas) {
         return None;
     }
+    let last = (c.duration() - Time::TICK).max(Time::ZERO);
     Some(CropTarget {
-        clip: chosen.clip.id,
+        clip,
         source: size,
         canvas,
-        offset: t - chosen.clip.start,
+        offset: (editor.playhead - c.start).clamp_to(Time::ZERO, last),
     })
 }
 

@@ -1,14 +1,15 @@
 //! The preview panel: canvas shape switch, transport (play / pause, J/K/L shuttle, frame
 //! step), and the picture at the playhead from the [`PreviewWorker`], with safe-area
 //! guides for vertical video, fit or 100 % zoom, and the source's crop window beside the
-//! canvas when their shapes differ ([`super::crop_window`]).
+//! canvas when their shapes differ ([`super::crop_window`]). A canvas switch that leaves
+//! clips with bars offers "Fill all clips": each cropped centred, in one undo step.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use egui::{Color32, Rect, Stroke, StrokeKind};
 
-use crate::timeline::reframe::CanvasPreset;
+use crate::timeline::reframe::{self, CanvasPreset};
 use crate::timeline::{Canvas, Edit, Project, Time};
 
 use super::crop_window::{self, CropView};
@@ -96,6 +97,8 @@ pub struct PreviewPanel {
     pub audio_note: Option<String>,
     /// UI clock time before which plays stay silent without trying the device again.
     audio_retry_at: f64,
+    /// A canvas switch left clips with bars: offer to fill them all, until answered.
+    pub fill_offer: bool,
 }
 
 impl PreviewPanel {
@@ -120,6 +123,7 @@ impl PreviewPanel {
             sound: None,
             audio_note: None,
             audio_retry_at: f64::NEG_INFINITY,
+            fill_offer: false,
         }
     }
 
@@ -404,8 +408,11 @@ impl PreviewPanel {
                     height,
                     ..editor.project.canvas.clone()
                 };
-                if let Err(e) = editor.apply(Edit::SetCanvas { canvas }) {
-                    self.error = Some(e.to_string());
+                match editor.apply(Edit::SetCanvas { canvas }) {
+                    Ok(()) => {
+                        self.fill_offer = !reframe::letterboxed_clips(&editor.project).is_empty();
+                    }
+                    Err(e) => self.error = Some(e.to_string()),
                 }
             }
             ui.checkbox(&mut self.guides, "Safe areas");
@@ -420,6 +427,52 @@ impl PreviewPanel {
             )
             .on_hover_text("Show the whole source and drag the part the canvas keeps")
             .on_disabled_hover_text("The clip at the playhead already has the canvas's shape");
+        });
+        if self.fill_offer {
+            self.fill_offer_row(ui, editor);
+        }
+    }
+
+    /// After a canvas switch that left clips with bars: "Fill all clips" crops each one
+    /// centred to the new shape in one undo step and opens the crop window to adjust it;
+    /// "Keep bars" leaves them fitted.
+    fn fill_offer_row(&mut self, ui: &mut egui::Ui, editor: &mut Editor) {
+        let boxed = reframe::letterboxed_clips(&editor.project).len();
+        if boxed == 0 {
+            self.fill_offer = false;
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            ui.label(if boxed == 1 {
+                "1 clip shows bars on this canvas.".to_owned()
+            } else {
+                format!("{boxed} clips show bars on this canvas.")
+            });
+            if ui
+                .button("Fill all clips")
+                .on_hover_text(
+                    "Crop every clip to fill the canvas, centred; move each crop in the crop \
+                     window. One undo step.",
+                )
+                .clicked()
+            {
+                if let Some(edit) = reframe::fill_all_clips(&editor.project) {
+                    editor.history.begin_gesture("Fill all clips");
+                    if let Err(e) = editor.apply(edit) {
+                        self.error = Some(e.to_string());
+                    }
+                    editor.history.end_gesture();
+                    self.crop_window = true;
+                }
+                self.fill_offer = false;
+            }
+            if ui
+                .button("Keep bars")
+                .on_hover_text("Show each clip whole, with bars where the shapes differ")
+                .clicked()
+            {
+                self.fill_offer = false;
+            }
         });
     }
 }

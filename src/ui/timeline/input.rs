@@ -1,6 +1,7 @@
 //! Pointer and keyboard input of the timeline widget: selecting, moving (one clip or the
-//! whole selection), trimming, scrubbing, and adding, moving and removing markers (a
-//! right-click opens a marker's menu, a double-click renames it: see `timeline_markers`).
+//! whole selection), trimming, moving and trimming subtitle cues (see `cues`), scrubbing,
+//! and adding, moving and removing markers (a right-click opens a marker's menu, a
+//! double-click renames it: see `markers`).
 //!
 //! Every drag opens a history gesture when it starts and closes it when it stops, so a
 //! drag is one undo step however many edits it emitted on the way.
@@ -34,6 +35,8 @@ pub(in crate::ui) enum Drag {
     Scrub,
     /// Moving a marker along the ruler.
     Marker(MarkerId),
+    /// Moving or trimming a subtitle cue.
+    Cue(super::cues::CueDrag),
 }
 
 impl TimelineView {
@@ -125,7 +128,12 @@ impl TimelineView {
         let Some(pos) = ui.input(|i| i.pointer.interact_pos()) else {
             return;
         };
-        if let Some((_, Some(_))) = hit_clip(self, editor, rows, left, pos) {
+        let on_edge = matches!(hit_clip(self, editor, rows, left, pos), Some((_, Some(_))))
+            || matches!(
+                hit_cue_at(self, editor, rows, left, pos),
+                Some((_, _, Some(_)))
+            );
+        if on_edge {
             ui.ctx().set_cursor_icon(egui::CursorIcon::ResizeHorizontal);
         }
         // A drag starts once the pointer has moved a little; what it grabs is what was
@@ -136,6 +144,7 @@ impl TimelineView {
             pos
         };
         let hit = hit_clip(self, editor, rows, left, pressed_at);
+        let cue = hit_cue_at(self, editor, rows, left, pressed_at);
         let marker = self.hit_marker(editor, rect, left, pressed_at);
 
         if area.secondary_clicked() {
@@ -188,6 +197,12 @@ impl TimelineView {
                     }
                     if area.drag_started() {
                         self.start_clip_drag(editor, clip, edge, self.time_at(pos.x, left));
+                    }
+                }
+                (None, None) if cue.is_some() => {
+                    editor.selection.clear();
+                    if let (Some((track, id, edge)), true) = (cue, area.drag_started()) {
+                        self.start_cue_drag(editor, track, id, edge, self.time_at(pos.x, left));
                     }
                 }
                 (None, None) if pos.x >= left => {
@@ -252,6 +267,7 @@ impl TimelineView {
                         ripple: false,
                     });
                 }
+                Some(Drag::Cue(drag)) => self.drag_cue_to(editor, &drag, pointer_t, tolerance),
                 None => {}
             }
         }
@@ -259,7 +275,7 @@ impl TimelineView {
         if area.drag_stopped() {
             if matches!(
                 self.drag,
-                Some(Drag::Move { .. } | Drag::Trim { .. } | Drag::Marker(_))
+                Some(Drag::Move { .. } | Drag::Trim { .. } | Drag::Marker(_) | Drag::Cue(_))
             ) {
                 editor.history.end_gesture();
             }
@@ -437,6 +453,21 @@ pub(in crate::ui) fn hit_clip(
         };
         Some((clip.id, edge))
     })
+}
+
+/// The subtitle cue under `pos`, with its track and the edge the pointer is on, if any.
+fn hit_cue_at(
+    view: &TimelineView,
+    editor: &Editor,
+    rows: &[(usize, Rect)],
+    left: f32,
+    pos: egui::Pos2,
+) -> Option<(TrackId, crate::timeline::CueId, Option<Edge>)> {
+    if pos.x < left {
+        return None;
+    }
+    let &(index, _) = rows.iter().find(|(_, r)| r.contains(pos))?;
+    super::cues::hit_cue(view, editor, index, left, pos)
 }
 
 /// The track a dragged clip should land on: the row under the pointer if it holds the

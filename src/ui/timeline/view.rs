@@ -3,7 +3,10 @@
 //! It reads the [`Editor`] and turns pointer and keyboard input into `Edit` values applied
 //! through the editor; a whole drag (move or trim) is one gesture, so one undo step.
 //! Pixel positions are UI-only floats; every time it hands to the model is a [`Time`].
-//! Input handling lives in `timeline_input`; this file lays out and draws.
+//! Input handling lives in `input` (clips, markers) and `cues` (subtitle cues); this file
+//! lays out and draws. The toolbar and ruler stay put: the tracks scroll under them, with
+//! a scrollbar on the right when they do not fit, and each row is at least as tall as its
+//! header's one line of name and switches.
 
 use egui::{pos2, vec2, Align2, Color32, CornerRadius, FontId, Rect, Sense, Stroke};
 
@@ -25,6 +28,10 @@ pub(in crate::ui) const SNAP_PIXELS: f32 = 8.0;
 pub(in crate::ui) const MARKER_GRAB: f32 = 6.0;
 /// Colour of markers on the ruler.
 const MARKER_COLOR: Color32 = Color32::from_rgb(90, 200, 255);
+/// Width of the tracks' vertical scrollbar.
+const SCROLLBAR_WIDTH: f32 = 10.0;
+/// Accessible name of the tracks' vertical scrollbar.
+const TRACKS_SCROLLBAR: &str = "Scroll the tracks";
 
 /// View state of the timeline: zoom, scroll, the drag in progress and the marker chosen.
 #[derive(Debug)]
@@ -33,6 +40,8 @@ pub struct TimelineView {
     pub pixels_per_second: f32,
     /// The time at the left edge of the clip area.
     pub scroll: Time,
+    /// How far, in points, the tracks are scrolled down under the ruler.
+    pub track_scroll: f32,
     pub(in crate::ui) drag: Option<Drag>,
     /// Where a snapping drag stuck, to draw the guide.
     pub(in crate::ui) snapped: Option<Time>,
@@ -55,6 +64,7 @@ impl Default for TimelineView {
         TimelineView {
             pixels_per_second: 80.0,
             scroll: Time::ZERO,
+            track_scroll: 0.0,
             drag: None,
             snapped: None,
             selected_marker: None,
@@ -86,12 +96,16 @@ impl TimelineView {
         (self.scroll + Time::from_secs_f64(secs)).max(Time::ZERO)
     }
 
-    fn height_of(kind: TrackKind) -> f32 {
-        match kind {
+    /// The height of a row for a track of `kind`: its own height, but never less than
+    /// the header needs for the track's name and its switches (`style` decides how tall
+    /// those are, and a person may enlarge them).
+    fn height_of(kind: TrackKind, style: &egui::Style) -> f32 {
+        let own: f32 = match kind {
             TrackKind::Video | TrackKind::Overlay => 54.0,
             TrackKind::Audio => 42.0,
             TrackKind::Subtitle => 30.0,
-        }
+        };
+        own.max(header_height(style))
     }
 
     /// Fits the whole project into `width` pixels.
@@ -118,15 +132,17 @@ impl TimelineView {
             .unwrap_or_else(|| ClipMedia::new(ui.ctx()));
         media.begin_frame();
         self.toolbar(ui, editor, &mut response);
+        let style = ui.style().clone();
         let tracks_height: f32 = editor
             .project
             .tracks
             .iter()
-            .map(|t| Self::height_of(t.kind))
+            .map(|t| Self::height_of(t.kind, &style))
             .sum();
+        // The timeline takes the room it is given; the tracks scroll inside it.
         let size = vec2(
             ui.available_width(),
-            (RULER_HEIGHT + tracks_height + 8.0).max(ui.available_height()),
+            ui.available_height().max(RULER_HEIGHT + 40.0),
         );
         let (rect, area) = ui.allocate_exact_size(size, Sense::click_and_drag());
         area.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Timeline"));
@@ -134,20 +150,36 @@ impl TimelineView {
         let visuals = ui.visuals().clone();
         painter.rect_filled(rect, 0.0, visuals.extreme_bg_color);
         let left = rect.left() + HEADER_WIDTH;
+        let mut tracks = Rect::from_min_max(pos2(rect.left(), rect.top() + RULER_HEIGHT), rect.max);
+        let overflow = (tracks_height - tracks.height()).max(0.0);
+        if overflow > 0.0 {
+            tracks.max.x -= SCROLLBAR_WIDTH;
+        }
 
-        self.handle_zoom(ui, &area, left);
+        self.handle_zoom(ui, &area, left, overflow);
+        self.track_scroll = self.track_scroll.clamp(0.0, overflow);
         self.handle_keys(ui, editor, rect.width(), &mut response);
+        if overflow > 0.0 {
+            self.scrollbar(ui, tracks, tracks_height);
+        }
 
         let mut rows = Vec::new();
-        let mut y = rect.top() + RULER_HEIGHT;
+        let mut y = tracks.top() - self.track_scroll;
         for index in display_order(&editor.project.tracks) {
-            let h = Self::height_of(editor.project.tracks[index].kind);
+            let h = Self::height_of(editor.project.tracks[index].kind, &style);
             rows.push((
                 index,
-                Rect::from_min_size(pos2(rect.left(), y), vec2(rect.width(), h)),
+                Rect::from_min_size(pos2(tracks.left(), y), vec2(tracks.width(), h)),
             ));
             y += h;
         }
+        // Pointer input sees only the part of each row that shows.
+        let visible_rows: Vec<(usize, Rect)> = rows
+            .iter()
+            .map(|&(i, r)| (i, r.intersect(tracks)))
+            .filter(|(_, r)| r.is_positive())
+            .collect();
+        let track_painter = painter.with_clip_rect(tracks);
 
         if self.last_view != (self.pixels_per_second, self.scroll) {
             self.last_view = (self.pixels_per_second, self.scroll);
@@ -161,13 +193,25 @@ impl TimelineView {
             .map(std::path::Path::to_owned)
             .unwrap_or_else(|| std::path::PathBuf::from("."));
         for &(index, row) in &rows {
+            if !row.intersects(tracks) {
+                continue;
+            }
             let lane = Rect::from_min_max(pos2(left, row.top()), row.max);
-            self.draw_track(ui, &painter, row, left, editor, index, &mut response);
-            self.draw_track_media(&painter, lane, left, editor, index, &base_dir, &mut media);
-            self.draw_clip_labels(&painter, lane, left, editor, index);
+            self.draw_track(ui, &track_painter, row, left, editor, index, &mut response);
+            self.draw_track_media(
+                &track_painter,
+                lane,
+                left,
+                editor,
+                index,
+                &base_dir,
+                &mut media,
+            );
+            self.draw_clip_labels(&track_painter, lane, left, editor, index);
+            self.draw_cues(ui, &track_painter, lane, left, editor, index);
         }
         self.media = Some(media);
-        self.handle_pointer(ui, &area, rect, left, &rows, editor);
+        self.handle_pointer(ui, &area, rect, left, &visible_rows, editor);
         self.marker_menu(&area, editor, &mut response);
         self.rename_on_ruler(ui, rect, left, editor, &mut response);
         self.marker_list_window(ui.ctx(), editor, &mut response);
@@ -253,7 +297,10 @@ impl TimelineView {
         });
     }
 
-    fn handle_zoom(&mut self, ui: &egui::Ui, area: &egui::Response, left: f32) {
+    /// The wheel over the timeline: with Ctrl it zooms about the pointer; over the track
+    /// headers it scrolls the tracks up and down (when they do not all fit, `overflow`
+    /// points hide); elsewhere it scrolls through time. The ruler and toolbar never move.
+    fn handle_zoom(&mut self, ui: &egui::Ui, area: &egui::Response, left: f32, overflow: f32) {
         if !area.hovered() {
             return;
         }
@@ -272,6 +319,13 @@ impl TimelineView {
         } else {
             zoom_delta
         };
+        let over_headers = pointer.is_some_and(|p| p.x < left);
+        if factor == 1.0 && over_headers && scroll.y != 0.0 {
+            if overflow > 0.0 {
+                self.track_scroll = (self.track_scroll - scroll.y).clamp(0.0, overflow);
+            }
+            return;
+        }
         if factor != 1.0 {
             self.pixels_per_second = (self.pixels_per_second * factor).clamp(2.0, 2000.0);
             // Keep the time under the pointer where it was.
@@ -404,37 +458,59 @@ impl TimelineView {
         painter.rect_filled(header.shrink(1.0), 2.0, visuals.faint_bg_color);
         let mut flags = None;
         let mut remove = false;
-        ui.scope_builder(egui::UiBuilder::new().max_rect(header.shrink(4.0)), |ui| {
-            ui.horizontal(|ui| {
-                ui.add(
-                    egui::Label::new(egui::RichText::new(&name).small().strong())
-                        .sense(Sense::click()),
-                )
-                .on_hover_text("Right-click for track actions")
-                .context_menu(|ui| {
-                    if ui.button("Remove track").clicked() {
-                        remove = true;
-                        ui.close();
-                    }
-                });
+        let shown = header.intersect(painter.clip_rect());
+        if shown.is_positive() {
+            // Found by its name (`Audio 1 track`) in tests and by screen readers.
+            ui.interact(
+                shown,
+                egui::Id::unique(("timeline-header", id.0)),
+                Sense::hover(),
+            )
+            .widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Group, true, format!("{name} track"))
             });
-            ui.horizontal(|ui| {
+        }
+        // One line: the switches at the right, the name in the room left (cut short with
+        // "…" when long, whole in its tooltip), so the header fits even a subtitle row.
+        let layout = egui::Layout::right_to_left(egui::Align::Center);
+        ui.scope_builder(
+            egui::UiBuilder::new()
+                .max_rect(header.shrink(4.0))
+                .layout(layout),
+            |ui| {
+                // Rows scrolled partly under the ruler show (and take clicks) only below it.
+                ui.shrink_clip_rect(painter.clip_rect());
                 let toggle = |ui: &mut egui::Ui, on: bool, text: &str, tip: &str| {
                     ui.add(egui::Button::new(egui::RichText::new(text).small()).selected(on))
                         .on_hover_text(tip)
                         .clicked()
                 };
-                if kind != TrackKind::Subtitle && toggle(ui, muted, "M", "Mute") {
-                    flags = Some((Some(!muted), None, None));
+                // Right to left: the last switch first.
+                if kind != TrackKind::Audio && toggle(ui, hidden, "H", "Hide") {
+                    flags = Some((None, None, Some(!hidden)));
                 }
                 if toggle(ui, locked, "L", "Lock") {
                     flags = Some((None, Some(!locked), None));
                 }
-                if kind != TrackKind::Audio && toggle(ui, hidden, "H", "Hide") {
-                    flags = Some((None, None, Some(!hidden)));
+                if kind != TrackKind::Subtitle && toggle(ui, muted, "M", "Mute") {
+                    flags = Some((Some(!muted), None, None));
                 }
-            });
-        });
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    ui.add(
+                        egui::Label::new(egui::RichText::new(&name).small().strong())
+                            .truncate()
+                            .sense(Sense::click()),
+                    )
+                    .on_hover_text(format!("{name}: right-click for track actions"))
+                    .context_menu(|ui| {
+                        if ui.button("Remove track").clicked() {
+                            remove = true;
+                            ui.close();
+                        }
+                    });
+                });
+            },
+        );
         if let Some((muted, locked, hidden)) = flags {
             let edit = Edit::SetTrackFlags {
                 id,
@@ -471,7 +547,7 @@ impl TimelineView {
             }
             clip_painter.rect_filled(r, CornerRadius::same(4), dim(base));
             let label = clip_label(editor, clip.id);
-            let visible = r.intersect(lane);
+            let visible = r.intersect(lane).intersect(painter.clip_rect());
             if visible.is_positive() {
                 // Found by its name in tests and by screen readers; input goes to the canvas.
                 let name = format!("Clip {}: {label}", clip.id.0);
@@ -483,24 +559,63 @@ impl TimelineView {
                 .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
             }
         }
-        for cue in &track.cues {
-            let r = Rect::from_min_max(
-                pos2(self.x_of(cue.start, left), row.top() + 3.0),
-                pos2(self.x_of(cue.end, left), row.bottom() - 3.0),
-            );
-            clip_painter.rect_filled(r, CornerRadius::same(3), dim(base));
-            clip_painter.with_clip_rect(r.intersect(lane)).text(
-                r.left_center() + vec2(4.0, 0.0),
-                Align2::LEFT_CENTER,
-                cue.text.replace('\n', " "),
-                FontId::proportional(10.0),
-                Color32::BLACK,
-            );
-        }
         if locked {
             painter.rect_filled(lane, 0.0, Color32::from_black_alpha(60));
         }
     }
+
+    /// The tracks' scrollbar along the right of `tracks`: drag the thumb, or click the
+    /// trough to page towards the pointer.
+    fn scrollbar(&mut self, ui: &egui::Ui, tracks: Rect, content: f32) {
+        let trough = Rect::from_min_max(
+            pos2(tracks.right(), tracks.top()),
+            pos2(tracks.right() + SCROLLBAR_WIDTH, tracks.bottom()),
+        );
+        let response = ui
+            .interact(
+                trough,
+                egui::Id::unique("timeline-tracks-scrollbar"),
+                Sense::click_and_drag(),
+            )
+            .on_hover_text("Scroll the tracks (or the wheel over the track names)");
+        response.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::ScrollBar, true, TRACKS_SCROLLBAR)
+        });
+        let overflow = (content - tracks.height()).max(0.0);
+        let scale = content / tracks.height().max(1.0);
+        if response.dragged() {
+            self.track_scroll += response.drag_delta().y * scale;
+        } else if response.clicked() {
+            if let Some(p) = response.interact_pointer_pos() {
+                let page = tracks.height() * 0.9;
+                let thumb_mid = tracks.top() + (self.track_scroll + tracks.height() / 2.0) / scale;
+                self.track_scroll += if p.y < thumb_mid { -page } else { page };
+            }
+        }
+        self.track_scroll = self.track_scroll.clamp(0.0, overflow);
+        let thumb = Rect::from_min_size(
+            pos2(
+                trough.left() + 2.0,
+                tracks.top() + self.track_scroll / scale,
+            ),
+            vec2(SCROLLBAR_WIDTH - 4.0, (tracks.height() / scale).max(12.0)),
+        );
+        let visuals = ui.visuals();
+        let painter = ui.painter();
+        painter.rect_filled(trough, 0.0, visuals.faint_bg_color);
+        let thumb_color = if response.hovered() || response.dragged() {
+            visuals.widgets.hovered.bg_fill
+        } else {
+            visuals.widgets.inactive.bg_fill
+        };
+        painter.rect_filled(thumb, CornerRadius::same(3), thumb_color);
+    }
+}
+
+/// How tall a track header must be for its one line of name and switch buttons (with
+/// the header's 4-point margins), in the given style.
+fn header_height(style: &egui::Style) -> f32 {
+    4.0 + style.spacing.interact_size.y + 4.0
 }
 
 /// The order tracks are listed top-down, as editors show them: picture tracks with the
@@ -530,6 +645,11 @@ pub(in crate::ui) fn clip_label(editor: &Editor, id: ClipId) -> String {
 }
 
 impl crate::ui::app::ClipwrightApp {
+    /// The timeline's zoom: how many points one second takes.
+    pub fn timeline_zoom(&self) -> f32 {
+        self.timeline.pixels_per_second
+    }
+
     /// How many thumbnails (timeline and bin) and waveforms are ready to draw.
     pub fn media_pictures_ready(&self) -> (usize, usize) {
         self.timeline
