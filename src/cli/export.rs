@@ -194,6 +194,13 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
     if let Some(subs) = &args.subtitles {
         crate::export::add_subtitle_file(&mut project, subs)?;
     }
+    let container = crate::media::Container::from_path(&args.output);
+    if let Some(note) = container
+        .filter(|_| args.soft_subtitles && crate::render::has_subtitles(&project))
+        .and_then(crate::export::soft_subtitle_note)
+    {
+        eprintln!("note: {note}");
+    }
     Ok(ExportJob {
         project: Arc::new(project),
         base_dir,
