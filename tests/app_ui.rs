@@ -1226,3 +1226,28 @@ fn the_media_bin_gets_its_thumbnail_with_the_timeline_hidden() {
     });
     assert!(!harness.state().media_pictures_busy());
 }
+
+#[test]
+fn the_preset_gallery_shows_every_preset_and_applies_the_one_clicked() {
+    use clipwright::timeline::{animation_presets, Property};
+    let mut harness = harness_with_a_selected_clip();
+    let presets = animation_presets();
+    harness
+        .get_by_label(&format!("Preset gallery ({})", presets.len()))
+        .click_accesskit();
+    harness.run_steps(10);
+    for preset in &presets {
+        harness.get_by_role_and_label(egui::accesskit::Role::Button, &preset.name);
+    }
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Slide left out")
+        .click_accesskit();
+    harness.run_steps(2);
+    harness.get_by_label("Apply").click_accesskit();
+    harness.run_steps(2);
+    let clip = selected_clip(&harness);
+    let keys = clip.animation.channel(Property::PositionX).unwrap();
+    let end = clip.duration();
+    assert_eq!(keys.value_at(end), Some(-1.0), "leaves to the left");
+    assert_eq!(keys.len(), 2, "two ordinary keyframes");
+}

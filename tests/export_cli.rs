@@ -158,6 +158,85 @@ fn soft_subtitles_become_a_stream_players_can_switch() {
     }
 }
 
+/// An ASS script with two styles and override tags (position, colour, karaoke).
+const STYLED_ASS: &str = "[Script Info]\nScriptType: v4.00+\nPlayResX: 640\nPlayResY: 360\n\n\
+[V4+ Styles]\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, \
+BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, \
+Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n\
+Style: Shout,DejaVu Sans,40,&H0000FFFF,&H00FFFFFF,&H00000000,&H00000000,-1,0,0,0,100,100,0,0,1,3,0,8,10,10,20,1\n\
+Style: Whisper,DejaVu Sans,18,&H00C0C0C0,&H00FFFFFF,&H00000000,&H00000000,0,-1,0,0,100,100,0,0,1,1,0,2,10,10,10,1\n\n\
+[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n\
+Dialogue: 0,0:00:00.20,0:00:01.00,Shout,,0,0,0,,{\\pos(320,60)\\c&H0000FF&}Look up\n\
+Dialogue: 0,0:00:01.00,0:00:01.80,Whisper,,0,0,0,,{\\k40}quiet {\\k40}now\n";
+
+#[test]
+fn soft_ass_in_mkv_keeps_its_styles_and_override_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    let ass = dir.path().join("styled.ass");
+    std::fs::write(&ass, STYLED_ASS).unwrap();
+    let out = dir.path().join("soft.mkv");
+    let run = clipwright()
+        .args(["export", "-q", "--input"])
+        .arg(fixture(&common::H264_AAC))
+        .arg("-o")
+        .arg(&out)
+        .args(["--canvas", "160x120", "--soft-subtitles", "--subtitles"])
+        .arg(&ass)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(!stderr.contains("lost"), "MKV loses nothing: {stderr}");
+    let report = media::probe(&out).unwrap();
+    let subs: Vec<&str> = report
+        .streams
+        .iter()
+        .filter(|s| s.kind == media::StreamKind::Subtitle)
+        .map(|s| s.codec.as_str())
+        .collect();
+    assert_eq!(subs, vec!["ass"]);
+    // FFmpeg's own extraction gives the script back.
+    let back = dir.path().join("out.ass");
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(&out)
+        .args(["-map", "0:s", "-c", "copy"])
+        .arg(&back)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let script = std::fs::read_to_string(&back).unwrap();
+    for kept in [
+        "Style: Shout,DejaVu Sans,",
+        "Style: Whisper,DejaVu Sans,",
+        ",Shout,,0,0,0,,{\\pos(320,60)\\c&H0000FF&}Look up",
+        ",Whisper,,0,0,0,,{\\k40}quiet {\\k40}now",
+    ] {
+        assert!(script.contains(kept), "{kept:?} missing from:\n{script}");
+    }
+}
+
+#[test]
+fn soft_subtitles_into_mp4_say_that_styles_are_lost_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let ass = dir.path().join("styled.ass");
+    std::fs::write(&ass, STYLED_ASS).unwrap();
+    let out = dir.path().join("soft.mp4");
+    let run = clipwright()
+        .args(["export", "-q", "--input"])
+        .arg(fixture(&common::H264_AAC))
+        .arg("-o")
+        .arg(&out)
+        .args(["--canvas", "160x120", "--soft-subtitles", "--subtitles"])
+        .arg(&ass)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("mov_text") && stderr.contains("styles") && stderr.contains(".mkv"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn hevc_and_mov_outputs_are_written_as_asked() {
     let dir = tempfile::tempdir().unwrap();

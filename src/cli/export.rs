@@ -222,6 +222,13 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
     if args.soft_subtitles && !crate::render::has_subtitles(&project) {
         bail!("--soft-subtitles, but the project has no subtitles: add --subtitles FILE");
     }
+    let container = crate::media::Container::from_path(&args.output);
+    if let Some(note) = container
+        .filter(|_| args.soft_subtitles && crate::render::has_subtitles(&project))
+        .and_then(crate::export::soft_subtitle_note)
+    {
+        eprintln!("note: {note}");
+    }
     Ok(ExportJob {
         project: Arc::new(project),
         base_dir,

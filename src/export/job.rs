@@ -218,6 +218,13 @@ impl ExportJob {
         enc.audio &= !mixer.is_silent();
         enc.soft_subtitles =
             crate::render::has_subtitles(&self.project) && self.settings.soft_subtitles;
+        let soft_cues = if enc.soft_subtitles {
+            let soft = super::soft_subtitles(&self.project, Time::from_frame(total as i64, rate));
+            enc.subtitle_header = Some(soft.header);
+            soft.cues
+        } else {
+            Vec::new()
+        };
         let mut file = OutputFile::create(out, &enc)?;
         // A whole-clip GIF palette holds every picture until the end, then encodes them.
         let held_to_end = file.palette_mode() == Some(PaletteMode::WholeClip);
@@ -264,6 +271,7 @@ impl ExportJob {
             &frame_rx,
             &audio_rx,
             enc.audio,
+            &soft_cues,
             (total, steps),
             started,
             progress.as_ref(),
@@ -307,7 +315,8 @@ impl ExportJob {
         frames: &Receiver<Rendered>,
         audio: &Receiver<Vec<f32>>,
         with_audio: bool,
-        (total, steps): (u64, u64),
+        cues: &[super::SoftCue],
+        (_, steps): (u64, u64),
         started: Instant,
         progress: Option<&SyncSender<Progress>>,
         cancel: &AtomicBool,
@@ -315,8 +324,6 @@ impl ExportJob {
         let rate = self.settings.frame_rate;
         let mut samples_written: i64 = 0;
         let mut done = 0u64;
-        let end = Time::from_frame(total as i64, rate);
-        let cues = crate::render::cues(&self.project, end);
         let mut next_cue = 0;
         while let Ok(frame) = frames.recv() {
             if cancel.load(Ordering::Relaxed) {
@@ -325,8 +332,8 @@ impl ExportJob {
                 });
             }
             let frame_end = Time::from_frame(done as i64 + 1, rate);
-            while let Some((start, stop, text)) = cues.get(next_cue).filter(|c| c.0 < frame_end) {
-                file.push_cue(start.flicks(), stop.flicks(), text)?;
+            while let Some(cue) = cues.get(next_cue).filter(|c| c.start < frame_end) {
+                file.push_cue(cue.start.flicks(), cue.end.flicks(), &cue.style, &cue.text)?;
                 next_cue += 1;
             }
             match frame {

@@ -18,5 +18,7 @@ pub use job::{ExportError, ExportJob, ExportSettings, ExportStage, ExportSummary
 pub use mix::{Mixer, BLOCK};
 pub use preset::{parse_size, Preset};
 pub use quick::{quick_project, source_info, QuickError, QuickOptions};
-pub use subtitles::add_subtitle_file;
+pub use subtitles::{
+    add_subtitle_file, soft_subtitle_note, soft_subtitles, SoftCue, SoftSubtitles,
+};
 pub use target::{check_not_an_input, check_output, project_inputs};

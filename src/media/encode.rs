@@ -114,8 +114,11 @@ pub struct EncodeSettings {
     pub audio: bool,
     /// Sound bit rate in bits per second.
     pub audio_bit_rate: u32,
-    /// Add a subtitle stream (`mov_text`, WebVTT or SubRip) for [`OutputFile::push_cue`].
+    /// Add a subtitle stream (`mov_text`, WebVTT or ASS) for [`OutputFile::push_cue`].
     pub soft_subtitles: bool,
+    /// The ASS script header (info, styles, the events' `Format:` line) the subtitle
+    /// stream starts with; FFmpeg's default when `None`.
+    pub subtitle_header: Option<String>,
     /// How many pictures will be pushed, if known: a GIF short enough gets one palette
     /// for all of them (see [`PaletteMode::for_clip`]).
     pub expected_frames: Option<u64>,
@@ -137,6 +140,7 @@ impl EncodeSettings {
             audio: container != Container::Gif,
             audio_bit_rate: 160_000,
             soft_subtitles: false,
+            subtitle_header: None,
             expected_frames: None,
         }
     }
@@ -275,7 +279,8 @@ impl OutputFile {
             });
         }
         if settings.soft_subtitles && settings.container != Container::Gif {
-            let enc = match SubtitleEncoder::open(path, settings.container, global) {
+            let header = settings.subtitle_header.as_deref();
+            let enc = match SubtitleEncoder::open(path, settings.container, global, header) {
                 Ok(e) => e,
                 Err(e) => {
                     out.octx = Some(octx);
@@ -480,9 +485,16 @@ impl OutputFile {
         Ok(())
     }
 
-    /// Adds one soft subtitle cue, from `start` to `end` (ticks). Does nothing when the
-    /// output has no subtitle stream. Call in time order, alongside the pictures.
-    pub fn push_cue(&mut self, start: i64, end: i64, text: &str) -> Result<(), MediaError> {
+    /// Adds one soft subtitle cue, from `start` to `end` (ticks), in ASS style `style`
+    /// with ASS text `text`. Does nothing when the output has no subtitle stream. Call in
+    /// time order, alongside the pictures.
+    pub fn push_cue(
+        &mut self,
+        start: i64,
+        end: i64,
+        style: &str,
+        text: &str,
+    ) -> Result<(), MediaError> {
         let (Some(octx), Some((enc, stream))) = (self.octx.as_mut(), self.subtitles.as_mut())
         else {
             return Ok(());
@@ -491,7 +503,7 @@ impl OutputFile {
         let (start_ms, end_ms) = (ms(start), ms(end));
         let duration = u32::try_from((end_ms - start_ms).max(1)).unwrap_or(u32::MAX);
         let bytes = enc
-            .encode(text, duration)
+            .encode(style, text, duration)
             .map_err(|e| write_error(&self.path, "encoding subtitles", e))?;
         let mut packet = ff::Packet::copy(&bytes);
         packet.set_pts(Some(start_ms));

@@ -1,6 +1,11 @@
 //! Soft subtitles: cues written as a subtitle stream players can switch on and off —
-//! `mov_text` in MP4/MOV, WebVTT in WebM, SubRip in MKV — through FFmpeg's own subtitle
+//! `mov_text` in MP4/MOV, WebVTT in WebM, ASS in MKV — through FFmpeg's own subtitle
 //! encoders (which also write the stream headers players need).
+//!
+//! Cues come in as ASS: a script header (info and styles) and each event's style name
+//! and text with its override tags. MKV keeps all of it (the header becomes the track's
+//! codec private data, as `ffmpeg` itself writes an `.ass` into MKV); the `mov_text` and
+//! WebVTT encoders keep the words and line breaks and drop what their formats cannot say.
 
 use std::path::Path;
 
@@ -9,7 +14,7 @@ use ffmpeg_next as ff;
 use super::encode::Container;
 use super::MediaError;
 
-/// FFmpeg's default ASS header, which the text subtitle encoders parse.
+/// FFmpeg's default ASS header, for cues that come without a script of their own.
 const ASS_HEADER: &str =
     "[Script Info]\r\nScriptType: v4.00+\r\nPlayResX: 384\r\nPlayResY: 288\r\n\r\n\
 [V4+ Styles]\r\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, \
@@ -18,12 +23,13 @@ Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\r\n\
 Style: Default,Arial,16,&Hffffff,&Hffffff,&H0,&H0,0,0,0,0,100,100,0,0,1,1,0,2,10,10,10,0\r\n\r\n\
 [Events]\r\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\r\n";
 
-/// The subtitle encoder a container takes, if it takes one.
-pub(crate) fn encoder_name(container: Container) -> Option<&'static str> {
+/// The subtitle codec (FFmpeg's encoder name) a container carries soft subtitles in, if
+/// it carries them: only `ass` keeps styles, positions and colours.
+pub fn soft_subtitle_codec(container: Container) -> Option<&'static str> {
     match container {
         Container::Mp4 | Container::Mov => Some("mov_text"),
         Container::WebM => Some("webvtt"),
-        Container::Mkv => Some("subrip"),
+        Container::Mkv => Some("ass"),
         Container::Gif => None,
     }
 }
@@ -35,18 +41,21 @@ pub(crate) struct SubtitleEncoder {
 }
 
 impl SubtitleEncoder {
-    /// Opens the subtitle encoder for `container`.
+    /// Opens the subtitle encoder for `container`, with the ASS script header `header`
+    /// (info and styles, ending with the events' `Format:` line; FFmpeg's default if
+    /// `None`).
     #[allow(unsafe_code)]
     pub(crate) fn open(
         path: &Path,
         container: Container,
         global_header: bool,
+        header: Option<&str>,
     ) -> Result<SubtitleEncoder, MediaError> {
         let fail = |detail: String| MediaError::Encoder {
             path: path.to_owned(),
             detail,
         };
-        let name = encoder_name(container)
+        let name = soft_subtitle_codec(container)
             .ok_or_else(|| fail("this format cannot carry subtitles".to_owned()))?;
         let codec =
             ff::encoder::find_by_name(name).ok_or_else(|| fail(format!("no {name} encoder")))?;
@@ -56,7 +65,7 @@ impl SubtitleEncoder {
         unsafe {
             let raw = ctx.as_mut_ptr();
             (*raw).time_base = ff::ffi::AVRational { num: 1, den: 1000 };
-            let bytes = ASS_HEADER.as_bytes();
+            let bytes = header.unwrap_or(ASS_HEADER).replace('\0', "").into_bytes();
             let buf = ff::ffi::av_mallocz(bytes.len() + 1) as *mut u8;
             if buf.is_null() {
                 return Err(fail("out of memory".to_owned()));
@@ -80,11 +89,18 @@ impl SubtitleEncoder {
         &self.ctx
     }
 
-    /// Encodes one cue lasting `duration_ms`; its text may hold `\n` line breaks.
+    /// Encodes one cue lasting `duration_ms`: its ASS style name and its text as ASS
+    /// (override tags kept; `\n` line breaks become `\N`).
     #[allow(unsafe_code)]
-    pub(crate) fn encode(&mut self, text: &str, duration_ms: u32) -> Result<Vec<u8>, ff::Error> {
+    pub(crate) fn encode(
+        &mut self,
+        style: &str,
+        text: &str,
+        duration_ms: u32,
+    ) -> Result<Vec<u8>, ff::Error> {
+        let style = style.replace([',', '\n', '\r'], " ");
         let event = format!(
-            "{},0,Default,,0,0,0,,{}",
+            "{},0,{style},,0,0,0,,{}",
             self.read_order,
             text.replace("\r\n", "\n").replace('\n', "\\N")
         );

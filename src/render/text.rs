@@ -3,8 +3,11 @@
 //!
 //! Sizes in the project are pixels of a 1080-pixel-high frame, so the script declares a
 //! 1080-high play area (its width follows the output's shape) and libass scales it to the
-//! real frame. A text clip is placed with its transform at its start (`\pos`, scale,
-//! rotation, opacity); keyframed motion of text is not animated yet.
+//! real frame. A text clip moves as its keyframes say, as a video clip does: position,
+//! scale, rotation and opacity are sampled once a frame of the project's rate wherever they
+//! change and written as one event per frame (`\pos`, `\fscx`/`\fscy`, `\frz`,
+//! `\alpha`); stretches that do not change stay one event. Crop and anchor are not drawn
+//! for text.
 //!
 //! Cues shown at the same time are stacked by libass, which remembers where it put an
 //! event and keeps it there on later frames — so the stack would depend on which frames
@@ -13,11 +16,16 @@
 //! in a fixed order: every stack is laid out afresh from that order, the same whichever
 //! frame comes first. The track listed higher on the timeline shows higher on the
 //! picture.
+//!
+//! Event times are floored to the centisecond ASS counts in, and libass is asked for
+//! floored milliseconds, so the event holding a frame's values always covers that frame's
+//! time (for frame rates up to 100 per second).
 
 use std::fmt::Write as _;
 
 use crate::timeline::{
-    Alignment, ClipContent, Color, Project, SubtitleCue, TextStyle, Time, TrackKind,
+    Alignment, Clip, ClipContent, Color, Project, Property, Rational, Rounding, SubtitleCue,
+    TextStyle, Time, TrackKind, Transform,
 };
 
 /// True if any visible subtitle track has a cue.
@@ -84,6 +92,7 @@ pub fn ass_script(project: &Project, size: (u32, u32), subtitles: bool) -> Optio
             styles.len() - 1
         }
     };
+    let rate = project.canvas.frame_rate;
     let mut events = String::new();
     // Text clips first, in track order: later lines are drawn on top.
     for (layer, track) in project.tracks.iter().enumerate() {
@@ -95,20 +104,15 @@ pub fn ass_script(project: &Project, size: (u32, u32), subtitles: bool) -> Optio
                 continue;
             };
             let index = style_index(style.clone());
-            let t = clip.transform_at(clip.start);
-            let x = f64::from(play_x) * (0.5 + t.position.x);
-            let y = f64::from(play_y) * (0.5 + t.position.y);
-            let alpha = 255 - (t.opacity.clamp(0.0, 1.0) * 255.0).round() as u8;
-            let _ = writeln!(
-                events,
-                "Dialogue: {layer},{},{},S{index},,0,0,0,,{{\\an5\\pos({x:.1},{y:.1})\\fscx{:.1}\\fscy{:.1}\\frz{:.2}\\alpha&H{alpha:02X}&}}{}",
-                clock(clip.start),
-                clock(clip.end()),
-                t.scale.x * 100.0,
-                t.scale.y * 100.0,
-                -t.rotation_degrees,
-                escape_text(text)
-            );
+            let text = escape_text(text);
+            for (start, end, tags) in text_clip_steps(clip, (play_x, play_y), rate) {
+                let _ = writeln!(
+                    events,
+                    "Dialogue: {layer},{},{},S{index},,0,0,0,,{{{tags}}}{text}",
+                    clock_floor(start),
+                    clock_floor(end),
+                );
+            }
         }
     }
     for (start, end, cue) in cues {
@@ -192,6 +196,76 @@ fn stacked_cues(project: &Project) -> Vec<(Time, Time, &SubtitleCue)> {
         .collect()
 }
 
+/// The visual properties a text clip draws.
+const TEXT_PROPERTIES: [Property; 7] = [
+    Property::PositionX,
+    Property::PositionY,
+    Property::Scale,
+    Property::ScaleX,
+    Property::ScaleY,
+    Property::Rotation,
+    Property::Opacity,
+];
+
+/// The override tags placing a text clip with transform `t` in a `play` sized script.
+fn placement_tags(t: &Transform, play: (u32, u32)) -> String {
+    let x = f64::from(play.0) * (0.5 + t.position.x);
+    let y = f64::from(play.1) * (0.5 + t.position.y);
+    let alpha = 255 - (t.opacity.clamp(0.0, 1.0) * 255.0).round() as u8;
+    format!(
+        "\\an5\\pos({x:.1},{y:.1})\\fscx{:.1}\\fscy{:.1}\\frz{:.2}\\alpha&H{alpha:02X}&",
+        t.scale.x * 100.0,
+        t.scale.y * 100.0,
+        // ASS turns counterclockwise; the model clockwise.
+        -t.rotation_degrees,
+    )
+}
+
+/// A text clip as `(start, end, tags)` steps covering its time on screen: one step a
+/// frame (of `rate`) where its keyframes move it, one step for each still stretch.
+fn text_clip_steps(clip: &Clip, play: (u32, u32), rate: Rational) -> Vec<(Time, Time, String)> {
+    let (start, end) = (clip.start, clip.end());
+    // The stretch of the clip (offsets into it) over which some drawn property changes.
+    let moving = TEXT_PROPERTIES
+        .iter()
+        .filter_map(|&p| clip.animation.channel(p))
+        .filter(|k| k.len() > 1)
+        .filter_map(|k| Some((k.times().next()?, k.times().last()?)))
+        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
+    let mut cuts = vec![start];
+    if let Some((first, last)) = moving {
+        let (from, to) = ((start + first).max(start), (start + last).min(end));
+        let mut n = from.frames(rate, Rounding::Ceil);
+        cuts.push(from);
+        loop {
+            let at = Time::from_frame(n, rate);
+            if at >= to {
+                break;
+            }
+            cuts.push(at);
+            n += 1;
+        }
+        cuts.push(to);
+    }
+    cuts.push(end);
+    cuts.dedup();
+    let mut steps: Vec<(Time, Time, String)> = Vec::new();
+    for pair in cuts.windows(2) {
+        let (from, to) = (pair[0], pair[1]);
+        if to <= from {
+            continue;
+        }
+        let tags = placement_tags(&clip.transform_at(from), play);
+        match steps.last_mut() {
+            Some(last) if last.2 == tags => last.1 = to,
+            _ => steps.push((from, to, tags)),
+        }
+    }
+    // Whole centiseconds: a step shorter than one after flooring would never show.
+    steps.retain(|s| centiseconds_floor(s.0) < centiseconds_floor(s.1));
+    steps
+}
+
 /// Line breaks as `\N`; braces would start override blocks, so they become parentheses.
 fn escape_text(text: &str) -> String {
     text.replace("\r\n", "\n")
@@ -208,6 +282,23 @@ fn clock(t: Time) -> String {
         .max(0)
         .saturating_add(crate::timeline::FLICKS_PER_SECOND / 200)
         / (crate::timeline::FLICKS_PER_SECOND / 100);
+    format!(
+        "{}:{:02}:{:02}.{:02}",
+        cs / 360_000,
+        cs / 6000 % 60,
+        cs / 100 % 60,
+        cs % 100
+    )
+}
+
+fn centiseconds_floor(t: Time) -> i64 {
+    t.flicks().max(0) / (crate::timeline::FLICKS_PER_SECOND / 100)
+}
+
+/// `H:MM:SS.cc`, rounded down to the centisecond: a frame at `t` falls inside an event
+/// starting at `t`, as libass is given floored milliseconds.
+fn clock_floor(t: Time) -> String {
+    let cs = centiseconds_floor(t);
     format!(
         "{}:{:02}:{:02}.{:02}",
         cs / 360_000,
@@ -340,5 +431,51 @@ mod tests {
             "{ass}"
         );
         assert!(ass.contains("Big (news)"));
+    }
+
+    #[test]
+    fn a_sliding_text_clip_moves_frame_by_frame_then_rests_in_one_event() {
+        let mut p = Project::new("p", Canvas::default());
+        let mut t = Track::new(TrackId(1), TrackKind::Overlay, "titles");
+        let mut clip = Clip::text(
+            ClipId(1),
+            "Hi",
+            TextStyle::default(),
+            Time::ZERO,
+            Time::from_secs(2),
+        );
+        let Some(preset) = crate::timeline::animation_preset("Slide right in") else {
+            panic!("no Slide right in")
+        };
+        for (property, keys) in
+            preset.keyframes_for(&clip.animation, clip.duration(), Time::from_secs(1))
+        {
+            clip.animation.set_channel(property, keys);
+        }
+        t.clips.push(clip);
+        p.tracks.push(t);
+        let ass = ass_script(&p, (1920, 1080), false).unwrap();
+        let lines: Vec<&str> = ass.lines().filter(|l| l.starts_with("Dialogue:")).collect();
+        // 30 frames of motion, then the rest of the clip still.
+        assert_eq!(lines.len(), 31, "{ass}");
+        assert!(
+            lines[0].starts_with(
+                "Dialogue: 0,0:00:00.00,0:00:00.03,S0,,0,0,0,,{\\an5\\pos(-960.0,540.0)"
+            ),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[30].starts_with(
+                "Dialogue: 0,0:00:01.00,0:00:02.00,S0,,0,0,0,,{\\an5\\pos(960.0,540.0)"
+            ),
+            "{}",
+            lines[30]
+        );
+        let xs: Vec<f64> = lines
+            .iter()
+            .filter_map(|l| l.split("\\pos(").nth(1)?.split(',').next()?.parse().ok())
+            .collect();
+        assert!(xs.windows(2).all(|w| w[0] < w[1]), "moves right: {xs:?}");
     }
 }

@@ -65,6 +65,10 @@ pub fn doc_to_track(doc: &SubtitleDoc, first_id: CueId) -> TrackCues {
                 doc.plain_text(cue),
             );
             if doc.format.is_ass_family() {
+                // Kept only when it says more than the plain text does.
+                if text::plain_to_ass(&out.text) != cue.text {
+                    out.markup = Some(cue.text.clone());
+                }
                 if doc.style(cue.style_name()).is_some() {
                     out.style = Some(cue.style_name().trim_start_matches('*').to_owned());
                 }
@@ -86,7 +90,8 @@ pub fn doc_to_track(doc: &SubtitleDoc, first_id: CueId) -> TrackCues {
 
 /// Timeline cues as a subtitle document in `format`. ASS gets the styles (sized for
 /// a 1920×1080 script) and, when `karaoke` is given, cues with word timings become
-/// `\k` karaoke text; SRT and WebVTT get plain text.
+/// `\k` karaoke text; a cue read from an ASS file keeps its override tags while its text
+/// is unedited (see [`cue_markup`]); SRT and WebVTT get plain text.
 pub fn track_to_doc(
     cues: &[SubtitleCue],
     styles: &BTreeMap<String, TextStyle>,
@@ -122,7 +127,9 @@ pub fn track_to_doc(
             .iter()
             .map(|w| super::WordTiming::new(w.text.clone(), time_to_ms(w.start), time_to_ms(w.end)))
             .collect();
+        let markup = cue_markup(cue).filter(|_| format.is_ass_family());
         let text = match (format, karaoke) {
+            _ if markup.is_some() => markup.unwrap_or_default().to_owned(),
             (Format::Ass | Format::Ssa, Some(tag)) if !words.is_empty() => {
                 karaoke_text(&words, start, tag)
             }
@@ -141,6 +148,14 @@ pub fn track_to_doc(
         doc.events.push(out);
     }
     doc
+}
+
+/// A cue's ASS markup while it still spells the cue's text (see
+/// [`SubtitleCue::markup`]).
+pub fn cue_markup(cue: &SubtitleCue) -> Option<&str> {
+    cue.markup
+        .as_deref()
+        .filter(|m| text::ass_to_plain(m) == cue.text)
 }
 
 /// Words from ASS karaoke tags (`\k`, `\K`, `\kf`, `\ko`, in centiseconds) as (text,

@@ -193,3 +193,19 @@ fn a_freeze_frame_carries_no_speech() {
     };
     assert!(source_cues_on_timeline(&[cue_with_word(1, 12_000, 13_000)], &clip).is_empty());
 }
+
+#[test]
+fn override_tags_from_a_file_are_written_back_until_the_text_is_edited() {
+    let (doc, _) = parse_str(STYLED_ASS, Format::Ass).unwrap();
+    let mut track = doc_to_track(&doc, CueId(1));
+    assert_eq!(
+        track.cues[0].markup.as_deref(),
+        Some("{\\k50}Hello {\\k20}{\\k100}world")
+    );
+    assert_eq!(track.cues[1].markup, None, "plain lines keep nothing extra");
+    let written = track_to_doc(&track.cues, &track.styles, Format::Ass, None);
+    assert_eq!(written.events[0].text, "{\\k50}Hello {\\k20}{\\k100}world");
+    track.cues[0].text = "Goodbye world".into();
+    let edited = track_to_doc(&track.cues, &track.styles, Format::Ass, None);
+    assert_eq!(edited.events[0].text, "Goodbye world");
+}

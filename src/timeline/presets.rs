@@ -2,8 +2,10 @@
 //! Ken Burns moves. Applying one writes ordinary keyframes onto the clip, which the user
 //! can then edit like any others.
 //!
-//! Each "in" preset is written once; its "out" twin is derived by playing it backwards
-//! (times mirrored, eases swapped), so the two always match.
+//! Each "in" preset is written once (in `catalog.rs`); its "out" twin is derived by
+//! playing it backwards (times mirrored, eases swapped), so the two always match. A
+//! preset with a direction is also turned around, so a "Slide left" leaves to the left as
+//! it came in moving left.
 
 use super::easing::Interpolation;
 use super::keyframes::Keyframes;
@@ -37,295 +39,11 @@ pub struct AnimationPreset {
     pub channels: Vec<(Property, Vec<PresetKey>)>,
 }
 
-use Interpolation::{EaseIn, EaseInOut, EaseOut, Linear};
-use Property::*;
+use Interpolation::Linear;
 
-/// Overshoots then settles: a "back" ease for pops and bounces.
-const OVERSHOOT: Interpolation = Interpolation::bezier(0.34, 1.56, 0.64, 1.0);
+mod catalog;
 
-type Channels = &'static [(Property, &'static [PresetKey])];
-
-/// Entrance animations; the exits are derived from them.
-const IN_PRESETS: &[(&str, Channels)] = &[
-    (
-        "Fade in",
-        &[(Opacity, &[(0, 0.0, EaseOut), (1000, 1.0, Linear)])],
-    ),
-    (
-        "Zoom in",
-        &[(Scale, &[(0, 0.0, EaseOut), (1000, 1.0, Linear)])],
-    ),
-    (
-        "Zoom out in",
-        &[
-            (Scale, &[(0, 2.0, EaseOut), (1000, 1.0, Linear)]),
-            (Opacity, &[(0, 0.0, EaseOut), (1000, 1.0, Linear)]),
-        ],
-    ),
-    (
-        "Slide left in",
-        &[(PositionX, &[(0, 1.0, EaseOut), (1000, 0.0, Linear)])],
-    ),
-    (
-        "Slide right in",
-        &[(PositionX, &[(0, -1.0, EaseOut), (1000, 0.0, Linear)])],
-    ),
-    (
-        "Slide up in",
-        &[(PositionY, &[(0, 1.0, EaseOut), (1000, 0.0, Linear)])],
-    ),
-    (
-        "Slide down in",
-        &[(PositionY, &[(0, -1.0, EaseOut), (1000, 0.0, Linear)])],
-    ),
-    (
-        "Spin in",
-        &[
-            (Rotation, &[(0, -360.0, EaseOut), (1000, 0.0, Linear)]),
-            (Scale, &[(0, 0.0, EaseOut), (1000, 1.0, Linear)]),
-        ],
-    ),
-    (
-        "Spin counterclockwise in",
-        &[
-            (Rotation, &[(0, 360.0, EaseOut), (1000, 0.0, Linear)]),
-            (Scale, &[(0, 0.0, EaseOut), (1000, 1.0, Linear)]),
-        ],
-    ),
-    (
-        "Bounce in",
-        &[(
-            Scale,
-            &[
-                (0, 0.0, EaseOut),
-                (500, 1.2, EaseInOut),
-                (750, 0.9, EaseInOut),
-                (1000, 1.0, Linear),
-            ],
-        )],
-    ),
-    (
-        "Pop in",
-        &[
-            (Scale, &[(0, 0.5, OVERSHOOT), (1000, 1.0, Linear)]),
-            (Opacity, &[(0, 0.0, EaseOut), (400, 1.0, Linear)]),
-        ],
-    ),
-    (
-        "Drop in",
-        &[(
-            PositionY,
-            &[
-                (0, -1.0, EaseIn),
-                (600, 0.0, EaseOut),
-                (800, -0.05, EaseIn),
-                (1000, 0.0, Linear),
-            ],
-        )],
-    ),
-    (
-        "Rise in",
-        &[
-            (PositionY, &[(0, 0.1, EaseOut), (1000, 0.0, Linear)]),
-            (Opacity, &[(0, 0.0, EaseOut), (1000, 1.0, Linear)]),
-        ],
-    ),
-    (
-        "Flip in",
-        &[(ScaleX, &[(0, 0.0, EaseOut), (1000, 1.0, Linear)])],
-    ),
-    (
-        "Squeeze in",
-        &[(ScaleY, &[(0, 0.0, EaseOut), (1000, 1.0, Linear)])],
-    ),
-    (
-        "Wipe right in",
-        &[(CropRight, &[(0, 1.0, EaseInOut), (1000, 0.0, Linear)])],
-    ),
-    (
-        "Wipe left in",
-        &[(CropLeft, &[(0, 1.0, EaseInOut), (1000, 0.0, Linear)])],
-    ),
-    (
-        "Wipe down in",
-        &[(CropBottom, &[(0, 1.0, EaseInOut), (1000, 0.0, Linear)])],
-    ),
-    (
-        "Wipe up in",
-        &[(CropTop, &[(0, 1.0, EaseInOut), (1000, 0.0, Linear)])],
-    ),
-    (
-        "Swing in",
-        &[
-            (
-                Rotation,
-                &[
-                    (0, -30.0, EaseOut),
-                    (600, 8.0, EaseInOut),
-                    (1000, 0.0, Linear),
-                ],
-            ),
-            (Opacity, &[(0, 0.0, EaseOut), (300, 1.0, Linear)]),
-        ],
-    ),
-    (
-        "Whip left in",
-        &[
-            (
-                PositionX,
-                &[
-                    (0, 1.0, Interpolation::bezier(0.1, 0.9, 0.2, 1.0)),
-                    (1000, 0.0, Linear),
-                ],
-            ),
-            (ScaleX, &[(0, 1.3, EaseOut), (1000, 1.0, Linear)]),
-        ],
-    ),
-    (
-        "Whip right in",
-        &[
-            (
-                PositionX,
-                &[
-                    (0, -1.0, Interpolation::bezier(0.1, 0.9, 0.2, 1.0)),
-                    (1000, 0.0, Linear),
-                ],
-            ),
-            (ScaleX, &[(0, 1.3, EaseOut), (1000, 1.0, Linear)]),
-        ],
-    ),
-];
-
-/// Emphasis and loop animations.
-const EMPHASIS_PRESETS: &[(&str, Channels)] = &[
-    (
-        "Shake",
-        &[(
-            PositionX,
-            &[
-                (0, 0.0, Linear),
-                (125, 0.02, Linear),
-                (375, -0.02, Linear),
-                (625, 0.02, Linear),
-                (875, -0.02, Linear),
-                (1000, 0.0, Linear),
-            ],
-        )],
-    ),
-    (
-        "Pulse",
-        &[(
-            Scale,
-            &[
-                (0, 1.0, EaseInOut),
-                (500, 1.1, EaseInOut),
-                (1000, 1.0, Linear),
-            ],
-        )],
-    ),
-    (
-        "Heartbeat",
-        &[(
-            Scale,
-            &[
-                (0, 1.0, EaseOut),
-                (150, 1.15, EaseIn),
-                (300, 1.0, EaseOut),
-                (450, 1.15, EaseIn),
-                (600, 1.0, Linear),
-            ],
-        )],
-    ),
-    (
-        "Wobble",
-        &[(
-            Rotation,
-            &[
-                (0, 0.0, EaseInOut),
-                (250, 5.0, EaseInOut),
-                (500, -5.0, EaseInOut),
-                (750, 3.0, EaseInOut),
-                (1000, 0.0, Linear),
-            ],
-        )],
-    ),
-    (
-        "Flash",
-        &[(
-            Opacity,
-            &[
-                (0, 1.0, Linear),
-                (250, 0.0, Linear),
-                (500, 1.0, Linear),
-                (750, 0.0, Linear),
-                (1000, 1.0, Linear),
-            ],
-        )],
-    ),
-    (
-        "Jello",
-        &[
-            (
-                ScaleX,
-                &[
-                    (0, 1.0, EaseInOut),
-                    (300, 1.25, EaseInOut),
-                    (600, 0.9, EaseInOut),
-                    (1000, 1.0, Linear),
-                ],
-            ),
-            (
-                ScaleY,
-                &[
-                    (0, 1.0, EaseInOut),
-                    (300, 0.75, EaseInOut),
-                    (600, 1.1, EaseInOut),
-                    (1000, 1.0, Linear),
-                ],
-            ),
-        ],
-    ),
-];
-
-/// Whole-clip camera moves.
-const WHOLE_CLIP_PRESETS: &[(&str, Channels)] = &[
-    (
-        "Ken Burns zoom in",
-        &[(Scale, &[(0, 1.0, Linear), (1000, 1.2, Linear)])],
-    ),
-    (
-        "Ken Burns zoom out",
-        &[(Scale, &[(0, 1.2, Linear), (1000, 1.0, Linear)])],
-    ),
-    (
-        "Ken Burns pan left",
-        &[
-            (Scale, &[(0, 1.2, Linear)]),
-            (PositionX, &[(0, 0.08, Linear), (1000, -0.08, Linear)]),
-        ],
-    ),
-    (
-        "Ken Burns pan right",
-        &[
-            (Scale, &[(0, 1.2, Linear)]),
-            (PositionX, &[(0, -0.08, Linear), (1000, 0.08, Linear)]),
-        ],
-    ),
-    (
-        "Ken Burns pan up",
-        &[
-            (Scale, &[(0, 1.2, Linear)]),
-            (PositionY, &[(0, 0.08, Linear), (1000, -0.08, Linear)]),
-        ],
-    ),
-    (
-        "Slow rotate",
-        &[
-            (Scale, &[(0, 1.15, Linear)]),
-            (Rotation, &[(0, -4.0, Linear), (1000, 4.0, Linear)]),
-        ],
-    ),
-];
+use catalog::{Channels, Exit, EMPHASIS_PRESETS, IN_PRESETS, WHOLE_CLIP_PRESETS};
 
 /// The curve that traces `curve` backwards in time.
 fn mirrored(curve: Interpolation) -> Interpolation {
@@ -355,23 +73,55 @@ fn reversed(keys: &[PresetKey]) -> Vec<PresetKey> {
         .collect()
 }
 
-fn build(name: &str, kind: PresetKind, channels: Channels, reverse: bool) -> AnimationPreset {
+/// The property an [`Exit::Onward`] exit animates instead of `property`: crops move to the
+/// opposite edge, everything else stays.
+fn turned_around(property: Property) -> Property {
+    match property {
+        Property::CropLeft => Property::CropRight,
+        Property::CropRight => Property::CropLeft,
+        Property::CropTop => Property::CropBottom,
+        Property::CropBottom => Property::CropTop,
+        other => other,
+    }
+}
+
+fn build(name: &str, kind: PresetKind, channels: Channels) -> AnimationPreset {
     AnimationPreset {
         name: name.to_owned(),
         kind,
         channels: channels
             .iter()
-            .map(|(p, keys)| {
-                (
-                    *p,
-                    if reverse {
-                        reversed(keys)
-                    } else {
-                        keys.to_vec()
-                    },
-                )
-            })
+            .map(|(p, keys)| (*p, keys.to_vec()))
             .collect(),
+    }
+}
+
+/// The exit twin of an entrance (see [`Exit`]).
+fn exit_of(name: &str, channels: Channels, exit: Exit) -> AnimationPreset {
+    let channels = channels
+        .iter()
+        .map(|&(property, keys)| {
+            let mut keys = reversed(keys);
+            match exit {
+                Exit::Mirror => (property, keys),
+                Exit::Onward => {
+                    if matches!(
+                        property,
+                        Property::PositionX | Property::PositionY | Property::Rotation
+                    ) {
+                        for key in &mut keys {
+                            key.1 = -key.1;
+                        }
+                    }
+                    (turned_around(property), keys)
+                }
+            }
+        })
+        .collect();
+    AnimationPreset {
+        name: name.to_owned(),
+        kind: PresetKind::Out,
+        channels,
     }
 }
 
@@ -379,21 +129,17 @@ fn build(name: &str, kind: PresetKind, channels: Channels, reverse: bool) -> Ani
 /// whole-clip moves.
 pub fn animation_presets() -> Vec<AnimationPreset> {
     let mut out = Vec::new();
-    for (name, channels) in IN_PRESETS {
-        out.push(build(name, PresetKind::In, channels, false));
+    for (name, _, _, channels) in IN_PRESETS {
+        out.push(build(name, PresetKind::In, channels));
     }
-    for (name, channels) in IN_PRESETS {
-        let out_name = match name.strip_suffix(" in") {
-            Some(stem) => format!("{stem} out"),
-            None => format!("{name} out"),
-        };
-        out.push(build(&out_name, PresetKind::Out, channels, true));
+    for (_, exit_name, exit, channels) in IN_PRESETS {
+        out.push(exit_of(exit_name, channels, *exit));
     }
     for (name, channels) in EMPHASIS_PRESETS {
-        out.push(build(name, PresetKind::Emphasis, channels, false));
+        out.push(build(name, PresetKind::Emphasis, channels));
     }
     for (name, channels) in WHOLE_CLIP_PRESETS {
-        out.push(build(name, PresetKind::WholeClip, channels, false));
+        out.push(build(name, PresetKind::WholeClip, channels));
     }
     out
 }
@@ -442,11 +188,13 @@ impl AnimationPreset {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Interpolation::EaseIn;
+    use Property::*;
 
     #[test]
-    fn there_are_at_least_forty_uniquely_named_presets() {
+    fn there_are_at_least_eighty_uniquely_named_presets() {
         let all = animation_presets();
-        assert!(all.len() >= 40, "only {}", all.len());
+        assert!(all.len() >= 80, "only {}", all.len());
         let mut names: Vec<String> = all.iter().map(|p| p.name.to_lowercase()).collect();
         names.sort();
         names.dedup();
@@ -502,5 +250,135 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A preset's motion on a ten-second clip (one second for the preset), sampled every
+    /// 20 ms: position, scale, rotation (in quarter turns), opacity and crop at each sample.
+    fn sampled_motion(preset: &AnimationPreset) -> Vec<f64> {
+        let clip = Time::from_secs(10);
+        let mut animation = Animation::default();
+        for (property, keys) in preset.keyframes_for(&animation.clone(), clip, Time::from_secs(1)) {
+            animation.set_channel(property, keys);
+        }
+        (0..=500)
+            .flat_map(|i| {
+                let t = animation.transform_at(Time::from_millis(i * 20));
+                [
+                    t.position.x,
+                    t.position.y,
+                    t.scale.x,
+                    t.scale.y,
+                    t.rotation_degrees / 90.0,
+                    t.opacity,
+                    t.crop.left,
+                    t.crop.top,
+                    t.crop.right,
+                    t.crop.bottom,
+                ]
+            })
+            .collect()
+    }
+
+    /// Pairs of presets whose sampled motions never differ by more than half a percent
+    /// of the frame (about ten pixels across a 1080p picture).
+    fn presets_that_move_alike(all: &[AnimationPreset]) -> Vec<String> {
+        let motions: Vec<Vec<f64>> = all.iter().map(sampled_motion).collect();
+        let mut same = Vec::new();
+        for i in 0..all.len() {
+            for j in i + 1..all.len() {
+                let largest_difference = motions[i]
+                    .iter()
+                    .zip(&motions[j])
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(0.0, f64::max);
+                if largest_difference < 0.005 {
+                    same.push(format!("{} = {}", all[i].name, all[j].name));
+                }
+            }
+        }
+        same
+    }
+
+    #[test]
+    fn no_two_presets_move_the_same_way() {
+        let same = presets_that_move_alike(&animation_presets());
+        assert!(same.is_empty(), "presets that move alike: {same:?}");
+    }
+
+    #[test]
+    fn a_renamed_copy_of_a_preset_counts_as_moving_the_same_way() {
+        let mut all = animation_presets();
+        let Some(mut copy) = animation_preset("Shake") else {
+            panic!("no Shake preset")
+        };
+        copy.name = "Jitter".into();
+        // A tiny change below what anyone would see is still the same motion.
+        copy.channels[0].1[1].1 += 0.001;
+        all.push(copy);
+        assert_eq!(presets_that_move_alike(&all), vec!["Shake = Jitter"]);
+    }
+
+    /// How far the picture travels across the preset's window: right and down positive,
+    /// counting a crop edge sweeping across as movement too.
+    fn travel(preset: &AnimationPreset) -> (f64, f64, f64) {
+        let delta = |property: Property| {
+            preset
+                .channels
+                .iter()
+                .find(|(p, _)| *p == property)
+                .and_then(|(_, keys)| Some(keys.last()?.1 - keys.first()?.1))
+                .unwrap_or(0.0)
+        };
+        let across = delta(PositionX) + delta(CropLeft) - delta(CropRight);
+        let down = delta(PositionY) + delta(CropTop) - delta(CropBottom);
+        (across, down, delta(Rotation))
+    }
+
+    #[test]
+    fn every_direction_in_a_name_is_the_way_the_picture_moves() {
+        let mut checked = 0;
+        for preset in animation_presets() {
+            let name = preset.name.to_lowercase();
+            let words: Vec<&str> = name.split(' ').collect();
+            let (across, down, turn) = travel(&preset);
+            for (word, moves) in [
+                ("left", across < 0.0),
+                ("right", across > 0.0),
+                ("up", down < 0.0),
+                ("down", down > 0.0),
+                ("counterclockwise", turn < 0.0),
+            ] {
+                if words.contains(&word) {
+                    checked += 1;
+                    assert!(moves, "{} does not move {word}", preset.name);
+                }
+            }
+        }
+        assert!(checked >= 30, "only {checked} directions checked");
+    }
+
+    #[test]
+    fn no_name_says_a_word_twice_in_a_row() {
+        for preset in animation_presets() {
+            let words: Vec<String> = preset.name.split(' ').map(str::to_lowercase).collect();
+            assert!(
+                words.windows(2).all(|w| w[0] != w[1]),
+                "{} repeats itself",
+                preset.name
+            );
+        }
+    }
+
+    #[test]
+    fn slide_left_out_leaves_to_the_left() {
+        let preset = animation_preset("Slide left out");
+        let keys = preset.map(|p| p.channels);
+        assert_eq!(
+            keys,
+            Some(vec![(
+                PositionX,
+                vec![(0, 0.0, EaseIn), (1000, -1.0, Linear)]
+            )])
+        );
     }
 }

@@ -50,6 +50,11 @@ pub struct SubtitleCue {
     /// Word timings for word-highlight captions, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub words: Vec<WordTiming>,
+    /// The cue as ASS text with its override tags (colours, positions, karaoke), as read
+    /// from a styled subtitle file. Writers use it only while its plain text still reads
+    /// as [`SubtitleCue::text`], so editing the text falls back to plain text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markup: Option<String>,
 }
 
 impl SubtitleCue {
@@ -63,6 +68,7 @@ impl SubtitleCue {
             style: None,
             style_override: StyleOverride::default(),
             words: Vec::new(),
+            markup: None,
         }
     }
 

@@ -20,6 +20,7 @@ const FORMATS: &[(&str, &str)] = &[
     ("MP4 (H.264 + AAC)", "mp4"),
     ("WebM (VP9 + Opus)", "webm"),
     ("MOV (H.264 + AAC)", "mov"),
+    ("MKV (H.264 + AAC, styled subtitles)", "mkv"),
     ("Animated GIF", "gif"),
 ];
 
@@ -52,6 +53,8 @@ pub struct ExportDialog {
     pub crf: u8,
     /// Try hardware encoders first.
     pub hardware: bool,
+    /// Write subtitles as a track players can switch on and off, not burned in.
+    pub soft_subtitles: bool,
     /// Where to write.
     pub output: String,
     running: Option<Running>,
@@ -82,6 +85,7 @@ impl Default for ExportDialog {
             format: 0,
             crf: 23,
             hardware: true,
+            soft_subtitles: false,
             output: String::new(),
             running: None,
             outcome: None,
@@ -124,6 +128,7 @@ impl ExportDialog {
         }
         settings.crf = Some(self.crf);
         settings.hardware = self.hardware;
+        settings.soft_subtitles = self.soft_subtitles && self.extension() != "gif";
         settings
     }
 
@@ -317,6 +322,34 @@ impl ExportDialog {
                 ui.add(egui::Slider::new(&mut self.crf, 16..=35).text("lower is better"))
                     .labelled_by(quality.id);
                 ui.end_row();
+
+                if crate::render::has_subtitles(project) && self.extension() != "gif" {
+                    ui.label("Subtitles");
+                    ui.vertical(|ui| {
+                        ui.checkbox(
+                            &mut self.soft_subtitles,
+                            "As a track players can switch on and off",
+                        );
+                        let container = crate::media::Container::from_path(Path::new(&format!(
+                            "x.{}",
+                            self.extension()
+                        )));
+                        if let Some(note) = container
+                            .filter(|_| self.soft_subtitles)
+                            .and_then(crate::export::soft_subtitle_note)
+                        {
+                            ui.add(
+                                egui::Label::new(
+                                    egui::RichText::new(note)
+                                        .small()
+                                        .color(ui.visuals().warn_fg_color),
+                                )
+                                .wrap(),
+                            );
+                        }
+                    });
+                    ui.end_row();
+                }
 
                 ui.label("Encoder");
                 ui.checkbox(

@@ -144,6 +144,45 @@ fn a_preset_becomes_ordinary_editable_keyframes() {
 }
 
 #[test]
+fn every_preset_applies_as_keyframes_that_can_be_edited_and_undone() {
+    for preset in animation_presets() {
+        let mut p = project();
+        let before = p.clone();
+        let undo = run(
+            &mut p,
+            Edit::ApplyPreset {
+                clip: ClipId(21),
+                preset: preset.name.clone(),
+                duration: ms(800),
+            },
+        );
+        for (property, _) in &preset.channels {
+            let clip = p.clip(ClipId(21)).unwrap();
+            let keys = clip.animation.channel(*property).unwrap();
+            let first = keys.times().next().unwrap();
+            let undo_edit = run(
+                &mut p,
+                Edit::SetKeyframe {
+                    clip: ClipId(21),
+                    property: *property,
+                    time: first,
+                    value: property.default_value(),
+                    interpolation: Interpolation::Linear,
+                },
+            );
+            let edited = p.clip(ClipId(21)).unwrap().animation.channel(*property);
+            assert_eq!(
+                edited.and_then(|k| k.value_at(first)),
+                Some(property.default_value())
+            );
+            run(&mut p, undo_edit);
+        }
+        run(&mut p, undo);
+        assert_eq!(p, before, "{}", preset.name);
+    }
+}
+
+#[test]
 fn each_output_format_keeps_its_own_crop() {
     let mut p = project();
     let vertical = OutputFormat {

@@ -1,15 +1,16 @@
 //! The inspector: the selected clip's speed (see `speed`), how it fits a canvas of
 //! another shape (see `framing`), transform and sound with their keyframes (see `keys`),
-//! and the animation presets.
+//! and the animation presets (a gallery of moving thumbnails, see `gallery`).
 //!
 //! A slider drag is one gesture, so one undo step.
 
 pub(super) mod effects;
 pub(super) mod framing;
+mod gallery;
 pub(super) mod keys;
 pub(super) mod speed;
 
-use crate::timeline::{animation_presets, ClipId, Edit, PresetKind, Property, Time};
+use crate::timeline::{animation_presets, ClipId, Edit, Property, Time};
 
 use self::keys::{fade_edit, keyframe_grid, sound_clip, Fade};
 use self::speed::SpeedSection;
@@ -143,29 +144,28 @@ impl Inspector {
         ui.strong("Animation presets");
         let presets = animation_presets();
         ui.horizontal(|ui| {
-            egui::ComboBox::from_label("Preset")
-                .selected_text(if self.preset.is_empty() {
-                    "Choose…"
-                } else {
-                    self.preset.as_str()
-                })
-                .height(320.0)
-                .show_ui(ui, |ui| {
-                    for kind in [PresetKind::In, PresetKind::Out, PresetKind::Emphasis] {
-                        ui.label(egui::RichText::new(kind_label(kind)).small().weak());
-                        for p in presets.iter().filter(|p| p.kind == kind) {
-                            ui.selectable_value(&mut self.preset, p.name.clone(), &p.name);
-                        }
-                    }
-                });
+            ui.label(if self.preset.is_empty() {
+                "Pick a preset below"
+            } else {
+                self.preset.as_str()
+            });
             let length = Time::from_millis(600).min(clip.duration());
             if ui
                 .add_enabled(!self.preset.is_empty(), egui::Button::new("Apply"))
+                .on_hover_text("Writes the preset as keyframes you can then edit")
                 .clicked()
             {
                 report(apply_preset(editor, id, &self.preset, length));
             }
         });
+        egui::CollapsingHeader::new(format!("Preset gallery ({})", presets.len()))
+            .id_salt("preset_gallery")
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("preset_gallery_scroll")
+                    .max_height(300.0)
+                    .show(ui, |ui| gallery::show(ui, &presets, &mut self.preset));
+            });
         self::effects::show(ui, editor, id).or(error)
     }
 }
@@ -181,15 +181,6 @@ fn apply_preset(
         preset: preset.to_owned(),
         duration,
     })
-}
-
-fn kind_label(kind: PresetKind) -> &'static str {
-    match kind {
-        PresetKind::In => "In",
-        PresetKind::Out => "Out",
-        PresetKind::Emphasis => "Emphasis",
-        _ => "Other",
-    }
 }
 
 /// Opens a history gesture when a drag starts and closes it when it ends, so a whole

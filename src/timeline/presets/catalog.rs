@@ -1,0 +1,619 @@
+//! The built-in presets as data: entrances (each with the name of its exit and how the
+//! exit is derived), emphases and whole-clip camera moves.
+//!
+//! Names follow "<motion> in|out": the direction in a name is the way the picture moves
+//! (a "Slide left" travels leftwards both as it enters and as it leaves), rotations are
+//! clockwise-positive, and positions are in frame sizes with down positive.
+
+use super::super::easing::Interpolation;
+use super::super::transform::Property;
+use super::PresetKey;
+
+use Interpolation::{EaseIn, EaseInOut, EaseOut, Linear};
+use Property::*;
+
+/// Overshoots then settles: a "back" ease for pops and bounces.
+const OVERSHOOT: Interpolation = Interpolation::bezier(0.34, 1.56, 0.64, 1.0);
+/// Very fast start, long settle: whips.
+const WHIP: Interpolation = Interpolation::bezier(0.1, 0.9, 0.2, 1.0);
+
+pub(super) type Channels = &'static [(Property, &'static [PresetKey])];
+
+/// How an entrance's exit twin is made from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Exit {
+    /// Played backwards: the picture leaves the way it came (fades, zooms, flips).
+    Mirror,
+    /// Played backwards and turned around, so the motion keeps its direction: positions
+    /// and rotation negated, each crop moved to the opposite edge. A "Slide left in"
+    /// arrives from the right moving left; its exit leaves to the left.
+    Onward,
+}
+
+/// One entrance: its name, its exit's name, how the exit is derived, its keyframes.
+pub(super) type Entrance = (&'static str, &'static str, Exit, Channels);
+
+const FADE: &[PresetKey] = &[(0, 0.0, EaseOut), (1000, 1.0, Linear)];
+
+/// Entrance animations; the exits are derived from them.
+pub(super) const IN_PRESETS: &[Entrance] = &[
+    ("Fade in", "Fade out", Exit::Mirror, &[(Opacity, FADE)]),
+    (
+        "Zoom in",
+        "Zoom out",
+        Exit::Mirror,
+        &[(Scale, &[(0, 0.0, EaseOut), (1000, 1.0, Linear)])],
+    ),
+    (
+        "Zoom out in",
+        "Grow out",
+        Exit::Mirror,
+        &[
+            (Scale, &[(0, 2.0, EaseOut), (1000, 1.0, Linear)]),
+            (Opacity, FADE),
+        ],
+    ),
+    (
+        "Slide left in",
+        "Slide left out",
+        Exit::Onward,
+        &[(PositionX, &[(0, 1.0, EaseOut), (1000, 0.0, Linear)])],
+    ),
+    (
+        "Slide right in",
+        "Slide right out",
+        Exit::Onward,
+        &[(PositionX, &[(0, -1.0, EaseOut), (1000, 0.0, Linear)])],
+    ),
+    (
+        "Slide up in",
+        "Slide up out",
+        Exit::Onward,
+        &[(PositionY, &[(0, 1.0, EaseOut), (1000, 0.0, Linear)])],
+    ),
+    (
+        "Slide down in",
+        "Slide down out",
+        Exit::Onward,
+        &[(PositionY, &[(0, -1.0, EaseOut), (1000, 0.0, Linear)])],
+    ),
+    (
+        "Slide up left in",
+        "Slide up left out",
+        Exit::Onward,
+        &[
+            (PositionX, &[(0, 1.0, EaseOut), (1000, 0.0, Linear)]),
+            (PositionY, &[(0, 1.0, EaseOut), (1000, 0.0, Linear)]),
+        ],
+    ),
+    (
+        "Slide down right in",
+        "Slide down right out",
+        Exit::Onward,
+        &[
+            (PositionX, &[(0, -1.0, EaseOut), (1000, 0.0, Linear)]),
+            (PositionY, &[(0, -1.0, EaseOut), (1000, 0.0, Linear)]),
+        ],
+    ),
+    (
+        "Fade slide left in",
+        "Fade slide left out",
+        Exit::Onward,
+        &[
+            (PositionX, &[(0, 0.15, EaseOut), (1000, 0.0, Linear)]),
+            (Opacity, FADE),
+        ],
+    ),
+    (
+        "Fade slide right in",
+        "Fade slide right out",
+        Exit::Onward,
+        &[
+            (PositionX, &[(0, -0.15, EaseOut), (1000, 0.0, Linear)]),
+            (Opacity, FADE),
+        ],
+    ),
+    (
+        "Fade slide down in",
+        "Fade slide down out",
+        Exit::Onward,
+        &[
+            (PositionY, &[(0, -0.15, EaseOut), (1000, 0.0, Linear)]),
+            (Opacity, FADE),
+        ],
+    ),
+    (
+        "Spin in",
+        "Spin out",
+        Exit::Onward,
+        &[
+            (Rotation, &[(0, -360.0, EaseOut), (1000, 0.0, Linear)]),
+            (Scale, &[(0, 0.0, EaseOut), (1000, 1.0, Linear)]),
+        ],
+    ),
+    (
+        "Spin counterclockwise in",
+        "Spin counterclockwise out",
+        Exit::Onward,
+        &[
+            (Rotation, &[(0, 360.0, EaseOut), (1000, 0.0, Linear)]),
+            (Scale, &[(0, 0.0, EaseOut), (1000, 1.0, Linear)]),
+        ],
+    ),
+    (
+        "Roll left in",
+        "Roll left out",
+        Exit::Onward,
+        &[
+            (PositionX, &[(0, 1.0, EaseOut), (1000, 0.0, Linear)]),
+            (Rotation, &[(0, 360.0, EaseOut), (1000, 0.0, Linear)]),
+        ],
+    ),
+    (
+        "Roll right in",
+        "Roll right out",
+        Exit::Onward,
+        &[
+            (PositionX, &[(0, -1.0, EaseOut), (1000, 0.0, Linear)]),
+            (Rotation, &[(0, -360.0, EaseOut), (1000, 0.0, Linear)]),
+        ],
+    ),
+    (
+        "Bounce in",
+        "Bounce out",
+        Exit::Mirror,
+        &[(
+            Scale,
+            &[
+                (0, 0.0, EaseOut),
+                (500, 1.2, EaseInOut),
+                (750, 0.9, EaseInOut),
+                (1000, 1.0, Linear),
+            ],
+        )],
+    ),
+    (
+        "Bounce up in",
+        "Bounce up out",
+        Exit::Onward,
+        &[(
+            PositionY,
+            &[
+                (0, 1.0, EaseOut),
+                (600, -0.08, EaseInOut),
+                (800, 0.03, EaseInOut),
+                (1000, 0.0, Linear),
+            ],
+        )],
+    ),
+    (
+        "Elastic in",
+        "Elastic out",
+        Exit::Mirror,
+        &[(
+            Scale,
+            &[
+                (0, 0.0, EaseOut),
+                (400, 1.25, EaseInOut),
+                (600, 0.85, EaseInOut),
+                (800, 1.08, EaseInOut),
+                (900, 0.97, EaseInOut),
+                (1000, 1.0, Linear),
+            ],
+        )],
+    ),
+    (
+        "Pop in",
+        "Pop out",
+        Exit::Mirror,
+        &[
+            (Scale, &[(0, 0.5, OVERSHOOT), (1000, 1.0, Linear)]),
+            (Opacity, &[(0, 0.0, EaseOut), (400, 1.0, Linear)]),
+        ],
+    ),
+    (
+        "Pop up in",
+        "Pop up out",
+        Exit::Onward,
+        &[
+            (PositionY, &[(0, 0.25, OVERSHOOT), (1000, 0.0, Linear)]),
+            (Scale, &[(0, 0.6, OVERSHOOT), (1000, 1.0, Linear)]),
+            (Opacity, &[(0, 0.0, EaseOut), (300, 1.0, Linear)]),
+        ],
+    ),
+    (
+        "Drop in",
+        "Drop out",
+        Exit::Onward,
+        &[(
+            PositionY,
+            &[
+                (0, -1.0, EaseIn),
+                (600, 0.0, EaseOut),
+                (800, -0.05, EaseIn),
+                (1000, 0.0, Linear),
+            ],
+        )],
+    ),
+    (
+        "Rise in",
+        "Rise out",
+        Exit::Onward,
+        &[
+            (PositionY, &[(0, 0.1, EaseOut), (1000, 0.0, Linear)]),
+            (Opacity, FADE),
+        ],
+    ),
+    (
+        "Fade zoom in",
+        "Fade zoom out",
+        Exit::Mirror,
+        &[
+            (Scale, &[(0, 0.8, EaseOut), (1000, 1.0, Linear)]),
+            (Opacity, FADE),
+        ],
+    ),
+    (
+        "Glide in",
+        "Glide out",
+        Exit::Mirror,
+        &[
+            (PositionX, &[(0, 0.05, EaseOut), (1000, 0.0, Linear)]),
+            (Scale, &[(0, 1.1, EaseOut), (1000, 1.0, Linear)]),
+            (Opacity, &[(0, 0.0, Linear), (1000, 1.0, Linear)]),
+        ],
+    ),
+    (
+        "Tilt in",
+        "Tilt out",
+        Exit::Mirror,
+        &[
+            (Rotation, &[(0, 15.0, EaseOut), (1000, 0.0, Linear)]),
+            (Scale, &[(0, 0.9, EaseOut), (1000, 1.0, Linear)]),
+            (Opacity, FADE),
+        ],
+    ),
+    (
+        "Flip in",
+        "Flip out",
+        Exit::Mirror,
+        &[(ScaleX, &[(0, 0.0, EaseOut), (1000, 1.0, Linear)])],
+    ),
+    (
+        "Squeeze in",
+        "Squeeze out",
+        Exit::Mirror,
+        &[(ScaleY, &[(0, 0.0, EaseOut), (1000, 1.0, Linear)])],
+    ),
+    (
+        "Stretch in",
+        "Stretch out",
+        Exit::Mirror,
+        &[
+            (ScaleX, &[(0, 2.0, EaseOut), (1000, 1.0, Linear)]),
+            (Opacity, FADE),
+        ],
+    ),
+    (
+        "Wipe right in",
+        "Wipe right out",
+        Exit::Onward,
+        &[(CropRight, &[(0, 1.0, EaseInOut), (1000, 0.0, Linear)])],
+    ),
+    (
+        "Wipe left in",
+        "Wipe left out",
+        Exit::Onward,
+        &[(CropLeft, &[(0, 1.0, EaseInOut), (1000, 0.0, Linear)])],
+    ),
+    (
+        "Wipe down in",
+        "Wipe down out",
+        Exit::Onward,
+        &[(CropBottom, &[(0, 1.0, EaseInOut), (1000, 0.0, Linear)])],
+    ),
+    (
+        "Wipe up in",
+        "Wipe up out",
+        Exit::Onward,
+        &[(CropTop, &[(0, 1.0, EaseInOut), (1000, 0.0, Linear)])],
+    ),
+    (
+        "Iris in",
+        "Iris out",
+        Exit::Mirror,
+        &[
+            (CropLeft, &[(0, 0.5, EaseInOut), (1000, 0.0, Linear)]),
+            (CropRight, &[(0, 0.5, EaseInOut), (1000, 0.0, Linear)]),
+            (CropTop, &[(0, 0.5, EaseInOut), (1000, 0.0, Linear)]),
+            (CropBottom, &[(0, 0.5, EaseInOut), (1000, 0.0, Linear)]),
+        ],
+    ),
+    (
+        "Split horizontal in",
+        "Split horizontal out",
+        Exit::Mirror,
+        &[
+            (CropLeft, &[(0, 0.5, EaseInOut), (1000, 0.0, Linear)]),
+            (CropRight, &[(0, 0.5, EaseInOut), (1000, 0.0, Linear)]),
+        ],
+    ),
+    (
+        "Split vertical in",
+        "Split vertical out",
+        Exit::Mirror,
+        &[
+            (CropTop, &[(0, 0.5, EaseInOut), (1000, 0.0, Linear)]),
+            (CropBottom, &[(0, 0.5, EaseInOut), (1000, 0.0, Linear)]),
+        ],
+    ),
+    (
+        "Swing in",
+        "Swing out",
+        Exit::Mirror,
+        &[
+            (
+                Rotation,
+                &[
+                    (0, -30.0, EaseOut),
+                    (600, 8.0, EaseInOut),
+                    (1000, 0.0, Linear),
+                ],
+            ),
+            (Opacity, &[(0, 0.0, EaseOut), (300, 1.0, Linear)]),
+        ],
+    ),
+    (
+        "Whip left in",
+        "Whip left out",
+        Exit::Onward,
+        &[
+            (PositionX, &[(0, 1.0, WHIP), (1000, 0.0, Linear)]),
+            (ScaleX, &[(0, 1.3, EaseOut), (1000, 1.0, Linear)]),
+        ],
+    ),
+    (
+        "Whip right in",
+        "Whip right out",
+        Exit::Onward,
+        &[
+            (PositionX, &[(0, -1.0, WHIP), (1000, 0.0, Linear)]),
+            (ScaleX, &[(0, 1.3, EaseOut), (1000, 1.0, Linear)]),
+        ],
+    ),
+];
+
+const SHAKE: &[PresetKey] = &[
+    (0, 0.0, Linear),
+    (125, 0.02, Linear),
+    (375, -0.02, Linear),
+    (625, 0.02, Linear),
+    (875, -0.02, Linear),
+    (1000, 0.0, Linear),
+];
+
+/// Emphasis and loop animations.
+pub(super) const EMPHASIS_PRESETS: &[(&str, Channels)] = &[
+    ("Shake", &[(PositionX, SHAKE)]),
+    ("Shake vertical", &[(PositionY, SHAKE)]),
+    (
+        "Pulse",
+        &[(
+            Scale,
+            &[
+                (0, 1.0, EaseInOut),
+                (500, 1.1, EaseInOut),
+                (1000, 1.0, Linear),
+            ],
+        )],
+    ),
+    (
+        "Heartbeat",
+        &[(
+            Scale,
+            &[
+                (0, 1.0, EaseOut),
+                (150, 1.15, EaseIn),
+                (300, 1.0, EaseOut),
+                (450, 1.15, EaseIn),
+                (600, 1.0, Linear),
+            ],
+        )],
+    ),
+    (
+        "Wobble",
+        &[(
+            Rotation,
+            &[
+                (0, 0.0, EaseInOut),
+                (250, 5.0, EaseInOut),
+                (500, -5.0, EaseInOut),
+                (750, 3.0, EaseInOut),
+                (1000, 0.0, Linear),
+            ],
+        )],
+    ),
+    (
+        "Tada",
+        &[
+            (
+                Scale,
+                &[
+                    (0, 1.0, EaseOut),
+                    (100, 0.9, EaseOut),
+                    (300, 1.1, Linear),
+                    (900, 1.1, EaseInOut),
+                    (1000, 1.0, Linear),
+                ],
+            ),
+            (
+                Rotation,
+                &[
+                    (0, 0.0, EaseInOut),
+                    (100, -3.0, EaseInOut),
+                    (300, 3.0, EaseInOut),
+                    (500, -3.0, EaseInOut),
+                    (700, 3.0, EaseInOut),
+                    (900, -3.0, EaseInOut),
+                    (1000, 0.0, Linear),
+                ],
+            ),
+        ],
+    ),
+    (
+        "Float",
+        &[(
+            PositionY,
+            &[
+                (0, 0.0, EaseInOut),
+                (500, -0.03, EaseInOut),
+                (1000, 0.0, Linear),
+            ],
+        )],
+    ),
+    (
+        "Spin around",
+        &[(Rotation, &[(0, 0.0, EaseInOut), (1000, 360.0, Linear)])],
+    ),
+    (
+        "Flash",
+        &[(
+            Opacity,
+            &[
+                (0, 1.0, Linear),
+                (250, 0.0, Linear),
+                (500, 1.0, Linear),
+                (750, 0.0, Linear),
+                (1000, 1.0, Linear),
+            ],
+        )],
+    ),
+    (
+        "Blink",
+        &[(
+            Opacity,
+            &[(0, 1.0, EaseIn), (500, 0.0, EaseOut), (1000, 1.0, Linear)],
+        )],
+    ),
+    (
+        "Jello",
+        &[
+            (
+                ScaleX,
+                &[
+                    (0, 1.0, EaseInOut),
+                    (300, 1.25, EaseInOut),
+                    (600, 0.9, EaseInOut),
+                    (1000, 1.0, Linear),
+                ],
+            ),
+            (
+                ScaleY,
+                &[
+                    (0, 1.0, EaseInOut),
+                    (300, 0.75, EaseInOut),
+                    (600, 1.1, EaseInOut),
+                    (1000, 1.0, Linear),
+                ],
+            ),
+        ],
+    ),
+    (
+        "Rubber band",
+        &[
+            (
+                ScaleX,
+                &[
+                    (0, 1.0, EaseOut),
+                    (300, 1.25, EaseInOut),
+                    (400, 0.75, EaseInOut),
+                    (500, 1.15, EaseInOut),
+                    (650, 0.95, EaseInOut),
+                    (750, 1.05, EaseInOut),
+                    (1000, 1.0, Linear),
+                ],
+            ),
+            (
+                ScaleY,
+                &[
+                    (0, 1.0, EaseOut),
+                    (300, 0.75, EaseInOut),
+                    (400, 1.25, EaseInOut),
+                    (500, 0.85, EaseInOut),
+                    (650, 1.05, EaseInOut),
+                    (750, 0.95, EaseInOut),
+                    (1000, 1.0, Linear),
+                ],
+            ),
+        ],
+    ),
+];
+
+/// Whole-clip camera moves.
+pub(super) const WHOLE_CLIP_PRESETS: &[(&str, Channels)] = &[
+    (
+        "Ken Burns zoom in",
+        &[(Scale, &[(0, 1.0, Linear), (1000, 1.2, Linear)])],
+    ),
+    (
+        "Ken Burns zoom out",
+        &[(Scale, &[(0, 1.2, Linear), (1000, 1.0, Linear)])],
+    ),
+    (
+        "Ken Burns pan left",
+        &[
+            (Scale, &[(0, 1.2, Linear)]),
+            (PositionX, &[(0, 0.08, Linear), (1000, -0.08, Linear)]),
+        ],
+    ),
+    (
+        "Ken Burns pan right",
+        &[
+            (Scale, &[(0, 1.2, Linear)]),
+            (PositionX, &[(0, -0.08, Linear), (1000, 0.08, Linear)]),
+        ],
+    ),
+    (
+        "Ken Burns pan up",
+        &[
+            (Scale, &[(0, 1.2, Linear)]),
+            (PositionY, &[(0, 0.08, Linear), (1000, -0.08, Linear)]),
+        ],
+    ),
+    (
+        "Ken Burns pan down",
+        &[
+            (Scale, &[(0, 1.2, Linear)]),
+            (PositionY, &[(0, -0.08, Linear), (1000, 0.08, Linear)]),
+        ],
+    ),
+    (
+        "Ken Burns zoom in and pan left",
+        &[
+            (Scale, &[(0, 1.05, Linear), (1000, 1.25, Linear)]),
+            (PositionX, &[(0, 0.0, Linear), (1000, -0.1, Linear)]),
+        ],
+    ),
+    (
+        "Ken Burns zoom in and pan right",
+        &[
+            (Scale, &[(0, 1.05, Linear), (1000, 1.25, Linear)]),
+            (PositionX, &[(0, 0.0, Linear), (1000, 0.1, Linear)]),
+        ],
+    ),
+    (
+        "Ken Burns drift",
+        &[
+            (Scale, &[(0, 1.15, Linear)]),
+            (PositionX, &[(0, -0.05, Linear), (1000, 0.05, Linear)]),
+            (PositionY, &[(0, -0.03, Linear), (1000, 0.03, Linear)]),
+        ],
+    ),
+    (
+        "Slow rotate",
+        &[
+            (Scale, &[(0, 1.15, Linear)]),
+            (Rotation, &[(0, -4.0, Linear), (1000, 4.0, Linear)]),
+        ],
+    ),
+];

@@ -1,0 +1,126 @@
+//! Text that moves and captions that follow the voice, exported and decoded again with
+//! the `ffmpeg` CLI: where the text is, found by its colour.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use clipwright::export::{ExportJob, ExportSettings};
+use clipwright::render::Compositor;
+use clipwright::timeline::{
+    animation_preset, Canvas, Clip, ClipContent, ClipId, Color, Project, Rational, TextStyle, Time,
+    Track, TrackId, TrackKind,
+};
+
+const SIZE: (u32, u32) = (320, 180);
+
+/// A project of `seconds` of black at [`SIZE`], 30 frames a second.
+fn black_project(seconds: i64) -> Project {
+    let canvas = Canvas {
+        width: SIZE.0,
+        height: SIZE.1,
+        frame_rate: Rational::FPS_30,
+        background: Color::BLACK,
+    };
+    let mut project = Project::new("captions", canvas);
+    let mut video = Track::new(TrackId(1), TrackKind::Video, "video");
+    video.clips.push(Clip::with_content(
+        ClipId(1),
+        ClipContent::Color {
+            color: Color::BLACK,
+        },
+        Time::ZERO,
+        Time::ZERO,
+        Time::from_secs(seconds),
+    ));
+    project.tracks.push(video);
+    project
+}
+
+fn export(project: Project, output: &Path) {
+    let mut settings = ExportSettings::for_project(&project);
+    settings.hardware = false;
+    ExportJob {
+        project: Arc::new(project),
+        base_dir: ".".into(),
+        output: output.to_owned(),
+        settings,
+    }
+    .run(None, &Arc::new(AtomicBool::new(false)))
+    .unwrap();
+}
+
+/// How many pixels of `rgba` (`width` across) look like `want`, and their mean x.
+fn pixels_like(rgba: &[u8], width: u32, want: [u8; 3]) -> (usize, f64) {
+    let mut count = 0;
+    let mut sum_x = 0.0;
+    for (i, px) in rgba.chunks_exact(4).enumerate() {
+        let near = px[..3].iter().zip(want).all(|(&a, b)| a.abs_diff(b) < 70);
+        if near {
+            count += 1;
+            sum_x += (i as u32 % width) as f64;
+        }
+    }
+    let mean = if count == 0 {
+        f64::NAN
+    } else {
+        sum_x / count as f64
+    };
+    (count, mean)
+}
+
+const RED: [u8; 3] = [255, 0, 0];
+
+#[test]
+fn a_text_clip_sliding_in_is_further_right_at_each_sampled_time_in_export_and_preview() {
+    let mut project = black_project(3);
+    let mut titles = Track::new(TrackId(2), TrackKind::Overlay, "titles");
+    let style = TextStyle {
+        font_size: 300.0,
+        bold: true,
+        color: Color::rgb(RED[0], RED[1], RED[2]),
+        outline_width: 0.0,
+        shadow_offset: 0.0,
+        ..TextStyle::default()
+    };
+    let mut clip = Clip::text(ClipId(2), "HHH", style, Time::ZERO, Time::from_secs(3));
+    let preset = animation_preset("Slide right in").unwrap();
+    for (property, keys) in
+        preset.keyframes_for(&clip.animation, clip.duration(), Time::from_secs(2))
+    {
+        clip.animation.set_channel(property, keys);
+    }
+    titles.clips.push(clip);
+    project.tracks.push(titles);
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("slide.mp4");
+    export(project.clone(), &out);
+    let mut preview = Compositor::new(".");
+    let mut seen = Vec::new();
+    for frame in [0u32, 30, 45, 75] {
+        let (w, _, rgba) = common::ffmpeg_rgba(&out, frame);
+        let exported = pixels_like(&rgba, w, RED);
+        let t = Time::from_frame(i64::from(frame), Rational::FPS_30);
+        let picture = preview.frame_at(&project, t, SIZE).unwrap();
+        let previewed = pixels_like(&picture.data, picture.width, RED);
+        seen.push((frame, exported, previewed));
+    }
+    let summary = format!("(frame, (red pixels, mean x) exported, previewed): {seen:?}");
+    eprintln!("{summary}");
+    // At the start the text waits off the left edge.
+    assert!(seen[0].1 .0 < 10 && seen[0].2 .0 < 10, "{summary}");
+    // Then it moves right, and rests at the centre once the slide is over.
+    for i in 1..seen.len() {
+        let (_, exported, previewed) = seen[i];
+        assert!(exported.0 > 200, "{summary}");
+        assert!((exported.1 - previewed.1).abs() < 4.0, "{summary}");
+        if i > 1 {
+            assert!(exported.1 > seen[i - 1].1 .1 + 10.0, "{summary}");
+        }
+    }
+    assert!((seen[3].1 .1 - 160.0).abs() < 6.0, "{summary}");
+}
