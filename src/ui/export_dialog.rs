@@ -65,6 +65,9 @@ pub struct ExportDialog {
     /// The picture's bit rate (bits per second) of each file the media bin has probed, by
     /// path: the size estimate starts from the content of the clips' own files.
     pub source_rates: HashMap<PathBuf, f64>,
+    /// Why the output named cannot be written (one of the export's own inputs, a folder…),
+    /// for the output name and project sources it was checked against.
+    refusal: Option<(String, Vec<PathBuf>, Option<String>)>,
 }
 
 /// How big the exported file will likely be.
@@ -91,6 +94,7 @@ impl Default for ExportDialog {
             outcome: None,
             videos_dir: None,
             source_rates: HashMap::new(),
+            refusal: None,
         }
     }
 }
@@ -186,6 +190,28 @@ impl ExportDialog {
     }
 
     /// Starts exporting `project` on a worker thread.
+    /// Why the output named now cannot be written, if it cannot: it is one of the
+    /// project's own files (writing it would destroy what is read), or a folder, pipe or
+    /// device. Checked again only when the name or the project's files change, so the
+    /// dialog does not ask the file system every frame.
+    pub fn refusal(&mut self, project: &Project, base_dir: &Path) -> Option<String> {
+        let output = self.output.trim();
+        if output.is_empty() {
+            return None;
+        }
+        let inputs = crate::export::project_inputs(project, base_dir);
+        if let Some((name, checked, why)) = &self.refusal {
+            if name == output && *checked == inputs {
+                return why.clone();
+            }
+        }
+        let why = crate::export::check_output(project, base_dir, Path::new(output))
+            .err()
+            .map(|e| e.to_string());
+        self.refusal = Some((output.to_owned(), inputs, why.clone()));
+        why
+    }
+
     pub fn start(&mut self, ctx: &egui::Context, project: &Project, base_dir: PathBuf) {
         if self.running.is_some() || self.output.trim().is_empty() {
             return;
@@ -420,8 +446,13 @@ impl ExportDialog {
             }
             None => {}
         }
-        let ready =
-            !self.output.trim().is_empty() && project.duration() > crate::timeline::Time::ZERO;
+        let refusal = self.refusal(project, base_dir);
+        if let Some(why) = &refusal {
+            ui.colored_label(ui.visuals().error_fg_color, why);
+        }
+        let ready = refusal.is_none()
+            && !self.output.trim().is_empty()
+            && project.duration() > crate::timeline::Time::ZERO;
         if ui
             .add_enabled(ready, egui::Button::new("Start export"))
             .clicked()
