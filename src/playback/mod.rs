@@ -4,6 +4,7 @@
 //! picture shows what is heard.
 
 pub mod clock;
+mod device;
 pub mod sound;
 
 pub use clock::{Heard, PlayClock, Sound, Source, Tick};

@@ -20,33 +20,26 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError, TrySendError};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
+use cpal::traits::StreamTrait;
 
 use crate::export::Mixer;
 use crate::media::{MIX_CHANNELS, MIX_RATE};
 use crate::timeline::{Project, Rational, Rounding, Time};
 
-use crate::playback::clock::{Heard, PlayClock, Sound, Source};
+use super::clock::{Heard, PlayClock, Sound, Source};
+use super::device::{open_stream, DeviceFeed};
 
 /// Mixed blocks (1024 frames each, about 21 ms) waiting for the device: enough to ride
 /// out a slow read, few enough that the sound follows a jump quickly.
 const QUEUED_BLOCKS: usize = 8;
 
-/// Frames the device takes per callback (about 43 ms; PulseAudio buffers two of them).
-/// Asked for explicitly: left to its default, PulseAudio hands over two seconds at a time
-/// and the sound could not follow the playhead.
-const DEVICE_BUFFER: u32 = 2048;
-
 /// The shortest time between two edits taken into the sound while playing (each rebuilds
 /// the mix and reopens its files).
 const SWAP_INTERVAL: Duration = Duration::from_millis(100);
-
-/// How long opening the device may take before playback goes on without it.
-const OPEN_TIMEOUT: Duration = Duration::from_secs(2);
 
 const OPENING: u8 = 0;
 const PLAYING: u8 = 1;
@@ -54,45 +47,45 @@ const ABSENT: u8 = 2;
 
 /// A mixed block with its place on the timeline.
 #[derive(Debug)]
-struct Block {
+pub(super) struct Block {
     /// The resync it belongs to; older ones are dropped unheard.
-    epoch: u64,
+    pub(super) epoch: u64,
     /// Timeline position of its first frame, in mix samples.
-    start: i64,
+    pub(super) start: i64,
     /// Timeline samples each of its frames stands for (shuttling faster: 2, 4, 8).
-    rate: i64,
+    pub(super) rate: i64,
     /// Interleaved stereo.
-    samples: Vec<f32>,
+    pub(super) samples: Vec<f32>,
 }
 
 /// What the callback last handed to the device.
 #[derive(Debug, Clone, Copy)]
-struct Report {
+pub(super) struct Report {
     /// Timeline position (mix samples) of the first mix frame of the callback.
-    start: i64,
+    pub(super) start: i64,
     /// Timeline samples the mix frames that followed it without a gap stand for.
-    frames: usize,
+    pub(super) frames: usize,
     /// Timeline samples per frame heard.
-    rate: i64,
+    pub(super) rate: i64,
     /// When the first of them reaches the speaker.
-    when: Instant,
-    latency: Duration,
+    pub(super) when: Instant,
+    pub(super) latency: Duration,
 }
 
 /// State shared by the UI side, the worker and the device callback.
 #[derive(Debug, Default)]
-struct Shared {
-    stop: AtomicBool,
-    state: AtomicU8,
-    epoch: AtomicU64,
-    report: Mutex<Option<Report>>,
-    seek: Mutex<Option<Time>>,
+pub(super) struct Shared {
+    pub(super) stop: AtomicBool,
+    pub(super) state: AtomicU8,
+    pub(super) epoch: AtomicU64,
+    pub(super) report: Mutex<Option<Report>>,
+    pub(super) seek: Mutex<Option<Time>>,
     /// Set once the mix has reached the end of the project.
-    finished: AtomicBool,
+    pub(super) finished: AtomicBool,
     /// Frames of silence the device got because the next block was late.
-    late: AtomicU64,
+    pub(super) late: AtomicU64,
     /// The project as edited while playing, waiting for the worker (latest only).
-    edited: Mutex<Option<Arc<Project>>>,
+    pub(super) edited: Mutex<Option<Arc<Project>>>,
 }
 
 fn mix_rate() -> Rational {
@@ -272,101 +265,6 @@ impl SoundPlayback {
     }
 }
 
-/// The device's side: takes blocks from the queue into the device's buffers.
-struct DeviceFeed {
-    queue: Receiver<Block>,
-    current: Option<Block>,
-    /// Frames of `current` already handed over.
-    at: usize,
-    /// The epoch whose sound has begun: running dry before then is a jump, not lateness.
-    begun: Option<u64>,
-    /// Timeline samples per frame of the blocks last taken.
-    rate: i64,
-    shared: Arc<Shared>,
-}
-
-impl DeviceFeed {
-    /// Fills `out` (interleaved stereo) with the mix, silence where none is ready; returns
-    /// the first mix frame's offset in `out` and timeline position, and how many timeline
-    /// samples the mix that followed it without a gap stands for.
-    fn fill(&mut self, out: &mut [f32]) -> Option<(usize, i64, usize)> {
-        let epoch = self.shared.epoch.load(Ordering::Acquire);
-        let frames = out.len() / MIX_CHANNELS;
-        let mut run: Option<(usize, i64, usize)> = None;
-        let mut gap = false;
-        let mut i = 0;
-        while i < frames {
-            if self
-                .current
-                .as_ref()
-                .is_none_or(|b| b.epoch != epoch || self.at * MIX_CHANNELS >= b.samples.len())
-            {
-                self.current = None;
-                match self.queue.try_recv() {
-                    Ok(block) if block.epoch == epoch => {
-                        self.current = Some(block);
-                        self.at = 0;
-                        self.begun = Some(epoch);
-                    }
-                    // A block from before a jump: dropped unheard.
-                    Ok(_) => continue,
-                    Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
-                }
-            }
-            let Some(block) = &self.current else { break };
-            let take = (block.samples.len() / MIX_CHANNELS - self.at).min(frames - i);
-            let (src0, dst0) = (self.at * MIX_CHANNELS, i * MIX_CHANNELS);
-            let n = take * MIX_CHANNELS;
-            if let (Some(dst), Some(src)) = (
-                out.get_mut(dst0..dst0 + n),
-                block.samples.get(src0..src0 + n),
-            ) {
-                dst.copy_from_slice(src);
-            }
-            let start = block.start + self.at as i64 * block.rate;
-            let span = take * block.rate as usize;
-            match &mut run {
-                None => run = Some((i, start, span)),
-                Some((_, s, count)) if !gap && *s + *count as i64 == start => *count += span,
-                Some(_) => gap = true,
-            }
-            self.rate = block.rate;
-            self.at += take;
-            i += take;
-        }
-        if let Some(rest) = out.get_mut(i * MIX_CHANNELS..) {
-            rest.fill(0.0);
-        }
-        let running = self.begun == Some(epoch);
-        if i < frames && running && !self.shared.finished.load(Ordering::Acquire) {
-            self.shared
-                .late
-                .fetch_add((frames - i) as u64, Ordering::Relaxed);
-        }
-        run
-    }
-
-    /// The device callback: fills `out` and reports what it handed over.
-    fn callback(&mut self, out: &mut [f32], latency: Duration) {
-        let called = Instant::now();
-        let Some((offset, start, frames)) = self.fill(out) else {
-            return;
-        };
-        let ahead = Duration::from_secs_f64(offset as f64 / f64::from(MIX_RATE));
-        let report = Report {
-            start,
-            frames,
-            rate: self.rate,
-            when: called + latency + ahead,
-            latency,
-        };
-        // Never wait on the device's thread: a report the UI is reading is skipped.
-        if let Ok(mut slot) = self.shared.report.try_lock() {
-            *slot = Some(report);
-        }
-    }
-}
-
 /// The worker's side: mixes blocks for the queue from the play point, and again from
 /// wherever a resync asks, or with an edited project from where the device has got to.
 struct Feeder {
@@ -466,69 +364,6 @@ fn swap_project(feeder: &mut Feeder, shared: &Shared, project: Arc<Project>) {
     feeder.mix_from(from_samples(given));
 }
 
-/// The default output device; see the module documentation.
-fn output_device() -> Result<cpal::Device, String> {
-    #[cfg(target_os = "linux")]
-    {
-        let mut why = Vec::new();
-        for id in [cpal::HostId::PulseAudio, cpal::HostId::Alsa] {
-            match cpal::host_from_id(id) {
-                Ok(host) => match host.default_output_device() {
-                    Some(device) => return Ok(device),
-                    None => why.push(format!("{} has no output", id.name())),
-                },
-                Err(e) => why.push(format!("{}: {e}", id.name())),
-            }
-        }
-        Err(why.join("; "))
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        cpal::default_host()
-            .default_output_device()
-            .ok_or_else(|| "no audio output device".to_owned())
-    }
-}
-
-/// Opens the device's stream with `feed` as its callback: a buffer of [`DEVICE_BUFFER`]
-/// frames where the device takes one, its own choice otherwise.
-fn open_stream(feed: DeviceFeed) -> Result<cpal::Stream, String> {
-    let device = output_device().map_err(|e| format!("no audio output device ({e})"))?;
-    let feed = Arc::new(Mutex::new(feed));
-    let mut last = String::new();
-    for buffer_size in [
-        cpal::BufferSize::Fixed(DEVICE_BUFFER),
-        cpal::BufferSize::Default,
-    ] {
-        let config = cpal::StreamConfig {
-            channels: MIX_CHANNELS as u16,
-            sample_rate: MIX_RATE,
-            buffer_size,
-        };
-        let feed = Arc::clone(&feed);
-        let stream = device.build_output_stream(
-            config,
-            move |out: &mut [f32], info: &cpal::OutputCallbackInfo| {
-                let t = info.timestamp();
-                let latency = t.playback.saturating_duration_since(t.callback);
-                // Only this callback takes the lock, so it never waits.
-                if let Ok(mut feed) = feed.try_lock() {
-                    feed.callback(out, latency);
-                } else {
-                    out.fill(0.0);
-                }
-            },
-            |e| tracing::warn!("audio output: {e}"),
-            Some(OPEN_TIMEOUT),
-        );
-        match stream {
-            Ok(stream) => return Ok(stream),
-            Err(e) => last = e.to_string(),
-        }
-    }
-    Err(format!("cannot open the audio output: {last}"))
-}
-
 /// The worker: mixes the first blocks, opens the device, then keeps the queue full until
 /// stopped, following resyncs.
 fn play(
@@ -556,15 +391,7 @@ fn play(
             }
         }
     }
-    let feed = DeviceFeed {
-        queue,
-        current: None,
-        at: 0,
-        begun: None,
-        rate: 1,
-        shared: Arc::clone(shared),
-    };
-    let stream = open_stream(feed)?;
+    let stream = open_stream(DeviceFeed::new(queue, Arc::clone(shared)))?;
     stream
         .play()
         .map_err(|e| format!("cannot start the audio output: {e}"))?;
@@ -627,272 +454,5 @@ fn feed_until_stopped(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
-mod tests {
-    use std::path::Path;
-
-    use super::*;
-    use crate::timeline::{Canvas, Clip, ClipId, MediaSource, SourceId, Track, TrackId, TrackKind};
-
-    /// A project whose sound is 3 s of noise (so any slip shows) placed at 0.5 s, from
-    /// 0.25 s into its file.
-    fn noise_project(dir: &Path) -> Project {
-        let noise = dir.join("noise.wav");
-        let status = std::process::Command::new("ffmpeg")
-            .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi"])
-            .args(["-i", "anoisesrc=d=3.5:c=pink:r=48000:a=0.5"])
-            .arg(&noise)
-            .status()
-            .expect("the ffmpeg command line makes test media");
-        assert!(status.success());
-        let info = crate::media::probe(&noise).unwrap().source_info();
-        let mut project = Project::new("noise", Canvas::default());
-        project
-            .sources
-            .push(MediaSource::new(SourceId(1), &noise, info));
-        let mut sound = Track::new(TrackId(1), TrackKind::Audio, "sound");
-        sound.clips.push(Clip::media(
-            ClipId(1),
-            SourceId(1),
-            Time::from_millis(500),
-            Time::from_millis(250),
-            Time::from_millis(3250),
-        ));
-        project.tracks.push(sound);
-        project
-    }
-
-    /// The export's mix of the whole project.
-    fn export_mix(project: &Project, dir: &Path) -> Vec<f32> {
-        let mut mixer = Mixer::new(project, dir, project.duration());
-        let mut all = Vec::new();
-        while let Some(block) = mixer.next_block().unwrap() {
-            all.extend(block);
-        }
-        all
-    }
-
-    /// Keeps the queue full and lets the device take `frames`, as the worker and the
-    /// callback would; returns what the device got and what the callback reported.
-    fn device_takes(
-        feeder: &mut Feeder,
-        blocks: &SyncSender<Block>,
-        pending: &mut Option<Block>,
-        feed: &mut DeviceFeed,
-        frames: usize,
-    ) -> (Vec<f32>, Option<(usize, i64, usize)>) {
-        loop {
-            if pending.is_none() {
-                *pending = feeder.next_block().unwrap();
-            }
-            let Some(block) = pending.take() else { break };
-            if let Err(TrySendError::Full(block)) = blocks.try_send(block) {
-                *pending = Some(block);
-                break;
-            }
-        }
-        let mut out = vec![1.0; frames * MIX_CHANNELS];
-        let run = feed.fill(&mut out);
-        (out, run)
-    }
-
-    fn feed_pair(shared: &Arc<Shared>) -> (SyncSender<Block>, DeviceFeed) {
-        let (blocks, queue) = sync_channel(QUEUED_BLOCKS);
-        let feed = DeviceFeed {
-            queue,
-            current: None,
-            at: 0,
-            begun: None,
-            rate: 1,
-            shared: Arc::clone(shared),
-        };
-        (blocks, feed)
-    }
-
-    #[test]
-    fn the_samples_fed_to_the_device_from_a_point_are_the_export_mix_of_that_span() {
-        let dir = tempfile::tempdir().unwrap();
-        let project = noise_project(dir.path());
-        let export = export_mix(&project, dir.path());
-        let from = Time::from_millis(1300);
-        let shared = Arc::new(Shared::default());
-        let mut feeder = Feeder::new(Arc::new(project.clone()), dir.path().to_owned(), from);
-        let (blocks, mut feed) = feed_pair(&shared);
-        let mut pending = None;
-
-        // Half a second in device buffers of an odd size, so they straddle mix blocks.
-        let mut heard = Vec::new();
-        let mut expected_start = to_samples(from);
-        while heard.len() < 24_000 * MIX_CHANNELS {
-            let (out, run) = device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 733);
-            assert_eq!(
-                run,
-                Some((0, expected_start, 733)),
-                "each buffer is whole mix, reported where it sits on the timeline"
-            );
-            expected_start += 733;
-            heard.extend(out);
-        }
-        let start = 1300 * 48 * MIX_CHANNELS;
-        let span = &export[start..start + heard.len()];
-        assert!(span.iter().any(|s| s.abs() > 0.05), "the span holds sound");
-        assert_eq!(heard, span);
-    }
-
-    #[test]
-    fn a_resync_drops_the_queued_sound_and_feeds_the_export_mix_from_the_new_point() {
-        let dir = tempfile::tempdir().unwrap();
-        let project = noise_project(dir.path());
-        let export = export_mix(&project, dir.path());
-        let shared = Arc::new(Shared::default());
-        let mut feeder = Feeder::new(
-            Arc::new(project.clone()),
-            dir.path().to_owned(),
-            Time::from_millis(600),
-        );
-        let (blocks, mut feed) = feed_pair(&shared);
-        let mut pending = None;
-        for _ in 0..3 {
-            device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 1000);
-        }
-
-        // What the worker does on a resync request, with the queue full of older sound.
-        let to = Time::from_millis(2100);
-        feeder.seek(to);
-        shared.epoch.store(feeder.epoch, Ordering::Release);
-        pending = None;
-
-        let mut heard = Vec::new();
-        for k in 0..8 {
-            let (out, run) = device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 500);
-            assert_eq!(run, Some((0, to_samples(to) + k * 500, 500)));
-            heard.extend(out);
-        }
-        let start = 2100 * 48 * MIX_CHANNELS;
-        assert_eq!(heard, &export[start..start + heard.len()]);
-    }
-
-    #[test]
-    fn a_late_block_is_heard_as_silence_and_not_counted_as_mix() {
-        let shared = Arc::new(Shared::default());
-        let (blocks, mut feed) = feed_pair(&shared);
-        blocks
-            .try_send(Block {
-                epoch: 0,
-                start: 4800,
-                rate: 1,
-                samples: vec![0.5; 100 * MIX_CHANNELS],
-            })
-            .unwrap();
-        let mut out = vec![1.0; 300 * MIX_CHANNELS];
-        assert_eq!(feed.fill(&mut out), Some((0, 4800, 100)));
-        assert!(out[..200].iter().all(|&s| s == 0.5));
-        assert!(
-            out[200..].iter().all(|&s| s == 0.0),
-            "silence after the mix"
-        );
-        assert_eq!(feed.fill(&mut out), None, "nothing queued: all silence");
-        assert!(out.iter().all(|&s| s == 0.0));
-        assert_eq!(shared.late.load(Ordering::Relaxed), 200 + 300);
-
-        // After a jump, the wait for the new position's first block is not lateness.
-        shared.epoch.store(1, Ordering::Release);
-        feed.fill(&mut out);
-        assert_eq!(shared.late.load(Ordering::Relaxed), 500);
-    }
-
-    #[test]
-    fn a_project_without_sound_leaves_the_device_alone() {
-        let project = Arc::new(Project::new("quiet", Canvas::default()));
-        let playback = AudioPlayback::start(project, PathBuf::from("."), Time::ZERO);
-        let started = Instant::now();
-        while playback.sound(0.0) != Sound::Absent {
-            assert!(started.elapsed() < Duration::from_secs(5), "never settled");
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        assert_eq!(
-            playback.error(),
-            None,
-            "nothing went wrong: there is nothing to hear"
-        );
-    }
-
-    #[test]
-    fn an_edit_while_playing_is_heard_from_the_first_sample_the_device_has_not_been_given() {
-        let dir = tempfile::tempdir().unwrap();
-        let project = noise_project(dir.path());
-        // The edit: the clip moved 100 ms later.
-        let mut moved = project.clone();
-        moved.tracks[0].clips[0].start = Time::from_millis(600);
-        let export = export_mix(&moved, dir.path());
-        let shared = Arc::new(Shared::default());
-        let mut feeder = Feeder::new(
-            Arc::new(project.clone()),
-            dir.path().to_owned(),
-            Time::from_millis(700),
-        );
-        let (blocks, mut feed) = feed_pair(&shared);
-        let mut pending = None;
-        for _ in 0..3 {
-            // As the device's callback does: take the mix and report it.
-            device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 0);
-            let mut out = vec![0.0; 1000 * MIX_CHANNELS];
-            feed.callback(&mut out, Duration::ZERO);
-        }
-        let given = to_samples(Time::from_millis(700)) + 3000;
-
-        swap_project(&mut feeder, &shared, Arc::new(moved));
-        pending = None;
-
-        let mut heard = Vec::new();
-        for k in 0..8 {
-            let (out, run) = device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 500);
-            assert_eq!(run, Some((0, given + k * 500, 500)), "no jump, no repeat");
-            heard.extend(out);
-        }
-        let start = given as usize * MIX_CHANNELS;
-        assert_eq!(heard, &export[start..start + heard.len()]);
-    }
-
-    #[test]
-    fn shuttling_at_twice_the_speed_feeds_the_export_mix_averaged_in_pairs() {
-        let dir = tempfile::tempdir().unwrap();
-        let project = noise_project(dir.path());
-        let export = export_mix(&project, dir.path());
-        let from = Time::from_millis(1000);
-        let shared = Arc::new(Shared::default());
-        let mut feeder = Feeder::new(Arc::new(project.clone()), dir.path().to_owned(), from);
-        feeder.rate = 2;
-        let (blocks, mut feed) = feed_pair(&shared);
-        let mut pending = None;
-        let mut heard = Vec::new();
-        let mut expected_start = to_samples(from);
-        for _ in 0..20 {
-            let (out, run) = device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 733);
-            assert_eq!(
-                run,
-                Some((0, expected_start, 2 * 733)),
-                "each frame heard stands for two of the timeline"
-            );
-            expected_start += 2 * 733;
-            heard.extend(out);
-        }
-        let start = 1000 * 48 * MIX_CHANNELS;
-        let span = export[start..start + 2 * heard.len()].to_vec();
-        let want = decimate(span, 2);
-        let worst = heard
-            .iter()
-            .zip(&want)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0f32, f32::max);
-        assert!(worst < 1e-6, "differs by {worst}");
-        assert_eq!(heard.len(), want.len());
-    }
-
-    #[test]
-    fn decimating_averages_each_channel_over_the_group() {
-        let samples = vec![1.0, 10.0, 3.0, 30.0, 5.0, 50.0, 7.0, 70.0, 9.0, 90.0];
-        assert_eq!(decimate(samples.clone(), 2), vec![2.0, 20.0, 6.0, 60.0]);
-        assert_eq!(decimate(samples.clone(), 1), samples);
-    }
-}
+#[path = "sound_tests.rs"]
+mod tests;

@@ -1,0 +1,263 @@
+//! Tests of the preview's sound: the mix heard from the playhead, resyncs, edits taken
+//! in while playing, and the device feed's accounting.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+
+use super::*;
+use crate::timeline::{Canvas, Clip, ClipId, MediaSource, SourceId, Track, TrackId, TrackKind};
+
+/// A project whose sound is 3 s of noise (so any slip shows) placed at 0.5 s, from
+/// 0.25 s into its file.
+fn noise_project(dir: &Path) -> Project {
+    let noise = dir.join("noise.wav");
+    let status = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi"])
+        .args(["-i", "anoisesrc=d=3.5:c=pink:r=48000:a=0.5"])
+        .arg(&noise)
+        .status()
+        .expect("the ffmpeg command line makes test media");
+    assert!(status.success());
+    let info = crate::media::probe(&noise).unwrap().source_info();
+    let mut project = Project::new("noise", Canvas::default());
+    project
+        .sources
+        .push(MediaSource::new(SourceId(1), &noise, info));
+    let mut sound = Track::new(TrackId(1), TrackKind::Audio, "sound");
+    sound.clips.push(Clip::media(
+        ClipId(1),
+        SourceId(1),
+        Time::from_millis(500),
+        Time::from_millis(250),
+        Time::from_millis(3250),
+    ));
+    project.tracks.push(sound);
+    project
+}
+
+/// The export's mix of the whole project.
+fn export_mix(project: &Project, dir: &Path) -> Vec<f32> {
+    let mut mixer = Mixer::new(project, dir, project.duration());
+    let mut all = Vec::new();
+    while let Some(block) = mixer.next_block().unwrap() {
+        all.extend(block);
+    }
+    all
+}
+
+/// Keeps the queue full and lets the device take `frames`, as the worker and the
+/// callback would; returns what the device got and what the callback reported.
+fn device_takes(
+    feeder: &mut Feeder,
+    blocks: &SyncSender<Block>,
+    pending: &mut Option<Block>,
+    feed: &mut DeviceFeed,
+    frames: usize,
+) -> (Vec<f32>, Option<(usize, i64, usize)>) {
+    loop {
+        if pending.is_none() {
+            *pending = feeder.next_block().unwrap();
+        }
+        let Some(block) = pending.take() else { break };
+        if let Err(TrySendError::Full(block)) = blocks.try_send(block) {
+            *pending = Some(block);
+            break;
+        }
+    }
+    let mut out = vec![1.0; frames * MIX_CHANNELS];
+    let run = feed.fill(&mut out);
+    (out, run)
+}
+
+fn feed_pair(shared: &Arc<Shared>) -> (SyncSender<Block>, DeviceFeed) {
+    let (blocks, queue) = sync_channel(QUEUED_BLOCKS);
+    (blocks, DeviceFeed::new(queue, Arc::clone(shared)))
+}
+
+#[test]
+fn the_samples_fed_to_the_device_from_a_point_are_the_export_mix_of_that_span() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = noise_project(dir.path());
+    let export = export_mix(&project, dir.path());
+    let from = Time::from_millis(1300);
+    let shared = Arc::new(Shared::default());
+    let mut feeder = Feeder::new(Arc::new(project.clone()), dir.path().to_owned(), from);
+    let (blocks, mut feed) = feed_pair(&shared);
+    let mut pending = None;
+
+    // Half a second in device buffers of an odd size, so they straddle mix blocks.
+    let mut heard = Vec::new();
+    let mut expected_start = to_samples(from);
+    while heard.len() < 24_000 * MIX_CHANNELS {
+        let (out, run) = device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 733);
+        assert_eq!(
+            run,
+            Some((0, expected_start, 733)),
+            "each buffer is whole mix, reported where it sits on the timeline"
+        );
+        expected_start += 733;
+        heard.extend(out);
+    }
+    let start = 1300 * 48 * MIX_CHANNELS;
+    let span = &export[start..start + heard.len()];
+    assert!(span.iter().any(|s| s.abs() > 0.05), "the span holds sound");
+    assert_eq!(heard, span);
+}
+
+#[test]
+fn a_resync_drops_the_queued_sound_and_feeds_the_export_mix_from_the_new_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = noise_project(dir.path());
+    let export = export_mix(&project, dir.path());
+    let shared = Arc::new(Shared::default());
+    let mut feeder = Feeder::new(
+        Arc::new(project.clone()),
+        dir.path().to_owned(),
+        Time::from_millis(600),
+    );
+    let (blocks, mut feed) = feed_pair(&shared);
+    let mut pending = None;
+    for _ in 0..3 {
+        device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 1000);
+    }
+
+    // What the worker does on a resync request, with the queue full of older sound.
+    let to = Time::from_millis(2100);
+    feeder.seek(to);
+    shared.epoch.store(feeder.epoch, Ordering::Release);
+    pending = None;
+
+    let mut heard = Vec::new();
+    for k in 0..8 {
+        let (out, run) = device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 500);
+        assert_eq!(run, Some((0, to_samples(to) + k * 500, 500)));
+        heard.extend(out);
+    }
+    let start = 2100 * 48 * MIX_CHANNELS;
+    assert_eq!(heard, &export[start..start + heard.len()]);
+}
+
+#[test]
+fn a_late_block_is_heard_as_silence_and_not_counted_as_mix() {
+    let shared = Arc::new(Shared::default());
+    let (blocks, mut feed) = feed_pair(&shared);
+    blocks
+        .try_send(Block {
+            epoch: 0,
+            start: 4800,
+            rate: 1,
+            samples: vec![0.5; 100 * MIX_CHANNELS],
+        })
+        .unwrap();
+    let mut out = vec![1.0; 300 * MIX_CHANNELS];
+    assert_eq!(feed.fill(&mut out), Some((0, 4800, 100)));
+    assert!(out[..200].iter().all(|&s| s == 0.5));
+    assert!(
+        out[200..].iter().all(|&s| s == 0.0),
+        "silence after the mix"
+    );
+    assert_eq!(feed.fill(&mut out), None, "nothing queued: all silence");
+    assert!(out.iter().all(|&s| s == 0.0));
+    assert_eq!(shared.late.load(Ordering::Relaxed), 200 + 300);
+
+    // After a jump, the wait for the new position's first block is not lateness.
+    shared.epoch.store(1, Ordering::Release);
+    feed.fill(&mut out);
+    assert_eq!(shared.late.load(Ordering::Relaxed), 500);
+}
+
+#[test]
+fn a_project_without_sound_leaves_the_device_alone() {
+    let project = Arc::new(Project::new("quiet", Canvas::default()));
+    let playback = AudioPlayback::start(project, PathBuf::from("."), Time::ZERO);
+    let started = Instant::now();
+    while playback.sound(0.0) != Sound::Absent {
+        assert!(started.elapsed() < Duration::from_secs(5), "never settled");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(
+        playback.error(),
+        None,
+        "nothing went wrong: there is nothing to hear"
+    );
+}
+
+#[test]
+fn an_edit_while_playing_is_heard_from_the_first_sample_the_device_has_not_been_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = noise_project(dir.path());
+    // The edit: the clip moved 100 ms later.
+    let mut moved = project.clone();
+    moved.tracks[0].clips[0].start = Time::from_millis(600);
+    let export = export_mix(&moved, dir.path());
+    let shared = Arc::new(Shared::default());
+    let mut feeder = Feeder::new(
+        Arc::new(project.clone()),
+        dir.path().to_owned(),
+        Time::from_millis(700),
+    );
+    let (blocks, mut feed) = feed_pair(&shared);
+    let mut pending = None;
+    for _ in 0..3 {
+        // As the device's callback does: take the mix and report it.
+        device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 0);
+        let mut out = vec![0.0; 1000 * MIX_CHANNELS];
+        feed.callback(&mut out, Duration::ZERO);
+    }
+    let given = to_samples(Time::from_millis(700)) + 3000;
+
+    swap_project(&mut feeder, &shared, Arc::new(moved));
+    pending = None;
+
+    let mut heard = Vec::new();
+    for k in 0..8 {
+        let (out, run) = device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 500);
+        assert_eq!(run, Some((0, given + k * 500, 500)), "no jump, no repeat");
+        heard.extend(out);
+    }
+    let start = given as usize * MIX_CHANNELS;
+    assert_eq!(heard, &export[start..start + heard.len()]);
+}
+
+#[test]
+fn shuttling_at_twice_the_speed_feeds_the_export_mix_averaged_in_pairs() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = noise_project(dir.path());
+    let export = export_mix(&project, dir.path());
+    let from = Time::from_millis(1000);
+    let shared = Arc::new(Shared::default());
+    let mut feeder = Feeder::new(Arc::new(project.clone()), dir.path().to_owned(), from);
+    feeder.rate = 2;
+    let (blocks, mut feed) = feed_pair(&shared);
+    let mut pending = None;
+    let mut heard = Vec::new();
+    let mut expected_start = to_samples(from);
+    for _ in 0..20 {
+        let (out, run) = device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 733);
+        assert_eq!(
+            run,
+            Some((0, expected_start, 2 * 733)),
+            "each frame heard stands for two of the timeline"
+        );
+        expected_start += 2 * 733;
+        heard.extend(out);
+    }
+    let start = 1000 * 48 * MIX_CHANNELS;
+    let span = export[start..start + 2 * heard.len()].to_vec();
+    let want = decimate(span, 2);
+    let worst = heard
+        .iter()
+        .zip(&want)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0f32, f32::max);
+    assert!(worst < 1e-6, "differs by {worst}");
+    assert_eq!(heard.len(), want.len());
+}
+
+#[test]
+fn decimating_averages_each_channel_over_the_group() {
+    let samples = vec![1.0, 10.0, 3.0, 30.0, 5.0, 50.0, 7.0, 70.0, 9.0, 90.0];
+    assert_eq!(decimate(samples.clone(), 2), vec![2.0, 20.0, 6.0, 60.0]);
+    assert_eq!(decimate(samples.clone(), 1), samples);
+}
