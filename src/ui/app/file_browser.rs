@@ -10,8 +10,10 @@
 //! answer back — so every caller (import, projects, export, subtitles, speech models) gets
 //! the fallback, and the UI thread never waits.
 
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::OnceLock;
 
 use super::dialogs::FileDialogs;
 
@@ -80,28 +82,39 @@ impl BrowserHandle {
 /// browser.
 pub struct FallbackDialogs {
     native: Box<dyn FileDialogs>,
-    native_opens: bool,
+    /// Whether the native dialogs open, found out on the first dialog's worker.
+    native_opens: OnceLock<bool>,
     browser: BrowserHandle,
 }
 
 impl FallbackDialogs {
     /// Native dialogs `native`, falling back to the browser reached through `browser`.
     pub fn new(native: Box<dyn FileDialogs>, browser: BrowserHandle) -> FallbackDialogs {
-        let native_opens = native.can_open();
-        if !native_opens {
-            tracing::info!("no native file dialog here (no desktop portal, no zenity): using the in-app file browser");
-        }
         FallbackDialogs {
             native,
-            native_opens,
+            native_opens: OnceLock::new(),
             browser,
         }
+    }
+
+    /// Whether to use the native dialogs; asked once, on a worker (it may run D-Bus tools).
+    fn native(&self) -> bool {
+        *self.native_opens.get_or_init(|| {
+            let opens = self.native.can_open();
+            if !opens {
+                tracing::info!(
+                    "no native file dialog here (no desktop portal, no zenity): \
+                     using the in-app file browser"
+                );
+            }
+            opens
+        })
     }
 }
 
 impl FileDialogs for FallbackDialogs {
     fn pick_media(&self) -> Option<PathBuf> {
-        if self.native_opens {
+        if self.native() {
             return self.native.pick_media();
         }
         self.browser.ask(
@@ -113,7 +126,7 @@ impl FileDialogs for FallbackDialogs {
     }
 
     fn open_project(&self) -> Option<PathBuf> {
-        if self.native_opens {
+        if self.native() {
             return self.native.open_project();
         }
         self.browser.ask(
@@ -125,7 +138,7 @@ impl FileDialogs for FallbackDialogs {
     }
 
     fn save_project(&self, file_name: &str) -> Option<PathBuf> {
-        if self.native_opens {
+        if self.native() {
             return self.native.save_project(file_name);
         }
         self.browser.ask(
@@ -137,7 +150,7 @@ impl FileDialogs for FallbackDialogs {
     }
 
     fn save_export(&self, file_name: &str) -> Option<PathBuf> {
-        if self.native_opens {
+        if self.native() {
             return self.native.save_export(file_name);
         }
         self.browser
@@ -145,7 +158,7 @@ impl FileDialogs for FallbackDialogs {
     }
 
     fn pick_subtitles(&self) -> Option<PathBuf> {
-        if self.native_opens {
+        if self.native() {
             return self.native.pick_subtitles();
         }
         self.browser.ask(
@@ -157,7 +170,7 @@ impl FileDialogs for FallbackDialogs {
     }
 
     fn save_subtitles(&self, file_name: &str) -> Option<PathBuf> {
-        if self.native_opens {
+        if self.native() {
             return self.native.save_subtitles(file_name);
         }
         self.browser.ask(
@@ -169,7 +182,7 @@ impl FileDialogs for FallbackDialogs {
     }
 
     fn pick_model(&self, folder: bool) -> Option<PathBuf> {
-        if self.native_opens {
+        if self.native() {
             return self.native.pick_model(folder);
         }
         if folder {
@@ -342,71 +355,82 @@ fn with_extension(path: &Path, request: &BrowserRequest) -> PathBuf {
 /// Whether a native file dialog can open on this desktop. Windows and macOS always have
 /// one. Elsewhere `rfd` asks the desktop portal over D-Bus and then tries `zenity`; with
 /// neither it silently answers "cancelled". `CLIPWRIGHT_FILE_DIALOG=builtin` (or `native`)
-/// settles it by hand.
+/// settles it by hand. May run D-Bus tools for up to a second: ask on a worker.
 pub fn native_dialogs_can_open() -> bool {
-    match std::env::var("CLIPWRIGHT_FILE_DIALOG").as_deref() {
-        Ok("builtin") => return false,
-        Ok("native") => return true,
+    can_open_with(&|key| std::env::var_os(key))
+}
+
+/// [`native_dialogs_can_open`] with the environment read through `env`.
+fn can_open_with(env: &dyn Fn(&str) -> Option<OsString>) -> bool {
+    match env("CLIPWRIGHT_FILE_DIALOG")
+        .as_deref()
+        .and_then(|v| v.to_str())
+    {
+        Some("builtin") => return false,
+        Some("native") => return true,
         _ => {}
     }
     if cfg!(any(windows, target_os = "macos")) {
         return true;
     }
-    on_path("zenity") || portal_on_session_bus()
-}
-
-/// Whether `program` is an executable file in a folder of `PATH`.
-fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|path| {
-        std::env::split_paths(&path)
-            .any(|dir| std::fs::metadata(dir.join(program)).is_ok_and(|m| m.is_file()))
-    })
-}
-
-/// Whether the session bus has the desktop portal, running or ready to start. Asked with
-/// whichever D-Bus command-line tool is installed; with none, the portal is assumed, as
-/// `rfd` assumes it.
-fn portal_on_session_bus() -> bool {
-    const PORTAL: &str = "org.freedesktop.portal.Desktop";
-    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
-        return false;
+    let path = env("PATH");
+    let find = |program: &str| find_on_path(path.as_deref(), program);
+    if find("zenity").is_some() {
+        return true;
     }
-    let tools: [(&str, &[&str]); 2] = [
-        (
-            "dbus-send",
-            &[
-                "--session",
-                "--print-reply",
-                "--dest=org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus.ListActivatableNames",
-            ],
-        ),
-        ("busctl", &["--user", "list", "--acquired", "--activatable"]),
-    ];
-    for (tool, args) in tools {
-        if !on_path(tool) {
-            continue;
-        }
-        let listed = std::process::Command::new(tool)
+    let Some(bus) = env("DBUS_SESSION_BUS_ADDRESS") else {
+        return false;
+    };
+    portal_on_session_bus(&bus, &find)
+}
+
+/// `program` as an executable file in a folder of `path`, if there is one.
+fn find_on_path(path: Option<&OsStr>, program: &str) -> Option<PathBuf> {
+    std::env::split_paths(path?)
+        .map(|dir| dir.join(program))
+        .find(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file()))
+}
+
+/// Whether the session bus at `bus` has the desktop portal, running or ready to start,
+/// asked with `dbus-send` (or `busctl`) found by `find`; with neither tool, the portal is
+/// assumed, as `rfd` assumes it.
+fn portal_on_session_bus(bus: &OsStr, find: &dyn Fn(&str) -> Option<PathBuf>) -> bool {
+    const PORTAL: &str = "org.freedesktop.portal.Desktop";
+    let lists = |program: PathBuf, args: &[&str]| {
+        std::process::Command::new(program)
             .args(args)
+            .env("DBUS_SESSION_BUS_ADDRESS", bus)
             .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).contains(PORTAL));
-        let running = if tool == "dbus-send" {
-            std::process::Command::new(tool)
-                .args([
+            .is_ok_and(|o| {
+                o.status.success() && String::from_utf8_lossy(&o.stdout).contains(PORTAL)
+            })
+    };
+    if let Some(dbus_send) = find("dbus-send") {
+        return ["ListNames", "ListActivatableNames"].iter().any(|method| {
+            lists(
+                dbus_send.clone(),
+                &[
                     "--session",
                     "--print-reply",
+                    "--reply-timeout=500",
                     "--dest=org.freedesktop.DBus",
                     "/org/freedesktop/DBus",
-                    "org.freedesktop.DBus.ListNames",
-                ])
-                .output()
-                .map(|o| String::from_utf8_lossy(&o.stdout).contains(PORTAL))
-        } else {
-            Ok(false)
-        };
-        return listed.unwrap_or(false) || running.unwrap_or(false);
+                    &format!("org.freedesktop.DBus.{method}"),
+                ],
+            )
+        });
+    }
+    if let Some(busctl) = find("busctl") {
+        return lists(
+            busctl,
+            &[
+                "--user",
+                "--timeout=1",
+                "list",
+                "--acquired",
+                "--activatable",
+            ],
+        );
     }
     true
 }
@@ -433,6 +457,63 @@ mod tests {
             with_extension(Path::new("/tmp/talk.CLIPWRIGHT"), &request),
             Path::new("/tmp/talk.CLIPWRIGHT")
         );
+    }
+
+    /// An environment of `vars` only.
+    fn env_of(vars: &[(&str, &OsStr)]) -> impl Fn(&str) -> Option<OsString> {
+        let vars: Vec<(String, OsString)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |key| vars.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn with_no_zenity_and_no_portal_the_native_dialog_is_known_not_to_open() {
+        let empty = tempfile::tempdir().unwrap();
+        let tools = tempfile::tempdir().unwrap();
+        let no_bus = env_of(&[("PATH", empty.path().as_os_str())]);
+        assert!(!can_open_with(&no_bus));
+        // A session bus without the portal: a private dbus-daemon when there is one,
+        // else an address nothing listens at.
+        let real_path = std::env::var_os("PATH").unwrap_or_default();
+        let mut daemon = find_on_path(Some(&real_path), "dbus-daemon").and_then(|d| {
+            std::process::Command::new(d)
+                .args(["--session", "--nofork", "--print-address=1"])
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .ok()
+        });
+        let address = daemon
+            .as_mut()
+            .and_then(|d| d.stdout.take())
+            .and_then(|out| {
+                use std::io::BufRead;
+                std::io::BufReader::new(out).lines().next()?.ok()
+            })
+            .unwrap_or_else(|| "unix:path=/nonexistent/bus".to_owned());
+        let bus_without_portal = env_of(&[
+            ("PATH", &real_path),
+            ("DBUS_SESSION_BUS_ADDRESS", OsStr::new(&address)),
+        ]);
+        let tools_here = find_on_path(Some(&real_path), "dbus-send").is_some()
+            || find_on_path(Some(&real_path), "busctl").is_some();
+        if find_on_path(Some(&real_path), "zenity").is_none() && tools_here {
+            assert!(!can_open_with(&bus_without_portal), "bus at {address}");
+        }
+        if let Some(mut d) = daemon {
+            let _ = d.kill();
+            let _ = d.wait();
+        }
+        // zenity on the path is enough; the setting overrides everything.
+        std::fs::write(tools.path().join("zenity"), "#!/bin/sh\n").unwrap();
+        let with_zenity = env_of(&[("PATH", tools.path().as_os_str())]);
+        assert!(can_open_with(&with_zenity));
+        let forced = env_of(&[
+            ("PATH", tools.path().as_os_str()),
+            ("CLIPWRIGHT_FILE_DIALOG", OsStr::new("builtin")),
+        ]);
+        assert!(!can_open_with(&forced));
     }
 
     #[test]
