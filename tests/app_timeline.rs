@@ -135,6 +135,13 @@ fn tracks_that_do_not_fit_scroll_under_a_fixed_toolbar_and_ruler() {
         );
     }
 
+    // The wheel over the scrollbar scrolls the tracks too.
+    let bar = harness.get_by_label("Scroll the tracks").rect();
+    wheel(&mut harness, bar.center(), 400.0);
+    assert_eq!(harness.get_by_label("Video 1 track").rect(), first_before);
+    wheel(&mut harness, bar.center(), -400.0);
+    assert!(harness.get_by_label("Audio 1 track").rect().bottom() <= timeline.bottom() + 0.5);
+
     // Dragging the scrollbar's thumb back to the top shows the first track again.
     let bar = harness.get_by_label("Scroll the tracks").rect();
     drag(

@@ -187,7 +187,19 @@ fn scroll_into_view(
         };
         let y = node.rect().center().y;
         if (top..=bottom).contains(&y) {
-            return;
+            // A scroll glides over several frames; click only once the widget stays put.
+            harness.run_steps(2);
+            let settled = match role {
+                Some(role) => harness.get_by_role_and_label(role, label),
+                None => harness.get_by_label(label),
+            }
+            .rect()
+            .center()
+            .y;
+            if settled == y {
+                return;
+            }
+            continue;
         }
         if y > bottom {
             node.scroll_down();

@@ -1,7 +1,8 @@
 //! File dialogs behind a small trait, so tests and headless runs need no desktop portal.
 //!
 //! The real implementation uses `rfd`; it is only ever called from a worker thread,
-//! because native dialogs block until the person chooses.
+//! because native dialogs block until the person chooses. Where no native dialog can
+//! open, the app's in-app browser stands in (see `file_browser`).
 
 use std::path::PathBuf;
 
@@ -23,6 +24,10 @@ pub trait FileDialogs: Send + Sync {
     /// Asks for a speech model: a whisper.cpp ggml file, or with `folder` a CTranslate2
     /// (faster-whisper) model folder.
     fn pick_model(&self, folder: bool) -> Option<PathBuf>;
+    /// Whether these dialogs can open at all here; when not, the app shows its own.
+    fn can_open(&self) -> bool {
+        true
+    }
 }
 
 /// Native dialogs through `rfd` (the desktop portal on Linux, system dialogs elsewhere).
@@ -82,6 +87,10 @@ impl FileDialogs for RfdDialogs {
             .save_file()
     }
 
+    fn can_open(&self) -> bool {
+        super::file_browser::native_dialogs_can_open()
+    }
+
     fn pick_model(&self, folder: bool) -> Option<PathBuf> {
         let dialog = rfd::FileDialog::new();
         if folder {
@@ -118,6 +127,8 @@ pub struct NoDialogs {
     pub save_subtitles: Option<PathBuf>,
     /// What `pick_model` returns, file or folder alike.
     pub model: Option<PathBuf>,
+    /// Play a desktop where no dialog can open, so the app's own browser shows instead.
+    pub unavailable: bool,
 }
 
 impl FileDialogs for NoDialogs {
@@ -147,5 +158,9 @@ impl FileDialogs for NoDialogs {
 
     fn pick_model(&self, _folder: bool) -> Option<PathBuf> {
         self.model.clone()
+    }
+
+    fn can_open(&self) -> bool {
+        !self.unavailable
     }
 }

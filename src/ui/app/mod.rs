@@ -1,6 +1,7 @@
 //! The app's state and its frame loop: drain worker messages, handle shortcuts, draw.
 
 pub(super) mod dialogs;
+pub(super) mod file_browser;
 pub(super) mod layout;
 pub(super) mod menus;
 pub(super) mod recovery;
@@ -93,6 +94,8 @@ pub struct ClipwrightApp {
     pub layout: Layout,
     /// "Save changes?" before unsaved work is replaced or dropped.
     pub unsaved: unsaved::UnsavedPrompt,
+    /// The in-app file browser, for desktops where no native dialog opens.
+    pub file_browser: self::file_browser::FileBrowser,
 }
 
 impl ClipwrightApp {
@@ -126,10 +129,15 @@ impl ClipwrightApp {
             .storage
             .and_then(|s| eframe::get_value(s, RECENT_KEY))
             .unwrap_or_default();
+        let (browser, mut file_browser) = self::file_browser::browser(&cc.egui_ctx);
+        for folder in recent.iter().rev().filter_map(|p| p.parent()) {
+            file_browser.remember(folder);
+        }
+        let dialogs = self::file_browser::FallbackDialogs::new(dialogs, browser);
         let autosave = Autosave::new(data_dir.clone());
         let recovery = autosave.find_recovery(recent.first().map(PathBuf::as_path));
         Self {
-            dialogs: Arc::from(dialogs),
+            dialogs: Arc::new(dialogs),
             inbox,
             outbox,
             items: Vec::new(),
@@ -154,6 +162,7 @@ impl ClipwrightApp {
             recent,
             layout,
             unsaved: unsaved::UnsavedPrompt::default(),
+            file_browser,
         }
     }
 
@@ -354,19 +363,27 @@ impl ClipwrightApp {
 }
 
 /// Adds DejaVu Sans behind egui's own fonts, for the symbols the app draws (keyframe
-/// diamonds, arrows, media glyphs) that the default font lacks.
+/// diamonds, arrows, media glyphs) that the default font lacks, and behind it the folder,
+/// file and disk symbols the in-app file browser (`egui_file`) draws.
 fn install_fonts(ctx: &egui::Context) {
-    let families = [egui::FontFamily::Proportional, egui::FontFamily::Monospace]
-        .into_iter()
-        .map(|family| egui::epaint::text::InsertFontFamily {
-            family,
-            priority: egui::epaint::text::FontPriority::Lowest,
-        })
-        .collect();
+    let families = || {
+        [egui::FontFamily::Proportional, egui::FontFamily::Monospace]
+            .into_iter()
+            .map(|family| egui::epaint::text::InsertFontFamily {
+                family,
+                priority: egui::epaint::text::FontPriority::Lowest,
+            })
+            .collect()
+    };
     ctx.add_font(egui::epaint::text::FontInsert::new(
         "DejaVuSans",
         egui::FontData::from_static(include_bytes!("../../../assets/fonts/DejaVuSans.ttf")),
-        families,
+        families(),
+    ));
+    ctx.add_font(egui::epaint::text::FontInsert::new(
+        "SymbolaFileIcons",
+        egui::FontData::from_static(include_bytes!("../../../assets/fonts/SymbolaFileIcons.ttf")),
+        families(),
     ));
 }
 
@@ -459,6 +476,7 @@ impl eframe::App for ClipwrightApp {
             self.ask(&ctx, DialogPurpose::ExportTo);
         }
         self.side_windows(&ctx);
+        self.file_browser.show(&ctx);
         self.recorder.show(&ctx);
         if let Some(summary) = self.recorder.finished.take() {
             self.toast(

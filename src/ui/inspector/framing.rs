@@ -39,6 +39,7 @@ pub(super) fn show(ui: &mut egui::Ui, editor: &mut Editor, clip: &Clip) -> Resul
         });
     }
     if chosen == ReframeMode::Fit {
+        ui.separator();
         return result;
     }
 
@@ -69,6 +70,7 @@ pub(super) fn show(ui: &mut egui::Ui, editor: &mut Editor, clip: &Clip) -> Resul
         "Shows {:.0}×{:.0} px of the source from ({:.0}, {:.0})",
         crop.width, crop.height, crop.x, crop.y
     ));
+    ui.separator();
     if next != window && result.is_ok() {
         let reframe = moved(
             editor

@@ -156,7 +156,7 @@ impl TimelineView {
             tracks.max.x -= SCROLLBAR_WIDTH;
         }
 
-        self.handle_zoom(ui, &area, left, overflow);
+        self.handle_zoom(ui, &area, left, overflow, tracks.right());
         self.track_scroll = self.track_scroll.clamp(0.0, overflow);
         self.handle_keys(ui, editor, rect.width(), &mut response);
         if overflow > 0.0 {
@@ -300,7 +300,14 @@ impl TimelineView {
     /// The wheel over the timeline: with Ctrl it zooms about the pointer; over the track
     /// headers it scrolls the tracks up and down (when they do not all fit, `overflow`
     /// points hide); elsewhere it scrolls through time. The ruler and toolbar never move.
-    fn handle_zoom(&mut self, ui: &egui::Ui, area: &egui::Response, left: f32, overflow: f32) {
+    fn handle_zoom(
+        &mut self,
+        ui: &egui::Ui,
+        area: &egui::Response,
+        left: f32,
+        overflow: f32,
+        lanes_right: f32,
+    ) {
         if !area.hovered() {
             return;
         }
@@ -319,6 +326,10 @@ impl TimelineView {
         } else {
             zoom_delta
         };
+        if pointer.is_some_and(|p| p.x >= lanes_right) {
+            // Over the tracks' scrollbar, which scrolls them itself.
+            return;
+        }
         let over_headers = pointer.is_some_and(|p| p.x < left);
         if factor == 1.0 && over_headers && scroll.y != 0.0 {
             if overflow > 0.0 {
@@ -564,8 +575,8 @@ impl TimelineView {
         }
     }
 
-    /// The tracks' scrollbar along the right of `tracks`: drag the thumb, or click the
-    /// trough to page towards the pointer.
+    /// The tracks' scrollbar along the right of `tracks`: drag the thumb, turn the wheel
+    /// over it, or click the trough to page towards the pointer.
     fn scrollbar(&mut self, ui: &egui::Ui, tracks: Rect, content: f32) {
         let trough = Rect::from_min_max(
             pos2(tracks.right(), tracks.top()),
@@ -583,8 +594,12 @@ impl TimelineView {
         });
         let overflow = (content - tracks.height()).max(0.0);
         let scale = content / tracks.height().max(1.0);
+        let wheel = ui.input(|i| i.smooth_scroll_delta.y);
         if response.dragged() {
             self.track_scroll += response.drag_delta().y * scale;
+        } else if response.hovered() && wheel != 0.0 {
+            // The wheel over the scrollbar scrolls the tracks, as over their names.
+            self.track_scroll -= wheel;
         } else if response.clicked() {
             if let Some(p) = response.interact_pointer_pos() {
                 let page = tracks.height() * 0.9;

@@ -1,0 +1,107 @@
+//! The real app under Xvfb on a desktop with no desktop portal and no zenity, where a
+//! native file dialog cannot open: Import media (Ctrl+I) shows the in-app browser, and a
+//! file double-clicked in it lands in the preview.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::cast_precision_loss)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::desktop::{artifacts_dir, Desktop};
+
+/// Share of `image`'s pixels within 60 of `rgb` on every channel.
+fn share_of(image: &image::RgbImage, rgb: [u8; 3]) -> f64 {
+    let near = image
+        .pixels()
+        .filter(|p| p.0.iter().zip(rgb).all(|(&a, b)| a.abs_diff(b) < 60))
+        .count();
+    near as f64 / f64::from(image.width() * image.height())
+}
+
+#[test]
+fn with_no_portal_and_no_zenity_import_media_opens_a_file_through_the_in_app_browser() {
+    let desktop = Desktop::start();
+    let home = tempfile::tempdir().unwrap();
+    let clip = home.path().join("magenta.mp4");
+    let status = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi"])
+        .args(["-i", "color=c=0xff00ff:s=320x240:r=30:d=2"])
+        .args(["-c:v", "libx264", "-pix_fmt", "yuv420p"])
+        .arg(&clip)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // No session bus (so no portal), and a PATH without zenity.
+    let path: Vec<std::path::PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
+    assert!(
+        path.iter().all(|d| !d.join("zenity").exists()),
+        "this test needs a desktop without zenity"
+    );
+    let mut app = desktop
+        .command(assert_cmd::cargo::cargo_bin("clipwright"))
+        .env("HOME", home.path())
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env_remove("CLIPWRIGHT_FILE_DIALOG")
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("XDG_CONFIG_HOME")
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let window = loop {
+        if let Some(status) = app.try_wait().unwrap() {
+            panic!("the app exited early with {status}");
+        }
+        if let Some(id) = desktop.find_windows("Clipwright").into_iter().next() {
+            break id;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no window appeared"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    std::thread::sleep(Duration::from_secs(2));
+    let xdotool = |args: &[&str]| {
+        let status = desktop.command("xdotool").args(args).status().unwrap();
+        assert!(status.success(), "xdotool {args:?}");
+    };
+    xdotool(&[
+        "windowactivate",
+        "--sync",
+        &window,
+        "key",
+        "--clearmodifiers",
+        "ctrl+i",
+    ]);
+    std::thread::sleep(Duration::from_secs(3));
+    desktop.screenshot(&artifacts_dir().join("file_browser_open.png"));
+
+    // The browser (512 points square, centred in the 1100×720 window) starts in the home
+    // folder, whose one visible entry is the clip: its row is the first, about 90 points
+    // below the browser's top.
+    xdotool(&["mousemove", "--window", &window, "550", "194"]);
+    std::thread::sleep(Duration::from_millis(300));
+    xdotool(&["click", "--repeat", "2", "--delay", "80", "1"]);
+
+    let shot = artifacts_dir().join("file_browser_picked.png");
+    let start = Instant::now();
+    loop {
+        desktop.screenshot(&shot);
+        let image = image::open(&shot).unwrap().to_rgb8();
+        let magenta = share_of(&image, [255, 0, 255]);
+        if magenta > 0.06 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(90),
+            "the picked clip never showed (magenta {magenta:.3}; see {})",
+            shot.display()
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let _ = app.kill();
+    let _ = app.wait();
+}
