@@ -9,6 +9,10 @@
 //! `\alpha`); stretches that do not change stay one event. Crop and anchor are not drawn
 //! for text.
 //!
+//! Event times are floored to the centisecond ASS counts in, and libass is asked for
+//! floored milliseconds, so the event holding a frame's values always covers that frame's
+//! time (for frame rates up to 100 per second).
+//!
 //! Cues shown at the same time are stacked by libass, which remembers where it put an
 //! event and keeps it there on later frames — so the stack would depend on which frames
 //! were drawn before (the preview jumps, the export goes from the start). Overlapping
