@@ -1251,3 +1251,53 @@ fn the_preset_gallery_shows_every_preset_and_applies_the_one_clicked() {
     assert_eq!(keys.value_at(end), Some(-1.0), "leaves to the left");
     assert_eq!(keys.len(), 2, "two ordinary keyframes");
 }
+
+#[test]
+fn a_caption_look_becomes_the_track_style_in_one_step_and_the_words_follow_it() {
+    use clipwright::timeline::{caption_presets, Time, WordDisplay, WordTiming};
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_with_two_cues(dir.path(), "English.srt", NoDialogs::default());
+    // Word timings, as transcription gives them, on the first cue.
+    let mut cues = subtitle_tracks(harness.state())[0].cues.clone();
+    let start = cues[0].start;
+    let middle = start + Time::from_millis(500);
+    let first_word = cues[0].text.split_whitespace().next().unwrap().to_owned();
+    cues[0].words = vec![WordTiming {
+        start,
+        end: middle,
+        text: first_word.clone(),
+    }];
+    let track = subtitle_tracks(harness.state())[0].id;
+    harness
+        .state_mut()
+        .editor
+        .apply(clipwright::timeline::Edit::SetCues { track, cues })
+        .unwrap();
+    harness.get_by_label("Style").click();
+    harness.run_steps(2);
+    let steps = harness.state().editor.history.undo_len();
+    harness.get_by_label("One word at a time").click_accesskit();
+    harness.run_steps(2);
+
+    let app = harness.state();
+    let track = &subtitle_tracks(app)[0];
+    let style = app.editor.project.cue_style(&track.cues[0]);
+    let (_, look) = caption_presets()
+        .into_iter()
+        .find(|(n, _)| *n == "One word at a time")
+        .unwrap();
+    assert_eq!(style, look);
+    assert_eq!(style.word_display, WordDisplay::OneWord);
+    assert_eq!(app.editor.history.undo_len(), steps + 1, "one step");
+    // The compositor draws only the spoken word, and only while it is said.
+    let script = clipwright::render::ass_script(&app.editor.project, (1920, 1080), true).unwrap();
+    let first_cue: Vec<&str> = script
+        .lines()
+        .filter(|l| l.contains(&first_word) && l.starts_with("Dialogue: 100,"))
+        .collect();
+    assert_eq!(first_cue.len(), 1, "{script}");
+    assert!(
+        first_cue[0].ends_with(&format!("}}{first_word}{{\\1c&HFFFFFF&}}")),
+        "{script}"
+    );
+}
