@@ -178,14 +178,31 @@ fn scroll_into_view(
     role: Option<egui::accesskit::Role>,
     label: &str,
 ) {
+    let centre_y = |harness: &Harness<'static, ClipwrightApp>| {
+        let node = match role {
+            Some(role) => harness.get_by_role_and_label(role, label),
+            None => harness.get_by_label(label),
+        };
+        node.rect().center().y
+    };
     for _ in 0..30 {
+        // A scroll glides over several frames: wait until the widget rests, or a click
+        // meant for it lands on whatever glides under the pointer next.
+        let mut y = centre_y(harness);
+        for _ in 0..30 {
+            harness.run_steps(1);
+            let now = centre_y(harness);
+            if now == y {
+                break;
+            }
+            y = now;
+        }
         let top = harness.get_by_label("Inspector").rect().bottom() + 4.0;
         let bottom = harness.get_by_label("Fit").rect().top() - 4.0;
         let node = match role {
             Some(role) => harness.get_by_role_and_label(role, label),
             None => harness.get_by_label(label),
         };
-        let y = node.rect().center().y;
         if (top..=bottom).contains(&y) {
             return;
         }
