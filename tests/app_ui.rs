@@ -1318,3 +1318,24 @@ fn a_caption_look_becomes_the_track_style_in_one_step_and_the_words_follow_it() 
         "{script}"
     );
 }
+
+#[test]
+fn the_export_dialog_offers_soft_subtitles_and_says_where_styles_are_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_with_two_cues(dir.path(), "English.srt", NoDialogs::default());
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    harness.run_steps(2);
+    harness
+        .get_by_label("As a track players can switch on and off")
+        .click_accesskit();
+    harness.run_steps(2);
+    assert!(harness.state().export.soft_subtitles);
+    let notes = harness.query_all_by_label_contains("mov_text").count();
+    assert_eq!(notes, 1, "MP4 says its styles are lost");
+    // MKV, fourth in the format list.
+    harness.state_mut().export.format = 3;
+    harness.run_steps(2);
+    assert_eq!(harness.state().export.extension(), "mkv");
+    let notes = harness.query_all_by_label_contains("are lost").count();
+    assert_eq!(notes, 0, "MKV keeps them");
+}

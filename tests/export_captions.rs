@@ -172,7 +172,7 @@ fn the_spoken_word_is_highlighted_as_it_is_said_even_at_double_speed() {
 
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("words.mp4");
-    export(project, &out);
+    export(project.clone(), &out);
     let yellow = [255, 221, 0];
     let white = [255, 255, 255];
     // 0.25 s, 0.75 s and 1.25 s on the timeline: the middle of each word at 2×.
@@ -186,4 +186,15 @@ fn the_spoken_word_is_highlighted_as_it_is_said_even_at_double_speed() {
         assert!(yellow.0 > 50 && white.0 > 100, "{summary}");
         assert!((yellow.1 - expected_x).abs() < 25.0, "{summary}");
     }
+    // The preview draws the same word, through the same compositor.
+    let mut preview = Compositor::new(".");
+    let picture = preview
+        .frame_at(&project, Time::from_millis(750), SIZE)
+        .unwrap();
+    let half = (picture.width * picture.height / 2 * 4) as usize;
+    let previewed = pixels_like(&picture.data[half..], picture.width, yellow);
+    assert!(
+        (previewed.1 - seen[1].0 .1).abs() < 4.0,
+        "{previewed:?} {summary}"
+    );
 }
