@@ -14,6 +14,7 @@ use crate::media;
 
 mod bench;
 mod export;
+mod outputs;
 mod record;
 mod transcribe;
 

@@ -178,14 +178,31 @@ fn scroll_into_view(
     role: Option<egui::accesskit::Role>,
     label: &str,
 ) {
+    let centre_y = |harness: &Harness<'static, ClipwrightApp>| {
+        let node = match role {
+            Some(role) => harness.get_by_role_and_label(role, label),
+            None => harness.get_by_label(label),
+        };
+        node.rect().center().y
+    };
     for _ in 0..30 {
+        // A scroll glides over several frames: wait until the widget rests, or a click
+        // meant for it lands on whatever glides under the pointer next.
+        let mut y = centre_y(harness);
+        for _ in 0..30 {
+            harness.run_steps(1);
+            let now = centre_y(harness);
+            if now == y {
+                break;
+            }
+            y = now;
+        }
         let top = harness.get_by_label("Inspector").rect().bottom() + 4.0;
         let bottom = harness.get_by_label("Fit").rect().top() - 4.0;
         let node = match role {
             Some(role) => harness.get_by_role_and_label(role, label),
             None => harness.get_by_label(label),
         };
-        let y = node.rect().center().y;
         if (top..=bottom).contains(&y) {
             // A scroll glides over several frames; click only once the widget stays put.
             harness.run_steps(2);
@@ -1262,4 +1279,75 @@ fn the_preset_gallery_shows_every_preset_and_applies_the_one_clicked() {
     let end = clip.duration();
     assert_eq!(keys.value_at(end), Some(-1.0), "leaves to the left");
     assert_eq!(keys.len(), 2, "two ordinary keyframes");
+}
+
+#[test]
+fn a_caption_look_becomes_the_track_style_in_one_step_and_the_words_follow_it() {
+    use clipwright::timeline::{caption_presets, Time, WordDisplay, WordTiming};
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_with_two_cues(dir.path(), "English.srt", NoDialogs::default());
+    // Word timings, as transcription gives them, on the first cue.
+    let mut cues = subtitle_tracks(harness.state())[0].cues.clone();
+    let start = cues[0].start;
+    let middle = start + Time::from_millis(500);
+    let first_word = cues[0].text.split_whitespace().next().unwrap().to_owned();
+    cues[0].words = vec![WordTiming {
+        start,
+        end: middle,
+        text: first_word.clone(),
+    }];
+    let track = subtitle_tracks(harness.state())[0].id;
+    harness
+        .state_mut()
+        .editor
+        .apply(clipwright::timeline::Edit::SetCues { track, cues })
+        .unwrap();
+    harness.get_by_label("Style").click();
+    harness.run_steps(2);
+    let steps = harness.state().editor.history.undo_len();
+    harness.get_by_label("One word at a time").click_accesskit();
+    harness.run_steps(2);
+
+    let app = harness.state();
+    let track = &subtitle_tracks(app)[0];
+    let style = app.editor.project.cue_style(&track.cues[0]);
+    let (_, look) = caption_presets()
+        .into_iter()
+        .find(|(n, _)| *n == "One word at a time")
+        .unwrap();
+    assert_eq!(style, look);
+    assert_eq!(style.word_display, WordDisplay::OneWord);
+    assert_eq!(app.editor.history.undo_len(), steps + 1, "one step");
+    // The compositor draws only the spoken word, and only while it is said.
+    let script = clipwright::render::ass_script(&app.editor.project, (1920, 1080), true).unwrap();
+    let first_cue: Vec<&str> = script
+        .lines()
+        .filter(|l| l.contains(&first_word) && l.starts_with("Dialogue: 100,"))
+        .collect();
+    assert_eq!(first_cue.len(), 1, "{script}");
+    assert!(
+        first_cue[0].ends_with(&format!("}}{first_word}{{\\1c&HFFFFFF&}}")),
+        "{script}"
+    );
+}
+
+#[test]
+fn the_export_dialog_offers_soft_subtitles_and_says_where_styles_are_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_with_two_cues(dir.path(), "English.srt", NoDialogs::default());
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    harness.run_steps(2);
+    harness
+        .get_by_label("As a track players can switch on and off")
+        .click_accesskit();
+    harness.run_steps(2);
+    assert!(harness.state().export.soft_subtitles);
+    let notes = harness.query_all_by_label_contains("mov_text").count();
+    assert_eq!(notes, 1, "MP4 says its styles are lost");
+    // MKV, fourth in the format list.
+    harness.state_mut().export.format = 3;
+    harness.run_steps(2);
+    assert_eq!(harness.state().export.extension(), "mkv");
+    let notes = harness.query_all_by_label_contains("are lost").count();
+    assert_eq!(notes, 0, "MKV keeps them");
 }

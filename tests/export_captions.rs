@@ -124,3 +124,77 @@ fn a_text_clip_sliding_in_is_further_right_at_each_sampled_time_in_export_and_pr
     }
     assert!((seen[3].1 .1 - 160.0).abs() < 6.0, "{summary}");
 }
+
+/// Where pixels of `want` are in the lower half of frame `frame` of `file` (the cue's
+/// area): how many, and their mean x.
+fn in_cue_area(file: &Path, frame: u32, want: [u8; 3]) -> (usize, f64) {
+    let (w, h, rgba) = common::ffmpeg_rgba(file, frame);
+    let lower = &rgba[(w * h / 2 * 4) as usize..];
+    pixels_like(lower, w, want)
+}
+
+#[test]
+fn the_spoken_word_is_highlighted_as_it_is_said_even_at_double_speed() {
+    use clipwright::subtitles::timeline_map::source_cues_on_timeline;
+    use clipwright::timeline::{CueId, SpeedCurve, SpeedFactor, SubtitleCue, WordTiming};
+    // Three words, a second each in the source; the clip plays its source at 2×.
+    let mut project = black_project(3);
+    let clip = &mut project.tracks[0].clips[0];
+    clip.speed.curve = SpeedCurve::Constant {
+        speed: SpeedFactor::from_milli(2000).unwrap(),
+    };
+    let clip = clip.clone();
+    assert_eq!(clip.duration(), Time::from_millis(1500));
+    let mut spoken = SubtitleCue::new(CueId(1), Time::ZERO, Time::from_secs(3), "AAA BBB CCC");
+    spoken.words = ["AAA", "BBB", "CCC"]
+        .iter()
+        .zip(0i64..)
+        .map(|(w, i)| WordTiming {
+            start: Time::from_secs(i),
+            end: Time::from_secs(i + 1),
+            text: (*w).to_owned(),
+        })
+        .collect();
+    let mut track = Track::new(TrackId(3), TrackKind::Subtitle, "en");
+    track.cues = source_cues_on_timeline(&[spoken], &clip);
+    project.tracks.push(track);
+    project.subtitle_styles.insert(
+        "Default".into(),
+        TextStyle {
+            font_size: 150.0,
+            bold: true,
+            ..TextStyle::default()
+        },
+    );
+    for cue in &mut project.tracks[1].cues {
+        cue.style = Some("Default".into());
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("words.mp4");
+    export(project.clone(), &out);
+    let yellow = [255, 221, 0];
+    let white = [255, 255, 255];
+    // 0.25 s, 0.75 s and 1.25 s on the timeline: the middle of each word at 2×.
+    let seen: Vec<((usize, f64), (usize, f64))> = [7u32, 22, 37]
+        .iter()
+        .map(|&f| (in_cue_area(&out, f, yellow), in_cue_area(&out, f, white)))
+        .collect();
+    let summary = format!("(yellow, white) (pixels, mean x) at 0.25, 0.75, 1.25 s: {seen:?}");
+    eprintln!("{summary}");
+    for ((yellow, white), expected_x) in seen.iter().zip([100.0, 160.0, 220.0]) {
+        assert!(yellow.0 > 50 && white.0 > 100, "{summary}");
+        assert!((yellow.1 - expected_x).abs() < 25.0, "{summary}");
+    }
+    // The preview draws the same word, through the same compositor.
+    let mut preview = Compositor::new(".");
+    let picture = preview
+        .frame_at(&project, Time::from_millis(750), SIZE)
+        .unwrap();
+    let half = (picture.width * picture.height / 2 * 4) as usize;
+    let previewed = pixels_like(&picture.data[half..], picture.width, yellow);
+    assert!(
+        (previewed.1 - seen[1].0 .1).abs() < 4.0,
+        "{previewed:?} {summary}"
+    );
+}

@@ -351,3 +351,120 @@ fn a_full_disk_gives_a_clear_error_and_no_half_file() {
         files_in(dir.path())
     );
 }
+
+/// The colour of pixel (`x`, `y`) of `rgba`, `width` across.
+fn rgb_at(rgba: &[u8], width: u32, x: u32, y: u32) -> [u8; 3] {
+    let i = ((y * width + x) * 4) as usize;
+    [rgba[i], rgba[i + 1], rgba[i + 2]]
+}
+
+fn is_red(c: [u8; 3]) -> bool {
+    c[0] > 180 && c[1] < 70 && c[2] < 70
+}
+
+fn is_blue(c: [u8; 3]) -> bool {
+    c[2] > 180 && c[0] < 70 && c[1] < 70
+}
+
+#[test]
+fn all_outputs_of_a_project_are_written_each_at_its_size_with_its_own_crop() {
+    use clipwright::export::{quick_project, QuickOptions};
+    use clipwright::timeline::{
+        file, CropWindow, History, Interpolation, Keyframes, OutputFormat, OutputId, Reframe,
+        ReframeMode, Time,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // Red on the left half, blue on the right.
+    let source = dir.path().join("halves.mp4");
+    let status = Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=red:s=160x120:d=0.5",
+        ])
+        .args(["-f", "lavfi", "-i", "color=blue:s=160x120:d=0.5"])
+        .args(["-filter_complex", "hstack", "-pix_fmt", "yuv420p"])
+        .arg(&source)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let options = QuickOptions {
+        canvas: Some((1920, 1080)),
+        ..QuickOptions::default()
+    };
+    let mut project = quick_project(&source, &options).unwrap();
+    project.name = "halves".into();
+    project.outputs.push(OutputFormat {
+        id: OutputId(1),
+        name: "Vertical".into(),
+        width: 1080,
+        height: 1920,
+    });
+    // The vertical version fills its frame from the left edge of the picture.
+    project.tracks[0].clips[0].reframes.insert(
+        OutputId(1),
+        Reframe {
+            mode: ReframeMode::Fill,
+            crop: Keyframes::from_keys([(
+                Time::ZERO,
+                CropWindow {
+                    center_x: 0.1,
+                    center_y: 0.5,
+                    zoom: 1.0,
+                },
+                Interpolation::Linear,
+            )]),
+        },
+    );
+    let path = dir.path().join("halves.clipwright");
+    file::save(&path, &project, &History::default()).unwrap();
+
+    let out = dir.path().join("renders");
+    clipwright()
+        .args(["export", "-q", "--all-outputs", "--no-hardware"])
+        .arg(&path)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(
+        files_in(&out),
+        vec!["halves-Main.mp4", "halves-Vertical.mp4"]
+    );
+    let (w, h, main) = common::ffmpeg_rgba(&out.join("halves-Main.mp4"), 0);
+    assert_eq!((w, h), (1920, 1080));
+    assert!(
+        is_red(rgb_at(&main, w, 700, 540)),
+        "main shows the red half"
+    );
+    assert!(is_blue(rgb_at(&main, w, 1220, 540)), "and the blue half");
+    let (w, h, vertical) = common::ffmpeg_rgba(&out.join("halves-Vertical.mp4"), 0);
+    assert_eq!((w, h), (1080, 1920));
+    for x in [20, 540, 1060] {
+        assert!(
+            is_red(rgb_at(&vertical, w, x, 960)),
+            "the vertical crop is all left half at x {x}: {:?}",
+            rgb_at(&vertical, w, x, 960)
+        );
+    }
+
+    // One output by name.
+    let one = dir.path().join("vertical.mp4");
+    clipwright()
+        .args([
+            "export",
+            "-q",
+            "--project-output",
+            "vertical",
+            "--no-hardware",
+        ])
+        .arg(&path)
+        .arg("-o")
+        .arg(&one)
+        .assert()
+        .success();
+    assert_eq!(common::ffmpeg_rgba(&one, 0).0, 1080);
+}

@@ -30,13 +30,21 @@ pub enum FitMode {
 }
 
 /// The options of `clipwright export`.
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct ExportArgs {
     /// The project file to export (or use --input for a single file).
     project: Option<PathBuf>,
     /// The file to write; its extension picks the format (.mp4, .mov, .mkv, .webm, .gif).
     #[arg(short, long)]
     output: PathBuf,
+    /// Draw this output of the project (its size and each clip's reframing), e.g. a 9:16
+    /// version; "Main" is the canvas.
+    #[arg(long, value_name = "NAME", conflicts_with = "all_outputs")]
+    project_output: Option<String>,
+    /// Write every output of the project, one file each: beside -o FILE as
+    /// FILE-NAME.EXT, or inside the folder -o DIR.
+    #[arg(long)]
+    all_outputs: bool,
     /// Quick mode: export this media file without a project.
     #[arg(long, short)]
     input: Option<PathBuf>,
@@ -84,8 +92,6 @@ pub struct ExportArgs {
 
 /// Runs `clipwright export`.
 pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
-    let job = build_job(args)?;
-    let (tx, rx) = sync_channel::<Progress>(8);
     let cancel = Arc::new(AtomicBool::new(false));
     {
         // Ctrl+C or SIGTERM cancels like the app's Cancel button: the job stops at the next
@@ -94,9 +100,36 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
         ctrlc::set_handler(move || cancel.store(true, std::sync::atomic::Ordering::Relaxed))
             .context("cannot install the Ctrl+C handler")?;
     }
+    if !args.all_outputs {
+        return run_one(args, &cancel);
+    }
+    let Some(path) = &args.project else {
+        bail!("--all-outputs needs a project file");
+    };
+    let project = file::load(path)?.project;
+    let dest = &args.output;
+    if crate::media::Container::from_path(dest).is_none() {
+        std::fs::create_dir_all(dest)
+            .with_context(|| format!("cannot make the folder {}", dest.display()))?;
+    }
+    // One after the other: each output decodes the sources again.
+    for (name, file) in super::outputs::output_paths(&project, dest) {
+        let mut one = args.clone();
+        one.all_outputs = false;
+        one.project_output = Some(name);
+        one.output = file;
+        run_one(&one, &cancel)?;
+    }
+    Ok(())
+}
+
+/// Exports one output; `cancel` stops it.
+fn run_one(args: &ExportArgs, cancel: &Arc<AtomicBool>) -> anyhow::Result<()> {
+    let job = build_job(args)?;
+    let (tx, rx) = sync_channel::<Progress>(8);
     let quiet = args.quiet;
     let printer = std::thread::spawn(move || print_progress(&rx, quiet));
-    let result = job.run(Some(tx), &cancel);
+    let result = job.run(Some(tx), cancel);
     let _ = printer.join();
     let summary: ExportSummary = result?;
     if !args.quiet {
@@ -194,6 +227,10 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
     };
     crate::export::check_output(&project, &base_dir, &args.output)?;
     let mut settings = ExportSettings::for_project(&project);
+    if let Some(name) = &args.project_output {
+        let output = super::outputs::output_named(&project, name)?;
+        settings = ExportSettings::for_output(&project, output).unwrap_or(settings);
+    }
     if let Some(p) = preset {
         settings.size = p.size();
     }

@@ -29,7 +29,7 @@ use crate::media::{
     MIX_RATE,
 };
 use crate::render::{Compositor, RenderError, Rendered};
-use crate::timeline::{Project, Rational, Rounding, Time};
+use crate::timeline::{OutputId, Project, Rational, Rounding, Time};
 
 use super::mix::Mixer;
 
@@ -50,6 +50,9 @@ pub struct ExportSettings {
     pub hardware: bool,
     /// Write subtitles as a stream players can switch (instead of burning them in).
     pub soft_subtitles: bool,
+    /// Which of the project's outputs to draw: the canvas or an extra one (its clips'
+    /// own reframing); see [`ExportSettings::for_output`].
+    pub output: OutputId,
 }
 
 impl ExportSettings {
@@ -63,7 +66,19 @@ impl ExportSettings {
             codec: None,
             hardware: true,
             soft_subtitles: false,
+            output: OutputId::MAIN,
         }
+    }
+
+    /// The project's output `output` (size and reframing), else `None` when the project
+    /// has no such output.
+    pub fn for_output(project: &Project, output: OutputId) -> Option<ExportSettings> {
+        let format = project.output(output)?;
+        Some(ExportSettings {
+            size: (format.width, format.height),
+            output,
+            ..ExportSettings::for_project(project)
+        })
     }
 }
 
@@ -232,7 +247,7 @@ impl ExportJob {
 
         let (frame_tx, frame_rx) = sync_channel(FRAME_QUEUE);
         let (audio_tx, audio_rx) = sync_channel(AUDIO_QUEUE);
-        let burn = !enc.soft_subtitles;
+        let (burn, output) = (!enc.soft_subtitles, self.settings.output);
         let render = {
             let (project, base, cancel) =
                 (self.project.clone(), self.base_dir.clone(), cancel.clone());
@@ -245,7 +260,7 @@ impl ExportJob {
                         (w, h),
                         rate,
                         total,
-                        burn,
+                        (burn, output),
                         &frame_tx,
                         &cancel,
                     )
@@ -379,12 +394,13 @@ fn render_thread(
     size: (u32, u32),
     rate: Rational,
     total: u64,
-    burn_subtitles: bool,
+    (burn_subtitles, output): (bool, OutputId),
     tx: &SyncSender<Rendered>,
     cancel: &AtomicBool,
 ) -> Result<(), ExportError> {
     let mut compositor = Compositor::new(base);
     compositor.set_burn_subtitles(burn_subtitles);
+    compositor.set_output(output);
     for i in 0..total {
         if cancel.load(Ordering::Relaxed) {
             return Ok(());

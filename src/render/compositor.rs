@@ -80,6 +80,8 @@ pub struct Compositor {
     scaler: Scaler,
     cache: Vec<(CacheKey, RgbaFrame)>,
     burn_subtitles: bool,
+    /// Whose reframing clips follow: the canvas, or one of the project's extra outputs.
+    output: OutputId,
     text: Option<TextLayer>,
     /// A preview's compositor: sources are indexed (and maybe proxied) on the workers.
     preview: bool,
@@ -144,6 +146,7 @@ impl Compositor {
             scaler: Scaler::new(),
             cache: Vec::new(),
             burn_subtitles: true,
+            output: OutputId::MAIN,
             text: None,
             preview: false,
             proxies: false,
@@ -171,6 +174,16 @@ impl Compositor {
     /// subtitles go into their own stream; text clips are drawn either way.
     pub fn set_burn_subtitles(&mut self, burn: bool) {
         self.burn_subtitles = burn;
+    }
+
+    /// Draws `output` of the project (each clip reframed as set for it): the canvas
+    /// ([`OutputId::MAIN`], the default) or an extra output such as a 9:16 version. The
+    /// frame size stays the caller's, normally that output's size.
+    pub fn set_output(&mut self, output: OutputId) {
+        if output != self.output {
+            self.output = output;
+            self.cache.clear();
+        }
     }
 
     /// How many effect filter graphs this compositor has built; graphs are reused from
@@ -414,7 +427,7 @@ impl Compositor {
                     None => (w, h),
                 };
                 self.run_effects(a.clip.id, filter_chain(&a.clip.effects))?;
-                let reframe = a.clip.reframe_at(OutputId::MAIN, t, display, size);
+                let reframe = a.clip.reframe_at(self.output, t, display, size);
                 let Some(placement) = place(&transform, &reframe, display, size) else {
                     return Ok(Layer::Nothing);
                 };

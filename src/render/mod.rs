@@ -11,6 +11,7 @@
 //! changes it, and touches FFmpeg only through `media`.
 
 pub mod blend;
+mod captions;
 mod compositor;
 mod effects;
 pub mod layout;

@@ -9,6 +9,13 @@
 //! `\alpha`); stretches that do not change stay one event. Crop and anchor are not drawn
 //! for text.
 //!
+//! A cue with word timings shows the word being said in its style's highlight colour
+//! (`captions.rs`).
+//!
+//! Event times are floored to the centisecond ASS counts in, and libass is asked for
+//! floored milliseconds, so the event holding a frame's values always covers that frame's
+//! time (for frame rates up to 100 per second).
+//!
 //! Cues shown at the same time are stacked by libass, which remembers where it put an
 //! event and keeps it there on later frames — so the stack would depend on which frames
 //! were drawn before (the preview jumps, the export goes from the start). Overlapping
@@ -23,6 +30,7 @@
 
 use std::fmt::Write as _;
 
+use super::captions::escape as escape_text;
 use crate::timeline::{
     Alignment, Clip, ClipContent, Color, Project, Property, Rational, Rounding, SubtitleCue,
     TextStyle, Time, TrackKind, Transform,
@@ -116,14 +124,26 @@ pub fn ass_script(project: &Project, size: (u32, u32), subtitles: bool) -> Optio
         }
     }
     for (start, end, cue) in cues {
-        let index = style_index(project.cue_style(cue));
-        let _ = writeln!(
-            events,
-            "Dialogue: 100,{},{},S{index},,0,0,0,,{}",
-            clock(start),
-            clock(end),
-            escape_text(&cue.text)
-        );
+        let style = project.cue_style(cue);
+        let index = style_index(style.clone());
+        if cue.words.is_empty() {
+            let _ = writeln!(
+                events,
+                "Dialogue: 100,{},{},S{index},,0,0,0,,{}",
+                clock(start),
+                clock(end),
+                escape_text(&cue.text)
+            );
+            continue;
+        }
+        // The piece is cut at every word boundary, so this is usually one step; its times
+        // are rounded like every other cue's, so pieces shown together start together.
+        for (from, to, text) in super::captions::word_steps(cue, &style, play_x) {
+            let (from, to) = (clock(from.max(start)), clock(to.min(end)));
+            if from < to {
+                let _ = writeln!(events, "Dialogue: 100,{from},{to},S{index},,0,0,0,,{text}");
+            }
+        }
     }
     for (i, st) in styles.iter().enumerate() {
         let _ = writeln!(
@@ -163,7 +183,15 @@ fn stacked_cues(project: &Project) -> Vec<(Time, Time, &SubtitleCue)> {
         .flat_map(|(i, t)| t.cues.iter().map(move |c| (i, c)))
         .filter(|(_, c)| c.start < c.end)
         .collect();
-    let mut cuts: Vec<Time> = cues.iter().flat_map(|(_, c)| [c.start, c.end]).collect();
+    // Word boundaries too: a word-highlight caption changes there (see `captions.rs`).
+    let mut cuts: Vec<Time> = cues
+        .iter()
+        .flat_map(|(_, c)| {
+            [c.start, c.end]
+                .into_iter()
+                .chain(c.words.iter().flat_map(|w| [w.start, w.end]))
+        })
+        .collect();
     cuts.sort();
     cuts.dedup();
     let mut pieces: Vec<(Time, Time, usize, &SubtitleCue)> = Vec::new();
@@ -264,14 +292,6 @@ fn text_clip_steps(clip: &Clip, play: (u32, u32), rate: Rational) -> Vec<(Time, 
     // Whole centiseconds: a step shorter than one after flooring would never show.
     steps.retain(|s| centiseconds_floor(s.0) < centiseconds_floor(s.1));
     steps
-}
-
-/// Line breaks as `\N`; braces would start override blocks, so they become parentheses.
-fn escape_text(text: &str) -> String {
-    text.replace("\r\n", "\n")
-        .replace('\n', "\\N")
-        .replace('{', "(")
-        .replace('}', ")")
 }
 
 /// `H:MM:SS.cc`, rounded to the nearest centisecond.

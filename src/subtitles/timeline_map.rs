@@ -328,6 +328,7 @@ pub fn ass_to_text_style(s: &AssStyle, scale: f64) -> TextStyle {
         margin_left: f64::from(s.margin_l) * scale,
         margin_right: f64::from(s.margin_r) * scale,
         margin_vertical: f64::from(s.margin_v) * scale,
+        ..TextStyle::default()
     }
 }
 

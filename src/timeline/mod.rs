@@ -99,7 +99,7 @@ pub use reframe::{
 };
 pub use source::{AudioInfo, MediaSource, SourceId, SourceInfo, VideoInfo};
 pub use speed::{ramp_preset, RampPoint, RampPreset, Speed, SpeedCurve, SpeedFactor, RAMP_PRESETS};
-pub use style::{Alignment, Color, StyleOverride, TextStyle};
+pub use style::{caption_presets, Alignment, Color, StyleOverride, TextStyle, WordDisplay};
 pub use subtitles::{CueId, SubtitleCue, WordTiming};
 pub use time::{Rational, Rounding, Time, FLICKS_PER_SECOND};
 pub use timecode::TimecodeError;

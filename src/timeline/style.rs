@@ -96,6 +96,22 @@ pub struct TextStyle {
     pub margin_right: f64,
     /// Distance from the top or bottom edge.
     pub margin_vertical: f64,
+    /// How a cue with word timings shows its words as they are said.
+    pub word_display: WordDisplay,
+    /// The most lines a cue with word timings shows at once (0: no limit); longer cues
+    /// are shown a page at a time, each page from its first word.
+    pub max_lines: u8,
+}
+
+/// How a cue with word timings shows its words as they are said.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WordDisplay {
+    /// The whole cue, the word being said in the highlight colour.
+    #[default]
+    Highlight,
+    /// Only the word being said, in the highlight colour.
+    OneWord,
 }
 
 impl Default for TextStyle {
@@ -115,8 +131,53 @@ impl Default for TextStyle {
             margin_left: 60.0,
             margin_right: 60.0,
             margin_vertical: 80.0,
+            word_display: WordDisplay::Highlight,
+            max_lines: 0,
         }
     }
+}
+
+/// Caption looks short videos use, as ordinary styles a person can then change: each
+/// with its name.
+pub fn caption_presets() -> Vec<(&'static str, TextStyle)> {
+    let bold = TextStyle {
+        font_size: 84.0,
+        bold: true,
+        color: Color::WHITE,
+        outline_color: Color::BLACK,
+        outline_width: 6.0,
+        shadow_offset: 0.0,
+        highlight_color: Color::YELLOW,
+        alignment: Alignment::BottomCenter,
+        margin_vertical: 320.0,
+        word_display: WordDisplay::Highlight,
+        max_lines: 2,
+        ..TextStyle::default()
+    };
+    vec![
+        ("Bold, word in yellow", bold.clone()),
+        (
+            "One word at a time",
+            TextStyle {
+                font_size: 120.0,
+                outline_width: 8.0,
+                highlight_color: Color::WHITE,
+                alignment: Alignment::MiddleCenter,
+                word_display: WordDisplay::OneWord,
+                max_lines: 1,
+                ..bold.clone()
+            },
+        ),
+        (
+            "Two lines, word in green",
+            TextStyle {
+                font_size: 64.0,
+                highlight_color: Color::rgb(60, 230, 90),
+                margin_vertical: 160.0,
+                ..bold
+            },
+        ),
+    ]
 }
 
 /// Per-cue changes to a named style; `None` keeps the style's value.

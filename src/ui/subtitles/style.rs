@@ -9,7 +9,10 @@
 
 use std::collections::BTreeSet;
 
-use crate::timeline::{Alignment, Color, Edit, EditError, Project, TextStyle, Track, TrackId};
+use crate::timeline::{
+    caption_presets, Alignment, Color, Edit, EditError, Project, TextStyle, Track, TrackId,
+    WordDisplay,
+};
 
 use crate::session::Editor;
 
@@ -115,6 +118,18 @@ impl StyleEditor {
             .cloned()
             .unwrap_or_default();
         let mut style = before.clone();
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Caption looks");
+            for (name, look) in caption_presets() {
+                if ui
+                    .button(name)
+                    .on_hover_text("Sets this style to the look; change any of it after")
+                    .clicked()
+                {
+                    style = look;
+                }
+            }
+        });
         self.controls(ui, &mut style);
         sample(ui, &style);
         if style == before {
@@ -190,6 +205,36 @@ impl StyleEditor {
                 ui.end_row();
 
                 colour(ui, "Text colour", &mut style.color);
+                colour(ui, "Spoken word colour", &mut style.highlight_color);
+                ui.label("Words");
+                ui.horizontal(|ui| {
+                    ui.selectable_value(
+                        &mut style.word_display,
+                        WordDisplay::Highlight,
+                        "All, spoken one coloured",
+                    );
+                    ui.selectable_value(
+                        &mut style.word_display,
+                        WordDisplay::OneWord,
+                        "One at a time",
+                    );
+                });
+                ui.end_row();
+                let lines = ui.label("Lines at most");
+                ui.add(
+                    egui::DragValue::new(&mut style.max_lines)
+                        .range(0..=6)
+                        .custom_formatter(|n, _| {
+                            if n < 0.5 {
+                                "any".to_owned()
+                            } else {
+                                format!("{n:.0}")
+                            }
+                        }),
+                )
+                .labelled_by(lines.id)
+                .on_hover_text("For captions with word timings: longer ones turn pages");
+                ui.end_row();
                 colour(ui, "Outline colour", &mut style.outline_color);
                 number(
                     ui,
@@ -301,7 +346,9 @@ fn sample(ui: &mut egui::Ui, style: &TextStyle) {
     };
     let at = egui::pos2(x, rect.center().y);
     let rgba = |c: Color| egui::Color32::from_rgba_unmultiplied(c.r, c.g, c.b, c.a);
-    let text = if style.italic {
+    let text = if style.word_display == WordDisplay::OneWord {
+        "Sample"
+    } else if style.italic {
         "Sample subtitle (italic)"
     } else {
         "Sample subtitle"
@@ -327,7 +374,18 @@ fn sample(ui: &mut egui::Ui, style: &TextStyle) {
             );
         }
     }
-    painter.text(at, align, text, font, rgba(style.color));
+    // The first word as the spoken one, in the highlight colour.
+    let mut job = egui::text::LayoutJob::default();
+    let (spoken, rest) = text.split_at(text.find(' ').unwrap_or(text.len()));
+    job.append(
+        spoken,
+        0.0,
+        egui::TextFormat::simple(font.clone(), rgba(style.highlight_color)),
+    );
+    job.append(rest, 0.0, egui::TextFormat::simple(font, rgba(style.color)));
+    let galley = painter.layout_job(job);
+    let rect = align.anchor_size(at, galley.size());
+    painter.galley(rect.min, galley, rgba(style.color));
 }
 
 #[cfg(test)]
