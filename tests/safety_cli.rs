@@ -685,3 +685,42 @@ fn an_opus_track_starting_early_does_not_put_the_pictures_a_frame_late() {
         );
     }
 }
+
+#[test]
+fn a_file_cut_off_after_its_header_ends_where_its_pictures_end_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole.mkv");
+    let status = Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x240:rate=30",
+        ])
+        .args(["-t", "3", "-c:v", "libx264", "-g", "30"])
+        .arg(&whole)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // The header says 3 s; the first quarter of the bytes holds well under a second.
+    let bytes = std::fs::read(&whole).unwrap();
+    let cut = dir.path().join("cut.mkv");
+    std::fs::write(&cut, &bytes[..bytes.len() / 4]).unwrap();
+    let out = dir.path().join("out.mp4");
+    let done = clipwright()
+        .args(["export", "-q", "--no-hardware", "--input"])
+        .arg(&cut)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(done.status.success(), "{}", stderr(&done));
+    let err = stderr(&done);
+    assert!(err.contains("cut.mkv") && err.contains("cut off"), "{err}");
+    let got = video_seconds(&out);
+    assert!(got > 0.3 && got < 1.5, "{got} s, not the stated 3 s");
+    let probe = clipwright().arg("probe").arg(&cut).output().unwrap();
+    assert!(String::from_utf8_lossy(&probe.stdout).contains("cut off"));
+}

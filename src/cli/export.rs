@@ -13,8 +13,8 @@ use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 
 use crate::export::{
-    quick_project, ExportJob, ExportSettings, ExportStage, ExportSummary, Preset, Progress,
-    QuickOptions,
+    quick_project_and_probe, ExportJob, ExportSettings, ExportStage, ExportSummary, Preset,
+    Progress, QuickOptions,
 };
 use crate::timeline::{file, Rational, ReframeMode, SpeedFactor, Time};
 
@@ -189,7 +189,19 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
                     FitMode::Blur => ReframeMode::BlurFill,
                 },
             };
-            (quick_project(input, &options)?, PathBuf::new())
+            let (project, report) = quick_project_and_probe(input, &options)?;
+            if let (Some(stated), Some(ends)) = (report.cut_off_from_us, report.duration_us) {
+                eprintln!(
+                    "{}",
+                    crate::cli::printable(&format!(
+                        "clipwright: warning: {} is cut off: it says {} long but its pictures and sound end at {}; exporting what is there",
+                        input.display(),
+                        crate::media::format_us(stated),
+                        crate::media::format_us(ends)
+                    ))
+                );
+            }
+            (project, PathBuf::new())
         }
     };
     crate::export::check_output(&project, &base_dir, &args.output)?;
