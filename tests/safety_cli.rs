@@ -724,3 +724,23 @@ fn a_file_cut_off_after_its_header_ends_where_its_pictures_end_with_a_warning() 
     let probe = clipwright().arg("probe").arg(&cut).output().unwrap();
     assert!(String::from_utf8_lossy(&probe.stdout).contains("cut off"));
 }
+
+#[cfg(unix)]
+#[test]
+fn warnings_carry_no_colour_codes_when_stderr_is_not_a_terminal() {
+    // A file size limit makes the recording's writer fail mid-way, which logs a warning.
+    let dir = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("clipwright");
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 20; exec '{}' record --test-pattern 640x480 --audio none --duration 3 -o '{}'",
+        bin.display(),
+        dir.path().join("big.mp4").display()
+    );
+    let out = run_within(
+        Command::new("sh").arg("-c").arg(script),
+        Duration::from_secs(60),
+    );
+    let err = stderr(&out);
+    assert!(err.contains("WARN"), "{err}");
+    assert!(!err.contains('\x1b'), "{err:?}");
+}
