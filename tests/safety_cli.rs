@@ -744,3 +744,42 @@ fn warnings_carry_no_colour_codes_when_stderr_is_not_a_terminal() {
     assert!(err.contains("WARN"), "{err}");
     assert!(!err.contains('\x1b'), "{err:?}");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn what_a_killed_export_leaves_is_removed_by_the_next_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let rec = recording(dir.path(), "rec.mp4");
+    let srt = dir.path().join("subs.srt");
+    std::fs::write(&srt, "1\n00:00:00,000 --> 00:00:20,000\nAll along\n").unwrap();
+    let export = |name: &str, speed: &str| {
+        let mut cmd = clipwright();
+        cmd.env("TMPDIR", tmp.path())
+            .args(["export", "-q", "--no-hardware", "--speed", speed, "--input"])
+            .arg(&rec)
+            .arg("--subtitles")
+            .arg(&srt)
+            .arg("-o")
+            .arg(dir.path().join(name));
+        cmd
+    };
+    let mut child = export("slow.mp4", "0.1").spawn().unwrap();
+    let start = std::time::Instant::now();
+    while !files_in(dir.path()).iter().any(|n| n.ends_with(".partial"))
+        || files_in(tmp.path()).is_empty()
+    {
+        assert!(start.elapsed() < Duration::from_secs(30), "never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // kill -9 cannot be handled: the temporaries stay behind...
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(files_in(dir.path()).len(), 3, "{:?}", files_in(dir.path()));
+    assert_eq!(files_in(tmp.path()).len(), 1, "{:?}", files_in(tmp.path()));
+    // ...until the next export into that folder.
+    let out = export("next.mp4", "4").output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(files_in(dir.path()), ["next.mp4", "rec.mp4", "subs.srt"]);
+    assert_eq!(files_in(tmp.path()), Vec::<String>::new());
+}
