@@ -602,6 +602,24 @@ fn an_error_says_its_cause_once_and_escapes_control_characters() {
         !err.contains('\x1b') && err.contains("gone\\u{1b}[31m.srt"),
         "{err}"
     );
+    // Nor does a report or a summary send them to the terminal.
+    let red = recording(dir.path(), "red\x1b[31m.mp4");
+    let out = clipwright().arg("probe").arg(&red).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains('\x1b') && text.contains("red\\u{1b}[31m.mp4"),
+        "{text}"
+    );
+    let out = clipwright()
+        .args(["export", "--no-hardware", "--trim", "0..0.2", "--input"])
+        .arg(&red)
+        .arg("-o")
+        .arg(dir.path().join("out\x1b[0m.mp4"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains('\x1b'), "{:?}", stderr(&out));
 }
 
 #[test]

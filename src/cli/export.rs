@@ -100,13 +100,14 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
     let _ = printer.join();
     let summary: ExportSummary = result?;
     if !args.quiet {
-        eprintln!(
+        let line = format!(
             "wrote {} ({} frames, {}, {:.1} s)",
             summary.path.display(),
             summary.frames,
             summary.encoder,
             summary.elapsed.as_secs_f64()
         );
+        eprintln!("{}", crate::cli::printable(&line));
     }
     Ok(())
 }
