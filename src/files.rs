@@ -151,8 +151,11 @@ pub fn pid_marker() -> String {
     format!("~{}~", std::process::id())
 }
 
+/// How long a leftover must have been untouched before it is removed.
+pub const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
 /// Removes the files in `dir` named `PREFIX…~PID~…SUFFIX` whose process PID no longer
-/// runs. Files that cannot be removed (another user's) are left; on systems where this
+/// runs and that were not modified for [`LEFTOVER_AGE`]. Files that cannot be removed (another user's) are left; on systems where this
 /// cannot tell whether a process runs (all but Linux), nothing is removed.
 pub fn remove_leftovers(dir: &Path, prefix: &str, suffix: &str) {
     let Ok(entries) = fs::read_dir(dir) else {
@@ -166,11 +169,20 @@ pub fn remove_leftovers(dir: &Path, prefix: &str, suffix: &str) {
         }
         let pid = name.split('~').nth(1).and_then(|p| p.parse::<u32>().ok());
         let Some(pid) = pid else { continue };
-        if pid != std::process::id() && !process_runs(pid) {
-            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-            if is_file {
-                let _ = fs::remove_file(entry.path());
-            }
+        if pid == std::process::id() || process_runs(pid) {
+            continue;
+        }
+        // Untouched for a while too: on a folder shared between computers, the process
+        // may be running on another one.
+        let stale = entry.metadata().is_ok_and(|m| {
+            m.is_file()
+                && m.modified()
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age >= LEFTOVER_AGE)
+        });
+        if stale {
+            let _ = fs::remove_file(entry.path());
         }
     }
 }

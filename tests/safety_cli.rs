@@ -795,7 +795,21 @@ fn what_a_killed_export_leaves_is_removed_by_the_next_one() {
     child.wait().unwrap();
     assert_eq!(files_in(dir.path()).len(), 3, "{:?}", files_in(dir.path()));
     assert_eq!(files_in(tmp.path()).len(), 1, "{:?}", files_in(tmp.path()));
-    // ...until the next export into that folder.
+    // ...until the next export into that folder, once they have been left alone for a
+    // while (made to look 20 minutes old here).
+    let old = std::time::SystemTime::now() - Duration::from_secs(20 * 60);
+    for folder in [dir.path(), tmp.path()] {
+        for name in files_in(folder) {
+            if name.ends_with(".partial") || name.ends_with(".ass") {
+                std::fs::File::options()
+                    .write(true)
+                    .open(folder.join(name))
+                    .unwrap()
+                    .set_modified(old)
+                    .unwrap();
+            }
+        }
+    }
     let out = export("next.mp4", "4").output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(files_in(dir.path()), ["next.mp4", "rec.mp4", "subs.srt"]);
