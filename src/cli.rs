@@ -239,7 +239,8 @@ fn probe(file: &std::path::Path, json: bool) -> anyhow::Result<()> {
     let text = if json {
         serde_json::to_string_pretty(&report)?
     } else {
-        report.to_string()
+        // A file name may hold escape sequences; show them, do not send them.
+        printable(&report.to_string())
     };
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}")?;

@@ -107,17 +107,26 @@ impl OutputTarget {
     }
 
     /// Creates a new empty temporary file beside the destination, with a random hidden name
-    /// (`.NAME.partial-XXXXXX`), created exclusively (`O_EXCL`: never an existing file or
-    /// a planted link), with the permissions the finished file should have.
+    /// (`.NAME~PID~XXXXXX.partial`), created exclusively (`O_EXCL`: never an existing file
+    /// or a planted link), with the permissions the finished file should have. Partial
+    /// files that a killed run left in that folder are removed first.
     pub fn temp_file(&self) -> io::Result<tempfile::NamedTempFile> {
+        remove_leftovers(self.folder(), ".", PARTIAL);
+        self.temp_file_ending(PARTIAL)
+    }
+
+    /// [`OutputTarget::temp_file`] with another ending, for a temporary file that must
+    /// survive a killed run (a recording keeps what it recorded): never removed as a
+    /// leftover.
+    pub fn temp_file_ending(&self, suffix: &str) -> io::Result<tempfile::NamedTempFile> {
         let name = self
             .destination
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".to_owned());
-        let prefix = format!(".{name}.");
+        let prefix = format!(".{name}{}", pid_marker());
         let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(".partial");
+        builder.prefix(&prefix).suffix(suffix);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -130,6 +139,62 @@ impl OutputTarget {
         }
         Ok(temp)
     }
+}
+
+/// The ending of an output's temporary file.
+const PARTIAL: &str = ".partial";
+
+/// `~PID~`: carried by the names of temporary files, so a later run can tell the leftovers
+/// of a process that was killed (Ctrl+C and SIGTERM clean up; `kill -9` cannot) from files
+/// another run is still writing.
+pub fn pid_marker() -> String {
+    format!("~{}~", std::process::id())
+}
+
+/// How long a leftover must have been untouched before it is removed.
+pub const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Removes the files in `dir` named `PREFIX…~PID~…SUFFIX` whose process PID no longer
+/// runs and that were not modified for [`LEFTOVER_AGE`]. Files that cannot be removed (another user's) are left; on systems where this
+/// cannot tell whether a process runs (all but Linux), nothing is removed.
+pub fn remove_leftovers(dir: &Path, prefix: &str, suffix: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !name.starts_with(prefix) || !name.ends_with(suffix) {
+            continue;
+        }
+        let pid = name.split('~').nth(1).and_then(|p| p.parse::<u32>().ok());
+        let Some(pid) = pid else { continue };
+        if pid == std::process::id() || process_runs(pid) {
+            continue;
+        }
+        // Untouched for a while too: on a folder shared between computers, the process
+        // may be running on another one.
+        let stale = entry.metadata().is_ok_and(|m| {
+            m.is_file()
+                && m.modified()
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age >= LEFTOVER_AGE)
+        });
+        if stale {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn process_runs(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn process_runs(_pid: u32) -> bool {
+    true
 }
 
 #[cfg(test)]

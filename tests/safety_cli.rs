@@ -602,6 +602,24 @@ fn an_error_says_its_cause_once_and_escapes_control_characters() {
         !err.contains('\x1b') && err.contains("gone\\u{1b}[31m.srt"),
         "{err}"
     );
+    // Nor does a report or a summary send them to the terminal.
+    let red = recording(dir.path(), "red\x1b[31m.mp4");
+    let out = clipwright().arg("probe").arg(&red).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains('\x1b') && text.contains("red\\u{1b}[31m.mp4"),
+        "{text}"
+    );
+    let out = clipwright()
+        .args(["export", "--no-hardware", "--trim", "0..0.2", "--input"])
+        .arg(&red)
+        .arg("-o")
+        .arg(dir.path().join("out\x1b[0m.mp4"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains('\x1b'), "{:?}", stderr(&out));
 }
 
 #[test]
@@ -684,4 +702,116 @@ fn an_opus_track_starting_early_does_not_put_the_pictures_a_frame_late() {
             k - 1
         );
     }
+}
+
+#[test]
+fn a_file_cut_off_after_its_header_ends_where_its_pictures_end_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole.mkv");
+    let status = Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x240:rate=30",
+        ])
+        .args(["-t", "3", "-c:v", "libx264", "-g", "30"])
+        .arg(&whole)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // The header says 3 s; the first quarter of the bytes holds well under a second.
+    let bytes = std::fs::read(&whole).unwrap();
+    let cut = dir.path().join("cut.mkv");
+    std::fs::write(&cut, &bytes[..bytes.len() / 4]).unwrap();
+    let out = dir.path().join("out.mp4");
+    let done = clipwright()
+        .args(["export", "-q", "--no-hardware", "--input"])
+        .arg(&cut)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(done.status.success(), "{}", stderr(&done));
+    let err = stderr(&done);
+    assert!(err.contains("cut.mkv") && err.contains("cut off"), "{err}");
+    let got = video_seconds(&out);
+    assert!(got > 0.3 && got < 1.5, "{got} s, not the stated 3 s");
+    let probe = clipwright().arg("probe").arg(&cut).output().unwrap();
+    assert!(String::from_utf8_lossy(&probe.stdout).contains("cut off"));
+}
+
+#[cfg(unix)]
+#[test]
+fn warnings_carry_no_colour_codes_when_stderr_is_not_a_terminal() {
+    // A file size limit makes the recording's writer fail mid-way, which logs a warning.
+    let dir = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("clipwright");
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 20; exec '{}' record --test-pattern 640x480 --audio none --duration 3 -o '{}'",
+        bin.display(),
+        dir.path().join("big.mp4").display()
+    );
+    let out = run_within(
+        Command::new("sh").arg("-c").arg(script),
+        Duration::from_secs(60),
+    );
+    let err = stderr(&out);
+    assert!(err.contains("WARN"), "{err}");
+    assert!(!err.contains('\x1b'), "{err:?}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn what_a_killed_export_leaves_is_removed_by_the_next_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let rec = recording(dir.path(), "rec.mp4");
+    let srt = dir.path().join("subs.srt");
+    std::fs::write(&srt, "1\n00:00:00,000 --> 00:00:20,000\nAll along\n").unwrap();
+    let export = |name: &str, speed: &str| {
+        let mut cmd = clipwright();
+        cmd.env("TMPDIR", tmp.path())
+            .args(["export", "-q", "--no-hardware", "--speed", speed, "--input"])
+            .arg(&rec)
+            .arg("--subtitles")
+            .arg(&srt)
+            .arg("-o")
+            .arg(dir.path().join(name));
+        cmd
+    };
+    let mut child = export("slow.mp4", "0.1").spawn().unwrap();
+    let start = std::time::Instant::now();
+    while !files_in(dir.path()).iter().any(|n| n.ends_with(".partial"))
+        || files_in(tmp.path()).is_empty()
+    {
+        assert!(start.elapsed() < Duration::from_secs(30), "never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // kill -9 cannot be handled: the temporaries stay behind...
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(files_in(dir.path()).len(), 3, "{:?}", files_in(dir.path()));
+    assert_eq!(files_in(tmp.path()).len(), 1, "{:?}", files_in(tmp.path()));
+    // ...until the next export into that folder, once they have been left alone for a
+    // while (made to look 20 minutes old here).
+    let old = std::time::SystemTime::now() - Duration::from_secs(20 * 60);
+    for folder in [dir.path(), tmp.path()] {
+        for name in files_in(folder) {
+            if name.ends_with(".partial") || name.ends_with(".ass") {
+                std::fs::File::options()
+                    .write(true)
+                    .open(folder.join(name))
+                    .unwrap()
+                    .set_modified(old)
+                    .unwrap();
+            }
+        }
+    }
+    let out = export("next.mp4", "4").output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(files_in(dir.path()), ["next.mp4", "rec.mp4", "subs.srt"]);
+    assert_eq!(files_in(tmp.path()), Vec::<String>::new());
 }

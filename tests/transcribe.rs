@@ -343,6 +343,52 @@ fn the_transcribe_command_names_the_problem_with_a_bad_request() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn a_media_name_that_is_not_utf8_is_transcribed_and_a_bad_output_is_refused_first() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let wav = speak(dir.path(), "fox", "en", FOX);
+    let odd = dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"caf\xe9 fox.wav"));
+    std::fs::rename(&wav, &odd).unwrap();
+    let model = model_dir("whisper-tiny.en-ct2");
+    engine("whisper-tiny.en-ct2"); // converted once, not by two processes at a time
+    let out = dir.path().join("fox.srt");
+    let run = assert_cmd::Command::cargo_bin("clipwright")
+        .unwrap()
+        .arg("transcribe")
+        .arg("-o")
+        .arg(&out)
+        .arg("--model")
+        .arg(&model)
+        .args(["--language", "en", "--"])
+        .arg(&odd)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(out.is_file());
+    // An output that cannot be written is named before any model is looked for (this
+    // model does not exist) and before the transcription, not after it.
+    let run = assert_cmd::Command::cargo_bin("clipwright")
+        .unwrap()
+        .arg("transcribe")
+        .arg("-o")
+        .arg(dir.path().join("no such folder").join("fox.srt"))
+        .args(["--model", "enormous", "--"])
+        .arg(&odd)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success());
+    assert!(
+        stderr.contains("fox.srt") && stderr.contains("cannot write"),
+        "{stderr}"
+    );
+}
+
 /// Serves `body` to every request on 127.0.0.1 (announcing `announced` bytes, to fake a
 /// cut-off download) and returns the address.
 fn serve(body: Vec<u8>, announced: usize) -> String {

@@ -137,7 +137,7 @@ impl Planned {
             }
             Target::Replace(target) => {
                 let temp = target
-                    .temp_file()
+                    .temp_file_ending(".recording")
                     .map_err(|e| refuse(format!("cannot create a file beside it: {e}")))?
                     .into_temp_path();
                 Ok(Opened {

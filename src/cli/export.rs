@@ -13,8 +13,8 @@ use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 
 use crate::export::{
-    quick_project, ExportJob, ExportSettings, ExportStage, ExportSummary, Preset, Progress,
-    QuickOptions,
+    quick_project_and_probe, ExportJob, ExportSettings, ExportStage, ExportSummary, Preset,
+    Progress, QuickOptions,
 };
 use crate::timeline::{file, Rational, ReframeMode, SpeedFactor, Time};
 
@@ -133,13 +133,14 @@ fn run_one(args: &ExportArgs, cancel: &Arc<AtomicBool>) -> anyhow::Result<()> {
     let _ = printer.join();
     let summary: ExportSummary = result?;
     if !args.quiet {
-        eprintln!(
+        let line = format!(
             "wrote {} ({} frames, {}, {:.1} s)",
             summary.path.display(),
             summary.frames,
             summary.encoder,
             summary.elapsed.as_secs_f64()
         );
+        eprintln!("{}", crate::cli::printable(&line));
     }
     Ok(())
 }
@@ -222,7 +223,19 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
                     FitMode::Blur => ReframeMode::BlurFill,
                 },
             };
-            (quick_project(input, &options)?, PathBuf::new())
+            let (project, report) = quick_project_and_probe(input, &options)?;
+            if let (Some(stated), Some(ends)) = (report.cut_off_from_us, report.duration_us) {
+                eprintln!(
+                    "{}",
+                    crate::cli::printable(&format!(
+                        "clipwright: warning: {} is cut off: it says {} long but its pictures and sound end at {}; exporting what is there",
+                        input.display(),
+                        crate::media::format_us(stated),
+                        crate::media::format_us(ends)
+                    ))
+                );
+            }
+            (project, PathBuf::new())
         }
     };
     crate::export::check_output(&project, &base_dir, &args.output)?;

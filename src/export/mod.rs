@@ -17,7 +17,7 @@ mod target;
 pub use job::{ExportError, ExportJob, ExportSettings, ExportStage, ExportSummary, Progress};
 pub use mix::{Mixer, BLOCK};
 pub use preset::{parse_size, Preset};
-pub use quick::{quick_project, source_info, QuickError, QuickOptions};
+pub use quick::{quick_project, quick_project_and_probe, source_info, QuickError, QuickOptions};
 pub use subtitles::{
     add_subtitle_file, soft_subtitle_note, soft_subtitles, SoftCue, SoftSubtitles,
 };

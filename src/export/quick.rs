@@ -61,6 +61,15 @@ pub enum QuickError {
 
 /// Probes `input` and builds a project showing it (trimmed, at a speed, reframed).
 pub fn quick_project(input: &Path, options: &QuickOptions) -> Result<Project, QuickError> {
+    quick_project_and_probe(input, options).map(|(project, _)| project)
+}
+
+/// [`quick_project`], also returning the probe of `input` (to warn about a file that
+/// was cut off, see [`ProbeReport::cut_off_from_us`]).
+pub fn quick_project_and_probe(
+    input: &Path,
+    options: &QuickOptions,
+) -> Result<(Project, ProbeReport), QuickError> {
     let report = media::probe(input)?;
     let info = source_info(&report);
     let Some(video) = info.video.clone() else {
@@ -128,7 +137,7 @@ pub fn quick_project(input: &Path, options: &QuickOptions) -> Result<Project, Qu
         video_track.clips.push(clip);
         project.tracks.push(video_track);
     }
-    Ok(project)
+    Ok((project, report))
 }
 
 /// The timeline's view of a probe, with the clip length taken from the picture's own

@@ -33,6 +33,9 @@ pub struct ProbeReport {
     /// True when the container states no duration (a recording cut off before it was
     /// finished) and `duration_us` was measured from the packets instead.
     pub duration_measured: bool,
+    /// The length the file states, when its packets end well before it (a file cut off
+    /// after its header was written): `duration_us` is then where the packets end.
+    pub cut_off_from_us: Option<i64>,
     /// The streams in container order.
     pub streams: Vec<StreamReport>,
 }
@@ -135,6 +138,11 @@ impl ProbeReport {
     /// Duration as `H:MM:SS.mmm`, or `unknown`.
     pub fn duration_text(&self) -> String {
         match self.duration_us {
+            Some(us) if self.cut_off_from_us.is_some() => format!(
+                "{} (cut off: the file says {})",
+                format_us(us),
+                format_us(self.cut_off_from_us.unwrap_or(us))
+            ),
             Some(us) if self.duration_measured => {
                 format!(
                     "{} (measured: the file does not state its length)",
@@ -194,6 +202,9 @@ pub fn probe(path: &Path) -> Result<ProbeReport, MediaError> {
     let stated = duration_us.is_some() || streams.iter().any(|s| s.duration_us.is_some());
     let duration_us = timeline_duration(&input, &scan, duration_us);
     let duration_measured = !stated && duration_us.is_some();
+    let declared_us = Some(input.duration()).filter(|d| *d > 0);
+    let cut_off_from_us = declared_us
+        .filter(|&d| duration_us.is_some_and(|m| d.saturating_sub(m) > cut_off_margin(d)));
 
     Ok(ProbeReport {
         path: path.to_owned(),
@@ -203,6 +214,7 @@ pub fn probe(path: &Path) -> Result<ProbeReport, MediaError> {
         bit_rate,
         size_bytes,
         duration_measured,
+        cut_off_from_us,
         streams,
     })
 }
@@ -549,12 +561,21 @@ fn timeline_duration(
     }
     let measured = end_us - start_us;
     match declared_us {
+        // The packets end well before the stated length: the file was cut off after its
+        // header was written. End where the pictures and sound end, not on a frozen frame.
+        Some(d) if d.saturating_sub(measured) > cut_off_margin(d) => Some(measured),
         // No stated length (a recording cut off before its end was written): the packets
         // say how long it is.
         None => Some(measured),
         Some(d) if start_us == 0 => Some(d),
         Some(d) => Some(d.min(measured)),
     }
+}
+
+/// How far short of a stated length `declared_us` the packets may end before the file
+/// counts as cut off: a quarter second, or 2 % of a long file.
+fn cut_off_margin(declared_us: i64) -> i64 {
+    (declared_us / 50).max(250_000)
 }
 
 /// The furthest time any stream reached, in microseconds.

@@ -36,6 +36,10 @@ use super::blend::{blend_at, blend_rotated, fill_rect, flipped};
 use super::effects::filter_chain;
 use super::layout::{blur_window, place, IRect, Placement, RectF};
 
+/// How the names of the temporary subtitle scripts (`clipwright-text~PID~XXXXXX.ass`, in
+/// the system's temporary folder) begin.
+const TEXT_SCRIPT: &str = "clipwright-text";
+
 /// Why a frame could not be drawn.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -309,8 +313,14 @@ impl Compositor {
         if stale {
             self.text = None;
             let io = |source| RenderError::TextScript { source };
+            // Scripts a killed run left behind go first, once a process.
+            static SWEPT: std::sync::Once = std::sync::Once::new();
+            SWEPT.call_once(|| {
+                crate::files::remove_leftovers(&std::env::temp_dir(), TEXT_SCRIPT, ".ass");
+            });
+            let prefix = format!("{TEXT_SCRIPT}{}", crate::files::pid_marker());
             let mut file = tempfile::Builder::new()
-                .prefix("clipwright-text-")
+                .prefix(&prefix)
                 .suffix(".ass")
                 .tempfile()
                 .map_err(io)?;

@@ -295,14 +295,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ProjectFileError> {
         path: path.to_owned(),
         source,
     };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io_err)?;
+    // A link is followed to its target, which is replaced by rename; the file keeps its
+    // mode (a new one gets 0666 less the umask, not the temporary file's 0600).
+    let target = crate::files::output_target(path).map_err(io_err)?;
+    let dir = target.folder().to_owned();
+    let mut tmp = target.temp_file().map_err(io_err)?;
     tmp.write_all(bytes).map_err(io_err)?;
     tmp.as_file().sync_all().map_err(io_err)?;
-    tmp.persist(path).map_err(|e| io_err(e.error))?;
+    tmp.persist(&target.destination)
+        .map_err(|e| io_err(e.error))?;
     // Make the rename itself durable where directories can be synced (not on Windows).
     #[cfg(unix)]
     if let Ok(d) = fs::File::open(&dir) {

@@ -337,3 +337,27 @@ fn a_file_with_an_effect_out_of_range_is_refused_as_damaged() {
     let err = parse_str(&text_of(&p)).unwrap_err().to_string();
     assert!(err.contains("blur sigma"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn saving_keeps_the_file_mode_and_writes_through_to_a_links_target() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let reference = dir.path().join("reference");
+    std::fs::File::create(&reference).unwrap();
+    let umasked = std::fs::metadata(&reference).unwrap().permissions().mode() & 0o777;
+    let path = dir.path().join("p.clipwright");
+    let project = Project::new("p", crate::timeline::Canvas::default());
+    save(&path, &project, &History::default()).unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), umasked, "a new file, not 0600");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.path().join("link.clipwright");
+    std::os::unix::fs::symlink(&path, &link).unwrap();
+    save(&link, &project, &History::default()).unwrap();
+    assert_eq!(mode(&path), 0o640, "mode kept");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
