@@ -199,25 +199,13 @@ fn scroll_into_view(
         }
         let top = harness.get_by_label("Inspector").rect().bottom() + 4.0;
         let bottom = harness.get_by_label("Fit").rect().top() - 4.0;
+        if (top..=bottom).contains(&y) {
+            return;
+        }
         let node = match role {
             Some(role) => harness.get_by_role_and_label(role, label),
             None => harness.get_by_label(label),
         };
-        if (top..=bottom).contains(&y) {
-            // A scroll glides over several frames; click only once the widget stays put.
-            harness.run_steps(2);
-            let settled = match role {
-                Some(role) => harness.get_by_role_and_label(role, label),
-                None => harness.get_by_label(label),
-            }
-            .rect()
-            .center()
-            .y;
-            if settled == y {
-                return;
-            }
-            continue;
-        }
         if y > bottom {
             node.scroll_down();
         } else {
