@@ -65,6 +65,45 @@ impl SubtitlePanel {
                 error = Some(e.to_string());
             }
         };
+        report(self.track_bar(ui, editor));
+        self.files.buttons(ui, editor, dialogs, self.track);
+        self.transcribe_toggle(ui, editor, dialogs);
+        ui.separator();
+        let Some(track_id) = self.track else {
+            ui.weak("Add a subtitle track to type, import or transcribe subtitles.");
+            return error;
+        };
+        report(self.cue_buttons(ui, editor, track_id));
+        ui.separator();
+        let cues: Vec<SubtitleCue> = editor
+            .project
+            .track(track_id)
+            .map(|t| t.cues.clone())
+            .unwrap_or_default();
+        self.cue_list(ui, editor, track_id, &cues);
+        ui.separator();
+        egui::CollapsingHeader::new("Style")
+            .id_salt("subtitle_style_header")
+            .show(ui, |ui| {
+                report(self.style.show(ui, editor, track_id));
+            });
+        ui.separator();
+        if let Some(cue) = self
+            .cue
+            .and_then(|id| cues.iter().find(|c| c.id == id))
+            .cloned()
+        {
+            report(self.cue_editor(ui, editor, track_id, &cue));
+        }
+        error
+    }
+
+    /// The track picker and "New track".
+    fn track_bar(
+        &mut self,
+        ui: &mut egui::Ui,
+        editor: &mut Editor,
+    ) -> Result<(), crate::timeline::EditError> {
         let tracks: Vec<(TrackId, String)> = editor
             .project
             .tracks
@@ -95,11 +134,21 @@ impl SubtitlePanel {
                 let n = tracks.len() + 1;
                 let track = Track::new(id, TrackKind::Subtitle, format!("Subtitles {n}"));
                 let index = editor.project.tracks.len();
-                report(editor.apply(Edit::AddTrack { index, track }));
+                editor.apply(Edit::AddTrack { index, track })?;
                 self.track = Some(id);
             }
-        });
-        self.files.buttons(ui, editor, dialogs, self.track);
+            Ok(())
+        })
+        .inner
+    }
+
+    /// "Transcribe…", which opens the speech-to-text controls below it.
+    fn transcribe_toggle(
+        &mut self,
+        ui: &mut egui::Ui,
+        editor: &mut Editor,
+        dialogs: &Arc<dyn FileDialogs>,
+    ) {
         let label = if self.transcriber.open {
             "Transcribe ▾"
         } else {
@@ -120,23 +169,29 @@ impl SubtitlePanel {
                 self.transcriber.show(ui, editor, dialogs);
             });
         }
-        ui.separator();
-        let Some(track_id) = self.track else {
-            ui.weak("Add a subtitle track to type, import or transcribe subtitles.");
-            return error;
-        };
+    }
 
-        let rate = editor.project.canvas.frame_rate;
+    /// Add, split, merge and delete cues of `track_id`.
+    fn cue_buttons(
+        &mut self,
+        ui: &mut egui::Ui,
+        editor: &mut Editor,
+        track_id: TrackId,
+    ) -> Result<(), crate::timeline::EditError> {
+        let mut result = Ok(());
         let playhead = editor.playhead;
         ui.horizontal(|ui| {
             if ui.button("Add at playhead").clicked() {
                 let id = editor.project.next_cue_id();
                 let mut cue = SubtitleCue::new(id, playhead, playhead + NEW_CUE, "New subtitle");
                 cue.style = editor.project.track(track_id).and_then(track_style);
-                report(editor.apply(Edit::AddCue {
-                    track: track_id,
-                    cue,
-                }));
+                keep_error(
+                    &mut result,
+                    editor.apply(Edit::AddCue {
+                        track: track_id,
+                        cue,
+                    }),
+                );
                 self.select(editor, track_id, Some(id));
             }
             let current = self.cue;
@@ -146,12 +201,15 @@ impl SubtitlePanel {
                 .clicked()
             {
                 if let Some(cue) = current {
-                    report(editor.apply(Edit::SplitCue {
-                        track: track_id,
-                        cue,
-                        at: playhead,
-                        text_at: None,
-                    }));
+                    keep_error(
+                        &mut result,
+                        editor.apply(Edit::SplitCue {
+                            track: track_id,
+                            cue,
+                            at: playhead,
+                            text_at: None,
+                        }),
+                    );
                 }
             }
             if ui
@@ -159,11 +217,14 @@ impl SubtitlePanel {
                 .clicked()
             {
                 if let (Some(first), Some(second)) = (current, next) {
-                    report(editor.apply(Edit::MergeCues {
-                        track: track_id,
-                        first,
-                        second,
-                    }));
+                    keep_error(
+                        &mut result,
+                        editor.apply(Edit::MergeCues {
+                            track: track_id,
+                            first,
+                            second,
+                        }),
+                    );
                 }
             }
             if ui
@@ -171,21 +232,31 @@ impl SubtitlePanel {
                 .clicked()
             {
                 if let Some(cue) = current {
-                    report(editor.apply(Edit::RemoveCue {
-                        track: track_id,
-                        cue,
-                    }));
+                    keep_error(
+                        &mut result,
+                        editor.apply(Edit::RemoveCue {
+                            track: track_id,
+                            cue,
+                        }),
+                    );
                     self.cue = None;
                 }
             }
         });
-        ui.separator();
+        result
+    }
 
-        let cues: Vec<SubtitleCue> = editor
-            .project
-            .track(track_id)
-            .map(|t| t.cues.clone())
-            .unwrap_or_default();
+    /// The track's cues, the one at the playhead highlighted and kept in view; a click
+    /// selects a cue and moves the playhead to it.
+    fn cue_list(
+        &mut self,
+        ui: &mut egui::Ui,
+        editor: &mut Editor,
+        track_id: TrackId,
+        cues: &[SubtitleCue],
+    ) {
+        let rate = editor.project.canvas.frame_rate;
+        let playhead = editor.playhead;
         egui::ScrollArea::vertical()
             .id_salt("cue_list")
             .max_height(220.0)
@@ -194,7 +265,7 @@ impl SubtitlePanel {
                     ui.weak("No subtitles yet.");
                 }
                 let live_cue = cues.iter().find(|c| c.contains(playhead)).map(|c| c.id);
-                for cue in &cues {
+                for cue in cues {
                     let live = live_cue == Some(cue.id);
                     let text = format!(
                         "{}  {}",
@@ -218,22 +289,17 @@ impl SubtitlePanel {
                 }
                 self.scrolled_to = live_cue;
             });
-        ui.separator();
+    }
 
-        egui::CollapsingHeader::new("Style")
-            .id_salt("subtitle_style_header")
-            .show(ui, |ui| {
-                report(self.style.show(ui, editor, track_id));
-            });
-        ui.separator();
-
-        let Some(cue) = self
-            .cue
-            .and_then(|id| cues.iter().find(|c| c.id == id))
-            .cloned()
-        else {
-            return error;
-        };
+    /// The selected cue's text and times.
+    fn cue_editor(
+        &mut self,
+        ui: &mut egui::Ui,
+        editor: &mut Editor,
+        track_id: TrackId,
+        cue: &SubtitleCue,
+    ) -> Result<(), crate::timeline::EditError> {
+        let mut result = Ok(());
         let text_label = ui.strong("Text");
         let edit = ui
             .add(
@@ -249,10 +315,13 @@ impl SubtitlePanel {
         if edit.changed() {
             let mut updated = cue.clone();
             updated.text = self.draft.clone();
-            report(editor.apply(Edit::UpdateCue {
-                track: track_id,
-                cue: updated,
-            }));
+            keep_error(
+                &mut result,
+                editor.apply(Edit::UpdateCue {
+                    track: track_id,
+                    cue: updated,
+                }),
+            );
         }
         if edit.lost_focus() && self.typing {
             editor.history.end_gesture();
@@ -286,16 +355,19 @@ impl SubtitlePanel {
                 let mut updated = cue.clone();
                 updated.start = Time::from_secs_f64(start_ms / 1000.0);
                 updated.end = Time::from_secs_f64(end_ms / 1000.0);
-                report(editor.apply(Edit::UpdateCue {
-                    track: track_id,
-                    cue: updated,
-                }));
+                keep_error(
+                    &mut result,
+                    editor.apply(Edit::UpdateCue {
+                        track: track_id,
+                        cue: updated,
+                    }),
+                );
             }
             if (a.drag_stopped() || b.drag_stopped()) && editor.history.in_gesture() {
                 editor.history.end_gesture();
             }
         });
-        error
+        result
     }
 
     /// Selects `cue` and loads its text for editing.
@@ -323,5 +395,15 @@ impl crate::ui::app::ClipwrightApp {
     /// What the last transcription did ("Transcribed 3 cues", "Transcription cancelled").
     pub fn subtitles_note(&self) -> Option<&str> {
         self.subtitles.transcriber.note.as_deref()
+    }
+}
+
+/// Keeps the last error of the edits a panel section made.
+fn keep_error(
+    result: &mut Result<(), crate::timeline::EditError>,
+    r: Result<(), crate::timeline::EditError>,
+) {
+    if let Err(e) = r {
+        *result = Err(e);
     }
 }
