@@ -3,6 +3,7 @@
 //! `/dev/zero`, links. Whatever the name, a command must not panic (exit 101), must not
 //! hang, must fail (if it fails) with one line naming the file, must write nothing but the
 //! output it was given, and must leave every existing file as it was.
+#![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;

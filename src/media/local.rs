@@ -118,11 +118,10 @@ pub(crate) fn open_output(
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 
-    #[cfg(unix)]
     #[test]
     fn names_become_absolute_local_urls_from_their_bytes() {
         use std::ffi::OsStr;

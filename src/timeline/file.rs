@@ -298,7 +298,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ProjectFileError> {
     // A link is followed to its target, which is replaced by rename; the file keeps its
     // mode (a new one gets 0666 less the umask, not the temporary file's 0600).
     let target = crate::files::output_target(path).map_err(io_err)?;
-    let dir = target.folder().to_owned();
     let mut tmp = target.temp_file().map_err(io_err)?;
     tmp.write_all(bytes).map_err(io_err)?;
     tmp.as_file().sync_all().map_err(io_err)?;
@@ -306,7 +305,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ProjectFileError> {
         .map_err(|e| io_err(e.error))?;
     // Make the rename itself durable where directories can be synced (not on Windows).
     #[cfg(unix)]
-    if let Ok(d) = fs::File::open(&dir) {
+    if let Ok(d) = fs::File::open(target.folder()) {
         let _ = d.sync_all();
     }
     Ok(())

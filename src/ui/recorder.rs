@@ -60,9 +60,15 @@ type Listing = Vec<(Backend, Target, Option<BgraFrame>)>;
 /// Where a recording is.
 enum State {
     Idle,
-    CountingDown { until: f64 },
+    CountingDown {
+        until: f64,
+    },
     Starting(Receiver<Result<Recorder, String>>),
-    Recording { recorder: Recorder, paused: bool },
+    // Boxed: a recorder is large (on Windows, several times the other states).
+    Recording {
+        recorder: Box<Recorder>,
+        paused: bool,
+    },
     Stopping(Receiver<Result<RecordingSummary, String>>),
 }
 
@@ -354,7 +360,7 @@ impl RecorderPanel {
             }
             State::Starting(rx) => match rx.try_recv() {
                 Ok(Ok(recorder)) => Some(State::Recording {
-                    recorder,
+                    recorder: Box::new(recorder),
                     paused: false,
                 }),
                 Ok(Err(e)) => {
