@@ -557,7 +557,11 @@ impl OutputFile {
             return Err(write_error(&self.path, "writing the file", e));
         }
         let io = |e: std::io::Error| io_error(&self.path, e);
-        std::fs::File::open(&self.temp)
+        // Opened for writing: Windows refuses to flush (FlushFileBuffers) a read-only
+        // handle with "Access denied"; elsewhere any handle would do.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&self.temp)
             .and_then(|f| f.sync_all())
             .map_err(io)?;
         std::fs::rename(&self.temp, &self.path).map_err(io)?;
