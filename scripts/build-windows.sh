@@ -66,6 +66,9 @@ install_packages() {
     command -v cmake >/dev/null || need+=(cmake)
     command -v pkg-config >/dev/null || need+=(pkg-config)
     command -v dpkg-source >/dev/null || need+=(dpkg-dev)
+    [[ -f /usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf ]] ||
+        need+=(fonts-liberation2)
+    [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || need+=(fonts-dejavu-core)
     if ((${#need[@]})); then
         log "installing ${need[*]}"
         $sudo_cmd apt-get update -qq
