@@ -22,11 +22,25 @@ fn main() {
         .unwrap_or_else(|| "unknown".to_owned());
     println!("cargo:rustc-env=CLIPWRIGHT_GIT_COMMIT={commit}");
     // In a git worktree `.git` is a file and HEAD lives in the main clone's .git folder:
-    // ask git where. A path that does not exist would rerun this script (and rebuild the
-    // crate) on every build.
-    for (what, fallback) in [("HEAD", ".git/HEAD"), ("refs/heads", ".git/refs/heads")] {
-        let path = git_path(what).unwrap_or_else(|| fallback.to_owned());
-        println!("cargo:rerun-if-changed={path}");
+    // ask git where. Watch the checked-out branch's own ref file, not the refs/heads folder,
+    // whose time changes whenever any branch moves (other worktrees' commits would rebuild
+    // this crate). A path that does not exist would rerun this script on every build.
+    println!(
+        "cargo:rerun-if-changed={}",
+        git_path("HEAD").unwrap_or_else(|| ".git/HEAD".to_owned())
+    );
+    let branch_ref = git(&["symbolic-ref", "-q", "HEAD"])
+        .and_then(|name| git_path(&name))
+        .filter(|path| std::path::Path::new(path).is_file());
+    match branch_ref {
+        Some(path) => println!("cargo:rerun-if-changed={path}"),
+        None => {
+            if let Some(packed) =
+                git_path("packed-refs").filter(|p| std::path::Path::new(p).is_file())
+            {
+                println!("cargo:rerun-if-changed={packed}");
+            }
+        }
     }
 
     // `embed-resource` is a build dependency on Windows hosts only; releases are built on
@@ -39,13 +53,18 @@ fn main() {
 
 /// `git rev-parse --git-path WHAT`: where this checkout keeps WHAT, if git answers.
 fn git_path(what: &str) -> Option<String> {
+    git(&["rev-parse", "--git-path", what])
+}
+
+/// The trimmed output of `git ARGS`, if it succeeds and prints something.
+fn git(args: &[&str]) -> Option<String> {
     let output = std::process::Command::new("git")
-        .args(["rev-parse", "--git-path", what])
+        .args(args)
         .output()
         .ok()
         .filter(|o| o.status.success())?;
-    let path = String::from_utf8(output.stdout).ok()?.trim().to_owned();
-    (!path.is_empty()).then_some(path)
+    let text = String::from_utf8(output.stdout).ok()?.trim().to_owned();
+    (!text.is_empty()).then_some(text)
 }
 
 mod windows_resources {
