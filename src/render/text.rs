@@ -149,7 +149,7 @@ pub fn ass_script(project: &Project, size: (u32, u32), subtitles: bool) -> Optio
         let _ = writeln!(
             s,
             "Style: S{i},{},{:.1},{},{},{},{},{},{},0,0,100,100,0,0,1,{:.1},{:.1},{},{},{},{},1",
-            st.font_family,
+            libass_family(&st.font_family),
             st.font_size,
             ass_color(st.color),
             ass_color(st.highlight_color),
@@ -344,6 +344,19 @@ fn numpad(a: Alignment) -> u8 {
         Alignment::TopLeft => 7,
         Alignment::TopCenter => 8,
         Alignment::TopRight => 9,
+    }
+}
+
+/// The font family libass is asked for. "Sans", the default style's family, is a fontconfig
+/// alias: Linux resolves it (to DejaVu Sans on Debian), but Windows has no font of that name
+/// and libass then depends on DirectWrite's fallback, which Wine lacks. There we name the
+/// font fontconfig would pick; the Windows package ships it in its `fonts` folder
+/// (scripts/build-windows.sh, src/media/burn.rs).
+fn libass_family(family: &str) -> &str {
+    if cfg!(windows) && (family.eq_ignore_ascii_case("sans") || family == "sans-serif") {
+        "DejaVu Sans"
+    } else {
+        family
     }
 }
 

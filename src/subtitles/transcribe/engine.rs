@@ -51,6 +51,33 @@ impl std::fmt::Debug for WhisperEngine {
     }
 }
 
+/// whisper.cpp opens the model file itself everywhere but on Windows.
+#[cfg(not(windows))]
+fn load_context(path: &Path) -> Result<WhisperContext, TranscribeError> {
+    WhisperContext::new_with_params(path, WhisperContextParameters::default()).map_err(|e| {
+        TranscribeError::ModelLoad {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        }
+    })
+}
+
+/// On Windows we read the model and hand whisper.cpp the bytes: built with MinGW it opens
+/// files with a narrow `std::ifstream`, which takes the path in the ANSI code page, so a
+/// model under `C:\Users\Zoë\...` would not open (only MSVC builds convert to UTF-16).
+#[cfg(windows)]
+fn load_context(path: &Path) -> Result<WhisperContext, TranscribeError> {
+    let bytes = std::fs::read(path).map_err(|source| TranscribeError::ModelRead {
+        path: path.to_owned(),
+        source,
+    })?;
+    WhisperContext::new_from_buffer_with_params(&bytes, WhisperContextParameters::default())
+        .map_err(|e| TranscribeError::ModelLoad {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        })
+}
+
 impl WhisperEngine {
     /// Loads the ggml model file at `path` (see [`super::resolve_model`] for the other
     /// kinds of model a user may name).
@@ -58,11 +85,7 @@ impl WhisperEngine {
         // whisper.cpp logs to stderr; route it to nowhere (it has no `tracing` backend
         // enabled) so the CLI prints only its own progress.
         whisper_rs::install_logging_hooks();
-        let context = WhisperContext::new_with_params(path, WhisperContextParameters::default())
-            .map_err(|e| TranscribeError::ModelLoad {
-                path: path.to_owned(),
-                detail: e.to_string(),
-            })?;
+        let context = load_context(path)?;
         Ok(Self {
             context,
             path: path.to_owned(),
