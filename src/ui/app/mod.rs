@@ -202,17 +202,19 @@ impl ClipwrightApp {
         self.autosave.in_flight
     }
 
+    /// What the bin's probe found out about `path`, once it has succeeded.
+    fn probed_info(&self, path: &Path) -> Option<crate::timeline::SourceInfo> {
+        match self.items.iter().find(|m| m.path == path)?.probe.as_ref()? {
+            Ok(report) => Some(report.source_info()),
+            Err(_) => None,
+        }
+    }
+
     /// Puts a probed file from the bin on the timeline.
     pub fn add_to_timeline(&mut self, ctx: &egui::Context, path: &Path) {
-        let Some(Some(Ok(report))) = self
-            .items
-            .iter()
-            .find(|m| m.path == path)
-            .map(|m| m.probe.as_ref())
-        else {
+        let Some(info) = self.probed_info(path) else {
             return;
         };
-        let info = report.source_info();
         match self.editor.add_media(path, info) {
             Ok(_) => self
                 .timeline
@@ -223,15 +225,9 @@ impl ClipwrightApp {
 
     /// Puts a probed, finished recording on the timeline at the playhead.
     pub fn place_recording(&mut self, ctx: &egui::Context, path: &Path) {
-        let Some(Some(Ok(report))) = self
-            .items
-            .iter()
-            .find(|m| m.path == path)
-            .map(|m| m.probe.as_ref())
-        else {
+        let Some(info) = self.probed_info(path) else {
             return;
         };
-        let info = report.source_info();
         let at = self.editor.playhead;
         match self.editor.add_recording(path, info, at) {
             Ok(_) => self
