@@ -11,7 +11,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant, SystemTime};
 
 use assert_cmd::cargo::CommandCargoExt;
@@ -30,47 +30,11 @@ fn snapshot(dir: &Path) -> BTreeMap<OsString, (u64, Option<SystemTime>)> {
 
 fn run(dir: &Path, args: &[&OsStr]) -> (Output, Duration) {
     let tmp = dir.with_extension("tmp");
-    use std::io::Read;
-    let mut child = Command::cargo_bin("clipwright")
-        .unwrap()
-        .current_dir(dir)
-        .env("TMPDIR", &tmp)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut cmd = Command::cargo_bin("clipwright").unwrap();
+    cmd.current_dir(dir).env("TMPDIR", &tmp).args(args);
     let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-            child
-                .stdout
-                .take()
-                .unwrap()
-                .read_to_end(&mut stdout)
-                .unwrap();
-            child
-                .stderr
-                .take()
-                .unwrap()
-                .read_to_end(&mut stderr)
-                .unwrap();
-            let out = Output {
-                status,
-                stdout,
-                stderr,
-            };
-            return (out, start.elapsed());
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("clipwright {args:?} hung (over 60 s)");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let out = common::run_within(&mut cmd, Duration::from_secs(60));
+    (out, start.elapsed())
 }
 
 /// A name as it appears in messages.

@@ -457,3 +457,45 @@ fn cut(from: &Path, to: &Path, percent: usize) {
     let bytes = std::fs::read(from).unwrap();
     std::fs::write(to, &bytes[..bytes.len() * percent / 100]).unwrap();
 }
+
+/// Runs `cmd` with no input and its output captured, failing the test (and killing the
+/// command) if it takes longer than `limit`: a hang is a failure, not a stuck suite.
+pub fn run_within(cmd: &mut Command, limit: std::time::Duration) -> std::process::Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+            child
+                .stdout
+                .take()
+                .unwrap()
+                .read_to_end(&mut stdout)
+                .unwrap();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_end(&mut stderr)
+                .unwrap();
+            return std::process::Output {
+                status,
+                stdout,
+                stderr,
+            };
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} took longer than {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
