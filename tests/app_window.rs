@@ -40,20 +40,7 @@ fn app_opens_a_window_titled_clipwright_and_closes_cleanly() {
         .spawn()
         .unwrap();
 
-    let start = Instant::now();
-    let window = loop {
-        if let Some(status) = app.try_wait().unwrap() {
-            panic!("the app exited early with {status}");
-        }
-        if let Some(id) = desktop.find_windows("^Clipwright$").into_iter().next() {
-            break id;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "no window appeared"
-        );
-        std::thread::sleep(Duration::from_millis(250));
-    };
+    let window = desktop.wait_for_app_window(&mut app, "^Clipwright$");
     assert!(!window.is_empty());
 
     // Give the renderer a moment to draw, then check the screen is not blank.

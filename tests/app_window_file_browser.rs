@@ -49,20 +49,7 @@ fn with_no_portal_and_no_zenity_import_media_opens_a_file_through_the_in_app_bro
         .env_remove("XDG_CONFIG_HOME")
         .spawn()
         .unwrap();
-    let start = Instant::now();
-    let window = loop {
-        if let Some(status) = app.try_wait().unwrap() {
-            panic!("the app exited early with {status}");
-        }
-        if let Some(id) = desktop.find_windows("Clipwright").into_iter().next() {
-            break id;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "no window appeared"
-        );
-        std::thread::sleep(Duration::from_millis(250));
-    };
+    let window = desktop.wait_for_app_window(&mut app, "Clipwright");
     std::thread::sleep(Duration::from_secs(2));
     let xdotool = |args: &[&str]| {
         let status = desktop.command("xdotool").args(args).status().unwrap();

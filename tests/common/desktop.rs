@@ -110,6 +110,25 @@ impl Desktop {
         assert!(status.success());
     }
 
+    /// Waits up to 60 s for `app` to show a window whose title matches `pattern`, and
+    /// returns its id; fails the test if the app exits first.
+    pub fn wait_for_app_window(&self, app: &mut Child, pattern: &str) -> String {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = app.try_wait().unwrap() {
+                panic!("the app exited early with {status}");
+            }
+            if let Some(id) = self.find_windows(pattern).into_iter().next() {
+                return id;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "no window appeared"
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
     /// Asks the window manager to close windows titled `title`, as a person clicking ×.
     pub fn close_window(&self, title: &str) {
         let status = self.command("wmctrl").args(["-c", title]).status().unwrap();
