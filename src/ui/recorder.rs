@@ -268,6 +268,7 @@ impl RecorderPanel {
         opts.audio = AudioSelection {
             system: self.system_audio.then(|| "@DEFAULT_MONITOR@".to_owned()),
             mic: self.mic.then(|| "default".to_owned()),
+            window: false,
         };
         opts
     }
