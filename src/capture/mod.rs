@@ -29,6 +29,8 @@ mod pacer;
 #[cfg(target_os = "linux")]
 mod pactl;
 mod pattern;
+#[cfg(windows)]
+mod process_loopback;
 #[cfg(target_os = "linux")]
 mod process_tree;
 mod recorder;

@@ -110,8 +110,16 @@ fn open_process(pid: u32) -> Result<Box<dyn SoundInput>, CaptureError> {
     Ok(Box::new(WindowInput::open(pid)?))
 }
 
+/// The sound of process `pid`'s program: WASAPI process loopback of its tree.
+#[cfg(windows)]
+fn open_process(pid: u32) -> Result<Box<dyn SoundInput>, CaptureError> {
+    Ok(Box::new(super::process_loopback::ProcessLoopback::open(
+        pid,
+    )?))
+}
+
 /// Per-program sound is not recorded on this system yet.
-#[cfg(not(target_os = "linux"))]
+#[cfg(not(any(target_os = "linux", windows)))]
 fn open_process(pid: u32) -> Result<Box<dyn SoundInput>, CaptureError> {
     Err(CaptureError::Unsupported(format!(
         "recording one program's sound (process {pid}) is not supported on this system yet"
