@@ -8,7 +8,8 @@ build=(pkg-config clang libclang-dev cmake
        libavcodec-dev libavformat-dev libavutil-dev libavfilter-dev libavdevice-dev
        libswscale-dev libswresample-dev libasound2-dev)
 gui=(libgl1-mesa-dri libegl1 libgl1 mesa-vulkan-drivers libvulkan1
-     libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 fonts-dejavu-core libasound2)
+     libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 fonts-dejavu-core libasound2
+     pulseaudio-utils)  # pactl: recording one window's sound
 test=(ffmpeg xvfb openbox xdotool wmctrl imagemagick x11-utils pulseaudio pulseaudio-utils espeak-ng python3-pip)
 
 wanted=("${build[@]}" "${gui[@]}")

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::media;
+use crate::{capture, media};
 
 mod bench;
 mod export;
@@ -111,6 +111,16 @@ pub fn main() -> ExitCode {
     if cli.version {
         println!("{}", version_line());
         return ExitCode::SUCCESS;
+    }
+    if matches!(cli.command, None | Some(Command::Record(_))) {
+        // A recording killed while it re-routed a window's sound left it so: undo it.
+        match capture::restore_left_routing() {
+            Ok(0) => {}
+            Ok(n) => eprintln!("restored the sound routing {n} stopped recording(s) left"),
+            Err(e) => {
+                eprintln!("could not restore the sound routing an earlier recording left: {e}")
+            }
+        }
     }
     let result = match cli.command {
         None => open_app(cli.files),

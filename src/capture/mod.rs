@@ -26,12 +26,20 @@ mod naming;
 mod options;
 mod output;
 mod pacer;
+#[cfg(target_os = "linux")]
+mod pactl;
 mod pattern;
+#[cfg(windows)]
+mod process_loopback;
+#[cfg(target_os = "linux")]
+mod process_tree;
 mod recorder;
 #[cfg(any(windows, target_os = "macos"))]
 mod scap_backend;
 mod sound;
 mod stats;
+#[cfg(target_os = "linux")]
+mod window_sound;
 mod workers;
 #[cfg(target_os = "linux")]
 mod x11;
@@ -56,7 +64,7 @@ pub use pattern::{draw as draw_pattern, read_counter, TestPattern};
 pub use recorder::{EndReason, Recorder, RecordingSummary};
 #[cfg(any(windows, target_os = "macos"))]
 pub use scap_backend::ScapBackend;
-pub use sound::system_sound_available;
+pub use sound::{restore_left_routing, system_sound_available};
 pub use stats::{Stats, StatsSnapshot};
 #[cfg(target_os = "linux")]
 pub use x11::X11Backend;

@@ -121,23 +121,35 @@ pub struct AudioSelection {
     pub system: Option<String>,
     /// A microphone (Linux: a PulseAudio source; `default` for the default one).
     pub mic: Option<String>,
+    /// Record only the sound of the recorded window's program (its process tree) on the
+    /// system track, instead of everything the computer plays. Where that cannot be done
+    /// (no window process, no PulseAudio), the whole system sound is recorded, with a
+    /// notice ([`crate::capture::Recorder::sound_notice`]).
+    pub window: bool,
 }
 
 impl AudioSelection {
-    /// Parses `none`, `system`, `mic` or `system,mic`, using the default devices.
+    /// Parses `none`, `system`, `window`, `mic`, `system,mic` or `window,mic`, using the
+    /// default devices.
     pub fn parse(s: &str) -> Result<AudioSelection, CaptureError> {
         let mut sel = AudioSelection::default();
         for part in s.split(',').map(|p| p.trim().to_lowercase()) {
             match part.as_str() {
                 "none" | "" => {}
                 "system" => sel.system = Some("@DEFAULT_MONITOR@".into()),
+                "window" => sel.window = true,
                 "mic" => sel.mic = Some("default".into()),
                 other => {
                     return Err(CaptureError::Invalid(format!(
-                        "\"{other}\" is not an audio source: use system, mic, system,mic or none"
+                        "\"{other}\" is not an audio source: use system, window, mic, system,mic, window,mic or none"
                     )))
                 }
             }
+        }
+        if sel.window && sel.system.is_some() {
+            return Err(CaptureError::Invalid(
+                "system and window sound share one track: pick one of them".into(),
+            ));
         }
         Ok(sel)
     }
@@ -156,6 +168,8 @@ pub struct RecordOptions {
     pub fps: u32,
     /// Sound tracks.
     pub audio: AudioSelection,
+    /// The process of the recorded window, for [`AudioSelection::window`].
+    pub window_pid: Option<u32>,
     /// Stop by itself after this long (of recorded time, pauses excluded).
     pub duration: Option<Duration>,
     /// Video encoder.
@@ -176,6 +190,7 @@ impl RecordOptions {
             fit: Fit::Letterbox,
             fps: 30,
             audio: AudioSelection::default(),
+            window_pid: None,
             duration: None,
             encoder: EncoderChoice::Auto,
             quality: 23,
@@ -252,5 +267,8 @@ mod tests {
             Some(AudioSelection::default())
         );
         assert!(AudioSelection::parse("speakers").is_err());
+        let w = AudioSelection::parse("window,mic").ok().unwrap_or_default();
+        assert!(w.window && w.mic.is_some() && w.system.is_none());
+        assert!(AudioSelection::parse("system,window").is_err());
     }
 }

@@ -83,6 +83,9 @@ pub struct Recorder {
     fps: u32,
     encoder: String,
     audio_tracks: usize,
+    /// Why the sound asked for is not what is recorded (the whole system sound instead of
+    /// one window's), for the person to see.
+    sound_notice: Option<String>,
     /// The file written, finished (moved over the file it replaces) at [`Recorder::stop`].
     output: Opened,
 }
@@ -137,6 +140,12 @@ impl Recorder {
         let planned = output::plan(opts)?;
         let planned_muxer = planned.muxer;
         let mut inputs = Vec::new();
+        let mut sound_notice = None;
+        if opts.audio.window {
+            let (input, notice) = sound::open_window(opts.window_pid)?;
+            inputs.push((0, input));
+            sound_notice = notice;
+        }
         for (slot, (kind, device)) in [
             (SoundKind::System, &opts.audio.system),
             (SoundKind::Microphone, &opts.audio.mic),
@@ -245,8 +254,15 @@ impl Recorder {
             fps,
             encoder: encoder_name,
             audio_tracks,
+            sound_notice,
             output: opened,
         })
+    }
+
+    /// Why the sound recorded is not the sound asked for (a window's sound asked for where
+    /// only the whole system sound can be recorded), or `None`.
+    pub fn sound_notice(&self) -> Option<&str> {
+        self.sound_notice.as_deref()
     }
 
     /// Live counters.

@@ -87,6 +87,127 @@ pub(crate) fn open(kind: SoundKind, name: &str) -> Result<Box<dyn SoundInput>, C
     })
 }
 
+/// Opens the sound of one window's program (process `pid` and its tree), or — where that
+/// cannot be done here — the whole system sound, with a notice saying why.
+pub(crate) fn open_window(
+    pid: Option<u32>,
+) -> Result<(Box<dyn SoundInput>, Option<String>), CaptureError> {
+    let why = match pid {
+        None => "the window does not say which process it belongs to".to_owned(),
+        Some(pid) => match open_process(pid) {
+            Ok(input) => return Ok((input, None)),
+            Err(e) => e.to_string(),
+        },
+    };
+    let notice = format!("Recording all system sound, not only the window's: {why}");
+    tracing::warn!("{notice}");
+    Ok((open(SoundKind::System, "@DEFAULT_MONITOR@")?, Some(notice)))
+}
+
+/// The sound of process `pid`'s program: its streams moved to a sink of our own.
+#[cfg(target_os = "linux")]
+fn open_process(pid: u32) -> Result<Box<dyn SoundInput>, CaptureError> {
+    Ok(Box::new(WindowInput::open(pid)?))
+}
+
+/// The sound of process `pid`'s program: WASAPI process loopback of its tree.
+#[cfg(windows)]
+fn open_process(pid: u32) -> Result<Box<dyn SoundInput>, CaptureError> {
+    Ok(Box::new(super::process_loopback::ProcessLoopback::open(
+        pid,
+    )?))
+}
+
+/// Per-program sound is not recorded on this system yet.
+#[cfg(not(any(target_os = "linux", windows)))]
+fn open_process(pid: u32) -> Result<Box<dyn SoundInput>, CaptureError> {
+    Err(CaptureError::Unsupported(format!(
+        "recording one program's sound (process {pid}) is not supported on this system yet"
+    )))
+}
+
+/// How often the window's program is checked for new streams, ms.
+#[cfg(target_os = "linux")]
+const FOLLOW_EVERY_MS: u64 = 300;
+
+/// One window's sound on Linux: the monitor of the sink its streams were moved to. The
+/// routing is undone when this is dropped (after the capture is closed: fields drop in
+/// order).
+#[cfg(target_os = "linux")]
+struct WindowInput {
+    pulse: crate::media::PulseInput,
+    routing: super::window_sound::Routing<super::pactl::Pactl>,
+    followed_at: std::time::Instant,
+    follow_failed: bool,
+}
+
+#[cfg(target_os = "linux")]
+impl WindowInput {
+    fn open(pid: u32) -> Result<WindowInput, CaptureError> {
+        let routing = super::window_sound::Routing::start(
+            super::pactl::Pactl,
+            pid,
+            &super::window_sound::state_dir(),
+            Box::new(super::process_tree::read_processes),
+        )
+        .map_err(|e| CaptureError::SoundDevice {
+            device: format!("the sound of process {pid}"),
+            detail: e.to_string(),
+        })?;
+        let pulse = crate::media::PulseInput::open(&routing.monitor())?;
+        Ok(WindowInput {
+            pulse,
+            routing,
+            followed_at: std::time::Instant::now(),
+            follow_failed: false,
+        })
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl SoundInput for WindowInput {
+    fn rate(&self) -> u32 {
+        self.pulse.rate()
+    }
+
+    fn read(&mut self) -> Result<Option<TimedChunk>, CaptureError> {
+        // Chunks carry their capture time, so the short wait for pactl shifts nothing.
+        if self.followed_at.elapsed() >= std::time::Duration::from_millis(FOLLOW_EVERY_MS) {
+            self.followed_at = std::time::Instant::now();
+            match self.routing.follow() {
+                Ok(_) => self.follow_failed = false,
+                Err(e) if !self.follow_failed => {
+                    self.follow_failed = true;
+                    tracing::warn!("cannot follow the window's new sound streams: {e}");
+                }
+                Err(_) => {}
+            }
+        }
+        // The null sink plays on while nothing plays into it: silence on the clock.
+        Ok(Some(self.pulse.read()?))
+    }
+}
+
+/// Undoes the sound re-routing that recordings killed before they could restore it left
+/// (Linux: streams moved to a sink of ours, our sinks and loopbacks), and returns how many
+/// were cleaned up. Run once at each start of the program; quick when there is nothing.
+pub fn restore_left_routing() -> Result<usize, CaptureError> {
+    #[cfg(target_os = "linux")]
+    {
+        let dir = super::window_sound::state_dir();
+        super::window_sound::recover(&mut super::pactl::Pactl, &dir).map_err(|e| {
+            CaptureError::SoundDevice {
+                device: "the sound routing left by an earlier recording".into(),
+                detail: e.to_string(),
+            }
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        Ok(0)
+    }
+}
+
 /// Checks that system sound can be recorded here (Linux: a PulseAudio server with a
 /// default output to monitor; Windows and macOS: a default output device), saying why not.
 pub fn system_sound_available() -> Result<(), CaptureError> {

@@ -57,9 +57,11 @@ pub struct RecordArgs {
     /// Leave the mouse pointer out.
     #[arg(long)]
     no_cursor: bool,
-    /// Sound tracks: system, mic, system,mic or none [default: system where this computer
-    /// has a system-sound source (Linux: PulseAudio or PipeWire's pulse server; Windows:
-    /// WASAPI loopback; macOS 14.6+: CoreAudio loopback), else none].
+    /// Sound tracks: system, window, mic, system,mic, window,mic or none [default: system
+    /// where this computer has a system-sound source (Linux: PulseAudio or PipeWire's pulse
+    /// server; Windows: WASAPI loopback; macOS 14.6+: CoreAudio loopback), else none].
+    /// `window` records only the recorded window's program (and the processes it started),
+    /// falling back to all system sound with a notice where that cannot be done.
     #[arg(long, value_name = "SOURCES")]
     audio: Option<String>,
     /// Device for system sound: a PulseAudio monitor source on Linux, an output device's
@@ -172,6 +174,9 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
     if let (Some(d), Some(_)) = (&args.mic_device, &audio.mic) {
         audio.mic = Some(d.clone());
     }
+    if audio.window {
+        opts.window_pid = window_pid(backend.as_ref(), &spec)?;
+    }
     opts.audio = audio;
 
     let stop = Arc::new(AtomicBool::new(false));
@@ -195,6 +200,9 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
     let source = backend.start(&spec, &settings)?;
     let recorder = Recorder::start(source, &opts)
         .with_context(|| format!("cannot start recording to {}", opts.output.display()))?;
+    if let Some(notice) = recorder.sound_notice() {
+        eprintln!("{notice}");
+    }
     eprintln!(
         "recording {}x{} at {} fps with {} into {} (Ctrl+C stops)",
         recorder.size().0,
@@ -248,6 +256,20 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
         summary.end
     );
     Ok(())
+}
+
+/// The process of the window `spec` names, for `--audio window` (`None` when the window
+/// does not say: the recorder then records all system sound, with a notice).
+fn window_pid(backend: &dyn CaptureBackend, spec: &TargetSpec) -> anyhow::Result<Option<u32>> {
+    match spec {
+        TargetSpec::WindowTitle(_) | TargetSpec::WindowId(_) => {
+            let targets = backend.targets()?;
+            Ok(capture::resolve_window(&targets, spec)?.pid)
+        }
+        TargetSpec::Display(_) | TargetSpec::Region(..) => {
+            bail!("--audio window records one window's sound: pick a window with --window or --window-id")
+        }
+    }
 }
 
 /// The `--audio` value to use: the one given, or `system` where system sound can be

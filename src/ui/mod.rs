@@ -8,6 +8,7 @@ mod inspector;
 mod media_bin;
 mod preview;
 mod recorder;
+mod recorder_settings;
 mod subtitles;
 mod timeline;
 
@@ -17,6 +18,7 @@ pub use app::toasts::Toast;
 pub use app::{ClipwrightApp, MediaItem, RightTab};
 pub use export_dialog::{video_rates, ExportDialog, Outcome, SizeEstimate};
 pub use recorder::RecorderPanel;
+pub use recorder_settings::{RecorderSettings, Sound, SourceKind};
 
 /// Why the app could not start.
 #[derive(Debug, thiserror::Error)]

@@ -14,9 +14,13 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::time::Duration;
 
+#[path = "recorder_picker.rs"]
+mod picker;
+
+use super::recorder_settings::{RecorderSettings, Sound};
 use crate::capture::{
     AudioSelection, CaptureBackend, Fit, OutputSize, RecordOptions, Recorder, RecordingSummary,
-    SourceSettings, Target, TargetKind, TargetSpec, TestPattern, SIZE_PRESETS,
+    SourceSettings, Target, TargetKind, TargetSpec, TestPattern,
 };
 use crate::media::{human_bytes, BgraFrame};
 
@@ -63,7 +67,7 @@ enum State {
     CountingDown {
         until: f64,
     },
-    Starting(Receiver<Result<Recorder, String>>),
+    Starting(Receiver<Result<(Recorder, Option<String>), String>>),
     // Boxed: a recorder is large (on Windows, several times the other states).
     Recording {
         recorder: Box<Recorder>,
@@ -82,16 +86,14 @@ pub struct RecorderPanel {
     listing: Option<Receiver<Result<Listing, String>>>,
     /// Index of the chosen target.
     pub selected: Option<usize>,
-    /// 0: the source's size; otherwise 1 + index into [`size_choices`].
-    size_choice: usize,
-    /// Output frames per second.
-    pub fps: u32,
-    crop: bool,
-    system_audio: bool,
-    mic: bool,
-    cursor: bool,
-    countdown: bool,
+    /// The choices (kept between runs by the app).
+    pub settings: RecorderSettings,
     state: State,
+    /// Why the sound recorded is not the sound chosen (the whole system sound instead of
+    /// the window's), shown while recording and after.
+    pub sound_notice: Option<String>,
+    /// Clipwright's window was minimised for the recording and comes back at its end.
+    pub hidden_for_recording: bool,
     /// The last error, shown in the panel.
     pub error: Option<String>,
     /// A finished recording for the app to take.
@@ -113,14 +115,10 @@ impl RecorderPanel {
             targets: Vec::new(),
             listing: None,
             selected: None,
-            size_choice: 0,
-            fps: 30,
-            crop: false,
-            system_audio: false,
-            mic: false,
-            cursor: true,
-            countdown: true,
+            settings: RecorderSettings::default(),
             state: State::Idle,
+            sound_notice: None,
+            hidden_for_recording: false,
             error: None,
             finished: None,
             hotkey_pressed: Arc::new(AtomicBool::new(false)),
@@ -169,7 +167,7 @@ impl RecorderPanel {
     /// recording; nothing while starting or stopping.
     fn hotkey_toggle(&mut self, ctx: &egui::Context) {
         match self.state {
-            State::Idle if self.countdown => {
+            State::Idle if self.settings.countdown => {
                 let now = ctx.input(|i| i.time);
                 if self.selected.is_some() {
                     self.state = State::CountingDown {
@@ -206,7 +204,7 @@ impl RecorderPanel {
 
     /// Turns the countdown before recording on or off.
     pub fn set_countdown(&mut self, on: bool) {
-        self.countdown = on;
+        self.settings.countdown = on;
     }
 
     /// Lists windows and displays (and the test pattern) with thumbnails, on a worker.
@@ -248,27 +246,36 @@ impl RecorderPanel {
         }
     }
 
-    fn options(&self) -> RecordOptions {
+    fn options(&self, target: &Target) -> RecordOptions {
         let path = crate::capture::fresh_recording_path(
             &self.recordings_dir,
             crate::capture::local_now(),
             "mp4",
         );
         let mut opts = RecordOptions::new(path);
-        opts.size = match self
-            .size_choice
-            .checked_sub(1)
-            .and_then(|i| size_choices().get(i).copied())
-        {
-            Some((_, w, h)) => OutputSize::Fixed(w, h),
+        opts.size = match self.settings.fixed_size() {
+            Some((w, h)) => OutputSize::Fixed(w, h),
             None => OutputSize::Source,
         };
-        opts.fit = if self.crop { Fit::Crop } else { Fit::Letterbox };
-        opts.fps = self.fps;
-        opts.audio = AudioSelection {
-            system: self.system_audio.then(|| "@DEFAULT_MONITOR@".to_owned()),
-            mic: self.mic.then(|| "default".to_owned()),
+        opts.fit = if self.settings.crop {
+            Fit::Crop
+        } else {
+            Fit::Letterbox
         };
+        opts.fps = self.settings.fps;
+        let window = target.kind == TargetKind::Window;
+        // A screen has no window of its own: "this window's sound" is all of it there.
+        let (window_sound, system) = match self.settings.sound {
+            Sound::Silent => (false, false),
+            Sound::ThisWindow => (window, !window),
+            Sound::AllSystem => (false, true),
+        };
+        opts.audio = AudioSelection {
+            system: system.then(|| "@DEFAULT_MONITOR@".to_owned()),
+            mic: self.settings.mic.then(|| "default".to_owned()),
+            window: window_sound,
+        };
+        opts.window_pid = target.pid;
         opts
     }
 
@@ -286,11 +293,11 @@ impl RecorderPanel {
             }
         };
         let settings = SourceSettings {
-            fps: self.fps,
-            cursor: self.cursor,
+            fps: self.settings.fps,
+            cursor: self.settings.cursor,
             reacquire: false,
         };
-        let opts = self.options();
+        let mut opts = self.options(&listed.target);
         if let Err(e) = std::fs::create_dir_all(&self.recordings_dir) {
             self.error = Some(format!("{}: {e}", self.recordings_dir.display()));
             return;
@@ -300,9 +307,20 @@ impl RecorderPanel {
         let spawned = std::thread::Builder::new()
             .name("clipwright-record-start".into())
             .spawn(move || {
+                let mut no_sound = None;
+                if opts.audio.window || opts.audio.system.is_some() {
+                    // Without a sound server, record the picture rather than nothing.
+                    if let Err(e) = crate::capture::system_sound_available() {
+                        no_sound = Some(format!("Recording without system sound: {e}"));
+                        opts.audio.window = false;
+                        opts.audio.system = None;
+                    }
+                }
                 let result = backend(kind).and_then(|b| {
                     let source = b.start(&spec, &settings).map_err(|e| e.to_string())?;
-                    Recorder::start(source, &opts).map_err(|e| e.to_string())
+                    let recorder = Recorder::start(source, &opts).map_err(|e| e.to_string())?;
+                    let notice = recorder.sound_notice().map(str::to_owned).or(no_sound);
+                    Ok((recorder, notice))
                 });
                 let _ = tx.send(result);
                 wake.request_repaint();
@@ -310,7 +328,13 @@ impl RecorderPanel {
         match spawned {
             Ok(_) => {
                 self.error = None;
+                self.sound_notice = None;
                 self.state = State::Starting(rx);
+                if self.settings.hide_while_recording {
+                    // Out of the way of what is recorded, and back when it stops.
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(true));
+                    self.hidden_for_recording = true;
+                }
             }
             Err(e) => self.error = Some(format!("could not start recording: {e}")),
         }
@@ -359,12 +383,16 @@ impl RecorderPanel {
                 None
             }
             State::Starting(rx) => match rx.try_recv() {
-                Ok(Ok(recorder)) => Some(State::Recording {
-                    recorder: Box::new(recorder),
-                    paused: false,
-                }),
+                Ok(Ok((recorder, notice))) => {
+                    self.sound_notice = notice;
+                    Some(State::Recording {
+                        recorder: Box::new(recorder),
+                        paused: false,
+                    })
+                }
                 Ok(Err(e)) => {
                     self.error = Some(e);
+                    self.come_back(ctx);
                     Some(State::Idle)
                 }
                 Err(_) => None,
@@ -377,10 +405,14 @@ impl RecorderPanel {
             State::Stopping(rx) => match rx.try_recv() {
                 Ok(Ok(done)) => {
                     self.finished = Some(done);
+                    // Done: the panel closes and the editor, with the recording, shows.
+                    self.open = false;
+                    self.come_back(ctx);
                     Some(State::Idle)
                 }
                 Ok(Err(e)) => {
                     self.error = Some(e);
+                    self.come_back(ctx);
                     Some(State::Idle)
                 }
                 Err(_) => None,
@@ -395,33 +427,12 @@ impl RecorderPanel {
         }
     }
 
-    fn set_targets(&mut self, ctx: &egui::Context, list: Listing) {
-        let previous = self
-            .selected
-            .and_then(|i| self.targets.get(i))
-            .map(|t| (t.backend, t.target.id));
-        self.targets = list
-            .into_iter()
-            .enumerate()
-            .map(|(i, (backend, target, thumb))| Listed {
-                backend,
-                thumbnail: thumb.map(|f| {
-                    ctx.load_texture(
-                        format!("target-{i}"),
-                        to_color_image(&f),
-                        Default::default(),
-                    )
-                }),
-                target,
-            })
-            .collect();
-        self.selected = previous
-            .and_then(|p| {
-                self.targets
-                    .iter()
-                    .position(|t| (t.backend, t.target.id) == p)
-            })
-            .or_else(|| (!self.targets.is_empty()).then_some(0));
+    /// Brings Clipwright's window back if it was minimised for the recording.
+    fn come_back(&mut self, ctx: &egui::Context) {
+        if std::mem::take(&mut self.hidden_for_recording) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+            ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+        }
     }
 
     /// Draws the panel window.
@@ -435,12 +446,15 @@ impl RecorderPanel {
                 if self.is_idle() {
                     self.picker(ui, ctx);
                     ui.separator();
-                    self.settings_ui(ui);
+                    self.settings.ui(ui);
                     ui.separator();
                 }
                 self.controls(ui, ctx);
                 if let Some(e) = &self.error {
                     ui.colored_label(ui.visuals().error_fg_color, e);
+                }
+                if let Some(notice) = &self.sound_notice {
+                    ui.colored_label(ui.visuals().warn_fg_color, notice);
                 }
                 if let Some(note) = &self.hotkey_note {
                     ui.weak(note);
@@ -450,93 +464,6 @@ impl RecorderPanel {
         self.open = open || !self.is_idle();
     }
 
-    fn picker(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
-        ui.horizontal(|ui| {
-            ui.strong("What to record");
-            let busy = self.listing.is_some();
-            if ui
-                .add_enabled(!busy, egui::Button::new("Refresh"))
-                .clicked()
-            {
-                self.refresh(ctx);
-            }
-            if busy {
-                ui.spinner();
-            }
-        });
-        egui::ScrollArea::horizontal()
-            .id_salt("targets")
-            .show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    for (i, listed) in self.targets.iter().enumerate() {
-                        let selected = self.selected == Some(i);
-                        let response = ui
-                            .vertical(|ui| {
-                                ui.set_width(170.0);
-                                if let Some(tex) = &listed.thumbnail {
-                                    let size = tex.size_vec2();
-                                    let scale = (160.0 / size.x.max(size.y)).min(1.0);
-                                    ui.image((tex.id(), size * scale));
-                                }
-                                let label = format!(
-                                    "{} ({}×{})",
-                                    listed.target.title, listed.target.width, listed.target.height
-                                );
-                                ui.selectable_label(selected, label)
-                                    .on_hover_text(&listed.target.app)
-                            })
-                            .inner;
-                        if response.clicked() {
-                            self.selected = Some(i);
-                        }
-                    }
-                });
-            });
-    }
-
-    fn settings_ui(&mut self, ui: &mut egui::Ui) {
-        egui::Grid::new("record_settings")
-            .num_columns(2)
-            .show(ui, |ui| {
-                ui.label("Size");
-                let choices = size_choices();
-                let name = |i: usize| match i.checked_sub(1).and_then(|j| choices.get(j)) {
-                    Some((n, w, h)) => format!("{n} ({w}×{h})"),
-                    None => "Same as the window".to_owned(),
-                };
-                egui::ComboBox::from_id_salt("record_size")
-                    .selected_text(name(self.size_choice))
-                    .show_ui(ui, |ui| {
-                        for i in 0..=choices.len() {
-                            ui.selectable_value(&mut self.size_choice, i, name(i));
-                        }
-                    });
-                ui.end_row();
-                let fps = ui.label("Frame rate");
-                ui.add(egui::Slider::new(&mut self.fps, 15..=120).suffix(" fps"))
-                    .labelled_by(fps.id);
-                ui.end_row();
-                ui.label("Other shapes");
-                ui.horizontal(|ui| {
-                    ui.radio_value(&mut self.crop, false, "Letterbox");
-                    ui.radio_value(&mut self.crop, true, "Crop to fill");
-                });
-                ui.end_row();
-                ui.label("Sound");
-                ui.horizontal(|ui| {
-                    ui.checkbox(&mut self.system_audio, "System sound");
-                    ui.checkbox(&mut self.mic, "Microphone");
-                });
-                ui.end_row();
-                ui.label("Options");
-                ui.horizontal(|ui| {
-                    ui.checkbox(&mut self.cursor, "Show the pointer");
-                    ui.checkbox(&mut self.countdown, "3 s countdown");
-                });
-                ui.end_row();
-            });
-    }
-
     fn controls(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
         let now = ctx.input(|i| i.time);
         match &mut self.state {
@@ -544,7 +471,7 @@ impl RecorderPanel {
                 let ready = self.selected.is_some();
                 let record = egui::Button::new(egui::RichText::new("● Record").size(18.0));
                 if ui.add_enabled(ready, record).clicked() {
-                    if self.countdown {
+                    if self.settings.countdown {
                         self.state = State::CountingDown {
                             until: now + COUNTDOWN,
                         };
@@ -616,50 +543,5 @@ impl RecorderPanel {
                 });
             }
         }
-    }
-}
-
-/// A BGRA capture as an egui image.
-fn to_color_image(f: &BgraFrame) -> egui::ColorImage {
-    let (w, h) = (f.width as usize, f.height as usize);
-    let mut rgba = Vec::with_capacity(w * h * 4);
-    for row in f.data.chunks(f.stride.max(1)).take(h) {
-        for px in row[..(w * 4).min(row.len())].chunks_exact(4) {
-            rgba.extend_from_slice(&[px[2], px[1], px[0], 255]);
-        }
-    }
-    rgba.resize(w * h * 4, 0);
-    egui::ColorImage::from_rgba_unmultiplied([w, h], &rgba)
-}
-
-/// The sizes the Size list offers: each of [`SIZE_PRESETS`] once, by its last name (the
-/// presets keep extra names, such as `1080x1920` beside `vertical`, for the command line).
-fn size_choices() -> Vec<(&'static str, u32, u32)> {
-    let mut out: Vec<(&'static str, u32, u32)> = Vec::new();
-    for &(name, w, h) in SIZE_PRESETS {
-        match out.iter_mut().find(|c| (c.1, c.2) == (w, h)) {
-            Some(seen) => seen.0 = name,
-            None => out.push((name, w, h)),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_size_list_offers_each_size_once() {
-        let choices = size_choices();
-        let mut sizes: Vec<(u32, u32)> = choices.iter().map(|c| (c.1, c.2)).collect();
-        sizes.sort_unstable();
-        sizes.dedup();
-        assert_eq!(sizes.len(), choices.len(), "{choices:?}");
-        assert!(choices.contains(&("vertical", 1080, 1920)));
-        // Every preset's size is still on offer.
-        assert!(SIZE_PRESETS
-            .iter()
-            .all(|p| choices.iter().any(|c| (c.1, c.2) == (p.1, p.2))));
     }
 }

@@ -134,6 +134,8 @@ impl ClipwrightApp {
             file_browser.remember(folder);
         }
         let dialogs = self::file_browser::FallbackDialogs::new(dialogs, browser);
+        let mut recorder = RecorderPanel::new(data_dir.join("recordings"));
+        recorder.settings = crate::ui::RecorderSettings::load(cc.storage);
         let autosave = Autosave::new(data_dir.clone());
         let recovery = autosave.find_recovery(recent.first().map(PathBuf::as_path));
         Self {
@@ -148,7 +150,7 @@ impl ClipwrightApp {
             inspector: Inspector::default(),
             preview: PreviewPanel::new(&cc.egui_ctx),
             export: ExportDialog::default(),
-            recorder: RecorderPanel::new(data_dir.join("recordings")),
+            recorder,
             show_shortcuts: false,
             right_tab: RightTab::Inspector,
             subtitles: SubtitlePanel::default(),
@@ -493,6 +495,7 @@ impl eframe::App for ClipwrightApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, RECENT_KEY, &self.recent);
         self.layout.save(storage);
+        self.recorder.settings.save(storage);
     }
 }
 

@@ -1,0 +1,245 @@
+//! `record --audio window` under Xvfb + openbox + a private PulseAudio: two windows play
+//! two tones, and the recording of one holds only its own tone (checked by frequency);
+//! the person's sound routing (default sink, each stream's sink) is the same afterwards —
+//! also when the recorder is killed with SIGKILL and the program is started again.
+#![cfg(target_os = "linux")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::desktop::{App, Desktop};
+
+/// A window showing a test picture and playing a sine tone of `hz` into PulseAudio.
+fn tone_window(desktop: &Desktop, hz: u32, title: &str) -> App {
+    desktop.ffplay_with_sound(
+        &format!("testsrc2=size=320x240:rate=30[out0];sine=frequency={hz}:sample_rate=48000[out1]"),
+        title,
+    )
+}
+
+/// `pactl` on the desktop's sound server, in the C locale.
+fn pactl(desktop: &Desktop, args: &[&str]) -> String {
+    let out = desktop
+        .command("pactl")
+        .env("LC_ALL", "C")
+        .args(args)
+        .output()
+        .expect("pactl must be installed (pulseaudio-utils)");
+    assert!(out.status.success(), "pactl {args:?} failed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// What the person's routing is: the default sink, each stream's sink (by index), and
+/// whether any of our sinks or loopbacks are loaded.
+#[derive(Debug, PartialEq, Eq)]
+struct Routing {
+    default_sink: String,
+    streams: Vec<(String, String)>,
+    ours_loaded: bool,
+}
+
+fn routing(desktop: &Desktop) -> Routing {
+    let info = pactl(desktop, &["info"]);
+    let default_sink = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Default Sink: "))
+        .unwrap()
+        .to_owned();
+    let sinks: Vec<(String, String)> = pactl(desktop, &["list", "short", "sinks"])
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[0].to_owned(), f[1].to_owned())
+        })
+        .collect();
+    let mut streams: Vec<(String, String)> = pactl(desktop, &["list", "short", "sink-inputs"])
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let sink = sinks
+                .iter()
+                .find(|(i, _)| i == f[1])
+                .map_or(f[1].to_owned(), |(_, n)| n.clone());
+            (f[0].to_owned(), sink)
+        })
+        .collect();
+    streams.sort();
+    let modules = pactl(desktop, &["list", "short", "modules"]);
+    Routing {
+        default_sink,
+        streams,
+        ours_loaded: modules.contains("clipwright_window_"),
+    }
+}
+
+/// Waits until the server plays `n` streams.
+fn wait_for_streams(desktop: &Desktop, n: usize) {
+    desktop.wait_for(Duration::from_secs(30), || {
+        routing(desktop).streams.len() >= n
+    });
+}
+
+/// The first sound track of `file`, decoded to 48 kHz mono.
+fn decoded_sound(file: &Path) -> Vec<f64> {
+    let out = Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostdin", "-v", "error", "-i"])
+        .arg(file)
+        .args([
+            "-map", "0:a:0", "-ac", "1", "-ar", "48000", "-f", "s16le", "-",
+        ])
+        .output()
+        .expect("the ffmpeg command-line tool must be installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+        .chunks_exact(2)
+        .map(|b| f64::from(i16::from_le_bytes([b[0], b[1]])) / 32768.0)
+        .collect()
+}
+
+/// Power of `hz` in `samples` (48 kHz): the mean over 0.1 s blocks of the Goertzel
+/// algorithm's, so a tone a few hertz off (clocks that differ a little) still counts.
+fn power_at(samples: &[f64], hz: f64) -> f64 {
+    let blocks: Vec<f64> = samples
+        .chunks_exact(4_800)
+        .map(|b| goertzel(b, hz))
+        .collect();
+    blocks.iter().sum::<f64>() / blocks.len().max(1) as f64
+}
+
+/// Power of `hz` in one block of `samples` (48 kHz), by the Goertzel algorithm.
+fn goertzel(samples: &[f64], hz: f64) -> f64 {
+    let w = 2.0 * std::f64::consts::PI * hz / 48_000.0;
+    let coeff = 2.0 * w.cos();
+    let (mut s1, mut s2) = (0.0, 0.0);
+    for &x in samples {
+        let s = x + coeff * s1 - s2;
+        s2 = s1;
+        s1 = s;
+    }
+    (s1 * s1 + s2 * s2 - coeff * s1 * s2) / (samples.len() as f64).powi(2)
+}
+
+#[test]
+fn the_goertzel_check_tells_two_tones_apart() {
+    let tone: Vec<f64> = (0..48_000)
+        .map(|i| (2.0 * std::f64::consts::PI * 440.0 * f64::from(i) / 48_000.0).sin())
+        .collect();
+    assert!(power_at(&tone, 440.0) > 0.2);
+    assert!(
+        power_at(&tone, 443.0) > 0.1,
+        "a tone a little sharp still counts"
+    );
+    assert!(power_at(&tone, 1000.0) < 1e-4);
+}
+
+#[test]
+fn a_window_recorded_with_its_own_sound_holds_only_its_tone_and_the_routing_comes_back() {
+    let desktop = Desktop::start();
+    let _pulse = desktop.pulse();
+    let _low = tone_window(&desktop, 440, "Tone Low");
+    let _high = tone_window(&desktop, 1000, "Tone High");
+    wait_for_streams(&desktop, 2);
+    let before = routing(&desktop);
+    assert!(!before.ours_loaded);
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("low.mp4");
+    let out = common::run_within(
+        desktop
+            .command(env!("CARGO_BIN_EXE_clipwright"))
+            .args(["record", "--window", "Tone Low", "--audio", "window"])
+            .args(["--size", "320x240", "--duration", "4", "-o"])
+            .arg(&file),
+        Duration::from_secs(60),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        !stderr.contains("Recording all system sound"),
+        "fell back to the system mix: {stderr}"
+    );
+
+    let sound = decoded_sound(&file);
+    assert!(sound.len() > 48_000 * 3, "{} samples", sound.len());
+    // Skip the first second (the stream is moved as recording starts).
+    let steady = &sound[48_000..sound.len() - 12_000];
+    let (low, high) = (power_at(steady, 440.0), power_at(steady, 1000.0));
+    eprintln!("440 Hz (the window's tone): {low:.3e}; 1000 Hz (the other window's): {high:.3e}");
+    assert!(low > 1e-3, "the window's own tone is there: {low}");
+    assert!(
+        high < low / 1000.0,
+        "the other window's tone leaked in: 440 Hz {low}, 1000 Hz {high}"
+    );
+    assert_eq!(routing(&desktop), before, "the routing is as it was");
+}
+
+#[test]
+fn after_a_killed_recording_the_next_start_puts_the_routing_back() {
+    let desktop = Desktop::start();
+    let _pulse = desktop.pulse();
+    let _low = tone_window(&desktop, 440, "Tone Low");
+    let _high = tone_window(&desktop, 1000, "Tone High");
+    wait_for_streams(&desktop, 2);
+    let before = routing(&desktop);
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut recorder = desktop
+        .command(env!("CARGO_BIN_EXE_clipwright"))
+        .args(["record", "--window", "Tone Low", "--audio", "window"])
+        .args(["--size", "320x240", "-o"])
+        .arg(dir.path().join("killed.mp4"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the window's stream has been moved to our sink.
+    let start = Instant::now();
+    while !routing(&desktop)
+        .streams
+        .iter()
+        .any(|(_, sink)| sink.starts_with("clipwright_window_"))
+    {
+        assert!(
+            recorder.try_wait().unwrap().is_none(),
+            "the recorder ended early"
+        );
+        assert!(start.elapsed() < Duration::from_secs(30), "never re-routed");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    recorder.kill().unwrap(); // SIGKILL: no clean-up of its own
+    recorder.wait().unwrap();
+    let left = routing(&desktop);
+    assert!(
+        left.ours_loaded,
+        "the kill left the routing changed: {left:?}"
+    );
+    assert_ne!(left, before);
+
+    // The next start of the program, whatever it does, undoes it.
+    let out = common::run_within(
+        desktop
+            .command(env!("CARGO_BIN_EXE_clipwright"))
+            .args(["record", "--list"]),
+        Duration::from_secs(60),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("restored the sound routing"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(routing(&desktop), before);
+}
