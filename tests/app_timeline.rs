@@ -1,6 +1,7 @@
 //! The timeline keeps its shape: every track header fits its row, the tracks scroll under
 //! a fixed toolbar and ruler with a scrollbar when they do not fit, and subtitle cues are
-//! moved and trimmed like clips, each drag one undo step.
+//! moved and trimmed like clips, each drag one undo step. A finished recording lands where the
+//! recorder panel says, never hidden under the clips already there.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -8,7 +9,7 @@ mod common;
 
 use clipwright::timeline::{CueId, Edit, SubtitleCue, Time, Track, TrackId, TrackKind};
 use clipwright::ui::ClipwrightApp;
-use common::app::{drag, harness_with_clips};
+use common::app::{drag, harness_with_clips, step_until};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
@@ -194,4 +195,65 @@ fn dragging_a_cue_moves_it_in_one_undo_step_and_snaps_to_the_playhead() {
     assert_eq!(cue_of(&harness), moved);
     harness.state_mut().editor.undo().unwrap();
     assert_eq!(cue_of(&harness), before);
+}
+
+/// The video clip made from the file at `path`, with the index of its track.
+fn clip_of(app: &ClipwrightApp, path: &std::path::Path) -> (usize, Time) {
+    let source = app
+        .editor
+        .project
+        .sources
+        .iter()
+        .find(|s| s.path == path)
+        .expect("the recording is in the media pool")
+        .id;
+    app.editor
+        .project
+        .tracks
+        .iter()
+        .enumerate()
+        .find_map(|(i, t)| {
+            let clip = t
+                .clips
+                .iter()
+                .find(|c| t.kind == TrackKind::Video && c.source() == Some(source))?;
+            Some((i, clip.start))
+        })
+        .expect("the recording is on a video track")
+}
+
+#[test]
+fn a_finished_recording_lands_after_the_clips_or_above_them_at_the_playhead() {
+    use clipwright::capture::into_project::Landing;
+
+    let file = common::fixture(&common::H264_AAC);
+    let dir = tempfile::tempdir().unwrap();
+    let (first, second) = (dir.path().join("first.mp4"), dir.path().join("second.mp4"));
+    std::fs::copy(&file, &first).unwrap();
+    std::fs::copy(&file, &second).unwrap();
+    let mut harness = harness_with_clips(&file, 2);
+    let end = harness.state().editor.project.clips_duration();
+    let (existing_track, _) = clip_of(harness.state(), &file);
+
+    // The default: after everything, although the playhead is back at 0:00.
+    harness.state_mut().editor.playhead = Time::ZERO;
+    let ctx = harness.ctx.clone();
+    harness.state_mut().open_recording(&ctx, first.clone());
+    step_until(&mut harness, |app| app.editor.project.sources.len() == 2);
+    assert_eq!(clip_of(harness.state(), &first), (existing_track, end));
+
+    // At the playhead, over existing clips: on a track drawn above them.
+    harness.state_mut().recorder.settings.landing = Landing::Playhead;
+    harness.state_mut().editor.playhead = Time::from_millis(500);
+    harness.state_mut().open_recording(&ctx, second.clone());
+    step_until(&mut harness, |app| app.editor.project.sources.len() == 3);
+    let (track, start) = clip_of(harness.state(), &second);
+    assert_eq!(start, Time::from_millis(500));
+    assert!(track > existing_track, "drawn over the clips already there");
+    let linked = {
+        let app = harness.state();
+        let id = app.editor.selection.iter().next().copied().unwrap();
+        app.editor.project.linked_clips(id).len()
+    };
+    assert_eq!(linked, 2, "picture and sound are linked");
 }

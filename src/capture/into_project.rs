@@ -34,8 +34,43 @@ pub enum IntoProjectError {
     Edit(#[from] EditError),
 }
 
-/// The first track of `kind` with room for `[start, end)`, or a new track's id and the
-/// edit adding it (on top of the stack).
+/// Where on the timeline a recording made in the editor lands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Landing {
+    /// After everything already on the timeline.
+    #[default]
+    End,
+    /// At the playhead.
+    Playhead,
+}
+
+impl Landing {
+    /// Every choice, in the order a menu shows them.
+    pub const ALL: [Landing; 2] = [Landing::End, Landing::Playhead];
+
+    /// The words a person reads for this choice.
+    pub fn label(self) -> &'static str {
+        match self {
+            Landing::End => "At the end of the timeline",
+            Landing::Playhead => "At the playhead",
+        }
+    }
+
+    /// When the recording starts on the timeline of `project`.
+    pub fn start(self, project: &Project, playhead: Time) -> Time {
+        match self {
+            Landing::End => project.clips_duration(),
+            Landing::Playhead => playhead.max(Time::ZERO),
+        }
+    }
+}
+
+/// The track a new clip of `kind` spanning `[start, end)` goes on, or a new track's id and
+/// the edit adding it (on top of the stack).
+///
+/// Sound goes on the first audio track with room. A picture must be seen: it goes on the
+/// lowest free video track *above* every track showing something in that span, so a
+/// recording placed over existing clips is never hidden under them.
 fn track_for(
     project: &Project,
     kind: TrackKind,
@@ -44,7 +79,18 @@ fn track_for(
     taken: &mut Vec<TrackId>,
     edits: &mut Vec<Edit>,
 ) -> TrackId {
-    if let Some(t) = project.tracks.iter().find(|t| {
+    let overlaps = |t: &Track| t.clips.iter().any(|c| c.start < end && start < c.end());
+    let lowest = match kind {
+        TrackKind::Audio => 0,
+        _ => project
+            .tracks
+            .iter()
+            .rposition(|t| {
+                t.kind != TrackKind::Audio && t.kind != TrackKind::Subtitle && overlaps(t)
+            })
+            .map_or(0, |i| i + 1),
+    };
+    if let Some(t) = project.tracks.iter().skip(lowest).find(|t| {
         t.kind == kind && !t.locked && !taken.contains(&t.id) && t.free_slot(start, end).is_some()
     }) {
         return t.id;
@@ -187,5 +233,78 @@ mod tests {
         apply(&mut p, undo).unwrap();
         assert_eq!(p.sources.len(), 1);
         assert_eq!(p.clips().count(), 2);
+    }
+
+    #[test]
+    fn a_recording_at_the_playhead_over_clips_goes_on_a_track_above_them() {
+        let mut p = Project::new("test", Canvas::default());
+        let (e1, first) = recording_edit(&p, Path::new("a.mp4"), info(4, true), Some(Time::ZERO));
+        apply(&mut p, e1).unwrap();
+        // An empty video track under the first recording's: free, but hidden under it.
+        apply(
+            &mut p,
+            Edit::AddTrack {
+                index: 0,
+                track: Track::new(TrackId(90), TrackKind::Video, "Empty"),
+            },
+        )
+        .unwrap();
+        let at = Landing::Playhead.start(&p, Time::from_secs(1));
+        let (e2, second) = recording_edit(&p, Path::new("b.mp4"), info(2, true), Some(at));
+        apply(&mut p, e2).unwrap();
+        let index_of = |id| {
+            p.tracks
+                .iter()
+                .position(|t| t.clips.iter().any(|c| c.id == id))
+                .unwrap()
+        };
+        let below = index_of(first.video_clip.unwrap());
+        let new = index_of(second.video_clip.unwrap());
+        assert!(new > below, "the new picture is drawn over the old one");
+        assert_eq!(
+            p.clip(second.video_clip.unwrap()).unwrap().start,
+            Time::from_secs(1)
+        );
+        let v = p.clip(second.video_clip.unwrap()).unwrap();
+        assert_eq!(p.linked_clips(v.id).len(), 2, "sound linked");
+    }
+
+    #[test]
+    fn a_second_recording_lands_after_the_first_on_the_same_tracks() {
+        let mut p = Project::new("test", Canvas::default());
+        let (e1, first) = recording_edit(&p, Path::new("a.mp4"), info(4, true), Some(Time::ZERO));
+        apply(&mut p, e1).unwrap();
+        let tracks = p.tracks.len();
+        // The playhead is back at 0:00, but the recording goes after what is there.
+        let at = Landing::End.start(&p, Time::ZERO);
+        assert_eq!(at, Time::from_secs(4));
+        let (e2, second) = recording_edit(&p, Path::new("b.mp4"), info(2, true), Some(at));
+        apply(&mut p, e2).unwrap();
+        assert_eq!(p.tracks.len(), tracks, "no new tracks needed");
+        let track_of = |id| {
+            p.tracks
+                .iter()
+                .find(|t| t.clips.iter().any(|c| c.id == id))
+                .unwrap()
+                .id
+        };
+        assert_eq!(
+            track_of(first.video_clip.unwrap()),
+            track_of(second.video_clip.unwrap())
+        );
+        assert_eq!(
+            p.clip(second.audio_clip.unwrap()).unwrap().start,
+            Time::from_secs(4)
+        );
+    }
+
+    #[test]
+    fn the_first_recording_in_an_empty_project_starts_at_zero() {
+        let p = Project::new("test", Canvas::default());
+        assert_eq!(Landing::End.start(&p, Time::from_secs(3)), Time::ZERO);
+        assert_eq!(
+            Landing::Playhead.start(&p, Time::from_secs(3)),
+            Time::from_secs(3)
+        );
     }
 }

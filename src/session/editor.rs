@@ -140,8 +140,9 @@ impl Editor {
     }
 
     /// Adds a finished recording to the media pool and puts it on the timeline at `at`,
-    /// the way every recording lands ([`recording_edit`]): picture and sound linked, on
-    /// the first tracks with room there, on new tracks otherwise. One undo step.
+    /// the way every recording lands ([`recording_edit`]): picture and sound linked, the
+    /// picture on a track above anything shown there, new tracks where none has room. One
+    /// undo step.
     pub fn add_recording(
         &mut self,
         path: &Path,

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::capture::into_project::Landing;
 use crate::capture::{TargetKind, SIZE_PRESETS};
 
 /// Key under which the choices are kept in the app's settings.
@@ -66,6 +67,8 @@ pub struct RecorderSettings {
     pub countdown: bool,
     /// Minimise Clipwright while it records, and bring it back when the recording stops.
     pub hide_while_recording: bool,
+    /// Where a recording made here lands on the timeline.
+    pub landing: Landing,
 }
 
 impl Default for RecorderSettings {
@@ -80,6 +83,7 @@ impl Default for RecorderSettings {
             cursor: true,
             countdown: true,
             hide_while_recording: true,
+            landing: Landing::End,
         }
     }
 }
@@ -160,6 +164,15 @@ impl RecorderSettings {
                     );
                 });
                 ui.end_row();
+                ui.label("Goes on the timeline");
+                egui::ComboBox::from_id_salt("record_landing")
+                    .selected_text(self.landing.label())
+                    .show_ui(ui, |ui| {
+                        for l in Landing::ALL {
+                            ui.selectable_value(&mut self.landing, l, l.label());
+                        }
+                    });
+                ui.end_row();
             });
     }
 }
@@ -230,6 +243,7 @@ mod tests {
             cursor: false,
             countdown: false,
             hide_while_recording: false,
+            landing: Landing::Playhead,
         };
         chosen.save(&mut storage);
         assert_eq!(RecorderSettings::load(Some(&storage)), chosen);

@@ -225,12 +225,17 @@ impl ClipwrightApp {
         }
     }
 
-    /// Puts a probed, finished recording on the timeline at the playhead.
+    /// Puts a probed, finished recording on the timeline where the recorder panel says: after
+    /// everything already there, or at the playhead.
     pub fn place_recording(&mut self, ctx: &egui::Context, path: &Path) {
         let Some(info) = self.probed_info(path) else {
             return;
         };
-        let at = self.editor.playhead;
+        let at = self
+            .recorder
+            .settings
+            .landing
+            .start(&self.editor.project, self.editor.playhead);
         match self.editor.add_recording(path, info, at) {
             Ok(_) => self
                 .timeline

@@ -30,7 +30,7 @@ pub(in crate::ui) enum DialogPurpose {
 pub(in crate::ui) enum Landing {
     /// At the end of the first tracks (opened or dropped media).
     Append,
-    /// At the playhead, as every recording lands (a finished recording).
+    /// Where the recorder panel says recordings go (a finished recording).
     Recording,
 }
 
@@ -106,7 +106,8 @@ impl ClipwrightApp {
         self.open_to(ctx, path, Some(Landing::Append));
     }
 
-    /// Like [`ClipwrightApp::open`] for a finished recording, which lands at the playhead.
+    /// Like [`ClipwrightApp::open`] for a finished recording, which lands where the recorder
+    /// panel says.
     pub fn open_recording(&mut self, ctx: &egui::Context, path: PathBuf) {
         self.open_to(ctx, path, Some(Landing::Recording));
     }
