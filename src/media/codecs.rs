@@ -11,6 +11,41 @@ use super::audio::{MIX_CHANNELS, MIX_RATE};
 use super::encode::{Container, EncodeSettings, VideoCodec};
 use super::hwupload::HwUpload;
 
+/// Why an encoder could not be opened.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CodecError {
+    /// This FFmpeg build has no encoder of that name.
+    #[error("encoder {0} is not in this FFmpeg build")]
+    Missing(String),
+    /// The encoder takes none of the sample or pixel formats the pipeline makes.
+    #[error("encoder {name} takes no {wanted}")]
+    NoFormat { name: String, wanted: &'static str },
+    /// FFmpeg refused to set up or open the encoder.
+    #[error("encoder {name}: {source}")]
+    Ffmpeg {
+        name: String,
+        #[source]
+        source: ff::Error,
+    },
+    /// The encoder's option or size is out of FFmpeg's range.
+    #[error("encoder {name}: {detail}")]
+    Setting { name: String, detail: String },
+    /// The GPU device hardware encoders upload pictures to could not be used.
+    #[error("VAAPI device {device}: {what}")]
+    Device { device: String, what: String },
+}
+
+impl CodecError {
+    /// FFmpeg's error `source` while setting up encoder `name`.
+    pub(crate) fn ffmpeg(name: &str) -> impl Fn(ff::Error) -> CodecError + '_ {
+        move |source| CodecError::Ffmpeg {
+            name: name.to_owned(),
+            source,
+        }
+    }
+}
+
 /// An opened video encoder: the encoder, its name, and the upload its pictures need.
 pub(crate) struct OpenedVideo {
     pub(crate) encoder: ff::encoder::Video,
@@ -56,7 +91,10 @@ impl VideoCodec {
 
 /// Opens the first encoder of the candidates that works; the error says why the last
 /// one tried did not.
-pub(crate) fn open_video(s: &EncodeSettings, global_header: bool) -> Result<OpenedVideo, String> {
+pub(crate) fn open_video(
+    s: &EncodeSettings,
+    global_header: bool,
+) -> Result<OpenedVideo, CodecError> {
     let names: Vec<String> = match &s.encoder {
         Some(name) => vec![name.clone()],
         None => s
@@ -66,7 +104,7 @@ pub(crate) fn open_video(s: &EncodeSettings, global_header: bool) -> Result<Open
             .map(str::to_owned)
             .collect(),
     };
-    let mut last = String::new();
+    let mut last = CodecError::Missing(String::from("(none chosen)"));
     for name in &names {
         match try_video(name, s, global_header) {
             Ok((encoder, upload)) => {
@@ -76,7 +114,7 @@ pub(crate) fn open_video(s: &EncodeSettings, global_header: bool) -> Result<Open
                     upload,
                 })
             }
-            Err(e) => last = format!("encoder {name}: {e}"),
+            Err(e) => last = e,
         }
     }
     Err(last)
@@ -86,9 +124,10 @@ fn try_video(
     name: &str,
     s: &EncodeSettings,
     global_header: bool,
-) -> Result<(ff::encoder::Video, Option<HwUpload>), String> {
-    let codec = ff::encoder::find_by_name(name).ok_or("not in this FFmpeg build")?;
-    let video = codec.video().map_err(|_| "not a video encoder")?;
+) -> Result<(ff::encoder::Video, Option<HwUpload>), CodecError> {
+    let codec =
+        ff::encoder::find_by_name(name).ok_or_else(|| CodecError::Missing(name.to_owned()))?;
+    let video = codec.video().map_err(CodecError::ffmpeg(name))?;
     let upload = if name.ends_with("_vaapi") {
         Some(HwUpload::vaapi(s.width, s.height)?)
     } else {
@@ -108,14 +147,17 @@ fn try_video(
                 .copied()
                 .find(|f| all.contains(f))
                 .or_else(|| all.first().copied())
-                .ok_or("no pixel format")?
+                .ok_or_else(|| CodecError::NoFormat {
+                    name: name.to_owned(),
+                    wanted: "pixel format at all",
+                })?
         }
         None => wanted[0],
     };
     let mut ctx = ff::codec::context::Context::new_with_codec(codec)
         .encoder()
         .video()
-        .map_err(|e| e.to_string())?;
+        .map_err(CodecError::ffmpeg(name))?;
     let (num, den) = s.frame_rate;
     ctx.set_width(s.width);
     ctx.set_height(s.height);
@@ -165,21 +207,22 @@ fn try_video(
             ctx.set_bit_rate((pixels * 4).clamp(1_000_000, 40_000_000) as usize);
         }
     }
-    let encoder = ctx.open_with(opts).map_err(|e| e.to_string())?;
+    let encoder = ctx.open_with(opts).map_err(CodecError::ffmpeg(name))?;
     Ok((encoder, upload))
 }
 
 pub(crate) fn open_audio(
     s: &EncodeSettings,
     global_header: bool,
-) -> Result<ff::encoder::Audio, String> {
+) -> Result<ff::encoder::Audio, CodecError> {
     let name = if s.container == Container::WebM {
         "libopus"
     } else {
         "aac"
     };
-    let codec = ff::encoder::find_by_name(name).ok_or(format!("no {name} encoder"))?;
-    let audio_codec = codec.audio().map_err(|e| e.to_string())?;
+    let codec =
+        ff::encoder::find_by_name(name).ok_or_else(|| CodecError::Missing(name.to_owned()))?;
+    let audio_codec = codec.audio().map_err(CodecError::ffmpeg(name))?;
     let formats: Vec<ff::format::Sample> = audio_codec
         .formats()
         .map(|f| f.collect())
@@ -190,11 +233,14 @@ pub(crate) fn open_audio(
     ]
     .into_iter()
     .find(|f| formats.contains(f))
-    .ok_or(format!("{name} takes no float samples"))?;
+    .ok_or_else(|| CodecError::NoFormat {
+        name: name.to_owned(),
+        wanted: "float samples",
+    })?;
     let mut ctx = ff::codec::context::Context::new_with_codec(codec)
         .encoder()
         .audio()
-        .map_err(|e| e.to_string())?;
+        .map_err(CodecError::ffmpeg(name))?;
     ctx.set_rate(MIX_RATE as i32);
     ctx.set_channel_layout(ff::ChannelLayout::STEREO);
     ctx.set_channels(MIX_CHANNELS as i32);
@@ -204,5 +250,5 @@ pub(crate) fn open_audio(
     if global_header {
         ctx.set_flags(ff::codec::Flags::GLOBAL_HEADER);
     }
-    ctx.open_as(codec).map_err(|e| format!("{name}: {e}"))
+    ctx.open_as(codec).map_err(CodecError::ffmpeg(name))
 }

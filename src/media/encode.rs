@@ -209,11 +209,11 @@ impl OutputFile {
             .contains(ff::format::Flags::GLOBAL_HEADER);
         let opened = match open_video(settings, global) {
             Ok(v) => v,
-            Err(detail) => {
+            Err(source) => {
                 drop(octx);
                 return Err(MediaError::Encoder {
                     path: path.to_owned(),
-                    detail,
+                    source,
                 });
             }
         };
@@ -253,9 +253,9 @@ impl OutputFile {
         stream.set_time_base(out.video_tb);
         out.video_stream = stream.index();
         if settings.audio && settings.container != Container::Gif {
-            let enc = open_audio(settings, global).map_err(|detail| MediaError::Encoder {
+            let enc = open_audio(settings, global).map_err(|source| MediaError::Encoder {
                 path: path.to_owned(),
-                detail,
+                source,
             });
             let enc = match enc {
                 Ok(e) => e,

@@ -48,8 +48,12 @@ pub enum MediaError {
         source: super::frame::ScaleError,
     },
     /// No encoder by that name, or none for the chosen format, could be opened.
-    #[error("{}: cannot encode: {detail}", path.display())]
-    Encoder { path: PathBuf, detail: String },
+    #[error("{}: cannot encode: {source}", path.display())]
+    Encoder {
+        path: PathBuf,
+        #[source]
+        source: super::codecs::CodecError,
+    },
     /// The disk (or the file size limit) is full: the output could not be written.
     #[error("{}: the disk is full (or the file size limit was reached); nothing was written — free some space or choose another folder", path.display())]
     DiskFull { path: PathBuf },

@@ -141,29 +141,39 @@ impl Picture {
     }
 
     /// The part inside `r` (clipped to the picture), sharing the pixels: only the plane
-    /// pointers move. Subsampled chroma moves to the chroma pixel at or before `r`.
+    /// pointers move. Subsampled chroma moves to the chroma pixel at or before `r`. Fails
+    /// when FFmpeg refuses the crop (a picture it cannot crop in place).
     #[allow(unsafe_code)]
-    pub fn cropped(mut self, r: PixelRect) -> Picture {
+    pub fn cropped(mut self, r: PixelRect) -> Result<Picture, ScaleError> {
         let (w, h) = (self.width(), self.height());
         let x = r.x.min(w.saturating_sub(1));
         let y = r.y.min(h.saturating_sub(1));
         let right = w.saturating_sub(x + r.width.min(w - x));
         let bottom = h.saturating_sub(y + r.height.min(h - y));
         if (x, y, right, bottom) == (0, 0, 0, 0) {
-            return self;
+            return Ok(self);
         }
         // SAFETY: the frame is valid and owned; the crop fields are set inside its size,
         // and av_frame_apply_cropping only moves its data pointers within its buffers and
         // shrinks width and height accordingly.
-        unsafe {
+        let code = unsafe {
             let f = self.frame.as_mut_ptr();
             (*f).crop_left = x as usize;
             (*f).crop_top = y as usize;
             (*f).crop_right = right as usize;
             (*f).crop_bottom = bottom as usize;
-            ff::ffi::av_frame_apply_cropping(f, ff::ffi::AV_FRAME_CROP_UNALIGNED as i32);
+            ff::ffi::av_frame_apply_cropping(f, ff::ffi::AV_FRAME_CROP_UNALIGNED as i32)
+        };
+        if code < 0 {
+            return Err(ScaleError::Crop {
+                format: self.format_name(),
+                width: w,
+                height: h,
+                region: r,
+                reason: ff::Error::from(code).to_string(),
+            });
         }
-        self
+        Ok(self)
     }
 
     /// The pixel format's FFmpeg name, e.g. `yuv420p10le`.
@@ -210,6 +220,15 @@ pub enum ScaleError {
         to: String,
         dst_w: u32,
         dst_h: u32,
+    },
+    /// FFmpeg refused to crop a picture in place.
+    #[error("cannot crop a {format} {width}x{height} picture to {region:?}: {reason}")]
+    Crop {
+        format: String,
+        width: u32,
+        height: u32,
+        region: PixelRect,
+        reason: String,
     },
 }
 

@@ -15,6 +15,8 @@ use std::path::Path;
 use ff::format::Pixel;
 use ffmpeg_next as ff;
 
+use super::codecs::CodecError;
+
 /// The DRM render node VAAPI devices open (the first GPU).
 pub const VAAPI_DEVICE: &str = "/dev/dri/renderD128";
 
@@ -37,17 +39,20 @@ unsafe impl Send for HwUpload {}
 impl HwUpload {
     /// Opens the VAAPI device and a surface pool for `width` × `height` pictures.
     #[allow(unsafe_code)]
-    pub(crate) fn vaapi(width: u32, height: u32) -> Result<HwUpload, String> {
-        if !Path::new(VAAPI_DEVICE).exists() {
-            return Err(format!("no VAAPI device ({VAAPI_DEVICE} does not exist)"));
-        }
-        let failed = |what: &str, code: i32| {
-            format!(
-                "VAAPI device {VAAPI_DEVICE}: {what} failed: {}",
-                ff::Error::from(code)
-            )
+    pub(crate) fn vaapi(width: u32, height: u32) -> Result<HwUpload, CodecError> {
+        let device = |what: String| CodecError::Device {
+            device: VAAPI_DEVICE.to_owned(),
+            what,
         };
-        let device_name = std::ffi::CString::new(VAAPI_DEVICE).map_err(|e| e.to_string())?;
+        if !Path::new(VAAPI_DEVICE).exists() {
+            return Err(device("it does not exist".to_owned()));
+        }
+        let failed =
+            |what: &str, code: i32| device(format!("{what} failed: {}", ff::Error::from(code)));
+        let size = |n: u32| i32::try_from(n).map_err(|_| device(format!("size {n} is too large")));
+        let (width, height) = (size(width)?, size(height)?);
+        let device_name =
+            std::ffi::CString::new(VAAPI_DEVICE).map_err(|e| device(e.to_string()))?;
         let mut up = HwUpload {
             device: std::ptr::null_mut(),
             frames: std::ptr::null_mut(),
@@ -68,13 +73,13 @@ impl HwUpload {
             }
             up.frames = ff::ffi::av_hwframe_ctx_alloc(up.device);
             if up.frames.is_null() {
-                return Err(format!("VAAPI device {VAAPI_DEVICE}: out of memory"));
+                return Err(device("out of memory".to_owned()));
             }
             let ctx = (*up.frames).data.cast::<ff::ffi::AVHWFramesContext>();
             (*ctx).format = Pixel::VAAPI.into();
             (*ctx).sw_format = Pixel::NV12.into();
-            (*ctx).width = i32::try_from(width).map_err(|e| e.to_string())?;
-            (*ctx).height = i32::try_from(height).map_err(|e| e.to_string())?;
+            (*ctx).width = width;
+            (*ctx).height = height;
             (*ctx).initial_pool_size = POOL_SIZE;
             let ret = ff::ffi::av_hwframe_ctx_init(up.frames);
             if ret < 0 {
@@ -91,14 +96,17 @@ impl HwUpload {
 
     /// Gives the encoder (not yet opened) the surface pool, in the `VAAPI` pixel format.
     #[allow(unsafe_code)]
-    pub(crate) fn attach(&self, encoder: &mut ff::encoder::video::Video) -> Result<(), String> {
+    pub(crate) fn attach(&self, encoder: &mut ff::encoder::video::Video) -> Result<(), CodecError> {
         encoder.set_format(Pixel::VAAPI);
         // SAFETY: the encoder context is valid and not yet open; it takes its own new
         // reference to the pool (freed with the context).
         unsafe {
             let reference = ff::ffi::av_buffer_ref(self.frames);
             if reference.is_null() {
-                return Err("VAAPI: out of memory".to_owned());
+                return Err(CodecError::Device {
+                    device: VAAPI_DEVICE.to_owned(),
+                    what: "out of memory".to_owned(),
+                });
             }
             let ctx = encoder.as_mut_ptr();
             ff::ffi::av_buffer_unref(&mut (*ctx).hw_frames_ctx);

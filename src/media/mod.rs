@@ -14,6 +14,7 @@ mod audio;
 mod av_sync;
 mod burn;
 mod codecs;
+pub use codecs::CodecError;
 mod decode;
 mod encode;
 mod error;

@@ -17,6 +17,7 @@ use std::time::SystemTime;
 use ffmpeg_next as ff;
 use sha2::{Digest, Sha256};
 
+use super::codecs::CodecError;
 use super::decode::{from_ticks, VideoDecoder};
 use super::frame::{PixelRect, Quality, Scaler};
 use super::MediaError;
@@ -143,9 +144,9 @@ fn write_proxy(
         .flags()
         .contains(ff::format::Flags::GLOBAL_HEADER);
     let mut encoder =
-        open_encoder(size, time_base, global).map_err(|detail| MediaError::Encoder {
+        open_encoder(size, time_base, global).map_err(|source| MediaError::Encoder {
             path: path.to_owned(),
-            detail,
+            source,
         })?;
     let stream_index = {
         let mut stream = octx
@@ -226,13 +227,14 @@ fn open_encoder(
     size: (u32, u32),
     time_base: ff::Rational,
     global_header: bool,
-) -> Result<ff::encoder::Video, String> {
-    let codec = ff::encoder::find_by_name("libx264")
-        .ok_or("this FFmpeg build has no libx264 encoder for preview proxies")?;
+) -> Result<ff::encoder::Video, CodecError> {
+    const NAME: &str = "libx264";
+    let codec =
+        ff::encoder::find_by_name(NAME).ok_or_else(|| CodecError::Missing(NAME.to_owned()))?;
     let mut ctx = ff::codec::context::Context::new_with_codec(codec)
         .encoder()
         .video()
-        .map_err(|e| e.to_string())?;
+        .map_err(CodecError::ffmpeg(NAME))?;
     ctx.set_width(size.0);
     ctx.set_height(size.1);
     ctx.set_format(ff::format::Pixel::YUV420P);
@@ -251,7 +253,7 @@ fn open_encoder(
         "x264-params",
         &format!("keyint={PROXY_GOP}:min-keyint={PROXY_GOP}:scenecut=0"),
     );
-    ctx.open_with(opts).map_err(|e| e.to_string())
+    ctx.open_with(opts).map_err(CodecError::ffmpeg(NAME))
 }
 
 #[cfg(test)]

@@ -511,7 +511,7 @@ fn open_video(
         .unwrap_or_default();
     // VAAPI takes only GPU surfaces: pictures are made in NV12 and uploaded.
     let upload = if name.ends_with("_vaapi") {
-        Some(HwUpload::vaapi(size.0, size.1)?)
+        Some(HwUpload::vaapi(size.0, size.1).map_err(|e| e.to_string())?)
     } else {
         None
     };
@@ -553,7 +553,7 @@ fn open_video(
         enc.set_bit_rate(usize::try_from(bits).unwrap_or(8_000_000));
     }
     if let Some(upload) = &upload {
-        upload.attach(&mut enc)?;
+        upload.attach(&mut enc).map_err(|e| e.to_string())?;
     }
     let opened = enc.open_with(opts).map_err(|e| e.to_string())?;
     Ok((opened, format, upload))

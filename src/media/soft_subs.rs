@@ -11,6 +11,7 @@ use std::path::Path;
 
 use ffmpeg_next as ff;
 
+use super::codecs::CodecError;
 use super::encode::Container;
 use super::MediaError;
 
@@ -51,14 +52,18 @@ impl SubtitleEncoder {
         global_header: bool,
         header: Option<&str>,
     ) -> Result<SubtitleEncoder, MediaError> {
-        let fail = |detail: String| MediaError::Encoder {
+        let fail = |source: CodecError| MediaError::Encoder {
             path: path.to_owned(),
-            detail,
+            source,
         };
-        let name = soft_subtitle_codec(container)
-            .ok_or_else(|| fail("this format cannot carry subtitles".to_owned()))?;
-        let codec =
-            ff::encoder::find_by_name(name).ok_or_else(|| fail(format!("no {name} encoder")))?;
+        let name = soft_subtitle_codec(container).ok_or_else(|| {
+            fail(CodecError::Setting {
+                name: format!("{container:?}"),
+                detail: "this format cannot carry subtitles".to_owned(),
+            })
+        })?;
+        let codec = ff::encoder::find_by_name(name)
+            .ok_or_else(|| fail(CodecError::Missing(name.to_owned())))?;
         let mut ctx = ff::codec::context::Context::new_with_codec(codec);
         // SAFETY: the context is freshly allocated and not open; the header is copied into
         // memory from av_malloc (the context frees it), NUL-terminated as FFmpeg expects.
@@ -68,7 +73,10 @@ impl SubtitleEncoder {
             let bytes = header.unwrap_or(ASS_HEADER).replace('\0', "").into_bytes();
             let buf = ff::ffi::av_mallocz(bytes.len() + 1) as *mut u8;
             if buf.is_null() {
-                return Err(fail("out of memory".to_owned()));
+                return Err(fail(CodecError::Setting {
+                    name: name.to_owned(),
+                    detail: "out of memory for the subtitle header".to_owned(),
+                }));
             }
             std::ptr::copy_nonoverlapping(bytes.as_ptr(), buf, bytes.len());
             (*raw).subtitle_header = buf;
@@ -78,7 +86,7 @@ impl SubtitleEncoder {
             }
             let ret = ff::ffi::avcodec_open2(raw, codec.as_ptr(), std::ptr::null_mut());
             if ret < 0 {
-                return Err(fail(format!("{name}: {}", ff::Error::from(ret))));
+                return Err(fail(CodecError::ffmpeg(name)(ff::Error::from(ret))));
             }
         }
         Ok(SubtitleEncoder { ctx, read_order: 0 })

@@ -594,12 +594,18 @@ impl Compositor {
         let (sw, sh) = p.scaled;
         match frame.to_yuv420(p.region, sw, sh, &mut self.scaler) {
             // Even offsets keep 4:2:0 chroma on its grid (FFmpeg's `crop` does the same).
-            Some(Ok(pic)) => Ok(Some(pic.cropped(PixelRect {
-                x: p.offset.0 & !1,
-                y: p.offset.1 & !1,
-                width: size.0,
-                height: size.1,
-            }))),
+            Some(Ok(pic)) => pic
+                .cropped(PixelRect {
+                    x: p.offset.0 & !1,
+                    y: p.offset.1 & !1,
+                    width: size.0,
+                    height: size.1,
+                })
+                .map(Some)
+                .map_err(|source| RenderError::Convert {
+                    path: path.to_owned(),
+                    source,
+                }),
             Some(Err(source)) => Err(RenderError::Convert {
                 path: path.to_owned(),
                 source,
