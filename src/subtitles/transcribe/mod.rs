@@ -38,7 +38,10 @@ use serde::{Deserialize, Serialize};
 pub use engine::{ProgressFn, TranscribeOptions, WhisperEngine, SAMPLE_RATE};
 pub use error::TranscribeError;
 pub use language::{language_name, LanguageChoice, LANGUAGES};
-pub use model::{default_model_dir, resolve_model, KnownModel, ModelProgress, KNOWN_MODELS};
+pub use model::{
+    default_model_dir, model_search_path, package_model_dir, resolve_model, KnownModel,
+    ModelProgress, KNOWN_MODELS,
+};
 pub use vad::VadOptions;
 
 use super::karaoke::{karaoke_text, KaraokeTag, WordTiming};

@@ -82,8 +82,9 @@ pub fn default_model_dir() -> Option<PathBuf> {
 }
 
 /// The ggml file to load for `spec`: a path to a ggml file, a CTranslate2 model folder
-/// (or its `model.bin`), or a name from [`KNOWN_MODELS`]. Known models live in
-/// `model_dir` (default: [`default_model_dir`]) and are downloaded when missing.
+/// (or its `model.bin`), or a name from [`KNOWN_MODELS`]. A known model is looked for in
+/// the folders of [`model_search_path`] — its ggml file or a `whisper-NAME-ct2` folder —
+/// and downloaded into the first of them when it is in none.
 pub fn resolve_model(
     spec: &str,
     model_dir: Option<&Path>,
@@ -114,14 +115,20 @@ pub fn resolve_model(
             known: known.join(", "),
         });
     };
-    let dir = match model_dir {
-        Some(d) => d.to_owned(),
-        None => default_model_dir().unwrap_or_else(|| PathBuf::from("models")),
-    };
-    let dest = dir.join(known.file);
-    if std::fs::metadata(&dest).is_ok_and(|m| m.len() == known.size) {
-        return Ok(dest);
+    let folders = model_search_path(model_dir);
+    for (i, dir) in folders.iter().enumerate() {
+        match installed(known, dir) {
+            Some(Installed::Ggml(file)) => return Ok(file),
+            // Only the first folder is the user's own to write a conversion into.
+            Some(Installed::Ct2(folder)) => return convert_ct2(&folder, i == 0, progress),
+            None => {}
+        }
     }
+    let dest = folders
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("models"))
+        .join(known.file);
     let total = known.size;
     download_verified(
         known.url,
@@ -134,8 +141,72 @@ pub fn resolve_model(
             })
         },
         None,
-    )?;
+    )
+    .map_err(|e| TranscribeError::ModelMissing {
+        name: known.name.to_owned(),
+        file: known.file.to_owned(),
+        looked_in: folders
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        source: Box::new(e),
+    })?;
     Ok(dest)
+}
+
+/// The folders a model known by name is looked for in, in order: `model_dir` if given;
+/// otherwise the user's model folder ([`default_model_dir`], where downloads go), then the
+/// folder installed with Clipwright ([`package_model_dir`]).
+pub fn model_search_path(model_dir: Option<&Path>) -> Vec<PathBuf> {
+    match model_dir {
+        Some(d) => vec![d.to_owned()],
+        None => default_model_dir()
+            .into_iter()
+            .chain(package_model_dir())
+            .collect(),
+    }
+}
+
+/// The models folder installed with the program: `share/clipwright/models` beside the
+/// `bin` folder holding it on Linux (`/usr/share/clipwright/models` for the package),
+/// `models` beside `clipwright.exe` on Windows, `Resources/models` in the macOS bundle.
+pub fn package_model_dir() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let bin = exe.parent()?;
+    if cfg!(windows) {
+        Some(bin.join("models"))
+    } else if cfg!(target_os = "macos") {
+        Some(bin.parent()?.join("Resources").join("models"))
+    } else {
+        Some(
+            bin.parent()?
+                .join("share")
+                .join("clipwright")
+                .join("models"),
+        )
+    }
+}
+
+/// A model found installed in a folder.
+enum Installed {
+    /// whisper.cpp's own file, complete.
+    Ggml(PathBuf),
+    /// A CTranslate2 folder (`whisper-NAME-ct2`, as the PyPI wheels ship it), converted
+    /// to ggml on first use.
+    Ct2(PathBuf),
+}
+
+/// `known` as installed in `dir`, if it is.
+fn installed(known: &KnownModel, dir: &Path) -> Option<Installed> {
+    let ggml = dir.join(known.file);
+    if std::fs::metadata(&ggml).is_ok_and(|m| m.len() == known.size) {
+        return Some(Installed::Ggml(ggml));
+    }
+    let ct2 = dir.join(format!("whisper-{}-ct2", known.name));
+    ct2.join("model.bin")
+        .is_file()
+        .then_some(Installed::Ct2(ct2))
 }
 
 /// A path the user gave: a ggml file as it is, a CTranslate2 model converted.
@@ -169,37 +240,51 @@ fn resolve_path(
                     .to_owned(),
         });
     }
+    convert_ct2(&dir, true, progress)
+}
+
+/// The ggml conversion of the CTranslate2 model folder `dir`, made once: next to it when
+/// `in_place` and the folder is writable, in the user's model folder otherwise (a folder
+/// installed with the program is never written to).
+fn convert_ct2(
+    dir: &Path,
+    in_place: bool,
+    progress: &mut dyn FnMut(ModelProgress),
+) -> Result<PathBuf, TranscribeError> {
+    let model_bin = dir.join("model.bin");
     let next_to = dir.join("ggml-model.bin");
-    if is_fresh(&next_to, &model_bin) {
+    if in_place && is_fresh(&next_to, &model_bin) {
         return Ok(next_to);
     }
-    progress(ModelProgress::Converting { from: dir.clone() });
-    match convert_ct2_dir(&dir, &next_to) {
-        Ok(()) => Ok(next_to),
-        // A read-only folder (a system-wide install): cache the conversion instead.
-        Err(TranscribeError::ModelWrite { .. }) => {
-            let cache = default_model_dir()
-                .unwrap_or_else(std::env::temp_dir)
-                .join(format!(
-                    "ct2-{}.bin",
-                    sha256_hex(dir.to_string_lossy().as_bytes())
-                        .get(..16)
-                        .unwrap_or("model")
-                ));
-            if is_fresh(&cache, &model_bin) {
-                return Ok(cache);
-            }
-            if let Some(parent) = cache.parent() {
-                std::fs::create_dir_all(parent).map_err(|source| TranscribeError::ModelWrite {
-                    path: parent.to_owned(),
-                    source,
-                })?;
-            }
-            convert_ct2_dir(&dir, &cache)?;
-            Ok(cache)
-        }
-        Err(e) => Err(e),
+    let cache = default_model_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join(format!(
+            "ct2-{}.bin",
+            sha256_hex(dir.to_string_lossy().as_bytes())
+                .get(..16)
+                .unwrap_or("model")
+        ));
+    if is_fresh(&cache, &model_bin) {
+        return Ok(cache);
     }
+    progress(ModelProgress::Converting {
+        from: dir.to_owned(),
+    });
+    if in_place {
+        match convert_ct2_dir(dir, &next_to) {
+            // A read-only folder (a system-wide install): cache the conversion instead.
+            Err(TranscribeError::ModelWrite { .. }) => {}
+            done => return done.map(|()| next_to),
+        }
+    }
+    if let Some(parent) = cache.parent() {
+        std::fs::create_dir_all(parent).map_err(|source| TranscribeError::ModelWrite {
+            path: parent.to_owned(),
+            source,
+        })?;
+    }
+    convert_ct2_dir(dir, &cache)?;
+    Ok(cache)
 }
 
 /// Whether `converted` exists and is newer than `source`.
@@ -234,6 +319,64 @@ mod tests {
             assert_eq!(m.sha256.len(), 64);
             assert!(m.sha256.chars().all(|c| c.is_ascii_hexdigit()));
         }
+    }
+
+    /// A stand-in CTranslate2 folder: only its `model.bin` name matters to the search.
+    fn ct2_folder(dir: &Path, name: &str) -> PathBuf {
+        let folder = dir.join(format!("whisper-{name}-ct2"));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("model.bin"), b"x").unwrap();
+        folder
+    }
+
+    #[test]
+    fn a_known_model_is_found_in_the_first_folder_that_has_it() {
+        let (user, package) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let base = KNOWN_MODELS.iter().find(|m| m.name == "base").unwrap();
+        assert!(installed(base, user.path()).is_none());
+        let in_package = ct2_folder(package.path(), "base");
+        assert!(
+            matches!(installed(base, package.path()), Some(Installed::Ct2(f)) if f == in_package)
+        );
+        // A complete ggml file wins over a CTranslate2 folder; a cut-off one does not count.
+        let ggml = user.path().join(base.file);
+        std::fs::write(&ggml, b"partial").unwrap();
+        assert!(installed(base, user.path()).is_none());
+        std::fs::File::create(&ggml)
+            .unwrap()
+            .set_len(base.size)
+            .unwrap();
+        assert!(matches!(installed(base, user.path()), Some(Installed::Ggml(f)) if f == ggml));
+    }
+
+    #[test]
+    fn the_search_path_is_the_given_folder_or_the_user_then_the_package_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            model_search_path(Some(dir.path())),
+            vec![dir.path().to_owned()]
+        );
+        let path = model_search_path(None);
+        assert_eq!(path.first().cloned(), default_model_dir());
+        let package = package_model_dir().unwrap();
+        assert_eq!(path.last(), Some(&package));
+        assert!(
+            package.ends_with("share/clipwright/models"),
+            "{}",
+            package.display()
+        );
+    }
+
+    #[test]
+    fn a_model_in_no_folder_and_not_downloadable_says_where_it_looked_and_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        // A folder that is a file: the download cannot even start, offline or not.
+        let blocked = dir.path().join("not-a-folder");
+        std::fs::write(&blocked, b"").unwrap();
+        let err = resolve_model("base", Some(&blocked), None).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("not-a-folder"), "{text}");
+        assert!(text.contains("Put ggml-base.bin in"), "{text}");
     }
 
     #[test]
