@@ -1,5 +1,6 @@
 //! Small things a person meets in the first minute: the media bin of a reopened project,
-//! where an export is suggested, and what the size estimate claims.
+//! where an export is suggested, what the size estimate claims, and an error that stays
+//! until it is read.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -50,4 +51,33 @@ fn an_unsaved_projects_export_is_suggested_in_the_videos_folder_not_beside_its_s
 
     // The estimate it shows says what it rests on.
     harness.get_by_label_contains("(a guess: the clips' files are not read yet)");
+}
+
+#[test]
+fn an_error_stays_until_dismissed_while_information_fades() {
+    let mut harness = harness_with(None);
+    let ctx = harness.ctx.clone();
+    harness.state_mut().toast(
+        &ctx,
+        "the speech model 'base' is not installed".to_owned(),
+        true,
+    );
+    harness.state_mut().toast(&ctx, "Saved".to_owned(), false);
+    harness.run_steps(2);
+    // A minute later (the UI clock is the toasts' clock).
+    for t in &mut harness.state_mut().toasts {
+        t.since -= 60.0;
+    }
+    harness.run_steps(2);
+    let texts: Vec<String> = harness
+        .state()
+        .toasts
+        .iter()
+        .map(|t| t.text.clone())
+        .collect();
+    assert_eq!(texts, ["the speech model 'base' is not installed"]);
+    harness.get_by_label_contains("is not installed").hover();
+    harness.get_by_label("✕").click();
+    harness.run_steps(2);
+    assert!(harness.state().toasts.is_empty());
 }

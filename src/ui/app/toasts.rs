@@ -1,5 +1,6 @@
-//! Toasts: short messages at the bottom right of the window that fade after a few
-//! seconds. Errors are also logged.
+//! Toasts: short messages at the bottom right of the window. Information fades after a few
+//! seconds; an error says what to do and stays until it is dismissed (✕), so it is read.
+//! Errors are also logged.
 
 use super::ClipwrightApp;
 
@@ -20,7 +21,8 @@ pub struct Toast {
 }
 
 impl ClipwrightApp {
-    /// Shows a message at the bottom of the window for a few seconds.
+    /// Shows a message at the bottom of the window: for a few seconds, or until dismissed
+    /// when it is an error.
     pub fn toast(&mut self, ctx: &egui::Context, text: String, is_error: bool) {
         if is_error {
             tracing::warn!("{text}");
@@ -38,24 +40,36 @@ impl ClipwrightApp {
 
     pub(in crate::ui) fn show_toasts(&mut self, ctx: &egui::Context) {
         let now = ctx.input(|i| i.time);
-        self.toasts.retain(|t| now - t.since < TOAST_SECONDS);
+        self.toasts
+            .retain(|t| t.is_error || now - t.since < TOAST_SECONDS);
         if self.toasts.is_empty() {
             return;
         }
-        ctx.request_repaint_after(std::time::Duration::from_millis(500));
+        if self.toasts.iter().any(|t| !t.is_error) {
+            ctx.request_repaint_after(std::time::Duration::from_millis(500));
+        }
+        let mut dismissed = None;
         egui::Area::new(egui::Id::unique("toasts"))
             .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-16.0, -16.0))
             .show(ctx, |ui| {
-                for toast in &self.toasts {
+                ui.set_max_width(480.0);
+                for (i, toast) in self.toasts.iter().enumerate() {
                     egui::Frame::popup(ui.style()).show(ui, |ui| {
-                        let color = if toast.is_error {
-                            ui.visuals().error_fg_color
-                        } else {
-                            ui.visuals().text_color()
-                        };
-                        ui.colored_label(color, &toast.text);
+                        if !toast.is_error {
+                            ui.label(&toast.text);
+                            return;
+                        }
+                        ui.horizontal_top(|ui| {
+                            if ui.small_button("✕").on_hover_text("Dismiss").clicked() {
+                                dismissed = Some(i);
+                            }
+                            ui.colored_label(ui.visuals().error_fg_color, &toast.text);
+                        });
                     });
                 }
             });
+        if let Some(i) = dismissed {
+            self.toasts.remove(i);
+        }
     }
 }
