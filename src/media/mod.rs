@@ -53,7 +53,7 @@ pub use gif::{PaletteMode, WHOLE_CLIP_BYTES};
 pub use hwupload::VAAPI_DEVICE;
 pub use import::STILL_IMAGE_DURATION;
 pub use index::SourceIndex;
-pub use pcm::{decode_pcm_mono_16k, PcmError, PCM_RATE};
+pub use pcm::{decode_pcm_mono_16k, MixToPcm, PcmError, PCM_RATE};
 pub use probe::{format_us, probe, AudioFacts, ProbeReport, StreamKind, StreamReport, VideoFacts};
 pub use proxy::{make_proxy, proxy_size, ProxyOutcome, PROXY_BOX, PROXY_GOP};
 pub use proxy_cache::{prune_proxies, Pruned, PROXY_BUDGET, PROXY_MAX_AGE};

@@ -131,6 +131,95 @@ pub fn decode_pcm_mono_16k(path: &Path, cancel: Option<&AtomicBool>) -> Result<V
     Ok(out)
 }
 
+/// Turns the mix's interleaved stereo blocks (at [`super::MIX_RATE`]) into mono 16 kHz
+/// float, block by block, with the same `swresample` conversion as
+/// [`decode_pcm_mono_16k`]: what speech-to-text reads of a whole timeline.
+pub struct MixToPcm {
+    resampler: resampling::Context,
+    out: Vec<f32>,
+}
+
+impl std::fmt::Debug for MixToPcm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MixToPcm")
+            .field("samples", &self.out.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MixToPcm {
+    /// A converter with nothing in it yet.
+    pub fn new() -> Result<MixToPcm, MediaError> {
+        super::init();
+        let resampler = resampling::Context::get(
+            Sample::F32(SampleType::Packed),
+            ChannelLayout::STEREO,
+            super::MIX_RATE,
+            Sample::F32(SampleType::Packed),
+            ChannelLayout::MONO,
+            PCM_RATE,
+        )
+        .map_err(|source| MediaError::Ffmpeg {
+            path: PathBuf::from("(timeline mix)"),
+            step: "setting up the resampler",
+            source,
+        })?;
+        Ok(MixToPcm {
+            resampler,
+            out: Vec::new(),
+        })
+    }
+
+    /// Adds one block of interleaved stereo samples.
+    pub fn push(&mut self, stereo: &[f32]) -> Result<(), MediaError> {
+        let frames = stereo.len() / 2;
+        if frames == 0 {
+            return Ok(());
+        }
+        let mut input = ff::frame::Audio::new(
+            Sample::F32(SampleType::Packed),
+            frames,
+            ChannelLayout::STEREO,
+        );
+        input.set_rate(super::MIX_RATE);
+        for (dst, src) in input
+            .data_mut(0)
+            .chunks_exact_mut(4)
+            .zip(stereo.iter().take(frames * 2))
+        {
+            dst.copy_from_slice(&src.to_ne_bytes());
+        }
+        let capacity = frames * PCM_RATE as usize / super::MIX_RATE as usize + 256;
+        let mut mono = ff::frame::Audio::new(
+            Sample::F32(SampleType::Packed),
+            capacity,
+            ChannelLayout::MONO,
+        );
+        self.resampler
+            .run(&input, &mut mono)
+            .map_err(|source| MediaError::Ffmpeg {
+                path: PathBuf::from("(timeline mix)"),
+                step: "resampling the mix",
+                source,
+            })?;
+        self.out.extend(mono_samples(&mono));
+        Ok(())
+    }
+
+    /// Everything converted, the resampler's tail included.
+    pub fn finish(mut self) -> Vec<f32> {
+        loop {
+            let mut mono =
+                ff::frame::Audio::new(Sample::F32(SampleType::Packed), 4096, ChannelLayout::MONO);
+            if self.resampler.flush(&mut mono).is_err() || mono.samples() == 0 {
+                break;
+            }
+            self.out.extend(mono_samples(&mono));
+        }
+        self.out
+    }
+}
+
 /// A resampler from the decoder's output to mono 16 kHz float.
 fn make_resampler(frame: &ff::frame::Audio) -> Result<resampling::Context, ff::Error> {
     resampling::Context::get(
@@ -155,4 +244,34 @@ fn mono_samples(frame: &ff::frame::Audio) -> Vec<f32> {
         .chunks_exact(4)
         .map(|b| f32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
         .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stereo_mix_becomes_mono_16k_with_its_tone_and_length() {
+        let rate = super::super::MIX_RATE as usize;
+        let tone = |i: usize| (i as f32 * 2.0 * std::f32::consts::PI * 440.0 / rate as f32).sin();
+        let mut conv = MixToPcm::new().unwrap();
+        // One second in mix-sized blocks; the left channel only, so the mono sum halves it.
+        for block in 0..rate / 1024 + 1 {
+            let n = 1024.min(rate - (block * 1024).min(rate));
+            let stereo: Vec<f32> = (0..n)
+                .flat_map(|i| [tone(block * 1024 + i) * 0.8, 0.0])
+                .collect();
+            conv.push(&stereo).unwrap();
+        }
+        let mono = conv.finish();
+        assert!((mono.len() as i64 - 16_000).abs() < 64, "{}", mono.len());
+        let crossings = mono
+            .windows(2)
+            .filter(|w| w[0] < 0.0 && w[1] >= 0.0)
+            .count();
+        assert!((438..=442).contains(&crossings), "{crossings}");
+        let peak = mono[1000..15000].iter().fold(0.0f32, |m, s| m.max(s.abs()));
+        assert!(peak > 0.3 && peak < 0.9, "{peak}");
+    }
 }

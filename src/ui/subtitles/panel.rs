@@ -396,6 +396,11 @@ impl crate::ui::app::ClipwrightApp {
     pub fn subtitles_note(&self) -> Option<&str> {
         self.subtitles.transcriber.note.as_deref()
     }
+
+    /// Whether "Transcribe" listens to the whole timeline (else to the selected clip).
+    pub fn subtitles_whole_timeline(&self) -> bool {
+        self.subtitles.transcriber.whole_timeline
+    }
 }
 
 /// Keeps the last error of the edits a panel section made.

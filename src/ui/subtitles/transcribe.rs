@@ -1,19 +1,22 @@
-//! "Transcribe…" in the subtitle panel: speech to text of the selected clip's sound,
-//! locally with a Whisper model, into a new subtitle track.
+//! "Transcribe…" in the subtitle panel: speech to text of the whole timeline's sound or
+//! of the selected clip's, locally with a Whisper model, into a new subtitle track.
 //!
-//! The model is a name from the known list (downloaded once, with progress), or a
-//! whisper.cpp file or CTranslate2 folder the person picks. A worker finds (or downloads,
-//! or converts) the model, decodes the clip's source sound, cuts out the part the clip
-//! uses and transcribes it, reporting each stage; Cancel stops it between chunks. The
-//! cues, timed in the source, are placed through the clip's position, trim and speed, and
-//! land as one new track — one undo step.
+//! The model is a name from the known list (found installed, or downloaded once, with
+//! progress), or a whisper.cpp file or CTranslate2 folder the person picks. A worker finds
+//! the model, then gets the sound: for the timeline, the project's own mix (what the
+//! export plays, through every speed change and trim), so the cues are in timeline time as
+//! they come; for a clip, its source's sound, the part the clip uses, with the cues placed
+//! through the clip's position, trim and speed afterwards. Each stage reports how far it
+//! is (seconds of sound mixed, then seconds transcribed); Cancel stops it between blocks
+//! and chunks. The cues land as one new track — one undo step.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::Arc;
 
-use crate::media;
+use crate::export::{Mixer, BLOCK};
+use crate::media::{self, MixToPcm, MIX_RATE};
 use crate::subtitles::timeline_map::{ms_to_time, source_cues_on_timeline};
 use crate::subtitles::transcribe::{
     resolve_model, LanguageChoice, ModelProgress, Progress, ProgressFn, TranscribeError,
@@ -38,8 +41,17 @@ enum Report {
     ModelPicked(Option<PathBuf>),
     /// A stage and how far it is, when known.
     Stage(String, Option<f32>),
-    /// Finished: the clip transcribed, the transcript and where in the source it starts.
-    Done(ClipId, Result<(Transcript, i64), TranscribeFailure>),
+    /// Finished: what was transcribed, the transcript and where in the source it starts.
+    Done(Target, Result<(Transcript, i64), TranscribeFailure>),
+}
+
+/// What a transcription listens to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// The whole timeline's mixed sound.
+    Timeline,
+    /// One clip's sound.
+    Clip(ClipId),
 }
 
 /// Why a transcription produced nothing.
@@ -77,6 +89,8 @@ pub struct Transcriber {
     pub model: String,
     /// `auto` or a Whisper language code.
     pub language: String,
+    /// Transcribe the whole timeline (else the selected clip).
+    pub whole_timeline: bool,
     job: Option<Job>,
     picking: bool,
     /// What the last run did.
@@ -96,6 +110,7 @@ impl Default for Transcriber {
             open: false,
             model,
             language: "auto".to_owned(),
+            whole_timeline: true,
             job: None,
             picking: false,
             note: None,
@@ -181,12 +196,32 @@ impl Transcriber {
                 .accessible_name("Spoken language");
             ui.end_row();
         });
+        ui.horizontal(|ui| {
+            ui.label("Listen to");
+            ui.radio_value(&mut self.whole_timeline, true, "Whole timeline");
+            ui.radio_value(&mut self.whole_timeline, false, "Selected clip");
+        });
+        let has_sound = editor
+            .project
+            .tracks
+            .iter()
+            .any(|t| t.kind == TrackKind::Audio && !t.muted && !t.clips.is_empty());
+        let (ready, why) = if self.whole_timeline {
+            (has_sound, "The timeline has no sound to transcribe")
+        } else {
+            (
+                clip.is_some(),
+                "Select a clip with sound on the timeline first",
+            )
+        };
         let start = ui
-            .add_enabled(clip.is_some(), egui::Button::new("Start transcribing"))
-            .on_disabled_hover_text("Select a clip with sound on the timeline first");
+            .add_enabled(ready, egui::Button::new("Start transcribing"))
+            .on_disabled_hover_text(why);
         if start.clicked() {
-            if let Some(clip) = clip {
-                self.start(ui.ctx(), editor, &clip);
+            if self.whole_timeline {
+                self.start(ui.ctx(), editor, None);
+            } else if let Some(clip) = clip {
+                self.start(ui.ctx(), editor, Some(&clip));
             }
         }
         if let Some(note) = &self.note {
@@ -205,20 +240,39 @@ impl Transcriber {
         });
     }
 
-    /// Starts transcribing `clip`'s sound on a worker.
-    fn start(&mut self, ctx: &egui::Context, editor: &Editor, clip: &Clip) {
-        let Some(source) = clip.source().and_then(|s| editor.project.source(s)) else {
-            self.note = Some("This clip has no media to transcribe.".to_owned());
-            return;
-        };
-        let path = if source.path.is_relative() {
-            editor
-                .path
-                .as_deref()
-                .and_then(std::path::Path::parent)
-                .map_or_else(|| source.path.clone(), |d| d.join(&source.path))
-        } else {
-            source.path.clone()
+    /// Starts transcribing `clip`'s sound, or the whole timeline's (`None`), on a worker.
+    fn start(&mut self, ctx: &egui::Context, editor: &Editor, clip: Option<&Clip>) {
+        let base_dir = editor
+            .path
+            .as_deref()
+            .and_then(std::path::Path::parent)
+            .map(std::path::Path::to_owned)
+            .unwrap_or_default();
+        let (sound, target) = match clip {
+            None => (
+                Sound::Timeline {
+                    project: Box::new(editor.project.clone()),
+                    base_dir,
+                },
+                Target::Timeline,
+            ),
+            Some(clip) => {
+                let Some(source) = clip.source().and_then(|s| editor.project.source(s)) else {
+                    self.note = Some("This clip has no media to transcribe.".to_owned());
+                    return;
+                };
+                let path = if source.path.is_relative() {
+                    base_dir.join(&source.path)
+                } else {
+                    source.path.clone()
+                };
+                let sound = Sound::Clip {
+                    path,
+                    from_ms: time_ms(clip.source_in),
+                    to_ms: time_ms(clip.source_out),
+                };
+                (sound, Target::Clip(clip.id))
+            }
         };
         let cancel = Arc::new(AtomicBool::new(false));
         self.job = Some(Job {
@@ -230,13 +284,10 @@ impl Transcriber {
         let request = Request {
             model: self.model.clone(),
             language: self.language.clone(),
-            path,
-            from_ms: time_ms(clip.source_in),
-            to_ms: time_ms(clip.source_out),
+            sound,
         };
         let tx = self.tx.clone();
         let ctx = ctx.clone();
-        let id = clip.id;
         let stage: StageFn = {
             let tx = tx.clone();
             let ctx = ctx.clone();
@@ -258,7 +309,7 @@ impl Transcriber {
                 Err(e) => Err(TranscribeFailure::Failed(e)),
                 Ok(t) => Ok(t),
             };
-            let _ = tx.send(Report::Done(id, result));
+            let _ = tx.send(Report::Done(target, result));
             ctx.request_repaint();
         });
     }
@@ -280,11 +331,11 @@ impl Transcriber {
                         job.fraction = fraction;
                     }
                 }
-                Report::Done(clip, result) => {
+                Report::Done(target, result) => {
                     self.job = None;
                     match result {
                         Ok((transcript, offset_ms)) => {
-                            match add_track(editor, clip, &transcript, offset_ms) {
+                            match add_track(editor, target, &transcript, offset_ms) {
                                 Ok((track, count)) => {
                                     outcome.track = Some(track);
                                     self.note = Some(format!("Transcribed {count} cues"));
@@ -318,9 +369,22 @@ type StageFn = Arc<dyn Fn(String, Option<f32>) + Send + Sync>;
 struct Request {
     model: String,
     language: String,
-    path: PathBuf,
-    from_ms: i64,
-    to_ms: i64,
+    sound: Sound,
+}
+
+/// Where the sound to transcribe comes from.
+enum Sound {
+    /// The project's mix, from 0:00 to its last clip.
+    Timeline {
+        project: Box<crate::timeline::Project>,
+        base_dir: PathBuf,
+    },
+    /// Source milliseconds `from_ms..to_ms` of the file at `path`.
+    Clip {
+        path: PathBuf,
+        from_ms: i64,
+        to_ms: i64,
+    },
 }
 
 fn time_ms(t: Time) -> i64 {
@@ -362,16 +426,30 @@ fn run(
     if cancel.load(Ordering::Relaxed) {
         return Err(TranscribeError::Cancelled.to_string());
     }
-    stage("Reading the sound…".to_owned(), None);
-    let samples = media::decode_pcm_mono_16k(&request.path, Some(cancel.as_ref()))
-        .map_err(|e| e.to_string())?;
-    let at = |ms: i64| {
-        usize::try_from(ms.max(0) * i64::from(SAMPLE_RATE) / 1000)
-            .unwrap_or(0)
-            .min(samples.len())
+    let (samples, from_ms, name) = match &request.sound {
+        Sound::Timeline { project, base_dir } => (
+            mix_timeline(project, base_dir, cancel, stage)?,
+            0,
+            "the timeline".to_owned(),
+        ),
+        Sound::Clip {
+            path,
+            from_ms,
+            to_ms,
+        } => {
+            stage("Reading the sound…".to_owned(), None);
+            let samples = media::decode_pcm_mono_16k(path, Some(cancel.as_ref()))
+                .map_err(|e| e.to_string())?;
+            let at = |ms: i64| {
+                usize::try_from(ms.max(0) * i64::from(SAMPLE_RATE) / 1000)
+                    .unwrap_or(0)
+                    .min(samples.len())
+            };
+            let (from, to) = (at(*from_ms), at(*to_ms));
+            let part = samples.get(from..to.max(from)).unwrap_or_default().to_vec();
+            (part, (*from_ms).max(0), path.display().to_string())
+        }
     };
-    let (from, to) = (at(request.from_ms), at(request.to_ms));
-    let part = samples.get(from..to.max(from)).unwrap_or_default();
     stage("Loading the speech model…".to_owned(), None);
     let engine = WhisperEngine::load(&model).map_err(|e| e.to_string())?;
     let options = TranscribeOptions {
@@ -392,20 +470,56 @@ fn run(
         })
     };
     let transcript = engine
-        .transcribe(part, &options, Some(progress), cancel)
-        .map_err(|e| format!("{}: {e}", request.path.display()))?;
-    Ok((transcript, request.from_ms.max(0)))
+        .transcribe(&samples, &options, Some(progress), cancel)
+        .map_err(|e| format!("{name}: {e}"))?;
+    Ok((transcript, from_ms))
 }
 
-/// The transcript as a new subtitle track over `clip`, one undo step.
+/// The timeline's mixed sound, mono at the model's rate, reporting how many seconds of it
+/// are mixed; stops between blocks when cancelled.
+fn mix_timeline(
+    project: &crate::timeline::Project,
+    base_dir: &std::path::Path,
+    cancel: &AtomicBool,
+    stage: &StageFn,
+) -> Result<Vec<f32>, String> {
+    let duration = project.clips_duration();
+    let total_s = duration.as_secs_f64();
+    let mut mixer = Mixer::new(project, base_dir, duration);
+    let mut pcm = MixToPcm::new().map_err(|e| e.to_string())?;
+    let (mut mixed, mut reported) = (0usize, 0usize);
+    while let Some(block) = mixer.next_block().map_err(|e| e.to_string())? {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(TranscribeError::Cancelled.to_string());
+        }
+        pcm.push(&block).map_err(|e| e.to_string())?;
+        mixed += block.len() / 2;
+        // A line every half second of sound is plenty for the bar.
+        if mixed - reported >= MIX_RATE as usize / 2 || mixed < BLOCK + 1 {
+            reported = mixed;
+            let done_s = mixed as f64 / f64::from(MIX_RATE);
+            stage(
+                format!("Mixing the timeline's sound: {done_s:.0} of {total_s:.0} s"),
+                Some((done_s / total_s.max(0.001)).min(1.0) as f32),
+            );
+        }
+    }
+    Ok(pcm.finish())
+}
+
+/// The transcript as a new subtitle track (over the clip it came from), one undo step.
 fn add_track(
     editor: &mut Editor,
-    clip: ClipId,
+    target: Target,
     transcript: &Transcript,
     offset_ms: i64,
 ) -> Result<(TrackId, usize), String> {
-    let Some(clip) = editor.project.clip(clip).cloned() else {
-        return Err("the clip was removed while it was being transcribed".to_owned());
+    let clip = match target {
+        Target::Timeline => None,
+        Target::Clip(id) => match editor.project.clip(id).cloned() {
+            Some(c) => Some(c),
+            None => return Err("the clip was removed while it was being transcribed".to_owned()),
+        },
     };
     let first = editor.project.next_cue_id().0;
     let in_source: Vec<SubtitleCue> = transcript
@@ -430,9 +544,15 @@ fn add_track(
             c
         })
         .collect();
-    let cues = source_cues_on_timeline(&in_source, &clip);
+    let cues = match &clip {
+        Some(clip) => source_cues_on_timeline(&in_source, clip),
+        None => in_source,
+    };
     if cues.is_empty() {
-        return Err("no speech was heard in the clip".to_owned());
+        return Err(match clip {
+            Some(_) => "no speech was heard in the clip".to_owned(),
+            None => "no speech was heard on the timeline".to_owned(),
+        });
     }
     let languages = transcript.languages();
     let id = editor.project.next_track_id();

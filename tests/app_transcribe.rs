@@ -1,0 +1,239 @@
+//! Transcription in the app: the whole timeline's speech (in timeline time) or one clip's
+//! becomes a subtitle track in one undo step; cancelling leaves the project as it was; a
+//! missing model is a readable error.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use clipwright::ui::{ClipwrightApp, NoDialogs};
+use common::app::{harness_answering, step_until};
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+
+fn subtitle_tracks(app: &ClipwrightApp) -> Vec<clipwright::timeline::Track> {
+    app.editor
+        .project
+        .tracks
+        .iter()
+        .filter(|t| t.kind == clipwright::timeline::TrackKind::Subtitle)
+        .cloned()
+        .collect()
+}
+
+/// The English test model; fails the test when it is not there.
+fn test_speech_model() -> std::path::PathBuf {
+    let models = std::env::var_os("CLIPWRIGHT_TEST_MODEL_DIR").expect(
+        "CLIPWRIGHT_TEST_MODEL_DIR is not set: run ./scripts/test.sh, which fetches the speech \
+         models, or set it to the folder scripts/fetch-test-models.sh prints",
+    );
+    let model = std::path::PathBuf::from(models).join("whisper-tiny.en-ct2");
+    assert!(
+        model.join("model.bin").is_file(),
+        "no speech model in {}: run scripts/fetch-test-models.sh",
+        model.display()
+    );
+    model
+}
+
+/// `text` spoken by espeak-ng, as a WAV file in `dir`.
+fn spoken_wav(dir: &std::path::Path, text: &str) -> std::path::PathBuf {
+    let wav = dir.join("speech.wav");
+    let status = std::process::Command::new("espeak-ng")
+        .args(["-v", "en", "-w"])
+        .arg(&wav)
+        .arg(text)
+        .status()
+        .expect("espeak-ng must be installed (apt package espeak-ng)");
+    assert!(status.success());
+    wav
+}
+
+/// The app with `wav` on the timeline and selected, `model` picked in Transcribe.
+fn transcribe_harness(
+    wav: std::path::PathBuf,
+    model: &std::path::Path,
+) -> Harness<'static, ClipwrightApp> {
+    let mut harness = harness_answering(NoDialogs {
+        media: Some(wav),
+        model: Some(model.to_owned()),
+        ..Default::default()
+    });
+    harness.get_by_label("Open media…").click();
+    step_until(&mut harness, |app| app.editor.project.clips().count() == 1);
+    harness.get_by_label("Subtitles").click();
+    harness.run_steps(2);
+    harness.get_by_label("Transcribe…").click();
+    harness.run_steps(2);
+    harness.get_by_label("Model folder…").click();
+    let expected = model.display().to_string();
+    step_until(&mut harness, |app| app.subtitles_model() == expected);
+    harness
+}
+
+#[test]
+fn transcribing_a_spoken_clip_adds_a_subtitle_track_with_its_words() {
+    let model = test_speech_model();
+    let dir = tempfile::tempdir().unwrap();
+    let wav = spoken_wav(dir.path(), "the quick brown fox jumps over the lazy dog");
+    let mut harness = transcribe_harness(wav, &model);
+    harness.get_by_label("Selected clip").click();
+    harness.run_steps(2);
+    assert!(!harness.state().subtitles_whole_timeline());
+    harness.get_by_label("Start transcribing").click();
+    harness.run_steps(2);
+    let start = Instant::now();
+    while subtitle_tracks(harness.state()).is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "transcription never finished"
+        );
+        assert!(
+            harness.state().toasts.iter().all(|t| !t.is_error),
+            "{:?}",
+            harness.state().toasts
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let track = &subtitle_tracks(harness.state())[0];
+    let text = track
+        .cues
+        .iter()
+        .map(|c| c.text.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    eprintln!("heard: {text}");
+    for word in ["quick", "brown", "fox", "lazy", "dog"] {
+        assert!(text.contains(word), "{word} missing from {text:?}");
+    }
+    assert!(
+        track.cues.iter().any(|c| !c.words.is_empty()),
+        "word timings kept"
+    );
+    assert_eq!(track.language.as_deref(), Some("en"));
+    assert!(
+        harness.state().editor.history.undo_len() == 2,
+        "import + transcript"
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert!(subtitle_tracks(harness.state()).is_empty(), "one undo step");
+}
+
+#[test]
+fn a_folder_that_holds_no_speech_model_is_a_readable_error() {
+    let empty = tempfile::tempdir().unwrap();
+    let mut harness = harness_answering(NoDialogs {
+        media: Some(common::fixture(&common::H264_AAC)),
+        model: Some(empty.path().to_owned()),
+        ..Default::default()
+    });
+    harness.get_by_label("Open media…").click();
+    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+    harness.get_by_label("Subtitles").click();
+    harness.run_steps(2);
+    harness.get_by_label("Transcribe…").click();
+    harness.run_steps(2);
+    harness.get_by_label("Model folder…").click();
+    let expected = empty.path().display().to_string();
+    step_until(&mut harness, |app| app.subtitles_model() == expected);
+    harness.get_by_label("Start transcribing").click();
+    step_until(&mut harness, |app| !app.toasts.is_empty());
+    let toast = &harness.state().toasts[0];
+    assert!(toast.is_error);
+    let dir = empty.path().display().to_string();
+    assert!(toast.text.contains(&dir), "{}", toast.text);
+    assert!(subtitle_tracks(harness.state()).is_empty());
+    harness.get_by_label("Start transcribing");
+}
+
+#[test]
+fn cancelling_a_transcription_leaves_the_project_as_it_was() {
+    let model = test_speech_model();
+    let dir = tempfile::tempdir().unwrap();
+    let wav = spoken_wav(
+        dir.path(),
+        "a longer sentence that the model would need a while to transcribe completely",
+    );
+    let mut harness = transcribe_harness(wav, &model);
+    let steps = harness.state().editor.history.undo_len();
+    harness.get_by_label("Start transcribing").click();
+    harness.run_steps(2);
+    harness.get_by_label("Cancel transcription").click();
+    step_until(&mut harness, |app| {
+        app.subtitles_note() == Some("Transcription cancelled")
+    });
+    assert!(subtitle_tracks(harness.state()).is_empty());
+    assert!(harness.state().toasts.iter().all(|t| !t.is_error));
+    assert_eq!(harness.state().editor.history.undo_len(), steps);
+    harness.get_by_label("Start transcribing");
+}
+
+/// Steps until a transcription added a subtitle track, failing on an error toast.
+fn wait_for_transcript(
+    harness: &mut Harness<'static, ClipwrightApp>,
+) -> clipwright::timeline::Track {
+    let start = Instant::now();
+    while subtitle_tracks(harness.state()).is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "transcription never finished"
+        );
+        assert!(
+            harness.state().toasts.iter().all(|t| !t.is_error),
+            "{:?}",
+            harness.state().toasts
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    subtitle_tracks(harness.state()).remove(0)
+}
+
+#[test]
+fn the_whole_timeline_is_transcribed_in_timeline_time() {
+    use clipwright::timeline::Time;
+    let model = test_speech_model();
+    let dir = tempfile::tempdir().unwrap();
+    let wav = spoken_wav(dir.path(), "the quick brown fox jumps over the lazy dog");
+    let mut harness = transcribe_harness(wav.clone(), &model);
+    // The same sentence again, after the first, on the timeline only: the second half of
+    // the transcript must be timed where that clip plays, not where its source starts.
+    let info = clipwright::media::probe(&wav).unwrap().source_info();
+    let first_end = harness.state().editor.project.clips_duration();
+    harness.state_mut().editor.add_media(&wav, info).unwrap();
+    harness.state_mut().editor.selection.clear();
+    harness.run_steps(2);
+    assert!(harness.state().subtitles_whole_timeline(), "the default");
+    harness.get_by_label("Start transcribing").click();
+    harness.run_steps(2);
+    let track = wait_for_transcript(&mut harness);
+    let text = |cues: &[&clipwright::timeline::SubtitleCue]| {
+        cues.iter()
+            .map(|c| c.text.to_lowercase())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (before, after): (Vec<_>, Vec<_>) = track
+        .cues
+        .iter()
+        .partition(|c| c.start < first_end - Time::from_millis(300));
+    eprintln!("first: {:?} second: {:?}", text(&before), text(&after));
+    for half in [&before, &after] {
+        let heard = text(half);
+        assert!(heard.contains("fox") && heard.contains("dog"), "{heard:?}");
+    }
+    let end = harness.state().editor.project.clips_duration();
+    assert!(track
+        .cues
+        .iter()
+        .all(|c| c.end <= end + Time::from_millis(500)));
+    assert_eq!(
+        harness.state().editor.history.undo_len(),
+        3,
+        "import, add, transcript"
+    );
+}
