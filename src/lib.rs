@@ -13,5 +13,6 @@ pub mod playback;
 pub mod render;
 pub mod session;
 pub mod subtitles;
+pub mod threads;
 pub mod timeline;
 pub mod ui;

@@ -258,7 +258,8 @@ fn index_worker() {
 }
 
 fn proxy_worker() {
-    lower_priority();
+    // A proxy is worth having, never at the cost of the picture the person looks at.
+    crate::threads::lower_this_thread();
     while let Some(key) = next_job(|s| s.proxy_queue.pop_front()) {
         let Some(dir) = store().state.lock().ok().and_then(|s| s.proxy_dir.clone()) else {
             finish(|s| {
@@ -308,26 +309,3 @@ fn finish(record: impl FnOnce(&mut State)) {
     }
     store.done.notify_all();
 }
-
-/// Makes this thread (and the encoder and decoder threads it starts, which inherit it)
-/// yield to the UI, the preview and playback: a proxy is worth having, never at the cost
-/// of the picture the person is looking at.
-#[cfg(target_os = "linux")]
-#[allow(unsafe_code)]
-fn lower_priority() {
-    // SAFETY: gettid and setpriority only read their integer arguments. On Linux the nice
-    // value belongs to the thread, so this changes this thread alone.
-    let result = unsafe {
-        let tid = libc::gettid();
-        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10)
-    };
-    if result != 0 {
-        tracing::debug!(
-            "the proxy worker keeps its priority: {}",
-            std::io::Error::last_os_error()
-        );
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn lower_priority() {}

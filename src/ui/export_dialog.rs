@@ -227,15 +227,14 @@ impl ExportDialog {
         let (done_tx, done) = sync_channel(1);
         let worker_cancel = Arc::clone(&cancel);
         let wake = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("clipwright-export".into())
-            .spawn(move || {
-                let result = job
-                    .run(Some(progress_tx), &worker_cancel)
-                    .map_err(|e| e.to_string());
-                let _ = done_tx.send(result);
-                wake.request_repaint();
-            });
+        // Below the UI's priority, with its pipeline threads: editing stays responsive.
+        let spawned = crate::threads::spawn_background("export", move || {
+            let result = job
+                .run(Some(progress_tx), &worker_cancel)
+                .map_err(|e| e.to_string());
+            let _ = done_tx.send(result);
+            wake.request_repaint();
+        });
         match spawned {
             Ok(_) => {
                 self.outcome = None;

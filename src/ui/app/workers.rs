@@ -203,10 +203,8 @@ impl ClipwrightApp {
 /// Runs `job` on a named thread. If the OS cannot start a thread the job is dropped: the
 /// UI stays responsive and the person can try again.
 pub(in crate::ui) fn spawn_worker(name: &str, job: impl FnOnce() + Send + 'static) {
-    if let Err(e) = std::thread::Builder::new()
-        .name(format!("clipwright-{name}"))
-        .spawn(job)
-    {
+    // Below the UI thread's priority: a worker never makes a click wait (crate::threads).
+    if let Err(e) = crate::threads::spawn_background(name, job) {
         tracing::error!("could not start the {name} worker: {e}");
     }
 }
