@@ -79,6 +79,14 @@ pub(crate) fn grab(
     sh.clock.start(first.captured_at);
     let mut pending = Some(first);
     while !sh.stopping() {
+        if pending.is_none() && sh.stats.grab_queue.load(Ordering::Relaxed) >= GRAB_QUEUE {
+            // The scaler is behind and the queue is full: a frame grabbed now could only
+            // be let go, after paying for its copy (8 MB at 1080p). Skip its moment
+            // instead; the source's pacing gives one fresh frame afterwards, not a burst.
+            std::thread::sleep(interval);
+            drop_for_full_pipeline(&sh.stats);
+            continue;
+        }
         let got = match pending.take() {
             Some(f) => Grabbed::Frame(f),
             None => source.next()?,
