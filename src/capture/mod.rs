@@ -12,6 +12,8 @@
 
 mod audio;
 mod clock;
+#[cfg(target_os = "linux")]
+mod composite;
 #[cfg(any(windows, target_os = "macos"))]
 mod cpal_sound;
 mod drift;
@@ -40,9 +42,13 @@ mod sound;
 mod stats;
 #[cfg(target_os = "linux")]
 mod window_sound;
+#[cfg(target_os = "linux")]
+mod window_watch;
 mod workers;
 #[cfg(target_os = "linux")]
 mod x11;
+#[cfg(target_os = "linux")]
+mod x11_pixels;
 #[cfg(target_os = "linux")]
 mod x11_source;
 
@@ -65,9 +71,9 @@ pub use recorder::{EndReason, Recorder, RecordingSummary};
 #[cfg(any(windows, target_os = "macos"))]
 pub use scap_backend::ScapBackend;
 pub use sound::{restore_left_routing, system_sound_available};
-pub use stats::{Stats, StatsSnapshot};
+pub use stats::{Causes, Stats, StatsSnapshot};
 #[cfg(target_os = "linux")]
-pub use x11::X11Backend;
+pub use x11::{WindowCapture, X11Backend};
 
 pub use crate::media::{BgraFrame, EncoderChoice, Fit};
 
@@ -144,6 +150,9 @@ pub enum Grabbed {
     /// Nothing new for now (a minimised window, a source waiting for its window): the
     /// recorder repeats the last picture.
     Idle,
+    /// The window is open but not on screen (minimised or unmapped): the recorder repeats
+    /// the last picture and its stats say "window hidden".
+    Hidden,
     /// The source is gone (its window closed) and the recording should end.
     Ended(String),
 }
@@ -152,6 +161,13 @@ pub enum Grabbed {
 pub trait FrameSource: Send {
     /// Waits for the next picture (at most about a frame's time, so the caller can stop).
     fn next(&mut self) -> Result<Grabbed, CaptureError>;
+
+    /// How this source captures, when the person should know (e.g. "recording the
+    /// window's screen area: anything covering it is recorded too"); `None` when it
+    /// records just what was asked.
+    fn notice(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A way of capturing: lists targets and starts sources on them.

@@ -88,6 +88,8 @@ pub struct Recorder {
     sound_notice: Option<String>,
     /// The file written, finished (moved over the file it replaces) at [`Recorder::stop`].
     output: Opened,
+    /// What the source says about how it captures (see [`FrameSource::notice`]).
+    notice: Option<String>,
 }
 
 impl std::fmt::Debug for Recorder {
@@ -117,13 +119,13 @@ fn first_frame(source: &mut dyn FrameSource, timeout: Duration) -> Result<Frame,
         match source.next()? {
             Grabbed::Frame(f) => return Ok(f),
             Grabbed::Ended(why) => return Err(CaptureError::Unsupported(why)),
-            Grabbed::Idle if start.elapsed() > timeout => {
+            Grabbed::Idle | Grabbed::Hidden if start.elapsed() > timeout => {
                 return Err(CaptureError::Unsupported(format!(
                     "the source gave no picture in {} s",
                     timeout.as_secs()
                 )))
             }
-            Grabbed::Idle => std::thread::sleep(Duration::from_millis(10)),
+            Grabbed::Idle | Grabbed::Hidden => std::thread::sleep(Duration::from_millis(10)),
         }
     }
 }
@@ -136,6 +138,7 @@ impl Recorder {
         opts: &RecordOptions,
     ) -> Result<Recorder, CaptureError> {
         let fps = check_fps(opts.fps)?;
+        let notice = source.notice();
         // Refuse an existing file (or a bad name) before any device is opened.
         let planned = output::plan(opts)?;
         let planned_muxer = planned.muxer;
@@ -256,6 +259,7 @@ impl Recorder {
             audio_tracks,
             sound_notice,
             output: opened,
+            notice,
         })
     }
 
@@ -273,6 +277,12 @@ impl Recorder {
     /// Output size in pixels.
     pub fn size(&self) -> (u32, u32) {
         self.size
+    }
+
+    /// How the source captures, when the person should know (e.g. a window recorded by
+    /// its screen area because its own content cannot be read).
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
     }
 
     /// The video encoder in use.

@@ -3,6 +3,13 @@
 //! pictures over a small channel; the source reports `Idle` when nothing new came in a
 //! frame's time (these APIs deliver frames only when the picture changes).
 //!
+//! A chosen window is recorded by its own content, not its area of the screen: scap hands
+//! a window target to Windows Graphics Capture as the window's own capture item and to
+//! ScreenCaptureKit as a desktop-independent window filter, so windows covering it are
+//! not recorded. The options below say so explicitly (no crop, no display, no exclusions),
+//! read from scap 0.0.8's engines; a crop would cut the window's picture to a fixed size
+//! taken at the start.
+//!
 //! This file is compiled only on Windows and macOS and cannot be exercised by the Linux
 //! test suite, so it stays small: listing, starting, converting.
 
@@ -105,13 +112,17 @@ impl CaptureBackend for ScapBackend {
                     let _ = ready_tx.send(Err(format!("\"{}\" is gone", wanted.title)));
                     return;
                 }
+                // A window target alone means its content: WGC's window item, or
+                // ScreenCaptureKit's desktop-independent window (see the module notes).
                 let options = scap::capturer::Options {
                     fps,
                     show_cursor: cursor,
                     show_highlight: false,
                     target,
+                    crop_area: None,
                     output_type: scap::frame::FrameType::BGRAFrame,
-                    ..Default::default()
+                    output_resolution: scap::capturer::Resolution::Captured,
+                    excluded_targets: None,
                 };
                 let mut capturer = match scap::capturer::Capturer::build(options) {
                     Ok(c) => c,

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use super::clock::Clock;
 use super::pacer::Pacer;
 use super::recorder::{Control, EndReason};
-use super::stats::{add, queue, Stats};
+use super::stats::{add, drop_for_full_pipeline, drop_frame, queue, repeat_frame, Cause, Stats};
 use super::{BgraFrame, CaptureError, Frame, FrameSource, Grabbed};
 use crate::media::{
     EncodedPacket, EncoderFrame, Fit, PictureConverter, PictureFormat, RecordingFile, VideoEncoder,
@@ -52,7 +52,7 @@ fn settle(
         match source.next()? {
             Grabbed::Frame(f) if asked.elapsed() >= interval / 2 => return Ok(Ok(f)),
             Grabbed::Frame(f) => latest = f,
-            Grabbed::Idle => {}
+            Grabbed::Idle | Grabbed::Hidden => {}
             Grabbed::Ended(why) => return Ok(Err(why)),
         }
     }
@@ -79,12 +79,21 @@ pub(crate) fn grab(
     sh.clock.start(first.captured_at);
     let mut pending = Some(first);
     while !sh.stopping() {
+        if pending.is_none() && sh.stats.grab_queue.load(Ordering::Relaxed) >= GRAB_QUEUE {
+            // The scaler is behind and the queue is full: a frame grabbed now could only
+            // be let go, after paying for its copy (8 MB at 1080p). Skip its moment
+            // instead; the source's pacing gives one fresh frame afterwards, not a burst.
+            std::thread::sleep(interval);
+            drop_for_full_pipeline(&sh.stats);
+            continue;
+        }
         let got = match pending.take() {
             Some(f) => Grabbed::Frame(f),
             None => source.next()?,
         };
         match got {
             Grabbed::Frame(f) => {
+                sh.stats.window_hidden.store(false, Ordering::Relaxed);
                 add(&sh.stats.captured, 1);
                 let Some(t) = sh.clock.media_time(f.captured_at) else {
                     continue; // paused
@@ -94,12 +103,13 @@ pub(crate) fn grab(
                     Ok(()) => {}
                     Err(TrySendError::Full(_)) => {
                         queue(&sh.stats.grab_queue, false);
-                        add(&sh.stats.dropped, 1);
+                        drop_for_full_pipeline(&sh.stats);
                     }
                     Err(TrySendError::Disconnected(_)) => break,
                 }
             }
             Grabbed::Idle => {}
+            Grabbed::Hidden => sh.stats.window_hidden.store(true, Ordering::Relaxed),
             Grabbed::Ended(why) => {
                 sh.control.end(EndReason::SourceEnded(why));
                 break;
@@ -162,7 +172,7 @@ pub(crate) fn pace_and_scale(
         };
         if let Some(prev) = &last {
             for _ in 0..step.duplicates {
-                add(&sh.stats.duplicated, 1);
+                repeat_frame(&sh.stats);
                 send(prev.share()?, &mut index)?;
             }
         }
@@ -172,7 +182,17 @@ pub(crate) fn pace_and_scale(
                 last = Some(f.share()?);
                 send(f, &mut index)?;
             }
-            (false, Some(_)) => add(&sh.stats.dropped, 1),
+            // Too late for its moment: it waited behind others for the scaler (the
+            // encoder is slow), or it was late from the source.
+            (false, Some(_)) => {
+                let queued = sh.stats.grab_queue.load(Ordering::Relaxed) > 0;
+                let cause = if queued {
+                    Cause::EncoderSlow
+                } else {
+                    Cause::SourceSlow
+                };
+                drop_frame(&sh.stats, cause);
+            }
             _ => {}
         }
         if pacer.done() {

@@ -1,7 +1,9 @@
 //! The X11 backend (Linux, and XWayland windows): lists top-level windows from the
 //! window manager's `_NET_CLIENT_LIST` with their title (`_NET_WM_NAME`), program
 //! (`WM_CLASS`), geometry and process id, takes thumbnails with `GetImage`, and records
-//! through FFmpeg's `x11grab` (see [`super::x11_source`]).
+//! a window's own content through Composite (see [`super::composite`]), or a screen, a
+//! region — and a window where Composite cannot be used — through FFmpeg's `x11grab`
+//! (see [`super::x11_source`]).
 //!
 //! Window listing needs a running window manager (EWMH); without one the list is empty.
 
@@ -10,6 +12,7 @@ use x11rb::properties::WmClass;
 use x11rb::protocol::xproto::{AtomEnum, ConnectionExt, ImageFormat, Window};
 use x11rb::rust_connection::RustConnection;
 
+use super::composite::CompositeSource;
 use super::x11_source::X11Source;
 use super::{
     resolve_window, BgraFrame, CaptureBackend, CaptureError, FrameSource, SourceSettings, Target,
@@ -21,6 +24,33 @@ use crate::media::GrabSpec;
 #[derive(Clone, Debug)]
 pub struct X11Backend {
     display: String,
+    window_capture: WindowCapture,
+}
+
+/// How a window is recorded on X11.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum WindowCapture {
+    /// The window's own pixels through Composite, covered parts included; its screen area
+    /// (x11grab) only where Composite cannot be used, with a notice saying so.
+    #[default]
+    Content,
+    /// The window's area of the screen through x11grab: whatever covers it is recorded.
+    ScreenArea,
+}
+
+impl std::str::FromStr for WindowCapture {
+    type Err = CaptureError;
+
+    /// `content` (or `composite`) and `area` (or `x11grab`).
+    fn from_str(s: &str) -> Result<WindowCapture, CaptureError> {
+        match s.trim().to_lowercase().as_str() {
+            "content" | "composite" => Ok(WindowCapture::Content),
+            "area" | "screen-area" | "x11grab" => Ok(WindowCapture::ScreenArea),
+            other => Err(CaptureError::Invalid(format!(
+                "\"{other}\" is not a window capture: use content or area"
+            ))),
+        }
+    }
 }
 
 fn x11_err(what: &'static str) -> impl Fn(String) -> CaptureError {
@@ -194,7 +224,16 @@ impl X11Backend {
             .map(str::to_owned)
             .or_else(|| std::env::var("DISPLAY").ok())
             .unwrap_or_else(|| ":0".into());
-        X11Backend { display }
+        X11Backend {
+            display,
+            window_capture: WindowCapture::default(),
+        }
+    }
+
+    /// The same backend recording windows the way `how` says.
+    pub fn with_window_capture(mut self, how: WindowCapture) -> X11Backend {
+        self.window_capture = how;
+        self
     }
 
     /// The display this backend talks to.
@@ -269,11 +308,30 @@ impl CaptureBackend for X11Backend {
                 let c = X11Conn::connect(&self.display)?;
                 let windows = c.windows()?;
                 let t = resolve_window(&windows, spec)?.clone();
+                let notice = match self.window_capture {
+                    WindowCapture::Content => match CompositeSource::window(c, &t, settings) {
+                        Ok(source) => return Ok(Box::new(source)),
+                        Err(e) => {
+                            let notice = format!(
+                                "recording the window's screen area: its own content cannot \
+                                 be read ({e}), so windows covering it are recorded too"
+                            );
+                            tracing::warn!("window {:#x}: {notice}", t.id);
+                            notice
+                        }
+                    },
+                    WindowCapture::ScreenArea => {
+                        "recording the window's screen area, as asked: windows covering it \
+                         are recorded too"
+                            .to_owned()
+                    }
+                };
                 Ok(Box::new(X11Source::window(
-                    c,
+                    X11Conn::connect(&self.display)?,
                     &t,
                     grab(None, None),
                     settings.reacquire,
+                    notice,
                 )?))
             }
             TargetSpec::Display(n) => {

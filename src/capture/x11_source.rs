@@ -11,12 +11,10 @@
 
 use std::time::{Duration, Instant};
 
+use super::window_watch::{Watch, WindowState};
 use super::x11::X11Conn;
 use super::{CaptureError, Frame, FrameSource, Grabbed, Target};
 use crate::media::{GrabSpec, X11Grab};
-
-/// How often the window's geometry is checked.
-const WATCH_EVERY: Duration = Duration::from_millis(250);
 
 /// The rate x11grab is opened at: far above any recording rate, so it never waits and the
 /// source does the pacing.
@@ -32,57 +30,12 @@ fn unpaced(spec: &GrabSpec) -> GrabSpec {
 
 /// When the frame after one due at `due` is due, given that it is `now`: one interval
 /// later, or, if that has passed already (a stall), one interval from now.
-fn next_due(due: Instant, now: Instant, interval: Duration) -> Instant {
+pub(crate) fn next_due(due: Instant, now: Instant, interval: Duration) -> Instant {
     let next = due + interval;
     if next <= now {
         now + interval
     } else {
         next
-    }
-}
-
-struct Watch {
-    conn: X11Conn,
-    id: u32,
-    app: String,
-    title: String,
-    size: (u32, u32),
-    checked: Instant,
-    reacquire: bool,
-}
-
-/// What the window is doing.
-enum WindowState {
-    Same,
-    Resized((u32, u32)),
-    Gone,
-}
-
-impl Watch {
-    fn state(&self) -> WindowState {
-        let listed = self
-            .conn
-            .client_ids()
-            .is_ok_and(|ids| ids.contains(&self.id));
-        match self.conn.geometry(self.id) {
-            Some((.., w, h)) if listed => {
-                if (w, h) == self.size {
-                    WindowState::Same
-                } else {
-                    WindowState::Resized((w, h))
-                }
-            }
-            _ => WindowState::Gone,
-        }
-    }
-
-    /// A window with the same program and title, if one is open now.
-    fn find_again(&self) -> Option<(u32, (u32, u32))> {
-        let windows = self.conn.windows().ok()?;
-        let t = windows
-            .iter()
-            .find(|t| t.app == self.app && t.title == self.title)?;
-        Some((u32::try_from(t.id).ok()?, (t.width, t.height)))
     }
 }
 
@@ -94,36 +47,31 @@ pub(crate) struct X11Source {
     interval: Duration,
     /// When the next frame should be grabbed.
     due: Option<Instant>,
+    /// Why the window is recorded this way, for the person to see.
+    notice: Option<String>,
 }
 
 impl X11Source {
-    /// A source on one window.
+    /// A source on one window's area of the screen; `notice` says why it is recorded
+    /// this way rather than through Composite.
     pub(crate) fn window(
         conn: X11Conn,
         target: &Target,
         mut spec: GrabSpec,
         reacquire: bool,
+        notice: String,
     ) -> Result<X11Source, CaptureError> {
-        let id = u32::try_from(target.id).map_err(|_| {
-            CaptureError::Invalid(format!("{:#x} is not an X11 window id", target.id))
-        })?;
-        spec.window_id = Some(id);
+        let mut watch = Watch::new(conn, target, reacquire)?;
+        spec.window_id = Some(watch.id);
         let grab = X11Grab::open(&unpaced(&spec))?;
-        let size = grab.size();
+        watch.size = grab.size();
         Ok(X11Source {
             interval: frame_interval(spec.fps),
             spec,
             grab: Some(grab),
             due: None,
-            watch: Some(Watch {
-                conn,
-                id,
-                app: target.app.clone(),
-                title: target.title.clone(),
-                size,
-                checked: Instant::now(),
-                reacquire,
-            }),
+            watch: Some(watch),
+            notice: Some(notice),
         })
     }
 
@@ -136,6 +84,7 @@ impl X11Source {
             grab: Some(grab),
             due: None,
             watch: None,
+            notice: None,
         })
     }
 
@@ -147,10 +96,9 @@ impl X11Source {
     /// Checks the window; returns `Some(result)` when `next` should return it right away.
     fn check_window(&mut self, force: bool) -> Option<Result<Grabbed, CaptureError>> {
         let watch = self.watch.as_mut()?;
-        if !force && watch.checked.elapsed() < WATCH_EVERY {
+        if !force && !watch.due() {
             return None;
         }
-        watch.checked = Instant::now();
         match watch.state() {
             WindowState::Same => None,
             WindowState::Resized(size) => {
@@ -159,16 +107,21 @@ impl X11Source {
                 self.grab = None;
                 None
             }
+            WindowState::Hidden => {
+                self.grab = None;
+                std::thread::sleep(self.interval);
+                Some(Ok(Grabbed::Hidden))
+            }
             WindowState::Gone if watch.reacquire => {
                 self.grab = None;
-                if let Some((id, size)) = watch.find_again() {
-                    tracing::info!("window \"{}\" is back as {id:#x}", watch.title);
-                    watch.id = id;
-                    watch.size = size;
-                    self.spec.window_id = Some(id);
-                    None
-                } else {
-                    Some(self.idle())
+                match watch.find_again().map(|t| watch.follow(&t)) {
+                    Some(Ok(())) => {
+                        tracing::info!("window \"{}\" is back as {:#x}", watch.title, watch.id);
+                        self.spec.window_id = Some(watch.id);
+                        None
+                    }
+                    Some(Err(e)) => Some(Err(e)),
+                    None => Some(self.idle()),
                 }
             }
             WindowState::Gone => {
@@ -182,11 +135,15 @@ impl X11Source {
     }
 }
 
-fn frame_interval(fps: u32) -> Duration {
+pub(crate) fn frame_interval(fps: u32) -> Duration {
     Duration::from_micros(1_000_000 / u64::from(fps.max(1)))
 }
 
 impl FrameSource for X11Source {
+    fn notice(&self) -> Option<String> {
+        self.notice.clone()
+    }
+
     fn next(&mut self) -> Result<Grabbed, CaptureError> {
         if let Some(r) = self.check_window(false) {
             return r;

@@ -81,6 +81,11 @@ pub struct RecordArgs {
     /// libx264 quality (CRF): 18 fine … 28 small.
     #[arg(long, default_value_t = 23)]
     quality: u8,
+    /// How a window is recorded on Linux/X11: content (its own pixels through Composite,
+    /// so windows covering it are not recorded; the screen area where that is impossible)
+    /// or area (its area of the screen through x11grab, covering windows included).
+    #[arg(long, value_name = "HOW", default_value = "content")]
+    window_capture: String,
     /// X display to use (default: $DISPLAY).
     #[arg(long, value_name = "DISPLAY")]
     x_display: Option<String>,
@@ -133,7 +138,7 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
         .transpose()?;
     let backend: Box<dyn CaptureBackend> = match pattern {
         Some((w, h)) => Box::new(capture::TestPattern::new(w, h)),
-        None => platform_backend(args.x_display.as_deref())?,
+        None => platform_backend(args.x_display.as_deref(), &args.window_capture)?,
     };
     if args.list {
         return list(backend.as_ref());
@@ -211,6 +216,9 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
         recorder.encoder(),
         opts.output.display()
     );
+    if let Some(notice) = recorder.notice() {
+        eprintln!("note: {notice}");
+    }
     let live = std::io::stderr().is_terminal();
     let mut last_line = std::time::Instant::now();
     while !stop.load(Ordering::Relaxed) && !recorder.is_ending() {
@@ -219,17 +227,15 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
             last_line = std::time::Instant::now();
             let s = recorder.stats();
             eprint!(
-                "\r{:>4} s  {}.{:02} fps  {} dropped  {} repeated  queues {}/{}/{}  {} KB  A/V {:+} ms   ",
+                "\r{:>4} s  {}.{:02} fps  {}  queues {}/{}/{}  {} KB   ",
                 s.recorded_us / 1_000_000,
                 s.fps_x100 / 100,
                 s.fps_x100 % 100,
-                s.dropped,
-                s.duplicated,
+                s.describe_frames(),
                 s.grab_queue,
                 s.encode_queue,
                 s.mux_queue,
                 s.bytes / 1024,
-                s.audio_offset_us / 1000
             );
         }
     }
@@ -255,6 +261,11 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
         s.bytes,
         summary.end
     );
+    println!(
+        "dropped by cause: {}; repeated by cause: {}",
+        none_if_empty(s.dropped_by.describe()),
+        none_if_empty(s.repeated_by.describe())
+    );
     Ok(())
 }
 
@@ -269,6 +280,14 @@ fn window_pid(backend: &dyn CaptureBackend, spec: &TargetSpec) -> anyhow::Result
         TargetSpec::Display(_) | TargetSpec::Region(..) => {
             bail!("--audio window records one window's sound: pick a window with --window or --window-id")
         }
+    }
+}
+
+fn none_if_empty(s: String) -> String {
+    if s.is_empty() {
+        "none".into()
+    } else {
+        s
     }
 }
 
@@ -311,17 +330,30 @@ fn list(backend: &dyn CaptureBackend) -> anyhow::Result<()> {
 }
 
 #[cfg(target_os = "linux")]
-fn platform_backend(display: Option<&str>) -> anyhow::Result<Box<dyn CaptureBackend>> {
-    Ok(Box::new(capture::X11Backend::new(display)))
+fn platform_backend(
+    display: Option<&str>,
+    window_capture: &str,
+) -> anyhow::Result<Box<dyn CaptureBackend>> {
+    let how: capture::WindowCapture = window_capture.parse()?;
+    Ok(Box::new(
+        capture::X11Backend::new(display).with_window_capture(how),
+    ))
 }
 
+/// Windows and macOS always record a window's own content (`--window-capture` is X11's).
 #[cfg(any(windows, target_os = "macos"))]
-fn platform_backend(_display: Option<&str>) -> anyhow::Result<Box<dyn CaptureBackend>> {
+fn platform_backend(
+    _display: Option<&str>,
+    _window_capture: &str,
+) -> anyhow::Result<Box<dyn CaptureBackend>> {
     Ok(Box::new(capture::ScapBackend::new()?))
 }
 
 #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
-fn platform_backend(_display: Option<&str>) -> anyhow::Result<Box<dyn CaptureBackend>> {
+fn platform_backend(
+    _display: Option<&str>,
+    _window_capture: &str,
+) -> anyhow::Result<Box<dyn CaptureBackend>> {
     bail!("screen capture is not supported on this system; use --test-pattern")
 }
 

@@ -504,15 +504,17 @@ impl RecorderPanel {
                     secs % 60
                 ));
                 ui.label(format!(
-                    "{:.1} fps · {} dropped · {} repeated · {} · {}×{} {}",
+                    "{:.1} fps · {} · {} · {}×{} {}",
                     s.fps_x100 as f64 / 100.0,
-                    s.dropped,
-                    s.duplicated,
+                    s.describe_frames(),
                     human_bytes(s.bytes),
                     recorder.size().0,
                     recorder.size().1,
                     recorder.encoder()
                 ));
+                if let Some(notice) = recorder.notice() {
+                    ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {notice}"));
+                }
                 for (i, name) in ["System", "Microphone"].iter().enumerate() {
                     let level = s.audio_peak[i] as f32 / 32767.0;
                     if level > 0.0 {

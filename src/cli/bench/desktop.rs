@@ -21,6 +21,8 @@ pub(super) struct Desktop {
     /// Set for a private desktop: its PulseAudio lives under this runtime folder.
     runtime_dir: Option<tempfile::TempDir>,
     children: Vec<Child>,
+    /// How many of `children` are the desktop itself (Xvfb, openbox).
+    own_children: usize,
 }
 
 impl Desktop {
@@ -35,6 +37,7 @@ impl Desktop {
             monitor: "@DEFAULT_MONITOR@".into(),
             runtime_dir: None,
             children: Vec::new(),
+            own_children: 0,
         })
     }
 
@@ -63,6 +66,7 @@ impl Desktop {
             monitor: "rec.monitor".into(),
             runtime_dir: Some(runtime_dir),
             children: vec![xvfb],
+            own_children: 1,
         };
         if desktop.display.len() < 2 {
             bail!("Xvfb did not report its display");
@@ -74,6 +78,7 @@ impl Desktop {
             .spawn()
             .context("cannot start openbox (a window manager is needed for window lists)")?;
         desktop.children.push(wm);
+        desktop.own_children = desktop.children.len();
         desktop.wait_for("the window manager", Duration::from_secs(20), |d| {
             d.command("xprop")
                 .args(["-root", "_NET_SUPPORTING_WM_CHECK"])
@@ -126,6 +131,16 @@ impl Desktop {
             .with_context(|| format!("cannot start {:?}", cmd.get_program()))?;
         self.children.push(child);
         Ok(())
+    }
+
+    /// Stops the program started last with [`Desktop::spawn`] (never the desktop's own).
+    pub(super) fn stop_newest(&mut self) {
+        if self.children.len() > self.own_children {
+            if let Some(mut child) = self.children.pop() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
     }
 
     fn wait_for(

@@ -1,8 +1,10 @@
-//! `clipwright bench record`: records a busy 1920×1080 window at 1080p30 with its sound
-//! through Clipwright, then the same window through `ffmpeg -f x11grab` + `-f pulse` with
-//! the same encoder settings, and prints side by side: frames, dropped and duplicated
-//! frames, CPU time and its ratio, peak and sampled memory, and the A/V offset at the
-//! start and the end of each file.
+//! `clipwright bench record`: records a busy window (1280×720 and 1920×1080 by default) at
+//! 30 fps with its sound three ways in the same run — Clipwright reading the window's own
+//! content (Composite), Clipwright grabbing its screen area (the x11grab path), and the
+//! `ffmpeg -f x11grab` + `-f pulse` command with the same encoder settings — and prints
+//! side by side: frames, unique frames, dropped and duplicated frames, CPU time and its
+//! ratio to ffmpeg, peak and sampled memory, and the A/V offset at the start and the end
+//! of each file.
 //!
 //! The window is ffplay showing FFmpeg's moving `testsrc2` picture, which flashes white for
 //! 100 ms each whole second while a 1 kHz beep sounds for those 100 ms (switched per
@@ -17,7 +19,7 @@ use clap::Args;
 
 use super::child::{self, ChildRun};
 use super::desktop::Desktop;
-use crate::capture::{CaptureBackend, TargetKind, X11Backend};
+use crate::capture::{CaptureBackend, OutputSize, TargetKind, X11Backend};
 use crate::media::{self, OffsetSummary, SyncMeasurement};
 
 const WINDOW_TITLE: &str = "Clipwright bench flash and beep";
@@ -44,23 +46,66 @@ pub struct RecordBenchArgs {
     /// Only record with Clipwright (e.g. to watch memory on a long recording).
     #[arg(long)]
     only_ours: bool,
+    /// Window sizes to record, each in turn, e.g. 1920x1080.
+    #[arg(long, value_delimiter = ',', default_value = "1280x720,1920x1080")]
+    sizes: Vec<String>,
+}
+
+/// The ways of recording compared, in the order they run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Way {
+    /// Clipwright, the window's own content (Composite).
+    Content,
+    /// Clipwright, the window's screen area (x11grab through libavdevice).
+    Area,
+    /// The ffmpeg command line, x11grab of the window.
+    Ffmpeg,
+}
+
+impl Way {
+    fn label(self) -> &'static str {
+        match self {
+            Way::Content => "clipwright content",
+            Way::Area => "clipwright area",
+            Way::Ffmpeg => "ffmpeg x11grab",
+        }
+    }
+
+    fn file_tag(self) -> &'static str {
+        match self {
+            Way::Content => "content",
+            Way::Area => "area",
+            Way::Ffmpeg => "ffmpeg",
+        }
+    }
 }
 
 /// One recorder's results.
 struct Side {
+    way: Way,
     run: ChildRun,
     frames: u64,
+    /// Frames whose picture differs from the one before.
+    unique: u64,
     dropped: u64,
     duplicated: u64,
     duration_us: i64,
     sync: SyncMeasurement,
 }
 
-/// Runs the benchmark and prints the table.
+/// Runs the benchmark and prints one table a window size.
 pub fn run(args: &RecordBenchArgs) -> anyhow::Result<()> {
     if args.seconds < 5 {
         bail!("record at least 5 seconds, to see a few flashes");
     }
+    let sizes = args
+        .sizes
+        .iter()
+        .map(|s| match s.parse::<OutputSize>()? {
+            OutputSize::Fixed(w, h) => Ok((w, h)),
+            OutputSize::Source => bail!("--sizes takes sizes such as 1920x1080"),
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let (_temp, dir) = super::work_dir(args.dir.as_deref())?;
     let dir: &Path = &dir;
     let load_before = loadavg();
@@ -69,45 +114,78 @@ pub fn run(args: &RecordBenchArgs) -> anyhow::Result<()> {
     } else {
         Desktop::current()?
     };
-    let window = open_source_window(&mut desktop)?;
-    eprintln!(
-        "recording window {window:#x} on {} for {} s with Clipwright…",
-        desktop.display, args.seconds
-    );
-    let ours = record_ours(&desktop, window, args.seconds, dir)?;
-    let theirs = if args.only_ours {
-        None
-    } else {
-        eprintln!(
-            "recording the same window for {} s with ffmpeg…",
-            args.seconds
-        );
-        Some(record_ffmpeg(&desktop, window, args.seconds, dir)?)
-    };
+    let mut ways = vec![Way::Content, Way::Area];
+    if !args.only_ours {
+        ways.push(Way::Ffmpeg);
+    }
+    let mut tables = Vec::new();
+    for &size in &sizes {
+        let window = open_source_window(&mut desktop, size)?;
+        let mut sides = Vec::new();
+        for &way in &ways {
+            eprintln!(
+                "recording window {window:#x} ({}x{}) on {} for {} s: {}…",
+                size.0,
+                size.1,
+                desktop.display,
+                args.seconds,
+                way.label()
+            );
+            let tag = format!("{}x{}-{}", size.0, size.1, way.file_tag());
+            sides.push(record(&desktop, window, way, args.seconds, &dir.join(tag))?);
+        }
+        desktop.stop_newest();
+        tables.push((size, sides));
+    }
     let load_after = loadavg();
     drop(desktop);
 
     println!(
-        "recording benchmark: a busy 1920x1080 window (testsrc2, white flash + 1 kHz beep each second) \
+        "recording benchmark: a busy window (testsrc2, white flash + 1 kHz beep each second) \
          at {FPS} fps for {} s, libx264 veryfast CRF {CRF} + AAC 160k, fragmented MP4",
         args.seconds
     );
     println!("machine load (1/5/15 min) before: {load_before}   after: {load_after}");
-    print_table(&ours, theirs.as_ref(), args.seconds);
+    for (size, sides) in &tables {
+        println!();
+        println!("window {}x{}:", size.0, size.1);
+        print_table(sides, args.seconds);
+    }
     println!("files and logs: {}", dir.display());
     Ok(())
 }
 
-/// Starts the flash-and-beep window and returns its X11 id once it is listed.
-fn open_source_window(desktop: &mut Desktop) -> anyhow::Result<u64> {
-    let graph = "testsrc2=size=1920x1080:rate=30,\
-                 drawbox=c=white:t=fill:enable='lt(mod(t\\,1)\\,0.1)'[out0];\
-                 aevalsrc='0.5*sin(2*PI*1000*t)*lt(mod(t\\,1)\\,0.1)|\
-                 0.5*sin(2*PI*1000*t)*lt(mod(t\\,1)\\,0.1)':s=48000[out1]";
+fn record(
+    desktop: &Desktop,
+    window: u64,
+    way: Way,
+    seconds: u32,
+    stem: &Path,
+) -> anyhow::Result<Side> {
+    match way {
+        Way::Content => record_ours(desktop, window, "content", seconds, stem),
+        Way::Area => record_ours(desktop, window, "area", seconds, stem),
+        Way::Ffmpeg => record_ffmpeg(desktop, window, seconds, stem),
+    }
+    .map(|mut side| {
+        side.way = way;
+        side
+    })
+}
+
+/// Starts the flash-and-beep window of `size` and returns its X11 id once it is listed.
+fn open_source_window(desktop: &mut Desktop, size: (u32, u32)) -> anyhow::Result<u64> {
+    let graph = format!(
+        "testsrc2=size={}x{}:rate=30,\
+         drawbox=c=white:t=fill:enable='lt(mod(t\\,1)\\,0.1)'[out0];\
+         aevalsrc='0.5*sin(2*PI*1000*t)*lt(mod(t\\,1)\\,0.1)|\
+         0.5*sin(2*PI*1000*t)*lt(mod(t\\,1)\\,0.1)':s=48000[out1]",
+        size.0, size.1
+    );
     let mut ffplay = desktop.command("ffplay");
     ffplay
         .env("SDL_AUDIODRIVER", "pulseaudio")
-        .args(["-loglevel", "quiet", "-f", "lavfi", "-i", graph])
+        .args(["-loglevel", "quiet", "-f", "lavfi", "-i", &graph])
         .args(["-window_title", WINDOW_TITLE, "-left", "0", "-top", "0"])
         .arg("-noborder");
     desktop
@@ -121,10 +199,10 @@ fn open_source_window(desktop: &mut Desktop) -> anyhow::Result<u64> {
                 .find(|t| t.kind == TargetKind::Window && t.title == WINDOW_TITLE)
         });
         if let Some(t) = found {
-            if (t.width, t.height) != (1920, 1080) {
+            if (t.width, t.height) != size {
                 eprintln!(
-                    "note: the window is {}x{}, not 1920x1080 (is the screen large enough?)",
-                    t.width, t.height
+                    "note: the window is {}x{}, not {}x{} (is the screen large enough?)",
+                    t.width, t.height, size.0, size.1
                 );
             }
             // Let ffplay's sound reach a steady state before recording.
@@ -138,19 +216,32 @@ fn open_source_window(desktop: &mut Desktop) -> anyhow::Result<u64> {
     }
 }
 
-fn record_ours(desktop: &Desktop, window: u64, seconds: u32, dir: &Path) -> anyhow::Result<Side> {
-    let file = dir.join("clipwright.mp4");
+/// `stem` + `.mp4`, `.out`, `.err`.
+fn with_ext(stem: &Path, ext: &str) -> PathBuf {
+    let mut s = stem.as_os_str().to_owned();
+    s.push(ext);
+    PathBuf::from(s)
+}
+
+fn record_ours(
+    desktop: &Desktop,
+    window: u64,
+    how: &str,
+    seconds: u32,
+    stem: &Path,
+) -> anyhow::Result<Side> {
+    let file = with_ext(stem, ".mp4");
     let exe = std::env::current_exe().context("cannot find the clipwright program")?;
     let mut cmd = desktop.command(&exe.to_string_lossy());
     cmd.arg("record")
         .args(["--window-id", &format!("{window:#x}")])
-        .args(["--x-display", &desktop.display])
+        .args(["--x-display", &desktop.display, "--window-capture", how])
         .args(["--audio", "system", "--system-device", &desktop.monitor])
         .args(["--fps", &FPS.to_string(), "--size", "source", "--no-cursor"])
         .args(["--encoder", "libx264", "--quality", &CRF.to_string()])
         .args(["--duration", &seconds.to_string(), "-o"])
         .arg(&file);
-    let (out, err) = (dir.join("clipwright.out"), dir.join("clipwright.err"));
+    let (out, err) = (with_ext(stem, ".out"), with_ext(stem, ".err"));
     let run = child::run(&mut cmd, &out, &err).context("the Clipwright recording failed")?;
     let summary = std::fs::read_to_string(&out).unwrap_or_default();
     let line = summary
@@ -164,8 +255,13 @@ fn record_ours(desktop: &Desktop, window: u64, seconds: u32, dir: &Path) -> anyh
     analyse(&file, run, frames, dropped, duplicated)
 }
 
-fn record_ffmpeg(desktop: &Desktop, window: u64, seconds: u32, dir: &Path) -> anyhow::Result<Side> {
-    let file = dir.join("ffmpeg.mp4");
+fn record_ffmpeg(
+    desktop: &Desktop,
+    window: u64,
+    seconds: u32,
+    stem: &Path,
+) -> anyhow::Result<Side> {
+    let file = with_ext(stem, ".mp4");
     let mut cmd = desktop.command("ffmpeg");
     cmd.args(["-hide_banner", "-nostdin", "-y"])
         .args(["-f", "x11grab"])
@@ -197,7 +293,7 @@ fn record_ffmpeg(desktop: &Desktop, window: u64, seconds: u32, dir: &Path) -> an
         .args(["-movflags", "frag_keyframe+empty_moov+default_base_moof"])
         .args(["-flush_packets", "1"])
         .arg(&file);
-    let (out, err) = (dir.join("ffmpeg.out"), dir.join("ffmpeg.err"));
+    let (out, err) = (with_ext(stem, ".out"), with_ext(stem, ".err"));
     let run = child::run(&mut cmd, &out, &err).context("the ffmpeg recording failed")?;
     let log = std::fs::read_to_string(&err).unwrap_or_default();
     let last = log
@@ -222,14 +318,49 @@ fn analyse(
     eprintln!("measuring A/V offsets in {}…", file.display());
     let duration_us = media::probe(file)?.duration_us.unwrap_or(0);
     let sync = media::measure_av_sync(file, PAIR_GAP_US)?;
+    let unique = unique_frames(file)?;
     Ok(Side {
+        way: Way::Content,
         run,
         frames,
+        unique,
         dropped,
         duplicated,
         duration_us,
         sync,
     })
+}
+
+/// Frames whose decoded picture differs from the one before (the first counts), from
+/// the `ffmpeg` command's per-frame MD5s.
+fn unique_frames(file: &Path) -> anyhow::Result<u64> {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostdin", "-v", "error", "-i"])
+        .arg(file)
+        .args(["-map", "0:v", "-f", "framemd5", "-"])
+        .output()
+        .context("the ffmpeg command is needed to compare frames")?;
+    if !out.status.success() {
+        bail!("ffmpeg could not decode {}", file.display());
+    }
+    Ok(count_changes(&String::from_utf8_lossy(&out.stdout)))
+}
+
+/// Frames of a `framemd5` listing whose hash differs from the frame before.
+fn count_changes(framemd5: &str) -> u64 {
+    let mut last: Option<&str> = None;
+    let mut changes = 0;
+    for hash in framemd5
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.rsplit(',').next().map(str::trim))
+    {
+        if last != Some(hash) {
+            changes += 1;
+        }
+        last = Some(hash);
+    }
+    changes
 }
 
 /// The whole number just before ` word` in `text` (`"3 dropped"` → 3).
@@ -251,18 +382,17 @@ fn loadavg() -> String {
         .unwrap_or_else(|_| "unknown".into())
 }
 
-fn print_table(ours: &Side, theirs: Option<&Side>, seconds: u32) {
-    let mut rows: Vec<(String, String, String)> = Vec::new();
+fn print_table(sides: &[Side], seconds: u32) {
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
     let mut row = |label: &str, f: &dyn Fn(&Side) -> String| {
-        rows.push((
-            label.to_owned(),
-            f(ours),
-            theirs.map(f).unwrap_or_else(|| "-".into()),
-        ));
+        rows.push((label.to_owned(), sides.iter().map(f).collect()));
     };
     let pct = |n: u64, of: u64| 100.0 * n as f64 / of.max(1) as f64;
     row("frames written", &|s| s.frames.to_string());
-    row("dropped (target < 0.5 %)", &|s| {
+    row("unique frames", &|s| {
+        format!("{} ({:.1} %)", s.unique, pct(s.unique, s.frames))
+    });
+    row("dropped (target 0)", &|s| {
         format!("{} ({:.2} %)", s.dropped, pct(s.dropped, s.frames))
     });
     row("duplicated", &|s| {
@@ -288,9 +418,48 @@ fn print_table(ours: &Side, theirs: Option<&Side>, seconds: u32) {
             100.0 * s.run.cpu().as_secs_f64() / (s.duration_us.max(1) as f64 / 1e6)
         )
     });
+    let reference = sides.iter().find(|s| s.way == Way::Ffmpeg);
+    row("CPU / ffmpeg (target <= 1.0x)", &|s| match reference {
+        Some(r) => format!(
+            "{:.2}x",
+            s.run.cpu().as_secs_f64() / r.run.cpu().as_secs_f64().max(1e-9)
+        ),
+        None => "-".into(),
+    });
     row("peak RSS (MB)", &|s| {
         format!("{:.0}", s.run.peak_rss_kb as f64 / 1024.0)
     });
+    memory_and_sync_rows(&mut row, seconds);
+    let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+    let mut header = format!("{:<width$}", "");
+    for s in sides {
+        header.push_str(&format!("  {:>24}", s.way.label()));
+    }
+    println!("{header}");
+    for (label, cells) in &rows {
+        let mut line = format!("{label:<width$}");
+        for c in cells {
+            line.push_str(&format!("  {c:>24}"));
+        }
+        println!("{line}");
+    }
+    if let (Some(r), Some(ours)) = (reference, sides.first()) {
+        if let (Some(a), Some(b)) = (ours.sync.summary(0, i64::MAX), r.sync.summary(0, i64::MAX)) {
+            println!(
+                "A/V offset of {} relative to ffmpeg (whole file means): {:+.1} ms (the source's own offset cancels out)",
+                ours.way.label(),
+                (a.mean_us - b.mean_us) as f64 / 1000.0
+            );
+        }
+    }
+    println!("A/V offset: sound minus picture (positive: the sound is late); target < 40 ms after 10 minutes");
+}
+
+/// A table cell for one recorder.
+type Cell<'a> = &'a dyn Fn(&Side) -> String;
+
+/// Memory over time and the A/V offsets, as table rows.
+fn memory_and_sync_rows(row: &mut dyn FnMut(&str, Cell<'_>), seconds: u32) {
     // Memory over time: the first, middle and last minute (thirds of a shorter run).
     let total = Duration::from_secs(u64::from(seconds));
     let span = if seconds >= 180 {
@@ -339,25 +508,6 @@ fn print_table(ours: &Side, theirs: Option<&Side>, seconds: u32) {
         (Some(a), Some(b)) => format!("{:+.1}", (b.mean_us - a.mean_us) as f64 / 1000.0),
         _ => "?".into(),
     });
-    let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
-    println!(
-        "{:<width$}  {:>24}  {:>24}",
-        "", "clipwright", "ffmpeg x11grab"
-    );
-    for (label, a, b) in &rows {
-        println!("{label:<width$}  {a:>24}  {b:>24}");
-    }
-    if let Some(t) = theirs {
-        let ratio = ours.run.cpu().as_secs_f64() / t.run.cpu().as_secs_f64().max(1e-9);
-        println!("CPU ratio clipwright / ffmpeg: {ratio:.2}x (target <= 1.2x)");
-        if let (Some(a), Some(b)) = (ours.sync.summary(0, i64::MAX), t.sync.summary(0, i64::MAX)) {
-            println!(
-                "A/V offset relative to ffmpeg (whole file means): {:+.1} ms (the source's own offset cancels out)",
-                (a.mean_us - b.mean_us) as f64 / 1000.0
-            );
-        }
-    }
-    println!("A/V offset: sound minus picture (positive: the sound is late); target < 40 ms after 10 minutes");
 }
 
 fn offsets(s: Option<OffsetSummary>) -> String {
@@ -385,6 +535,14 @@ mod tests {
         assert_eq!(number_before(line, "dropped"), Some(4));
         assert_eq!(number_before(line, "duplicated"), Some(2));
         assert_eq!(number_before(line, "missing"), None);
+    }
+
+    #[test]
+    fn unique_frames_count_changes_from_the_frame_before() {
+        let listing = "#tb 0: 1/30\n0, 0, 0, 1, 100, aaa\n0, 1, 1, 1, 100, aaa\n\
+                       0, 2, 2, 1, 100, bbb\n0, 3, 3, 1, 100, aaa\n";
+        assert_eq!(count_changes(listing), 3);
+        assert_eq!(count_changes(""), 0);
     }
 
     #[test]
