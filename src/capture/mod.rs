@@ -28,6 +28,7 @@ mod output;
 mod pacer;
 mod pattern;
 mod recorder;
+pub mod replay;
 #[cfg(any(windows, target_os = "macos"))]
 mod scap_backend;
 mod sound;
@@ -46,7 +47,7 @@ pub use hotkey::GlobalHotkey;
 pub use hotkey_key::Hotkey;
 #[cfg(any(windows, target_os = "macos"))]
 pub use hotkey_native::GlobalHotkey;
-pub use naming::{fresh_recording_path, local_now};
+pub use naming::{fresh_named_path, fresh_recording_path, local_now};
 pub use options::{
     check_fps, parse_fit, parse_region, AudioSelection, OutputSize, RecordOptions, SIZE_PRESETS,
 };
@@ -54,6 +55,7 @@ pub use output::check as check_output;
 pub use pacer::{Pacer, PacerStep};
 pub use pattern::{draw as draw_pattern, read_counter, TestPattern};
 pub use recorder::{EndReason, Recorder, RecordingSummary};
+pub use replay::{replay_cap_bytes, SavedReplay};
 #[cfg(any(windows, target_os = "macos"))]
 pub use scap_backend::ScapBackend;
 pub use sound::system_sound_available;

@@ -1,5 +1,6 @@
 //! `clipwright record`: list what can be recorded, or record one window, screen or region
-//! to a crash-safe MP4 until Ctrl+C, SIGTERM, `--duration`, or the window closing.
+//! to a crash-safe MP4 until Ctrl+C, SIGTERM, `--duration`, or the window closing; or,
+//! with `--replay`, keep only the last seconds in memory and save them on SIGUSR1.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -36,9 +37,17 @@ pub struct RecordArgs {
     /// Record a moving test pattern of this size (no screen needed), e.g. 1280x720.
     #[arg(long, value_name = "WxH", group = "target")]
     test_pattern: Option<String>,
-    /// The file to write (MP4).
+    /// The file to write (MP4); with --replay, the folder replays are saved into.
     #[arg(short, long, value_name = "OUT.mp4")]
     output: Option<PathBuf>,
+    /// Replay buffer: write no file, keep the last SECONDS (picture and sound, as encoded
+    /// packets) in memory, and save them as "Replay DATE TIME.mp4" in the -o folder each
+    /// time the process gets SIGUSR1 (`kill -USR1 PID`). A saved replay starts on the
+    /// keyframe nearest SECONDS back (keyframes come every second). Memory: about
+    /// (bit rate) × (SECONDS + 1) for the packets — some 6 MB for 30 s of a 720p screen —
+    /// never more than max(32 MB, 8 MB × (SECONDS + 1)), beyond which older seconds go.
+    #[arg(long, value_name = "SECONDS", verbatim_doc_comment)]
+    replay: Option<u32>,
     /// Output size: source, 2160p, 1440p, 1080p, 720p, 480p, 1080x1920 (vertical) or WxH.
     #[arg(long, default_value = "source")]
     size: String,
@@ -151,10 +160,15 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
         bail!("say what to record: --window TITLE, --window-id ID, --display, --region X,Y,WxH or --test-pattern WxH (see --list)");
     };
     let Some(output) = args.output.clone() else {
-        bail!("say where to write the recording: -o OUT.mp4");
+        bail!("say where to write the recording: -o OUT.mp4 (with --replay, -o FOLDER)");
     };
     let mut opts = RecordOptions::new(output);
     opts.overwrite = args.overwrite;
+    opts.replay = match args.replay {
+        Some(0) => bail!("--replay needs a number of seconds above 0"),
+        Some(s) => Some(Duration::from_secs(u64::from(s))),
+        None => None,
+    };
     capture::check_output(&opts)?;
     opts.size = args.size.parse()?;
     opts.fit = capture::parse_fit(&args.fit)?;
@@ -195,18 +209,34 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
     let source = backend.start(&spec, &settings)?;
     let recorder = Recorder::start(source, &opts)
         .with_context(|| format!("cannot start recording to {}", opts.output.display()))?;
-    eprintln!(
-        "recording {}x{} at {} fps with {} into {} (Ctrl+C stops)",
-        recorder.size().0,
-        recorder.size().1,
-        opts.fps,
-        recorder.encoder(),
-        opts.output.display()
-    );
+    match opts.replay {
+        None => eprintln!(
+            "recording {}x{} at {} fps with {} into {} (Ctrl+C stops)",
+            recorder.size().0,
+            recorder.size().1,
+            opts.fps,
+            recorder.encoder(),
+            opts.output.display()
+        ),
+        Some(keep) => {
+            listen_for_save(&recorder)?;
+            eprintln!(
+                "replay buffer of the last {} s, {}x{} at {} fps with {}: `kill -USR1 {}` saves it into {} (Ctrl+C stops)",
+                keep.as_secs(),
+                recorder.size().0,
+                recorder.size().1,
+                opts.fps,
+                recorder.encoder(),
+                std::process::id(),
+                opts.output.display()
+            );
+        }
+    }
     let live = std::io::stderr().is_terminal();
     let mut last_line = std::time::Instant::now();
     while !stop.load(Ordering::Relaxed) && !recorder.is_ending() {
         std::thread::sleep(Duration::from_millis(50));
+        report_replays(&recorder);
         if live && last_line.elapsed() >= Duration::from_secs(1) {
             last_line = std::time::Instant::now();
             let s = recorder.stats();
@@ -231,7 +261,17 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
     let summary = recorder
         .stop()
         .with_context(|| format!("recording to {} failed", opts.output.display()))?;
+    for saved in &summary.replays {
+        print_replay(saved);
+    }
     let s = &summary.stats;
+    if opts.replay.is_some() {
+        println!(
+            "replay buffer ended ({} frames, {} bytes held at the end): {} dropped, {} duplicated, ended: {:?}",
+            s.written, s.bytes, s.dropped, s.duplicated, summary.end
+        );
+        return Ok(());
+    }
     println!(
         "recorded {} ({}x{}, {} fps, {} frames, {}.{:03} s, {} sound track(s)): {} dropped, {} duplicated, {} bytes, ended: {:?}",
         summary.path.display(),
@@ -248,6 +288,37 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
         summary.end
     );
     Ok(())
+}
+
+/// Makes SIGUSR1 save the replay buffer (Unix; elsewhere the hotkey and the app do).
+fn listen_for_save(recorder: &Recorder) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    if let Some(flag) = recorder.replay_trigger() {
+        signal_hook::flag::register(signal_hook::consts::SIGUSR1, flag)
+            .context("cannot install the SIGUSR1 handler")?;
+    }
+    #[cfg(not(unix))]
+    let _ = recorder;
+    Ok(())
+}
+
+/// Prints the replays saved since the last call, and why one was not.
+fn report_replays(recorder: &Recorder) {
+    for r in recorder.replay_results() {
+        match r {
+            Ok(saved) => print_replay(&saved),
+            Err(e) => eprintln!("\rthe replay was not saved: {e}"),
+        }
+    }
+}
+
+fn print_replay(saved: &capture::SavedReplay) {
+    println!(
+        "saved replay {} ({}.{:03} s)",
+        saved.path.display(),
+        saved.duration_us / 1_000_000,
+        (saved.duration_us % 1_000_000) / 1000
+    );
 }
 
 /// The `--audio` value to use: the one given, or `system` where system sound can be

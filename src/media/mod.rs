@@ -33,6 +33,7 @@ mod raw;
 mod record_enc;
 mod record_error;
 mod record_mux;
+mod replay;
 mod report_text;
 mod soft_subs;
 mod sources;
@@ -71,6 +72,7 @@ pub use record_enc::{
 };
 pub use record_error::RecordError;
 pub use record_mux::RecordingFile;
+pub use replay::write_packets;
 
 use std::sync::Once;
 
