@@ -173,7 +173,13 @@ impl<P: Buffered> ReplayRing<P> {
             .packets
             .iter()
             .skip(start)
-            .filter(|p| p.is_video() || p.time_us().is_some_and(|t| t >= from_us))
+            // Sound reaches the ring sooner than pictures (they wait in the scaler and
+            // the encoder): sound beyond the newest picture would outlast it.
+            .filter(|p| {
+                p.is_video()
+                    || p.time_us()
+                        .is_some_and(|t| t >= from_us && t < self.newest_us)
+            })
             .cloned()
             .collect();
         Some(ReplaySnapshot {
@@ -404,6 +410,23 @@ mod tests {
         assert_eq!(snap.duration_us, 5_400_000);
         assert!(snap.packets[0].is_video() && snap.packets[0].is_key());
         assert!(snap.packets.iter().all(|p| p.t >= 7_000_000));
+    }
+
+    #[test]
+    fn sound_beyond_the_newest_picture_is_left_out_of_a_snapshot() {
+        let mut ring = ReplayRing::new(Duration::from_secs(2), u64::MAX);
+        fill(&mut ring, 5, 1000);
+        for i in 0..5 {
+            ring.push(Fake {
+                video: false,
+                key: false,
+                t: 5_000_000 + i * 100_000,
+                size: 10,
+            });
+        }
+        let snap = ring.snapshot().unwrap();
+        let last_sound = snap.packets.iter().filter(|p| !p.video).map(|p| p.t).max();
+        assert_eq!(last_sound, Some(4_930_000));
     }
 
     #[test]
