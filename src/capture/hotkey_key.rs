@@ -27,6 +27,14 @@ impl Hotkey {
         shift: false,
         keysym: 0x72,
     };
+
+    /// Ctrl+Alt+S: save the replay buffer.
+    pub const SAVE_REPLAY: Hotkey = Hotkey {
+        ctrl: true,
+        alt: true,
+        shift: false,
+        keysym: 0x73,
+    };
 }
 
 // Only Windows and macOS translate keysyms; X11 grabs them as they are.

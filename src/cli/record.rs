@@ -40,12 +40,15 @@ pub struct RecordArgs {
     /// The file to write (MP4); with --replay, the folder replays are saved into.
     #[arg(short, long, value_name = "OUT.mp4")]
     output: Option<PathBuf>,
-    /// Replay buffer: write no file, keep the last SECONDS (picture and sound, as encoded
-    /// packets) in memory, and save them as "Replay DATE TIME.mp4" in the -o folder each
-    /// time the process gets SIGUSR1 (`kill -USR1 PID`). A saved replay starts on the
-    /// keyframe nearest SECONDS back (keyframes come every second). Memory: about
-    /// (bit rate) × (SECONDS + 1) for the packets — some 6 MB for 30 s of a 720p screen —
-    /// never more than max(32 MB, 8 MB × (SECONDS + 1)), beyond which older seconds go.
+    /// Replay buffer: write no file, keep the last SECONDS (picture and sound, as
+    /// encoded packets) in memory, and save them as "Replay DATE TIME.mp4" in the -o
+    /// folder each time the process gets SIGUSR1 (`kill -USR1 PID`) or, on X11,
+    /// Ctrl+Alt+S is pressed. A saved replay starts on the keyframe nearest SECONDS
+    /// back (keyframes come every second), so it lasts SECONDS ± 0.5 s.
+    /// Memory: the packets take about (bit rate) × (SECONDS + 1), never more than
+    /// max(32 MB, 8 MB × (SECONDS + 1)): beyond that the oldest seconds go. Saves
+    /// share those packets; while one is written and one waits, the packets they
+    /// hold can bring it to three times that.
     #[arg(long, value_name = "SECONDS", verbatim_doc_comment)]
     replay: Option<u32>,
     /// Output size: source, 2160p, 1440p, 1080p, 720p, 480p, 1080x1920 (vertical) or WxH.
@@ -209,6 +212,7 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
     let source = backend.start(&spec, &settings)?;
     let recorder = Recorder::start(source, &opts)
         .with_context(|| format!("cannot start recording to {}", opts.output.display()))?;
+    let mut hotkey = None;
     match opts.replay {
         None => eprintln!(
             "recording {}x{} at {} fps with {} into {} (Ctrl+C stops)",
@@ -219,7 +223,7 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
             opts.output.display()
         ),
         Some(keep) => {
-            listen_for_save(&recorder)?;
+            hotkey = listen_for_save(&recorder, args.x_display.as_deref())?;
             eprintln!(
                 "replay buffer of the last {} s, {}x{} at {} fps with {}: `kill -USR1 {}` saves it into {} (Ctrl+C stops)",
                 keep.as_secs(),
@@ -258,6 +262,7 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
     if live {
         eprintln!();
     }
+    drop(hotkey);
     let summary = recorder
         .stop()
         .with_context(|| format!("recording to {} failed", opts.output.display()))?;
@@ -290,16 +295,30 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Makes SIGUSR1 save the replay buffer (Unix; elsewhere the hotkey and the app do).
-fn listen_for_save(recorder: &Recorder) -> anyhow::Result<()> {
+/// Makes SIGUSR1 (Unix) and, on X11, Ctrl+Alt+S save the replay buffer. The hotkey is
+/// held as long as the returned value lives; without a display there is only the signal.
+fn listen_for_save(
+    recorder: &Recorder,
+    display: Option<&str>,
+) -> anyhow::Result<Option<Box<dyn std::any::Any>>> {
+    let Some(flag) = recorder.replay_trigger() else {
+        return Ok(None);
+    };
     #[cfg(unix)]
-    if let Some(flag) = recorder.replay_trigger() {
-        signal_hook::flag::register(signal_hook::consts::SIGUSR1, flag)
-            .context("cannot install the SIGUSR1 handler")?;
+    signal_hook::flag::register(signal_hook::consts::SIGUSR1, flag.clone())
+        .context("cannot install the SIGUSR1 handler")?;
+    #[cfg(target_os = "linux")]
+    {
+        let key = capture::Hotkey::SAVE_REPLAY;
+        match capture::GlobalHotkey::grab(display, key, move || flag.store(true, Ordering::Relaxed))
+        {
+            Ok(h) => return Ok(Some(Box::new(h))),
+            Err(e) => tracing::info!("no Ctrl+Alt+S hotkey for replays: {e}"),
+        }
     }
-    #[cfg(not(unix))]
-    let _ = recorder;
-    Ok(())
+    #[cfg(not(target_os = "linux"))]
+    let _ = (display, flag);
+    Ok(None)
 }
 
 /// Prints the replays saved since the last call, and why one was not.

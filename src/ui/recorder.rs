@@ -6,7 +6,8 @@
 //! finishes the file) all run on worker threads; the panel polls their channels.
 //!
 //! On X11, once the panel has opened, Ctrl+Alt+R starts and stops recording from any
-//! window (a global hotkey whose thread only raises a flag and wakes the UI).
+//! window (a global hotkey whose thread only raises a flag and wakes the UI). The
+//! "Replay buffer" switch and its Save replay button live in `recorder_replay.rs`.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +15,7 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::recorder_replay::ReplayControls;
 use crate::capture::{
     AudioSelection, CaptureBackend, Fit, OutputSize, RecordOptions, Recorder, RecordingSummary,
     SourceSettings, Target, TargetKind, TargetSpec, TestPattern, SIZE_PRESETS,
@@ -102,6 +104,9 @@ pub struct RecorderPanel {
     hotkey: Option<crate::capture::GlobalHotkey>,
     /// What the hotkey does, or why there is none.
     hotkey_note: Option<String>,
+    replay: ReplayControls,
+    /// The recording being stopped was a replay buffer: it has no file for the timeline.
+    stopping_replay: bool,
 }
 
 impl RecorderPanel {
@@ -127,6 +132,8 @@ impl RecorderPanel {
             #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
             hotkey: None,
             hotkey_note: None,
+            replay: ReplayControls::default(),
+            stopping_replay: false,
         }
     }
 
@@ -136,6 +143,7 @@ impl RecorderPanel {
         if self.hotkey.is_some() {
             return;
         }
+        self.replay.enable_hotkey(ctx);
         let flag = self.hotkey_pressed.clone();
         let wake = ctx.clone();
         let grabbed =
@@ -269,6 +277,7 @@ impl RecorderPanel {
             system: self.system_audio.then(|| "@DEFAULT_MONITOR@".to_owned()),
             mic: self.mic.then(|| "default".to_owned()),
         };
+        self.replay.apply(&mut opts, &self.recordings_dir);
         opts
     }
 
@@ -322,6 +331,7 @@ impl RecorderPanel {
         else {
             return;
         };
+        self.stopping_replay = recorder.is_replay();
         let (tx, rx) = sync_channel(1);
         let wake = ctx.clone();
         let spawned = std::thread::Builder::new()
@@ -342,6 +352,11 @@ impl RecorderPanel {
         if self.hotkey_pressed.swap(false, Ordering::Relaxed) {
             self.hotkey_toggle(ctx);
         }
+        let recording = match &self.state {
+            State::Recording { recorder, .. } => Some(recorder.as_ref()),
+            _ => None,
+        };
+        self.replay.poll(recording);
         if let Some(rx) = &self.listing {
             if let Ok(result) = rx.try_recv() {
                 self.listing = None;
@@ -376,7 +391,9 @@ impl RecorderPanel {
             }
             State::Stopping(rx) => match rx.try_recv() {
                 Ok(Ok(done)) => {
-                    self.finished = Some(done);
+                    if !self.stopping_replay {
+                        self.finished = Some(done);
+                    }
                     Some(State::Idle)
                 }
                 Ok(Err(e)) => {
@@ -443,6 +460,9 @@ impl RecorderPanel {
                     ui.colored_label(ui.visuals().error_fg_color, e);
                 }
                 if let Some(note) = &self.hotkey_note {
+                    ui.weak(note);
+                }
+                if let Some(note) = &self.replay.note {
                     ui.weak(note);
                 }
             });
@@ -532,6 +552,7 @@ impl RecorderPanel {
                 ui.horizontal(|ui| {
                     ui.checkbox(&mut self.cursor, "Show the pointer");
                     ui.checkbox(&mut self.countdown, "3 s countdown");
+                    self.replay.switch(ui);
                 });
                 ui.end_row();
             });
@@ -604,6 +625,7 @@ impl RecorderPanel {
                         *paused = !*paused;
                     }
                     stop = ui.button("■ Stop").clicked();
+                    self.replay.button(ui, recorder);
                 });
                 if stop {
                     self.stop(ctx);
