@@ -22,6 +22,7 @@ mod hotkey_key;
 #[cfg(any(windows, target_os = "macos"))]
 mod hotkey_native;
 pub mod into_project;
+pub mod live_markers;
 mod naming;
 mod options;
 mod output;

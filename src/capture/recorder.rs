@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::audio::{self, AudioShared, AudioTrack};
 use super::clock::Clock;
+use super::live_markers::{self, LiveMarker};
 use super::options::{check_fps, RecordOptions};
 use super::output::{self, Opened};
 use super::replay::{self, ReplayRing, ReplayTarget, SavedReplay};
@@ -91,6 +92,8 @@ pub struct Recorder {
     /// none for a replay buffer.
     output: Option<Opened>,
     replay: Option<ReplayHandle>,
+    /// Markers dropped so far (also kept in the file beside the recording).
+    marks: Mutex<Vec<LiveMarker>>,
 }
 
 /// How a replay-buffer recording is asked to save and reports back.
@@ -272,7 +275,32 @@ impl Recorder {
             audio_tracks,
             output,
             replay,
+            marks: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Drops a marker named `name` at the moment recorded so far, its range starting
+    /// `pre_roll` earlier, and rewrites the markers file beside the recording (a few
+    /// hundred bytes). A replay buffer has no recording to mark.
+    pub fn mark(&self, name: &str, pre_roll: Duration) -> Result<LiveMarker, CaptureError> {
+        if self.is_replay() {
+            return Err(CaptureError::Invalid(
+                "a replay buffer has no recording to mark; save a replay instead".to_owned(),
+            ));
+        }
+        let mut marks = self.marks.lock().unwrap_or_else(PoisonError::into_inner);
+        let marker = LiveMarker {
+            at_us: self.stats.snapshot().recorded_us,
+            pre_roll_us: i64::try_from(pre_roll.as_micros()).unwrap_or(i64::MAX),
+            name: if name.trim().is_empty() {
+                format!("Marker {}", marks.len() + 1)
+            } else {
+                name.trim().to_owned()
+            },
+        };
+        marks.push(marker.clone());
+        live_markers::write(&self.path, &marks)?;
+        Ok(marker)
     }
 
     /// True for a replay-buffer recording.

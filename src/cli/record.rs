@@ -18,6 +18,12 @@ use crate::capture::{
 
 /// Options of `clipwright record`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Live markers (not with --replay): each line on standard input drops a \
+marker at the moment recorded so far: NAME, or PRE-ROLL NAME with the pre-roll in seconds \
+(\"20 goal\" marks the last 20 s, a range on the timeline); SIGUSR2 drops one too. They are \
+kept in OUT.mp4.markers.json and land on the timeline with the recording."
+)]
 pub struct RecordArgs {
     /// List the windows and screens that can be recorded (id, app, title, size) and exit.
     #[arg(long)]
@@ -236,11 +242,19 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
             );
         }
     }
+    let marks = if opts.replay.is_none() {
+        Some(MarkInput::listen()?)
+    } else {
+        None
+    };
     let live = std::io::stderr().is_terminal();
     let mut last_line = std::time::Instant::now();
     while !stop.load(Ordering::Relaxed) && !recorder.is_ending() {
         std::thread::sleep(Duration::from_millis(50));
         report_replays(&recorder);
+        if let Some(marks) = &marks {
+            marks.apply(&recorder);
+        }
         if live && last_line.elapsed() >= Duration::from_secs(1) {
             last_line = std::time::Instant::now();
             let s = recorder.stats();
@@ -293,6 +307,66 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
         summary.end
     );
     Ok(())
+}
+
+/// Live markers asked for while recording: a line on standard input (`NAME`, or
+/// `PRE-ROLL NAME` with the pre-roll in seconds: `20 goal` marks the last 20 s), or
+/// SIGUSR2 (a marker named by its number, no pre-roll).
+struct MarkInput {
+    lines: std::sync::mpsc::Receiver<String>,
+    signalled: Arc<AtomicBool>,
+}
+
+impl MarkInput {
+    fn listen() -> anyhow::Result<MarkInput> {
+        let (tx, lines) = std::sync::mpsc::sync_channel(16);
+        std::thread::Builder::new()
+            .name("marks-stdin".into())
+            .spawn(move || {
+                for line in std::io::stdin().lines().map_while(Result::ok) {
+                    if tx.send(line).is_err() {
+                        break;
+                    }
+                }
+            })
+            .context("cannot start reading markers from standard input")?;
+        let signalled = Arc::new(AtomicBool::new(false));
+        #[cfg(unix)]
+        signal_hook::flag::register(signal_hook::consts::SIGUSR2, signalled.clone())
+            .context("cannot install the SIGUSR2 handler")?;
+        Ok(MarkInput { lines, signalled })
+    }
+
+    /// Drops the markers asked for since the last call.
+    fn apply(&self, recorder: &Recorder) {
+        let mut asked: Vec<(Duration, String)> =
+            self.lines.try_iter().map(|l| parse_mark(&l)).collect();
+        if self.signalled.swap(false, Ordering::Relaxed) {
+            asked.push((Duration::ZERO, String::new()));
+        }
+        for (pre_roll, name) in asked {
+            match recorder.mark(&name, pre_roll) {
+                Ok(m) => eprintln!(
+                    "\rmarker \"{}\" at {}.{:03} s (pre-roll {} ms)",
+                    m.name,
+                    m.at_us / 1_000_000,
+                    (m.at_us % 1_000_000) / 1000,
+                    m.pre_roll_us / 1000
+                ),
+                Err(e) => eprintln!("\rthe marker was not saved: {e}"),
+            }
+        }
+    }
+}
+
+/// `20 goal` → (20 s, "goal"); `goal` → (0, "goal").
+fn parse_mark(line: &str) -> (Duration, String) {
+    let line = line.trim();
+    let (first, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+    match parse_seconds(first) {
+        Ok(pre_roll) => (pre_roll, rest.trim().to_owned()),
+        Err(_) => (Duration::ZERO, line.to_owned()),
+    }
 }
 
 /// Makes SIGUSR1 (Unix) and, on X11, Ctrl+Alt+S save the replay buffer. The hotkey is
@@ -404,6 +478,19 @@ mod tests {
         assert_eq!(parse_seconds(".25").unwrap(), Duration::from_millis(250));
         assert!(parse_seconds("0").is_err());
         assert!(parse_seconds("abc").is_err());
+    }
+
+    #[test]
+    fn a_marker_line_may_start_with_its_pre_roll() {
+        assert_eq!(
+            parse_mark("20 good bit"),
+            (Duration::from_secs(20), "good bit".to_owned())
+        );
+        assert_eq!(parse_mark("goal"), (Duration::ZERO, "goal".to_owned()));
+        assert_eq!(
+            parse_mark("2.5"),
+            (Duration::from_millis(2500), String::new())
+        );
     }
 
     #[test]
