@@ -145,7 +145,9 @@ fn a_live_marker_with_pre_roll_becomes_a_range_that_exports_its_frames() {
         "2 s at 30 fps: {} frames",
         exported.len()
     );
-    let first = (marker.time.as_secs_f64() * 30.0).round() as usize;
+    // The frame on screen at the range's start (as written on the command line).
+    let from: f64 = secs(marker.time).parse().unwrap();
+    let first = (from * 30.0 + 1e-6).floor() as usize;
     let expected = &recorded[first..first + exported.len()];
     let off = exported
         .iter()

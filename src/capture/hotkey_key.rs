@@ -28,6 +28,14 @@ impl Hotkey {
         keysym: 0x72,
     };
 
+    /// Ctrl+Alt+M: mark the last seconds of the recording.
+    pub const MARK: Hotkey = Hotkey {
+        ctrl: true,
+        alt: true,
+        shift: false,
+        keysym: 0x6d,
+    };
+
     /// Ctrl+Alt+S: save the replay buffer.
     pub const SAVE_REPLAY: Hotkey = Hotkey {
         ctrl: true,

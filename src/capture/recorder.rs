@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -94,6 +94,8 @@ pub struct Recorder {
     replay: Option<ReplayHandle>,
     /// Markers dropped so far (also kept in the file beside the recording).
     marks: Mutex<Vec<LiveMarker>>,
+    /// To the thread that writes the markers file, so marking never waits for the disk.
+    marks_tx: Option<SyncSender<Vec<LiveMarker>>>,
 }
 
 /// How a replay-buffer recording is asked to save and reports back.
@@ -250,8 +252,20 @@ impl Recorder {
             threads.push(spawn("audio", move || audio::run(track, &ash, &tx))?);
         }
         drop(mux_tx);
+        let mut marks_tx = None;
         let (output, replay) = match sink {
             Sink::File(file, opened) => {
+                let (tx, rx) = sync_channel::<Vec<LiveMarker>>(4);
+                let path = opts.output.clone();
+                threads.push(spawn("marks", move || {
+                    for marks in rx {
+                        if let Err(e) = live_markers::write(&path, &marks) {
+                            tracing::warn!("live markers not saved: {e}");
+                        }
+                    }
+                    Ok(())
+                })?);
+                marks_tx = Some(tx);
                 let (st, stop) = (stats.clone(), control.stop.clone());
                 threads.push(spawn("write", move || {
                     workers::write(file, &mux_rx, &stop, &st)
@@ -276,12 +290,13 @@ impl Recorder {
             output,
             replay,
             marks: Mutex::new(Vec::new()),
+            marks_tx,
         })
     }
 
     /// Drops a marker named `name` at the moment recorded so far, its range starting
-    /// `pre_roll` earlier, and rewrites the markers file beside the recording (a few
-    /// hundred bytes). A replay buffer has no recording to mark.
+    /// `pre_roll` earlier, and has the markers file beside the recording rewritten on a
+    /// worker (never waits). A replay buffer has no recording to mark.
     pub fn mark(&self, name: &str, pre_roll: Duration) -> Result<LiveMarker, CaptureError> {
         if self.is_replay() {
             return Err(CaptureError::Invalid(
@@ -299,7 +314,15 @@ impl Recorder {
             },
         };
         marks.push(marker.clone());
-        live_markers::write(&self.path, &marks)?;
+        if let Some(tx) = &self.marks_tx {
+            match tx.try_send(marks.clone()) {
+                // A full queue holds older lists; the next marker writes them all.
+                Ok(()) | Err(TrySendError::Full(_)) => {}
+                Err(TrySendError::Disconnected(_)) => {
+                    return Err(CaptureError::Thread("markers file writer"))
+                }
+            }
+        }
         Ok(marker)
     }
 
@@ -368,8 +391,20 @@ impl Recorder {
     /// Stops (if still running), waits for every thread, finishes the file and returns
     /// what was recorded. An error (a full disk, a failing device) is returned after the
     /// file was finished as far as possible.
-    pub fn stop(self) -> Result<RecordingSummary, CaptureError> {
+    pub fn stop(mut self) -> Result<RecordingSummary, CaptureError> {
         self.control.end(EndReason::Stopped);
+        // The markers' writer ends once it has written what it was sent; the full list
+        // goes last, in case a full queue left the newest behind.
+        if let Some(tx) = self.marks_tx.take() {
+            let marks = self
+                .marks
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone();
+            if !marks.is_empty() {
+                let _ = tx.send(marks);
+            }
+        }
         let mut first_error = None;
         for (name, handle) in self.threads {
             let result = handle.join().unwrap_or(Err(CaptureError::Thread(name)));

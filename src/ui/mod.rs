@@ -8,6 +8,7 @@ mod inspector;
 mod media_bin;
 mod preview;
 mod recorder;
+mod recorder_marks;
 mod recorder_replay;
 mod subtitles;
 mod timeline;

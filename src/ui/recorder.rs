@@ -7,7 +7,8 @@
 //!
 //! On X11, once the panel has opened, Ctrl+Alt+R starts and stops recording from any
 //! window (a global hotkey whose thread only raises a flag and wakes the UI). The
-//! "Replay buffer" switch and its Save replay button live in `recorder_replay.rs`.
+//! "Replay buffer" switch and its Save replay button live in `recorder_replay.rs`, the
+//! live markers (Mark, Mark last 20 s, Ctrl+Alt+M) in `recorder_marks.rs`.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,6 +16,7 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::recorder_marks::MarkControls;
 use super::recorder_replay::ReplayControls;
 use crate::capture::{
     AudioSelection, CaptureBackend, Fit, OutputSize, RecordOptions, Recorder, RecordingSummary,
@@ -105,6 +107,7 @@ pub struct RecorderPanel {
     /// What the hotkey does, or why there is none.
     hotkey_note: Option<String>,
     replay: ReplayControls,
+    marks: MarkControls,
     /// The recording being stopped was a replay buffer: it has no file for the timeline.
     stopping_replay: bool,
 }
@@ -133,6 +136,7 @@ impl RecorderPanel {
             hotkey: None,
             hotkey_note: None,
             replay: ReplayControls::default(),
+            marks: MarkControls::default(),
             stopping_replay: false,
         }
     }
@@ -144,6 +148,7 @@ impl RecorderPanel {
             return;
         }
         self.replay.enable_hotkey(ctx);
+        self.marks.enable_hotkey(ctx);
         let flag = self.hotkey_pressed.clone();
         let wake = ctx.clone();
         let grabbed =
@@ -357,6 +362,7 @@ impl RecorderPanel {
             _ => None,
         };
         self.replay.poll(recording);
+        self.marks.poll(recording);
         if let Some(rx) = &self.listing {
             if let Ok(result) = rx.try_recv() {
                 self.listing = None;
@@ -462,7 +468,7 @@ impl RecorderPanel {
                 if let Some(note) = &self.hotkey_note {
                     ui.weak(note);
                 }
-                if let Some(note) = &self.replay.note {
+                for note in [&self.replay.note, &self.marks.note].into_iter().flatten() {
                     ui.weak(note);
                 }
             });
@@ -626,6 +632,7 @@ impl RecorderPanel {
                     }
                     stop = ui.button("■ Stop").clicked();
                     self.replay.button(ui, recorder);
+                    self.marks.buttons(ui, recorder);
                 });
                 if stop {
                     self.stop(ctx);
