@@ -1,6 +1,7 @@
 //! `record --replay`: the test pattern recorded into a replay buffer of 5 s with system
 //! sound, saved on SIGUSR1 after 12 s, gives a new playable file of about 5 s that holds
-//! the last frames (the pattern's frame counter says which) and the sound beside them.
+//! the last frames (the pattern's frame counter says which) and the sound beside them;
+//! and a process killed while saving leaves the replays saved before it whole.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -177,4 +178,52 @@ fn sigusr1_after_12_s_saves_the_last_5_s_with_sound_as_a_new_file() {
         (4 * 30..=6 * 30).contains(&span),
         "about 5 s of the source's frames: {first}..={last}"
     );
+}
+
+#[test]
+fn killing_the_process_while_a_replay_is_saved_leaves_earlier_replays_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rec = Recording(
+        std::process::Command::new(env!("CARGO_BIN_EXE_clipwright"))
+            .args(["record", "--test-pattern", "640x360", "--replay", "3"])
+            .args(["--audio", "none", "-o"])
+            .arg(dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    std::thread::sleep(Duration::from_secs(6));
+    signal(&rec.0, "-USR1");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while replays(dir.path()).is_empty() {
+        assert!(Instant::now() < deadline, "no replay was saved within 20 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let first = replays(dir.path());
+    let kept = std::fs::read(&first[0]).unwrap();
+    // Wait out the second in which the first was named, so the next gets a new name.
+    std::thread::sleep(Duration::from_millis(1100));
+    signal(&rec.0, "-USR1");
+    std::thread::sleep(Duration::from_millis(30));
+    signal(&rec.0, "-KILL");
+    let _ = rec.0.wait();
+
+    assert_eq!(
+        std::fs::read(&first[0]).unwrap(),
+        kept,
+        "the saved replay is untouched"
+    );
+    // Whatever the kill interrupted is under a hidden temporary name or complete.
+    for file in replays(dir.path()) {
+        assert_eq!(decode_errors(&file), "", "{} is whole", file.display());
+        let v = clipwright::media::probe(&file)
+            .unwrap()
+            .video()
+            .unwrap()
+            .0
+            .duration_us;
+        assert!(v.unwrap() >= 2_500_000, "{} holds its 3 s", file.display());
+    }
 }
