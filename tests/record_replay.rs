@@ -144,7 +144,10 @@ fn sigusr1_after_12_s_saves_the_last_5_s_with_sound_as_a_new_file() {
     let report = clipwright::media::probe(file).unwrap();
     let (video, _) = report.video().unwrap();
     let v = video.duration_us.unwrap();
-    assert!((4_500_000..=5_500_000).contains(&v), "5 s ± 0.5 s: {v} µs");
+    assert!(
+        (4_500_000..=5_500_000).contains(&v),
+        "5 s ± 0.5 s: {v} µs ({stdout})"
+    );
     let audio: Vec<_> = report
         .streams
         .iter()

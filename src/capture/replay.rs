@@ -167,7 +167,11 @@ impl<P: Buffered> ReplayRing<P> {
     /// half a GOP of it), or `None` before the first picture.
     pub fn snapshot(&self) -> Option<ReplaySnapshot<P>> {
         let wanted = self.newest_us - self.keep_us;
-        let &(seq, from_us) = self.keys.iter().min_by_key(|&&(_, t)| (t - wanted).abs())?;
+        // Halfway between two keyframes, the later one: never more than half a GOP over.
+        let &(seq, from_us) = self
+            .keys
+            .iter()
+            .min_by_key(|&&(_, t)| ((t - wanted).abs(), -t))?;
         let start = usize::try_from(seq - self.head).ok()?;
         let packets = self
             .packets
@@ -410,6 +414,24 @@ mod tests {
         assert_eq!(snap.duration_us, 5_400_000);
         assert!(snap.packets[0].is_video() && snap.packets[0].is_key());
         assert!(snap.packets.iter().all(|p| p.t >= 7_000_000));
+    }
+
+    #[test]
+    fn halfway_between_two_keyframes_the_shorter_replay_is_taken() {
+        let mut ring = ReplayRing::new(Duration::from_secs(5), u64::MAX);
+        fill(&mut ring, 12, 1000);
+        for i in 0..5 {
+            ring.push(Fake {
+                video: true,
+                key: false,
+                t: 12_000_000 + i * 100_000,
+                size: 1,
+            });
+        }
+        // Pictures end at 12.5 s: 5 s back is 7.5 s, between keyframes at 7 and 8 s.
+        let snap = ring.snapshot().unwrap();
+        assert_eq!(snap.from_us, 8_000_000);
+        assert_eq!(snap.duration_us, 4_500_000);
     }
 
     #[test]
