@@ -108,11 +108,11 @@ fn big_project(source_path: &Path) -> Project {
     }
     project.tracks.push(subtitles);
     for i in 0..5u64 {
-        project.markers.push(Marker {
-            id: MarkerId(i + 1),
-            time: Time::from_secs(i as i64 * 14 + 5),
-            name: format!("Marker {}", i + 1),
-        });
+        project.markers.push(Marker::point(
+            MarkerId(i + 1),
+            Time::from_secs(i as i64 * 14 + 5),
+            format!("Marker {}", i + 1),
+        ));
     }
     project
 }

@@ -75,6 +75,10 @@ enum BenchWhat {
     /// drops, CPU, memory and A/V offset from a flash-and-beep source.
     #[cfg(target_os = "linux")]
     Record(bench::record::RecordBenchArgs),
+    /// A replay-buffer recording of the test pattern for 30 min (a replay saved every
+    /// 5 min): memory over time beside ffmpeg's segment ring.
+    #[cfg(target_os = "linux")]
+    Replay(bench::replay::ReplayBenchArgs),
     /// Preview seek latency (p50/p95 over random seeks in 1080p H.264) beside
     /// `ffmpeg -ss T -frames:v 1` per seek.
     Scrub(bench::preview::ScrubArgs),
@@ -133,6 +137,10 @@ pub fn main() -> ExitCode {
         Some(Command::Bench {
             what: BenchWhat::Record(args),
         }) => bench::record::run(&args),
+        #[cfg(target_os = "linux")]
+        Some(Command::Bench {
+            what: BenchWhat::Replay(args),
+        }) => bench::replay::run(&args),
         Some(Command::Bench {
             what: BenchWhat::Scrub(args),
         }) => bench::preview::scrub(&args),

@@ -27,6 +27,22 @@ impl Hotkey {
         shift: false,
         keysym: 0x72,
     };
+
+    /// Ctrl+Alt+M: mark the last seconds of the recording.
+    pub const MARK: Hotkey = Hotkey {
+        ctrl: true,
+        alt: true,
+        shift: false,
+        keysym: 0x6d,
+    };
+
+    /// Ctrl+Alt+S: save the replay buffer.
+    pub const SAVE_REPLAY: Hotkey = Hotkey {
+        ctrl: true,
+        alt: true,
+        shift: false,
+        keysym: 0x73,
+    };
 }
 
 // Only Windows and macOS translate keysyms; X11 grabs them as they are.

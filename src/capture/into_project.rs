@@ -111,7 +111,8 @@ fn track_for(
 
 /// The edit that adds the recording at `path` (with the probed facts `info`) to the
 /// media pool and, if `place_at` is given, puts it on the timeline there: video on the
-/// first video track with room (a new one otherwise), sound on an audio track, linked.
+/// first video track with room (a new one otherwise), sound on an audio track, linked;
+/// with it the live markers saved beside the file (see [`super::live_markers`]).
 pub fn recording_edit(
     project: &Project,
     path: &Path,
@@ -154,6 +155,12 @@ pub fn recording_edit(
             }
         }
     }
+    // Markers dropped while it was recorded land with it (in the same undo step).
+    let marks = super::live_markers::read(path);
+    let start = place_at.unwrap_or(Time::ZERO);
+    edits.extend(super::live_markers::marker_edits(
+        project, &marks, start, duration,
+    ));
     (Edit::Batch { edits }, added)
 }
 

@@ -24,6 +24,7 @@ mod hotkey_key;
 #[cfg(any(windows, target_os = "macos"))]
 mod hotkey_native;
 pub mod into_project;
+pub mod live_markers;
 mod naming;
 mod options;
 mod output;
@@ -36,6 +37,7 @@ mod process_loopback;
 #[cfg(target_os = "linux")]
 mod process_tree;
 mod recorder;
+pub mod replay;
 #[cfg(any(windows, target_os = "macos"))]
 mod scap_backend;
 mod sound;
@@ -60,7 +62,7 @@ pub use hotkey::GlobalHotkey;
 pub use hotkey_key::Hotkey;
 #[cfg(any(windows, target_os = "macos"))]
 pub use hotkey_native::GlobalHotkey;
-pub use naming::{fresh_recording_path, local_now};
+pub use naming::{fresh_named_path, fresh_recording_path, local_now};
 pub use options::{
     check_fps, parse_fit, parse_region, AudioSelection, OutputSize, RecordOptions, SIZE_PRESETS,
 };
@@ -68,6 +70,7 @@ pub use output::check as check_output;
 pub use pacer::{Pacer, PacerStep};
 pub use pattern::{draw as draw_pattern, read_counter, TestPattern};
 pub use recorder::{EndReason, Recorder, RecordingSummary};
+pub use replay::{replay_cap_bytes, SavedReplay};
 #[cfg(any(windows, target_os = "macos"))]
 pub use scap_backend::ScapBackend;
 pub use sound::{restore_left_routing, system_sound_available};

@@ -7,7 +7,17 @@ use std::path::{Path, PathBuf};
 /// `Recording 2026-12-06 14-03-22.mp4`, then `… (2).mp4`, `… (3).mp4` for recordings
 /// started within the same second. Colons are left out: Windows refuses them in names.
 pub fn fresh_recording_path(dir: &Path, at: jiff::civil::DateTime, extension: &str) -> PathBuf {
-    let stem = format!("Recording {}", at.strftime("%Y-%m-%d %H-%M-%S"));
+    fresh_named_path(dir, "Recording", at, extension)
+}
+
+/// [`fresh_recording_path`] with another first word (`Replay 2026-12-06 14-03-22.mp4`).
+pub fn fresh_named_path(
+    dir: &Path,
+    word: &str,
+    at: jiff::civil::DateTime,
+    extension: &str,
+) -> PathBuf {
+    let stem = format!("{word} {}", at.strftime("%Y-%m-%d %H-%M-%S"));
     let mut path = dir.join(format!("{stem}.{extension}"));
     let mut n = 2u32;
     // symlink_metadata: a dangling link is taken too.

@@ -179,6 +179,9 @@ pub struct RecordOptions {
     /// Replace an existing `output` once the new recording is complete. Without it an
     /// existing file is refused and left alone.
     pub overwrite: bool,
+    /// Keep only the last this long in memory (a replay buffer) instead of writing a
+    /// file; `output` is then the folder that saved replays go to.
+    pub replay: Option<Duration>,
 }
 
 impl RecordOptions {
@@ -195,6 +198,7 @@ impl RecordOptions {
             encoder: EncoderChoice::Auto,
             quality: 23,
             overwrite: false,
+            replay: None,
         }
     }
 }

@@ -49,9 +49,27 @@ enum Target {
 }
 
 /// Checks the output of a recording before anything starts: its format, that it is not an
-/// existing file (without `overwrite`), and that it can take a file. Touches nothing.
+/// existing file (without `overwrite`), and that it can take a file. Touches nothing,
+/// except that a replay buffer's folder is created when missing.
 pub fn check(opts: &RecordOptions) -> Result<(), CaptureError> {
+    if opts.replay.is_some() {
+        return check_replay_folder(&opts.output);
+    }
     plan(opts).map(|_| ())
+}
+
+/// Checks (creating it if missing) the folder a replay buffer saves into.
+pub(crate) fn check_replay_folder(dir: &Path) -> Result<(), CaptureError> {
+    let refuse = |why: String| CaptureError::Invalid(format!("{}: {why}", dir.display()));
+    match fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(refuse(
+            "with --replay, -o names the folder replays are saved into, and this is a file"
+                .to_owned(),
+        )),
+        Err(_) => fs::create_dir_all(dir)
+            .map_err(|e| refuse(format!("cannot create the folder for replays: {e}"))),
+    }
 }
 
 pub(crate) fn plan(opts: &RecordOptions) -> Result<Planned, CaptureError> {

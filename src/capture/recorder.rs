@@ -4,20 +4,22 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::audio::{self, AudioShared, AudioTrack};
 use super::clock::Clock;
+use super::live_markers::{self, LiveMarker};
 use super::options::{check_fps, RecordOptions};
 use super::output::{self, Opened};
+use super::replay::{self, ReplayRing, ReplayTarget, SavedReplay};
 use super::sound::{self, SoundKind};
 use super::stats::{Stats, StatsSnapshot};
 use super::workers::{self, Shared, VideoOut, ENCODE_QUEUE, GRAB_QUEUE, MUX_QUEUE};
 use super::{CaptureError, Frame, FrameSource, Grabbed};
-use crate::media::{AudioEncoder, RecordingFile, VideoEncoder};
+use crate::media::{AudioEncoder, RecordingFile, TrackSetup, VideoEncoder};
 
 /// Why a recording ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,6 +72,9 @@ pub struct RecordingSummary {
     pub stats: StatsSnapshot,
     /// Why it ended.
     pub end: EndReason,
+    /// Replays saved while it ran and not yet collected by [`Recorder::replay_results`]
+    /// (replay-buffer recordings only).
+    pub replays: Vec<SavedReplay>,
 }
 
 /// A recording in progress.
@@ -86,10 +91,28 @@ pub struct Recorder {
     /// Why the sound asked for is not what is recorded (the whole system sound instead of
     /// one window's), for the person to see.
     sound_notice: Option<String>,
-    /// The file written, finished (moved over the file it replaces) at [`Recorder::stop`].
-    output: Opened,
     /// What the source says about how it captures (see [`FrameSource::notice`]).
     notice: Option<String>,
+    /// The file written, finished (moved over the file it replaces) at [`Recorder::stop`];
+    /// none for a replay buffer.
+    output: Option<Opened>,
+    replay: Option<ReplayHandle>,
+    /// Markers dropped so far (also kept in the file beside the recording).
+    marks: Mutex<Vec<LiveMarker>>,
+    /// To the thread that writes the markers file, so marking never waits for the disk.
+    marks_tx: Option<SyncSender<Vec<LiveMarker>>>,
+}
+
+/// How a replay-buffer recording is asked to save and reports back.
+struct ReplayHandle {
+    save: Arc<AtomicBool>,
+    results: Receiver<Result<SavedReplay, CaptureError>>,
+}
+
+/// Where the packets go: a file, or a replay buffer saving into a folder.
+enum Sink {
+    File(RecordingFile, Opened),
+    Replay(Duration, ReplayTarget),
 }
 
 impl std::fmt::Debug for Recorder {
@@ -140,8 +163,13 @@ impl Recorder {
         let fps = check_fps(opts.fps)?;
         let notice = source.notice();
         // Refuse an existing file (or a bad name) before any device is opened.
-        let planned = output::plan(opts)?;
-        let planned_muxer = planned.muxer;
+        let planned = match opts.replay {
+            None => Some(output::plan(opts)?),
+            Some(_) => {
+                output::check_replay_folder(&opts.output)?;
+                None
+            }
+        };
         let mut inputs = Vec::new();
         let mut sound_notice = None;
         if opts.audio.window {
@@ -174,14 +202,7 @@ impl Recorder {
         }
         let mut setups = vec![video.setup()];
         setups.extend(tracks.iter().map(|t| t.encoder.setup()));
-        let opened = planned.open(&opts.output)?;
-        let file = match RecordingFile::create(&opened.write_to, planned_muxer, setups) {
-            Ok(f) => f,
-            Err(e) => {
-                opened.abandon();
-                return Err(e.into());
-            }
-        };
+        let sink = open_sink(planned, opts, setups)?;
 
         let control = Arc::new(Control {
             stop: Arc::new(AtomicBool::new(false)),
@@ -243,10 +264,31 @@ impl Recorder {
             threads.push(spawn("audio", move || audio::run(track, &ash, &tx))?);
         }
         drop(mux_tx);
-        let (st, stop) = (stats.clone(), control.stop.clone());
-        threads.push(spawn("write", move || {
-            workers::write(file, &mux_rx, &stop, &st)
-        })?);
+        let mut marks_tx = None;
+        let (output, replay) = match sink {
+            Sink::File(file, opened) => {
+                let (tx, rx) = sync_channel::<Vec<LiveMarker>>(4);
+                let path = opts.output.clone();
+                threads.push(spawn("marks", move || {
+                    for marks in rx {
+                        if let Err(e) = live_markers::write(&path, &marks) {
+                            tracing::warn!("live markers not saved: {e}");
+                        }
+                    }
+                    Ok(())
+                })?);
+                marks_tx = Some(tx);
+                let (st, stop) = (stats.clone(), control.stop.clone());
+                threads.push(spawn("write", move || {
+                    workers::write(file, &mux_rx, &stop, &st)
+                })?);
+                (Some(opened), None)
+            }
+            Sink::Replay(keep, target) => {
+                let handle = spawn_replay(&mut threads, keep, target, mux_rx, stats.clone())?;
+                (None, Some(handle))
+            }
+        };
         Ok(Recorder {
             control,
             clock,
@@ -258,8 +300,11 @@ impl Recorder {
             encoder: encoder_name,
             audio_tracks,
             sound_notice,
-            output: opened,
+            output,
             notice,
+            replay,
+            marks: Mutex::new(Vec::new()),
+            marks_tx,
         })
     }
 
@@ -267,6 +312,69 @@ impl Recorder {
     /// only the whole system sound can be recorded), or `None`.
     pub fn sound_notice(&self) -> Option<&str> {
         self.sound_notice.as_deref()
+    }
+
+    /// Drops a marker named `name` at the moment recorded so far, its range starting
+    /// `pre_roll` earlier, and has the markers file beside the recording rewritten on a
+    /// worker (never waits). A replay buffer has no recording to mark.
+    pub fn mark(&self, name: &str, pre_roll: Duration) -> Result<LiveMarker, CaptureError> {
+        if self.is_replay() {
+            return Err(CaptureError::Invalid(
+                "a replay buffer has no recording to mark; save a replay instead".to_owned(),
+            ));
+        }
+        let mut marks = self.marks.lock().unwrap_or_else(PoisonError::into_inner);
+        let marker = LiveMarker {
+            at_us: self.stats.snapshot().recorded_us,
+            pre_roll_us: i64::try_from(pre_roll.as_micros()).unwrap_or(i64::MAX),
+            name: if name.trim().is_empty() {
+                format!("Marker {}", marks.len() + 1)
+            } else {
+                name.trim().to_owned()
+            },
+        };
+        marks.push(marker.clone());
+        if let Some(tx) = &self.marks_tx {
+            match tx.try_send(marks.clone()) {
+                // A full queue holds older lists; the next marker writes them all.
+                Ok(()) | Err(TrySendError::Full(_)) => {}
+                Err(TrySendError::Disconnected(_)) => {
+                    return Err(CaptureError::Thread("markers file writer"))
+                }
+            }
+        }
+        Ok(marker)
+    }
+
+    /// True for a replay-buffer recording.
+    pub fn is_replay(&self) -> bool {
+        self.replay.is_some()
+    }
+
+    /// Asks a replay-buffer recording to save what it holds as a new file (on a worker;
+    /// the outcome comes through [`Recorder::replay_results`]). False when this recording
+    /// has no replay buffer.
+    pub fn save_replay(&self) -> bool {
+        match &self.replay {
+            Some(r) => {
+                r.save.store(true, Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The flag [`Recorder::save_replay`] sets, for a signal handler or a hotkey thread.
+    pub fn replay_trigger(&self) -> Option<Arc<AtomicBool>> {
+        self.replay.as_ref().map(|r| r.save.clone())
+    }
+
+    /// Replays saved (or failed) since last asked; never waits.
+    pub fn replay_results(&self) -> Vec<Result<SavedReplay, CaptureError>> {
+        match &self.replay {
+            Some(r) => r.results.try_iter().collect(),
+            None => Vec::new(),
+        }
     }
 
     /// Live counters.
@@ -309,8 +417,20 @@ impl Recorder {
     /// Stops (if still running), waits for every thread, finishes the file and returns
     /// what was recorded. An error (a full disk, a failing device) is returned after the
     /// file was finished as far as possible.
-    pub fn stop(self) -> Result<RecordingSummary, CaptureError> {
+    pub fn stop(mut self) -> Result<RecordingSummary, CaptureError> {
         self.control.end(EndReason::Stopped);
+        // The markers' writer ends once it has written what it was sent; the full list
+        // goes last, in case a full queue left the newest behind.
+        if let Some(tx) = self.marks_tx.take() {
+            let marks = self
+                .marks
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone();
+            if !marks.is_empty() {
+                let _ = tx.send(marks);
+            }
+        }
         let mut first_error = None;
         for (name, handle) in self.threads {
             let result = handle.join().unwrap_or(Err(CaptureError::Thread(name)));
@@ -330,7 +450,18 @@ impl Recorder {
         }
         // Only a complete recording replaces the file it overwrites; a broken one is kept
         // under its temporary name and the old file is left as it was.
-        match self.output.finish(first_error.is_none()) {
+        let finished = match self.output {
+            Some(output) => output.finish(first_error.is_none()),
+            None => Ok(None),
+        };
+        let mut replays = Vec::new();
+        for r in self.replay.iter().flat_map(|r| r.results.try_iter()) {
+            match r {
+                Ok(saved) => replays.push(saved),
+                Err(e) => tracing::warn!("a replay was not saved: {e}"),
+            }
+        }
+        match finished {
             Ok(Some(kept)) => tracing::warn!(
                 "{} was left as it was; the broken-off recording is kept as {}",
                 self.path.display(),
@@ -365,6 +496,61 @@ impl Recorder {
             audio_tracks: self.audio_tracks,
             stats,
             end,
+            replays,
         })
     }
+}
+
+/// Creates the file (removed again if it cannot be started), or sets up the replay buffer.
+fn open_sink(
+    planned: Option<output::Planned>,
+    opts: &RecordOptions,
+    setups: Vec<TrackSetup>,
+) -> Result<Sink, CaptureError> {
+    let Some(planned) = planned else {
+        let keep = opts.replay.unwrap_or(Duration::from_secs(30));
+        let target = ReplayTarget {
+            dir: opts.output.clone(),
+            tracks: setups,
+        };
+        return Ok(Sink::Replay(keep, target));
+    };
+    let muxer = planned.muxer;
+    let opened = planned.open(&opts.output)?;
+    match RecordingFile::create(&opened.write_to, muxer, setups) {
+        Ok(f) => Ok(Sink::File(f, opened)),
+        Err(e) => {
+            opened.abandon();
+            Err(e.into())
+        }
+    }
+}
+
+/// Starts the replay buffer's two threads: one keeps the packets, one saves them.
+fn spawn_replay(
+    threads: &mut Vec<Worker>,
+    keep: Duration,
+    target: ReplayTarget,
+    packets: Receiver<crate::media::EncodedPacket>,
+    stats: Arc<Stats>,
+) -> Result<ReplayHandle, CaptureError> {
+    let save = Arc::new(AtomicBool::new(false));
+    // One snapshot waiting while another is written; results wait for the caller.
+    let (job_tx, job_rx) = sync_channel(1);
+    let (res_tx, res_rx) = sync_channel(16);
+    let cap = replay::replay_cap_bytes(keep.as_secs());
+    let ring = ReplayRing::new(keep, cap);
+    let (flag, results) = (save.clone(), res_tx.clone());
+    threads.push(spawn("replay", move || {
+        replay::buffer(ring, &packets, &flag, &job_tx, &results, &stats);
+        Ok(())
+    })?);
+    threads.push(spawn("replay-save", move || {
+        replay::saver(&target, &job_rx, &res_tx);
+        Ok(())
+    })?);
+    Ok(ReplayHandle {
+        save,
+        results: res_rx,
+    })
 }

@@ -1,5 +1,6 @@
 //! `clipwright record`: list what can be recorded, or record one window, screen or region
-//! to a crash-safe MP4 until Ctrl+C, SIGTERM, `--duration`, or the window closing.
+//! to a crash-safe MP4 until Ctrl+C, SIGTERM, `--duration`, or the window closing; or,
+//! with `--replay`, keep only the last seconds in memory and save them on SIGUSR1.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -17,6 +18,12 @@ use crate::capture::{
 
 /// Options of `clipwright record`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Live markers (not with --replay): each line on standard input drops a \
+marker at the moment recorded so far: NAME, or PRE-ROLL NAME with the pre-roll in seconds \
+(\"20 goal\" marks the last 20 s, a range on the timeline); SIGUSR2 drops one too. They are \
+kept in OUT.mp4.markers.json and land on the timeline with the recording."
+)]
 pub struct RecordArgs {
     /// List the windows and screens that can be recorded (id, app, title, size) and exit.
     #[arg(long)]
@@ -36,9 +43,20 @@ pub struct RecordArgs {
     /// Record a moving test pattern of this size (no screen needed), e.g. 1280x720.
     #[arg(long, value_name = "WxH", group = "target")]
     test_pattern: Option<String>,
-    /// The file to write (MP4).
+    /// The file to write (MP4); with --replay, the folder replays are saved into.
     #[arg(short, long, value_name = "OUT.mp4")]
     output: Option<PathBuf>,
+    /// Replay buffer: write no file, keep the last SECONDS (picture and sound, as
+    /// encoded packets) in memory, and save them as "Replay DATE TIME.mp4" in the -o
+    /// folder each time the process gets SIGUSR1 (`kill -USR1 PID`) or, on X11,
+    /// Ctrl+Alt+S is pressed. A saved replay starts on the keyframe nearest SECONDS
+    /// back (keyframes come every second), so it lasts SECONDS ± 0.5 s.
+    /// Memory: the packets take about (bit rate) × (SECONDS + 1), never more than
+    /// max(32 MB, 8 MB × (SECONDS + 1)): beyond that the oldest seconds go. Saves
+    /// share those packets; while one is written and one waits, the packets they
+    /// hold can bring it to three times that.
+    #[arg(long, value_name = "SECONDS", verbatim_doc_comment)]
+    replay: Option<u32>,
     /// Output size: source, 2160p, 1440p, 1080p, 720p, 480p, 1080x1920 (vertical) or WxH.
     #[arg(long, default_value = "source")]
     size: String,
@@ -158,10 +176,15 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
         bail!("say what to record: --window TITLE, --window-id ID, --display, --region X,Y,WxH or --test-pattern WxH (see --list)");
     };
     let Some(output) = args.output.clone() else {
-        bail!("say where to write the recording: -o OUT.mp4");
+        bail!("say where to write the recording: -o OUT.mp4 (with --replay, -o FOLDER)");
     };
     let mut opts = RecordOptions::new(output);
     opts.overwrite = args.overwrite;
+    opts.replay = match args.replay {
+        Some(0) => bail!("--replay needs a number of seconds above 0"),
+        Some(s) => Some(Duration::from_secs(u64::from(s))),
+        None => None,
+    };
     capture::check_output(&opts)?;
     opts.size = args.size.parse()?;
     opts.fit = capture::parse_fit(&args.fit)?;
@@ -208,14 +231,35 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
     if let Some(notice) = recorder.sound_notice() {
         eprintln!("{notice}");
     }
-    eprintln!(
-        "recording {}x{} at {} fps with {} into {} (Ctrl+C stops)",
-        recorder.size().0,
-        recorder.size().1,
-        opts.fps,
-        recorder.encoder(),
-        opts.output.display()
-    );
+    let mut hotkey = None;
+    match opts.replay {
+        None => eprintln!(
+            "recording {}x{} at {} fps with {} into {} (Ctrl+C stops)",
+            recorder.size().0,
+            recorder.size().1,
+            opts.fps,
+            recorder.encoder(),
+            opts.output.display()
+        ),
+        Some(keep) => {
+            hotkey = listen_for_save(&recorder, args.x_display.as_deref())?;
+            eprintln!(
+                "replay buffer of the last {} s, {}x{} at {} fps with {}: `kill -USR1 {}` saves it into {} (Ctrl+C stops)",
+                keep.as_secs(),
+                recorder.size().0,
+                recorder.size().1,
+                opts.fps,
+                recorder.encoder(),
+                std::process::id(),
+                opts.output.display()
+            );
+        }
+    }
+    let marks = if opts.replay.is_none() {
+        Some(MarkInput::listen()?)
+    } else {
+        None
+    };
     if let Some(notice) = recorder.notice() {
         eprintln!("note: {notice}");
     }
@@ -223,6 +267,10 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
     let mut last_line = std::time::Instant::now();
     while !stop.load(Ordering::Relaxed) && !recorder.is_ending() {
         std::thread::sleep(Duration::from_millis(50));
+        report_replays(&recorder);
+        if let Some(marks) = &marks {
+            marks.apply(&recorder);
+        }
         if live && last_line.elapsed() >= Duration::from_secs(1) {
             last_line = std::time::Instant::now();
             let s = recorder.stats();
@@ -242,10 +290,21 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
     if live {
         eprintln!();
     }
+    drop(hotkey);
     let summary = recorder
         .stop()
         .with_context(|| format!("recording to {} failed", opts.output.display()))?;
+    for saved in &summary.replays {
+        print_replay(saved);
+    }
     let s = &summary.stats;
+    if opts.replay.is_some() {
+        println!(
+            "replay buffer ended ({} frames, {} bytes held at the end): {} dropped, {} duplicated, ended: {:?}",
+            s.written, s.bytes, s.dropped, s.duplicated, summary.end
+        );
+        return Ok(());
+    }
     println!(
         "recorded {} ({}x{}, {} fps, {} frames, {}.{:03} s, {} sound track(s)): {} dropped, {} duplicated, {} bytes, ended: {:?}",
         summary.path.display(),
@@ -283,12 +342,117 @@ fn window_pid(backend: &dyn CaptureBackend, spec: &TargetSpec) -> anyhow::Result
     }
 }
 
+/// Live markers asked for while recording: a line on standard input (`NAME`, or
+/// `PRE-ROLL NAME` with the pre-roll in seconds: `20 goal` marks the last 20 s), or
+/// SIGUSR2 (a marker named by its number, no pre-roll).
+struct MarkInput {
+    lines: std::sync::mpsc::Receiver<String>,
+    signalled: Arc<AtomicBool>,
+}
+
+impl MarkInput {
+    fn listen() -> anyhow::Result<MarkInput> {
+        let (tx, lines) = std::sync::mpsc::sync_channel(16);
+        std::thread::Builder::new()
+            .name("marks-stdin".into())
+            .spawn(move || {
+                for line in std::io::stdin().lines().map_while(Result::ok) {
+                    if tx.send(line).is_err() {
+                        break;
+                    }
+                }
+            })
+            .context("cannot start reading markers from standard input")?;
+        let signalled = Arc::new(AtomicBool::new(false));
+        #[cfg(unix)]
+        signal_hook::flag::register(signal_hook::consts::SIGUSR2, signalled.clone())
+            .context("cannot install the SIGUSR2 handler")?;
+        Ok(MarkInput { lines, signalled })
+    }
+
+    /// Drops the markers asked for since the last call.
+    fn apply(&self, recorder: &Recorder) {
+        let mut asked: Vec<(Duration, String)> =
+            self.lines.try_iter().map(|l| parse_mark(&l)).collect();
+        if self.signalled.swap(false, Ordering::Relaxed) {
+            asked.push((Duration::ZERO, String::new()));
+        }
+        for (pre_roll, name) in asked {
+            match recorder.mark(&name, pre_roll) {
+                Ok(m) => eprintln!(
+                    "\rmarker \"{}\" at {}.{:03} s (pre-roll {} ms)",
+                    m.name,
+                    m.at_us / 1_000_000,
+                    (m.at_us % 1_000_000) / 1000,
+                    m.pre_roll_us / 1000
+                ),
+                Err(e) => eprintln!("\rthe marker was not saved: {e}"),
+            }
+        }
+    }
+}
+
 fn none_if_empty(s: String) -> String {
     if s.is_empty() {
         "none".into()
     } else {
         s
     }
+}
+
+/// `20 goal` → (20 s, "goal"); `goal` → (0, "goal").
+fn parse_mark(line: &str) -> (Duration, String) {
+    let line = line.trim();
+    let (first, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+    match parse_seconds(first) {
+        Ok(pre_roll) => (pre_roll, rest.trim().to_owned()),
+        Err(_) => (Duration::ZERO, line.to_owned()),
+    }
+}
+
+/// Makes SIGUSR1 (Unix) and, on X11, Ctrl+Alt+S save the replay buffer. The hotkey is
+/// held as long as the returned value lives; without a display there is only the signal.
+fn listen_for_save(
+    recorder: &Recorder,
+    display: Option<&str>,
+) -> anyhow::Result<Option<Box<dyn std::any::Any>>> {
+    let Some(flag) = recorder.replay_trigger() else {
+        return Ok(None);
+    };
+    #[cfg(unix)]
+    signal_hook::flag::register(signal_hook::consts::SIGUSR1, flag.clone())
+        .context("cannot install the SIGUSR1 handler")?;
+    #[cfg(target_os = "linux")]
+    {
+        let key = capture::Hotkey::SAVE_REPLAY;
+        match capture::GlobalHotkey::grab(display, key, move || flag.store(true, Ordering::Relaxed))
+        {
+            Ok(h) => return Ok(Some(Box::new(h))),
+            Err(e) => tracing::info!("no Ctrl+Alt+S hotkey for replays: {e}"),
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (display, flag);
+    Ok(None)
+}
+
+/// Prints the replays saved since the last call, and why one was not.
+fn report_replays(recorder: &Recorder) {
+    for r in recorder.replay_results() {
+        match r {
+            Ok(saved) => print_replay(&saved),
+            Err(e) => eprintln!("\rthe replay was not saved: {e}"),
+        }
+    }
+}
+
+fn print_replay(saved: &capture::SavedReplay) {
+    println!(
+        "saved replay {} ({}.{:03} s)",
+        saved.path.display(),
+        saved.duration_us / 1_000_000,
+        (saved.duration_us % 1_000_000) / 1000
+    );
 }
 
 /// The `--audio` value to use: the one given, or `system` where system sound can be
@@ -368,6 +532,19 @@ mod tests {
         assert_eq!(parse_seconds(".25").unwrap(), Duration::from_millis(250));
         assert!(parse_seconds("0").is_err());
         assert!(parse_seconds("abc").is_err());
+    }
+
+    #[test]
+    fn a_marker_line_may_start_with_its_pre_roll() {
+        assert_eq!(
+            parse_mark("20 good bit"),
+            (Duration::from_secs(20), "good bit".to_owned())
+        );
+        assert_eq!(parse_mark("goal"), (Duration::ZERO, "goal".to_owned()));
+        assert_eq!(
+            parse_mark("2.5"),
+            (Duration::from_millis(2500), String::new())
+        );
     }
 
     #[test]

@@ -34,6 +34,7 @@ mod raw;
 mod record_enc;
 mod record_error;
 mod record_mux;
+mod replay;
 mod report_text;
 mod soft_subs;
 mod sources;
@@ -72,6 +73,7 @@ pub use record_enc::{
 };
 pub use record_error::RecordError;
 pub use record_mux::RecordingFile;
+pub use replay::write_packets;
 
 use std::sync::Once;
 

@@ -59,6 +59,31 @@ pub struct Marker {
     /// Label shown on the ruler.
     #[serde(default)]
     pub name: String,
+    /// How long a range it marks from `time` (a live marker with pre-roll: "the last
+    /// 20 s were good"); zero for a point.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub length: Time,
+}
+
+fn is_zero(t: &Time) -> bool {
+    *t == Time::ZERO
+}
+
+impl Marker {
+    /// A point marker.
+    pub fn point(id: MarkerId, time: Time, name: impl Into<String>) -> Marker {
+        Marker {
+            id,
+            time,
+            name: name.into(),
+            length: Time::ZERO,
+        }
+    }
+
+    /// Where its range ends (`time` for a point).
+    pub fn end(&self) -> Time {
+        self.time + self.length
+    }
 }
 
 /// A whole editing project.

@@ -8,6 +8,8 @@ mod inspector;
 mod media_bin;
 mod preview;
 mod recorder;
+mod recorder_marks;
+mod recorder_replay;
 mod recorder_settings;
 mod subtitles;
 mod timeline;

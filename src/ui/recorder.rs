@@ -6,7 +6,9 @@
 //! finishes the file) all run on worker threads; the panel polls their channels.
 //!
 //! On X11, once the panel has opened, Ctrl+Alt+R starts and stops recording from any
-//! window (a global hotkey whose thread only raises a flag and wakes the UI).
+//! window (a global hotkey whose thread only raises a flag and wakes the UI). The
+//! "Replay buffer" switch and its Save replay button live in `recorder_replay.rs`, the
+//! live markers (Mark, Mark last 20 s, Ctrl+Alt+M) in `recorder_marks.rs`.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,6 +19,8 @@ use std::time::Duration;
 #[path = "recorder_picker.rs"]
 mod picker;
 
+use super::recorder_marks::MarkControls;
+use super::recorder_replay::ReplayControls;
 use super::recorder_settings::{RecorderSettings, Sound};
 use crate::capture::{
     AudioSelection, CaptureBackend, Fit, OutputSize, RecordOptions, Recorder, RecordingSummary,
@@ -104,6 +108,10 @@ pub struct RecorderPanel {
     hotkey: Option<crate::capture::GlobalHotkey>,
     /// What the hotkey does, or why there is none.
     hotkey_note: Option<String>,
+    replay: ReplayControls,
+    marks: MarkControls,
+    /// The recording being stopped was a replay buffer: it has no file for the timeline.
+    stopping_replay: bool,
 }
 
 impl RecorderPanel {
@@ -125,6 +133,9 @@ impl RecorderPanel {
             #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
             hotkey: None,
             hotkey_note: None,
+            replay: ReplayControls::default(),
+            marks: MarkControls::default(),
+            stopping_replay: false,
         }
     }
 
@@ -134,6 +145,8 @@ impl RecorderPanel {
         if self.hotkey.is_some() {
             return;
         }
+        self.replay.enable_hotkey(ctx);
+        self.marks.enable_hotkey(ctx);
         let flag = self.hotkey_pressed.clone();
         let wake = ctx.clone();
         let grabbed =
@@ -276,6 +289,7 @@ impl RecorderPanel {
             window: window_sound,
         };
         opts.window_pid = target.pid;
+        self.replay.apply(&mut opts, &self.recordings_dir);
         opts
     }
 
@@ -346,6 +360,7 @@ impl RecorderPanel {
         else {
             return;
         };
+        self.stopping_replay = recorder.is_replay();
         let (tx, rx) = sync_channel(1);
         let wake = ctx.clone();
         let spawned = std::thread::Builder::new()
@@ -366,6 +381,12 @@ impl RecorderPanel {
         if self.hotkey_pressed.swap(false, Ordering::Relaxed) {
             self.hotkey_toggle(ctx);
         }
+        let recording = match &self.state {
+            State::Recording { recorder, .. } => Some(recorder.as_ref()),
+            _ => None,
+        };
+        self.replay.poll(recording);
+        self.marks.poll(recording);
         if let Some(rx) = &self.listing {
             if let Ok(result) = rx.try_recv() {
                 self.listing = None;
@@ -404,7 +425,9 @@ impl RecorderPanel {
             }
             State::Stopping(rx) => match rx.try_recv() {
                 Ok(Ok(done)) => {
-                    self.finished = Some(done);
+                    if !self.stopping_replay {
+                        self.finished = Some(done);
+                    }
                     // Done: the panel closes and the editor, with the recording, shows.
                     self.open = false;
                     self.come_back(ctx);
@@ -447,6 +470,7 @@ impl RecorderPanel {
                     self.picker(ui, ctx);
                     ui.separator();
                     self.settings.ui(ui);
+                    self.replay.switch(ui);
                     ui.separator();
                 }
                 self.controls(ui, ctx);
@@ -457,6 +481,9 @@ impl RecorderPanel {
                     ui.colored_label(ui.visuals().warn_fg_color, notice);
                 }
                 if let Some(note) = &self.hotkey_note {
+                    ui.weak(note);
+                }
+                for note in [&self.replay.note, &self.marks.note].into_iter().flatten() {
                     ui.weak(note);
                 }
             });
@@ -533,6 +560,8 @@ impl RecorderPanel {
                         *paused = !*paused;
                     }
                     stop = ui.button("■ Stop").clicked();
+                    self.replay.button(ui, recorder);
+                    self.marks.buttons(ui, recorder);
                 });
                 if stop {
                     self.stop(ctx);

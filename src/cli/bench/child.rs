@@ -42,6 +42,17 @@ impl ChildRun {
 /// Runs `cmd` with its output going to `out` and `err`, sampling its memory every second,
 /// and fails if it does not exit successfully.
 pub(super) fn run(cmd: &mut Command, out: &Path, err: &Path) -> anyhow::Result<ChildRun> {
+    run_with(cmd, out, err, |_, _| {})
+}
+
+/// [`run`], calling `tick` with the child's process id and the time since it started
+/// about ten times a second (to signal it while it runs).
+pub(super) fn run_with(
+    cmd: &mut Command,
+    out: &Path,
+    err: &Path,
+    mut tick: impl FnMut(u32, Duration),
+) -> anyhow::Result<ChildRun> {
     let stdout =
         std::fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
     let stderr =
@@ -62,6 +73,7 @@ pub(super) fn run(cmd: &mut Command, out: &Path, err: &Path) -> anyhow::Result<C
             break done;
         }
         let now = started.elapsed();
+        tick(pid, now);
         if now >= next_sample {
             if let Some(kb) = std::fs::read_to_string(&status_path)
                 .ok()

@@ -3,6 +3,8 @@
 //!
 //! - `export`: the reference export job (see [`export`]).
 //! - `record`: a busy 1080p30 window with its sound, against `ffmpeg -f x11grab` (Linux).
+//! - `replay`: a long replay-buffer recording's memory, against ffmpeg's segment ring
+//!   (Linux).
 //! - `scrub`, `play`: the preview path's seek latency and its memory over a long play
 //!   (see [`preview`]).
 
@@ -14,6 +16,8 @@ pub(super) mod export;
 pub(super) mod preview;
 #[cfg(target_os = "linux")]
 pub(super) mod record;
+#[cfg(target_os = "linux")]
+pub(super) mod replay;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -84,11 +84,8 @@ pub(crate) fn project() -> Project {
         SubtitleCue::new(CueId(2), s(4), s(6), "Let's go"),
     ];
     p.tracks = vec![video, overlay, audio, subs];
-    p.markers.push(Marker {
-        id: MarkerId(1),
-        time: s(22),
-        name: "Highlight".into(),
-    });
+    p.markers
+        .push(Marker::point(MarkerId(1), s(22), "Highlight"));
     p
 }
 

@@ -609,11 +609,7 @@ fn a_dragged_cue_snaps_to_other_cues_but_not_to_itself() {
 #[test]
 fn markers_can_be_added_moved_renamed_and_removed() {
     let mut p = project();
-    let m = Marker {
-        id: MarkerId(2),
-        time: s(5),
-        name: "Intro".into(),
-    };
+    let m = Marker::point(MarkerId(2), s(5), "Intro");
     apply_and_undo(&mut p, Edit::AddMarker { marker: m });
     apply_and_undo(
         &mut p,

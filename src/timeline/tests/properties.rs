@@ -203,11 +203,7 @@ pub(crate) fn make_edit(p: &Project, seed: &Seed) -> Option<Edit> {
             den: 1 + b % 50,
         },
         22 => Edit::AddMarker {
-            marker: Marker {
-                id: p.next_marker_id(),
-                time: t,
-                name: "m".into(),
-            },
+            marker: Marker::point(p.next_marker_id(), t, "m"),
         },
         23 => {
             let id = pick(&p.markers.iter().map(|m| m.id).collect::<Vec<_>>(), a)?;

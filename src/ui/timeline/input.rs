@@ -104,11 +104,8 @@ impl TimelineView {
             return;
         }
         let id = editor.project.next_marker_id();
-        let marker = Marker {
-            id,
-            time,
-            name: format!("Marker {}", editor.project.markers.len() + 1),
-        };
+        let name = format!("Marker {}", editor.project.markers.len() + 1);
+        let marker = Marker::point(id, time, name);
         report(response, editor.apply(Edit::AddMarker { marker }));
         // The new marker is what Delete removes now, not the clips selected before.
         editor.selection.clear();

@@ -32,6 +32,27 @@ pub(in crate::ui) struct Rename {
 }
 
 impl TimelineView {
+    /// Shades the span of a marker that marks a range (a live marker with pre-roll).
+    pub(in crate::ui) fn draw_range(
+        &self,
+        painter: &egui::Painter,
+        marker: &crate::timeline::Marker,
+        left: f32,
+        top: f32,
+        rect: Rect,
+        color: egui::Color32,
+    ) {
+        if marker.length <= Time::ZERO {
+            return;
+        }
+        let x0 = self.x_of(marker.time, left).max(left);
+        let x1 = self.x_of(marker.end(), left).min(rect.right());
+        if x1 > x0 {
+            let band = Rect::from_min_max(pos2(x0, top), pos2(x1, rect.bottom()));
+            painter.rect_filled(band, 0.0, color.gamma_multiply(0.12));
+        }
+    }
+
     /// Opens the name field for marker `id`, holding its current name.
     pub(in crate::ui) fn start_rename(&mut self, editor: &Editor, id: MarkerId, in_list: bool) {
         let Some(marker) = editor.project.markers.iter().find(|m| m.id == id) else {

@@ -392,6 +392,7 @@ impl TimelineView {
             t += step_t;
         }
         for marker in &editor.project.markers {
+            self.draw_range(painter, marker, left, ruler.top(), rect, MARKER_COLOR);
             let x = self.x_of(marker.time, left);
             if x < left || x > rect.right() {
                 continue;

@@ -1,0 +1,85 @@
+//! The recorder panel's live markers: "Mark" drops a marker at the moment recorded so
+//! far, "Mark last 20 s" one whose range covers the 20 s before it, and Ctrl+Alt+M, a
+//! global hotkey, does the latter from any window. The recorder keeps them beside the
+//! recording, and they land on the timeline with it (a marker with pre-roll as a range).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::capture::Recorder;
+
+/// The pre-roll of "Mark last 20 s" and of the hotkey.
+pub(super) const PRE_ROLL: Duration = Duration::from_secs(20);
+
+/// The marker part of the recorder panel.
+#[derive(Default)]
+pub(super) struct MarkControls {
+    /// Set by the hotkey's thread, taken by [`MarkControls::poll`].
+    pressed: Arc<AtomicBool>,
+    #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
+    hotkey: Option<crate::capture::GlobalHotkey>,
+    /// The last marker dropped, or why it was not.
+    pub(super) note: Option<String>,
+}
+
+impl MarkControls {
+    /// Grabs Ctrl+Alt+M (once), telling in the note why it could not.
+    #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
+    pub(super) fn enable_hotkey(&mut self, ctx: &egui::Context) {
+        if self.hotkey.is_some() {
+            return;
+        }
+        let (flag, wake) = (self.pressed.clone(), ctx.clone());
+        let key = crate::capture::Hotkey::MARK;
+        match crate::capture::GlobalHotkey::grab(None, key, move || {
+            flag.store(true, Ordering::Relaxed);
+            wake.request_repaint();
+        }) {
+            Ok(h) => self.hotkey = Some(h),
+            Err(e) => self.note = Some(format!("No Ctrl+Alt+M hotkey for markers: {e}")),
+        }
+    }
+
+    /// No global hotkey on other systems.
+    #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
+    pub(super) fn enable_hotkey(&mut self, _ctx: &egui::Context) {}
+
+    /// The Mark buttons, under a recording into a file.
+    pub(super) fn buttons(&mut self, ui: &mut egui::Ui, recorder: &Recorder) {
+        if recorder.is_replay() {
+            return;
+        }
+        if ui
+            .button("Mark")
+            .on_hover_text("A marker at this moment")
+            .clicked()
+        {
+            self.mark(recorder, Duration::ZERO);
+        }
+        let last = format!("Mark last {} s", PRE_ROLL.as_secs());
+        if ui
+            .button(last)
+            .on_hover_text("A range of the last seconds, to export as a clip (Ctrl+Alt+M)")
+            .clicked()
+        {
+            self.mark(recorder, PRE_ROLL);
+        }
+    }
+
+    /// Passes a hotkey press on.
+    pub(super) fn poll(&mut self, recorder: Option<&Recorder>) {
+        if self.pressed.swap(false, Ordering::Relaxed) {
+            if let Some(recorder) = recorder {
+                self.mark(recorder, PRE_ROLL);
+            }
+        }
+    }
+
+    fn mark(&mut self, recorder: &Recorder, pre_roll: Duration) {
+        self.note = Some(match recorder.mark("", pre_roll) {
+            Ok(m) => format!("{} at {} s", m.name, m.at_us / 1_000_000),
+            Err(e) => format!("The marker was not saved: {e}"),
+        });
+    }
+}

@@ -1,0 +1,232 @@
+//! `record --replay`: the test pattern recorded into a replay buffer of 5 s with system
+//! sound, saved on SIGUSR1 after 12 s, gives a new playable file of about 5 s that holds
+//! the last frames (the pattern's frame counter says which) and the sound beside them;
+//! and a process killed while saving leaves the replays saved before it whole.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use clipwright::capture::{read_counter, BgraFrame};
+use clipwright::media::StreamKind;
+use common::desktop::Desktop;
+use common::recording::{decode_errors, max_volume_db};
+
+const W: u32 = 320;
+const H: u32 = 240;
+
+/// The pattern's frame counters, decoded from the file.
+fn counters(file: &Path) -> Vec<u32> {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(file)
+        .args(["-f", "rawvideo", "-pix_fmt", "bgra", "-"])
+        .output()
+        .unwrap();
+    let size = (W * H * 4) as usize;
+    out.stdout
+        .chunks_exact(size)
+        .map(|data| {
+            let f = BgraFrame {
+                width: W,
+                height: H,
+                stride: W as usize * 4,
+                data: data.to_vec(),
+            };
+            read_counter(&f, W).unwrap()
+        })
+        .collect()
+}
+
+fn signal(child: &Child, sig: &str) {
+    let status = std::process::Command::new("kill")
+        .args([sig, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill {sig} failed");
+}
+
+/// Saved replays in `dir` (hidden temporary files left out).
+fn replays(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with("Replay ") && name.ends_with(".mp4")
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Kills the recorder if the test fails half way.
+struct Recording(Child);
+
+impl Drop for Recording {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn sigusr1_after_12_s_saves_the_last_5_s_with_sound_as_a_new_file() {
+    let desktop = Desktop::start();
+    let pulse = desktop.pulse();
+    let _tone = pulse.play_tone(1000, 40);
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = desktop
+        .command(env!("CARGO_BIN_EXE_clipwright"))
+        .args(["record", "--test-pattern", &format!("{W}x{H}")])
+        .args(["--replay", "5", "--audio", "system"])
+        .args(["--system-device", "rec.monitor", "-o"])
+        .arg(dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Time zero: the recorder says it is buffering.
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut rec = Recording(child);
+    let mut said = Vec::new();
+    let started = loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("the replay buffer never started: {said:?}"));
+        if line.starts_with("replay buffer of the last 5 s") {
+            break Instant::now();
+        }
+        said.push(line);
+    };
+    std::thread::sleep(Duration::from_secs(12).saturating_sub(started.elapsed()));
+    assert!(
+        replays(dir.path()).is_empty(),
+        "nothing is written before asked"
+    );
+    signal(&rec.0, "-USR1");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while replays(dir.path()).is_empty() {
+        assert!(Instant::now() < deadline, "no replay was saved within 20 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let saved_after = started.elapsed();
+    signal(&rec.0, "-INT");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while rec.0.try_wait().unwrap().is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "the recorder did not stop on Ctrl+C"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(rec.0.wait().unwrap().success());
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(&mut rec.0.stdout.take().unwrap(), &mut stdout).unwrap();
+    assert!(stdout.contains("saved replay"), "{stdout}");
+
+    let files = replays(dir.path());
+    assert_eq!(files.len(), 1, "one replay: {files:?}");
+    let file = &files[0];
+    assert_eq!(decode_errors(file), "", "the replay decodes cleanly");
+    let report = clipwright::media::probe(file).unwrap();
+    let (video, _) = report.video().unwrap();
+    let v = video.duration_us.unwrap();
+    assert!(
+        (4_500_000..=5_500_000).contains(&v),
+        "5 s ± 0.5 s: {v} µs ({stdout})"
+    );
+    let audio: Vec<_> = report
+        .streams
+        .iter()
+        .filter(|s| s.kind == StreamKind::Audio)
+        .collect();
+    assert_eq!(audio.len(), 1, "the sound track is kept");
+    let a = audio[0].duration_us.unwrap();
+    assert!(
+        (a - v).abs() <= 150_000,
+        "sound {a} µs beside picture {v} µs"
+    );
+    let peak = max_volume_db(file, 0);
+    assert!(peak > -24.0, "the tone is in the replay: peak {peak} dB");
+
+    // The last frames: the pattern's counter ends near where the source was at 12 s.
+    let n = counters(file);
+    let (first, last) = (n[0], *n.last().unwrap());
+    assert!(
+        last >= 11 * 30,
+        "the replay ends at frame {last}, not near 12 s"
+    );
+    let at_most = (saved_after.as_secs() as u32 + 2) * 30;
+    assert!(
+        last <= at_most,
+        "frame {last} is later than the save ({at_most})"
+    );
+    // In order; a busy machine may repeat a frame or skip one, never go back.
+    assert!(n.windows(2).all(|w| w[0] <= w[1]), "frames in order: {n:?}");
+    let span = last - first + 1;
+    assert!(
+        (4 * 30..=6 * 30).contains(&span),
+        "about 5 s of the source's frames: {first}..={last}"
+    );
+}
+
+#[test]
+fn killing_the_process_while_a_replay_is_saved_leaves_earlier_replays_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rec = Recording(
+        std::process::Command::new(env!("CARGO_BIN_EXE_clipwright"))
+            .args(["record", "--test-pattern", "640x360", "--replay", "3"])
+            .args(["--audio", "none", "-o"])
+            .arg(dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    std::thread::sleep(Duration::from_secs(6));
+    signal(&rec.0, "-USR1");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while replays(dir.path()).is_empty() {
+        assert!(Instant::now() < deadline, "no replay was saved within 20 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let first = replays(dir.path());
+    let kept = std::fs::read(&first[0]).unwrap();
+    // Wait out the second in which the first was named, so the next gets a new name.
+    std::thread::sleep(Duration::from_millis(1100));
+    signal(&rec.0, "-USR1");
+    std::thread::sleep(Duration::from_millis(30));
+    signal(&rec.0, "-KILL");
+    let _ = rec.0.wait();
+
+    assert_eq!(
+        std::fs::read(&first[0]).unwrap(),
+        kept,
+        "the saved replay is untouched"
+    );
+    // Whatever the kill interrupted is under a hidden temporary name or complete.
+    for file in replays(dir.path()) {
+        assert_eq!(decode_errors(&file), "", "{} is whole", file.display());
+        let v = clipwright::media::probe(&file)
+            .unwrap()
+            .video()
+            .unwrap()
+            .0
+            .duration_us;
+        assert!(v.unwrap() >= 2_500_000, "{} holds its 3 s", file.display());
+    }
+}
