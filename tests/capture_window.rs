@@ -174,7 +174,7 @@ fn bad_sizes_and_frame_rates_are_refused_with_what_is_allowed() {
         (&["--fps", "5"][..], "15 to 120"),
         (&["--size", "999x333"][..], "1080p"),
         (&["--fit", "stretch"][..], "letterbox or crop"),
-        (&["--audio", "speakers"][..], "system, mic"),
+        (&["--audio", "speakers"][..], "system, window, mic"),
     ] {
         let out = clipwright(&desktop)
             .args(["record", "--display", "-o", "/tmp/never.mp4"])
