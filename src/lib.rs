@@ -15,3 +15,4 @@ pub mod session;
 pub mod subtitles;
 pub mod timeline;
 pub mod ui;
+pub mod vision;
