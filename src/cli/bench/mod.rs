@@ -3,6 +3,8 @@
 //!
 //! - `export`: the reference export job (see [`export`]).
 //! - `record`: a busy 1080p30 window with its sound, against `ffmpeg -f x11grab` (Linux).
+//! - `portrait`: background blur in export and preview, follow-face analysis and model
+//!   load, each beside the same work without it (see [`portrait`]).
 //! - `scrub`, `play`: the preview path's seek latency and its memory over a long play
 //!   (see [`preview`]).
 
@@ -11,6 +13,7 @@ mod child;
 #[cfg(target_os = "linux")]
 mod desktop;
 pub(super) mod export;
+pub(super) mod portrait;
 pub(super) mod preview;
 #[cfg(target_os = "linux")]
 pub(super) mod record;
