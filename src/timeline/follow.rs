@@ -73,6 +73,7 @@ pub fn follow_face(
         center_y: c.1,
         zoom: 1.0,
     };
+    let last_seen = track.iter().rev().find_map(|(_, p)| *p).unwrap_or(first);
     let mut cam = clamp(first);
     crop.insert(Time::ZERO, window(cam), Interpolation::Hold);
     let mut busy_until = Time::ZERO;
@@ -96,12 +97,10 @@ pub fn follow_face(
             let extra = (settings.max_pan - settings.min_pan).flicks() as f64 * span;
             settings.min_pan + Time(extra.round() as i64)
         };
-        let ahead = |end: Time| {
-            track
-                .iter()
-                .find(|(at, _)| *at >= end)
-                .and_then(|(_, q)| *q)
-                .unwrap_or(p)
+        // Past the end of the clip, the last place the face was seen.
+        let ahead = |end: Time| match track.iter().find(|(at, _)| *at >= end) {
+            Some((_, q)) => q.unwrap_or(p),
+            None => last_seen,
         };
         let want = clamp(ahead(t + pan_for(clamp(p))));
         let pan = pan_for(want);
