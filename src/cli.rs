@@ -84,6 +84,9 @@ enum BenchWhat {
     Scrub(bench::preview::ScrubArgs),
     /// Plays a long project (10 min by default) through the preview: frames/s and memory.
     Play(bench::preview::PlayArgs),
+    /// Background blur (export and 960x540 preview) and follow-face analysis, each beside
+    /// the same work without it; model load time.
+    Portrait(bench::portrait::PortraitBenchArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -147,6 +150,9 @@ pub fn main() -> ExitCode {
         Some(Command::Bench {
             what: BenchWhat::Play(args),
         }) => bench::preview::play(&args),
+        Some(Command::Bench {
+            what: BenchWhat::Portrait(args),
+        }) => bench::portrait::run(&args),
         Some(Command::Record(args)) => record::run(*args),
         Some(Command::Subtitles {
             action: SubtitlesCommand::Convert { input, output },

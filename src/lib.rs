@@ -16,3 +16,4 @@ pub mod subtitles;
 pub mod threads;
 pub mod timeline;
 pub mod ui;
+pub mod vision;

@@ -140,6 +140,7 @@ fn only_media_names_ffmpeg() {
         "subtitles",
         "session",
         "playback",
+        "vision",
         "ui",
         "cli",
         "cli.rs",
@@ -157,6 +158,21 @@ fn the_session_and_the_playback_name_no_egui() {
 }
 
 #[test]
+fn vision_names_no_egui_and_nothing_of_the_project() {
+    // It sees pictures as bytes: no app, no model of the project, no compositor.
+    assert_clean("vision", EGUI);
+    assert_clean(
+        "vision",
+        &[
+            "crate::timeline",
+            "crate::render",
+            "crate::export",
+            "crate::media",
+        ],
+    );
+}
+
+#[test]
 fn only_the_app_and_its_launcher_name_the_app() {
     for folder in [
         "timeline",
@@ -167,6 +183,7 @@ fn only_the_app_and_its_launcher_name_the_app() {
         "subtitles",
         "session",
         "playback",
+        "vision",
         "cli",
         "lib.rs",
         "main.rs",

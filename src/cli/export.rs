@@ -16,7 +16,9 @@ use crate::export::{
     quick_project_and_probe, ExportJob, ExportSettings, ExportStage, ExportSummary, Preset,
     Progress, QuickOptions,
 };
-use crate::timeline::{file, Rational, ReframeMode, SpeedFactor, Time};
+use crate::timeline::{
+    file, Color, Portrait, PortraitBackground, Rational, ReframeMode, SpeedFactor, Time,
+};
 
 /// How the picture fills a frame of another shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -63,6 +65,14 @@ pub struct ExportArgs {
     /// Quick mode: how the picture fits the frame.
     #[arg(long, value_enum, default_value = "fit")]
     fit: FitMode,
+    /// Quick mode: the background behind the person: blur, remove, a colour (#RRGGBB) or a
+    /// picture file. Applies where a face is found.
+    #[arg(long, value_name = "blur|remove|#RRGGBB|IMAGE")]
+    background: Option<String>,
+    /// Quick mode: fill the frame with a crop that follows the face (for a frame of another
+    /// shape, e.g. --canvas 1080x1920 from a 16:9 source).
+    #[arg(long)]
+    follow_face: bool,
     /// Burn these subtitles (.srt, .vtt, .ass) into the picture.
     #[arg(long, value_name = "FILE")]
     subtitles: Option<PathBuf>,
@@ -132,6 +142,12 @@ fn run_one(args: &ExportArgs, cancel: &Arc<AtomicBool>) -> anyhow::Result<()> {
     let result = job.run(Some(tx), cancel);
     let _ = printer.join();
     let summary: ExportSummary = result?;
+    if summary.portrait_frames_without_face > 0 {
+        eprintln!(
+            "note: no face found in {} of {} frames; the background effect needs a face in view and was left off there",
+            summary.portrait_frames_without_face, summary.frames
+        );
+    }
     if !args.quiet {
         let line = format!(
             "wrote {} ({} frames, {}, {:.1} s)",
@@ -222,6 +238,11 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
                     FitMode::Fill => ReframeMode::Fill,
                     FitMode::Blur => ReframeMode::BlurFill,
                 },
+                portrait: args
+                    .background
+                    .as_deref()
+                    .map(parse_background)
+                    .transpose()?,
             };
             let (project, report) = quick_project_and_probe(input, &options)?;
             if let (Some(stated), Some(ends)) = (report.cut_off_from_us, report.duration_us) {
@@ -234,6 +255,10 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
                         crate::media::format_us(ends)
                     ))
                 );
+            }
+            let mut project = project;
+            if args.follow_face {
+                follow_face_in(&mut project)?;
             }
             (project, PathBuf::new())
         }
@@ -285,6 +310,50 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
         output: args.output.clone(),
         settings,
     })
+}
+
+/// Sets the quick project's clip to fill the canvas with a crop following the face.
+fn follow_face_in(project: &mut crate::timeline::Project) -> anyhow::Result<()> {
+    let clip = crate::timeline::ClipId(1);
+    let never = AtomicBool::new(false);
+    let edit = crate::render::follow::follow_face_edit(
+        project,
+        clip,
+        crate::timeline::OutputId::MAIN,
+        Path::new(""),
+        &crate::vision::TractVision,
+        &never,
+    )?;
+    if let Some(edit) = edit {
+        crate::timeline::apply(project, edit)?;
+    }
+    Ok(())
+}
+
+/// `blur`, `remove`, `#RRGGBB` or a picture file, as a portrait effect at full strength.
+fn parse_background(text: &str) -> anyhow::Result<Portrait> {
+    let background = match text.trim() {
+        "blur" => PortraitBackground::Blur,
+        "remove" => PortraitBackground::Remove,
+        hex if hex.starts_with('#') => {
+            let bad = || format!("bad --background {text:?}; a colour is #RRGGBB, e.g. #00B140");
+            let digits = hex.get(1..).filter(|d| d.len() == 6).with_context(bad)?;
+            let v = u32::from_str_radix(digits, 16).ok().with_context(bad)?;
+            PortraitBackground::Color {
+                color: Color::rgb((v >> 16) as u8, (v >> 8) as u8, v as u8),
+            }
+        }
+        file => {
+            let path = PathBuf::from(file);
+            if !path.is_file() {
+                bail!("bad --background {text:?}: use blur, remove, #RRGGBB or a picture file that exists");
+            }
+            PortraitBackground::Image {
+                path: std::path::absolute(&path).unwrap_or(path),
+            }
+        }
+    };
+    Ok(Portrait::with(background))
 }
 
 /// `1.5..4`, `00:01..00:05.5`, `..3` (from the start) or `2..` (to the end).
@@ -373,6 +442,22 @@ mod tests {
         assert_eq!(parse_trim("2..").unwrap().1, Time::MAX);
         assert!(parse_trim("4..2").is_err());
         assert!(parse_trim("soon").is_err());
+    }
+
+    #[test]
+    fn a_background_is_a_mode_a_colour_or_an_existing_picture() {
+        assert_eq!(
+            parse_background("blur").unwrap().background,
+            PortraitBackground::Blur
+        );
+        assert_eq!(
+            parse_background("#00b140").unwrap().background,
+            PortraitBackground::Color {
+                color: Color::rgb(0, 0xB1, 0x40)
+            }
+        );
+        assert!(parse_background("#00b1").is_err());
+        assert!(parse_background("/no/such/picture.png").is_err());
     }
 
     #[test]

@@ -137,6 +137,9 @@ pub struct ExportSummary {
     pub encoder: String,
     /// Wall time.
     pub elapsed: Duration,
+    /// Frames where a clip's portrait effect found no face and left the picture as it
+    /// was (worth telling the person: the effect did not show there).
+    pub portrait_frames_without_face: u64,
 }
 
 /// Why an export failed. Nothing is left on disk in any case.
@@ -305,7 +308,7 @@ impl ExportJob {
             return Err(ExportError::Cancelled { path: out.clone() });
         }
         // A worker's own error explains a closed channel better than the channel does.
-        render_result?;
+        let portrait_frames_without_face = render_result?;
         mix_result?;
         let frames = result?;
         let encoder = file.video_encoder().to_owned();
@@ -320,6 +323,7 @@ impl ExportJob {
             frames,
             encoder,
             elapsed: started.elapsed(),
+            portrait_frames_without_face,
         })
     }
 
@@ -397,22 +401,22 @@ fn render_thread(
     (burn_subtitles, output): (bool, OutputId),
     tx: &SyncSender<Rendered>,
     cancel: &AtomicBool,
-) -> Result<(), ExportError> {
+) -> Result<u64, ExportError> {
     let mut compositor = Compositor::new(base);
     compositor.set_burn_subtitles(burn_subtitles);
     compositor.set_output(output);
     for i in 0..total {
         if cancel.load(Ordering::Relaxed) {
-            return Ok(());
+            break;
         }
         let t = Time::from_frame(i as i64, rate);
         let frame = compositor.render(project, t, size)?;
         if tx.send(frame).is_err() {
             // The encoder stopped (error or cancel); it reports why.
-            return Ok(());
+            break;
         }
     }
-    Ok(())
+    Ok(compositor.portrait_frames_without_face())
 }
 
 fn mix_thread(

@@ -5,8 +5,9 @@ use std::path::Path;
 
 use crate::media::{self, MediaError, ProbeReport};
 use crate::timeline::{
-    Canvas, Clip, ClipId, LinkId, MediaSource, OutputId, Project, Rational, Reframe, ReframeMode,
-    Rounding, SourceId, SourceInfo, Speed, SpeedFactor, Time, Track, TrackId, TrackKind,
+    Canvas, Clip, ClipId, LinkId, MediaSource, OutputId, Portrait, Project, Rational, Reframe,
+    ReframeMode, Rounding, SourceId, SourceInfo, Speed, SpeedFactor, Time, Track, TrackId,
+    TrackKind,
 };
 
 /// The options of quick mode.
@@ -24,6 +25,8 @@ pub struct QuickOptions {
     pub frame_rate: Option<Rational>,
     /// How the picture fits a frame of another shape.
     pub fit: ReframeMode,
+    /// Blur, remove or replace the background behind the person.
+    pub portrait: Option<Portrait>,
 }
 
 impl Default for QuickOptions {
@@ -35,6 +38,7 @@ impl Default for QuickOptions {
             canvas: None,
             frame_rate: None,
             fit: ReframeMode::Fit,
+            portrait: None,
         }
     }
 }
@@ -115,6 +119,7 @@ pub fn quick_project_and_probe(
     speed.reverse = options.reverse;
     let mut clip = Clip::media(ClipId(1), source, Time::ZERO, start, end);
     clip.speed = speed;
+    clip.effects.portrait = options.portrait.clone();
     clip.reframes.insert(
         OutputId::MAIN,
         Reframe {

@@ -25,16 +25,19 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::media::{
     MediaError, Picture, PixelRect, ProxyState, Quality, RgbaFrame, ScaleError, Scaler,
     SubtitleBurner, VideoDecoder, VideoFilter, VideoFrame,
 };
 use crate::timeline::{ActiveClip, ClipContent, ClipId, OutputId, Project, Time};
+use crate::vision::{self, FrameKey, TractVision, Vision, VisionError, MASK_SIZE};
 
 use super::blend::{blend_at, blend_rotated, fill_rect, flipped};
 use super::effects::filter_chain;
 use super::layout::{blur_window, place, IRect, Placement, RectF};
+use super::portrait::{BackdropError, PortraitLayer, PortraitState};
 
 /// How the names of the temporary subtitle scripts (`clipwright-text~PID~XXXXXX.ass`, in
 /// the system's temporary folder) begin.
@@ -56,6 +59,16 @@ pub enum RenderError {
         #[source]
         source: std::io::Error,
     },
+    /// The person mask or face detection failed on a frame of this file.
+    #[error("{}: portrait effect: {source}", path.display())]
+    Vision {
+        path: PathBuf,
+        #[source]
+        source: VisionError,
+    },
+    /// A portrait effect's replacement picture could not be read.
+    #[error(transparent)]
+    Backdrop(#[from] BackdropError),
     /// A picture could not be converted.
     #[error("{}: {source}", path.display())]
     Convert {
@@ -93,6 +106,9 @@ pub struct Compositor {
     proxies: bool,
     /// Clips whose decoder reads a proxy: decoded pixels per original pixel, across and down.
     proxied: HashMap<ClipId, (f64, f64)>,
+    /// Person mask and face detection for portrait effects.
+    vision: Arc<dyn Vision>,
+    portrait: PortraitState,
 }
 
 /// libass ready for the current script and size.
@@ -155,7 +171,21 @@ impl Compositor {
             preview: false,
             proxies: false,
             proxied: HashMap::new(),
+            vision: Arc::new(TractVision),
+            portrait: PortraitState::default(),
         }
+    }
+
+    /// Uses `vision` for portrait effects instead of the shipped models (tests use
+    /// [`crate::vision::FakeVision`]).
+    pub fn set_vision(&mut self, vision: Arc<dyn Vision>) {
+        self.vision = vision;
+    }
+
+    /// How many clip frames a portrait effect left unchanged because no face was found
+    /// in them (the model takes anything for a person, so the effect needs a face).
+    pub fn portrait_frames_without_face(&self) -> u64 {
+        self.portrait.frames_without_face
     }
 
     /// A compositor for the preview: each source indexed on the media workers as soon as
@@ -381,6 +411,7 @@ impl Compositor {
                 placement,
                 blur: None,
                 keyed: false,
+                portrait: None,
                 ..
             }) = layers.get(first)
             {
@@ -441,12 +472,14 @@ impl Compositor {
                 let Some(placement) = place(&transform, &reframe, display, size) else {
                     return Ok(Layer::Nothing);
                 };
+                let portrait = self.portrait_layer(a, t, &path, display)?;
                 Ok(Layer::Media {
                     clip: a.clip.id,
                     placement,
                     blur: blur_window(&reframe),
                     still,
                     keyed: a.clip.effects.has_alpha(),
+                    portrait,
                 })
             }
             ClipContent::Color { color } => {
@@ -636,6 +669,7 @@ impl Compositor {
                 clip,
                 placement,
                 blur,
+                portrait,
                 ..
             } => {
                 if let Some(window) = blur {
@@ -647,6 +681,7 @@ impl Compositor {
                         return Ok(());
                     };
                     let patch = self.scaled(*clip, src, (dest.w, dest.h), Quality::Export)?;
+                    let patch = self.with_portrait(patch, src, portrait.as_deref())?;
                     let patch = flipped(patch, placement.flip_x, placement.flip_y);
                     blend_at(out, &patch, dest.x, dest.y, placement.alpha);
                 } else {
@@ -655,6 +690,7 @@ impl Compositor {
                     let w = placement.dest.w.min(limit).round().max(1.0) as u32;
                     let h = placement.dest.h.min(limit).round().max(1.0) as u32;
                     let patch = self.scaled(*clip, placement.source, (w, h), Quality::Export)?;
+                    let patch = self.with_portrait(patch, placement.source, portrait.as_deref())?;
                     let patch = flipped(patch, placement.flip_x, placement.flip_y);
                     let origin = (placement.dest.x, placement.dest.y);
                     blend_rotated(
@@ -668,6 +704,92 @@ impl Compositor {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// The portrait effect of clip `a` at `t`: the mask of the frame it shows (analysed
+    /// once per source frame, shared by every compositor), or `None` when it has none or
+    /// no face is in view.
+    fn portrait_layer(
+        &mut self,
+        a: &ActiveClip<'_>,
+        t: Time,
+        path: &Path,
+        display: (u32, u32),
+    ) -> Result<Option<Box<PortraitLayer>>, RenderError> {
+        let Some(look) = &a.clip.effects.portrait else {
+            return Ok(None);
+        };
+        let Some(time) = self.current_frame(a.clip.id).map(|(f, _, _)| f.time) else {
+            return Ok(None);
+        };
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        path.hash(&mut h);
+        // The original's name, also when a proxy is decoded: one analysis a source frame.
+        let key = FrameKey {
+            source: h.finish(),
+            time,
+        };
+        let analysis = match vision::cached(self.vision.as_ref(), key) {
+            Some(hit) => hit,
+            None => {
+                let full = RectF {
+                    x: 0.0,
+                    y: 0.0,
+                    w: f64::from(display.0),
+                    h: f64::from(display.1),
+                };
+                let long = display.0.max(display.1).max(1);
+                let face_size = (
+                    (display.0 * 256 / long).max(1),
+                    (display.1 * 256 / long).max(1),
+                );
+                let mask_in =
+                    self.scaled(a.clip.id, full, (MASK_SIZE, MASK_SIZE), Quality::Fast)?;
+                let face_in = self.scaled(a.clip.id, full, face_size, Quality::Fast)?;
+                let err = |source| RenderError::Vision {
+                    path: path.to_owned(),
+                    source,
+                };
+                let mask_view = vision::Image::new(mask_in.width, mask_in.height, &mask_in.data);
+                let face_view = vision::Image::new(face_in.width, face_in.height, &face_in.data);
+                vision::analyze(
+                    self.vision.as_ref(),
+                    key,
+                    vision::Timing {
+                        gap: Time::from_millis(100).flicks(),
+                        hold: Time::from_millis(500).flicks(),
+                        detect_every: Time::from_millis(200).flicks(),
+                    },
+                    mask_view.map_err(err)?,
+                    face_view.map_err(err)?,
+                )
+                .map_err(err)?
+            }
+        };
+        if !analysis.face_seen {
+            self.portrait.frames_without_face += 1;
+            return Ok(None);
+        }
+        Ok(Some(Box::new(PortraitLayer {
+            analysis,
+            look: look.clone(),
+            strength: look.strength_at(t - a.clip.start),
+            display,
+        })))
+    }
+
+    fn with_portrait(
+        &mut self,
+        patch: RgbaFrame,
+        src: RectF,
+        layer: Option<&PortraitLayer>,
+    ) -> Result<RgbaFrame, RenderError> {
+        match layer {
+            Some(l) => Ok(self
+                .portrait
+                .apply(patch, src, l, &mut self.scaler, &self.base_dir)?),
+            None => Ok(patch),
         }
     }
 
@@ -774,6 +896,8 @@ enum Layer {
         still: bool,
         /// Its effects can make pixels transparent (a chroma key).
         keyed: bool,
+        /// Its portrait effect, when it has one and a face is in view.
+        portrait: Option<Box<PortraitLayer>>,
     },
     Color {
         rgba: [u8; 4],

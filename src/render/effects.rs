@@ -51,6 +51,7 @@ mod tests {
                 saturation: 0.0,
             }),
             blur: Some(Blur { sigma: 2.5 }),
+            portrait: None,
         };
         assert_eq!(
             filter_chain(&e).as_deref(),

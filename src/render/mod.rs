@@ -4,7 +4,8 @@
 //! speed mapping, crop, scale, position, rotation, opacity and fit / fill / blur-fill, into
 //! an RGBA [`Frame`]; a preview is the same call with a smaller size. A clip's effects
 //! (chroma key, colour, blur) run first, on its source frame, as an FFmpeg filter chain
-//! ([`filter_chain`]). Geometry is worked out
+//! ([`filter_chain`]); a portrait effect (background blurred, removed or replaced behind a
+//! person, from [`crate::vision`]'s mask) runs as the clip is drawn (`portrait.rs`). Geometry is worked out
 //! per clip in [`layout`] (pure, unit tested), pixels are moved by swscale (in `media`) and
 //! blended with integer arithmetic in [`blend`]; subtitles and text clips are drawn last by
 //! libass from one ASS script ([`ass_script`]). This module reads the timeline and never
@@ -14,12 +15,15 @@ pub mod blend;
 mod captions;
 mod compositor;
 mod effects;
+pub mod follow;
 pub mod layout;
+mod portrait;
 pub mod preview;
 mod text;
 
 pub use compositor::{frame_at, Compositor, RenderError, Rendered};
 pub use effects::filter_chain;
+pub use portrait::BackdropError;
 pub use text::{ass_script, cues, has_subtitles, has_text_clips};
 
 /// A composed picture: 8-bit RGBA, rows packed.

@@ -1,5 +1,6 @@
 //! [`Effects`]: picture effects of a clip — chroma key, colour adjustment and blur —
-//! applied to the clip's source frame before it is cropped, scaled and placed.
+//! applied to the clip's source frame before it is cropped, scaled and placed; and the
+//! [`Portrait`] background effect, applied as the clip is drawn.
 //!
 //! Each setting means exactly what the FFmpeg filter of the same name means
 //! (`chromakey`, `eq`, `gblur`), so a project can be checked against the `ffmpeg` CLI and
@@ -10,6 +11,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::portrait::Portrait;
 use super::style::Color;
 
 /// The effects of one clip; the default (all `None`) changes nothing.
@@ -24,6 +26,9 @@ pub struct Effects {
     /// Gaussian blur.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blur: Option<Blur>,
+    /// Blurs, removes or replaces the background behind a person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portrait: Option<Portrait>,
 }
 
 /// FFmpeg's `chromakey`: pixels near `color` (compared by their chroma) turn transparent.
@@ -82,12 +87,15 @@ pub struct Blur {
 impl Effects {
     /// True when no effect is set.
     pub fn is_empty(&self) -> bool {
-        self.chroma_key.is_none() && self.color.is_none() && self.blur.is_none()
+        self.chroma_key.is_none()
+            && self.color.is_none()
+            && self.blur.is_none()
+            && self.portrait.is_none()
     }
 
     /// True when the effects can make pixels transparent.
     pub fn has_alpha(&self) -> bool {
-        self.chroma_key.is_some()
+        self.chroma_key.is_some() || self.portrait.as_ref().is_some_and(Portrait::has_alpha)
     }
 
     /// Checks every value is a number in the range FFmpeg accepts; says which is not.
@@ -115,6 +123,9 @@ impl Effects {
         }
         if let Some(b) = &self.blur {
             check("blur sigma", b.sigma, 0.0, 1024.0)?;
+        }
+        if let Some(p) = &self.portrait {
+            p.validate()?;
         }
         Ok(())
     }

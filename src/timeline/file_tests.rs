@@ -316,6 +316,7 @@ fn a_clip_without_effects_is_saved_without_the_field_and_one_with_them_round_tri
             saturation: 0.5,
         }),
         blur: None,
+        portrait: None,
     };
     apply(
         &mut p,

@@ -28,8 +28,8 @@ pub struct BenchArgs {
 }
 
 /// One measured run.
-struct Run {
-    wall: Duration,
+pub(super) struct Run {
+    pub(super) wall: Duration,
     peak_rss_kb: u64,
     frames: u64,
 }
@@ -139,7 +139,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
 }
 
 /// Runs `cmd`, sampling its resident memory every 50 ms.
-fn measure(cmd: &mut Command, frames: u64) -> anyhow::Result<Run> {
+pub(super) fn measure(cmd: &mut Command, frames: u64) -> anyhow::Result<Run> {
     let started = Instant::now();
     let mut child = cmd.stdin(Stdio::null()).spawn()?;
     let status_path = format!("/proc/{}/status", child.id());

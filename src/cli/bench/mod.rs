@@ -5,6 +5,8 @@
 //! - `record`: a busy 1080p30 window with its sound, against `ffmpeg -f x11grab` (Linux).
 //! - `replay`: a long replay-buffer recording's memory, against ffmpeg's segment ring
 //!   (Linux).
+//! - `portrait`: background blur in export and preview, follow-face analysis and model
+//!   load, each beside the same work without it (see [`portrait`]).
 //! - `scrub`, `play`: the preview path's seek latency and its memory over a long play
 //!   (see [`preview`]).
 
@@ -13,6 +15,7 @@ mod child;
 #[cfg(target_os = "linux")]
 mod desktop;
 pub(super) mod export;
+pub(super) mod portrait;
 pub(super) mod preview;
 #[cfg(target_os = "linux")]
 pub(super) mod record;

@@ -8,6 +8,7 @@ pub(super) mod effects;
 pub(super) mod framing;
 mod gallery;
 pub(super) mod keys;
+mod portrait;
 pub(super) mod speed;
 
 use crate::timeline::{animation_presets, ClipId, Edit, Property, Time};
@@ -166,7 +167,8 @@ impl Inspector {
                     .max_height(300.0)
                     .show(ui, |ui| gallery::show(ui, &presets, &mut self.preset));
             });
-        self::effects::show(ui, editor, id).or(error)
+        let error = self::effects::show(ui, editor, id).or(error);
+        self::portrait::show(ui, editor, id).or(error)
     }
 }
 

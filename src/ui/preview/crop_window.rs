@@ -8,11 +8,17 @@
 //! can hold extra output formats, but nothing draws or exports them yet, so the canvas is
 //! the only output a window can be dragged for.
 //!
+//! "Follow face" looks for the face in the whole clip on a worker thread (the full-range
+//! face model every few frames, `render::follow`) and writes a crop path that follows it as
+//! ordinary crop keyframes, one undo step; the UI polls the worker's one-slot channel.
+//!
 //! The source picture comes from the same compositor as everything else, drawing a
 //! one-clip project whose canvas is the source itself, on its own [`PreviewWorker`] so the
 //! canvas preview's requests are never dropped in favour of the source view's.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, TryRecvError};
 use std::sync::Arc;
 
 use egui::{Color32, Rect, Sense, Stroke, StrokeKind};
@@ -138,14 +144,32 @@ struct DragStart {
     pointer: egui::Pos2,
 }
 
+/// Accessible name of the "Follow face" button.
+pub const FOLLOW_FACE_LABEL: &str = "Follow face";
+
+/// A face search running on a worker: its answer slot and its stop flag.
+struct FollowJob {
+    rx: Receiver<Result<Option<Edit>, String>>,
+    cancel: Arc<AtomicBool>,
+}
+
 /// The source view's state: its own preview worker and the drag in progress.
 pub struct CropView {
     worker: PreviewWorker,
     texture: Option<egui::TextureHandle>,
     snapshot: Option<(u64, ClipId, Arc<Project>)>,
     drag: Option<DragStart>,
+    follow: Option<FollowJob>,
     /// Time of the source frame on screen.
     pub shown: Option<Time>,
+}
+
+impl Drop for CropView {
+    fn drop(&mut self) {
+        if let Some(job) = &self.follow {
+            job.cancel.store(true, Ordering::Relaxed);
+        }
+    }
 }
 
 impl CropView {
@@ -157,8 +181,54 @@ impl CropView {
             texture: None,
             snapshot: None,
             drag: None,
+            follow: None,
             shown: None,
         }
+    }
+
+    /// The "Follow face" button, and the search it starts on a worker; applies the crop
+    /// path when the worker answers. Returns an error for the person, if any.
+    fn follow_face(
+        &mut self,
+        ui: &mut egui::Ui,
+        editor: &mut Editor,
+        target: &CropTarget,
+        base_dir: &std::path::Path,
+    ) -> Option<String> {
+        let mut error = None;
+        if let Some(job) = &self.follow {
+            match job.rx.try_recv() {
+                Ok(Ok(Some(edit))) => {
+                    self.follow = None;
+                    if let Err(e) = editor.apply(edit) {
+                        error = Some(e.to_string());
+                    }
+                }
+                Ok(Ok(None)) => self.follow = None,
+                Ok(Err(e)) => {
+                    self.follow = None;
+                    error = Some(e);
+                }
+                Err(TryRecvError::Disconnected) => {
+                    self.follow = None;
+                    error = Some("the face search stopped".to_owned());
+                }
+                Err(TryRecvError::Empty) => {}
+            }
+        }
+        ui.horizontal(|ui| {
+            if self.follow.is_some() {
+                ui.spinner();
+                ui.label("Finding the face…");
+            } else if ui
+                .button(FOLLOW_FACE_LABEL)
+                .on_hover_text("Move the crop window with the face through the whole clip")
+                .clicked()
+            {
+                self.follow = Some(start_follow(ui.ctx(), editor, target, base_dir));
+            }
+        });
+        error
     }
 
     /// Draws the source with the crop window in `available` points, and turns a drag on it
@@ -177,6 +247,8 @@ impl CropView {
                 self.shown = Some(r.time);
             }
         }
+        let follow_error = self.follow_face(ui, editor, target, &base_dir);
+        let available = available - egui::vec2(0.0, ui.spacing().interact_size.y);
         let ppp = ui.ctx().pixels_per_point();
         let size = fit_size(target.source, available, ppp);
         // The source view ignores motion and reframing, so only a change of clip or of
@@ -299,8 +371,48 @@ impl CropView {
             }
             self.drag = None;
         }
-        error
+        error.or(follow_error)
     }
+}
+
+/// Starts looking for the face in the target clip on a worker thread.
+fn start_follow(
+    ctx: &egui::Context,
+    editor: &Editor,
+    target: &CropTarget,
+    base_dir: &std::path::Path,
+) -> FollowJob {
+    let (tx, rx) = sync_channel(1);
+    let cancel = Arc::new(AtomicBool::new(false));
+    let project = editor.project.clone();
+    let (clip, base, stop, ctx) = (
+        target.clip,
+        base_dir.to_owned(),
+        cancel.clone(),
+        ctx.clone(),
+    );
+    let spawned = std::thread::Builder::new()
+        .name("follow-face".to_owned())
+        .spawn(move || {
+            let answer = crate::render::follow::follow_face_edit(
+                &project,
+                clip,
+                OutputId::MAIN,
+                &base,
+                &crate::vision::TractVision,
+                &stop,
+            )
+            .map_err(|e| e.to_string());
+            // A cancelled search is dropped with the view; nobody is waiting then.
+            let _ = tx.try_send(answer);
+            ctx.request_repaint();
+        });
+    if let Err(e) = spawned {
+        let (tx, rx) = sync_channel(1);
+        let _ = tx.try_send(Err(format!("cannot start the face search: {e}")));
+        return FollowJob { rx, cancel };
+    }
+    FollowJob { rx, cancel }
 }
 
 #[cfg(test)]

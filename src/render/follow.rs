@@ -1,0 +1,119 @@
+//! Follow the face, the looking half: where the face is in a clip's source every few
+//! frames, found by [`crate::vision`]'s full-range face model, and the crop keyframes that
+//! follow it ([`crate::timeline::follow_face`]) as one edit.
+//!
+//! The source is decoded front to back once (no seeking), and only the sampled frames
+//! are shrunk (to 192 pixels across, the model's input) and looked at.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::media::{PixelRect, Quality, Scaler, VideoDecoder};
+use crate::timeline::{
+    follow_face, ClipId, Edit, FaceSample, FollowSettings, OutputId, Project, Time,
+};
+use crate::vision::{FaceRange, Image, Vision};
+
+use super::compositor::RenderError;
+
+/// How often the face is looked for.
+pub const FACE_EVERY: Time = Time::from_millis(200);
+
+/// The face centre at every [`FACE_EVERY`] of `clip` (offsets from its start), from its
+/// source file; stops early, with what it has, when `cancel` is set.
+pub fn face_samples(
+    project: &Project,
+    clip: ClipId,
+    base_dir: &Path,
+    vision: &dyn Vision,
+    cancel: &AtomicBool,
+) -> Result<Vec<FaceSample>, RenderError> {
+    let Some(c) = project.clip(clip) else {
+        return Ok(Vec::new());
+    };
+    let Some(source) = c.source().and_then(|s| project.source(s)) else {
+        return Err(RenderError::UnknownSource {
+            clip: clip.0,
+            source_id: c.source().map_or(0, |s| s.0),
+        });
+    };
+    let path = if source.path.is_absolute() {
+        source.path.clone()
+    } else {
+        base_dir.join(&source.path)
+    };
+    let mut decoder = VideoDecoder::open(&path)?;
+    let mut scaler = Scaler::new();
+    let mut samples = Vec::new();
+    let mut offset = Time::ZERO;
+    while offset < c.duration() && !cancel.load(Ordering::Relaxed) {
+        let source_time = c.source_time_at(c.start + offset);
+        let frame = decoder.frame_at(source_time.flicks())?;
+        let (w, h) = frame.display_size();
+        let long = w.max(h).max(1);
+        let side = FaceRange::Full.input_size();
+        let size = ((w * side / long).max(1), (h * side / long).max(1));
+        let small = frame
+            .to_rgba(
+                PixelRect::full(w, h),
+                size.0,
+                size.1,
+                Quality::Fast,
+                &mut scaler,
+            )
+            .map_err(|source| RenderError::Convert {
+                path: path.clone(),
+                source,
+            })?;
+        let err = |source| RenderError::Vision {
+            path: path.clone(),
+            source,
+        };
+        let image = Image::new(small.width, small.height, &small.data).map_err(err)?;
+        let faces = vision.faces(image, FaceRange::Full).map_err(err)?;
+        let centre = faces.first().map(|f| {
+            let (x, y) = f.center();
+            (f64::from(x), f64::from(y))
+        });
+        samples.push((offset, centre));
+        offset += FACE_EVERY;
+    }
+    Ok(samples)
+}
+
+/// The edit that makes `clip` fill `output` with a crop window following the face in it
+/// (one undo step), or `None` when the clip is not a picture with a source.
+pub fn follow_face_edit(
+    project: &Project,
+    clip: ClipId,
+    output: OutputId,
+    base_dir: &Path,
+    vision: &dyn Vision,
+    cancel: &AtomicBool,
+) -> Result<Option<Edit>, RenderError> {
+    let Some(video) = project
+        .clip(clip)
+        .and_then(|c| c.source())
+        .and_then(|s| project.source(s))
+        .and_then(|s| s.info.video.as_ref())
+    else {
+        return Ok(None);
+    };
+    let output_size = project
+        .output(output)
+        .map_or((project.canvas.width, project.canvas.height), |o| {
+            (o.width, o.height)
+        });
+    let samples = face_samples(project, clip, base_dir, vision, cancel)?;
+    let reframe = follow_face(
+        &samples,
+        video.display_size(),
+        output_size,
+        FollowSettings::default(),
+    );
+    Ok(Some(Edit::SetReframe {
+        clip,
+        output,
+        reframe: Some(reframe),
+    }))
+}

@@ -1,0 +1,351 @@
+//! The portrait effect drawn: a clip's scaled picture, its person kept and its background
+//! blurred, removed or replaced, from the person mask of [`crate::vision`].
+//!
+//! Everything runs at the size the clip is drawn at (so a preview costs a preview's work)
+//! in integers: the 256² mask is feathered at its own size, stretched bilinearly in 1/256
+//! steps over the part of the source shown, the blur is a box blur run twice on a picture
+//! a quarter the size (swscale shrinks and stretches it), and the composite is one
+//! multiply-add a channel. The mask covers the whole source frame, so the same frame
+//! gives the same edge in the preview, in the export, and in any crop.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::media::{PixelRect, Quality, RgbaFrame, Scaler};
+use crate::timeline::{Portrait, PortraitBackground};
+use crate::vision::{Analysis, Mask};
+
+use super::layout::RectF;
+
+/// How much smaller the picture is blurred than it is drawn.
+const BLUR_SHRINK: u32 = 4;
+
+/// The feather's largest radius, in mask pixels (of 256).
+const MAX_FEATHER: f64 = 6.0;
+
+/// The portrait effect of one clip at one instant: its setting and the mask of the frame
+/// it shows.
+#[derive(Clone, Debug)]
+pub(super) struct PortraitLayer {
+    pub(super) analysis: Arc<Analysis>,
+    pub(super) look: Portrait,
+    /// Strength at this instant, 0..1.
+    pub(super) strength: f64,
+    /// The source's upright size in the original's pixels (the mask covers all of it).
+    pub(super) display: (u32, u32),
+}
+
+/// What the compositor keeps for portraits between frames: replacement pictures read from
+/// disk, and how many frames were drawn without the effect for want of a face.
+#[derive(Debug, Default)]
+pub(super) struct PortraitState {
+    backdrops: HashMap<PathBuf, RgbaFrame>,
+    pub(super) frames_without_face: u64,
+}
+
+/// Why a replacement picture could not be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: cannot read the portrait background picture: {message}", path.display())]
+pub struct BackdropError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl PortraitState {
+    /// `patch` (the source rectangle `src`, scaled to the patch's size) with the effect.
+    pub(super) fn apply(
+        &mut self,
+        patch: RgbaFrame,
+        src: RectF,
+        layer: &PortraitLayer,
+        scaler: &mut Scaler,
+        base_dir: &Path,
+    ) -> Result<RgbaFrame, BackdropError> {
+        let s = (layer.strength * 255.0).round() as u32;
+        if s == 0 {
+            return Ok(patch);
+        }
+        let (w, h) = (patch.width, patch.height);
+        let feather = (layer.look.feather.clamp(0.0, 1.0) * MAX_FEATHER).round() as usize;
+        let mask = feathered(&layer.analysis.mask, feather);
+        let (dw, dh) = (
+            f64::from(layer.display.0.max(1)),
+            f64::from(layer.display.1.max(1)),
+        );
+        let norm = (src.x / dw, src.y / dh, src.w / dw, src.h / dh);
+        let alpha = mask_patch(&mask, norm, w, h);
+        let mut out = patch;
+        match &layer.look.background {
+            PortraitBackground::Blur => {
+                let bg = blurred(&out, layer.strength, scaler);
+                composite(&mut out.data, &alpha, 255, &bg.data);
+            }
+            PortraitBackground::Remove => {
+                for (px, &a) in out.data.chunks_exact_mut(4).zip(&alpha) {
+                    let keep = 255 - s * (255 - u32::from(a)) / 255;
+                    px[3] = div255(u32::from(px[3]) * keep) as u8;
+                }
+            }
+            PortraitBackground::Color { color } => {
+                let c = [color.r, color.g, color.b, 255];
+                let fill = c.repeat(alpha.len());
+                composite(&mut out.data, &alpha, s, &fill);
+            }
+            PortraitBackground::Image { path } => {
+                let bg = self.backdrop(path, base_dir, (w, h), scaler)?;
+                composite(&mut out.data, &alpha, s, &bg.data);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The replacement picture at `size` (stretched), read once per file and size.
+    fn backdrop(
+        &mut self,
+        path: &Path,
+        base_dir: &Path,
+        size: (u32, u32),
+        scaler: &mut Scaler,
+    ) -> Result<&RgbaFrame, BackdropError> {
+        let full = if path.is_absolute() {
+            path.to_owned()
+        } else {
+            base_dir.join(path)
+        };
+        let fits = self
+            .backdrops
+            .get(&full)
+            .is_some_and(|b| (b.width, b.height) == size);
+        if !fits {
+            let err = |message: String| BackdropError {
+                path: full.clone(),
+                message,
+            };
+            let img = image::open(&full)
+                .map_err(|e| err(e.to_string()))?
+                .to_rgba8();
+            let source = RgbaFrame {
+                width: img.width(),
+                height: img.height(),
+                data: img.into_raw(),
+            };
+            let pic = Scaler::picture_from_rgba(&source);
+            let scaled = scaler
+                .to_rgba(
+                    &pic,
+                    PixelRect::full(source.width, source.height),
+                    size.0,
+                    size.1,
+                    Quality::Fast,
+                )
+                .map_err(|e| err(e.to_string()))?;
+            self.backdrops.clear();
+            self.backdrops.insert(full.clone(), scaled);
+        }
+        self.backdrops.get(&full).ok_or_else(|| BackdropError {
+            path: full,
+            message: "not kept".into(),
+        })
+    }
+}
+
+/// `x / 255`, rounded, for `x` up to 255 · 255.
+#[inline]
+fn div255(x: u32) -> u32 {
+    (x + 128 + ((x + 128) >> 8)) >> 8
+}
+
+/// Blends every pixel: the person (`alpha`) over the background picture `bg` (RGBA, the
+/// same size), the background weighed by `strength` (0..255). One pass without branches
+/// or closures a channel, so the compiler can keep it in vector registers.
+fn composite(out: &mut [u8], alpha: &[u8], strength: u32, bg: &[u8]) {
+    for ((px, b), &a) in out.chunks_exact_mut(4).zip(bg.chunks_exact(4)).zip(alpha) {
+        let keep = 255 - div255(strength * (255 - u32::from(a)));
+        let lose = 255 - keep;
+        for c in 0..3 {
+            px[c] = div255(u32::from(px[c]) * keep + u32::from(b[c]) * lose) as u8;
+        }
+    }
+}
+
+/// The mask softened by a box blur of `radius` mask pixels (twice, close to a Gaussian).
+fn feathered(mask: &Mask, radius: usize) -> Mask {
+    let mut alpha = mask.alpha.clone();
+    if radius > 0 {
+        let (w, h) = (mask.width as usize, mask.height as usize);
+        for _ in 0..2 {
+            box_blur(&mut alpha, w, h, 1, radius);
+        }
+    }
+    Mask {
+        alpha,
+        ..mask.clone()
+    }
+}
+
+/// The part `norm` (x, y, w, h in fractions of the source) of `mask`, stretched to
+/// `w` × `h` bilinearly.
+fn mask_patch(mask: &Mask, norm: (f64, f64, f64, f64), w: u32, h: u32) -> Vec<u8> {
+    let axis = |from: f64, span: f64, n: u32, m: u32| -> Vec<(usize, usize, u32)> {
+        let last = i64::from(m.max(1) - 1);
+        (0..n)
+            .map(|i| {
+                let f = from + span * (f64::from(i) + 0.5) / f64::from(n.max(1));
+                let p = ((f * f64::from(m) - 0.5) * 256.0).round() as i64;
+                let p = p.clamp(0, last * 256);
+                let i0 = (p / 256) as usize;
+                (i0, (i0 + 1).min(last as usize), (p % 256) as u32)
+            })
+            .collect()
+    };
+    let xs = axis(norm.0, norm.2, w, mask.width);
+    let ys = axis(norm.1, norm.3, h, mask.height);
+    let mw = mask.width as usize;
+    let mut out = Vec::with_capacity(w as usize * h as usize);
+    for &(y0, y1, fy) in &ys {
+        let (r0, r1) = (
+            &mask.alpha[y0 * mw..(y0 + 1) * mw],
+            &mask.alpha[y1 * mw..(y1 + 1) * mw],
+        );
+        out.extend(xs.iter().map(|&(x0, x1, fx)| {
+            let a = u32::from(r0[x0]) * (256 - fx) + u32::from(r0[x1]) * fx;
+            let b = u32::from(r1[x0]) * (256 - fx) + u32::from(r1[x1]) * fx;
+            ((a * (256 - fy) + b * fy + (1 << 15)) >> 16) as u8
+        }));
+    }
+    out
+}
+
+/// `pic` blurred by about `strength` × a twentieth of its height: shrunk, box blurred
+/// twice, stretched back.
+fn blurred(pic: &RgbaFrame, strength: f64, scaler: &mut Scaler) -> RgbaFrame {
+    let (w, h) = (pic.width, pic.height);
+    let small = ((w / BLUR_SHRINK).max(1), (h / BLUR_SHRINK).max(1));
+    let radius = (strength * f64::from(small.1) / 20.0).round().max(1.0) as usize;
+    let source = Scaler::picture_from_rgba(pic);
+    let Ok(mut tiny) = scaler.to_rgba(
+        &source,
+        PixelRect::full(w, h),
+        small.0,
+        small.1,
+        Quality::Fast,
+    ) else {
+        return pic.clone();
+    };
+    for _ in 0..2 {
+        box_blur(
+            &mut tiny.data,
+            small.0 as usize,
+            small.1 as usize,
+            4,
+            radius,
+        );
+    }
+    let tiny_pic = Scaler::picture_from_rgba(&tiny);
+    scaler
+        .to_rgba(
+            &tiny_pic,
+            PixelRect::full(small.0, small.1),
+            w,
+            h,
+            Quality::Fast,
+        )
+        .unwrap_or_else(|_| pic.clone())
+}
+
+/// A box blur of `radius` across and then down, in place, on `channels` interleaved bytes
+/// a pixel; edges repeat the last pixel.
+pub(super) fn box_blur(data: &mut [u8], w: usize, h: usize, channels: usize, radius: usize) {
+    if w == 0 || h == 0 || radius == 0 {
+        return;
+    }
+    let mut line = Vec::new();
+    for y in 0..h {
+        let row = y * w * channels;
+        blur_line(data, row, channels, w, channels, radius, &mut line);
+    }
+    for x in 0..w {
+        blur_line(
+            data,
+            x * channels,
+            w * channels,
+            h,
+            channels,
+            radius,
+            &mut line,
+        );
+    }
+}
+
+/// One line of `n` pixels starting at `start`, `step` bytes apart, blurred in place.
+fn blur_line(
+    data: &mut [u8],
+    start: usize,
+    step: usize,
+    n: usize,
+    channels: usize,
+    radius: usize,
+    line: &mut Vec<u8>,
+) {
+    line.clear();
+    line.extend((0..n).flat_map(|i| {
+        let at = start + i * step;
+        data[at..at + channels].iter().copied()
+    }));
+    let r = radius as i64;
+    let last = n as i64 - 1;
+    let width = (2 * r + 1) as u32;
+    for c in 0..channels {
+        let get = |i: i64| u32::from(line[i.clamp(0, last) as usize * channels + c]);
+        let mut sum: u32 = (-r..=r).map(get).sum();
+        for i in 0..n as i64 {
+            data[start + i as usize * step + c] = ((sum + width / 2) / width) as u8;
+            sum = sum + get(i + r + 1) - get(i - r);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn division_by_255_rounds_like_floats() {
+        for x in (0..=255 * 255).step_by(7) {
+            assert_eq!(div255(x), (f64::from(x) / 255.0).round() as u32, "{x}");
+        }
+    }
+
+    #[test]
+    fn a_box_blur_keeps_flat_areas_and_softens_a_step() {
+        let mut data: Vec<u8> = (0..20).map(|i| if i < 10 { 0 } else { 200 }).collect();
+        box_blur(&mut data, 20, 1, 1, 2);
+        assert_eq!((data[0], data[19]), (0, 200));
+        assert!(
+            data[9] > 0 && data[9] < 200 && data[10] > data[9],
+            "{data:?}"
+        );
+    }
+
+    #[test]
+    fn the_mask_is_cut_to_the_part_of_the_source_shown() {
+        // Left half person, right half background.
+        let mask = Mask {
+            width: 4,
+            height: 1,
+            alpha: vec![255, 255, 0, 0],
+        };
+        let left = mask_patch(&mask, (0.0, 0.0, 0.25, 1.0), 8, 1);
+        assert!(left.iter().all(|&a| a == 255), "{left:?}");
+        let right = mask_patch(&mask, (0.75, 0.0, 0.25, 1.0), 8, 1);
+        assert!(right.iter().all(|&a| a == 0), "{right:?}");
+    }
+
+    #[test]
+    fn the_person_stays_and_the_background_takes_the_colour() {
+        let mut px = vec![10u8, 20, 30, 255, 10, 20, 30, 255];
+        composite(&mut px, &[255, 0], 255, &[200, 100, 0, 255].repeat(2));
+        assert_eq!(px, vec![10, 20, 30, 255, 200, 100, 0, 255]);
+    }
+}

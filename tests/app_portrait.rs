@@ -1,0 +1,181 @@
+//! The portrait features in the app, through `egui_kittest`: "Portrait" in the inspector
+//! sets a clip's background effect (one undo step), and "Follow face" on the crop window
+//! writes a crop path that follows the face (one undo step).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use clipwright::timeline::{
+    Canvas, CanvasPreset, ClipId, Edit, OutputId, PortraitBackground, ReframeMode,
+};
+use clipwright::ui::ClipwrightApp;
+use common::app::{harness_with, step_until};
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+
+/// Scrolls the inspector until the widget labelled `label` shows between its tabs and the
+/// timeline.
+fn scroll_into_view(harness: &mut Harness<'static, ClipwrightApp>, label: &str) {
+    for _ in 0..30 {
+        let mut y = harness.get_by_label(label).rect().center().y;
+        for _ in 0..30 {
+            harness.run_steps(1);
+            let now = harness.get_by_label(label).rect().center().y;
+            if now == y {
+                break;
+            }
+            y = now;
+        }
+        let top = harness.get_by_label("Inspector").rect().bottom() + 4.0;
+        let bottom = harness.get_by_label("Fit").rect().top() - 4.0;
+        if (top..=bottom).contains(&y) {
+            return;
+        }
+        if y > bottom {
+            harness.get_by_label(label).scroll_down();
+        } else {
+            harness.get_by_label(label).scroll_up();
+        }
+        harness.run_steps(2);
+    }
+    panic!("{label} never scrolled into view");
+}
+
+fn portrait_of(harness: &Harness<'_, ClipwrightApp>, id: ClipId) -> Option<PortraitBackground> {
+    let clip = harness.state().editor.project.clip(id).unwrap();
+    clip.effects.portrait.as_ref().map(|p| p.background.clone())
+}
+
+#[test]
+fn portrait_in_the_inspector_sets_the_background_effect_in_one_undo_step_each() {
+    let file = common::fixture(&common::H264_AAC);
+    let info = clipwright::media::probe(&file).unwrap().source_info();
+    let mut harness = harness_with(None);
+    let editor = &mut harness.state_mut().editor;
+    let id = editor.add_media(&file, info).unwrap();
+    editor.selection.clear();
+    editor.selection.insert(id);
+    harness.run_steps(3);
+    let steps = harness.state().editor.history.undo_len();
+
+    scroll_into_view(&mut harness, "Portrait background");
+    harness.get_by_label("Portrait background").click();
+    harness.run_steps(3);
+    assert_eq!(portrait_of(&harness, id), Some(PortraitBackground::Blur));
+    assert_eq!(harness.state().editor.history.undo_len(), steps + 1);
+
+    // Switch the background to "Remove".
+    scroll_into_view(&mut harness, "Background");
+    harness.get_by_label("Background").click();
+    harness.run_steps(2);
+    harness.get_by_label("Remove").click();
+    harness.run_steps(3);
+    assert_eq!(portrait_of(&harness, id), Some(PortraitBackground::Remove));
+    assert_eq!(harness.state().editor.history.undo_len(), steps + 2);
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert_eq!(portrait_of(&harness, id), Some(PortraitBackground::Blur));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert_eq!(portrait_of(&harness, id), None);
+}
+
+fn astronaut() -> PathBuf {
+    let dir = std::env::var_os("CLIPWRIGHT_TEST_MODEL_DIR").expect(
+        "CLIPWRIGHT_TEST_MODEL_DIR is not set: run scripts/fetch-test-models.sh and set it to \
+         the folder it prints (scripts/test.sh does both)",
+    );
+    let path = Path::new(&dir).join("astronaut.png");
+    assert!(
+        path.is_file(),
+        "{} is missing: run scripts/fetch-test-models.sh",
+        path.display()
+    );
+    path
+}
+
+/// 2 s of 16:9: the astronaut, 360 pixels tall, walking from the left edge to the right.
+fn walking_video(dir: &Path) -> PathBuf {
+    let out = dir.join("walk.mp4");
+    let run = Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i"])
+        .arg("color=c=0x405060:s=640x360:r=30:d=2")
+        .args(["-loop", "1", "-i"])
+        .arg(astronaut())
+        .args([
+            "-filter_complex",
+            "[1]scale=360:360[p];[0][p]overlay=x='(W-w)*min(t/2\\,1)':y=H-h:shortest=1,format=yuv420p",
+            "-t",
+            "2",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "ffmpeg: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    out
+}
+
+#[test]
+fn follow_face_on_the_crop_window_writes_a_crop_path_in_one_undo_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let video = walking_video(dir.path());
+    let mut harness = harness_with(Some(video));
+    harness.get_by_label("Open media…").click();
+    step_until(&mut harness, |app| app.editor.project.clips().count() == 1);
+    let editor = &mut harness.state_mut().editor;
+    let (width, height) = CanvasPreset::Portrait9x16.size();
+    let canvas = Canvas {
+        width,
+        height,
+        ..editor.project.canvas.clone()
+    };
+    editor.apply(Edit::SetCanvas { canvas }).unwrap();
+    editor.selection.clear();
+    let clip = editor.project.tracks[0].clips[0].id;
+    step_until(&mut harness, |app| app.preview_settled());
+    harness.get_by_label("Crop window").click();
+    harness.run_steps(3);
+    let steps = harness.state().editor.history.undo_len();
+
+    harness.get_by_label("Follow face").click();
+    step_until(&mut harness, |app| {
+        app.editor
+            .project
+            .clip(clip)
+            .and_then(|c| c.reframes.get(&OutputId::MAIN))
+            .is_some_and(|r| r.crop.len() >= 2)
+    });
+    let editor = &harness.state().editor;
+    let reframe = editor.project.clip(clip).unwrap().reframes[&OutputId::MAIN].clone();
+    assert_eq!(reframe.mode, ReframeMode::Fill);
+    let first = reframe.crop.iter().next().unwrap().value.center_x;
+    let last = reframe.crop.iter().last().unwrap().value.center_x;
+    assert!(
+        last > first + 0.2,
+        "the window walks right with her: {first} → {last}"
+    );
+    assert_eq!(editor.history.undo_len(), steps + 1, "one undo step");
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert!(!harness
+        .state()
+        .editor
+        .project
+        .clip(clip)
+        .unwrap()
+        .reframes
+        .contains_key(&OutputId::MAIN));
+}

@@ -1,0 +1,307 @@
+//! The portrait effect on a real photo of a person (`astronaut.png` from scikit-image,
+//! fetched by `scripts/fetch-test-models.sh`), with the shipped models: the models find
+//! her face and body, a background-blurred export keeps the face and loses the fine
+//! detail of a textured background, and a video without a face is left alone, with a note.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use assert_cmd::prelude::*;
+use clipwright::export::{quick_project, QuickOptions};
+use clipwright::media::RgbaFrame;
+use clipwright::render::Compositor;
+use clipwright::timeline::{Color, Portrait, PortraitBackground, Time};
+use clipwright::vision::{FaceRange, FakeVision, Image, TractVision, Vision};
+
+/// The astronaut picture, 512×512; the test fails, saying how to get it, when it is missing.
+fn astronaut() -> PathBuf {
+    let dir = std::env::var_os("CLIPWRIGHT_TEST_MODEL_DIR").expect(
+        "CLIPWRIGHT_TEST_MODEL_DIR is not set: run scripts/fetch-test-models.sh and set it to \
+         the folder it prints (scripts/test.sh does both)",
+    );
+    let path = Path::new(&dir).join("astronaut.png");
+    assert!(
+        path.is_file(),
+        "{} is missing: run scripts/fetch-test-models.sh",
+        path.display()
+    );
+    path
+}
+
+/// Where the astronaut sits in the generated videos, and her face there (from the
+/// picture's own face box (179,81)–(272,174)).
+const AT: (u32, u32) = (32, 28);
+const VIDEO: (u32, u32) = (960, 540);
+const FACE: (u32, u32, u32, u32) = (179 + AT.0, 81 + AT.1, 93, 93);
+
+fn ffmpeg(args: &[&str]) {
+    let out = Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-y"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "ffmpeg: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A fine 4-pixel checkerboard, 960×540, 1 s at 30 fps: detail a blur takes away.
+const CHECKERS: &str =
+    "nullsrc=s=960x540:r=30:d=1,geq=lum='if(mod(floor(X/4)+floor(Y/4),2),220,40)':cb=128:cr=128";
+
+/// The astronaut standing in front of the checkerboard, 1 s.
+fn astronaut_video(dir: &Path) -> PathBuf {
+    let out = dir.join("astronaut.mp4");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        CHECKERS,
+        "-loop",
+        "1",
+        "-i",
+        astronaut().to_str().unwrap(),
+        "-filter_complex",
+        &format!("[0][1]overlay={}:{}:shortest=1,format=yuv420p", AT.0, AT.1),
+        "-t",
+        "1",
+        "-c:v",
+        "libx264",
+        "-crf",
+        "12",
+        "-preset",
+        "veryfast",
+        out.to_str().unwrap(),
+    ]);
+    out
+}
+
+fn region(f: &RgbaFrame, (x, y, w, h): (u32, u32, u32, u32)) -> RgbaFrame {
+    f.cropped(clipwright::media::PixelRect {
+        x,
+        y,
+        width: w,
+        height: h,
+    })
+}
+
+fn frame_of(path: &Path, index: u32) -> RgbaFrame {
+    let (width, height, data) = common::ffmpeg_rgba(path, index);
+    RgbaFrame {
+        width,
+        height,
+        data,
+    }
+}
+
+fn psnr(a: &RgbaFrame, b: &RgbaFrame) -> f64 {
+    let (mut sum, mut n) = (0f64, 0f64);
+    for (i, (x, y)) in a.data.iter().zip(&b.data).enumerate() {
+        if i % 4 != 3 {
+            sum += (f64::from(*x) - f64::from(*y)).powi(2);
+            n += 1.0;
+        }
+    }
+    10.0 * (255.0f64.powi(2) / (sum / n).max(1e-9)).log10()
+}
+
+/// Mean absolute difference between horizontal neighbours: how much fine detail.
+fn detail(f: &RgbaFrame) -> f64 {
+    let mut sum = 0f64;
+    let mut n = 0f64;
+    for row in f.data.chunks_exact(f.width as usize * 4) {
+        for px in row.windows(8).step_by(4) {
+            sum += (f64::from(px[0]) - f64::from(px[4])).abs();
+            n += 1.0;
+        }
+    }
+    sum / n
+}
+
+#[test]
+fn the_shipped_models_find_the_astronauts_face_and_her_body() {
+    let img = image::open(astronaut()).unwrap().to_rgba8();
+    let picture = Image::new(img.width(), img.height(), img.as_raw()).unwrap();
+    for range in [FaceRange::Short, FaceRange::Full] {
+        let faces = TractVision.faces(picture, range).unwrap();
+        assert_eq!(faces.len(), 1, "{range:?}: {faces:?}");
+        let (cx, cy) = faces[0].center();
+        // Her face box is (179,81)–(272,174): centre (225.5, 127.5) of 512.
+        assert!(
+            (cx * 512.0 - 225.5).abs() < 12.0 && (cy * 512.0 - 127.5).abs() < 12.0,
+            "{range:?}: {:?}",
+            faces[0]
+        );
+    }
+    let mask = TractVision.person_mask(picture).unwrap();
+    // Face centre and the orange suit are person; the top corners are flag and wall.
+    assert!(mask.at(112, 64) > 200, "face: {}", mask.at(112, 64));
+    assert!(mask.at(60, 200) > 200, "suit: {}", mask.at(60, 200));
+    assert!(mask.at(8, 8) < 40 && mask.at(248, 20) < 40, "corners");
+}
+
+#[test]
+fn a_background_blurred_export_keeps_the_face_and_loses_the_background_detail() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = astronaut_video(dir.path());
+    let out = dir.path().join("blurred.mp4");
+    let run = Command::cargo_bin("clipwright")
+        .unwrap()
+        .args(["export", "--quiet", "--input"])
+        .arg(&src)
+        .args(["--background", "blur", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // The same export without the effect: what re-encoding alone costs the face.
+    let plain = dir.path().join("plain.mp4");
+    Command::cargo_bin("clipwright")
+        .unwrap()
+        .args(["export", "--quiet", "--input"])
+        .arg(&src)
+        .arg("-o")
+        .arg(&plain)
+        .assert()
+        .success();
+    // Her face inside the hairline: the box less 12 pixels each side.
+    let face = (FACE.0 + 12, FACE.1 + 12, FACE.2 - 24, FACE.3 - 24);
+    for index in [0, 15, 29] {
+        let (a, b, c) = (
+            frame_of(&src, index),
+            frame_of(&out, index),
+            frame_of(&plain, index),
+        );
+        let kept = psnr(&region(&a, face), &region(&b, face));
+        let reencoded = psnr(&region(&a, face), &region(&c, face));
+        assert!(
+            kept >= 30.0,
+            "frame {index}: the face changed: {kept:.1} dB (re-encoding alone: {reencoded:.1} dB)"
+        );
+        // Far right: only checkerboard, well away from her.
+        let far = (720, 100, 200, 300);
+        let (before, after) = (detail(&region(&a, far)), detail(&region(&b, far)));
+        assert!(
+            after < before * 0.25,
+            "frame {index}: background detail {before:.1} → {after:.1}"
+        );
+    }
+}
+
+#[test]
+fn a_video_without_a_face_is_left_alone_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("checkers.mp4");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        CHECKERS,
+        "-c:v",
+        "libx264",
+        "-crf",
+        "12",
+        "-pix_fmt",
+        "yuv420p",
+        src.to_str().unwrap(),
+    ]);
+    let out = dir.path().join("out.mp4");
+    let run = Command::cargo_bin("clipwright")
+        .unwrap()
+        .args(["export", "--quiet", "--input"])
+        .arg(&src)
+        .args(["--background", "blur", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("no face found in 30 of 30 frames"),
+        "{stderr}"
+    );
+    let (a, b) = (frame_of(&src, 10), frame_of(&out, 10));
+    let same = psnr(&a, &b);
+    assert!(
+        same >= 30.0,
+        "a frame without a face was changed: {same:.1} dB"
+    );
+    assert!(
+        detail(&b) > detail(&a) * 0.8,
+        "a frame without a face was smeared"
+    );
+}
+
+/// A compositor with a fake detector that sees the astronaut's face where it is.
+fn fake_compositor() -> Compositor {
+    let (w, h) = (VIDEO.0 as f32, VIDEO.1 as f32);
+    let face = FakeVision::face(
+        FACE.0 as f32 / w,
+        FACE.1 as f32 / h,
+        FACE.2 as f32 / w,
+        FACE.3 as f32 / h,
+    );
+    let mut c = Compositor::new(".");
+    c.set_vision(Arc::new(FakeVision::with_faces(vec![face])));
+    c
+}
+
+#[test]
+fn a_replaced_background_takes_the_colour_and_the_preview_matches_the_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = astronaut_video(dir.path());
+    let green = Color::rgb(0, 200, 0);
+    let options = QuickOptions {
+        portrait: Some(Portrait::with(PortraitBackground::Color { color: green })),
+        ..QuickOptions::default()
+    };
+    let project = quick_project(&src, &options).unwrap();
+    let t = Time::from_millis(500);
+    let full = fake_compositor().frame_at(&project, t, VIDEO).unwrap();
+    assert_eq!(full.pixel(900, 30), Some([0, 200, 0, 255]), "background");
+    let face_px = full.pixel(FACE.0 + 46, FACE.1 + 46).unwrap();
+    assert_ne!(face_px, [0, 200, 0, 255], "face");
+    // A half-size preview: the same picture, smaller.
+    let half = fake_compositor()
+        .frame_at(&project, t, (VIDEO.0 / 2, VIDEO.1 / 2))
+        .unwrap();
+    assert_eq!(half.pixel(450, 15), Some([0, 200, 0, 255]));
+    let face_half = half.pixel((FACE.0 + 46) / 2, (FACE.1 + 46) / 2).unwrap();
+    for c in 0..3 {
+        assert!(
+            face_half[c].abs_diff(face_px[c]) < 24,
+            "{face_half:?} vs {face_px:?}"
+        );
+    }
+}
+
+#[test]
+fn a_removed_background_lets_the_canvas_colour_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = astronaut_video(dir.path());
+    let options = QuickOptions {
+        portrait: Some(Portrait::with(PortraitBackground::Remove)),
+        ..QuickOptions::default()
+    };
+    let mut project = quick_project(&src, &options).unwrap();
+    project.canvas.background = Color::rgb(10, 20, 250);
+    let f = fake_compositor()
+        .frame_at(&project, Time::from_millis(300), VIDEO)
+        .unwrap();
+    assert_eq!(f.pixel(900, 30), Some([10, 20, 250, 255]));
+    assert_ne!(f.pixel(FACE.0 + 46, FACE.1 + 46), Some([10, 20, 250, 255]));
+}
