@@ -32,8 +32,8 @@ pub enum CodecError {
     #[error("encoder {name}: {detail}")]
     Setting { name: String, detail: String },
     /// The GPU device hardware encoders upload pictures to could not be used.
-    #[error("VAAPI device {device}: {what}")]
-    Device { device: String, what: String },
+    #[error("encoder {name}: {what}")]
+    Device { name: String, what: String },
 }
 
 impl CodecError {
@@ -129,7 +129,7 @@ fn try_video(
         ff::encoder::find_by_name(name).ok_or_else(|| CodecError::Missing(name.to_owned()))?;
     let video = codec.video().map_err(CodecError::ffmpeg(name))?;
     let upload = if name.ends_with("_vaapi") {
-        Some(HwUpload::vaapi(s.width, s.height)?)
+        Some(HwUpload::vaapi(s.width, s.height, name)?)
     } else {
         None
     };

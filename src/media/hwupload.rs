@@ -39,13 +39,16 @@ unsafe impl Send for HwUpload {}
 impl HwUpload {
     /// Opens the VAAPI device and a surface pool for `width` × `height` pictures.
     #[allow(unsafe_code)]
-    pub(crate) fn vaapi(width: u32, height: u32) -> Result<HwUpload, CodecError> {
+    pub(crate) fn vaapi(width: u32, height: u32, encoder: &str) -> Result<HwUpload, CodecError> {
         let device = |what: String| CodecError::Device {
-            device: VAAPI_DEVICE.to_owned(),
-            what,
+            name: encoder.to_owned(),
+            what: format!("VAAPI device {VAAPI_DEVICE}: {what}"),
         };
         if !Path::new(VAAPI_DEVICE).exists() {
-            return Err(device("it does not exist".to_owned()));
+            return Err(CodecError::Device {
+                name: encoder.to_owned(),
+                what: format!("no VAAPI device ({VAAPI_DEVICE} does not exist)"),
+            });
         }
         let failed =
             |what: &str, code: i32| device(format!("{what} failed: {}", ff::Error::from(code)));
@@ -104,8 +107,8 @@ impl HwUpload {
             let reference = ff::ffi::av_buffer_ref(self.frames);
             if reference.is_null() {
                 return Err(CodecError::Device {
-                    device: VAAPI_DEVICE.to_owned(),
-                    what: "out of memory".to_owned(),
+                    name: "VAAPI".to_owned(),
+                    what: format!("VAAPI device {VAAPI_DEVICE}: out of memory"),
                 });
             }
             let ctx = encoder.as_mut_ptr();

@@ -511,7 +511,7 @@ fn open_video(
         .unwrap_or_default();
     // VAAPI takes only GPU surfaces: pictures are made in NV12 and uploaded.
     let upload = if name.ends_with("_vaapi") {
-        Some(HwUpload::vaapi(size.0, size.1).map_err(|e| e.to_string())?)
+        Some(HwUpload::vaapi(size.0, size.1, name).map_err(|e| e.to_string())?)
     } else {
         None
     };
