@@ -277,13 +277,17 @@ impl PreviewPanel {
             let view = self
                 .crop_view
                 .get_or_insert_with(|| CropView::new(ui.ctx()));
-            if let Some(e) = view.show(
-                ui,
-                editor,
-                &target,
-                base_dir.clone(),
-                egui::vec2(share, available.y),
-            ) {
+            // The source's own column: its "Follow face" button above its picture.
+            let shown = ui.vertical(|ui| {
+                view.show(
+                    ui,
+                    editor,
+                    &target,
+                    base_dir.clone(),
+                    egui::vec2(share, available.y),
+                )
+            });
+            if let Some(e) = shown.inner {
                 self.error = Some(e);
             }
             available.x = (ui.available_width() - 8.0).max(16.0);
