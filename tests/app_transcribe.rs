@@ -84,21 +84,7 @@ fn transcribing_a_spoken_clip_adds_a_subtitle_track_with_its_words() {
     assert!(!harness.state().subtitles_whole_timeline());
     harness.get_by_label("Start transcribing").click();
     harness.run_steps(2);
-    let start = Instant::now();
-    while subtitle_tracks(harness.state()).is_empty() {
-        assert!(
-            start.elapsed() < Duration::from_secs(300),
-            "transcription never finished"
-        );
-        assert!(
-            harness.state().toasts.iter().all(|t| !t.is_error),
-            "{:?}",
-            harness.state().toasts
-        );
-        harness.step();
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let track = &subtitle_tracks(harness.state())[0];
+    let track = &wait_for_transcript(&mut harness);
     let text = track
         .cues
         .iter()
