@@ -12,6 +12,8 @@ mod recorder_marks;
 mod recorder_replay;
 mod recorder_settings;
 mod subtitles;
+#[cfg(test)]
+mod test_storage;
 mod timeline;
 
 pub use app::dialogs::{FileDialogs, NoDialogs, RfdDialogs};
