@@ -49,7 +49,11 @@ pub(super) fn work_dir(dir: Option<&Path>) -> anyhow::Result<(Option<tempfile::T
 /// Makes `seconds` of 1080p30 `testsrc2` as H.264 (veryfast, CRF 20) at `path` unless it
 /// is already there. `encode` adds inputs and codec options after the picture's input
 /// (e.g. a tone and its encoder, or a keyframe interval).
-pub(super) fn make_source(path: &Path, seconds: u32, encode: &[String]) -> anyhow::Result<()> {
+pub(super) fn make_source(
+    path: &Path,
+    seconds: u32,
+    encode: &[impl AsRef<std::ffi::OsStr>],
+) -> anyhow::Result<()> {
     if path.exists() {
         return Ok(());
     }

@@ -52,46 +52,16 @@ fn default_picture() -> Option<PathBuf> {
 
 /// 1080p30 of `testsrc2` with the person standing in front, drifting slowly sideways.
 fn make_person_source(path: &Path, picture: &Path, seconds: u32) -> anyhow::Result<()> {
-    if path.exists() {
-        return Ok(());
-    }
-    eprintln!("making {seconds} s of 1080p30 with a person in it…");
-    let partial = path.with_extension("partial.mp4");
-    let status = Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-        ])
-        .arg(format!(
-            "testsrc2=size=1920x1080:rate=30:duration={seconds}"
-        ))
-        .args(["-loop", "1", "-i"])
-        .arg(picture)
-        .args([
-            "-filter_complex",
-            "[1]scale=-2:900[p];[0][p]overlay=x='300+200*sin(t/3)':y=H-h:shortest=1,format=yuv420p",
-            "-t",
-            &seconds.to_string(),
-            "-c:v",
-            "libx264",
-            "-preset",
-            "veryfast",
-            "-crf",
-            "20",
-        ])
-        .arg(&partial)
-        .status()
-        .context("the ffmpeg command-line tool is needed to make the source")?;
-    if !status.success() {
-        let _ = std::fs::remove_file(&partial);
-        bail!("ffmpeg could not make the benchmark source");
-    }
-    std::fs::rename(&partial, path).with_context(|| format!("cannot rename {}", partial.display()))
+    let person: [&std::ffi::OsStr; 6] = [
+        "-loop".as_ref(),
+        "1".as_ref(),
+        "-i".as_ref(),
+        picture.as_os_str(),
+        "-filter_complex".as_ref(),
+        "[1]scale=-2:900[p];[0][p]overlay=x='300+200*sin(t/3)':y=H-h:shortest=1,format=yuv420p"
+            .as_ref(),
+    ];
+    super::make_source(path, seconds, &person)
 }
 
 /// Runs the benchmark and prints the table.
