@@ -34,7 +34,9 @@ mod pactl;
 mod pattern;
 #[cfg(windows)]
 mod process_loopback;
-#[cfg(target_os = "linux")]
+#[cfg(target_os = "macos")]
+mod process_tap;
+#[cfg(any(target_os = "linux", target_os = "macos"))]
 mod process_tree;
 mod recorder;
 pub mod replay;

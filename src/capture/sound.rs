@@ -118,8 +118,15 @@ fn open_process(pid: u32) -> Result<Box<dyn SoundInput>, CaptureError> {
     )?))
 }
 
+/// The sound of process `pid`'s program: a Core Audio process tap of its tree (macOS 14.4
+/// and later).
+#[cfg(target_os = "macos")]
+fn open_process(pid: u32) -> Result<Box<dyn SoundInput>, CaptureError> {
+    Ok(Box::new(super::process_tap::ProcessTap::open(pid)?))
+}
+
 /// Per-program sound is not recorded on this system yet.
-#[cfg(not(any(target_os = "linux", windows)))]
+#[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
 fn open_process(pid: u32) -> Result<Box<dyn SoundInput>, CaptureError> {
     Err(CaptureError::Unsupported(format!(
         "recording one program's sound (process {pid}) is not supported on this system yet"
