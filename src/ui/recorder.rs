@@ -7,8 +7,8 @@
 //!
 //! On X11, once the panel has opened, Ctrl+Alt+R starts and stops recording from any
 //! window (a global hotkey whose thread only raises a flag and wakes the UI). The
-//! "Replay buffer" switch and its Save replay button live in `recorder_replay.rs`, the
-//! live markers (Mark, Mark last 20 s, Ctrl+Alt+M) in `recorder_marks.rs`.
+//! "Replay buffer" switch and its Save replay button live in `recorder/replay.rs`, the
+//! live markers (Mark, Mark last 20 s, Ctrl+Alt+M) in `recorder/marks.rs`.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,17 +16,19 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::time::Duration;
 
-#[path = "recorder_picker.rs"]
+mod marks;
 mod picker;
+mod replay;
+mod settings;
 
-use super::recorder_marks::MarkControls;
-use super::recorder_replay::ReplayControls;
-use super::recorder_settings::{RecorderSettings, Sound};
 use crate::capture::{
     AudioSelection, CaptureBackend, Fit, OutputSize, RecordOptions, Recorder, RecordingSummary,
     SourceSettings, Target, TargetKind, TargetSpec, TestPattern,
 };
 use crate::media::{human_bytes, BgraFrame};
+use marks::MarkControls;
+use replay::ReplayControls;
+pub use settings::{RecorderSettings, Sound, SourceKind};
 
 /// Which backend a listed target belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
