@@ -300,29 +300,7 @@ impl CropView {
             to_view(crop.x, crop.y),
             to_view(crop.x + crop.width, crop.y + crop.height),
         );
-        let shade = Color32::from_black_alpha(140);
-        for outside in [
-            Rect::from_min_max(rect.min, egui::pos2(rect.right(), window_rect.top())),
-            Rect::from_min_max(egui::pos2(rect.left(), window_rect.bottom()), rect.max),
-            Rect::from_min_max(
-                egui::pos2(rect.left(), window_rect.top()),
-                egui::pos2(window_rect.left(), window_rect.bottom()),
-            ),
-            Rect::from_min_max(
-                egui::pos2(window_rect.right(), window_rect.top()),
-                egui::pos2(rect.right(), window_rect.bottom()),
-            ),
-        ] {
-            if outside.is_positive() {
-                painter.rect_filled(outside, 0.0, shade);
-            }
-        }
-        painter.rect_stroke(
-            window_rect,
-            0.0,
-            Stroke::new(2.0, Color32::from_rgb(255, 200, 0)),
-            StrokeKind::Inside,
-        );
+        paint_window(&painter, rect, window_rect);
         if response.hovered() || self.drag.is_some() {
             ui.ctx().set_cursor_icon(egui::CursorIcon::Grab);
         }
@@ -373,6 +351,33 @@ impl CropView {
         }
         error.or(follow_error)
     }
+}
+
+/// Shades the source outside the crop window and outlines the window.
+fn paint_window(painter: &egui::Painter, rect: Rect, window_rect: Rect) {
+    let shade = Color32::from_black_alpha(140);
+    for outside in [
+        Rect::from_min_max(rect.min, egui::pos2(rect.right(), window_rect.top())),
+        Rect::from_min_max(egui::pos2(rect.left(), window_rect.bottom()), rect.max),
+        Rect::from_min_max(
+            egui::pos2(rect.left(), window_rect.top()),
+            egui::pos2(window_rect.left(), window_rect.bottom()),
+        ),
+        Rect::from_min_max(
+            egui::pos2(window_rect.right(), window_rect.top()),
+            egui::pos2(rect.right(), window_rect.bottom()),
+        ),
+    ] {
+        if outside.is_positive() {
+            painter.rect_filled(outside, 0.0, shade);
+        }
+    }
+    painter.rect_stroke(
+        window_rect,
+        0.0,
+        Stroke::new(2.0, Color32::from_rgb(255, 200, 0)),
+        StrokeKind::Inside,
+    );
 }
 
 /// Starts looking for the face in the target clip on a worker thread.
