@@ -149,7 +149,7 @@ pub const FOLLOW_FACE_LABEL: &str = "Follow face";
 
 /// A face search running on a worker: its answer slot and its stop flag.
 struct FollowJob {
-    rx: Receiver<Result<Option<Edit>, String>>,
+    rx: Receiver<Result<Option<Edit>, FollowError>>,
     cancel: Arc<AtomicBool>,
 }
 
@@ -207,7 +207,7 @@ impl CropView {
                 Ok(Ok(None)) => self.follow = None,
                 Ok(Err(e)) => {
                     self.follow = None;
-                    error = Some(e);
+                    error = Some(e.to_string());
                 }
                 Err(TryRecvError::Disconnected) => {
                     self.follow = None;
@@ -380,6 +380,17 @@ fn paint_window(painter: &egui::Painter, rect: Rect, window_rect: Rect) {
     );
 }
 
+/// Why "Follow face" set no crop keyframes.
+#[derive(Debug, thiserror::Error)]
+enum FollowError {
+    /// The worker thread could not be started.
+    #[error("cannot start the face search: {0}")]
+    Start(std::io::Error),
+    /// The clip could not be decoded or analysed.
+    #[error(transparent)]
+    Render(#[from] crate::render::RenderError),
+}
+
 /// Starts looking for the face in the target clip on a worker thread.
 fn start_follow(
     ctx: &egui::Context,
@@ -407,14 +418,14 @@ fn start_follow(
                 &crate::vision::TractVision,
                 &stop,
             )
-            .map_err(|e| e.to_string());
+            .map_err(FollowError::from);
             // A cancelled search is dropped with the view; nobody is waiting then.
             let _ = tx.try_send(answer);
             ctx.request_repaint();
         });
     if let Err(e) = spawned {
         let (tx, rx) = sync_channel(1);
-        let _ = tx.try_send(Err(format!("cannot start the face search: {e}")));
+        let _ = tx.try_send(Err(FollowError::Start(e)));
         return FollowJob { rx, cancel };
     }
     FollowJob { rx, cancel }

@@ -16,14 +16,14 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::Arc;
 
 use crate::export::{Mixer, BLOCK};
-use crate::media::{self, MixToPcm, MIX_RATE};
+use crate::media::{self, MediaError, MixToPcm, PcmError, MIX_RATE};
 use crate::subtitles::timeline_map::{ms_to_time, source_cues_on_timeline};
 use crate::subtitles::transcribe::{
     resolve_model, LanguageChoice, ModelProgress, Progress, ProgressFn, TranscribeError,
     TranscribeOptions, Transcript, WhisperEngine, KNOWN_MODELS, LANGUAGES, SAMPLE_RATE,
 };
 use crate::timeline::{
-    Clip, ClipId, Edit, SubtitleCue, Time, Track, TrackId, TrackKind, WordTiming,
+    Clip, ClipId, Edit, EditError, SubtitleCue, Time, Track, TrackId, TrackKind, WordTiming,
 };
 
 use crate::session::Editor;
@@ -58,7 +58,43 @@ enum Target {
 #[derive(Debug)]
 enum TranscribeFailure {
     Cancelled,
-    Failed(String),
+    Failed(JobError),
+}
+
+/// Why a transcription gave no track.
+#[derive(Debug, thiserror::Error)]
+enum JobError {
+    /// The language asked for is not one the model knows.
+    #[error("unknown language '{0}': use auto or a code such as en")]
+    UnknownLanguage(String),
+    /// The model could not be found, fetched or run, or the job was cancelled.
+    #[error(transparent)]
+    Transcribe(#[from] TranscribeError),
+    /// The model failed on the sound of `name` (a file, or "the timeline").
+    #[error("{name}: {source}")]
+    Heard {
+        name: String,
+        #[source]
+        source: TranscribeError,
+    },
+    /// The clip's sound could not be read.
+    #[error(transparent)]
+    Sound(#[from] PcmError),
+    /// The timeline's sound could not be mixed.
+    #[error(transparent)]
+    Mix(#[from] MediaError),
+    /// The clip went away while the model listened.
+    #[error("the clip was removed while it was being transcribed")]
+    ClipRemoved,
+    /// The model heard no speech in the clip.
+    #[error("no speech was heard in the clip")]
+    NoSpeechInClip,
+    /// The model heard no speech on the timeline.
+    #[error("no speech was heard on the timeline")]
+    NoSpeechOnTimeline,
+    /// The new track was refused.
+    #[error(transparent)]
+    Refused(#[from] EditError),
 }
 
 /// A transcription under way.
@@ -340,13 +376,13 @@ impl Transcriber {
                                     outcome.track = Some(track);
                                     self.note = Some(format!("Transcribed {count} cues"));
                                 }
-                                Err(e) => outcome.error = Some(e),
+                                Err(e) => outcome.error = Some(e.to_string()),
                             }
                         }
                         Err(TranscribeFailure::Cancelled) => {
                             self.note = Some("Transcription cancelled".to_owned());
                         }
-                        Err(TranscribeFailure::Failed(e)) => outcome.error = Some(e),
+                        Err(TranscribeFailure::Failed(e)) => outcome.error = Some(e.to_string()),
                     }
                 }
             }
@@ -397,13 +433,9 @@ fn run(
     request: &Request,
     cancel: &Arc<AtomicBool>,
     stage: &StageFn,
-) -> Result<(Transcript, i64), String> {
-    let language = LanguageChoice::parse(&request.language).ok_or_else(|| {
-        format!(
-            "unknown language '{}': use auto or a code such as en",
-            request.language
-        )
-    })?;
+) -> Result<(Transcript, i64), JobError> {
+    let language = LanguageChoice::parse(&request.language)
+        .ok_or_else(|| JobError::UnknownLanguage(request.language.clone()))?;
     stage("Finding the speech model…".to_owned(), None);
     let mut on_model = |p: ModelProgress| match p {
         ModelProgress::Converting { .. } => {
@@ -421,10 +453,9 @@ fn run(
             Some(done as f32 / total.max(1) as f32),
         ),
     };
-    let model =
-        resolve_model(&request.model, None, Some(&mut on_model)).map_err(|e| e.to_string())?;
+    let model = resolve_model(&request.model, None, Some(&mut on_model))?;
     if cancel.load(Ordering::Relaxed) {
-        return Err(TranscribeError::Cancelled.to_string());
+        return Err(TranscribeError::Cancelled.into());
     }
     let (samples, from_ms, name) = match &request.sound {
         Sound::Timeline { project, base_dir } => (
@@ -438,8 +469,7 @@ fn run(
             to_ms,
         } => {
             stage("Reading the sound…".to_owned(), None);
-            let samples = media::decode_pcm_mono_16k(path, Some(cancel.as_ref()))
-                .map_err(|e| e.to_string())?;
+            let samples = media::decode_pcm_mono_16k(path, Some(cancel.as_ref()))?;
             let at = |ms: i64| {
                 usize::try_from(ms.max(0) * i64::from(SAMPLE_RATE) / 1000)
                     .unwrap_or(0)
@@ -451,7 +481,7 @@ fn run(
         }
     };
     stage("Loading the speech model…".to_owned(), None);
-    let engine = WhisperEngine::load(&model).map_err(|e| e.to_string())?;
+    let engine = WhisperEngine::load(&model)?;
     let options = TranscribeOptions {
         language,
         ..TranscribeOptions::default()
@@ -471,7 +501,7 @@ fn run(
     };
     let transcript = engine
         .transcribe(&samples, &options, Some(progress), cancel)
-        .map_err(|e| format!("{name}: {e}"))?;
+        .map_err(|source| JobError::Heard { name, source })?;
     Ok((transcript, from_ms))
 }
 
@@ -482,17 +512,17 @@ fn mix_timeline(
     base_dir: &std::path::Path,
     cancel: &AtomicBool,
     stage: &StageFn,
-) -> Result<Vec<f32>, String> {
+) -> Result<Vec<f32>, JobError> {
     let duration = project.clips_duration();
     let total_s = duration.as_secs_f64();
     let mut mixer = Mixer::new(project, base_dir, duration);
-    let mut pcm = MixToPcm::new().map_err(|e| e.to_string())?;
+    let mut pcm = MixToPcm::new()?;
     let (mut mixed, mut reported) = (0usize, 0usize);
-    while let Some(block) = mixer.next_block().map_err(|e| e.to_string())? {
+    while let Some(block) = mixer.next_block()? {
         if cancel.load(Ordering::Relaxed) {
-            return Err(TranscribeError::Cancelled.to_string());
+            return Err(TranscribeError::Cancelled.into());
         }
-        pcm.push(&block).map_err(|e| e.to_string())?;
+        pcm.push(&block)?;
         mixed += block.len() / 2;
         // A line every half second of sound is plenty for the bar.
         if mixed - reported >= MIX_RATE as usize / 2 || mixed < BLOCK + 1 {
@@ -513,12 +543,12 @@ fn add_track(
     target: Target,
     transcript: &Transcript,
     offset_ms: i64,
-) -> Result<(TrackId, usize), String> {
+) -> Result<(TrackId, usize), JobError> {
     let clip = match target {
         Target::Timeline => None,
         Target::Clip(id) => match editor.project.clip(id).cloned() {
             Some(c) => Some(c),
-            None => return Err("the clip was removed while it was being transcribed".to_owned()),
+            None => return Err(JobError::ClipRemoved),
         },
     };
     let first = editor.project.next_cue_id().0;
@@ -550,8 +580,8 @@ fn add_track(
     };
     if cues.is_empty() {
         return Err(match clip {
-            Some(_) => "no speech was heard in the clip".to_owned(),
-            None => "no speech was heard on the timeline".to_owned(),
+            Some(_) => JobError::NoSpeechInClip,
+            None => JobError::NoSpeechOnTimeline,
         });
     }
     let languages = transcript.languages();
@@ -566,11 +596,9 @@ fn add_track(
     }
     let count = cues.len();
     track.cues = cues;
-    editor
-        .apply(Edit::AddTrack {
-            index: editor.project.tracks.len(),
-            track,
-        })
-        .map_err(|e| e.to_string())?;
+    editor.apply(Edit::AddTrack {
+        index: editor.project.tracks.len(),
+        track,
+    })?;
     Ok((id, count))
 }
