@@ -19,8 +19,9 @@ use crate::export::{Mixer, BLOCK};
 use crate::media::{self, MediaError, MixToPcm, PcmError, MIX_RATE};
 use crate::subtitles::timeline_map::{ms_to_time, source_cues_on_timeline};
 use crate::subtitles::transcribe::{
-    resolve_model, LanguageChoice, ModelProgress, Progress, ProgressFn, TranscribeError,
-    TranscribeOptions, Transcript, WhisperEngine, KNOWN_MODELS, LANGUAGES, SAMPLE_RATE,
+    resolve_model, LanguageChoice, ModelProgress, Progress, ProgressFn, SpeechModel,
+    TranscribeError, TranscribeOptions, Transcript, WhisperEngine, KNOWN_MODELS, LANGUAGES,
+    SAMPLE_RATE,
 };
 use crate::timeline::{
     Clip, ClipId, Edit, EditError, SubtitleCue, Time, Track, TrackId, TrackKind, WordTiming,
@@ -131,6 +132,8 @@ pub struct Transcriber {
     picking: bool,
     /// What the last run did.
     pub note: Option<String>,
+    /// A speech model to use instead of loading `model` (a fake, in tests).
+    pub(in crate::ui) speech: Option<Arc<dyn SpeechModel>>,
 }
 
 impl Default for Transcriber {
@@ -150,6 +153,7 @@ impl Default for Transcriber {
             job: None,
             picking: false,
             note: None,
+            speech: None,
         }
     }
 }
@@ -319,6 +323,7 @@ impl Transcriber {
         self.note = None;
         let request = Request {
             model: self.model.clone(),
+            speech: self.speech.clone(),
             language: self.language.clone(),
             sound,
         };
@@ -404,8 +409,16 @@ type StageFn = Arc<dyn Fn(String, Option<f32>) + Send + Sync>;
 /// What the worker needs.
 struct Request {
     model: String,
+    /// Used instead of loading `model` when set.
+    speech: Option<Arc<dyn SpeechModel>>,
     language: String,
     sound: Sound,
+}
+
+/// The model a run uses: one given to the section, or a file loaded once the sound is read.
+enum Model {
+    Given(Arc<dyn SpeechModel>),
+    File(PathBuf),
 }
 
 /// Where the sound to transcribe comes from.
@@ -453,7 +466,10 @@ fn run(
             Some(done as f32 / total.max(1) as f32),
         ),
     };
-    let model = resolve_model(&request.model, None, Some(&mut on_model))?;
+    let model = match &request.speech {
+        Some(speech) => Model::Given(Arc::clone(speech)),
+        None => Model::File(resolve_model(&request.model, None, Some(&mut on_model))?),
+    };
     if cancel.load(Ordering::Relaxed) {
         return Err(TranscribeError::Cancelled.into());
     }
@@ -480,8 +496,13 @@ fn run(
             (part, (*from_ms).max(0), path.display().to_string())
         }
     };
-    stage("Loading the speech model…".to_owned(), None);
-    let engine = WhisperEngine::load(&model)?;
+    let engine: Arc<dyn SpeechModel> = match model {
+        Model::Given(speech) => speech,
+        Model::File(path) => {
+            stage("Loading the speech model…".to_owned(), None);
+            Arc::new(WhisperEngine::load(&path)?)
+        }
+    };
     let options = TranscribeOptions {
         language,
         ..TranscribeOptions::default()
