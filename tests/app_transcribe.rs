@@ -12,19 +12,9 @@ use std::time::{Duration, Instant};
 
 use clipwright::subtitles::transcribe::FakeSpeech;
 use clipwright::ui::{ClipwrightApp, NoDialogs};
-use common::app::{harness_answering, step_until};
+use common::app::{harness_answering, step_until, subtitle_tracks};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
-
-fn subtitle_tracks(app: &ClipwrightApp) -> Vec<clipwright::timeline::Track> {
-    app.editor
-        .project
-        .tracks
-        .iter()
-        .filter(|t| t.kind == clipwright::timeline::TrackKind::Subtitle)
-        .cloned()
-        .collect()
-}
 
 /// The English test model; fails the test when it is not there.
 fn test_speech_model() -> std::path::PathBuf {
@@ -244,9 +234,13 @@ fn a_clips_transcript_lands_where_the_clip_plays_in_one_undo_step() {
     step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
     // The clip (and its linked sound) 2 s in: the words must follow it there.
     let app = harness.state_mut();
-    let clip = app.editor.project.clips().next().unwrap().id;
-    let at = app.editor.project.locate_clip(clip).unwrap().track;
-    let track = app.editor.project.tracks[at].id;
+    let (track, clip) = app
+        .editor
+        .project
+        .clips()
+        .next()
+        .map(|(t, c)| (t.id, c.id))
+        .unwrap();
     let moved = Edit::MoveClip {
         clip,
         track,
