@@ -12,7 +12,9 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::export::{ExportJob, ExportSettings, ExportStage, ExportSummary, Preset, Progress};
+use crate::export::{
+    ExportError, ExportJob, ExportSettings, ExportStage, ExportSummary, Preset, Progress,
+};
 use crate::timeline::Project;
 
 /// File formats offered, with their extension.
@@ -28,7 +30,7 @@ const FORMATS: &[(&str, &str)] = &[
 struct Running {
     cancel: Arc<AtomicBool>,
     progress: Receiver<Progress>,
-    done: Receiver<Result<ExportSummary, String>>,
+    done: Receiver<Result<ExportSummary, ExportError>>,
     last: Option<Progress>,
 }
 
@@ -229,9 +231,7 @@ impl ExportDialog {
         let wake = ctx.clone();
         // Below the UI's priority, with its pipeline threads: editing stays responsive.
         let spawned = crate::threads::spawn_background("export", move || {
-            let result = job
-                .run(Some(progress_tx), &worker_cancel)
-                .map_err(|e| e.to_string());
+            let result = job.run(Some(progress_tx), &worker_cancel);
             let _ = done_tx.send(result);
             wake.request_repaint();
         });
@@ -267,7 +267,7 @@ impl ExportDialog {
         if let Ok(result) = running.done.try_recv() {
             self.outcome = Some(match result {
                 Ok(summary) => Outcome::Finished(summary),
-                Err(e) => Outcome::Failed(e),
+                Err(e) => Outcome::Failed(e.to_string()),
             });
             self.running = None;
         } else {
