@@ -8,9 +8,9 @@
 # tree need Apple's SDK (see packaging/README.md, "macOS: how far a check gets"). This file
 # only needs the objc2 framework bindings, libc and the standard library for the target,
 # none of which compile C, so it is checked alone: a small crate made below includes
-# process_tap.rs and the real process_tree.rs by path, beside stand-ins for the few crate
-# types they name (the sound-input trait, the capture error, the sound chunk; their
-# definitions are repeated below, kept to the same shape). The dependency versions come
+# process_tap.rs with the real process_tree.rs and sound_chunk.rs by path, beside
+# stand-ins for the few crate types they name (the sound-input trait, the capture error,
+# the sound chunk; their definitions are repeated below, kept to the same shape). The dependency versions come
 # from the project's Cargo.lock.
 #
 # --install adds the target's standard library first (rustup).
@@ -92,27 +92,10 @@ pub mod capture {
             fn rate(&self) -> u32;
             fn read(&mut self) -> Result<Option<TimedChunk>, CaptureError>;
         }
-
-        pub(crate) fn to_stereo<T: Copy>(
-            data: &[T],
-            channels: usize,
-            sample: impl Fn(T) -> i16,
-        ) -> Vec<i16> {
-            let channels = channels.max(1);
-            let mut out = Vec::with_capacity(data.len() / channels * 2);
-            for frame in data.chunks_exact(channels) {
-                let left = sample(frame[0]);
-                let right = frame.get(1).map_or(left, |&s| sample(s));
-                out.push(left);
-                out.push(right);
-            }
-            out
-        }
-
-        pub(crate) fn from_f32(s: f32) -> i16 {
-            (s.clamp(-1.0, 1.0) * 32767.0) as i16
-        }
     }
+
+    #[path = "$root/src/capture/sound_chunk.rs"]
+    pub(crate) mod sound_chunk;
 
     #[path = "$root/src/capture/process_tree.rs"]
     pub(crate) mod process_tree;

@@ -43,6 +43,8 @@ pub mod replay;
 #[cfg(any(windows, target_os = "macos"))]
 mod scap_backend;
 mod sound;
+#[cfg(any(windows, target_os = "macos", test))]
+mod sound_chunk;
 mod stats;
 #[cfg(target_os = "linux")]
 mod window_sound;

@@ -23,7 +23,7 @@
 
 use std::ffi::c_void;
 use std::ptr::NonNull;
-use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::time::{Duration, Instant};
 
 use block2::RcBlock;
@@ -48,9 +48,10 @@ use objc2_core_foundation::CFDictionary;
 use objc2_foundation::{NSArray, NSDictionary, NSNumber, NSString};
 
 use super::process_tree;
-use super::sound::{from_f32, to_stereo, SoundInput};
+use super::sound::SoundInput;
+use super::sound_chunk::{from_f32, hand_over, length, receive, to_stereo, Stamped};
 use super::CaptureError;
-use crate::media::{AudioChunk, TimedChunk};
+use crate::media::TimedChunk;
 
 /// Chunks waiting for the sound thread (about a second of 10 ms buffers).
 const QUEUE: usize = 100;
@@ -58,8 +59,6 @@ const QUEUE: usize = 100;
 const WAIT: Duration = Duration::from_millis(50);
 /// How often the program's process objects are listed again, to follow new ones.
 const FOLLOW_EVERY: Duration = Duration::from_millis(500);
-
-type Stamped = (AudioChunk, Instant);
 
 fn err(pid: u32, detail: impl std::fmt::Display) -> CaptureError {
     CaptureError::SoundDevice {
@@ -478,20 +477,10 @@ fn io_block(tx: SyncSender<Stamped>, format: Format) -> IoBlock {
             if frames == 0 {
                 return;
             }
-            // The buffer ends about now: its first sample is that much older.
-            let length = Duration::from_micros(frames as u64 * 1_000_000 / u64::from(format.rate));
-            let captured = Instant::now()
-                .checked_sub(length)
-                .unwrap_or_else(Instant::now);
-            let chunk = AudioChunk {
-                rate: format.rate,
-                channels: 2,
-                samples: to_stereo(floats, format.channels, from_f32),
-            };
-            // A full queue (the sound thread stalled) drops the chunk; the gap is padded.
-            match tx.try_send((chunk, captured)) {
-                Ok(()) | Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {}
-            }
+            // The buffer ends about now: its first sample is that much older. A hung-up
+            // sound thread stops the device when the tap is dropped.
+            let samples = to_stereo(floats, format.channels, from_f32);
+            let _ = hand_over(&tx, format.rate, samples, length(frames, format.rate));
         },
     )
 }
@@ -507,16 +496,7 @@ impl SoundInput for ProcessTap {
             self.follow();
         }
         // Nothing comes while the program is silent; the sound thread pads the gap.
-        match self.rx.recv_timeout(WAIT) {
-            Ok((chunk, captured)) => Ok(Some(TimedChunk {
-                chunk,
-                age_us: i64::try_from(captured.elapsed().as_micros()).unwrap_or(i64::MAX),
-            })),
-            Err(RecvTimeoutError::Timeout) => Ok(None),
-            Err(RecvTimeoutError::Disconnected) => {
-                Err(err(self.pid, "the tap stopped delivering sound"))
-            }
-        }
+        receive(&self.rx, WAIT).map_err(|_| err(self.pid, "the tap stopped delivering sound"))
     }
 }
 

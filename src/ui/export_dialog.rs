@@ -12,7 +12,7 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::export::{ExportSettings, ExportStage, ExportSummary, Preset, Progress};
+use crate::export::{ExportError, ExportSettings, ExportStage, ExportSummary, Preset, Progress};
 use crate::timeline::Project;
 
 /// File formats offered, with their extension.
@@ -28,7 +28,7 @@ const FORMATS: &[(&str, &str)] = &[
 struct Running {
     cancel: Arc<AtomicBool>,
     progress: Receiver<Progress>,
-    done: Receiver<Result<Vec<ExportSummary>, String>>,
+    done: Receiver<Result<Vec<ExportSummary>, ExportError>>,
     last: Option<Progress>,
 }
 
@@ -224,8 +224,7 @@ impl ExportDialog {
         // Below the UI's priority, with its pipeline threads: editing stays responsive.
         let spawned = crate::threads::spawn_background("export", move || {
             // Several outputs are drawn from the same decoded frames.
-            let result = crate::export::export_together(&jobs, Some(progress_tx), &worker_cancel)
-                .map_err(|e| e.to_string());
+            let result = crate::export::export_together(&jobs, Some(progress_tx), &worker_cancel);
             let _ = done_tx.send(result);
             wake.request_repaint();
         });
@@ -267,7 +266,7 @@ impl ExportDialog {
                         None => Outcome::Failed("nothing to export".to_owned()),
                     }
                 }
-                Err(e) => Outcome::Failed(e),
+                Err(e) => Outcome::Failed(e.to_string()),
             });
             self.running = None;
         } else {

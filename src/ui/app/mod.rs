@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::Arc;
 
-use crate::media::ProbeReport;
+use crate::media::{MediaError, ProbeReport};
 
 use self::dialogs::FileDialogs;
 use self::layout::Layout;
@@ -41,7 +41,7 @@ pub struct MediaItem {
     /// The file.
     pub path: PathBuf,
     /// `None` while probing; then the report or the one-line error.
-    pub probe: Option<Result<ProbeReport, String>>,
+    pub probe: Option<Result<ProbeReport, Arc<MediaError>>>,
 }
 
 /// The views the right-hand panel switches between.
