@@ -101,7 +101,9 @@ pub struct Compositor {
     burn_subtitles: bool,
     /// Whose reframing clips follow: the canvas, or one of the project's extra outputs.
     output: OutputId,
-    text: Option<TextLayer>,
+    /// libass for the last few scripts and sizes, newest last: an export of several
+    /// outputs at once draws each output's text in turn.
+    text: Vec<TextLayer>,
     /// A preview's compositor: sources are indexed (and maybe proxied) on the workers.
     preview: bool,
     /// Decode sources' preview proxies once they are ready (preview only).
@@ -142,7 +144,7 @@ impl Compositor {
             cache: Vec::new(),
             burn_subtitles: true,
             output: OutputId::MAIN,
-            text: None,
+            text: Vec::new(),
             preview: false,
             proxies: false,
             proxied: HashMap::new(),

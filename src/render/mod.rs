@@ -24,7 +24,7 @@ mod text;
 pub use compositor::{frame_at, Compositor, RenderError, Rendered};
 pub use effects::filter_chain;
 pub use portrait::BackdropError;
-pub use text::{ass_script, cues, has_subtitles, has_text_clips};
+pub use text::{ass_script, ass_script_for, cues, has_subtitles, has_text_clips};
 
 /// A composed picture: 8-bit RGBA, rows packed.
 pub type Frame = crate::media::RgbaFrame;

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use crate::capture::into_project::{recording_edit, AddedRecording};
 use crate::timeline::{
-    file, ClipId, Edit, EditError, History, Project, ProjectFile, ProjectFileError, SourceInfo,
-    Time, Track, TrackId, TrackKind,
+    file, ClipId, Edit, EditError, History, OutputFormat, OutputId, Project, ProjectFile,
+    ProjectFileError, SourceInfo, Time, Track, TrackId, TrackKind,
 };
 
 /// The project being edited and everything the editor knows about it.
@@ -28,6 +28,8 @@ pub struct Editor {
     pub selection: BTreeSet<ClipId>,
     /// Counts changes to the project, so views can tell when to redraw from it.
     pub revision: u64,
+    /// The output the preview shows and the crop window edits (see [`Editor::output`]).
+    pub output: OutputId,
 }
 
 impl Default for Editor {
@@ -37,6 +39,21 @@ impl Default for Editor {
 }
 
 impl Editor {
+    /// The output being worked on: the one chosen, or the main output once the chosen one
+    /// is gone (removed, or its adding undone).
+    pub fn output(&self) -> OutputFormat {
+        self.project
+            .output(self.output)
+            .or_else(|| self.project.output(OutputId::MAIN))
+            .unwrap_or_else(|| OutputFormat {
+                id: OutputId::MAIN,
+                name: String::new(),
+                width: self.project.canvas.width,
+                height: self.project.canvas.height,
+                safe_area: Default::default(),
+            })
+    }
+
     /// A new, empty project with one video and one audio track.
     pub fn new() -> Editor {
         let mut project = Project::new("Untitled", Default::default());
@@ -54,6 +71,7 @@ impl Editor {
             playhead: Time::ZERO,
             selection: BTreeSet::new(),
             revision: 0,
+            output: OutputId::MAIN,
         }
     }
 
@@ -266,6 +284,7 @@ impl Editor {
             playhead: Time::ZERO,
             selection: BTreeSet::new(),
             revision: 0,
+            output: OutputId::MAIN,
         })
     }
 

@@ -474,6 +474,7 @@ impl eframe::App for ClipwrightApp {
         });
 
         let base_dir = self.project_dir();
+        self.export.project_output = self.editor.output().id;
         let request = self.export.show(&ctx, &self.editor.project, &base_dir);
         if request.choose_path.is_some() {
             self.ask(&ctx, DialogPurpose::ExportTo);
