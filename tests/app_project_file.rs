@@ -10,10 +10,9 @@ use clipwright::timeline::file;
 use clipwright::timeline::{
     Canvas, CueId, Edit, History, Project, SubtitleCue, Time, Track, TrackId, TrackKind,
 };
-use clipwright::ui::{ClipwrightApp, NoDialogs};
-use common::app::{harness_answering, harness_with, step_until};
+use clipwright::ui::NoDialogs;
+use common::app::{choose_in_file_menu, harness_answering, harness_with, step_until};
 use egui_kittest::kittest::Queryable;
-use egui_kittest::Harness;
 
 /// A project of `cues` one-second subtitle cues, saved at `path` the way the app saves.
 fn write_large_project(path: &std::path::Path, cues: u64) {
@@ -29,13 +28,6 @@ fn write_large_project(path: &std::path::Path, cues: u64) {
     }
     project.tracks.push(track);
     file::save(path, &project, &History::default()).unwrap();
-}
-
-fn choose_in_file_menu(harness: &mut Harness<'static, ClipwrightApp>, item: &str) {
-    harness.get_by_label("File").click();
-    harness.run_steps(2);
-    harness.get_by_label(item).click();
-    harness.run_steps(2);
 }
 
 #[test]

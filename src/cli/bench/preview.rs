@@ -264,6 +264,9 @@ fn seek_all(
     Ok((times, preview.size))
 }
 
+/// Request-to-frame times, one a seek.
+type Latencies = Vec<Duration>;
+
 /// Each of `seeks` on the original shown by two preview workers in turn, one decoding
 /// every frame on the way to the target and one skipping the frames the target does not
 /// need (`media::set_seek_skipping`), so both meet the same load on the machine: their
@@ -273,7 +276,7 @@ fn seek_both(
     dir: &Path,
     width: u32,
     seeks: &[Time],
-) -> anyhow::Result<(Vec<Duration>, Vec<Duration>, (u32, u32))> {
+) -> anyhow::Result<(Latencies, Latencies, (u32, u32))> {
     let mut every = Preview::new(project.clone(), dir, width, false);
     let mut skipping = Preview::new(project.clone(), dir, width, false);
     let (mut every_times, mut skipping_times) = (Vec::new(), Vec::new());
