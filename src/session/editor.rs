@@ -267,6 +267,15 @@ impl Editor {
         Ok(())
     }
 
+    /// Records that the project as it was at `revision` now is in the file at `path`
+    /// (saved on a worker): it is unsaved again only if it changed since.
+    pub fn saved_as(&mut self, path: &Path, revision: u64) {
+        self.path = Some(path.to_owned());
+        if self.revision == revision {
+            self.dirty = false;
+        }
+    }
+
     /// Opens a project file, replacing the current one.
     pub fn open(path: &Path) -> Result<Editor, ProjectFileError> {
         let ProjectFile {

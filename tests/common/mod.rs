@@ -231,6 +231,19 @@ pub fn test_model_file(name: &str) -> PathBuf {
     path
 }
 
+/// `text` spoken by espeak-ng, as a WAV file in `dir`.
+pub fn spoken_wav(dir: &std::path::Path, text: &str) -> std::path::PathBuf {
+    let wav = dir.join("speech.wav");
+    let status = std::process::Command::new("espeak-ng")
+        .args(["-v", "en", "-w"])
+        .arg(&wav)
+        .arg(text)
+        .status()
+        .expect("espeak-ng must be installed (apt package espeak-ng)");
+    assert!(status.success());
+    wav
+}
+
 /// Folder holding the generated files.
 pub fn fixture_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures-v2");
