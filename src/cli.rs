@@ -16,6 +16,7 @@ mod bench;
 mod export;
 mod outputs;
 mod record;
+mod sticker;
 mod transcribe;
 
 /// Clipwright: record a window with its sound, edit it on a timeline, export it anywhere.

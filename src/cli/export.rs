@@ -73,6 +73,10 @@ pub struct ExportArgs {
     /// shape, e.g. --canvas 1080x1920 from a 16:9 source).
     #[arg(long)]
     follow_face: bool,
+    /// Quick mode: put a sticker over the whole clip, pinned to the face at its usual
+    /// place or at ANCHOR (head, eyes, nose, mouth, face), or `free` in the middle.
+    #[arg(long, value_name = "NAME[:ANCHOR]")]
+    sticker: Option<String>,
     /// Burn these subtitles (.srt, .vtt, .ass) into the picture.
     #[arg(long, value_name = "FILE")]
     subtitles: Option<PathBuf>,
@@ -146,6 +150,12 @@ fn run_one(args: &ExportArgs, cancel: &Arc<AtomicBool>) -> anyhow::Result<()> {
         eprintln!(
             "note: no face found in {} of {} frames; the background effect needs a face in view and was left off there",
             summary.portrait_frames_without_face, summary.frames
+        );
+    }
+    if summary.sticker_frames_without_face > 0 {
+        eprintln!(
+            "note: the pinned sticker found no face in {} of {} frames and held still where the face was last seen",
+            summary.sticker_frames_without_face, summary.frames
         );
     }
     if !args.quiet {
@@ -259,6 +269,9 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
             let mut project = project;
             if args.follow_face {
                 follow_face_in(&mut project)?;
+            }
+            if let Some(spec) = &args.sticker {
+                super::sticker::add_to_quick_project(&mut project, spec)?;
             }
             (project, PathBuf::new())
         }

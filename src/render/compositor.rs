@@ -38,6 +38,7 @@ use super::blend::{blend_at, blend_rotated, fill_rect, flipped};
 use super::effects::filter_chain;
 use super::layout::{blur_window, place, IRect, Placement, RectF};
 use super::portrait::{BackdropError, PortraitLayer, PortraitState};
+use super::sticker::{draw_sticker, sticker_layer, PinState, StickerLayer};
 
 /// How the names of the temporary subtitle scripts (`clipwright-text~PID~XXXXXX.ass`, in
 /// the system's temporary folder) begin.
@@ -69,6 +70,9 @@ pub enum RenderError {
     /// A portrait effect's replacement picture could not be read.
     #[error(transparent)]
     Backdrop(#[from] BackdropError),
+    /// A sticker could not be drawn.
+    #[error(transparent)]
+    Sticker(#[from] crate::stickers::StickerError),
     /// A picture could not be converted.
     #[error("{}: {source}", path.display())]
     Convert {
@@ -109,6 +113,8 @@ pub struct Compositor {
     /// Person mask and face detection for portrait effects.
     vision: Arc<dyn Vision>,
     portrait: PortraitState,
+    /// Frames in which a sticker pinned to a face had no face to follow.
+    stickers_without_face: u64,
 }
 
 /// libass ready for the current script and size.
@@ -173,6 +179,7 @@ impl Compositor {
             proxied: HashMap::new(),
             vision: Arc::new(TractVision),
             portrait: PortraitState::default(),
+            stickers_without_face: 0,
         }
     }
 
@@ -186,6 +193,12 @@ impl Compositor {
     /// in them (the model takes anything for a person, so the effect needs a face).
     pub fn portrait_frames_without_face(&self) -> u64 {
         self.portrait.frames_without_face
+    }
+
+    /// How many sticker frames pinned to a face found no face near that time, so the
+    /// sticker held where the face was last seen (or stood where its transform puts it).
+    pub fn sticker_frames_without_face(&self) -> u64 {
+        self.stickers_without_face
     }
 
     /// A compositor for the preview: each source indexed on the media workers as soon as
@@ -384,9 +397,14 @@ impl Compositor {
         let mut used = HashSet::new();
         // Each visible media clip's frame and placement, bottom first.
         let mut layers = Vec::with_capacity(active.len());
-        for a in &active {
+        for (i, a) in active.iter().enumerate() {
             used.insert(a.clip.id);
-            layers.push(self.layer(project, a, t, size)?);
+            let layer = if matches!(a.clip.content, ClipContent::Sticker { .. }) {
+                self.sticker(project, a, &active[..i], &layers, size)?
+            } else {
+                self.layer(project, a, t, size)?
+            };
+            layers.push(layer);
         }
         self.decoders.retain(|id, _| used.contains(id));
         self.effects.retain(|id, _| used.contains(id));
@@ -402,7 +420,7 @@ impl Compositor {
                     ..
                 } => !still && !keyed && placement.covers(size),
                 Layer::Color { rgba } => rgba[3] == 255,
-                Layer::Nothing => false,
+                Layer::Sticker(_) | Layer::Nothing => false,
             })
             .unwrap_or(0);
         if yuv_ok && first + 1 == layers.len() {
@@ -488,9 +506,34 @@ impl Compositor {
                     rgba: [color.r, color.g, color.b, alpha as u8],
                 })
             }
-            // Text overlays are drawn with the subtitles (libass), not here.
-            ClipContent::Text { .. } => Ok(Layer::Nothing),
+            // Text overlays are drawn with the subtitles (libass), not here; stickers need
+            // the layers under them (`Compositor::sticker`).
+            ClipContent::Text { .. } | ClipContent::Sticker { .. } => Ok(Layer::Nothing),
         }
+    }
+
+    /// Where the sticker clip `a` goes, on the face in the layers under it if pinned.
+    fn sticker(
+        &mut self,
+        project: &Project,
+        a: &ActiveClip<'_>,
+        below: &[ActiveClip<'_>],
+        layers: &[Layer],
+        size: (u32, u32),
+    ) -> Result<Layer, RenderError> {
+        let under: Vec<_> = below
+            .iter()
+            .zip(layers)
+            .map(|(c, l)| match l {
+                Layer::Media { placement, .. } => (c, Some(*placement)),
+                _ => (c, None),
+            })
+            .collect();
+        let (layer, state) = sticker_layer(project, a, &under, size)?;
+        if state == PinState::NoFace {
+            self.stickers_without_face += 1;
+        }
+        Ok(layer.map_or(Layer::Nothing, |l| Layer::Sticker(Box::new(l))))
     }
 
     /// For the preview: has `path` indexed (and proxied), and switches the clip's decoder
@@ -655,6 +698,7 @@ impl Compositor {
     ) -> Result<(), RenderError> {
         match layer {
             Layer::Nothing => Ok(()),
+            Layer::Sticker(sticker) => Ok(draw_sticker(out, sticker)?),
             Layer::Color { rgba } => {
                 let all = IRect {
                     x: 0,
@@ -902,6 +946,7 @@ enum Layer {
     Color {
         rgba: [u8; 4],
     },
+    Sticker(Box<StickerLayer>),
     Nothing,
 }
 
