@@ -134,3 +134,97 @@ fn with_no_face_at_all_a_pinned_sticker_stands_in_the_middle_with_a_notice() {
         .iter()
         .all(|&c| c.abs_diff(counts[0]) < counts[0] / 20));
 }
+
+/// The output pixels that differ between two frames: their centre and width across.
+fn changed(a: &[u8], b: &[u8], width: usize) -> ((f64, f64), usize) {
+    let (mut sx, mut sy, mut n) = (0.0, 0.0, 0.0);
+    let (mut left, mut right) = (usize::MAX, 0);
+    for (i, (p, q)) in a.chunks_exact(4).zip(b.chunks_exact(4)).enumerate() {
+        let d: u32 = p
+            .iter()
+            .zip(q)
+            .map(|(x, y)| u32::from(x.abs_diff(*y)))
+            .sum();
+        if d > 60 {
+            let (x, y) = (i % width, i / width);
+            sx += x as f64;
+            sy += y as f64;
+            n += 1.0;
+            left = left.min(x);
+            right = right.max(x);
+        }
+    }
+    assert!(n > 0.0, "nothing changed");
+    ((sx / n, sy / n), right + 1 - left)
+}
+
+#[test]
+fn a_pinned_sticker_is_carried_with_the_picture_under_it_when_that_is_moved_and_scaled() {
+    use clipwright::timeline::{
+        Canvas, Clip, ClipId, FaceAnchor, FaceBox, FaceTrack, Interpolation, Keyframes,
+        MediaSource, Project, Property, SourceId, StickerPin, Time, Track, TrackId, TrackKind,
+    };
+    let file = common::fixture(&common::VIDEO_ONLY);
+    let info = clipwright::media::probe(&file).unwrap().source_info();
+    let canvas = Canvas {
+        width: 640,
+        height: 360,
+        ..Canvas::default()
+    };
+    let mut project = Project::new("pinned", canvas);
+    project
+        .sources
+        .push(MediaSource::new(SourceId(1), &file, info));
+    // The 320x240 picture at half its fitted size, a quarter of the frame to the right.
+    let mut video = Clip::media(
+        ClipId(1),
+        SourceId(1),
+        Time::ZERO,
+        Time::ZERO,
+        Time::from_secs(1),
+    );
+    for (property, value) in [(Property::Scale, 0.5), (Property::PositionX, 0.25)] {
+        video.animation.set_channel(
+            property,
+            Keyframes::from_keys([(Time::ZERO, value, Interpolation::Linear)]),
+        );
+    }
+    let mut track = Track::new(TrackId(1), TrackKind::Video, "Video");
+    track.clips.push(video);
+    project.tracks.push(track);
+    let plain = project.clone();
+
+    let face = FaceBox {
+        rect: [0.4, 0.4, 0.2, 0.2],
+        eyes: [0.45, 0.45, 0.55, 0.45],
+        nose: [0.5, 0.5],
+        mouth: [0.5, 0.55],
+    };
+    let mut sticker = Clip::sticker(ClipId(2), "green-heart", Time::ZERO, Time::from_secs(1));
+    if let clipwright::timeline::ClipContent::Sticker { pin, .. } = &mut sticker.content {
+        *pin = Some(StickerPin {
+            anchor: FaceAnchor::Centre,
+            track: FaceTrack {
+                source: SourceId(1),
+                start: Time::ZERO,
+                step: Time::from_millis(100),
+                samples: vec![Some(face); 10],
+            },
+        });
+    }
+    let mut overlay = Track::new(TrackId(2), TrackKind::Overlay, "Stickers");
+    overlay.clips.push(sticker);
+    project.tracks.push(overlay);
+
+    let t = Time::from_millis(500);
+    let with = clipwright::render::frame_at(&project, t, (640, 360)).unwrap();
+    let without = clipwright::render::frame_at(&plain, t, (640, 360)).unwrap();
+    let (centre, width) = changed(&with.data, &without.data, 640);
+    // The picture is 240x180 around (480, 180); the face's centre is the picture's, its
+    // box 0.2 x 240 = 48 pixels wide, so the sticker is 1.25 x 48 = 60 across.
+    assert!(
+        (centre.0 - 480.0).abs() < 4.0 && (centre.1 - 180.0).abs() < 6.0,
+        "{centre:?}"
+    );
+    assert!((56..=64).contains(&width), "{width} pixels across");
+}
