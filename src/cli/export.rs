@@ -73,6 +73,10 @@ pub struct ExportArgs {
     /// shape, e.g. --canvas 1080x1920 from a 16:9 source).
     #[arg(long)]
     follow_face: bool,
+    /// Quick mode: put a sticker over the whole clip, pinned to the face at its usual
+    /// place or at ANCHOR (head, eyes, nose, mouth, face), or `free` in the middle.
+    #[arg(long, value_name = "NAME[:ANCHOR]")]
+    sticker: Option<String>,
     /// Burn these subtitles (.srt, .vtt, .ass) into the picture.
     #[arg(long, value_name = "FILE")]
     subtitles: Option<PathBuf>,
@@ -163,6 +167,12 @@ fn report(args: &ExportArgs, summary: &ExportSummary) {
         eprintln!(
             "note: no face found in {} of {} frames; the background effect needs a face in view and was left off there",
             summary.portrait_frames_without_face, summary.frames
+        );
+    }
+    if summary.sticker_frames_without_face > 0 {
+        eprintln!(
+            "note: the pinned sticker found no face in {} of {} frames and held still where the face was last seen",
+            summary.sticker_frames_without_face, summary.frames
         );
     }
     if !args.quiet {
@@ -331,6 +341,9 @@ fn quick_project(
     let mut project = project;
     if args.follow_face {
         follow_face_in(&mut project)?;
+    }
+    if let Some(spec) = &args.sticker {
+        super::sticker::add_to_quick_project(&mut project, spec)?;
     }
     Ok(project)
 }

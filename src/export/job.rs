@@ -140,6 +140,9 @@ pub struct ExportSummary {
     /// Frames where a clip's portrait effect found no face and left the picture as it
     /// was (worth telling the person: the effect did not show there).
     pub portrait_frames_without_face: u64,
+    /// Frames where a sticker pinned to a face had no face near that time and held still
+    /// where the face was last seen (or stood at its own place before any was seen).
+    pub sticker_frames_without_face: u64,
 }
 
 /// Why an export failed. Nothing is left on disk in any case.
@@ -338,7 +341,7 @@ impl ExportJob {
             return Err(ExportError::Cancelled { path: out.clone() });
         }
         // A worker's own error explains a closed channel better than the channel does.
-        let portrait_frames_without_face = render_result?;
+        let (portrait_frames_without_face, sticker_frames_without_face) = render_result?;
         mix_result?;
         let frames = result?;
         let encoder = file.video_encoder().to_owned();
@@ -354,6 +357,7 @@ impl ExportJob {
             encoder,
             elapsed: started.elapsed(),
             portrait_frames_without_face,
+            sticker_frames_without_face,
         })
     }
 
@@ -450,7 +454,7 @@ pub(super) fn render_thread(
     rate: Rational,
     plans: &[(FramePlan, SyncSender<Rendered>)],
     cancel: &AtomicBool,
-) -> Result<u64, ExportError> {
+) -> Result<(u64, u64), ExportError> {
     let mut compositor = Compositor::new(base);
     let total = plans.iter().map(|(p, _)| p.total).max().unwrap_or(0);
     'frames: for i in 0..total {
@@ -468,7 +472,10 @@ pub(super) fn render_thread(
             }
         }
     }
-    Ok(compositor.portrait_frames_without_face())
+    Ok((
+        compositor.portrait_frames_without_face(),
+        compositor.sticker_frames_without_face(),
+    ))
 }
 
 fn mix_thread(

@@ -52,6 +52,8 @@ pub enum RightTab {
     Inspector,
     /// The subtitle cues.
     Subtitles,
+    /// The sticker gallery.
+    Stickers,
 }
 
 /// The Clipwright app.
@@ -421,6 +423,7 @@ impl eframe::App for ClipwrightApp {
                     ui.horizontal(|ui| {
                         ui.selectable_value(&mut self.right_tab, RightTab::Inspector, "Inspector");
                         ui.selectable_value(&mut self.right_tab, RightTab::Subtitles, "Subtitles");
+                        ui.selectable_value(&mut self.right_tab, RightTab::Stickers, "Stickers");
                     });
                     ui.separator();
                     let error = egui::ScrollArea::vertical()
@@ -429,6 +432,9 @@ impl eframe::App for ClipwrightApp {
                             RightTab::Inspector => self.inspector.show(ui, &mut self.editor),
                             RightTab::Subtitles => {
                                 self.subtitles.show(ui, &mut self.editor, &self.dialogs)
+                            }
+                            RightTab::Stickers => {
+                                self.inspector.stickers.show(ui, &mut self.editor)
                             }
                         })
                         .inner;
