@@ -343,12 +343,13 @@ fn a_program_that_starts_its_sound_during_the_recording_is_silent_until_then_and
         .unwrap();
     // The program plays nothing yet: the recording still starts (on its own sink).
     let stderr = recorder.stderr.take().unwrap();
-    let (started_tx, started) = std::sync::mpsc::channel();
+    // One signal is all the test waits for; later ones find the slot full.
+    let (started_tx, started) = std::sync::mpsc::sync_channel(1);
     let reader = std::thread::spawn(move || {
         let mut all = String::new();
         for line in std::io::BufRead::lines(std::io::BufReader::new(stderr)).map_while(Result::ok) {
             if line.starts_with("recording ") {
-                let _ = started_tx.send(());
+                let _ = started_tx.try_send(());
             }
             all.push_str(&line);
             all.push('\n');
