@@ -1,26 +1,15 @@
-//! `clipwright export --project-output NAME` and `--all-outputs`: which of a project's
-//! outputs (its canvas, "Main", and extra ones such as a 9:16 version) to draw, and where
-//! each goes when all are written in one run.
-
-use std::path::{Path, PathBuf};
+//! `clipwright export --project-output NAME`: which of a project's outputs (its canvas,
+//! "Main", and extra ones such as a 9:16 version) to draw. Where each file of an
+//! `--all-outputs` or `--markers` run goes is [`crate::export::batch`]'s to say.
 
 use anyhow::bail;
 
+use crate::export::project_outputs;
 use crate::timeline::{OutputId, Project};
-
-/// Every output of `project`: the canvas first, then the extra ones.
-pub(super) fn outputs(project: &Project) -> Vec<(OutputId, String)> {
-    let main = project
-        .output(OutputId::MAIN)
-        .map(|o| (o.id, o.name))
-        .into_iter();
-    main.chain(project.outputs.iter().map(|o| (o.id, o.name.clone())))
-        .collect()
-}
 
 /// The output called `name` (case-insensitive), or an error listing the names there are.
 pub(super) fn output_named(project: &Project, name: &str) -> anyhow::Result<OutputId> {
-    let all = outputs(project);
+    let all = project_outputs(project);
     if let Some((id, _)) = all
         .iter()
         .find(|(_, n)| n.trim().eq_ignore_ascii_case(name.trim()))
@@ -34,59 +23,13 @@ pub(super) fn output_named(project: &Project, name: &str) -> anyhow::Result<Outp
     )
 }
 
-/// Where each output is written when all are: beside `dest` as `STEM-NAME.EXT` when
-/// `dest` names a file of a known format, else inside the folder `dest` as
-/// `PROJECT-NAME.mp4`.
-pub(super) fn output_paths(project: &Project, dest: &Path) -> Vec<(String, PathBuf)> {
-    let is_file = crate::media::Container::from_path(dest).is_some() && !dest.is_dir();
-    let (folder, stem, ext) = if is_file {
-        (
-            dest.parent().map(Path::to_path_buf).unwrap_or_default(),
-            dest.file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            dest.extension()
-                .map(|e| e.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "mp4".to_owned()),
-        )
-    } else {
-        (dest.to_path_buf(), slug(&project.name), "mp4".to_owned())
-    };
-    outputs(project)
-        .into_iter()
-        .map(|(_, name)| {
-            let file = format!("{stem}-{}.{ext}", slug(&name));
-            (name, folder.join(file))
-        })
-        .collect()
-}
-
-/// A name fit for a file name: letters, digits, `-` and `_`; anything else becomes `-`.
-fn slug(name: &str) -> String {
-    let s: String = name
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    if s.is_empty() {
-        "output".to_owned()
-    } else {
-        s
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::timeline::{Canvas, OutputFormat};
 
-    fn two_outputs() -> Project {
+    #[test]
+    fn outputs_are_found_by_name_and_a_wrong_name_lists_the_right_ones() {
         let mut p = Project::new("My edit", Canvas::default());
         p.outputs.push(OutputFormat {
             id: OutputId(1),
@@ -94,39 +37,12 @@ mod tests {
             width: 1080,
             height: 1920,
         });
-        p
-    }
-
-    #[test]
-    fn outputs_are_found_by_name_and_a_wrong_name_lists_the_right_ones() {
-        let p = two_outputs();
         assert_eq!(output_named(&p, "tiktok 9:16").ok(), Some(OutputId(1)));
         assert_eq!(output_named(&p, "Main").ok(), Some(OutputId::MAIN));
         let err = output_named(&p, "Reels").map_err(|e| e.to_string());
         assert_eq!(
             err,
             Err("the project has no output called \"Reels\"; it has: Main, TikTok 9:16".into())
-        );
-    }
-
-    #[test]
-    fn all_outputs_go_into_a_folder_or_beside_a_named_file() {
-        let p = two_outputs();
-        let names: Vec<PathBuf> = output_paths(&p, Path::new("/tmp/out/cut.mkv"))
-            .into_iter()
-            .map(|(_, path)| path)
-            .collect();
-        assert_eq!(
-            names,
-            vec![
-                PathBuf::from("/tmp/out/cut-Main.mkv"),
-                PathBuf::from("/tmp/out/cut-TikTok-9-16.mkv")
-            ]
-        );
-        let in_folder = output_paths(&p, Path::new("/nonexistent/renders"));
-        assert_eq!(
-            in_folder[1].1,
-            PathBuf::from("/nonexistent/renders/My-edit-TikTok-9-16.mp4")
         );
     }
 }

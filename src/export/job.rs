@@ -53,6 +53,9 @@ pub struct ExportSettings {
     /// Which of the project's outputs to draw: the canvas or an extra one (its clips'
     /// own reframing); see [`ExportSettings::for_output`].
     pub output: OutputId,
+    /// Only this span of the timeline, `[start, end)` (a highlight, a marker's range);
+    /// `None` for all of it. An end past the last clip stops there.
+    pub range: Option<(Time, Time)>,
 }
 
 impl ExportSettings {
@@ -67,6 +70,20 @@ impl ExportSettings {
             hardware: true,
             soft_subtitles: false,
             output: OutputId::MAIN,
+            range: None,
+        }
+    }
+
+    /// The span exported, `[start, end)`, within `project`'s clips; empty when the range
+    /// lies past them.
+    pub fn span(&self, project: &Project) -> (Time, Time) {
+        let all = project.clips_duration();
+        match self.range {
+            Some((start, end)) => {
+                let end = end.min(all);
+                (start.max(Time::ZERO).min(end), end)
+            }
+            None => (Time::ZERO, all),
         }
     }
 
@@ -213,7 +230,8 @@ impl ExportJob {
         let container = Container::from_path(out)
             .ok_or_else(|| ExportError::UnknownFormat { path: out.clone() })?;
         // Subtitles never lengthen an export: cues past the last clip are cut at its end.
-        let duration = self.project.clips_duration();
+        let (from, to) = self.settings.span(&self.project);
+        let duration = to - from;
         let rate = self.settings.frame_rate;
         let total = Time::frames(duration, rate, Rounding::Ceil).max(0) as u64;
         if total == 0 {
@@ -228,18 +246,20 @@ impl ExportJob {
         if let Some(codec) = self.settings.codec {
             enc.codec = codec;
         }
-        let mixer = Mixer::new(
+        let mixer = Mixer::between(
             &self.project,
             &self.base_dir,
-            Time::from_frame(total as i64, rate),
+            from,
+            from + Time::from_frame(total as i64, rate),
         );
         enc.audio &= !mixer.is_silent();
         enc.soft_subtitles =
             crate::render::has_subtitles(&self.project) && self.settings.soft_subtitles;
         let soft_cues = if enc.soft_subtitles {
-            let soft = super::soft_subtitles(&self.project, Time::from_frame(total as i64, rate));
+            let end = from + Time::from_frame(total as i64, rate);
+            let soft = super::soft_subtitles(&self.project, end);
             enc.subtitle_header = Some(soft.header);
-            soft.cues
+            shift_cues(soft.cues, from)
         } else {
             Vec::new()
         };
@@ -261,7 +281,7 @@ impl ExportJob {
                         &project,
                         &base,
                         (w, h),
-                        rate,
+                        (rate, from),
                         total,
                         (burn, output),
                         &frame_tx,
@@ -382,6 +402,19 @@ impl ExportJob {
     }
 }
 
+/// The cues of an export starting at `from`, timed from its start: those ending before it
+/// are left out, one running across it starts at 0.
+fn shift_cues(cues: Vec<super::SoftCue>, from: Time) -> Vec<super::SoftCue> {
+    cues.into_iter()
+        .filter(|c| c.end > from)
+        .map(|c| super::SoftCue {
+            start: (c.start - from).max(Time::ZERO),
+            end: c.end - from,
+            ..c
+        })
+        .collect()
+}
+
 /// Encoders want even sizes for 4:2:0; round odd sizes down (GIF takes any size).
 fn even_size((w, h): (u32, u32), container: Container) -> (u32, u32) {
     if container == Container::Gif {
@@ -396,7 +429,7 @@ fn render_thread(
     project: &Project,
     base: &Path,
     size: (u32, u32),
-    rate: Rational,
+    (rate, from): (Rational, Time),
     total: u64,
     (burn_subtitles, output): (bool, OutputId),
     tx: &SyncSender<Rendered>,
@@ -409,7 +442,7 @@ fn render_thread(
         if cancel.load(Ordering::Relaxed) {
             break;
         }
-        let t = Time::from_frame(i as i64, rate);
+        let t = from + Time::from_frame(i as i64, rate);
         let frame = compositor.render(project, t, size)?;
         if tx.send(frame).is_err() {
             // The encoder stopped (error or cancel); it reports why.
