@@ -61,8 +61,8 @@ pub use proxy_cache::{prune_proxies, Pruned, PROXY_BUDGET, PROXY_MAX_AGE};
 pub use report_text::{fps_text, human_bytes, StreamLine};
 pub use soft_subs::soft_subtitle_codec;
 pub use sources::{
-    index_of, prepare, proxy_build_time, proxy_of, set_indexing, set_proxy_dir, wait_prepared,
-    ProxyState,
+    index_of, prepare, proxy_build_time, proxy_of, set_growing, set_indexing, set_proxy_dir,
+    wait_prepared, ProxyState,
 };
 
 pub use grab::{GrabSpec, PulseInput, TimedChunk, X11Grab};

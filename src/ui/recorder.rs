@@ -202,6 +202,15 @@ impl RecorderPanel {
         matches!(self.state, State::Recording { .. })
     }
 
+    /// The file of the recording running (or paused) now, while it grows: the app puts it
+    /// on the timeline at once and follows it (see `crate::ui::app::live`).
+    pub fn growing_file(&self) -> Option<PathBuf> {
+        match &self.state {
+            State::Recording { recorder, .. } => recorder.growing_file().map(PathBuf::from),
+            _ => None,
+        }
+    }
+
     /// Whether the panel is idle (nothing starting, running or finishing).
     pub fn is_idle(&self) -> bool {
         matches!(self.state, State::Idle)

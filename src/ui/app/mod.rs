@@ -3,6 +3,7 @@
 pub(super) mod dialogs;
 pub(super) mod file_browser;
 pub(super) mod layout;
+pub(super) mod live;
 pub(super) mod menus;
 pub(super) mod recovery;
 pub(super) mod status_bar;
@@ -96,6 +97,8 @@ pub struct ClipwrightApp {
     pub unsaved: unsaved::UnsavedPrompt,
     /// The in-app file browser, for desktops where no native dialog opens.
     pub file_browser: self::file_browser::FileBrowser,
+    /// The recording growing on the timeline while it is made.
+    pub(super) live: Option<self::live::LiveRecording>,
 }
 
 impl ClipwrightApp {
@@ -165,6 +168,7 @@ impl ClipwrightApp {
             layout,
             unsaved: unsaved::UnsavedPrompt::default(),
             file_browser,
+            live: None,
         }
     }
 
@@ -487,9 +491,13 @@ impl eframe::App for ClipwrightApp {
                 format!("Recorded {} ({})", summary.path.display(), summary.encoder),
                 false,
             );
-            // Probed on a worker and placed at the playhead, picture and sound linked.
-            self.open_recording(&ctx, summary.path);
+            if self.live_recording() != Some(summary.path.as_path()) {
+                // Probed on a worker and placed at the playhead, picture and sound linked.
+                self.open_recording(&ctx, summary.path);
+            }
         }
+        // A recording going on is on the timeline already, growing.
+        self.follow_recording(&ctx);
         self.recovery_prompt(&ctx);
         self.relink_prompt(&ctx);
         self.unsaved_prompt(&ctx);

@@ -43,6 +43,8 @@ pub(in crate::ui) enum Message {
     Probed(PathBuf, Result<ProbeReport, String>),
     /// An autosave finished.
     Autosaved(Result<String, String>),
+    /// A recording still going on was probed (see `live.rs`), taking this long.
+    LiveProbed(PathBuf, Result<ProbeReport, String>, std::time::Duration),
     /// The file picked to relink a source was probed.
     Relinked(
         crate::timeline::SourceId,
@@ -168,6 +170,9 @@ impl ClipwrightApp {
                         DialogPurpose::ExportTo => self.export.set_output(&path),
                         DialogPurpose::Relink(source) => self.probe_for_relink(ctx, source, path),
                     }
+                }
+                Message::LiveProbed(path, result, took) => {
+                    self.live_probed(ctx, path, result, took);
                 }
                 Message::Relinked(source, path, result) => {
                     self.finish_relink(ctx, source, path, result);
