@@ -13,40 +13,15 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use clipwright::capture::{into_project, live_markers, read_counter, BgraFrame};
+use clipwright::capture::{into_project, live_markers};
 use clipwright::timeline::{Project, Time};
 
 const W: u32 = 320;
 const H: u32 = 240;
 
-/// The pattern's frame counters of each frame of `file`, decoded at the pattern's size.
+/// The pattern's frame counters of each frame of `file`.
 fn counters(file: &Path) -> Vec<u32> {
-    let out = Command::new("ffmpeg")
-        .args(["-v", "error", "-i"])
-        .arg(file)
-        .args([
-            "-s",
-            &format!("{W}x{H}"),
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "bgra",
-            "-",
-        ])
-        .output()
-        .unwrap();
-    out.stdout
-        .chunks_exact((W * H * 4) as usize)
-        .map(|data| {
-            let f = BgraFrame {
-                width: W,
-                height: H,
-                stride: W as usize * 4,
-                data: data.to_vec(),
-            };
-            read_counter(&f, W).unwrap()
-        })
-        .collect()
+    common::recording::pattern_counters(file, W)
 }
 
 fn secs(t: Time) -> String {

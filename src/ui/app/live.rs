@@ -6,9 +6,10 @@
 //! puts live markers on the timeline once the part they cover is recorded. When the
 //! recording stops, one last probe takes in its end: no re-import, no second clip.
 //!
-//! The probe reads only whole fragments (a fragment still being written makes it fail,
-//! and the next one is tried a moment later), and the source's length is what it found,
-//! so nothing ever asks a decoder for a frame past the last whole fragment.
+//! The source's length stops where the whole fragments end (the fragment still being
+//! written is left out until the next look), so nothing ever asks a decoder for a frame
+//! past the last whole fragment, whose packets could be cut short; and a decoder opened
+//! before the file grew is opened afresh by the compositor once the length changes.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -17,7 +18,7 @@ use super::workers::{spawn_worker, Message};
 use super::{ClipwrightApp, MediaItem};
 use crate::capture::live_markers;
 use crate::media::{self, ProbeReport};
-use crate::timeline::{Edit, SourceId, Time};
+use crate::timeline::{Edit, Rounding, SourceId, Time};
 
 /// How often a growing recording is looked at, at the most.
 const EVERY: Duration = Duration::from_secs(1);
@@ -40,6 +41,12 @@ pub(in crate::ui) struct LiveRecording {
     finishing: bool,
     /// The probe under way started after the recording stopped: it sees the whole file.
     final_probe: bool,
+}
+
+/// Whether a probe of the growing file found pictures or sound: before its first fragment
+/// it holds only its header, whose empty video track would pass for a still image.
+fn has_frames(report: &ProbeReport) -> bool {
+    report.duration_us.is_some_and(|us| us > 0) && report.streams.iter().any(|s| s.packets > 1)
 }
 
 impl ClipwrightApp {
@@ -96,6 +103,10 @@ impl ClipwrightApp {
         spawn_worker("live-probe", move || {
             let started = Instant::now();
             let result = media::probe(&path).map_err(|e| e.to_string());
+            // Looked at after the probe: what is whole now was whole for it too, and
+            // stays so (see `whole_fragments_end_us`).
+            let whole_until = media::whole_fragments_end_us(&path).ok().flatten();
+            let result = result.map(|report| (report, whole_until));
             let _ = outbox.send(Message::LiveProbed(path, result, started.elapsed()));
             wake.request_repaint();
         });
@@ -106,7 +117,7 @@ impl ClipwrightApp {
         &mut self,
         ctx: &egui::Context,
         path: PathBuf,
-        result: Result<ProbeReport, String>,
+        result: Result<(ProbeReport, Option<i64>), String>,
         took: Duration,
     ) {
         let Some(live) = self.live.as_mut().filter(|l| l.path == path) else {
@@ -117,9 +128,10 @@ impl ClipwrightApp {
         live.next_probe = ctx.input(|i| i.time) + wait.as_secs_f64();
         let finishing = live.final_probe;
         match result {
-            Ok(report) if report.source_info().duration > Time::ZERO => {
-                self.take_in_growth(ctx, &path, report, finishing);
+            Ok((report, whole_until)) if has_frames(&report) => {
+                self.take_in_growth(ctx, &path, report, whole_until, finishing);
             }
+            // Only the header so far (no fragment yet).
             Ok(_) => {}
             // A fragment half written: the next probe sees it whole.
             Err(e) if !finishing => tracing::debug!("{}: {e}", path.display()),
@@ -139,9 +151,15 @@ impl ClipwrightApp {
         ctx: &egui::Context,
         path: &Path,
         report: ProbeReport,
+        whole_until_us: Option<i64>,
         finishing: bool,
     ) {
-        let info = report.source_info();
+        let mut info = report.source_info();
+        if let Some(us) = whole_until_us {
+            // The fragment being written is left out until it is whole.
+            let whole = Time::from_secs(1).mul_ratio(us, 1_000_000, Rounding::Floor);
+            info.duration = info.duration.min(whole);
+        }
         let duration = info.duration;
         if let Some(item) = self.items.iter_mut().find(|m| m.path == path) {
             item.probe = Some(Ok(report));

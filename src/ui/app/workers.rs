@@ -44,7 +44,12 @@ pub(in crate::ui) enum Message {
     /// An autosave finished.
     Autosaved(Result<String, String>),
     /// A recording still going on was probed (see `live.rs`), taking this long.
-    LiveProbed(PathBuf, Result<ProbeReport, String>, std::time::Duration),
+    /// With the probe, where the whole fragments end (µs), when the file ended inside one.
+    LiveProbed(
+        PathBuf,
+        Result<(ProbeReport, Option<i64>), String>,
+        std::time::Duration,
+    ),
     /// The file picked to relink a source was probed.
     Relinked(
         crate::timeline::SourceId,
