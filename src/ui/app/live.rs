@@ -12,12 +12,13 @@
 //! before the file grew is opened afresh by the compositor once the length changes.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::workers::{spawn_worker, Message};
 use super::{ClipwrightApp, MediaItem};
 use crate::capture::live_markers;
-use crate::media::{self, ProbeReport};
+use crate::media::{self, MediaError, ProbeReport};
 use crate::timeline::{Edit, Rounding, SourceId, Time};
 
 /// How often a growing recording is looked at, at the most.
@@ -102,7 +103,7 @@ impl ClipwrightApp {
         let (path, outbox, wake) = (live.path.clone(), self.outbox.clone(), ctx.clone());
         spawn_worker("live-probe", move || {
             let started = Instant::now();
-            let result = media::probe(&path).map_err(|e| e.to_string());
+            let result = media::probe(&path).map_err(Arc::new);
             // Looked at after the probe: what is whole now was whole for it too, and
             // stays so (see `whole_fragments_end_us`).
             let whole_until = media::whole_fragments_end_us(&path).ok().flatten();
@@ -117,7 +118,7 @@ impl ClipwrightApp {
         &mut self,
         ctx: &egui::Context,
         path: PathBuf,
-        result: Result<(ProbeReport, Option<i64>), String>,
+        result: Result<(ProbeReport, Option<i64>), Arc<MediaError>>,
         took: Duration,
     ) {
         let Some(live) = self.live.as_mut().filter(|l| l.path == path) else {
@@ -135,7 +136,7 @@ impl ClipwrightApp {
             Ok(_) => {}
             // A fragment half written: the next probe sees it whole.
             Err(e) if !finishing => tracing::debug!("{}: {e}", path.display()),
-            Err(e) => self.toast(ctx, e, true),
+            Err(e) => self.toast(ctx, e.to_string(), true),
         }
         if finishing {
             self.live = None;
