@@ -47,8 +47,18 @@ const COUNTDOWN: f64 = 3.0;
 fn backend(kind: Backend) -> Result<Box<dyn CaptureBackend>, CaptureError> {
     match kind {
         Backend::Pattern => Ok(Box::new(TestPattern::new(PATTERN_SIZE.0, PATTERN_SIZE.1))),
+        // The app's own display: with none (DISPLAY unset, as under a test harness) there
+        // are no windows to list, rather than some other desktop's at `:0`.
         #[cfg(target_os = "linux")]
-        Backend::Desktop => Ok(Box::new(crate::capture::X11Backend::new(None))),
+        Backend::Desktop => match std::env::var("DISPLAY") {
+            Ok(display) if !display.is_empty() => {
+                Ok(Box::new(crate::capture::X11Backend::new(Some(&display))))
+            }
+            _ => Err(CaptureError::NoDisplay {
+                display: "(DISPLAY is not set)".to_owned(),
+                detail: "Clipwright is not running on an X11 desktop".to_owned(),
+            }),
+        },
         #[cfg(any(windows, target_os = "macos"))]
         Backend::Desktop => {
             crate::capture::ScapBackend::new().map(|b| Box::new(b) as Box<dyn CaptureBackend>)
