@@ -32,12 +32,12 @@ use crate::media::{
     SubtitleBurner, VideoDecoder, VideoFilter, VideoFrame,
 };
 use crate::timeline::{ActiveClip, ClipContent, ClipId, OutputId, Project, Time};
-use crate::vision::{self, FrameKey, TractVision, Vision, VisionError, MASK_SIZE};
+use crate::vision::{FrameKey, TractVision, Vision, VisionError};
 
 use super::blend::{blend_at, blend_rotated, fill_rect, flipped};
 use super::effects::filter_chain;
 use super::layout::{blur_window, place, IRect, Placement, RectF};
-use super::portrait::{BackdropError, PortraitLayer, PortraitState};
+use super::portrait::{AnalysisError, BackdropError, PortraitLayer, PortraitState};
 
 /// How the names of the temporary subtitle scripts (`clipwright-text~PID~XXXXXX.ass`, in
 /// the system's temporary folder) begin.
@@ -180,6 +180,13 @@ impl Compositor {
     /// [`crate::vision::FakeVision`]).
     pub fn set_vision(&mut self, vision: Arc<dyn Vision>) {
         self.vision = vision;
+    }
+
+    /// Runs the person mask model once every `every` of source time instead of
+    /// [`crate::render::MASK_EVERY`] (zero: every frame); frames between reuse the last
+    /// smoothed mask. For comparing the two in `clipwright bench portrait`.
+    pub fn set_portrait_mask_every(&mut self, every: Time) {
+        self.portrait.mask_every = Some(every);
     }
 
     /// How many clip frames a portrait effect left unchanged because no face was found
@@ -411,13 +418,17 @@ impl Compositor {
                 placement,
                 blur: None,
                 keyed: false,
-                portrait: None,
+                portrait,
                 ..
             }) = layers.get(first)
             {
-                if placement.covers(size) && placement.is_axis_aligned() {
+                let portrait = portrait.as_deref();
+                if placement.covers(size)
+                    && placement.is_axis_aligned()
+                    && portrait.is_none_or(PortraitLayer::yuv_ok)
+                {
                     if let Some(pic) = self.fast_yuv(*clip, placement, size)? {
-                        return Ok(Rendered::Yuv(pic));
+                        return self.yuv_portrait(pic, *clip, placement, size, portrait);
                     }
                 }
             }
@@ -610,6 +621,28 @@ impl Compositor {
         shown_frame(&self.decoders, &self.effects, clip)
     }
 
+    /// The fast path's picture with the clip's portrait effect, if it has one.
+    fn yuv_portrait(
+        &mut self,
+        pic: Picture,
+        clip: ClipId,
+        placement: &Placement,
+        size: (u32, u32),
+        portrait: Option<&PortraitLayer>,
+    ) -> Result<Rendered, RenderError> {
+        let (Some(layer), Some((_, src))) = (portrait, placement.visible(size)) else {
+            return Ok(Rendered::Yuv(pic));
+        };
+        let path = self.current_frame(clip).map(|(_, p, _)| p.to_owned());
+        self.portrait
+            .apply_yuv(pic, src, layer)
+            .map(Rendered::Yuv)
+            .map_err(|source| RenderError::Convert {
+                path: path.unwrap_or_default(),
+                source,
+            })
+    }
+
     fn fast_yuv(
         &mut self,
         clip: ClipId,
@@ -730,43 +763,22 @@ impl Compositor {
             source: h.finish(),
             time,
         };
-        let analysis = match vision::cached(self.vision.as_ref(), key) {
-            Some(hit) => hit,
-            None => {
-                let full = RectF {
-                    x: 0.0,
-                    y: 0.0,
-                    w: f64::from(display.0),
-                    h: f64::from(display.1),
-                };
-                let long = display.0.max(display.1).max(1);
-                let face_size = (
-                    (display.0 * 256 / long).max(1),
-                    (display.1 * 256 / long).max(1),
-                );
-                let mask_in =
-                    self.scaled(a.clip.id, full, (MASK_SIZE, MASK_SIZE), Quality::Fast)?;
-                let face_in = self.scaled(a.clip.id, full, face_size, Quality::Fast)?;
-                let err = |source| RenderError::Vision {
+        let Some((frame, _, _)) = shown_frame(&self.decoders, &self.effects, a.clip.id) else {
+            return Ok(None);
+        };
+        let analysis = self
+            .portrait
+            .analysis(self.vision.as_ref(), key, frame)
+            .map_err(|e| match e {
+                AnalysisError::Vision(source) => RenderError::Vision {
                     path: path.to_owned(),
                     source,
-                };
-                let mask_view = vision::Image::new(mask_in.width, mask_in.height, &mask_in.data);
-                let face_view = vision::Image::new(face_in.width, face_in.height, &face_in.data);
-                vision::analyze(
-                    self.vision.as_ref(),
-                    key,
-                    vision::Timing {
-                        gap: Time::from_millis(100).flicks(),
-                        hold: Time::from_millis(500).flicks(),
-                        detect_every: Time::from_millis(200).flicks(),
-                    },
-                    mask_view.map_err(err)?,
-                    face_view.map_err(err)?,
-                )
-                .map_err(err)?
-            }
-        };
+                },
+                AnalysisError::Scale(source) => RenderError::Convert {
+                    path: path.to_owned(),
+                    source,
+                },
+            })?;
         if !analysis.face_seen {
             self.portrait.frames_without_face += 1;
             return Ok(None);
@@ -786,9 +798,7 @@ impl Compositor {
         layer: Option<&PortraitLayer>,
     ) -> Result<RgbaFrame, RenderError> {
         match layer {
-            Some(l) => Ok(self
-                .portrait
-                .apply(patch, src, l, &mut self.scaler, &self.base_dir)?),
+            Some(l) => Ok(self.portrait.apply(patch, src, l, &self.base_dir)?),
             None => Ok(patch),
         }
     }

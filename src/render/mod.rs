@@ -18,12 +18,13 @@ mod effects;
 pub mod follow;
 pub mod layout;
 mod portrait;
+mod portrait_yuv;
 pub mod preview;
 mod text;
 
 pub use compositor::{frame_at, Compositor, RenderError, Rendered};
 pub use effects::filter_chain;
-pub use portrait::BackdropError;
+pub use portrait::{BackdropError, MASK_EVERY};
 pub use text::{ass_script, cues, has_subtitles, has_text_clips};
 
 /// A composed picture: 8-bit RGBA, rows packed.
