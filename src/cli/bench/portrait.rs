@@ -162,7 +162,7 @@ pub fn run(args: &PortraitBenchArgs) -> anyhow::Result<()> {
         secs(&blurred) / secs(&ffmpeg).max(1e-9)
     );
     println!(
-        "{:<44} {:>8.1} fps {:>8.1} fps {:>7.2}× (target ≥ 24 fps; mask every frame)",
+        "{:<44} {:>8.1} fps {:>8.1} fps {:>7.2}× (target ≥ 24 fps; mask model every 40 ms)",
         "preview 960×540, background blur vs none",
         preview_blur,
         preview_plain,
