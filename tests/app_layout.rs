@@ -5,35 +5,8 @@
 
 mod common;
 
-use std::collections::HashMap;
-
-use clipwright::ui::{ClipwrightApp, NoDialogs};
-use common::app::{app_in, drag, private_data_dir};
+use common::app::{app_with, drag, Settings};
 use egui_kittest::kittest::Queryable;
-use egui_kittest::Harness;
-
-/// eframe's storage as a map, standing in for the settings file between two app runs.
-#[derive(Debug, Default, Clone)]
-struct Settings(HashMap<String, String>);
-
-impl eframe::Storage for Settings {
-    fn get_string(&self, key: &str) -> Option<String> {
-        self.0.get(key).cloned()
-    }
-    fn set_string(&mut self, key: &str, value: String) {
-        self.0.insert(key.to_owned(), value);
-    }
-    fn remove_string(&mut self, key: &str) {
-        self.0.remove(key);
-    }
-    fn flush(&mut self) {}
-}
-
-/// The app started with `settings` as its saved state.
-fn app_with(settings: Settings) -> Harness<'static, ClipwrightApp> {
-    let settings: &'static Settings = Box::leak(Box::new(settings));
-    app_in(NoDialogs::default(), private_data_dir(), Some(settings))
-}
 
 #[test]
 fn a_restarted_app_comes_back_with_the_panels_and_theme_it_was_closed_with() {

@@ -9,30 +9,13 @@ mod common;
 use std::time::{Duration, Instant};
 
 use clipwright::timeline::Time;
-use common::app::{harness_with, step_until};
+use common::app::{harness_with, record_test_pattern, step_until};
 use egui_kittest::kittest::Queryable;
 
 #[test]
 fn mark_last_20_s_while_recording_becomes_a_range_on_the_timeline() {
     let mut harness = harness_with(None);
-    harness.get_by_label("● Record…").click();
-    step_until(&mut harness, |app| {
-        app.recorder
-            .target_titles()
-            .iter()
-            .any(|t| t == "Test pattern")
-    });
-    let app = harness.state_mut();
-    let pattern = app
-        .recorder
-        .target_titles()
-        .iter()
-        .position(|t| t == "Test pattern");
-    app.recorder.selected = pattern;
-    app.recorder.set_countdown(false);
-    harness.run_steps(2);
-    harness.get_by_label("● Record").click();
-    step_until(&mut harness, |app| app.recorder.is_recording());
+    record_test_pattern(&mut harness);
     let wait = |harness: &mut egui_kittest::Harness<'_, _>, ms| {
         let started = Instant::now();
         while started.elapsed() < Duration::from_millis(ms) {

@@ -108,17 +108,7 @@ fn portrait_in_the_inspector_sets_the_background_effect_in_one_undo_step_each() 
 }
 
 fn astronaut() -> PathBuf {
-    let dir = std::env::var_os("CLIPWRIGHT_TEST_MODEL_DIR").expect(
-        "CLIPWRIGHT_TEST_MODEL_DIR is not set: run scripts/fetch-test-models.sh and set it to \
-         the folder it prints (scripts/test.sh does both)",
-    );
-    let path = Path::new(&dir).join("astronaut.png");
-    assert!(
-        path.is_file(),
-        "{} is missing: run scripts/fetch-test-models.sh",
-        path.display()
-    );
-    path
+    common::test_model_file("astronaut.png")
 }
 
 /// 2 s of 16:9: the astronaut, 360 pixels tall, walking from the left edge to the right.

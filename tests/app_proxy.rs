@@ -6,7 +6,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use egui_kittest::kittest::Queryable;
@@ -14,29 +13,11 @@ use egui_kittest::kittest::Queryable;
 /// One second of 1280×720: larger than a proxy, so importing it makes one.
 fn hd_source(dir: &Path) -> PathBuf {
     let out = dir.join("wide.mp4");
-    let status = Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-        ])
-        .arg("testsrc2=size=1280x720:rate=30:duration=1")
-        .args([
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-        ])
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    common::lavfi(
+        "testsrc2=size=1280x720:rate=30:duration=1",
+        &common::H264_FAST,
+        &out,
+    );
     out
 }
 

@@ -6,53 +6,11 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use clipwright::ui::{ClipwrightApp, NoDialogs, Sound, SourceKind};
-use common::app::{app_in, private_data_dir, step_until};
+use clipwright::ui::{Sound, SourceKind};
+use common::app::{app_with, open_recorder, pattern_index, step_until, Settings};
 use egui_kittest::kittest::Queryable;
-use egui_kittest::Harness;
-
-/// eframe's storage as a map, standing in for the settings file between two app runs.
-#[derive(Debug, Default, Clone)]
-struct Settings(HashMap<String, String>);
-
-impl eframe::Storage for Settings {
-    fn get_string(&self, key: &str) -> Option<String> {
-        self.0.get(key).cloned()
-    }
-    fn set_string(&mut self, key: &str, value: String) {
-        self.0.insert(key.to_owned(), value);
-    }
-    fn remove_string(&mut self, key: &str) {
-        self.0.remove(key);
-    }
-    fn flush(&mut self) {}
-}
-
-fn app_with(settings: Settings) -> Harness<'static, ClipwrightApp> {
-    let settings: &'static Settings = Box::leak(Box::new(settings));
-    app_in(NoDialogs::default(), private_data_dir(), Some(settings))
-}
-
-/// Opens the recorder panel and waits for the test pattern to be listed.
-fn open_recorder(harness: &mut Harness<'static, ClipwrightApp>) {
-    harness.get_by_label("● Record…").click();
-    step_until(harness, |app| {
-        app.recorder
-            .target_titles()
-            .iter()
-            .any(|t| t == "Test pattern")
-    });
-}
-
-fn pattern_index(app: &ClipwrightApp) -> Option<usize> {
-    app.recorder
-        .target_titles()
-        .iter()
-        .position(|t| t == "Test pattern")
-}
 
 #[test]
 fn a_fresh_panel_records_the_picked_windows_own_sound() {

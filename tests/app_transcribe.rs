@@ -1,27 +1,20 @@
 //! Transcription in the app: the whole timeline's speech (in timeline time) or one clip's
 //! becomes a subtitle track in one undo step; cancelling leaves the project as it was; a
-//! missing model is a readable error.
+//! missing model is a readable error. Where only "a transcript comes back" matters, a
+//! speech model that hears set words stands in for the real one.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use clipwright::subtitles::transcribe::FakeSpeech;
 use clipwright::ui::{ClipwrightApp, NoDialogs};
-use common::app::{harness_answering, step_until};
+use common::app::{harness_answering, step_until, subtitle_tracks};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
-
-fn subtitle_tracks(app: &ClipwrightApp) -> Vec<clipwright::timeline::Track> {
-    app.editor
-        .project
-        .tracks
-        .iter()
-        .filter(|t| t.kind == clipwright::timeline::TrackKind::Subtitle)
-        .cloned()
-        .collect()
-}
 
 /// The English test model; fails the test when it is not there.
 fn test_speech_model() -> std::path::PathBuf {
@@ -222,4 +215,71 @@ fn the_whole_timeline_is_transcribed_in_timeline_time() {
         3,
         "import, add, transcript"
     );
+}
+
+#[test]
+fn a_clips_transcript_lands_where_the_clip_plays_in_one_undo_step() {
+    use clipwright::timeline::{Edit, Time};
+    let mut harness = harness_answering(NoDialogs {
+        media: Some(common::fixture(&common::H264_AAC)),
+        ..Default::default()
+    });
+    harness
+        .state_mut()
+        .set_speech_model(Arc::new(FakeSpeech::hearing(
+            "en",
+            &[("hello", 100, 400), ("there", 500, 900)],
+        )));
+    harness.get_by_label("Open media…").click();
+    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+    // The clip (and its linked sound) 2 s in: the words must follow it there.
+    let app = harness.state_mut();
+    let (track, clip) = app
+        .editor
+        .project
+        .clips()
+        .next()
+        .map(|(t, c)| (t.id, c.id))
+        .unwrap();
+    let moved = Edit::MoveClip {
+        clip,
+        track,
+        start: Time::from_secs(2),
+    };
+    app.editor.apply(moved).unwrap();
+    app.editor.selection = [clip].into();
+    let steps = app.editor.history.undo_len();
+    harness.get_by_label("Subtitles").click();
+    harness.run_steps(2);
+    harness.get_by_label("Transcribe…").click();
+    harness.run_steps(2);
+    harness.get_by_label("Selected clip").click();
+    harness.run_steps(2);
+    harness.get_by_label("Start transcribing").click();
+    harness.run_steps(2);
+    let track = wait_for_transcript(&mut harness);
+    assert_eq!(track.cues.len(), 1, "{:?}", track.cues);
+    let cue = &track.cues[0];
+    assert_eq!(cue.text, "hello there");
+    assert_eq!(
+        (cue.start, cue.end),
+        (Time::from_millis(2100), Time::from_millis(2900))
+    );
+    let words: Vec<_> = cue
+        .words
+        .iter()
+        .map(|w| (w.text.as_str(), w.start))
+        .collect();
+    assert_eq!(
+        words,
+        [
+            ("hello", Time::from_millis(2100)),
+            ("there", Time::from_millis(2500))
+        ]
+    );
+    assert_eq!(track.language.as_deref(), Some("en"));
+    assert_eq!(harness.state().editor.history.undo_len(), steps + 1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert!(subtitle_tracks(harness.state()).is_empty(), "one undo step");
 }

@@ -6,7 +6,7 @@
 mod common;
 
 use common::desktop::Desktop;
-use common::recording::max_volume_db;
+use common::recording::{finished, max_volume_db, record_window};
 
 #[test]
 fn a_tone_played_into_a_null_sink_is_recorded_on_the_system_audio_track() {
@@ -16,27 +16,8 @@ fn a_tone_played_into_a_null_sink_is_recorded_on_the_system_audio_track() {
     let _tone = pulse.play_tone(1000, 8);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("with_sound.mp4");
-    let out = desktop
-        .command(env!("CARGO_BIN_EXE_clipwright"))
-        .args([
-            "record",
-            "--window",
-            "Live Stream",
-            "--audio",
-            "system",
-            "--duration",
-            "3",
-            "-o",
-        ])
-        .arg(&file)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let args = ["--audio", "system", "--duration", "3"];
+    finished(record_window(&desktop, "Live Stream", &args, &file));
 
     let report = clipwright::media::probe(&file).unwrap();
     let (video, _) = report.video().unwrap();
@@ -68,25 +49,16 @@ fn system_sound_and_microphone_are_recorded_as_two_separate_tracks() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("two_tracks.mp4");
     // The null sink's monitor stands in for a microphone too.
-    let out = desktop
-        .command(env!("CARGO_BIN_EXE_clipwright"))
-        .args(["record", "--window", "Live Stream", "--audio", "system,mic"])
-        .args(["--mic-device", "rec.monitor", "--duration", "2", "-o"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report = clipwright::media::probe(&file).unwrap();
-    let audio = report
-        .streams
-        .iter()
-        .filter(|s| s.kind == clipwright::media::StreamKind::Audio)
-        .count();
-    assert_eq!(audio, 2, "system and microphone tracks");
+    let args = [
+        "--audio",
+        "system,mic",
+        "--mic-device",
+        "rec.monitor",
+        "--duration",
+        "2",
+    ];
+    finished(record_window(&desktop, "Live Stream", &args, &file));
+    assert_eq!(sound_tracks(&file), 2, "system and microphone tracks");
     assert!(max_volume_db(&file, 0) > -24.0);
     assert!(max_volume_db(&file, 1) > -24.0);
 }
@@ -106,26 +78,8 @@ fn a_flash_and_its_beep_stay_together_in_the_recording() {
     let _app = desktop.ffplay_with_sound(graph, "Flash Beep");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("flash_beep.mp4");
-    let out = desktop
-        .command(env!("CARGO_BIN_EXE_clipwright"))
-        .args([
-            "record",
-            "--window",
-            "Flash Beep",
-            "--audio",
-            "system",
-            "--duration",
-            "10",
-        ])
-        .args(["--no-cursor", "-o"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let args = ["--audio", "system", "--duration", "10", "--no-cursor"];
+    finished(record_window(&desktop, "Flash Beep", &args, &file));
 
     let flashes = common::recording::flash_onsets_us(&file);
     let beeps = common::recording::beep_onsets_us(&file);

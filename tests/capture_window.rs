@@ -9,7 +9,7 @@ mod common;
 use std::process::Command;
 
 use common::desktop::Desktop;
-use common::recording::{distinct_frames, frame_bgra};
+use common::recording::{distinct_frames, finished, frame_bgra, record_window};
 
 fn clipwright(desktop: &Desktop) -> Command {
     desktop.command(env!("CARGO_BIN_EXE_clipwright"))
@@ -49,26 +49,8 @@ fn a_window_recorded_for_4_seconds_at_640x360_30fps_has_that_size_length_and_mov
     let _app = desktop.ffplay("testsrc2=size=640x360:rate=30", "Live Stream");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("window.mp4");
-    let out = clipwright(&desktop)
-        .args([
-            "record",
-            "--window",
-            "Live Stream",
-            "--size",
-            "640x360",
-            "--fps",
-            "30",
-        ])
-        .args(["--duration", "4", "-o"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let args = ["--size", "640x360", "--fps", "30", "--duration", "4"];
+    let stdout = finished(record_window(&desktop, "Live Stream", &args, &file)).stdout;
     println!("{stdout}");
 
     let report = clipwright::media::probe(&file).unwrap();
@@ -101,20 +83,8 @@ fn the_recorded_pixels_come_from_the_window_not_the_desktop() {
     let _app = desktop.ffplay("color=c=0xff0000:size=320x240:rate=30", "Red Window");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("red.mp4");
-    let status = clipwright(&desktop)
-        .args([
-            "record",
-            "--window",
-            "Red Window",
-            "--duration",
-            "1",
-            "--no-cursor",
-            "-o",
-        ])
-        .arg(&file)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let args = ["--duration", "1", "--no-cursor"];
+    finished(record_window(&desktop, "Red Window", &args, &file));
     let report = clipwright::media::probe(&file).unwrap();
     let (_, video) = report.video().unwrap();
     assert_eq!((video.width, video.height), (320, 240), "source size");

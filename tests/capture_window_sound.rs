@@ -1,7 +1,9 @@
 //! `record --audio window` under Xvfb + openbox + a private PulseAudio: two windows play
 //! two tones, and the recording of one holds only its own tone (checked by frequency);
 //! the person's sound routing (default sink, each stream's sink) is the same afterwards —
-//! also when the recorder is killed with SIGKILL and the program is started again.
+//! also when the recorder is killed with SIGKILL and the program is started again; and a
+//! program that starts playing only during the recording is silent until then and
+//! recorded from then on.
 #![cfg(target_os = "linux")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -242,4 +244,187 @@ fn after_a_killed_recording_the_next_start_puts_the_routing_back() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(routing(&desktop), before);
+}
+
+/// A program like a browser: a launcher process opens the window (a child of the same
+/// name, so the two count as one program), and a third process starts playing a tone of
+/// `hz` only when `trigger` exists. Killed with its whole process group on drop.
+struct LateTone {
+    launcher: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl LateTone {
+    fn start(desktop: &Desktop, hz: u32, title: &str, trigger: &Path) -> LateTone {
+        use std::os::unix::fs::PermissionsExt;
+        use std::os::unix::process::CommandExt;
+        let dir = tempfile::tempdir().unwrap();
+        let tone = dir.path().join("tone.wav");
+        let made = Command::new("ffmpeg")
+            .args([
+                "-hide_banner",
+                "-v",
+                "error",
+                "-nostdin",
+                "-f",
+                "lavfi",
+                "-i",
+            ])
+            .arg(format!("sine=frequency={hz}:sample_rate=48000:duration=30"))
+            .arg(&tone)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // Named like the program it starts: the window's process tree climbs to it.
+        let launcher = dir.path().join("ffplay");
+        std::fs::write(
+            &launcher,
+            "#!/bin/sh\n\
+             /usr/bin/ffplay -loglevel quiet -an -f lavfi -i testsrc2=size=320x240:rate=30 \
+             -window_title \"$1\" -left 40 -top 40 </dev/null >/dev/null 2>&1 &\n\
+             while [ ! -e \"$2\" ]; do sleep 0.1; done\n\
+             paplay \"$3\" &\n\
+             wait\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&launcher, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let child = desktop
+            .command(&launcher)
+            .arg(title)
+            .arg(trigger)
+            .arg(&tone)
+            .process_group(0)
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap();
+        desktop.wait_for(Duration::from_secs(60), || {
+            !desktop.find_windows(&format!("^{title}$")).is_empty()
+        });
+        LateTone {
+            launcher: child,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for LateTone {
+    #[allow(unsafe_code)]
+    fn drop(&mut self) {
+        if let Ok(group) = i32::try_from(self.launcher.id()) {
+            // SAFETY: kill(2) with a negative id signals the process group the launcher
+            // leads (made with process_group(0)), and touches no memory.
+            unsafe { libc::kill(-group, libc::SIGKILL) };
+        }
+        let _ = self.launcher.wait();
+    }
+}
+
+#[test]
+fn a_program_that_starts_its_sound_during_the_recording_is_silent_until_then_and_then_recorded() {
+    let desktop = Desktop::start();
+    let _pulse = desktop.pulse();
+    let _other = tone_window(&desktop, 1000, "Tone High");
+    wait_for_streams(&desktop, 1);
+    let dir = tempfile::tempdir().unwrap();
+    let trigger = dir.path().join("play now");
+    let _late = LateTone::start(&desktop, 440, "Late Tone", &trigger);
+    let before = routing(&desktop);
+
+    let file = dir.path().join("late.mp4");
+    let mut recorder = desktop
+        .command(env!("CARGO_BIN_EXE_clipwright"))
+        .args(["record", "--window", "Late Tone", "--audio", "window"])
+        .args(["--size", "320x240", "--duration", "6", "-o"])
+        .arg(&file)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The program plays nothing yet: the recording still starts (on its own sink).
+    let stderr = recorder.stderr.take().unwrap();
+    // One signal is enough: a full channel means it was already sent.
+    let (started_tx, started) = std::sync::mpsc::sync_channel(1);
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stderr)).map_while(Result::ok) {
+            if line.starts_with("recording ") {
+                let _ = started_tx.try_send(());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    if started.recv_timeout(Duration::from_secs(60)).is_err() {
+        let _ = recorder.kill();
+        panic!("the recording never started: {}", reader.join().unwrap());
+    }
+    assert!(
+        routing(&desktop).ours_loaded,
+        "no sink of ours while recording"
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    std::fs::write(&trigger, b"").unwrap();
+    let status = recorder.wait().unwrap();
+    let stderr = reader.join().unwrap();
+    assert!(status.success(), "{stderr}");
+    assert!(
+        !stderr.contains("Recording all system sound"),
+        "fell back to the system mix: {stderr}"
+    );
+
+    let sound = decoded_sound(&file);
+    assert!(sound.len() > 48_000 * 5, "{} samples", sound.len());
+    // Where the tone begins, in 0.1 s blocks: silence before, the tone from then on.
+    let blocks: Vec<f64> = sound
+        .chunks_exact(4_800)
+        .map(|b| goertzel(b, 440.0))
+        .collect();
+    let late = power_at(&sound[sound.len() - 96_000..], 440.0);
+    let onset = blocks
+        .iter()
+        .position(|&p| p > late / 10.0)
+        .unwrap_or(blocks.len());
+    let leaked = power_at(&sound, 1000.0);
+    eprintln!(
+        "440 Hz: begins at {:.1} s, {late:.3e} in the last two seconds; 1000 Hz {leaked:.3e}",
+        onset as f64 / 10.0
+    );
+    assert!(
+        late > 1e-3,
+        "the stream that started later was not recorded: {late}"
+    );
+    assert!(
+        onset >= 5,
+        "no silence before the program played: begins at block {onset}"
+    );
+    // The block before the onset may hold the tone's first milliseconds.
+    let quiet = blocks[..onset - 1].iter().copied().fold(0.0, f64::max);
+    assert!(
+        quiet < late / 1000.0,
+        "the start is not silent: up to {quiet} before the onset vs {late}"
+    );
+    assert!(
+        blocks[onset + 3..blocks.len() - 2]
+            .iter()
+            .all(|&p| p > late / 10.0),
+        "the tone did not go on to the end: {blocks:?}"
+    );
+    assert!(
+        leaked < late / 1000.0,
+        "the other window's tone leaked in: {leaked}"
+    );
+
+    // Put back: no sink of ours, the same default, and the late stream on the default sink.
+    let after = routing(&desktop);
+    assert!(!after.ours_loaded, "{after:?}");
+    assert_eq!(after.default_sink, before.default_sink);
+    assert!(
+        after
+            .streams
+            .iter()
+            .all(|(_, sink)| *sink == before.default_sink),
+        "a stream was left elsewhere: {after:?}"
+    );
 }

@@ -120,6 +120,32 @@ fn webm_and_gif_outputs_use_their_own_codecs() {
     }
 }
 
+/// Exports the test clip to `out` with `subtitles` as a soft subtitle stream; what the
+/// command said on stderr.
+fn export_with_soft_subtitles(subtitles: &Path, out: &Path) -> String {
+    let run = clipwright()
+        .args(["export", "-q", "--input"])
+        .arg(fixture(&common::H264_AAC))
+        .arg("-o")
+        .arg(out)
+        .args(["--canvas", "160x120", "--soft-subtitles", "--subtitles"])
+        .arg(subtitles)
+        .assert()
+        .success();
+    String::from_utf8_lossy(&run.get_output().stderr).into_owned()
+}
+
+/// The codecs of `file`'s subtitle streams.
+fn subtitle_codecs(file: &Path) -> Vec<String> {
+    media::probe(file)
+        .unwrap()
+        .streams
+        .iter()
+        .filter(|s| s.kind == media::StreamKind::Subtitle)
+        .map(|s| s.codec.clone())
+        .collect()
+}
+
 #[test]
 fn soft_subtitles_become_a_stream_players_can_switch() {
     let dir = tempfile::tempdir().unwrap();
@@ -127,23 +153,8 @@ fn soft_subtitles_become_a_stream_players_can_switch() {
     std::fs::write(&srt, "1\n00:00:00,500 --> 00:00:01,000\nHello\n").unwrap();
     for (name, codec) in [("soft.mp4", "mov_text"), ("soft.webm", "webvtt")] {
         let out = dir.path().join(name);
-        clipwright()
-            .args(["export", "-q", "--input"])
-            .arg(fixture(&common::H264_AAC))
-            .arg("-o")
-            .arg(&out)
-            .args(["--canvas", "160x120", "--soft-subtitles", "--subtitles"])
-            .arg(&srt)
-            .assert()
-            .success();
-        let report = media::probe(&out).unwrap();
-        let subs: Vec<&str> = report
-            .streams
-            .iter()
-            .filter(|s| s.kind == media::StreamKind::Subtitle)
-            .map(|s| s.codec.as_str())
-            .collect();
-        assert_eq!(subs, vec![codec], "{name}");
+        export_with_soft_subtitles(&srt, &out);
+        assert_eq!(subtitle_codecs(&out), vec![codec], "{name}");
         // Read back by FFmpeg, the cue says what it said.
         let text = Command::new("ffmpeg")
             .args(["-v", "error", "-i"])
@@ -175,25 +186,9 @@ fn soft_ass_in_mkv_keeps_its_styles_and_override_tags() {
     let ass = dir.path().join("styled.ass");
     std::fs::write(&ass, STYLED_ASS).unwrap();
     let out = dir.path().join("soft.mkv");
-    let run = clipwright()
-        .args(["export", "-q", "--input"])
-        .arg(fixture(&common::H264_AAC))
-        .arg("-o")
-        .arg(&out)
-        .args(["--canvas", "160x120", "--soft-subtitles", "--subtitles"])
-        .arg(&ass)
-        .assert()
-        .success();
-    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    let stderr = export_with_soft_subtitles(&ass, &out);
     assert!(!stderr.contains("lost"), "MKV loses nothing: {stderr}");
-    let report = media::probe(&out).unwrap();
-    let subs: Vec<&str> = report
-        .streams
-        .iter()
-        .filter(|s| s.kind == media::StreamKind::Subtitle)
-        .map(|s| s.codec.as_str())
-        .collect();
-    assert_eq!(subs, vec!["ass"]);
+    assert_eq!(subtitle_codecs(&out), vec!["ass"]);
     // FFmpeg's own extraction gives the script back.
     let back = dir.path().join("out.ass");
     let status = Command::new("ffmpeg")
@@ -221,16 +216,7 @@ fn soft_subtitles_into_mp4_say_that_styles_are_lost_there() {
     let ass = dir.path().join("styled.ass");
     std::fs::write(&ass, STYLED_ASS).unwrap();
     let out = dir.path().join("soft.mp4");
-    let run = clipwright()
-        .args(["export", "-q", "--input"])
-        .arg(fixture(&common::H264_AAC))
-        .arg("-o")
-        .arg(&out)
-        .args(["--canvas", "160x120", "--soft-subtitles", "--subtitles"])
-        .arg(&ass)
-        .assert()
-        .success();
-    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    let stderr = export_with_soft_subtitles(&ass, &out);
     assert!(
         stderr.contains("mov_text") && stderr.contains("styles") && stderr.contains(".mkv"),
         "{stderr}"

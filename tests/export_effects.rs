@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::psnr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -45,25 +46,6 @@ fn ffmpeg_frames(inputs: &[&str], graph_flag: &str, graph: &str, n: usize) -> Ve
             data: c.to_vec(),
         })
         .collect()
-}
-
-/// Peak signal-to-noise ratio of two same-sized pictures over R, G and B, in dB.
-fn psnr(a: &RgbaFrame, b: &RgbaFrame) -> f64 {
-    assert_eq!((a.width, a.height), (b.width, b.height));
-    let (mut sum, mut n) = (0f64, 0f64);
-    for (i, (x, y)) in a.data.iter().zip(&b.data).enumerate() {
-        if i % 4 != 3 {
-            let d = f64::from(*x) - f64::from(*y);
-            sum += d * d;
-            n += 1.0;
-        }
-    }
-    let mse = sum / n;
-    if mse == 0.0 {
-        99.0
-    } else {
-        10.0 * (255.0 * 255.0 / mse).log10()
-    }
 }
 
 fn frame_time(n: usize) -> Time {
@@ -182,32 +164,15 @@ fn green_screen() -> PathBuf {
         return out;
     }
     let tmp = common::fixture_dir().join(format!("tmp-{}-green_screen.mp4", std::process::id()));
-    let status = Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-filter_complex",
-        ])
-        .arg(
-            "color=c=0x00FF00:s=320x240:r=30:d=2[bg];testsrc2=s=160x120:r=30:d=2[fg];\
-             [bg][fg]overlay=x=80+20*sin(t*3):y=60",
-        )
-        .args([
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-crf",
-            "12",
-            "-pix_fmt",
-            "yuv420p",
-        ])
-        .arg(&tmp)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let graph = "color=c=0x00FF00:s=320x240:r=30:d=2[bg];testsrc2=s=160x120:r=30:d=2[fg];\
+                 [bg][fg]overlay=x=80+20*sin(t*3):y=60";
+    let encode = [
+        &["-filter_complex", graph][..],
+        &common::H264_FAST,
+        &["-crf", "12"],
+    ]
+    .concat();
+    common::ffmpeg(&encode, &tmp);
     std::fs::rename(&tmp, &out).unwrap();
     out
 }

@@ -52,22 +52,7 @@ fn cli_gif(input: &Path, vf: Option<&str>, out: &Path) {
 /// Mean over frames of the PSNR (R, G, B) between two same-sized frame lists, in dB.
 fn mean_psnr(a: &[Vec<u8>], b: &[Vec<u8>]) -> f64 {
     assert_eq!(a.len(), b.len());
-    let per_frame = a.iter().zip(b).map(|(x, y)| {
-        let (mut sum, mut n) = (0f64, 0f64);
-        for (i, (p, q)) in x.iter().zip(y).enumerate() {
-            if i % 4 != 3 {
-                let d = f64::from(*p) - f64::from(*q);
-                sum += d * d;
-                n += 1.0;
-            }
-        }
-        let mse = sum / n;
-        if mse == 0.0 {
-            99.0
-        } else {
-            10.0 * (255.0 * 255.0 / mse).log10()
-        }
-    });
+    let per_frame = a.iter().zip(b).map(|(x, y)| common::psnr_rgba(x, y));
     per_frame.sum::<f64>() / a.len() as f64
 }
 

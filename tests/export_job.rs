@@ -278,21 +278,11 @@ fn a_speed_ramped_clips_sound_follows_the_ramp_not_its_average() {
     // 4 s of 20 ms beeps every quarter second.
     let dir = tempfile::tempdir().unwrap();
     let beeps = dir.path().join("beeps.wav");
-    let status = std::process::Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-        ])
-        .arg("aevalsrc=exprs='if(lt(mod(t\\,0.25)\\,0.02)\\,0.8*sin(2*PI*1000*t)\\,0)':s=48000:d=4")
-        .arg(&beeps)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    common::lavfi(
+        "aevalsrc=exprs='if(lt(mod(t\\,0.25)\\,0.02)\\,0.8*sin(2*PI*1000*t)\\,0)':s=48000:d=4",
+        &[],
+        &beeps,
+    );
     let info = clipwright::media::probe(&beeps).unwrap().source_info();
     let mut project = Project::new("ramp", Canvas::default());
     project
@@ -357,21 +347,11 @@ fn a_speed_ramped_clips_sound_follows_the_ramp_not_its_average() {
     // A steady tone through the same ramp stays steady: the pieces it is read in join
     // without gaps.
     let tone = dir.path().join("tone.wav");
-    let status = std::process::Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-        ])
-        .arg("sine=frequency=440:sample_rate=48000:duration=4")
-        .arg(&tone)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    common::lavfi(
+        "sine=frequency=440:sample_rate=48000:duration=4",
+        &[],
+        &tone,
+    );
     project.sources[0].path = tone;
     let mut mixer = Mixer::new(&project, Path::new("."), project.duration());
     let mut samples = Vec::new();

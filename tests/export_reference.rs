@@ -7,6 +7,7 @@
 
 mod common;
 
+use common::psnr;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -45,25 +46,6 @@ fn ffmpeg_frame(input: &Path, vf: &str, size: (u32, u32)) -> RgbaFrame {
         width: size.0,
         height: size.1,
         data: out.stdout,
-    }
-}
-
-/// Peak signal-to-noise ratio of two same-sized pictures over R, G and B, in dB.
-fn psnr(a: &RgbaFrame, b: &RgbaFrame) -> f64 {
-    assert_eq!((a.width, a.height), (b.width, b.height));
-    let (mut sum, mut n) = (0f64, 0f64);
-    for (i, (x, y)) in a.data.iter().zip(&b.data).enumerate() {
-        if i % 4 != 3 {
-            let d = f64::from(*x) - f64::from(*y);
-            sum += d * d;
-            n += 1.0;
-        }
-    }
-    let mse = sum / n;
-    if mse == 0.0 {
-        99.0
-    } else {
-        10.0 * (255.0 * 255.0 / mse).log10()
     }
 }
 

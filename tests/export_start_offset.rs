@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::psnr_rgba;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
@@ -124,19 +125,6 @@ fn export(input: &Path, out: &Path) {
     job.run(None, &Arc::new(AtomicBool::new(false))).unwrap();
 }
 
-fn psnr(a: &[u8], b: &[u8]) -> f64 {
-    assert_eq!(a.len(), b.len());
-    let (mut sum, mut n) = (0f64, 0f64);
-    for (i, (x, y)) in a.iter().zip(b).enumerate() {
-        if i % 4 != 3 {
-            let d = f64::from(*x) - f64::from(*y);
-            sum += d * d;
-            n += 1.0;
-        }
-    }
-    10.0 * (255.0 * 255.0 / (sum / n).max(1e-9)).log10()
-}
-
 /// Exports `input` and checks it against what the ffmpeg CLI shows of it.
 fn check(input: &Path, what: &str) {
     let file_start = probed_us(input, "format=start_time");
@@ -180,14 +168,14 @@ fn check(input: &Path, what: &str) {
     let (sw, sh, theirs) = common::ffmpeg_rgba(input, 0);
     assert_eq!((w, h), (sw, sh));
     let (_, _, second) = common::ffmpeg_rgba(input, 6);
-    let first = psnr(&ours, &theirs);
+    let first = psnr_rgba(&ours, &theirs);
     println!(
         "{what}: first frame {first:.1} dB, against frame 6 {:.1} dB",
-        psnr(&ours, &second)
+        psnr_rgba(&ours, &second)
     );
     assert!(first >= 30.0, "{what}: first frame PSNR {first:.1} dB");
     assert!(
-        first > psnr(&ours, &second) + 3.0,
+        first > psnr_rgba(&ours, &second) + 3.0,
         "{what}: first frame is frame 6"
     );
 
@@ -208,7 +196,7 @@ fn check(input: &Path, what: &str) {
     let shown = ((last_us - lead) * 30 / 1_000_000).min(89);
     let (_, _, last) = common::ffmpeg_rgba(&out, n as u32 - 1);
     let (_, _, source_last) = common::ffmpeg_rgba(input, shown as u32);
-    let p = psnr(&last, &source_last);
+    let p = psnr_rgba(&last, &source_last);
     assert!(p >= 30.0, "{what}: last frame PSNR {p:.1} dB");
 }
 
@@ -260,7 +248,7 @@ fn a_shifted_file_decodes_its_first_picture_at_zero_and_seeks_exactly() {
         )
         .unwrap();
     let (_, _, theirs) = common::ffmpeg_rgba(&input, 45);
-    let p = psnr(&rgba.data, &theirs);
+    let p = psnr_rgba(&rgba.data, &theirs);
     assert!(p >= 40.0, "frame 45 after a seek: {p:.1} dB");
 }
 

@@ -16,17 +16,7 @@ use clipwright::timeline::{apply, ClipId, Edit, Interpolation, OutputId, Reframe
 use clipwright::vision::TractVision;
 
 fn astronaut() -> PathBuf {
-    let dir = std::env::var_os("CLIPWRIGHT_TEST_MODEL_DIR").expect(
-        "CLIPWRIGHT_TEST_MODEL_DIR is not set: run scripts/fetch-test-models.sh and set it to \
-         the folder it prints (scripts/test.sh does both)",
-    );
-    let path = Path::new(&dir).join("astronaut.png");
-    assert!(
-        path.is_file(),
-        "{} is missing: run scripts/fetch-test-models.sh",
-        path.display()
-    );
-    path
+    common::test_model_file("astronaut.png")
 }
 
 const SOURCE: (u32, u32) = (1280, 720);

@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::psnr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -19,17 +20,7 @@ use clipwright::vision::{FaceRange, FakeVision, Image, TractVision, Vision};
 
 /// The astronaut picture, 512×512; the test fails, saying how to get it, when it is missing.
 fn astronaut() -> PathBuf {
-    let dir = std::env::var_os("CLIPWRIGHT_TEST_MODEL_DIR").expect(
-        "CLIPWRIGHT_TEST_MODEL_DIR is not set: run scripts/fetch-test-models.sh and set it to \
-         the folder it prints (scripts/test.sh does both)",
-    );
-    let path = Path::new(&dir).join("astronaut.png");
-    assert!(
-        path.is_file(),
-        "{} is missing: run scripts/fetch-test-models.sh",
-        path.display()
-    );
-    path
+    common::test_model_file("astronaut.png")
 }
 
 /// Where the astronaut sits in the generated videos, and her face there (from the
@@ -98,17 +89,6 @@ fn frame_of(path: &Path, index: u32) -> RgbaFrame {
         height,
         data,
     }
-}
-
-fn psnr(a: &RgbaFrame, b: &RgbaFrame) -> f64 {
-    let (mut sum, mut n) = (0f64, 0f64);
-    for (i, (x, y)) in a.data.iter().zip(&b.data).enumerate() {
-        if i % 4 != 3 {
-            sum += (f64::from(*x) - f64::from(*y)).powi(2);
-            n += 1.0;
-        }
-    }
-    10.0 * (255.0f64.powi(2) / (sum / n).max(1e-9)).log10()
 }
 
 /// Mean absolute difference between horizontal neighbours: how much fine detail.
@@ -342,6 +322,9 @@ fn the_export_fast_path_blurs_and_replaces_in_yuv_as_the_preview_does_in_rgba() 
             export.pixel(face.0, face.1).unwrap(),
             untouched.pixel(face.0, face.1).unwrap(),
         );
-        assert!((0..3).all(|c| e[c].abs_diff(u[c]) < 8), "face: {e:?} vs {u:?}");
+        assert!(
+            (0..3).all(|c| e[c].abs_diff(u[c]) < 8),
+            "face: {e:?} vs {u:?}"
+        );
     }
 }

@@ -72,28 +72,17 @@ fn beeps_file(path: &Path, beeps: &[f64], seconds: u32, picture: bool) {
         .map(|b| format!("between(t,{b},{})", b + BEEP))
         .collect();
     let expr = format!("0.5*sin(2*PI*1000*t)*({})", gates.join("+"));
-    let mut ffmpeg = Command::new("ffmpeg");
-    ffmpeg.args(["-hide_banner", "-loglevel", "error", "-y"]);
+    let picture_in = format!("testsrc2=size=320x240:rate=30:duration={seconds}");
+    let sound_in = format!("aevalsrc=exprs='{expr}':s={RATE}:d={seconds}");
+    let mut args = Vec::new();
     if picture {
-        ffmpeg
-            .args(["-f", "lavfi", "-i"])
-            .arg(format!("testsrc2=size=320x240:rate=30:duration={seconds}"));
+        args.extend(["-f", "lavfi", "-i", &picture_in]);
     }
-    ffmpeg
-        .args(["-f", "lavfi", "-i"])
-        .arg(format!("aevalsrc=exprs='{expr}':s={RATE}:d={seconds}"));
+    args.extend(["-f", "lavfi", "-i", &sound_in]);
     if picture {
-        ffmpeg.args([
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-        ]);
+        args.extend(common::H264_FAST);
     }
-    let status = ffmpeg.arg(path).status().unwrap();
-    assert!(status.success());
+    common::ffmpeg(&args, path);
 }
 
 /// The sink's monitor, recorded as 16-bit mono with the arrival time of each piece.

@@ -65,6 +65,9 @@ fn a_live_marker_with_pre_roll_becomes_a_range_that_exports_its_frames() {
         .spawn()
         .unwrap();
     let stderr = BufReader::new(child.stderr.take().unwrap());
+    // Unbounded on purpose: the reader must never block, or the recorder would stall
+    // on a full stderr pipe while the test sleeps.
+    #[allow(clippy::disallowed_methods)]
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in stderr.lines().map_while(Result::ok) {

@@ -94,6 +94,9 @@ fn sigusr1_after_12_s_saves_the_last_5_s_with_sound_as_a_new_file() {
         .unwrap();
     // Time zero: the recorder says it is buffering.
     let stderr = BufReader::new(child.stderr.take().unwrap());
+    // Unbounded on purpose: the reader must never block, or the recorder would stall
+    // on a full stderr pipe while the test sleeps.
+    #[allow(clippy::disallowed_methods)]
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in stderr.lines().map_while(Result::ok) {

@@ -34,6 +34,23 @@ fn recording(dir: &Path, name: &str) -> PathBuf {
     path
 }
 
+/// `clipwright export` of the first half second of `input` to `output`, in software.
+fn half_second_export(input: &Path, output: &Path) -> Command {
+    let mut cmd = clipwright();
+    cmd.args([
+        "export",
+        "-q",
+        "--no-hardware",
+        "--trim",
+        "0..0.5",
+        "--input",
+    ])
+    .arg(input)
+    .arg("-o")
+    .arg(output);
+    cmd
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -43,20 +60,7 @@ fn an_export_onto_its_own_input_is_refused_and_the_input_kept() {
     let dir = tempfile::tempdir().unwrap();
     let rec = recording(dir.path(), "rec.mp4");
     let before = std::fs::read(&rec).unwrap();
-    let out = clipwright()
-        .args([
-            "export",
-            "-q",
-            "--no-hardware",
-            "--trim",
-            "0..0.5",
-            "--input",
-        ])
-        .arg(&rec)
-        .arg("-o")
-        .arg(&rec)
-        .output()
-        .unwrap();
+    let out = half_second_export(&rec, &rec).output().unwrap();
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(
@@ -127,20 +131,7 @@ fn an_export_replaces_a_links_target_by_rename_and_keeps_file_modes() {
     std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
     let link = dir.path().join("link.mp4");
     std::os::unix::fs::symlink(&target, &link).unwrap();
-    clipwright()
-        .args([
-            "export",
-            "-q",
-            "--no-hardware",
-            "--trim",
-            "0..0.5",
-            "--input",
-        ])
-        .arg(&rec)
-        .arg("-o")
-        .arg(&link)
-        .assert()
-        .success();
+    half_second_export(&rec, &link).assert().success();
     assert!(std::fs::symlink_metadata(&link)
         .unwrap()
         .file_type()
@@ -154,20 +145,7 @@ fn an_export_replaces_a_links_target_by_rename_and_keeps_file_modes() {
     let want = std::fs::metadata(&reference).unwrap().permissions().mode() & 0o777;
     std::fs::remove_file(&reference).unwrap();
     let new = dir.path().join("new.mp4");
-    clipwright()
-        .args([
-            "export",
-            "-q",
-            "--no-hardware",
-            "--trim",
-            "0..0.5",
-            "--input",
-        ])
-        .arg(&rec)
-        .arg("-o")
-        .arg(&new)
-        .assert()
-        .success();
+    half_second_export(&rec, &new).assert().success();
     assert_eq!(
         std::fs::metadata(&new).unwrap().permissions().mode() & 0o777,
         want

@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::psnr;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -32,23 +33,9 @@ fn generated(name: &str, size: &str, seconds: u32, encode: &[&str]) -> PathBuf {
         std::process::id(),
         std::thread::current().id()
     ));
-    let status = Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-        ])
-        .arg(format!("testsrc2=size={size}:rate=30:duration={seconds}"))
-        .args(encode)
-        .args(["-pix_fmt", "yuv420p", "-f", "mp4"])
-        .arg(&tmp)
-        .status()
-        .unwrap();
-    assert!(status.success(), "ffmpeg could not make {name}");
+    let graph = format!("testsrc2=size={size}:rate=30:duration={seconds}");
+    let args = [encode, &["-pix_fmt", "yuv420p", "-f", "mp4"]].concat();
+    common::lavfi(&graph, &args, &tmp);
     std::fs::rename(&tmp, &out).unwrap();
     out
 }
@@ -254,25 +241,6 @@ fn a_broken_file_gives_a_proxy_error_and_leaves_no_file() {
     std::fs::remove_file(&cut).unwrap();
     let left: Vec<_> = std::fs::read_dir(out_dir.path()).unwrap().collect();
     assert!(left.is_empty(), "files left: {left:?}");
-}
-
-/// Peak signal-to-noise ratio of two same-sized pictures over R, G and B, in dB.
-fn psnr(a: &RgbaFrame, b: &RgbaFrame) -> f64 {
-    assert_eq!((a.width, a.height), (b.width, b.height));
-    let (mut sum, mut n) = (0f64, 0f64);
-    for (i, (x, y)) in a.data.iter().zip(&b.data).enumerate() {
-        if i % 4 != 3 {
-            let d = f64::from(*x) - f64::from(*y);
-            sum += d * d;
-            n += 1.0;
-        }
-    }
-    let mse = sum / n;
-    if mse == 0.0 {
-        99.0
-    } else {
-        10.0 * (255.0 * 255.0 / mse).log10()
-    }
 }
 
 #[test]

@@ -11,15 +11,16 @@
 //! Compiled only on Windows and macOS; it cannot run on the Linux test machine, so it
 //! stays small.
 
-use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 
-use super::sound::{from_f32, to_stereo, SoundInput, SoundKind};
+use super::sound::{SoundInput, SoundKind};
+use super::sound_chunk::{from_f32, hand_over, receive, to_stereo, Stamped};
 use super::CaptureError;
-use crate::media::{AudioChunk, TimedChunk};
+use crate::media::TimedChunk;
 
 /// Chunks waiting for the sound thread (a callback is typically 10 ms: about 1 s).
 const QUEUE: usize = 100;
@@ -27,9 +28,6 @@ const QUEUE: usize = 100;
 /// How long [`SoundInput::read`] waits before reporting that nothing came (WASAPI loopback
 /// delivers nothing while nothing plays).
 const WAIT: Duration = Duration::from_millis(50);
-
-/// A captured chunk and when its first sample was captured.
-type Stamped = (AudioChunk, Instant);
 
 /// An open cpal input stream.
 pub(crate) struct CpalInput {
@@ -90,20 +88,12 @@ fn find_device(kind: SoundKind, name: &str) -> Result<cpal::Device, CaptureError
         })
 }
 
-/// Hands a converted chunk to the sound thread, stamped with its capture moment. A full
-/// queue (the sound thread stalled) drops the chunk: the sound thread pads the gap.
+/// Hands a converted chunk to the sound thread, stamped with its capture moment.
 fn deliver(tx: &SyncSender<Stamped>, rate: u32, samples: Vec<i16>, info: &cpal::InputCallbackInfo) {
     let ts = info.timestamp();
     let age = ts.callback.duration_since(ts.capture);
-    let captured = Instant::now().checked_sub(age).unwrap_or_else(Instant::now);
-    let chunk = AudioChunk {
-        rate,
-        channels: 2,
-        samples,
-    };
-    match tx.try_send((chunk, captured)) {
-        Ok(()) | Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {}
-    }
+    // A hung-up sound thread ends the recording; the stream stops when it is dropped.
+    let _ = hand_over(tx, rate, samples, age);
 }
 
 impl CpalInput {
@@ -186,16 +176,8 @@ impl SoundInput for CpalInput {
         if self.lost.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(err(&self.device, "the device stopped delivering sound"));
         }
-        match self.rx.recv_timeout(WAIT) {
-            Ok((chunk, captured)) => Ok(Some(TimedChunk {
-                chunk,
-                age_us: i64::try_from(captured.elapsed().as_micros()).unwrap_or(i64::MAX),
-            })),
-            Err(RecvTimeoutError::Timeout) => Ok(None),
-            Err(RecvTimeoutError::Disconnected) => {
-                Err(err(&self.device, "the device stopped delivering sound"))
-            }
-        }
+        receive(&self.rx, WAIT)
+            .map_err(|_| err(&self.device, "the device stopped delivering sound"))
     }
 }
 

@@ -34,13 +34,17 @@ mod pactl;
 mod pattern;
 #[cfg(windows)]
 mod process_loopback;
-#[cfg(target_os = "linux")]
+#[cfg(target_os = "macos")]
+mod process_tap;
+#[cfg(any(target_os = "linux", target_os = "macos"))]
 mod process_tree;
 mod recorder;
 pub mod replay;
 #[cfg(any(windows, target_os = "macos"))]
 mod scap_backend;
 mod sound;
+#[cfg(any(windows, target_os = "macos", test))]
+mod sound_chunk;
 mod stats;
 #[cfg(target_os = "linux")]
 mod window_sound;

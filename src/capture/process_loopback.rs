@@ -13,14 +13,15 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::sound::{from_f32, to_stereo, SoundInput};
+use super::sound::SoundInput;
+use super::sound_chunk::{from_f32, hand_over, length, receive, to_stereo, Stamped};
 use super::CaptureError;
-use crate::media::{AudioChunk, TimedChunk};
+use crate::media::TimedChunk;
 
 /// Samples per second asked of the loopback (it converts to it).
 const RATE: u32 = 48_000;
@@ -28,8 +29,6 @@ const RATE: u32 = 48_000;
 const QUEUE: usize = 100;
 /// How long [`SoundInput::read`] waits before reporting that nothing came.
 const WAIT: Duration = Duration::from_millis(50);
-
-type Stamped = (AudioChunk, Instant);
 
 /// The sound of one process tree.
 pub(crate) struct ProcessLoopback {
@@ -129,19 +128,15 @@ fn capture(
             .collect();
         let frames = floats.len() / 2;
         // The packet ends about now: its first sample is that much older.
-        let length = Duration::from_micros(frames as u64 * 1_000_000 / u64::from(RATE));
-        let captured = Instant::now()
-            .checked_sub(length)
-            .unwrap_or_else(Instant::now);
-        let chunk = AudioChunk {
-            rate: RATE,
-            channels: 2,
-            samples: to_stereo(&floats, 2, from_f32),
-        };
-        // A full queue (the sound thread stalled) drops the chunk; the gap is padded.
-        match tx.try_send((chunk, captured)) {
-            Ok(()) | Err(TrySendError::Full(_)) => {}
-            Err(TrySendError::Disconnected(_)) => break,
+        if hand_over(
+            tx,
+            RATE,
+            to_stereo(&floats, 2, from_f32),
+            length(frames, RATE),
+        )
+        .is_err()
+        {
+            break;
         }
     }
     client.stop_stream().map_err(|e| e.to_string())?;
@@ -154,16 +149,7 @@ impl SoundInput for ProcessLoopback {
     }
 
     fn read(&mut self) -> Result<Option<TimedChunk>, CaptureError> {
-        match self.rx.recv_timeout(WAIT) {
-            Ok((chunk, captured)) => Ok(Some(TimedChunk {
-                chunk,
-                age_us: i64::try_from(captured.elapsed().as_micros()).unwrap_or(i64::MAX),
-            })),
-            Err(RecvTimeoutError::Timeout) => Ok(None),
-            Err(RecvTimeoutError::Disconnected) => {
-                Err(err(self.pid, "the capture stopped delivering sound"))
-            }
-        }
+        receive(&self.rx, WAIT).map_err(|_| err(self.pid, "the capture stopped delivering sound"))
     }
 }
 

@@ -5,8 +5,8 @@
 //! desktop session, a test runner — is not followed, or every program it started would be
 //! recorded too.
 //!
-//! [`tree`] is pure (tested with made-up tables); [`read_processes`] reads the table from
-//! `/proc` on Linux.
+//! [`tree`] is pure (tested with made-up tables); `read_processes` reads the table from
+//! `/proc` on Linux (macOS: `libproc`, in [`super::process_tap`]).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -49,6 +49,7 @@ pub(crate) fn tree(pid: u32, table: &[Process]) -> BTreeSet<u32> {
 }
 
 /// The running processes, read from `/proc` (an empty list where there is none).
+#[cfg(target_os = "linux")]
 pub(crate) fn read_processes() -> Vec<Process> {
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return Vec::new();
@@ -64,6 +65,7 @@ pub(crate) fn read_processes() -> Vec<Process> {
 
 /// Reads name and parent from a `/proc/PID/stat` line: `pid (name) state ppid …`; the
 /// name may hold spaces and parentheses, so it ends at the last `)`.
+#[cfg(any(target_os = "linux", test))]
 fn parse_stat(pid: u32, stat: &str) -> Option<Process> {
     let open = stat.find('(')?;
     let close = stat.rfind(')')?;
@@ -75,6 +77,7 @@ fn parse_stat(pid: u32, stat: &str) -> Option<Process> {
 }
 
 /// Whether process `pid` is running (Linux: it has a `/proc` entry).
+#[cfg(target_os = "linux")]
 pub(crate) fn is_running(pid: u32) -> bool {
     std::path::Path::new("/proc").join(pid.to_string()).exists()
 }

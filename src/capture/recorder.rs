@@ -15,7 +15,7 @@ use super::live_markers::{self, LiveMarker};
 use super::options::{check_fps, RecordOptions};
 use super::output::{self, Opened};
 use super::replay::{self, ReplayRing, ReplayTarget, SavedReplay};
-use super::sound::{self, SoundKind};
+use super::sound::{self, SoundInput, SoundKind};
 use super::stats::{Stats, StatsSnapshot};
 use super::workers::{self, Shared, VideoOut, ENCODE_QUEUE, GRAB_QUEUE, MUX_QUEUE};
 use super::{CaptureError, Frame, FrameSource, Grabbed};
@@ -170,24 +170,7 @@ impl Recorder {
                 None
             }
         };
-        let mut inputs = Vec::new();
-        let mut sound_notice = None;
-        if opts.audio.window {
-            let (input, notice) = sound::open_window(opts.window_pid)?;
-            inputs.push((0, input));
-            sound_notice = notice;
-        }
-        for (slot, (kind, device)) in [
-            (SoundKind::System, &opts.audio.system),
-            (SoundKind::Microphone, &opts.audio.mic),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            if let Some(device) = device {
-                inputs.push((slot, sound::open(kind, device)?));
-            }
-        }
+        let (inputs, sound_notice) = open_sound(opts)?;
         let first = first_frame(source.as_mut(), Duration::from_secs(10))?;
         let size = opts.size.resolve((first.image.width, first.image.height));
         let video = VideoEncoder::open(size, fps, opts.quality, &opts.encoder, 0)?;
@@ -264,31 +247,8 @@ impl Recorder {
             threads.push(spawn("audio", move || audio::run(track, &ash, &tx))?);
         }
         drop(mux_tx);
-        let mut marks_tx = None;
-        let (output, replay) = match sink {
-            Sink::File(file, opened) => {
-                let (tx, rx) = sync_channel::<Vec<LiveMarker>>(4);
-                let path = opts.output.clone();
-                threads.push(spawn("marks", move || {
-                    for marks in rx {
-                        if let Err(e) = live_markers::write(&path, &marks) {
-                            tracing::warn!("live markers not saved: {e}");
-                        }
-                    }
-                    Ok(())
-                })?);
-                marks_tx = Some(tx);
-                let (st, stop) = (stats.clone(), control.stop.clone());
-                threads.push(spawn("write", move || {
-                    workers::write(file, &mux_rx, &stop, &st)
-                })?);
-                (Some(opened), None)
-            }
-            Sink::Replay(keep, target) => {
-                let handle = spawn_replay(&mut threads, keep, target, mux_rx, stats.clone())?;
-                (None, Some(handle))
-            }
-        };
+        let (output, replay, marks_tx) =
+            spawn_sink(sink, opts, &control, &stats, mux_rx, &mut threads)?;
         Ok(Recorder {
             control,
             clock,
@@ -524,6 +484,77 @@ fn open_sink(
             Err(e.into())
         }
     }
+}
+
+/// Opens the sound inputs `opts` asks for, each with the slot of its track (0 the
+/// window's sound, 1 the system's, 2 the microphone), and why the window's sound
+/// falls back to the system's, if it does.
+#[allow(clippy::type_complexity)]
+fn open_sound(
+    opts: &RecordOptions,
+) -> Result<(Vec<(usize, Box<dyn SoundInput>)>, Option<String>), CaptureError> {
+    let mut inputs = Vec::new();
+    let mut sound_notice = None;
+    if opts.audio.window {
+        let (input, notice) = sound::open_window(opts.window_pid)?;
+        inputs.push((0, input));
+        sound_notice = notice;
+    }
+    for (slot, (kind, device)) in [
+        (SoundKind::System, &opts.audio.system),
+        (SoundKind::Microphone, &opts.audio.mic),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if let Some(device) = device {
+            inputs.push((slot, sound::open(kind, device)?));
+        }
+    }
+    Ok((inputs, sound_notice))
+}
+
+/// Starts the threads that take the encoded packets: the file's writer (and the live
+/// markers' writer beside it), or the replay ring.
+#[allow(clippy::type_complexity)]
+fn spawn_sink(
+    sink: Sink,
+    opts: &RecordOptions,
+    control: &Control,
+    stats: &Arc<Stats>,
+    mux_rx: Receiver<crate::media::EncodedPacket>,
+    threads: &mut Vec<Worker>,
+) -> Result<
+    (
+        Option<Opened>,
+        Option<ReplayHandle>,
+        Option<SyncSender<Vec<LiveMarker>>>,
+    ),
+    CaptureError,
+> {
+    Ok(match sink {
+        Sink::File(file, opened) => {
+            let (tx, rx) = sync_channel::<Vec<LiveMarker>>(4);
+            let path = opts.output.clone();
+            threads.push(spawn("marks", move || {
+                for marks in rx {
+                    if let Err(e) = live_markers::write(&path, &marks) {
+                        tracing::warn!("live markers not saved: {e}");
+                    }
+                }
+                Ok(())
+            })?);
+            let (st, stop) = (stats.clone(), control.stop.clone());
+            threads.push(spawn("write", move || {
+                workers::write(file, &mux_rx, &stop, &st)
+            })?);
+            (Some(opened), None, Some(tx))
+        }
+        Sink::Replay(keep, target) => {
+            let handle = spawn_replay(threads, keep, target, mux_rx, stats.clone())?;
+            (None, Some(handle), None)
+        }
+    })
 }
 
 /// Starts the replay buffer's two threads: one keeps the packets, one saves them.

@@ -44,9 +44,15 @@ impl ScapBackend {
 }
 
 fn describe(t: &scap::Target) -> Target {
-    let (id, kind, title) = match t {
-        scap::Target::Window(w) => (w.id, TargetKind::Window, w.title.clone()),
-        scap::Target::Display(d) => (d.id, TargetKind::Display, d.title.clone()),
+    let (id, kind, title, pid) = match t {
+        scap::Target::Window(w) => {
+            #[cfg(windows)]
+            let pid = window_pid(w.raw_handle.0);
+            #[cfg(target_os = "macos")]
+            let pid = super::process_tap::window_pid(w.raw_handle);
+            (w.id, TargetKind::Window, w.title.clone(), pid)
+        }
+        scap::Target::Display(d) => (d.id, TargetKind::Display, d.title.clone(), None),
     };
     // scap 0.0.8 does not export target sizes; the picker shows titles.
     Target {
@@ -58,8 +64,21 @@ fn describe(t: &scap::Target) -> Target {
         y: 0,
         width: 0,
         height: 0,
-        pid: None,
+        pid,
     }
+}
+
+/// The process that owns window `hwnd`, so `--audio window` can record its program's sound.
+#[cfg(windows)]
+#[allow(unsafe_code)]
+fn window_pid(hwnd: *mut std::ffi::c_void) -> Option<u32> {
+    let mut pid: u32 = 0;
+    // SAFETY: GetWindowThreadProcessId only reads the handle (a stale one gives 0) and
+    // writes the id into `pid`, which lives through the call.
+    let thread = unsafe {
+        windows_sys::Win32::UI::WindowsAndMessaging::GetWindowThreadProcessId(hwnd, &mut pid)
+    };
+    (thread != 0 && pid != 0).then_some(pid)
 }
 
 impl CaptureBackend for ScapBackend {

@@ -37,31 +37,6 @@ impl SoundInput for crate::media::PulseInput {
     }
 }
 
-/// Converts interleaved samples of any channel count to 16-bit stereo: the first two
-/// channels are kept (surround layouts start with front left and right), mono is doubled.
-#[cfg(any(windows, target_os = "macos", test))]
-pub(crate) fn to_stereo<T: Copy>(
-    data: &[T],
-    channels: usize,
-    sample: impl Fn(T) -> i16,
-) -> Vec<i16> {
-    let channels = channels.max(1);
-    let mut out = Vec::with_capacity(data.len() / channels * 2);
-    for frame in data.chunks_exact(channels) {
-        let left = sample(frame[0]);
-        let right = frame.get(1).map_or(left, |&s| sample(s));
-        out.push(left);
-        out.push(right);
-    }
-    out
-}
-
-/// A float sample (full scale ±1.0) as 16 bits, clipped.
-#[cfg(any(windows, target_os = "macos", test))]
-pub(crate) fn from_f32(s: f32) -> i16 {
-    (s.clamp(-1.0, 1.0) * 32767.0) as i16
-}
-
 /// Opens the device `name` for `kind` (`@DEFAULT_MONITOR@` or `default` for the default
 /// one).
 #[cfg(target_os = "linux")]
@@ -118,8 +93,15 @@ fn open_process(pid: u32) -> Result<Box<dyn SoundInput>, CaptureError> {
     )?))
 }
 
+/// The sound of process `pid`'s program: a Core Audio process tap of its tree (macOS 14.4
+/// and later).
+#[cfg(target_os = "macos")]
+fn open_process(pid: u32) -> Result<Box<dyn SoundInput>, CaptureError> {
+    Ok(Box::new(super::process_tap::ProcessTap::open(pid)?))
+}
+
 /// Per-program sound is not recorded on this system yet.
-#[cfg(not(any(target_os = "linux", windows)))]
+#[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
 fn open_process(pid: u32) -> Result<Box<dyn SoundInput>, CaptureError> {
     Err(CaptureError::Unsupported(format!(
         "recording one program's sound (process {pid}) is not supported on this system yet"
@@ -224,32 +206,5 @@ pub fn system_sound_available() -> Result<(), CaptureError> {
         Err(CaptureError::Unsupported(
             "recording sound is not supported on this system".into(),
         ))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mono_is_doubled_and_surround_keeps_front_left_and_right() {
-        assert_eq!(to_stereo(&[1_i16, 2, 3], 1, |s| s), vec![1, 1, 2, 2, 3, 3]);
-        let surround: Vec<i16> = (0..12).collect(); // two frames of 5.1
-        assert_eq!(to_stereo(&surround, 6, |s| s), vec![0, 1, 6, 7]);
-        // A partial frame at the end is left out rather than misread.
-        assert_eq!(to_stereo(&[1_i16, 2, 3], 2, |s| s), vec![1, 2]);
-    }
-
-    #[test]
-    fn float_samples_scale_to_16_bits_and_clip() {
-        assert_eq!(from_f32(0.0), 0);
-        assert_eq!(from_f32(1.0), 32767);
-        assert_eq!(from_f32(-1.0), -32767);
-        assert_eq!(from_f32(3.5), 32767);
-        assert_eq!(from_f32(-0.5), -16383);
-        assert_eq!(
-            to_stereo(&[0.5_f32, -0.25], 2, from_f32),
-            vec![16383, -8191]
-        );
     }
 }

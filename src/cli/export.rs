@@ -206,62 +206,7 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
             let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
             (loaded.project, base)
         }
-        (None, Some(input)) => {
-            let speed = args
-                .speed
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .and_then(SpeedFactor::from_f64)
-                .with_context(|| {
-                    format!("bad --speed {:?}; use a number from 0.1 to 100", args.speed)
-                })?;
-            let trim = match &args.trim {
-                Some(t) => Some(parse_trim(t)?),
-                None => None,
-            };
-            let canvas = match &args.canvas {
-                Some(c) => Some(
-                    crate::export::parse_size(c)
-                        .with_context(|| format!("bad --canvas {c:?}; use WxH, e.g. 1080x1920"))?,
-                ),
-                None => preset.map(Preset::size),
-            };
-            let options = QuickOptions {
-                trim,
-                speed,
-                reverse: args.reverse,
-                canvas,
-                frame_rate: fps,
-                fit: match args.fit {
-                    FitMode::Fit => ReframeMode::Fit,
-                    FitMode::Fill => ReframeMode::Fill,
-                    FitMode::Blur => ReframeMode::BlurFill,
-                },
-                portrait: args
-                    .background
-                    .as_deref()
-                    .map(parse_background)
-                    .transpose()?,
-            };
-            let (project, report) = quick_project_and_probe(input, &options)?;
-            if let (Some(stated), Some(ends)) = (report.cut_off_from_us, report.duration_us) {
-                eprintln!(
-                    "{}",
-                    crate::cli::printable(&format!(
-                        "clipwright: warning: {} is cut off: it says {} long but its pictures and sound end at {}; exporting what is there",
-                        input.display(),
-                        crate::media::format_us(stated),
-                        crate::media::format_us(ends)
-                    ))
-                );
-            }
-            let mut project = project;
-            if args.follow_face {
-                follow_face_in(&mut project)?;
-            }
-            (project, PathBuf::new())
-        }
+        (None, Some(input)) => (quick_project(args, input, preset, fps)?, PathBuf::new()),
     };
     crate::export::check_output(&project, &base_dir, &args.output)?;
     let mut settings = ExportSettings::for_project(&project);
@@ -310,6 +255,68 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
         output: args.output.clone(),
         settings,
     })
+}
+
+/// The one-clip project of `--input`: trimmed, sped up, reframed onto the canvas as the
+/// options say (a cut-off file is warned about and exported as far as it goes).
+fn quick_project(
+    args: &ExportArgs,
+    input: &Path,
+    preset: Option<Preset>,
+    fps: Option<Rational>,
+) -> anyhow::Result<crate::timeline::Project> {
+    let speed = args
+        .speed
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(SpeedFactor::from_f64)
+        .with_context(|| format!("bad --speed {:?}; use a number from 0.1 to 100", args.speed))?;
+    let trim = match &args.trim {
+        Some(t) => Some(parse_trim(t)?),
+        None => None,
+    };
+    let canvas = match &args.canvas {
+        Some(c) => Some(
+            crate::export::parse_size(c)
+                .with_context(|| format!("bad --canvas {c:?}; use WxH, e.g. 1080x1920"))?,
+        ),
+        None => preset.map(Preset::size),
+    };
+    let options = QuickOptions {
+        trim,
+        speed,
+        reverse: args.reverse,
+        canvas,
+        frame_rate: fps,
+        fit: match args.fit {
+            FitMode::Fit => ReframeMode::Fit,
+            FitMode::Fill => ReframeMode::Fill,
+            FitMode::Blur => ReframeMode::BlurFill,
+        },
+        portrait: args
+            .background
+            .as_deref()
+            .map(parse_background)
+            .transpose()?,
+    };
+    let (project, report) = quick_project_and_probe(input, &options)?;
+    if let (Some(stated), Some(ends)) = (report.cut_off_from_us, report.duration_us) {
+        eprintln!(
+            "{}",
+            crate::cli::printable(&format!(
+                "clipwright: warning: {} is cut off: it says {} long but its pictures and sound end at {}; exporting what is there",
+                input.display(),
+                crate::media::format_us(stated),
+                crate::media::format_us(ends)
+            ))
+        );
+    }
+    let mut project = project;
+    if args.follow_face {
+        follow_face_in(&mut project)?;
+    }
+    Ok(project)
 }
 
 /// Sets the quick project's clip to fill the canvas with a crop following the face.

@@ -13,7 +13,7 @@ use clap::Args;
 
 use crate::capture::{
     self, AudioSelection, CaptureBackend, EncoderChoice, OutputSize, RecordOptions, Recorder,
-    SourceSettings, TargetKind, TargetSpec,
+    RecordingSummary, SourceSettings, TargetKind, TargetSpec,
 };
 
 /// Options of `clipwright record`.
@@ -161,51 +161,8 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
     if args.list {
         return list(backend.as_ref());
     }
-    let spec = if let Some(t) = &args.window {
-        TargetSpec::WindowTitle(t.clone())
-    } else if let Some(id) = &args.window_id {
-        TargetSpec::WindowId(parse_id(id)?)
-    } else if let Some(r) = &args.region {
-        let (x, y, w, h) = capture::parse_region(r)?;
-        TargetSpec::Region(x, y, w, h)
-    } else if let Some(n) = args.display {
-        TargetSpec::Display(n)
-    } else if pattern.is_some() {
-        TargetSpec::Display(0)
-    } else {
-        bail!("say what to record: --window TITLE, --window-id ID, --display, --region X,Y,WxH or --test-pattern WxH (see --list)");
-    };
-    let Some(output) = args.output.clone() else {
-        bail!("say where to write the recording: -o OUT.mp4 (with --replay, -o FOLDER)");
-    };
-    let mut opts = RecordOptions::new(output);
-    opts.overwrite = args.overwrite;
-    opts.replay = match args.replay {
-        Some(0) => bail!("--replay needs a number of seconds above 0"),
-        Some(s) => Some(Duration::from_secs(u64::from(s))),
-        None => None,
-    };
-    capture::check_output(&opts)?;
-    opts.size = args.size.parse()?;
-    opts.fit = capture::parse_fit(&args.fit)?;
-    opts.fps = capture::check_fps(args.fps)?;
-    opts.duration = args.duration.as_deref().map(parse_seconds).transpose()?;
-    opts.quality = args.quality.clamp(0, 51);
-    opts.encoder = match args.encoder.as_str() {
-        "auto" => EncoderChoice::Auto,
-        name => EncoderChoice::Named(name.to_owned()),
-    };
-    let mut audio = AudioSelection::parse(&default_audio(args.audio.as_deref()))?;
-    if let (Some(d), Some(_)) = (&args.system_device, &audio.system) {
-        audio.system = Some(d.clone());
-    }
-    if let (Some(d), Some(_)) = (&args.mic_device, &audio.mic) {
-        audio.mic = Some(d.clone());
-    }
-    if audio.window {
-        opts.window_pid = window_pid(backend.as_ref(), &spec)?;
-    }
-    opts.audio = audio;
+    let spec = target_spec(&args, pattern.is_some())?;
+    let opts = record_options(&args, backend.as_ref(), &spec)?;
 
     let stop = Arc::new(AtomicBool::new(false));
     {
@@ -263,13 +220,86 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
     if let Some(notice) = recorder.notice() {
         eprintln!("note: {notice}");
     }
+    wait_until_stopped(&recorder, &stop, marks.as_ref());
+    drop(hotkey);
+    let summary = recorder
+        .stop()
+        .with_context(|| format!("recording to {} failed", opts.output.display()))?;
+    for saved in &summary.replays {
+        print_replay(saved);
+    }
+    print_summary(&summary, opts.replay.is_some());
+    Ok(())
+}
+
+/// What `args` asks to record; the test pattern's one display when it names nothing else.
+fn target_spec(args: &RecordArgs, pattern: bool) -> anyhow::Result<TargetSpec> {
+    Ok(if let Some(t) = &args.window {
+        TargetSpec::WindowTitle(t.clone())
+    } else if let Some(id) = &args.window_id {
+        TargetSpec::WindowId(parse_id(id)?)
+    } else if let Some(r) = &args.region {
+        let (x, y, w, h) = capture::parse_region(r)?;
+        TargetSpec::Region(x, y, w, h)
+    } else if let Some(n) = args.display {
+        TargetSpec::Display(n)
+    } else if pattern {
+        TargetSpec::Display(0)
+    } else {
+        bail!("say what to record: --window TITLE, --window-id ID, --display, --region X,Y,WxH or --test-pattern WxH (see --list)");
+    })
+}
+
+/// The recording's options from `args`: output, size, rate, encoder and sound.
+fn record_options(
+    args: &RecordArgs,
+    backend: &dyn CaptureBackend,
+    spec: &TargetSpec,
+) -> anyhow::Result<RecordOptions> {
+    let Some(output) = args.output.clone() else {
+        bail!("say where to write the recording: -o OUT.mp4 (with --replay, -o FOLDER)");
+    };
+    let mut opts = RecordOptions::new(output);
+    opts.overwrite = args.overwrite;
+    opts.replay = match args.replay {
+        Some(0) => bail!("--replay needs a number of seconds above 0"),
+        Some(s) => Some(Duration::from_secs(u64::from(s))),
+        None => None,
+    };
+    capture::check_output(&opts)?;
+    opts.size = args.size.parse()?;
+    opts.fit = capture::parse_fit(&args.fit)?;
+    opts.fps = capture::check_fps(args.fps)?;
+    opts.duration = args.duration.as_deref().map(parse_seconds).transpose()?;
+    opts.quality = args.quality.clamp(0, 51);
+    opts.encoder = match args.encoder.as_str() {
+        "auto" => EncoderChoice::Auto,
+        name => EncoderChoice::Named(name.to_owned()),
+    };
+    let mut audio = AudioSelection::parse(&default_audio(args.audio.as_deref()))?;
+    if let (Some(d), Some(_)) = (&args.system_device, &audio.system) {
+        audio.system = Some(d.clone());
+    }
+    if let (Some(d), Some(_)) = (&args.mic_device, &audio.mic) {
+        audio.mic = Some(d.clone());
+    }
+    if audio.window {
+        opts.window_pid = window_pid(backend, spec)?;
+    }
+    opts.audio = audio;
+    Ok(opts)
+}
+
+/// Waits until Ctrl+C or the recording ends by itself, saving replays and applying marks
+/// as they come, with a line of statistics a second on a terminal.
+fn wait_until_stopped(recorder: &Recorder, stop: &AtomicBool, marks: Option<&MarkInput>) {
     let live = std::io::stderr().is_terminal();
     let mut last_line = std::time::Instant::now();
     while !stop.load(Ordering::Relaxed) && !recorder.is_ending() {
         std::thread::sleep(Duration::from_millis(50));
-        report_replays(&recorder);
-        if let Some(marks) = &marks {
-            marks.apply(&recorder);
+        report_replays(recorder);
+        if let Some(marks) = marks {
+            marks.apply(recorder);
         }
         if live && last_line.elapsed() >= Duration::from_secs(1) {
             last_line = std::time::Instant::now();
@@ -290,20 +320,17 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
     if live {
         eprintln!();
     }
-    drop(hotkey);
-    let summary = recorder
-        .stop()
-        .with_context(|| format!("recording to {} failed", opts.output.display()))?;
-    for saved in &summary.replays {
-        print_replay(saved);
-    }
+}
+
+/// What the recording (or the replay buffer) came to.
+fn print_summary(summary: &RecordingSummary, replay: bool) {
     let s = &summary.stats;
-    if opts.replay.is_some() {
+    if replay {
         println!(
             "replay buffer ended ({} frames, {} bytes held at the end): {} dropped, {} duplicated, ended: {:?}",
             s.written, s.bytes, s.dropped, s.duplicated, summary.end
         );
-        return Ok(());
+        return;
     }
     println!(
         "recorded {} ({}x{}, {} fps, {} frames, {}.{:03} s, {} sound track(s)): {} dropped, {} duplicated, {} bytes, ended: {:?}",
@@ -325,7 +352,6 @@ pub fn run(args: RecordArgs) -> anyhow::Result<()> {
         none_if_empty(s.dropped_by.describe()),
         none_if_empty(s.repeated_by.describe())
     );
-    Ok(())
 }
 
 /// The process of the window `spec` names, for `--audio window` (`None` when the window

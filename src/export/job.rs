@@ -220,14 +220,7 @@ impl ExportJob {
             return Err(ExportError::Empty);
         }
         let (w, h) = even_size(self.settings.size, container);
-        let mut enc = EncodeSettings::for_container(container, w, h, (rate.num(), rate.den()));
-        enc.crf = self.settings.crf;
-        enc.encoder = self.settings.encoder.clone();
-        enc.hardware = self.settings.hardware;
-        enc.expected_frames = Some(total);
-        if let Some(codec) = self.settings.codec {
-            enc.codec = codec;
-        }
+        let mut enc = self.encode_settings(container, (w, h), total);
         let mixer = Mixer::new(
             &self.project,
             &self.base_dir,
@@ -325,6 +318,26 @@ impl ExportJob {
             elapsed: started.elapsed(),
             portrait_frames_without_face,
         })
+    }
+
+    /// The encoder's settings for `container` at `size`, from the export's own.
+    fn encode_settings(
+        &self,
+        container: Container,
+        size: (u32, u32),
+        total: u64,
+    ) -> EncodeSettings {
+        let rate = self.settings.frame_rate;
+        let mut enc =
+            EncodeSettings::for_container(container, size.0, size.1, (rate.num(), rate.den()));
+        enc.crf = self.settings.crf;
+        enc.encoder = self.settings.encoder.clone();
+        enc.hardware = self.settings.hardware;
+        enc.expected_frames = Some(total);
+        if let Some(codec) = self.settings.codec {
+            enc.codec = codec;
+        }
+        enc
     }
 
     #[allow(clippy::too_many_arguments)]

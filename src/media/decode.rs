@@ -29,10 +29,17 @@ use std::sync::Arc;
 
 use ffmpeg_next as ff;
 
-use super::frame::{Picture, PixelRect, Quality, RgbaFrame, ScaleError, Scaler};
+use super::frame::Picture;
 use super::index::SourceIndex;
 use super::probe::{check_readable, open_error, rotation_of};
 use super::MediaError;
+
+mod ticks;
+mod video_frame;
+
+use ticks::ticks_to_us_ceil;
+pub(crate) use ticks::{from_ticks, ticks_to_us, timeline_origin, to_ticks};
+pub use video_frame::VideoFrame;
 
 /// Ticks per second of media timestamps: the timeline's flicks (705,600,000 a second).
 pub const TICKS_PER_SECOND: i64 = 705_600_000;
@@ -42,103 +49,6 @@ const BEHIND_FRAMES: usize = 30;
 
 /// How far ahead (in ticks) decoding forward is still cheaper than seeking.
 const FORWARD_LIMIT: i64 = 3 * TICKS_PER_SECOND;
-
-/// A decoded frame and when it is shown.
-#[derive(Debug)]
-pub struct VideoFrame {
-    /// The picture as decoded (coded size, source pixel format).
-    pub picture: Picture,
-    /// When it starts being shown, in ticks from the start of the file's timeline.
-    pub time: i64,
-    /// Clockwise turn (0, 90, 180, 270) that shows the picture upright.
-    pub rotation: i32,
-}
-
-impl VideoFrame {
-    /// Width and height as shown, after rotation.
-    pub fn display_size(&self) -> (u32, u32) {
-        let (w, h) = (self.picture.width(), self.picture.height());
-        if self.rotation % 180 == 90 {
-            (h, w)
-        } else {
-            (w, h)
-        }
-    }
-
-    /// Converts `region` (in upright, displayed pixels) to an upright RGBA picture of
-    /// `width` × `height`: one swscale pass over the matching coded region, then a
-    /// quarter-turn copy if the file is rotated.
-    pub fn to_rgba(
-        &self,
-        region: PixelRect,
-        width: u32,
-        height: u32,
-        quality: Quality,
-        scaler: &mut Scaler,
-    ) -> Result<RgbaFrame, ScaleError> {
-        let coded = coded_region(
-            region,
-            self.picture.width(),
-            self.picture.height(),
-            self.rotation,
-        );
-        let (w, h) = if self.rotation % 180 == 90 {
-            (height, width)
-        } else {
-            (width, height)
-        };
-        let rgba = scaler.to_rgba(&self.picture, coded, w, h, quality)?;
-        Ok(rgba.rotated_cw(self.rotation))
-    }
-
-    /// Converts `region` of an unrotated frame straight to YUV 4:2:0 at `width` × `height`
-    /// (the export fast path: no RGBA in between); `None` for rotated frames.
-    pub fn to_yuv420(
-        &self,
-        region: PixelRect,
-        width: u32,
-        height: u32,
-        scaler: &mut Scaler,
-    ) -> Option<Result<Picture, ScaleError>> {
-        (self.rotation == 0).then(|| {
-            scaler.to_picture(
-                &self.picture,
-                region,
-                ff::format::Pixel::YUV420P,
-                width,
-                height,
-                Quality::Export,
-            )
-        })
-    }
-}
-
-/// The coded-picture rectangle that shows as `r` once turned clockwise by `rotation`.
-pub fn coded_region(r: PixelRect, coded_w: u32, coded_h: u32, rotation: i32) -> PixelRect {
-    let (w, h) = (coded_w, coded_h);
-    let sub = |a: u32, b: u32| a.saturating_sub(b);
-    match rotation {
-        90 => PixelRect {
-            x: r.y,
-            y: sub(h, r.x + r.width),
-            width: r.height,
-            height: r.width,
-        },
-        180 => PixelRect {
-            x: sub(w, r.x + r.width),
-            y: sub(h, r.y + r.height),
-            width: r.width,
-            height: r.height,
-        },
-        270 => PixelRect {
-            x: sub(w, r.y + r.height),
-            y: r.x,
-            width: r.height,
-            height: r.width,
-        },
-        _ => r,
-    }
-}
 
 /// Reads the frames of the first video stream of a file.
 pub struct VideoDecoder {
@@ -584,118 +494,5 @@ impl VideoDecoder {
             path: self.path.clone(),
             detail: format!("decoding video failed: {e}"),
         }
-    }
-}
-
-/// The raw timestamp, in ticks, that is time zero of the file's own timeline: the
-/// container's start time (the earliest stream's first timestamp), which the ffmpeg CLI
-/// subtracts from every stream. Snapped to that stream's own first timestamp, since the
-/// container states it in whole microseconds and a frame boundary must stay exact.
-pub(crate) fn timeline_origin(input: &ff::format::context::Input) -> i64 {
-    // SAFETY: `input` owns a valid, opened AVFormatContext; `start_time` is a plain field
-    // that avformat_find_stream_info has set (or left as AV_NOPTS_VALUE).
-    #[allow(unsafe_code)]
-    let start_us = unsafe { (*input.as_ptr()).start_time };
-    if start_us == ff::ffi::AV_NOPTS_VALUE {
-        return 0;
-    }
-    let start = to_ticks(start_us, ff::Rational::new(1, 1_000_000));
-    let one_us = TICKS_PER_SECOND / 1_000_000 + 1;
-    input
-        .streams()
-        .filter(|s| s.start_time() != ff::ffi::AV_NOPTS_VALUE)
-        .map(|s| to_ticks(s.start_time(), s.time_base()))
-        .find(|t| (t - start).abs() <= one_us)
-        .unwrap_or(start)
-}
-
-/// Ticks to microseconds, rounded down (a tick is not a whole number of nanoseconds).
-pub(crate) fn ticks_to_us(ticks: i64) -> i64 {
-    let us = i128::from(ticks) * 1_000_000 / i128::from(TICKS_PER_SECOND);
-    i64::try_from(us).unwrap_or(if us > 0 { i64::MAX } else { i64::MIN })
-}
-
-/// Ticks to microseconds, rounded up.
-fn ticks_to_us_ceil(ticks: i64) -> i64 {
-    let t = i128::from(ticks) * 1_000_000;
-    let d = i128::from(TICKS_PER_SECOND);
-    let us = t.div_euclid(d) + i128::from(t.rem_euclid(d) != 0);
-    i64::try_from(us).unwrap_or(if us > 0 { i64::MAX } else { i64::MIN })
-}
-
-/// Converts a timestamp in `time_base` to ticks, rounding to the nearest tick.
-pub(crate) fn to_ticks(ts: i64, time_base: ff::Rational) -> i64 {
-    let num = i128::from(ts) * i128::from(time_base.numerator()) * i128::from(TICKS_PER_SECOND);
-    let den = i128::from(time_base.denominator().max(1));
-    let half = den / 2;
-    let q = if num >= 0 {
-        (num + half) / den
-    } else {
-        (num - half) / den
-    };
-    i64::try_from(q).unwrap_or(if q > 0 { i64::MAX } else { i64::MIN })
-}
-
-/// Converts ticks to a timestamp in `time_base`, rounding to the nearest unit.
-pub(crate) fn from_ticks(ticks: i64, time_base: ff::Rational) -> i64 {
-    let num = i128::from(ticks) * i128::from(time_base.denominator());
-    let den = i128::from(time_base.numerator().max(1)) * i128::from(TICKS_PER_SECOND);
-    let half = den / 2;
-    let q = if num >= 0 {
-        (num + half) / den
-    } else {
-        (num - half) / den
-    };
-    i64::try_from(q).unwrap_or(if q > 0 { i64::MAX } else { i64::MIN })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_region_of_a_quarter_turned_picture_maps_back_to_the_coded_picture() {
-        // Coded 320x180 turned 90° clockwise shows as 180x320; the displayed top strip
-        // (y 0..10) is the coded left strip (x 0..10).
-        let r = PixelRect {
-            x: 0,
-            y: 0,
-            width: 180,
-            height: 10,
-        };
-        assert_eq!(
-            coded_region(r, 320, 180, 90),
-            PixelRect {
-                x: 0,
-                y: 0,
-                width: 10,
-                height: 180
-            }
-        );
-        let r = PixelRect {
-            x: 0,
-            y: 0,
-            width: 10,
-            height: 320,
-        };
-        assert_eq!(
-            coded_region(r, 320, 180, 90),
-            PixelRect {
-                x: 0,
-                y: 170,
-                width: 320,
-                height: 10
-            }
-        );
-    }
-
-    #[test]
-    fn frame_boundaries_of_common_rates_convert_exactly() {
-        let mp4 = ff::Rational::new(1, 15360);
-        // Frame 1 of 30 fps is 512 units of 1/15360 s and exactly 23,520,000 ticks.
-        assert_eq!(to_ticks(512, mp4), TICKS_PER_SECOND / 30);
-        assert_eq!(from_ticks(TICKS_PER_SECOND / 30, mp4), 512);
-        let ntsc = ff::Rational::new(1001, 30000);
-        assert_eq!(to_ticks(1, ntsc), TICKS_PER_SECOND * 1001 / 30000);
     }
 }

@@ -23,25 +23,27 @@
 //! effect settings (a blur radius) are in the original's pixels.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::media::{
-    MediaError, Picture, PixelRect, ProxyState, Quality, RgbaFrame, ScaleError, Scaler,
-    SubtitleBurner, VideoDecoder, VideoFilter, VideoFrame,
+    MediaError, Picture, PixelRect, Quality, RgbaFrame, ScaleError, Scaler, VideoDecoder,
+    VideoFilter, VideoFrame,
 };
 use crate::timeline::{ActiveClip, ClipContent, ClipId, OutputId, Project, Time};
-use crate::vision::{FrameKey, TractVision, Vision, VisionError};
+use crate::vision::{TractVision, Vision, VisionError};
 
-use super::blend::{blend_at, blend_rotated, fill_rect, flipped};
 use super::effects::filter_chain;
-use super::layout::{blur_window, place, IRect, Placement, RectF};
-use super::portrait::{AnalysisError, BackdropError, PortraitLayer, PortraitState};
+use super::layout::{blur_window, place, Placement, RectF};
+use super::portrait::{BackdropError, PortraitLayer, PortraitState};
 
-/// How the names of the temporary subtitle scripts (`clipwright-text~PID~XXXXXX.ass`, in
-/// the system's temporary folder) begin.
-const TEXT_SCRIPT: &str = "clipwright-text";
+mod decoders;
+mod draw;
+mod portrait_layer;
+mod text;
+
+use draw::CacheKey;
+use text::TextLayer;
 
 /// Why a frame could not be drawn.
 #[derive(Debug, thiserror::Error)]
@@ -111,16 +113,6 @@ pub struct Compositor {
     portrait: PortraitState,
 }
 
-/// libass ready for the current script and size.
-#[derive(Debug)]
-struct TextLayer {
-    script: String,
-    size: (u32, u32),
-    burner: SubtitleBurner,
-    /// The script on disk, deleted when the layer goes.
-    _file: tempfile::TempPath,
-}
-
 /// A clip's effect graph and the last frame it filtered.
 #[derive(Debug)]
 struct ClipEffects {
@@ -136,23 +128,6 @@ impl Default for Compositor {
         Compositor::new(".")
     }
 }
-
-/// What a scaled picture was made from; equal keys give equal pixels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct CacheKey {
-    clip: ClipId,
-    frame_time: i64,
-    /// Hash of the clip's effect chain; 0 without effects.
-    effects: u64,
-    plan: ScalePlan,
-}
-
-/// How many scaled pictures to keep: enough for slow motion and freeze frames of a few
-/// layers, small enough to stay a few frames of memory.
-const CACHE_LEN: usize = 6;
-
-/// The blurred background is drawn at this fraction of the frame, then stretched.
-const BLUR_DIVISOR: u32 = 24;
 
 impl Compositor {
     /// A compositor resolving relative source paths against `base_dir` (the project
@@ -324,62 +299,6 @@ impl Compositor {
         self.draw_text(project, t, size, picture)
     }
 
-    /// Draws subtitles and text clips shown at `t` with libass.
-    fn draw_text(
-        &mut self,
-        project: &Project,
-        t: Time,
-        size: (u32, u32),
-        picture: Rendered,
-    ) -> Result<Rendered, RenderError> {
-        let cue_shown = self.burn_subtitles && !project.subtitles_at(t).is_empty();
-        let text_shown = project
-            .active_clips_at(t)
-            .iter()
-            .any(|a| matches!(a.clip.content, ClipContent::Text { .. }));
-        if !cue_shown && !text_shown {
-            return Ok(picture);
-        }
-        let Some(script) = super::text::ass_script(project, size, self.burn_subtitles) else {
-            return Ok(picture);
-        };
-        let stale = self
-            .text
-            .as_ref()
-            .is_none_or(|l| l.script != script || l.size != size);
-        if stale {
-            self.text = None;
-            let io = |source| RenderError::TextScript { source };
-            // Scripts a killed run left behind go first, once a process.
-            static SWEPT: std::sync::Once = std::sync::Once::new();
-            SWEPT.call_once(|| {
-                crate::files::remove_leftovers(&std::env::temp_dir(), TEXT_SCRIPT, ".ass");
-            });
-            let prefix = format!("{TEXT_SCRIPT}{}", crate::files::pid_marker());
-            let mut file = tempfile::Builder::new()
-                .prefix(&prefix)
-                .suffix(".ass")
-                .tempfile()
-                .map_err(io)?;
-            std::io::Write::write_all(&mut file, script.as_bytes()).map_err(io)?;
-            let path = file.into_temp_path();
-            let burner = SubtitleBurner::new(&path, size.0, size.1)?;
-            self.text = Some(TextLayer {
-                script,
-                size,
-                burner,
-                _file: path,
-            });
-        }
-        let Some(layer) = self.text.as_mut() else {
-            return Ok(picture);
-        };
-        Ok(match picture {
-            Rendered::Yuv(p) => Rendered::Yuv(layer.burner.burn(p, t.flicks())?),
-            Rendered::Rgba(f) => Rendered::Rgba(layer.burner.burn_rgba(&f, t.flicks())?),
-        })
-    }
-
     fn compose_picture(
         &mut self,
         project: &Project,
@@ -504,381 +423,8 @@ impl Compositor {
         }
     }
 
-    /// For the preview: has `path` indexed (and proxied), and switches the clip's decoder
-    /// to the proxy once it is ready — or back to the original when the clip gets effects.
-    fn pick_preview_decoder(
-        &mut self,
-        clip: &crate::timeline::Clip,
-        path: &Path,
-        video: Option<&crate::timeline::VideoInfo>,
-    ) -> Result<(), RenderError> {
-        let wants_proxy = self.proxies && filter_chain(&clip.effects).is_none();
-        if !self.decoders.contains_key(&clip.id) {
-            crate::media::prepare(path, self.proxies);
-        }
-        match (wants_proxy, self.proxied.contains_key(&clip.id)) {
-            (true, false) => {
-                let (Some(v), ProxyState::Ready(proxy, index)) =
-                    (video, crate::media::proxy_of(path))
-                else {
-                    return Ok(());
-                };
-                let rotation = v.rotation_degrees.rem_euclid(360);
-                let decoder = VideoDecoder::open(&proxy)?
-                    .with_rotation(rotation)
-                    .with_stored_timestamps()
-                    .with_index(index);
-                let (pw, ph) = decoder.coded_size();
-                let scale = (
-                    f64::from(pw) / f64::from(v.width.max(1)),
-                    f64::from(ph) / f64::from(v.height.max(1)),
-                );
-                let scale = if rotation % 180 == 90 {
-                    (scale.1, scale.0)
-                } else {
-                    scale
-                };
-                self.decoders.insert(clip.id, decoder);
-                self.proxied.insert(clip.id, scale);
-            }
-            (false, true) => {
-                self.decoders.remove(&clip.id);
-                self.proxied.remove(&clip.id);
-            }
-            _ => {}
-        }
-        Ok(())
-    }
-
-    /// `r` (the clip's original, upright pixels) in the pixels of the frame its decoder gives.
-    fn to_decoded(&self, clip: ClipId, r: RectF) -> RectF {
-        match self.proxied.get(&clip) {
-            Some(&(kx, ky)) => RectF {
-                x: r.x * kx,
-                y: r.y * ky,
-                w: r.w * kx,
-                h: r.h * ky,
-            },
-            None => r,
-        }
-    }
-
-    fn resolve(&self, path: &Path) -> PathBuf {
-        if path.is_absolute() {
-            path.to_owned()
-        } else {
-            self.base_dir.join(path)
-        }
-    }
-
-    /// Runs the clip's current source frame through its effect chain, unless that frame
-    /// was already filtered with the same chain; `None` drops the clip's effects.
-    fn run_effects(&mut self, clip: ClipId, chain: Option<String>) -> Result<(), RenderError> {
-        let Some(chain) = chain else {
-            self.effects.remove(&clip);
-            return Ok(());
-        };
-        let Some(decoder) = self.decoders.get(&clip) else {
-            return Ok(());
-        };
-        let Some(frame) = decoder.current() else {
-            return Ok(());
-        };
-        let stale = self
-            .effects
-            .get(&clip)
-            .is_none_or(|e| e.filter.chain() != chain || !e.filter.fits(&frame.picture));
-        if stale {
-            let filter = VideoFilter::new(&chain, &frame.picture, decoder.path())?;
-            self.effect_graphs_built += 1;
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            chain.hash(&mut h);
-            self.effects.insert(
-                clip,
-                ClipEffects {
-                    chain_hash: h.finish() | 1,
-                    filter,
-                    shown: None,
-                },
-            );
-        }
-        let Some(fx) = self.effects.get_mut(&clip) else {
-            return Ok(());
-        };
-        if fx.shown.as_ref().is_some_and(|s| s.time == frame.time) {
-            return Ok(());
-        }
-        let picture = fx.filter.apply(&frame.picture)?;
-        fx.shown = Some(VideoFrame {
-            picture,
-            time: frame.time,
-            rotation: frame.rotation,
-        });
-        Ok(())
-    }
-
     fn current_frame(&self, clip: ClipId) -> Option<(&VideoFrame, &Path, u64)> {
         shown_frame(&self.decoders, &self.effects, clip)
-    }
-
-    /// The fast path's picture with the clip's portrait effect, if it has one.
-    fn yuv_portrait(
-        &mut self,
-        pic: Picture,
-        clip: ClipId,
-        placement: &Placement,
-        size: (u32, u32),
-        portrait: Option<&PortraitLayer>,
-    ) -> Result<Rendered, RenderError> {
-        let (Some(layer), Some((_, src))) = (portrait, placement.visible(size)) else {
-            return Ok(Rendered::Yuv(pic));
-        };
-        let path = self.current_frame(clip).map(|(_, p, _)| p.to_owned());
-        self.portrait
-            .apply_yuv(pic, src, layer)
-            .map(Rendered::Yuv)
-            .map_err(|source| RenderError::Convert {
-                path: path.unwrap_or_default(),
-                source,
-            })
-    }
-
-    fn fast_yuv(
-        &mut self,
-        clip: ClipId,
-        placement: &Placement,
-        size: (u32, u32),
-    ) -> Result<Option<Picture>, RenderError> {
-        let Some((_, src)) = placement.visible(size) else {
-            return Ok(None);
-        };
-        let src = self.to_decoded(clip, src);
-        let Some((frame, path, _)) = shown_frame(&self.decoders, &self.effects, clip) else {
-            return Ok(None);
-        };
-        let p = plan(src, frame.display_size(), size);
-        let (sw, sh) = p.scaled;
-        match frame.to_yuv420(p.region, sw, sh, &mut self.scaler) {
-            // Even offsets keep 4:2:0 chroma on its grid (FFmpeg's `crop` does the same).
-            Some(Ok(pic)) => pic
-                .cropped(PixelRect {
-                    x: p.offset.0 & !1,
-                    y: p.offset.1 & !1,
-                    width: size.0,
-                    height: size.1,
-                })
-                .map(Some)
-                .map_err(|source| RenderError::Convert {
-                    path: path.to_owned(),
-                    source,
-                }),
-            Some(Err(source)) => Err(RenderError::Convert {
-                path: path.to_owned(),
-                source,
-            }),
-            None => Ok(None),
-        }
-    }
-
-    fn draw(
-        &mut self,
-        out: &mut RgbaFrame,
-        layer: &Layer,
-        size: (u32, u32),
-    ) -> Result<(), RenderError> {
-        match layer {
-            Layer::Nothing => Ok(()),
-            Layer::Color { rgba } => {
-                let all = IRect {
-                    x: 0,
-                    y: 0,
-                    w: size.0,
-                    h: size.1,
-                };
-                fill_rect(out, all, *rgba);
-                Ok(())
-            }
-            Layer::Media {
-                clip,
-                placement,
-                blur,
-                portrait,
-                ..
-            } => {
-                if let Some(window) = blur {
-                    let bg = self.blurred(*clip, *window, size)?;
-                    blend_at(out, &bg, 0, 0, placement.alpha);
-                }
-                if placement.is_axis_aligned() {
-                    let Some((dest, src)) = placement.visible(size) else {
-                        return Ok(());
-                    };
-                    let patch = self.scaled(*clip, src, (dest.w, dest.h), Quality::Export)?;
-                    let patch = self.with_portrait(patch, src, portrait.as_deref())?;
-                    let patch = flipped(patch, placement.flip_x, placement.flip_y);
-                    blend_at(out, &patch, dest.x, dest.y, placement.alpha);
-                } else {
-                    // Turned: scale the whole shown part (bounded), then draw it turned.
-                    let limit = f64::from(size.0.max(size.1)) * 2.0;
-                    let w = placement.dest.w.min(limit).round().max(1.0) as u32;
-                    let h = placement.dest.h.min(limit).round().max(1.0) as u32;
-                    let patch = self.scaled(*clip, placement.source, (w, h), Quality::Export)?;
-                    let patch = self.with_portrait(patch, placement.source, portrait.as_deref())?;
-                    let patch = flipped(patch, placement.flip_x, placement.flip_y);
-                    let origin = (placement.dest.x, placement.dest.y);
-                    blend_rotated(
-                        out,
-                        &patch,
-                        origin,
-                        placement.pivot,
-                        placement.rotation,
-                        placement.alpha,
-                    );
-                }
-                Ok(())
-            }
-        }
-    }
-
-    /// The portrait effect of clip `a` at `t`: the mask of the frame it shows (analysed
-    /// once per source frame, shared by every compositor), or `None` when it has none or
-    /// no face is in view.
-    fn portrait_layer(
-        &mut self,
-        a: &ActiveClip<'_>,
-        t: Time,
-        path: &Path,
-        display: (u32, u32),
-    ) -> Result<Option<Box<PortraitLayer>>, RenderError> {
-        let Some(look) = &a.clip.effects.portrait else {
-            return Ok(None);
-        };
-        let Some(time) = self.current_frame(a.clip.id).map(|(f, _, _)| f.time) else {
-            return Ok(None);
-        };
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        path.hash(&mut h);
-        // The original's name, also when a proxy is decoded: one analysis a source frame.
-        let key = FrameKey {
-            source: h.finish(),
-            time,
-        };
-        let Some((frame, _, _)) = shown_frame(&self.decoders, &self.effects, a.clip.id) else {
-            return Ok(None);
-        };
-        let analysis = self
-            .portrait
-            .analysis(self.vision.as_ref(), key, frame)
-            .map_err(|e| match e {
-                AnalysisError::Vision(source) => RenderError::Vision {
-                    path: path.to_owned(),
-                    source,
-                },
-                AnalysisError::Scale(source) => RenderError::Convert {
-                    path: path.to_owned(),
-                    source,
-                },
-            })?;
-        if !analysis.face_seen {
-            self.portrait.frames_without_face += 1;
-            return Ok(None);
-        }
-        Ok(Some(Box::new(PortraitLayer {
-            analysis,
-            look: look.clone(),
-            strength: look.strength_at(t - a.clip.start),
-            display,
-        })))
-    }
-
-    fn with_portrait(
-        &mut self,
-        patch: RgbaFrame,
-        src: RectF,
-        layer: Option<&PortraitLayer>,
-    ) -> Result<RgbaFrame, RenderError> {
-        match layer {
-            Some(l) => Ok(self.portrait.apply(patch, src, l, &self.base_dir)?),
-            None => Ok(patch),
-        }
-    }
-
-    /// The blur-fill background: the window shrunk a lot, then stretched back (bilinear),
-    /// which blurs it for almost no work.
-    fn blurred(
-        &mut self,
-        clip: ClipId,
-        window: RectF,
-        size: (u32, u32),
-    ) -> Result<RgbaFrame, RenderError> {
-        let small = (
-            (size.0 / BLUR_DIVISOR).max(2),
-            (size.1 / BLUR_DIVISOR).max(2),
-        );
-        let tiny = self.scaled(clip, window, small, Quality::Fast)?;
-        let pic = Scaler::picture_from_rgba(&tiny);
-        self.scaler
-            .to_rgba(
-                &pic,
-                PixelRect::full(small.0, small.1),
-                size.0,
-                size.1,
-                Quality::Fast,
-            )
-            .map_err(|source| RenderError::Convert {
-                path: PathBuf::from("blurred background"),
-                source,
-            })
-    }
-
-    /// `src` (upright source pixels) of the clip's current frame, scaled to `size`.
-    fn scaled(
-        &mut self,
-        clip: ClipId,
-        src: RectF,
-        size: (u32, u32),
-        quality: Quality,
-    ) -> Result<RgbaFrame, RenderError> {
-        let src = self.to_decoded(clip, src);
-        let Some((frame, path, effects)) = self.current_frame(clip) else {
-            return Ok(RgbaFrame::filled(size.0, size.1, [0, 0, 0, 0]));
-        };
-        let p = plan(src, frame.display_size(), size);
-        let key = CacheKey {
-            clip,
-            frame_time: frame.time,
-            effects,
-            plan: p,
-        };
-        if let Some(i) = self.cache.iter().position(|(k, _)| *k == key) {
-            let hit = self.cache.remove(i);
-            let pixels = hit.1.clone();
-            self.cache.push(hit);
-            return Ok(pixels);
-        }
-        let path = path.to_owned();
-        let Some((frame, _, _)) = shown_frame(&self.decoders, &self.effects, clip) else {
-            return Ok(RgbaFrame::filled(size.0, size.1, [0, 0, 0, 0]));
-        };
-        let (sw, sh) = p.scaled;
-        let big = frame
-            .to_rgba(p.region, sw, sh, quality, &mut self.scaler)
-            .map_err(|source| RenderError::Convert { path, source })?;
-        let pixels = if p.scaled == size {
-            big
-        } else {
-            big.cropped(PixelRect {
-                x: p.offset.0,
-                y: p.offset.1,
-                width: size.0,
-                height: size.1,
-            })
-        };
-        if self.cache.len() >= CACHE_LEN {
-            self.cache.remove(0);
-        }
-        self.cache.push((key, pixels.clone()));
-        Ok(pixels)
     }
 }
 
@@ -915,88 +461,8 @@ enum Layer {
     Nothing,
 }
 
-/// How to draw a fractional source rectangle at a whole-pixel size exactly: scale the
-/// whole-pixel `region` around it (left and top edges on even pixels, as 4:2:0 chroma
-/// needs) to `scaled`, then cut `size` pixels out at `offset`. This is what `ffmpeg`'s
-/// `scale` + `crop` does, so a fill lands on the same pixels as theirs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct ScalePlan {
-    region: PixelRect,
-    scaled: (u32, u32),
-    offset: (u32, u32),
-    size: (u32, u32),
-}
-
-fn plan(r: RectF, source: (u32, u32), size: (u32, u32)) -> ScalePlan {
-    let (sw, sh) = (f64::from(source.0), f64::from(source.1));
-    let (w, h) = (f64::from(size.0.max(1)), f64::from(size.1.max(1)));
-    let rw = r.w.max(1e-6);
-    let rh = r.h.max(1e-6);
-    let (kx, ky) = (w / rw, h / rh);
-    let x0 = ((r.x.clamp(0.0, sw - 1.0) / 2.0).floor() * 2.0).max(0.0);
-    let y0 = ((r.y.clamp(0.0, sh - 1.0) / 2.0).floor() * 2.0).max(0.0);
-    let x1 = r.right().ceil().clamp(x0 + 1.0, sw);
-    let y1 = r.bottom().ceil().clamp(y0 + 1.0, sh);
-    let scaled_w = ((x1 - x0) * kx).round().max(w);
-    let scaled_h = ((y1 - y0) * ky).round().max(h);
-    let off_x = ((r.x - x0) * kx).round().clamp(0.0, scaled_w - w);
-    let off_y = ((r.y - y0) * ky).round().clamp(0.0, scaled_h - h);
-    ScalePlan {
-        region: PixelRect {
-            x: x0 as u32,
-            y: y0 as u32,
-            width: (x1 - x0) as u32,
-            height: (y1 - y0) as u32,
-        },
-        scaled: (scaled_w as u32, scaled_h as u32),
-        offset: (off_x as u32, off_y as u32),
-        size,
-    }
-}
-
 /// The project's picture at `t` as RGBA, with a compositor made for this one call.
 /// Prefer keeping a [`Compositor`] for repeated calls: it keeps its decoders open.
 pub fn frame_at(project: &Project, t: Time, size: (u32, u32)) -> Result<RgbaFrame, RenderError> {
     Compositor::new(".").frame_at(project, t, size)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_fractional_fill_window_is_scaled_from_whole_pixels_and_cut_exactly() {
-        // 9:16 out of 320x240: the window is 135 wide from x = 92.5.
-        let r = RectF {
-            x: 92.5,
-            y: 0.0,
-            w: 135.0,
-            h: 240.0,
-        };
-        let p = plan(r, (320, 240), (270, 480));
-        assert_eq!(
-            p.region,
-            PixelRect {
-                x: 92,
-                y: 0,
-                width: 136,
-                height: 240
-            }
-        );
-        assert_eq!(p.scaled, (272, 480));
-        assert_eq!(p.offset, (1, 0));
-    }
-
-    #[test]
-    fn a_whole_picture_needs_no_cut() {
-        let r = RectF {
-            x: 0.0,
-            y: 0.0,
-            w: 320.0,
-            h: 240.0,
-        };
-        let p = plan(r, (320, 240), (160, 120));
-        assert_eq!(p.region, PixelRect::full(320, 240));
-        assert_eq!((p.scaled, p.offset), ((160, 120), (0, 0)));
-    }
 }

@@ -190,9 +190,10 @@ mod tests {
 
     #[test]
     fn a_blank_project_renders_the_background_through_the_worker() {
-        let (tx, rx) = std::sync::mpsc::channel();
+        // One wake is enough to know a frame is ready; later ones find the slot full.
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
         let mut worker = PreviewWorker::start(move || {
-            let _ = tx.send(());
+            let _ = tx.try_send(());
         });
         let project = Arc::new(Project::new("p", Default::default()));
         worker.request(&project, 0, PathBuf::from("."), Time::ZERO, (64, 36));

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::timeline::file::{self, Recovery};
+use crate::timeline::file::{self, ProjectFileError, Recovery};
 use crate::timeline::{History, Project};
 
 /// How long changes may stay unsaved before an autosave.
@@ -35,7 +35,7 @@ pub struct Autosave {
     /// An autosave is being written.
     pub in_flight: bool,
     /// What the last autosave did, for the status bar.
-    pub last_result: Option<Result<String, String>>,
+    pub last_result: Option<Result<String, AutosaveError>>,
 }
 
 impl Autosave {
@@ -78,7 +78,7 @@ impl Autosave {
     }
 
     /// Records the outcome of a finished autosave.
-    pub fn finished(&mut self, result: Result<String, String>) {
+    pub fn finished(&mut self, result: Result<String, AutosaveError>) {
         self.in_flight = false;
         self.last_result = Some(result);
     }
@@ -98,14 +98,32 @@ impl Autosave {
     }
 }
 
+/// Why an autosave was not written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AutosaveError {
+    /// The folder the autosave goes in could not be made.
+    #[error("{}: {source}", path.display())]
+    Folder {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The autosave itself could not be written.
+    #[error("Autosave failed: {0}")]
+    Write(#[from] ProjectFileError),
+}
+
 /// Writes an autosave; runs on a worker thread. Returns a line for the status bar.
-pub fn write(target: &Path, project: &Project, history: &History) -> Result<String, String> {
+pub fn write(target: &Path, project: &Project, history: &History) -> Result<String, AutosaveError> {
     if let Some(dir) = target.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|source| AutosaveError::Folder {
+            path: dir.to_owned(),
+            source,
+        })?;
     }
-    file::autosave(target, project, history)
-        .map(|()| "Autosaved".to_owned())
-        .map_err(|e| format!("Autosave failed: {e}"))
+    file::autosave(target, project, history)?;
+    Ok("Autosaved".to_owned())
 }
 
 #[cfg(test)]

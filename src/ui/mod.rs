@@ -8,9 +8,6 @@ mod inspector;
 mod media_bin;
 mod preview;
 mod recorder;
-mod recorder_marks;
-mod recorder_replay;
-mod recorder_settings;
 mod subtitles;
 #[cfg(test)]
 mod test_storage;
@@ -21,8 +18,7 @@ pub use app::layout::Layout;
 pub use app::toasts::Toast;
 pub use app::{ClipwrightApp, MediaItem, RightTab};
 pub use export_dialog::{video_rates, ExportDialog, Outcome, SizeEstimate};
-pub use recorder::RecorderPanel;
-pub use recorder_settings::{RecorderSettings, Sound, SourceKind};
+pub use recorder::{RecorderPanel, RecorderSettings, Sound, SourceKind};
 
 /// Why the app could not start.
 #[derive(Debug, thiserror::Error)]

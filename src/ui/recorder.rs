@@ -7,8 +7,8 @@
 //!
 //! On X11, once the panel has opened, Ctrl+Alt+R starts and stops recording from any
 //! window (a global hotkey whose thread only raises a flag and wakes the UI). The
-//! "Replay buffer" switch and its Save replay button live in `recorder_replay.rs`, the
-//! live markers (Mark, Mark last 20 s, Ctrl+Alt+M) in `recorder_marks.rs`.
+//! "Replay buffer" switch and its Save replay button live in `recorder/replay.rs`, the
+//! live markers (Mark, Mark last 20 s, Ctrl+Alt+M) in `recorder/marks.rs`.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,17 +16,19 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::time::Duration;
 
-#[path = "recorder_picker.rs"]
+mod marks;
 mod picker;
+mod replay;
+mod settings;
 
-use super::recorder_marks::MarkControls;
-use super::recorder_replay::ReplayControls;
-use super::recorder_settings::{RecorderSettings, Sound};
 use crate::capture::{
-    AudioSelection, CaptureBackend, Fit, OutputSize, RecordOptions, Recorder, RecordingSummary,
-    SourceSettings, Target, TargetKind, TargetSpec, TestPattern,
+    AudioSelection, CaptureBackend, CaptureError, Fit, OutputSize, RecordOptions, Recorder,
+    RecordingSummary, SourceSettings, Target, TargetKind, TargetSpec, TestPattern,
 };
 use crate::media::{human_bytes, BgraFrame};
+use marks::MarkControls;
+use replay::ReplayControls;
+pub use settings::{RecorderSettings, Sound, SourceKind};
 
 /// Which backend a listed target belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,17 +44,19 @@ const PATTERN_SIZE: (u32, u32) = (1280, 720);
 /// Seconds counted down before recording starts.
 const COUNTDOWN: f64 = 3.0;
 
-fn backend(kind: Backend) -> Result<Box<dyn CaptureBackend>, String> {
+fn backend(kind: Backend) -> Result<Box<dyn CaptureBackend>, CaptureError> {
     match kind {
         Backend::Pattern => Ok(Box::new(TestPattern::new(PATTERN_SIZE.0, PATTERN_SIZE.1))),
         #[cfg(target_os = "linux")]
         Backend::Desktop => Ok(Box::new(crate::capture::X11Backend::new(None))),
         #[cfg(any(windows, target_os = "macos"))]
-        Backend::Desktop => crate::capture::ScapBackend::new()
-            .map(|b| Box::new(b) as Box<dyn CaptureBackend>)
-            .map_err(|e| e.to_string()),
+        Backend::Desktop => {
+            crate::capture::ScapBackend::new().map(|b| Box::new(b) as Box<dyn CaptureBackend>)
+        }
         #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
-        Backend::Desktop => Err("screen capture is not available on this system".to_owned()),
+        Backend::Desktop => Err(CaptureError::Unsupported(
+            "screen capture is not available on this system".to_owned(),
+        )),
     }
 }
 
@@ -65,19 +69,24 @@ struct Listed {
 
 type Listing = Vec<(Backend, Target, Option<BgraFrame>)>;
 
+/// Why nothing could be listed: each backend's reason.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+struct ListError(Vec<CaptureError>);
+
 /// Where a recording is.
 enum State {
     Idle,
     CountingDown {
         until: f64,
     },
-    Starting(Receiver<Result<(Recorder, Option<String>), String>>),
+    Starting(Receiver<Result<(Recorder, Option<String>), CaptureError>>),
     // Boxed: a recorder is large (on Windows, several times the other states).
     Recording {
         recorder: Box<Recorder>,
         paused: bool,
     },
-    Stopping(Receiver<Result<RecordingSummary, String>>),
+    Stopping(Receiver<Result<RecordingSummary, CaptureError>>),
 }
 
 /// The recorder panel's state.
@@ -87,7 +96,7 @@ pub struct RecorderPanel {
     /// Folder new recordings go to.
     pub recordings_dir: PathBuf,
     targets: Vec<Listed>,
-    listing: Option<Receiver<Result<Listing, String>>>,
+    listing: Option<Receiver<Result<Listing, ListError>>>,
     /// Index of the chosen target.
     pub selected: Option<usize>,
     /// The choices (kept between runs by the app).
@@ -231,7 +240,7 @@ impl RecorderPanel {
                 let mut errors = Vec::new();
                 for kind in [Backend::Desktop, Backend::Pattern] {
                     let listed = backend(kind).and_then(|b| {
-                        let targets = b.targets().map_err(|e| e.to_string())?;
+                        let targets = b.targets()?;
                         Ok(targets
                             .into_iter()
                             .map(|t| {
@@ -246,7 +255,7 @@ impl RecorderPanel {
                     }
                 }
                 let result = if out.is_empty() {
-                    Err(errors.join("; "))
+                    Err(ListError(errors))
                 } else {
                     Ok(out)
                 };
@@ -331,8 +340,8 @@ impl RecorderPanel {
                     }
                 }
                 let result = backend(kind).and_then(|b| {
-                    let source = b.start(&spec, &settings).map_err(|e| e.to_string())?;
-                    let recorder = Recorder::start(source, &opts).map_err(|e| e.to_string())?;
+                    let source = b.start(&spec, &settings)?;
+                    let recorder = Recorder::start(source, &opts)?;
                     let notice = recorder.sound_notice().map(str::to_owned).or(no_sound);
                     Ok((recorder, notice))
                 });
@@ -366,7 +375,7 @@ impl RecorderPanel {
         let spawned = std::thread::Builder::new()
             .name("clipwright-record-stop".into())
             .spawn(move || {
-                let result = recorder.stop().map_err(|e| e.to_string());
+                let result = recorder.stop();
                 let _ = tx.send(result);
                 wake.request_repaint();
             });
@@ -392,7 +401,7 @@ impl RecorderPanel {
                 self.listing = None;
                 match result {
                     Ok(list) => self.set_targets(ctx, list),
-                    Err(e) => self.error = Some(e),
+                    Err(e) => self.error = Some(e.to_string()),
                 }
             }
         }
@@ -412,7 +421,7 @@ impl RecorderPanel {
                     })
                 }
                 Ok(Err(e)) => {
-                    self.error = Some(e);
+                    self.error = Some(e.to_string());
                     self.come_back(ctx);
                     Some(State::Idle)
                 }
@@ -434,7 +443,7 @@ impl RecorderPanel {
                     Some(State::Idle)
                 }
                 Ok(Err(e)) => {
-                    self.error = Some(e);
+                    self.error = Some(e.to_string());
                     self.come_back(ctx);
                     Some(State::Idle)
                 }

@@ -10,6 +10,29 @@ use clipwright::ui::{ClipwrightApp, NoDialogs};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
+/// eframe's storage as a map, standing in for the settings file between two app runs.
+#[derive(Debug, Default, Clone)]
+pub struct Settings(pub std::collections::HashMap<String, String>);
+
+impl eframe::Storage for Settings {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_owned(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+/// The app started with `settings` as its saved state.
+pub fn app_with(settings: Settings) -> Harness<'static, ClipwrightApp> {
+    let settings: &'static Settings = Box::leak(Box::new(settings));
+    app_in(NoDialogs::default(), private_data_dir(), Some(settings))
+}
+
 /// The size of the test window, in points.
 pub const WINDOW: egui::Vec2 = egui::vec2(1000.0, 640.0);
 
@@ -94,4 +117,40 @@ pub fn harness_with_clips(file: &Path, times: usize) -> Harness<'static, Clipwri
     harness.get_by_label("Fit").click();
     harness.run_steps(2);
     harness
+}
+
+/// Opens the recorder panel and waits for the test pattern to be listed.
+pub fn open_recorder(harness: &mut Harness<'static, ClipwrightApp>) {
+    harness.get_by_label("● Record…").click();
+    step_until(harness, |app| pattern_index(app).is_some());
+}
+
+/// Where the recorder panel lists the test pattern.
+pub fn pattern_index(app: &ClipwrightApp) -> Option<usize> {
+    app.recorder
+        .target_titles()
+        .iter()
+        .position(|t| t == "Test pattern")
+}
+
+/// Opens the recorder panel and records the test pattern, without a countdown.
+pub fn record_test_pattern(harness: &mut Harness<'static, ClipwrightApp>) {
+    open_recorder(harness);
+    let app = harness.state_mut();
+    app.recorder.selected = pattern_index(app);
+    app.recorder.set_countdown(false);
+    harness.run_steps(2);
+    harness.get_by_label("● Record").click();
+    step_until(harness, |app| app.recorder.is_recording());
+}
+
+/// The project's subtitle tracks, in order.
+pub fn subtitle_tracks(app: &ClipwrightApp) -> Vec<clipwright::timeline::Track> {
+    app.editor
+        .project
+        .tracks
+        .iter()
+        .filter(|t| t.kind == clipwright::timeline::TrackKind::Subtitle)
+        .cloned()
+        .collect()
 }

@@ -188,6 +188,49 @@ pub const BAD: &[(&str, &str)] = &[
     ("a_folder.mp4", "a folder"),
 ];
 
+/// Peak signal-to-noise ratio of two same-sized RGBA pictures over R, G and B, in dB; 99
+/// for identical pictures.
+pub fn psnr(a: &clipwright::media::RgbaFrame, b: &clipwright::media::RgbaFrame) -> f64 {
+    assert_eq!((a.width, a.height), (b.width, b.height));
+    psnr_rgba(&a.data, &b.data)
+}
+
+/// [`psnr`] of two RGBA byte buffers of the same size.
+pub fn psnr_rgba(a: &[u8], b: &[u8]) -> f64 {
+    assert_eq!(a.len(), b.len());
+    let (mut sum, mut n) = (0f64, 0f64);
+    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+        if i % 4 != 3 {
+            let d = f64::from(*x) - f64::from(*y);
+            sum += d * d;
+            n += 1.0;
+        }
+    }
+    let mse = sum / n;
+    if mse == 0.0 {
+        99.0
+    } else {
+        10.0 * (255.0 * 255.0 / mse).log10()
+    }
+}
+
+/// `name` in the folder of test models and pictures (`CLIPWRIGHT_TEST_MODEL_DIR`, filled
+/// by `scripts/fetch-test-models.sh`); fails the test, saying how to get it, when it is
+/// missing.
+pub fn test_model_file(name: &str) -> PathBuf {
+    let dir = std::env::var_os("CLIPWRIGHT_TEST_MODEL_DIR").expect(
+        "CLIPWRIGHT_TEST_MODEL_DIR is not set: run scripts/fetch-test-models.sh and set it to \
+         the folder it prints (scripts/test.sh does both)",
+    );
+    let path = Path::new(&dir).join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/fetch-test-models.sh",
+        path.display()
+    );
+    path
+}
+
 /// Folder holding the generated files.
 pub fn fixture_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures-v2");
@@ -236,7 +279,24 @@ fn lavfi_audio(f: &Fixture) -> String {
     )
 }
 
-fn ffmpeg(args: &[&str], out: &Path) {
+/// Encoder options for a small, quick H.264 file.
+pub const H264_FAST: [&str; 6] = [
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-pix_fmt",
+    "yuv420p",
+];
+
+/// Makes `out` with the ffmpeg command-line tool from the lavfi source `graph`
+/// (`testsrc2=…`, `color=…`, `sine=…`, `aevalsrc=…`), with the output options `args`.
+pub fn lavfi(graph: &str, args: &[&str], out: &Path) {
+    ffmpeg(&[&["-f", "lavfi", "-i", graph][..], args].concat(), out);
+}
+
+/// Runs the ffmpeg command-line tool with `args` writing `out`; fails the test when it fails.
+pub fn ffmpeg(args: &[&str], out: &Path) {
     let status = Command::new("ffmpeg")
         .args(["-hide_banner", "-loglevel", "error", "-y"])
         .args(args)
@@ -247,14 +307,7 @@ fn ffmpeg(args: &[&str], out: &Path) {
 }
 
 fn generate(name: &str, out: &Path) {
-    let h264 = [
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        "-pix_fmt",
-        "yuv420p",
-    ];
+    let h264 = H264_FAST;
     match name {
         "h264_aac.mp4" | "video_only.mp4" | "unrotated_phone.mp4" => {
             let f = if name == "unrotated_phone.mp4" {

@@ -1,10 +1,58 @@
-//! Checks on recorded files, through the ffmpeg command-line tool: per-frame hashes (to
+//! Recording a window with the `clipwright record` command (start, wait, check the file),
+//! and checks on recorded files through the ffmpeg command-line tool: per-frame hashes (to
 //! see frames change), whole-file decoding, pixels of one frame, and the sound's level.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+
+use super::desktop::Desktop;
+
+/// `clipwright record --window TITLE ARGS… -o FILE` on `desktop`, its standard output and
+/// error piped (see [`finished`]), ready to spawn.
+pub fn record_command(desktop: &Desktop, title: &str, args: &[&str], file: &Path) -> Command {
+    let mut cmd = desktop.command(env!("CARGO_BIN_EXE_clipwright"));
+    cmd.args(["record", "--window", title])
+        .args(args)
+        .arg("-o")
+        .arg(file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+/// Starts [`record_command`].
+pub fn record_window(desktop: &Desktop, title: &str, args: &[&str], file: &Path) -> Child {
+    record_command(desktop, title, args, file).spawn().unwrap()
+}
+
+/// What a recorder printed, once it ended.
+pub struct Finished {
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Waits for a recorder started by [`record_window`] to end; fails the test, showing
+/// both outputs, when it did not end successfully.
+pub fn finished(child: Child) -> Finished {
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stdout}{stderr}");
+    Finished { stdout, stderr }
+}
+
+/// The recorded video's length in microseconds (the stream's own, else the file's) and
+/// its frames, after checking that the whole file decodes cleanly.
+pub fn clean_video(file: &Path) -> (i64, u64) {
+    let report = clipwright::media::probe(file).unwrap();
+    let (stream, _) = report.video().unwrap();
+    let us = stream.duration_us.or(report.duration_us).unwrap();
+    let errors = decode_errors(file);
+    assert!(errors.is_empty(), "decodes cleanly: {errors}");
+    (us, stream.packets)
+}
 
 fn ffmpeg(args: &[&str]) -> Output {
     Command::new("ffmpeg")

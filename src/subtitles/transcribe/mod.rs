@@ -31,6 +31,7 @@ mod error;
 pub(crate) mod ggml;
 mod language;
 mod model;
+mod speech;
 pub mod vad;
 
 use serde::{Deserialize, Serialize};
@@ -42,6 +43,7 @@ pub use model::{
     default_model_dir, model_search_path, package_model_dir, resolve_model, KnownModel,
     ModelProgress, KNOWN_MODELS,
 };
+pub use speech::{FakeSpeech, SpeechModel};
 pub use vad::VadOptions;
 
 use super::karaoke::{karaoke_text, KaraokeTag, WordTiming};

@@ -4,5 +4,7 @@
 
 mod edits;
 pub(crate) mod fixtures;
+mod history;
 mod model;
 pub(crate) mod properties;
+mod speed;

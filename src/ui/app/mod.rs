@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::Arc;
 
-use crate::media::ProbeReport;
+use crate::media::{MediaError, ProbeReport};
 
 use self::dialogs::FileDialogs;
 use self::layout::Layout;
@@ -41,7 +41,7 @@ pub struct MediaItem {
     /// The file.
     pub path: PathBuf,
     /// `None` while probing; then the report or the one-line error.
-    pub probe: Option<Result<ProbeReport, String>>,
+    pub probe: Option<Result<ProbeReport, Arc<MediaError>>>,
 }
 
 /// The views the right-hand panel switches between.
@@ -527,11 +527,20 @@ mod tests {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
         let mut missing = Vec::new();
         let mut checked = 0;
-        for entry in std::fs::read_dir(&dir).expect("src/ui") {
-            let path = entry.expect("entry").path();
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
+        // Every room of the app, not only the files at its root.
+        let mut folders = vec![dir];
+        let mut files = Vec::new();
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).expect("src/ui") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files.push(path);
+                }
             }
+        }
+        for path in files {
             let text = std::fs::read_to_string(&path).expect("source");
             for (n, line) in text.lines().enumerate() {
                 let code = line.split("//").next().unwrap_or("");

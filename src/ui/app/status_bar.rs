@@ -21,7 +21,7 @@ impl ClipwrightApp {
                     (_, true) => "Autosaving…".to_owned(),
                     (_, false) if !self.editor.dirty => "All changes saved".to_owned(),
                     (Some(Ok(text)), false) => text.clone(),
-                    (Some(Err(text)), false) => text.clone(),
+                    (Some(Err(e)), false) => e.to_string(),
                     (None, false) => "Unsaved changes".to_owned(),
                 };
                 ui.weak(status);

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
-use crate::media::{self, ProbeReport};
+use crate::media::{self, MediaError, ProbeReport};
 
 use super::{ClipwrightApp, MediaItem};
-use crate::session::autosave;
+use crate::session::autosave::{self, AutosaveError};
 
 /// How many worker results may wait for the UI before a worker blocks.
 const INBOX_CAPACITY: usize = 32;
@@ -40,14 +40,14 @@ pub(in crate::ui) enum Message {
     /// A file dialog closed; `None` when cancelled.
     Picked(DialogPurpose, Option<PathBuf>),
     /// A file was probed.
-    Probed(PathBuf, Result<ProbeReport, String>),
+    Probed(PathBuf, Result<ProbeReport, Arc<MediaError>>),
     /// An autosave finished.
-    Autosaved(Result<String, String>),
+    Autosaved(Result<String, AutosaveError>),
     /// The file picked to relink a source was probed.
     Relinked(
         crate::timeline::SourceId,
         PathBuf,
-        Result<ProbeReport, String>,
+        Result<ProbeReport, Arc<MediaError>>,
     ),
 }
 
@@ -137,7 +137,7 @@ impl ClipwrightApp {
         let outbox = self.outbox.clone();
         let ctx = ctx.clone();
         spawn_worker("probe", move || {
-            let result = media::probe(&path).map_err(|e| e.to_string());
+            let result = media::probe(&path).map_err(Arc::new);
             if result.is_ok() {
                 // The seek index and the preview proxy, built on the media workers.
                 media::prepare(&path, true);
@@ -174,14 +174,14 @@ impl ClipwrightApp {
                 }
                 Message::Autosaved(result) => {
                     if let Err(e) = &result {
-                        self.toast(ctx, e.clone(), true);
+                        self.toast(ctx, e.to_string(), true);
                     }
                     self.autosave.finished(result);
                 }
                 Message::Probed(path, result) => {
                     let ok = result.is_ok();
                     if let Err(e) = &result {
-                        self.toast(ctx, e.clone(), true);
+                        self.toast(ctx, e.to_string(), true);
                     }
                     if let Some(item) = self.items.iter_mut().find(|m| m.path == path) {
                         item.probe = Some(result);

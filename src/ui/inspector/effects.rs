@@ -13,14 +13,28 @@ use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};
 
-use crate::render::Compositor;
-use crate::timeline::{Blur, ChromaKey, ClipId, ColorAdjust, Edit, Time};
+use crate::render::{Compositor, RenderError};
+use crate::timeline::{Blur, ChromaKey, ClipId, ColorAdjust, Edit, EditError, Time};
 
 use crate::session::Editor;
 
 /// What a pick worker answers: the colour, `None` when the clip is not under the pointer,
 /// or why the frame could not be read.
-type PickAnswer = Result<Option<[u8; 4]>, String>;
+type PickAnswer = Result<Option<[u8; 4]>, RenderError>;
+
+/// Why a pick set no key colour.
+#[derive(Debug, thiserror::Error)]
+enum PickError {
+    /// The pick worker went away without answering.
+    #[error("the colour could not be picked")]
+    Lost,
+    /// The clip's frame could not be drawn.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// The new key colour was refused.
+    #[error(transparent)]
+    Refused(#[from] EditError),
+}
 
 /// The eyedropper's state, kept in egui's temporary memory.
 #[derive(Clone, Default)]
@@ -60,7 +74,7 @@ pub fn show(ui: &mut egui::Ui, editor: &mut Editor, id: ClipId) -> Option<String
         ui.weak("Effects apply to video and picture clips.");
         return None;
     }
-    let mut error = apply_pick(ui.ctx(), editor).err();
+    let mut error = apply_pick(ui.ctx(), editor).err().map(|e| e.to_string());
     let before = clip.effects.clone();
     let mut effects = before.clone();
     let mut stopped = false;
@@ -155,20 +169,18 @@ fn slider(
 }
 
 /// Sets the key colour from a finished pick, if one arrived.
-fn apply_pick(ctx: &egui::Context, editor: &mut Editor) -> Result<(), String> {
+fn apply_pick(ctx: &egui::Context, editor: &mut Editor) -> Result<(), PickError> {
     let mut p = picker(ctx);
     let Some((clip, rx)) = p.pending.clone() else {
         return Ok(());
     };
     let answer = match rx.lock() {
         Ok(rx) => match rx.try_recv() {
-            Ok(a) => a,
+            Ok(a) => a.map_err(PickError::from),
             Err(std::sync::mpsc::TryRecvError::Empty) => return Ok(()),
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                Err("the colour could not be picked".to_owned())
-            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(PickError::Lost),
         },
-        Err(_) => Err("the colour could not be picked".to_owned()),
+        Err(_) => Err(PickError::Lost),
     };
     p.pending = None;
     let result = match answer {
@@ -183,7 +195,7 @@ fn apply_pick(ctx: &egui::Context, editor: &mut Editor) -> Result<(), String> {
             key.color = crate::timeline::Color::rgb(rgba[0], rgba[1], rgba[2]);
             editor
                 .apply(Edit::SetEffects { clip, effects })
-                .map_err(|e| e.to_string())
+                .map_err(PickError::from)
         }
         Ok(None) => {
             p.armed = Some(clip);
@@ -205,7 +217,7 @@ pub fn preview_pick(
 ) -> Option<String> {
     response
         .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, ui.is_enabled(), "Preview"));
-    let error = apply_pick(ui.ctx(), editor).err();
+    let error = apply_pick(ui.ctx(), editor).err().map(|e| e.to_string());
     let mut p = picker(ui.ctx());
     let Some(clip) = p.armed else {
         return error;
@@ -238,9 +250,7 @@ pub fn preview_pick(
     let spawned = std::thread::Builder::new()
         .name("clipwright-eyedropper".into())
         .spawn(move || {
-            let answer = Compositor::new(dir)
-                .source_pixel_at(&project, clip, time, canvas, point)
-                .map_err(|e| e.to_string());
+            let answer = Compositor::new(dir).source_pixel_at(&project, clip, time, canvas, point);
             // The slot holds one answer and this is the only one sent.
             let _ = tx.try_send(answer);
             ctx.request_repaint();

@@ -5,8 +5,9 @@
 pub(super) mod relink;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use crate::media::{self, fps_text, human_bytes, ProbeReport, StreamKind};
+use crate::media::{self, fps_text, human_bytes, MediaError, ProbeReport, StreamKind};
 use crate::timeline::{MediaSource, Project, SourceId, Time};
 
 use crate::ui::app::workers::{spawn_worker, DialogPurpose, Message};
@@ -81,7 +82,7 @@ impl ClipwrightApp {
         let outbox = self.outbox.clone();
         let ctx = ctx.clone();
         spawn_worker("probe", move || {
-            let result = media::probe(&path).map_err(|e| e.to_string());
+            let result = media::probe(&path).map_err(Arc::new);
             let _ = outbox.send(Message::Relinked(source, path, result));
             ctx.request_repaint();
         });
@@ -94,7 +95,7 @@ impl ClipwrightApp {
         ctx: &egui::Context,
         source: SourceId,
         path: PathBuf,
-        probed: Result<ProbeReport, String>,
+        probed: Result<ProbeReport, Arc<MediaError>>,
     ) {
         let report = match probed {
             Ok(report) => report,
@@ -279,8 +280,8 @@ fn details(ui: &mut egui::Ui, item: &MediaItem) {
             });
             return;
         }
-        Some(Err(message)) => {
-            ui.colored_label(ui.visuals().error_fg_color, message);
+        Some(Err(error)) => {
+            ui.colored_label(ui.visuals().error_fg_color, error.to_string());
             return;
         }
         Some(Ok(report)) => report,

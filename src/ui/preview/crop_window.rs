@@ -149,7 +149,7 @@ pub const FOLLOW_FACE_LABEL: &str = "Follow face";
 
 /// A face search running on a worker: its answer slot and its stop flag.
 struct FollowJob {
-    rx: Receiver<Result<Option<Edit>, String>>,
+    rx: Receiver<Result<Option<Edit>, FollowError>>,
     cancel: Arc<AtomicBool>,
 }
 
@@ -207,7 +207,7 @@ impl CropView {
                 Ok(Ok(None)) => self.follow = None,
                 Ok(Err(e)) => {
                     self.follow = None;
-                    error = Some(e);
+                    error = Some(e.to_string());
                 }
                 Err(TryRecvError::Disconnected) => {
                     self.follow = None;
@@ -300,29 +300,7 @@ impl CropView {
             to_view(crop.x, crop.y),
             to_view(crop.x + crop.width, crop.y + crop.height),
         );
-        let shade = Color32::from_black_alpha(140);
-        for outside in [
-            Rect::from_min_max(rect.min, egui::pos2(rect.right(), window_rect.top())),
-            Rect::from_min_max(egui::pos2(rect.left(), window_rect.bottom()), rect.max),
-            Rect::from_min_max(
-                egui::pos2(rect.left(), window_rect.top()),
-                egui::pos2(window_rect.left(), window_rect.bottom()),
-            ),
-            Rect::from_min_max(
-                egui::pos2(window_rect.right(), window_rect.top()),
-                egui::pos2(rect.right(), window_rect.bottom()),
-            ),
-        ] {
-            if outside.is_positive() {
-                painter.rect_filled(outside, 0.0, shade);
-            }
-        }
-        painter.rect_stroke(
-            window_rect,
-            0.0,
-            Stroke::new(2.0, Color32::from_rgb(255, 200, 0)),
-            StrokeKind::Inside,
-        );
+        paint_window(&painter, rect, window_rect);
         if response.hovered() || self.drag.is_some() {
             ui.ctx().set_cursor_icon(egui::CursorIcon::Grab);
         }
@@ -375,6 +353,44 @@ impl CropView {
     }
 }
 
+/// Shades the source outside the crop window and outlines the window.
+fn paint_window(painter: &egui::Painter, rect: Rect, window_rect: Rect) {
+    let shade = Color32::from_black_alpha(140);
+    for outside in [
+        Rect::from_min_max(rect.min, egui::pos2(rect.right(), window_rect.top())),
+        Rect::from_min_max(egui::pos2(rect.left(), window_rect.bottom()), rect.max),
+        Rect::from_min_max(
+            egui::pos2(rect.left(), window_rect.top()),
+            egui::pos2(window_rect.left(), window_rect.bottom()),
+        ),
+        Rect::from_min_max(
+            egui::pos2(window_rect.right(), window_rect.top()),
+            egui::pos2(rect.right(), window_rect.bottom()),
+        ),
+    ] {
+        if outside.is_positive() {
+            painter.rect_filled(outside, 0.0, shade);
+        }
+    }
+    painter.rect_stroke(
+        window_rect,
+        0.0,
+        Stroke::new(2.0, Color32::from_rgb(255, 200, 0)),
+        StrokeKind::Inside,
+    );
+}
+
+/// Why "Follow face" set no crop keyframes.
+#[derive(Debug, thiserror::Error)]
+enum FollowError {
+    /// The worker thread could not be started.
+    #[error("cannot start the face search: {0}")]
+    Start(std::io::Error),
+    /// The clip could not be decoded or analysed.
+    #[error(transparent)]
+    Render(#[from] crate::render::RenderError),
+}
+
 /// Starts looking for the face in the target clip on a worker thread.
 fn start_follow(
     ctx: &egui::Context,
@@ -402,14 +418,14 @@ fn start_follow(
                 &crate::vision::TractVision,
                 &stop,
             )
-            .map_err(|e| e.to_string());
+            .map_err(FollowError::from);
             // A cancelled search is dropped with the view; nobody is waiting then.
             let _ = tx.try_send(answer);
             ctx.request_repaint();
         });
     if let Err(e) = spawned {
         let (tx, rx) = sync_channel(1);
-        let _ = tx.try_send(Err(format!("cannot start the face search: {e}")));
+        let _ = tx.try_send(Err(FollowError::Start(e)));
         return FollowJob { rx, cancel };
     }
     FollowJob { rx, cancel }

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::subtitles::timeline_map::{doc_to_track, track_to_doc};
 use crate::subtitles::{self, Format, KaraokeTag, SubtitleDoc, SubtitleError, Warning};
-use crate::timeline::{Edit, Track, TrackId, TrackKind};
+use crate::timeline::{Edit, EditError, Track, TrackId, TrackKind};
 
 use crate::session::Editor;
 use crate::ui::app::dialogs::FileDialogs;
@@ -165,14 +165,14 @@ impl SubtitleFiles {
                 Report::Read(path, read) => {
                     self.busy = false;
                     let result = (*read)
-                        .map_err(|e| e.to_string())
+                        .map_err(ImportError::from)
                         .and_then(|(doc, warnings)| import(editor, &path, &doc, &warnings));
                     match result {
                         Ok((track, note)) => {
                             outcome.imported = Some(track);
                             self.note = Some(note);
                         }
-                        Err(e) => outcome.error = Some(e),
+                        Err(e) => outcome.error = Some(e.to_string()),
                     }
                 }
                 Report::ExportTo(track, path) => {
@@ -209,6 +209,28 @@ impl SubtitleFiles {
     }
 }
 
+/// Why a subtitle file added no track.
+#[derive(Debug, thiserror::Error)]
+enum ImportError {
+    /// The file could not be read as subtitles.
+    #[error(transparent)]
+    Read(#[from] SubtitleError),
+    /// The file was read but held no cue.
+    #[error("{}: no subtitles found in this file{first_warning}", path.display())]
+    Empty {
+        path: PathBuf,
+        /// The first problem worked around while reading, as `; first: …`, or empty.
+        first_warning: String,
+    },
+    /// The new track was refused.
+    #[error("{}: {source}", path.display())]
+    Refused {
+        path: PathBuf,
+        #[source]
+        source: EditError,
+    },
+}
+
 /// Adds the file's cues (and its styles the project lacks) as a new subtitle track named
 /// after the file, in one undo step. Returns the track and a line saying what happened.
 fn import(
@@ -216,14 +238,13 @@ fn import(
     path: &Path,
     doc: &SubtitleDoc,
     warnings: &[Warning],
-) -> Result<(TrackId, String), String> {
+) -> Result<(TrackId, String), ImportError> {
     let content = doc_to_track(doc, editor.project.next_cue_id());
     if content.cues.is_empty() {
-        return Err(format!(
-            "{}: no subtitles found in this file{}",
-            path.display(),
-            first_warning(warnings)
-        ));
+        return Err(ImportError::Empty {
+            path: path.to_owned(),
+            first_warning: first_warning(warnings),
+        });
     }
     let id = editor.project.next_track_id();
     let name = path
@@ -250,7 +271,10 @@ fn import(
     );
     editor
         .apply(Edit::Batch { edits })
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(|source| ImportError::Refused {
+            path: path.to_owned(),
+            source,
+        })?;
     let mut note = format!("Imported {count} cues from {}", path.display());
     if !warnings.is_empty() {
         note.push_str(&format!(
@@ -315,7 +339,7 @@ mod tests {
         let mut editor = Editor::new();
         let doc = SubtitleDoc::new(Format::Srt);
         let err = import(&mut editor, Path::new("/x/empty.srt"), &doc, &[]).unwrap_err();
-        assert!(err.contains("empty.srt"), "{err}");
+        assert!(err.to_string().contains("empty.srt"), "{err}");
         assert_eq!(editor.history.undo_len(), 0);
     }
 

@@ -392,6 +392,16 @@ impl crate::ui::app::ClipwrightApp {
         &self.subtitles.transcriber.model
     }
 
+    /// Transcribes with `speech` instead of loading the model named in the section: a
+    /// [`crate::subtitles::transcribe::FakeSpeech`] lets a test see a transcript land
+    /// without a model.
+    pub fn set_speech_model(
+        &mut self,
+        speech: std::sync::Arc<dyn crate::subtitles::transcribe::SpeechModel>,
+    ) {
+        self.subtitles.transcriber.speech = Some(speech);
+    }
+
     /// What the last transcription did ("Transcribed 3 cues", "Transcription cancelled").
     pub fn subtitles_note(&self) -> Option<&str> {
         self.subtitles.transcriber.note.as_deref()

@@ -15,13 +15,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::Arc;
 
-use crate::export::{Mixer, BLOCK};
-use crate::media::{self, MixToPcm, MIX_RATE};
 use crate::subtitles::timeline_map::{ms_to_time, source_cues_on_timeline};
-use crate::subtitles::transcribe::{
-    resolve_model, LanguageChoice, ModelProgress, Progress, ProgressFn, TranscribeError,
-    TranscribeOptions, Transcript, WhisperEngine, KNOWN_MODELS, LANGUAGES, SAMPLE_RATE,
-};
+use crate::subtitles::transcribe::{SpeechModel, Transcript, KNOWN_MODELS, LANGUAGES};
 use crate::timeline::{
     Clip, ClipId, Edit, SubtitleCue, Time, Track, TrackId, TrackKind, WordTiming,
 };
@@ -30,6 +25,10 @@ use crate::session::Editor;
 use crate::ui::app::dialogs::FileDialogs;
 use crate::ui::app::workers::spawn_worker;
 use crate::ui::inspector::keys::sound_clip;
+
+mod job;
+
+use job::{run, JobError, Request, Sound, StageFn};
 
 /// Progress lines that may wait; more are dropped (the next one says the same, newer).
 const CAPACITY: usize = 8;
@@ -58,7 +57,7 @@ enum Target {
 #[derive(Debug)]
 enum TranscribeFailure {
     Cancelled,
-    Failed(String),
+    Failed(JobError),
 }
 
 /// A transcription under way.
@@ -95,6 +94,8 @@ pub struct Transcriber {
     picking: bool,
     /// What the last run did.
     pub note: Option<String>,
+    /// A speech model to use instead of loading `model` (a fake, in tests).
+    pub(in crate::ui) speech: Option<Arc<dyn SpeechModel>>,
 }
 
 impl Default for Transcriber {
@@ -114,6 +115,7 @@ impl Default for Transcriber {
             job: None,
             picking: false,
             note: None,
+            speech: None,
         }
     }
 }
@@ -283,6 +285,7 @@ impl Transcriber {
         self.note = None;
         let request = Request {
             model: self.model.clone(),
+            speech: self.speech.clone(),
             language: self.language.clone(),
             sound,
         };
@@ -340,13 +343,13 @@ impl Transcriber {
                                     outcome.track = Some(track);
                                     self.note = Some(format!("Transcribed {count} cues"));
                                 }
-                                Err(e) => outcome.error = Some(e),
+                                Err(e) => outcome.error = Some(e.to_string()),
                             }
                         }
                         Err(TranscribeFailure::Cancelled) => {
                             self.note = Some("Transcription cancelled".to_owned());
                         }
-                        Err(TranscribeFailure::Failed(e)) => outcome.error = Some(e),
+                        Err(TranscribeFailure::Failed(e)) => outcome.error = Some(e.to_string()),
                     }
                 }
             }
@@ -362,149 +365,8 @@ fn selected_sound(editor: &Editor) -> Option<Clip> {
     sound_clip(editor, clip)
 }
 
-/// Reports a stage line and how far it is.
-type StageFn = Arc<dyn Fn(String, Option<f32>) + Send + Sync>;
-
-/// What the worker needs.
-struct Request {
-    model: String,
-    language: String,
-    sound: Sound,
-}
-
-/// Where the sound to transcribe comes from.
-enum Sound {
-    /// The project's mix, from 0:00 to its last clip.
-    Timeline {
-        project: Box<crate::timeline::Project>,
-        base_dir: PathBuf,
-    },
-    /// Source milliseconds `from_ms..to_ms` of the file at `path`.
-    Clip {
-        path: PathBuf,
-        from_ms: i64,
-        to_ms: i64,
-    },
-}
-
 fn time_ms(t: Time) -> i64 {
     crate::subtitles::timeline_map::time_to_ms(t)
-}
-
-/// Finds the model, decodes the sound, cuts out the clip's part and transcribes it.
-/// Returns the transcript and the source time (ms) it starts at.
-fn run(
-    request: &Request,
-    cancel: &Arc<AtomicBool>,
-    stage: &StageFn,
-) -> Result<(Transcript, i64), String> {
-    let language = LanguageChoice::parse(&request.language).ok_or_else(|| {
-        format!(
-            "unknown language '{}': use auto or a code such as en",
-            request.language
-        )
-    })?;
-    stage("Finding the speech model…".to_owned(), None);
-    let mut on_model = |p: ModelProgress| match p {
-        ModelProgress::Converting { .. } => {
-            stage(
-                "Converting the model for whisper.cpp (once)…".to_owned(),
-                None,
-            );
-        }
-        ModelProgress::Downloading { done, total } => stage(
-            format!(
-                "Downloading the model: {} of {} MB",
-                done / 1_000_000,
-                total / 1_000_000
-            ),
-            Some(done as f32 / total.max(1) as f32),
-        ),
-    };
-    let model =
-        resolve_model(&request.model, None, Some(&mut on_model)).map_err(|e| e.to_string())?;
-    if cancel.load(Ordering::Relaxed) {
-        return Err(TranscribeError::Cancelled.to_string());
-    }
-    let (samples, from_ms, name) = match &request.sound {
-        Sound::Timeline { project, base_dir } => (
-            mix_timeline(project, base_dir, cancel, stage)?,
-            0,
-            "the timeline".to_owned(),
-        ),
-        Sound::Clip {
-            path,
-            from_ms,
-            to_ms,
-        } => {
-            stage("Reading the sound…".to_owned(), None);
-            let samples = media::decode_pcm_mono_16k(path, Some(cancel.as_ref()))
-                .map_err(|e| e.to_string())?;
-            let at = |ms: i64| {
-                usize::try_from(ms.max(0) * i64::from(SAMPLE_RATE) / 1000)
-                    .unwrap_or(0)
-                    .min(samples.len())
-            };
-            let (from, to) = (at(*from_ms), at(*to_ms));
-            let part = samples.get(from..to.max(from)).unwrap_or_default().to_vec();
-            (part, (*from_ms).max(0), path.display().to_string())
-        }
-    };
-    stage("Loading the speech model…".to_owned(), None);
-    let engine = WhisperEngine::load(&model).map_err(|e| e.to_string())?;
-    let options = TranscribeOptions {
-        language,
-        ..TranscribeOptions::default()
-    };
-    let progress: ProgressFn = {
-        let stage = Arc::clone(stage);
-        Arc::new(move |p: Progress| {
-            stage(
-                format!(
-                    "Transcribing: {:.0} of {:.0} s",
-                    p.done_ms as f64 / 1000.0,
-                    p.total_ms as f64 / 1000.0
-                ),
-                Some(p.fraction() as f32),
-            );
-        })
-    };
-    let transcript = engine
-        .transcribe(&samples, &options, Some(progress), cancel)
-        .map_err(|e| format!("{name}: {e}"))?;
-    Ok((transcript, from_ms))
-}
-
-/// The timeline's mixed sound, mono at the model's rate, reporting how many seconds of it
-/// are mixed; stops between blocks when cancelled.
-fn mix_timeline(
-    project: &crate::timeline::Project,
-    base_dir: &std::path::Path,
-    cancel: &AtomicBool,
-    stage: &StageFn,
-) -> Result<Vec<f32>, String> {
-    let duration = project.clips_duration();
-    let total_s = duration.as_secs_f64();
-    let mut mixer = Mixer::new(project, base_dir, duration);
-    let mut pcm = MixToPcm::new().map_err(|e| e.to_string())?;
-    let (mut mixed, mut reported) = (0usize, 0usize);
-    while let Some(block) = mixer.next_block().map_err(|e| e.to_string())? {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(TranscribeError::Cancelled.to_string());
-        }
-        pcm.push(&block).map_err(|e| e.to_string())?;
-        mixed += block.len() / 2;
-        // A line every half second of sound is plenty for the bar.
-        if mixed - reported >= MIX_RATE as usize / 2 || mixed < BLOCK + 1 {
-            reported = mixed;
-            let done_s = mixed as f64 / f64::from(MIX_RATE);
-            stage(
-                format!("Mixing the timeline's sound: {done_s:.0} of {total_s:.0} s"),
-                Some((done_s / total_s.max(0.001)).min(1.0) as f32),
-            );
-        }
-    }
-    Ok(pcm.finish())
 }
 
 /// The transcript as a new subtitle track (over the clip it came from), one undo step.
@@ -513,12 +375,12 @@ fn add_track(
     target: Target,
     transcript: &Transcript,
     offset_ms: i64,
-) -> Result<(TrackId, usize), String> {
+) -> Result<(TrackId, usize), JobError> {
     let clip = match target {
         Target::Timeline => None,
         Target::Clip(id) => match editor.project.clip(id).cloned() {
             Some(c) => Some(c),
-            None => return Err("the clip was removed while it was being transcribed".to_owned()),
+            None => return Err(JobError::ClipRemoved),
         },
     };
     let first = editor.project.next_cue_id().0;
@@ -550,8 +412,8 @@ fn add_track(
     };
     if cues.is_empty() {
         return Err(match clip {
-            Some(_) => "no speech was heard in the clip".to_owned(),
-            None => "no speech was heard on the timeline".to_owned(),
+            Some(_) => JobError::NoSpeechInClip,
+            None => JobError::NoSpeechOnTimeline,
         });
     }
     let languages = transcript.languages();
@@ -566,11 +428,9 @@ fn add_track(
     }
     let count = cues.len();
     track.cues = cues;
-    editor
-        .apply(Edit::AddTrack {
-            index: editor.project.tracks.len(),
-            track,
-        })
-        .map_err(|e| e.to_string())?;
+    editor.apply(Edit::AddTrack {
+        index: editor.project.tracks.len(),
+        track,
+    })?;
     Ok((id, count))
 }

@@ -19,7 +19,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::Arc;
 
-use crate::media::{AudioRange, AudioReader, PixelRect, Quality, Scaler, VideoDecoder, MIX_RATE};
+use crate::media::{
+    AudioRange, AudioReader, MediaError, PixelRect, Quality, ScaleError, Scaler, VideoDecoder,
+    MIX_RATE,
+};
 use crate::timeline::Time;
 
 /// Height in pixels of a decoded thumbnail (drawn scaled to the track height).
@@ -137,12 +140,29 @@ struct WaveJob {
     duration: Time,
 }
 
+/// Why a clip's thumbnail or waveform could not be made.
+#[derive(Debug, thiserror::Error)]
+enum ClipMediaError {
+    /// The file could not be opened or decoded.
+    #[error(transparent)]
+    Media(#[from] MediaError),
+    /// The picture could not be shrunk to a thumbnail.
+    #[error(transparent)]
+    Scale(#[from] ScaleError),
+    /// The video says its pictures have no width or height.
+    #[error("the video has no size")]
+    NoSize,
+    /// The file holds no sound to draw.
+    #[error("{} has no sound", path.display())]
+    NoSound { path: PathBuf },
+}
+
 /// What the workers send back.
 enum Done {
-    Thumb(ThumbKey, Result<egui::ColorImage, String>),
+    Thumb(ThumbKey, Result<egui::ColorImage, ClipMediaError>),
     /// The view moved on before the worker got to it; ask again if still needed.
     Skipped(ThumbKey),
-    Wave(PathBuf, Result<Peaks, String>),
+    Wave(PathBuf, Result<Peaks, ClipMediaError>),
 }
 
 /// The cache of thumbnails and waveforms, and the handles of its two workers.
@@ -408,30 +428,26 @@ fn thumbnail(
     decoders: &mut Vec<VideoDecoder>,
     scaler: &mut Scaler,
     key: &ThumbKey,
-) -> Result<egui::ColorImage, String> {
+) -> Result<egui::ColorImage, ClipMediaError> {
     let index = match decoders.iter().position(|d| d.path() == key.path) {
         Some(i) => i,
         None => {
             if decoders.len() >= MAX_DECODERS {
                 decoders.remove(0);
             }
-            decoders.push(VideoDecoder::open(&key.path).map_err(|e| e.to_string())?);
+            decoders.push(VideoDecoder::open(&key.path)?);
             decoders.len() - 1
         }
     };
     let decoder = &mut decoders[index];
     let (w, h) = decoder.display_size();
     if w == 0 || h == 0 {
-        return Err("the video has no size".to_owned());
+        return Err(ClipMediaError::NoSize);
     }
     let height = THUMB_HEIGHT.min(h);
     let width = ((u64::from(w) * u64::from(height) / u64::from(h)) as u32).max(1);
-    let frame = decoder
-        .frame_at(key.time.flicks())
-        .map_err(|e| e.to_string())?;
-    let rgba = frame
-        .to_rgba(PixelRect::full(w, h), width, height, Quality::Fast, scaler)
-        .map_err(|e| e.to_string())?;
+    let frame = decoder.frame_at(key.time.flicks())?;
+    let rgba = frame.to_rgba(PixelRect::full(w, h), width, height, Quality::Fast, scaler)?;
     Ok(egui::ColorImage::from_rgba_unmultiplied(
         [rgba.width as usize, rgba.height as usize],
         &rgba.data,
@@ -442,7 +458,7 @@ fn thumbnail(
 /// it: mono spreads over both channels at −3 dB), and keeps its min/max over both
 /// channels every [`PEAK_BUCKET`]. Streams in small chunks, so a long file costs only
 /// its peaks in memory.
-fn waveform(path: &Path, duration: Time) -> Result<Peaks, String> {
+fn waveform(path: &Path, duration: Time) -> Result<Peaks, ClipMediaError> {
     let range = AudioRange {
         start: 0,
         end: duration.flicks().max(1),
@@ -450,16 +466,16 @@ fn waveform(path: &Path, duration: Time) -> Result<Peaks, String> {
         keep_pitch: true,
         reverse: false,
     };
-    let mut reader = AudioReader::open(path, range)
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("{} has no sound", path.display()))?;
+    let mut reader = AudioReader::open(path, range)?.ok_or_else(|| ClipMediaError::NoSound {
+        path: path.to_owned(),
+    })?;
     let per_bucket = (MIX_RATE as usize / 100).max(1);
     let mut buffer = vec![0.0f32; per_bucket * 2 * 50];
     let mut finest = Vec::new();
     let mut current = [f32::MAX, f32::MIN];
     let mut filled = 0;
     loop {
-        let frames = reader.read(&mut buffer).map_err(|e| e.to_string())?;
+        let frames = reader.read(&mut buffer)?;
         if frames == 0 {
             break;
         }
@@ -545,7 +561,7 @@ mod tests {
         let path = dir.path().join("not-media.mp4");
         std::fs::write(&path, b"definitely not a video").unwrap();
         let error = waveform(&path, Time::from_secs(1)).unwrap_err();
-        assert!(error.contains("not-media.mp4"), "{error}");
+        assert!(error.to_string().contains("not-media.mp4"), "{error}");
     }
 
     #[test]

@@ -39,6 +39,14 @@ pub(in crate::ui) enum Drag {
     Cue(super::cues::CueDrag),
 }
 
+/// What lay under the pointer when its button went down.
+#[derive(Debug, Clone, Copy)]
+struct Under {
+    marker: Option<MarkerId>,
+    clip: Option<(ClipId, Option<Edge>)>,
+    cue: Option<(TrackId, crate::timeline::CueId, Option<Edge>)>,
+}
+
 impl TimelineView {
     /// The marker whose flag on the ruler is under `pos`, if any.
     fn hit_marker(
@@ -161,112 +169,25 @@ impl TimelineView {
         }
 
         if area.clicked() || area.drag_started() {
-            let pos = pressed_at;
-            let on_ruler = pos.y < rect.top() + RULER_HEIGHT && pos.x >= left;
+            let under = Under {
+                marker,
+                clip: hit,
+                cue,
+            };
             let modifiers = ui.input(|i| i.modifiers);
-            self.selected_marker = None;
-            match (marker, hit) {
-                (Some(id), _) => {
-                    // A click jumps to the marker; a drag moves it.
-                    if let Some(m) = editor.project.markers.iter().find(|m| m.id == id) {
-                        editor.playhead = m.time;
-                    }
-                    editor.selection.clear();
-                    self.selected_marker = Some(id);
-                    if area.drag_started() {
-                        self.drag = Some(Drag::Marker(id));
-                        editor.history.begin_gesture("Move marker");
-                    }
-                }
-                _ if on_ruler => {
-                    editor.playhead = self.time_at(pos.x, left);
-                    if area.drag_started() {
-                        self.drag = Some(Drag::Scrub);
-                    }
-                }
-                (None, Some((clip, edge))) => {
-                    if modifiers.shift || modifiers.command {
-                        if !editor.selection.remove(&clip) {
-                            editor.selection.insert(clip);
-                        }
-                    } else if !editor.selection.contains(&clip) {
-                        editor.selection = [clip].into();
-                    }
-                    if area.drag_started() {
-                        self.start_clip_drag(editor, clip, edge, self.time_at(pos.x, left));
-                    }
-                }
-                (None, None) if cue.is_some() => {
-                    editor.selection.clear();
-                    if let (Some((track, id, edge)), true) = (cue, area.drag_started()) {
-                        self.start_cue_drag(editor, track, id, edge, self.time_at(pos.x, left));
-                    }
-                }
-                (None, None) if pos.x >= left => {
-                    if !(modifiers.shift || modifiers.command) {
-                        editor.selection.clear();
-                    }
-                    editor.playhead = self.time_at(pos.x, left);
-                }
-                (None, None) => {}
-            }
+            self.press(
+                editor,
+                under,
+                pressed_at,
+                rect,
+                left,
+                modifiers,
+                area.drag_started(),
+            );
         }
 
         if area.dragged() {
-            let tolerance = Time::from_secs_f64(f64::from(SNAP_PIXELS / self.pixels_per_second));
-            let pointer_t = self.time_at(pos.x, left);
-            self.snapped = None;
-            match self.drag.clone() {
-                Some(Drag::Scrub) => editor.playhead = pointer_t,
-                Some(Drag::Marker(id)) => {
-                    let targets: Vec<SnapTarget> =
-                        snap_targets(&editor.project, editor.playhead, &[])
-                            .into_iter()
-                            .filter(|t| t.kind != SnapKind::Marker && t.kind != SnapKind::Playhead)
-                            .collect();
-                    let time = match snap(pointer_t, &targets, tolerance) {
-                        Some(t) => {
-                            self.snapped = Some(t.time);
-                            t.time
-                        }
-                        None => pointer_t,
-                    };
-                    let _ = editor.apply(Edit::MoveMarker { id, time });
-                    editor.playhead = time;
-                }
-                Some(Drag::Move {
-                    anchor,
-                    grab,
-                    origin,
-                }) => self.drag_clips(
-                    editor,
-                    rows,
-                    pos.y,
-                    anchor,
-                    pointer_t - grab,
-                    &origin,
-                    tolerance,
-                ),
-                Some(Drag::Trim { clip, edge }) => {
-                    let exclude = editor.project.linked_clips(clip);
-                    let targets = snap_targets(&editor.project, editor.playhead, &exclude);
-                    let to = match snap(pointer_t, &targets, tolerance) {
-                        Some(target) if target.kind != SnapKind::Zero || edge == Edge::In => {
-                            self.snapped = Some(target.time);
-                            target.time
-                        }
-                        _ => pointer_t,
-                    };
-                    let _ = editor.apply(Edit::TrimClip {
-                        clip,
-                        edge,
-                        to,
-                        ripple: false,
-                    });
-                }
-                Some(Drag::Cue(drag)) => self.drag_cue_to(editor, &drag, pointer_t, tolerance),
-                None => {}
-            }
+            self.drag_to(editor, rows, pos, left);
         }
 
         if area.drag_stopped() {
@@ -278,6 +199,131 @@ impl TimelineView {
             }
             self.drag = None;
             self.snapped = None;
+        }
+    }
+
+    /// A click or the start of a drag at `pos`: jumps to or grabs a marker, scrubs on the
+    /// ruler, selects or grabs a clip or cue, or moves the playhead over empty track.
+    #[allow(clippy::too_many_arguments)]
+    fn press(
+        &mut self,
+        editor: &mut Editor,
+        under: Under,
+        pos: egui::Pos2,
+        rect: Rect,
+        left: f32,
+        modifiers: egui::Modifiers,
+        drag_started: bool,
+    ) {
+        let Under {
+            marker,
+            clip: hit,
+            cue,
+        } = under;
+        let on_ruler = pos.y < rect.top() + RULER_HEIGHT && pos.x >= left;
+        self.selected_marker = None;
+        match (marker, hit) {
+            (Some(id), _) => {
+                // A click jumps to the marker; a drag moves it.
+                if let Some(m) = editor.project.markers.iter().find(|m| m.id == id) {
+                    editor.playhead = m.time;
+                }
+                editor.selection.clear();
+                self.selected_marker = Some(id);
+                if drag_started {
+                    self.drag = Some(Drag::Marker(id));
+                    editor.history.begin_gesture("Move marker");
+                }
+            }
+            _ if on_ruler => {
+                editor.playhead = self.time_at(pos.x, left);
+                if drag_started {
+                    self.drag = Some(Drag::Scrub);
+                }
+            }
+            (None, Some((clip, edge))) => {
+                if modifiers.shift || modifiers.command {
+                    if !editor.selection.remove(&clip) {
+                        editor.selection.insert(clip);
+                    }
+                } else if !editor.selection.contains(&clip) {
+                    editor.selection = [clip].into();
+                }
+                if drag_started {
+                    self.start_clip_drag(editor, clip, edge, self.time_at(pos.x, left));
+                }
+            }
+            (None, None) if cue.is_some() => {
+                editor.selection.clear();
+                if let (Some((track, id, edge)), true) = (cue, drag_started) {
+                    self.start_cue_drag(editor, track, id, edge, self.time_at(pos.x, left));
+                }
+            }
+            (None, None) if pos.x >= left => {
+                if !(modifiers.shift || modifiers.command) {
+                    editor.selection.clear();
+                }
+                editor.playhead = self.time_at(pos.x, left);
+            }
+            (None, None) => {}
+        }
+    }
+
+    /// The pointer dragged to `pos`: scrubs, or moves the marker, clips, trim or cue
+    /// being dragged, snapping to what is near.
+    fn drag_to(&mut self, editor: &mut Editor, rows: &[(usize, Rect)], pos: egui::Pos2, left: f32) {
+        let tolerance = Time::from_secs_f64(f64::from(SNAP_PIXELS / self.pixels_per_second));
+        let pointer_t = self.time_at(pos.x, left);
+        self.snapped = None;
+        match self.drag.clone() {
+            Some(Drag::Scrub) => editor.playhead = pointer_t,
+            Some(Drag::Marker(id)) => {
+                let targets: Vec<SnapTarget> = snap_targets(&editor.project, editor.playhead, &[])
+                    .into_iter()
+                    .filter(|t| t.kind != SnapKind::Marker && t.kind != SnapKind::Playhead)
+                    .collect();
+                let time = match snap(pointer_t, &targets, tolerance) {
+                    Some(t) => {
+                        self.snapped = Some(t.time);
+                        t.time
+                    }
+                    None => pointer_t,
+                };
+                let _ = editor.apply(Edit::MoveMarker { id, time });
+                editor.playhead = time;
+            }
+            Some(Drag::Move {
+                anchor,
+                grab,
+                origin,
+            }) => self.drag_clips(
+                editor,
+                rows,
+                pos.y,
+                anchor,
+                pointer_t - grab,
+                &origin,
+                tolerance,
+            ),
+            Some(Drag::Trim { clip, edge }) => {
+                let exclude = editor.project.linked_clips(clip);
+                let targets = snap_targets(&editor.project, editor.playhead, &exclude);
+                let to = match snap(pointer_t, &targets, tolerance) {
+                    Some(target) if target.kind != SnapKind::Zero || edge == Edge::In => {
+                        self.snapped = Some(target.time);
+                        target.time
+                    }
+                    _ => pointer_t,
+                };
+                let _ = editor.apply(Edit::TrimClip {
+                    clip,
+                    edge,
+                    to,
+                    ripple: false,
+                });
+            }
+            Some(Drag::Cue(drag)) => self.drag_cue_to(editor, &drag, pointer_t, tolerance),
+            None => {}
         }
     }
 

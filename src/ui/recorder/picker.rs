@@ -1,9 +1,9 @@
 //! The recorder panel's picker: what can be recorded, with thumbnails; clicking a
 //! thumbnail or its title selects it, and the kind picked is remembered for the next run.
 
+use super::settings::SourceKind;
 use super::{Backend, Listed, Listing, RecorderPanel};
 use crate::media::BgraFrame;
-use crate::ui::recorder_settings::SourceKind;
 
 impl RecorderPanel {
     /// Selects target `i` and remembers its kind for the next run.
