@@ -409,7 +409,9 @@ pub(super) fn box_blur(data: &mut [u8], w: usize, h: usize, channels: usize, rad
     }
 }
 
-/// One line of `n` pixels starting at `start`, `step` bytes apart, blurred in place.
+/// One line of `n` pixels starting at `start`, `step` bytes apart, blurred in place (up to
+/// four channels). The line is copied out with its end pixels repeated `radius` times, so
+/// the running sums slide without a bounds check.
 fn blur_line(
     data: &mut [u8],
     start: usize,
@@ -419,20 +421,31 @@ fn blur_line(
     radius: usize,
     line: &mut Vec<u8>,
 ) {
+    let channels = channels.min(4);
+    let px = |i: usize| start + i * step..start + i * step + channels;
     line.clear();
-    line.extend((0..n).flat_map(|i| {
+    for _ in 0..radius {
+        line.extend_from_slice(&data[px(0)]);
+    }
+    for i in 0..n {
+        line.extend_from_slice(&data[px(i)]);
+    }
+    for _ in 0..=radius {
+        line.extend_from_slice(&data[px(n - 1)]);
+    }
+    let width = (2 * radius + 1) as u32;
+    let mut sums = [0u32; 4];
+    for (c, sum) in sums.iter_mut().enumerate().take(channels) {
+        *sum = (0..width as usize)
+            .map(|k| u32::from(line[k * channels + c]))
+            .sum();
+    }
+    for i in 0..n {
         let at = start + i * step;
-        data[at..at + channels].iter().copied()
-    }));
-    let r = radius as i64;
-    let last = n as i64 - 1;
-    let width = (2 * r + 1) as u32;
-    for c in 0..channels {
-        let get = |i: i64| u32::from(line[i.clamp(0, last) as usize * channels + c]);
-        let mut sum: u32 = (-r..=r).map(get).sum();
-        for i in 0..n as i64 {
-            data[start + i as usize * step + c] = ((sum + width / 2) / width) as u8;
-            sum = sum + get(i + r + 1) - get(i - r);
+        let (enter, leave) = ((i + 2 * radius + 1) * channels, i * channels);
+        for c in 0..channels {
+            data[at + c] = ((sums[c] + width / 2) / width) as u8;
+            sums[c] = sums[c] + u32::from(line[enter + c]) - u32::from(line[leave + c]);
         }
     }
 }
