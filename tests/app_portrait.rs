@@ -88,7 +88,7 @@ fn portrait_in_the_inspector_sets_the_background_effect_in_one_undo_step_each() 
     assert_eq!(portrait_of(&harness, id), Some(PortraitBackground::Blur));
     assert_eq!(harness.state().editor.history.undo_len(), steps + 1);
     // The astronaut in front of a blurred backdrop, the Portrait controls beside her.
-    scroll_into_view(&mut harness, "Edge softness");
+    scroll_into_view(&mut harness, "Background");
     snapshot_settled(&mut harness, "portrait_inspector");
 
     // Switch the background to "Remove".
