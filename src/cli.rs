@@ -14,8 +14,8 @@ use crate::{capture, media};
 
 mod bench;
 mod export;
-mod outputs;
 mod record;
+mod sticker;
 mod transcribe;
 
 /// Clipwright: record a window with its sound, edit it on a timeline, export it anywhere.
@@ -87,6 +87,10 @@ enum BenchWhat {
     /// Background blur (export and 960x540 preview) and follow-face analysis, each beside
     /// the same work without it; model load time.
     Portrait(bench::portrait::PortraitBenchArgs),
+    /// A 16:9 + 9:16 project exported both at once (one decode) and one after the other,
+    /// beside the ffmpeg CLI making the same two files: wall time, CPU, memory.
+    #[cfg(target_os = "linux")]
+    Outputs(bench::outputs::OutputsBenchArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,6 +157,10 @@ pub fn main() -> ExitCode {
         Some(Command::Bench {
             what: BenchWhat::Portrait(args),
         }) => bench::portrait::run(&args),
+        #[cfg(target_os = "linux")]
+        Some(Command::Bench {
+            what: BenchWhat::Outputs(args),
+        }) => bench::outputs::run(&args),
         Some(Command::Record(args)) => record::run(*args),
         Some(Command::Subtitles {
             action: SubtitlesCommand::Convert { input, output },

@@ -176,7 +176,7 @@ fn the_crop_window_takes_the_shape_of_the_canvas_preset_chosen() {
     // the right it stops with its right side on the source's edge.
     for (preset, aspect) in [("1:1 square", 1.0), ("4:5 portrait", 0.8)] {
         harness
-            .get_by_role_and_label(Role::ComboBox, "Canvas")
+            .get_by_role_and_label(Role::ComboBox, "Size")
             .click();
         harness.run_steps(2);
         harness.get_by_label(preset).click();
@@ -208,7 +208,7 @@ fn switching_to_9x16_offers_to_fill_all_clips_in_one_undo_step_and_the_inspector
     let steps = harness.state().editor.history.undo_len();
 
     harness
-        .get_by_role_and_label(Role::ComboBox, "Canvas")
+        .get_by_role_and_label(Role::ComboBox, "Size")
         .click();
     harness.run_steps(2);
     harness.get_by_label("9:16 vertical").click();

@@ -36,7 +36,10 @@ fn the_panels_choices_and_kind_of_source_come_back_after_a_restart() {
         first.get_by_label(label).click();
         first.run_steps(2);
     }
-    // A click on the picture (not only the title) selects it.
+    // A click on the picture (not only the title) selects it. Scrolled into view first:
+    // windows of a desktop the tests start may come before it in the list.
+    first.get_by_label("Picture of Test pattern").scroll_to_me();
+    first.run_steps(2);
     first.get_by_label("Picture of Test pattern").click();
     first.run_steps(2);
     let chosen = first.state().recorder.settings.clone();

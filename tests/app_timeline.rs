@@ -257,3 +257,39 @@ fn a_finished_recording_lands_after_the_clips_or_above_them_at_the_playhead() {
     };
     assert_eq!(linked, 2, "picture and sound are linked");
 }
+
+#[test]
+fn a_cue_dragged_onto_another_subtitle_track_moves_there_in_one_undo_step() {
+    let mut harness = timeline_with_subtitles(2);
+    let (first, second) = {
+        let tracks = &harness.state().editor.project.tracks;
+        (tracks[2].id, tracks[3].id)
+    };
+    let cue_ids = |h: &Harness<'static, ClipwrightApp>, track: TrackId| -> Vec<u64> {
+        let track = h.state().editor.project.track(track).unwrap();
+        track.cues.iter().map(|c| c.id.0).collect()
+    };
+    assert_eq!(cue_ids(&harness, first), [1]);
+    assert_eq!(cue_ids(&harness, second), [2]);
+    let steps = harness.state().editor.history.undo_len();
+    let pps = harness.state().timeline_zoom();
+
+    // Cue 1 taken down onto the second track's row and a second later.
+    let from = harness.get_by_label("Cue 1").rect().center();
+    let below = harness.get_by_label("Cue 2").rect().center();
+    drag(&mut harness, from, egui::pos2(from.x + pps, below.y));
+    assert_eq!(cue_ids(&harness, first), Vec::<u64>::new());
+    assert_eq!(cue_ids(&harness, second), [2, 1]);
+    let moved = harness.state().editor.project.track(second).unwrap().cues[1].clone();
+    let start = moved.start.as_secs_f64();
+    assert!((start - 1.2).abs() < 0.05, "starts at {start} s");
+    assert_eq!(moved.text, "Hello");
+    assert_eq!(harness.state().editor.history.undo_len(), steps + 1);
+
+    // One undo puts it back where it was, on its own track.
+    harness.state_mut().editor.undo().unwrap();
+    assert_eq!(cue_ids(&harness, first), [1]);
+    assert_eq!(cue_ids(&harness, second), [2]);
+    let back = &harness.state().editor.project.track(first).unwrap().cues[0];
+    assert_eq!(back.start, Time::from_millis(200));
+}

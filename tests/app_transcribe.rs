@@ -31,19 +31,6 @@ fn test_speech_model() -> std::path::PathBuf {
     model
 }
 
-/// `text` spoken by espeak-ng, as a WAV file in `dir`.
-fn spoken_wav(dir: &std::path::Path, text: &str) -> std::path::PathBuf {
-    let wav = dir.join("speech.wav");
-    let status = std::process::Command::new("espeak-ng")
-        .args(["-v", "en", "-w"])
-        .arg(&wav)
-        .arg(text)
-        .status()
-        .expect("espeak-ng must be installed (apt package espeak-ng)");
-    assert!(status.success());
-    wav
-}
-
 /// The app with `wav` on the timeline and selected, `model` picked in Transcribe.
 fn transcribe_harness(
     wav: std::path::PathBuf,
@@ -70,7 +57,7 @@ fn transcribe_harness(
 fn transcribing_a_spoken_clip_adds_a_subtitle_track_with_its_words() {
     let model = test_speech_model();
     let dir = tempfile::tempdir().unwrap();
-    let wav = spoken_wav(dir.path(), "the quick brown fox jumps over the lazy dog");
+    let wav = common::spoken_wav(dir.path(), "the quick brown fox jumps over the lazy dog");
     let mut harness = transcribe_harness(wav, &model);
     harness.get_by_label("Selected clip").click();
     harness.run_steps(2);
@@ -133,7 +120,7 @@ fn a_folder_that_holds_no_speech_model_is_a_readable_error() {
 fn cancelling_a_transcription_leaves_the_project_as_it_was() {
     let model = test_speech_model();
     let dir = tempfile::tempdir().unwrap();
-    let wav = spoken_wav(
+    let wav = common::spoken_wav(
         dir.path(),
         "a longer sentence that the model would need a while to transcribe completely",
     );
@@ -177,7 +164,7 @@ fn the_whole_timeline_is_transcribed_in_timeline_time() {
     use clipwright::timeline::Time;
     let model = test_speech_model();
     let dir = tempfile::tempdir().unwrap();
-    let wav = spoken_wav(dir.path(), "the quick brown fox jumps over the lazy dog");
+    let wav = common::spoken_wav(dir.path(), "the quick brown fox jumps over the lazy dog");
     let mut harness = transcribe_harness(wav.clone(), &model);
     // The same sentence again, after the first, on the timeline only: the second half of
     // the transcript must be timed where that clip plays, not where its source starts.

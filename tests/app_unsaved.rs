@@ -7,7 +7,7 @@ mod common;
 
 use clipwright::session::Editor;
 use clipwright::ui::{ClipwrightApp, NoDialogs};
-use common::app::{harness_answering, harness_with, step_until};
+use common::app::{choose_in_file_menu, harness_answering, harness_with, step_until};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
@@ -21,13 +21,6 @@ fn app_with_unsaved_work(dialogs: NoDialogs) -> Harness<'static, ClipwrightApp> 
     step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
     assert!(harness.state().editor.dirty);
     harness
-}
-
-fn choose_in_file_menu(harness: &mut Harness<'static, ClipwrightApp>, item: &str) {
-    harness.get_by_label("File").click();
-    harness.run_steps(2);
-    harness.get_by_label(item).click();
-    harness.run_steps(2);
 }
 
 #[test]

@@ -7,7 +7,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::desktop::{artifacts_dir, Desktop};
+use common::desktop::{artifacts_dir, share_of, Desktop};
 
 /// Closes the app's window as a person clicking × would, and checks it exits with success
 /// within 20 s.
@@ -72,15 +72,6 @@ fn app_without_a_display_says_so_in_one_sentence() {
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("no graphical display"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
-}
-
-/// Share of `image`'s pixels within 60 of `rgb` on every channel.
-fn share_of(image: &image::RgbImage, rgb: [u8; 3]) -> f64 {
-    let near = image
-        .pixels()
-        .filter(|p| p.0.iter().zip(rgb).all(|(&a, b)| a.abs_diff(b) < 60))
-        .count();
-    near as f64 / f64::from(image.width() * image.height())
 }
 
 #[test]

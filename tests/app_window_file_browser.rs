@@ -8,16 +8,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::desktop::{artifacts_dir, Desktop};
-
-/// Share of `image`'s pixels within 60 of `rgb` on every channel.
-fn share_of(image: &image::RgbImage, rgb: [u8; 3]) -> f64 {
-    let near = image
-        .pixels()
-        .filter(|p| p.0.iter().zip(rgb).all(|(&a, b)| a.abs_diff(b) < 60))
-        .count();
-    near as f64 / f64::from(image.width() * image.height())
-}
+use common::desktop::{artifacts_dir, share_of, Desktop};
 
 #[test]
 fn with_no_portal_and_no_zenity_import_media_opens_a_file_through_the_in_app_browser() {

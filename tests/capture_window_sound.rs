@@ -319,6 +319,14 @@ impl Drop for LateTone {
     }
 }
 
+/// Stops `child` as Ctrl+C in its terminal would.
+#[allow(unsafe_code)]
+fn interrupt(child: &std::process::Child) {
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: kill(2) sends SIGINT to our own child process and touches no memory.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+}
+
 #[test]
 fn a_program_that_starts_its_sound_during_the_recording_is_silent_until_then_and_then_recorded() {
     let desktop = Desktop::start();
@@ -334,7 +342,7 @@ fn a_program_that_starts_its_sound_during_the_recording_is_silent_until_then_and
     let mut recorder = desktop
         .command(env!("CARGO_BIN_EXE_clipwright"))
         .args(["record", "--window", "Late Tone", "--audio", "window"])
-        .args(["--size", "320x240", "--duration", "6", "-o"])
+        .args(["--size", "320x240", "-o"])
         .arg(&file)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -366,6 +374,16 @@ fn a_program_that_starts_its_sound_during_the_recording_is_silent_until_then_and
     );
     std::thread::sleep(Duration::from_millis(1500));
     std::fs::write(&trigger, b"").unwrap();
+    // However slowly the late player starts on a busy machine: once its stream is on our
+    // sink, record a few seconds more, then stop as Ctrl+C does.
+    desktop.wait_for(Duration::from_secs(60), || {
+        routing(&desktop)
+            .streams
+            .iter()
+            .any(|(_, sink)| sink.starts_with("clipwright_window_"))
+    });
+    std::thread::sleep(Duration::from_millis(3000));
+    interrupt(&recorder);
     let status = recorder.wait().unwrap();
     let stderr = reader.join().unwrap();
     assert!(status.success(), "{stderr}");

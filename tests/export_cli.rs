@@ -388,6 +388,7 @@ fn all_outputs_of_a_project_are_written_each_at_its_size_with_its_own_crop() {
         name: "Vertical".into(),
         width: 1080,
         height: 1920,
+        safe_area: Default::default(),
     });
     // The vertical version fills its frame from the left edge of the picture.
     project.tracks[0].clips[0].reframes.insert(

@@ -73,6 +73,10 @@ pub struct ExportArgs {
     /// shape, e.g. --canvas 1080x1920 from a 16:9 source).
     #[arg(long)]
     follow_face: bool,
+    /// Quick mode: put a sticker over the whole clip, pinned to the face at its usual
+    /// place or at ANCHOR (head, eyes, nose, mouth, face), or `free` in the middle.
+    #[arg(long, value_name = "NAME[:ANCHOR]")]
+    sticker: Option<String>,
     /// Burn these subtitles (.srt, .vtt, .ass) into the picture.
     #[arg(long, value_name = "FILE")]
     subtitles: Option<PathBuf>,
@@ -122,13 +126,24 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
         std::fs::create_dir_all(dest)
             .with_context(|| format!("cannot make the folder {}", dest.display()))?;
     }
-    // One after the other: each output decodes the sources again.
-    for (name, file) in super::outputs::output_paths(&project, dest) {
-        let mut one = args.clone();
-        one.all_outputs = false;
-        one.project_output = Some(name);
-        one.output = file;
-        run_one(&one, &cancel)?;
+    // All together: each source frame is decoded once and drawn for every output.
+    let jobs = crate::export::outputs::output_paths(&project, dest)
+        .into_iter()
+        .map(|(id, file)| {
+            let mut one = args.clone();
+            one.all_outputs = false;
+            one.project_output = project.output(id).map(|o| o.name);
+            one.output = file;
+            build_job(&one)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let (tx, rx) = sync_channel::<Progress>(8);
+    let quiet = args.quiet;
+    let printer = std::thread::spawn(move || print_progress(&rx, quiet));
+    let result = crate::export::export_together(&jobs, Some(tx), &cancel);
+    let _ = printer.join();
+    for summary in result? {
+        report(args, &summary);
     }
     Ok(())
 }
@@ -142,10 +157,22 @@ fn run_one(args: &ExportArgs, cancel: &Arc<AtomicBool>) -> anyhow::Result<()> {
     let result = job.run(Some(tx), cancel);
     let _ = printer.join();
     let summary: ExportSummary = result?;
+    report(args, &summary);
+    Ok(())
+}
+
+/// What an export did, on stderr: its file, and a face the background effect missed.
+fn report(args: &ExportArgs, summary: &ExportSummary) {
     if summary.portrait_frames_without_face > 0 {
         eprintln!(
             "note: no face found in {} of {} frames; the background effect needs a face in view and was left off there",
             summary.portrait_frames_without_face, summary.frames
+        );
+    }
+    if summary.sticker_frames_without_face > 0 {
+        eprintln!(
+            "note: the pinned sticker found no face in {} of {} frames and held still where the face was last seen",
+            summary.sticker_frames_without_face, summary.frames
         );
     }
     if !args.quiet {
@@ -158,7 +185,6 @@ fn run_one(args: &ExportArgs, cancel: &Arc<AtomicBool>) -> anyhow::Result<()> {
         );
         eprintln!("{}", crate::cli::printable(&line));
     }
-    Ok(())
 }
 
 /// Checks the options and builds the job, before anything is written.
@@ -211,7 +237,7 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
     crate::export::check_output(&project, &base_dir, &args.output)?;
     let mut settings = ExportSettings::for_project(&project);
     if let Some(name) = &args.project_output {
-        let output = super::outputs::output_named(&project, name)?;
+        let output = crate::export::outputs::output_named(&project, name)?;
         settings = ExportSettings::for_output(&project, output).unwrap_or(settings);
     }
     if let Some(p) = preset {
@@ -315,6 +341,9 @@ fn quick_project(
     let mut project = project;
     if args.follow_face {
         follow_face_in(&mut project)?;
+    }
+    if let Some(spec) = &args.sticker {
+        super::sticker::add_to_quick_project(&mut project, spec)?;
     }
     Ok(project)
 }

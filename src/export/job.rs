@@ -140,6 +140,9 @@ pub struct ExportSummary {
     /// Frames where a clip's portrait effect found no face and left the picture as it
     /// was (worth telling the person: the effect did not show there).
     pub portrait_frames_without_face: u64,
+    /// Frames where a sticker pinned to a face had no face near that time and held still
+    /// where the face was last seen (or stood at its own place before any was seen).
+    pub sticker_frames_without_face: u64,
 }
 
 /// Why an export failed. Nothing is left on disk in any case.
@@ -200,6 +203,20 @@ const FRAME_QUEUE: usize = 4;
 /// Sound blocks waiting between the mixer and the encoder.
 const AUDIO_QUEUE: usize = 32;
 
+/// The frames an export draws: how many, at what size, of which output, with or without
+/// the subtitles burned in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct FramePlan {
+    /// Frames in the export.
+    pub total: u64,
+    /// Their size (even for 4:2:0).
+    pub size: (u32, u32),
+    /// The output drawn.
+    pub output: OutputId,
+    /// Subtitles burned into the picture (not a stream of their own).
+    pub burn: bool,
+}
+
 impl ExportJob {
     /// Runs the export to completion (or failure, or cancel), sending progress as it goes.
     pub fn run(
@@ -207,19 +224,44 @@ impl ExportJob {
         progress: Option<SyncSender<Progress>>,
         cancel: &Arc<AtomicBool>,
     ) -> Result<ExportSummary, ExportError> {
-        let started = Instant::now();
+        self.run_fed(None, progress, cancel)
+    }
+
+    /// What frames this export draws; checks the output name first.
+    pub(super) fn plan(&self) -> Result<FramePlan, ExportError> {
         let out = &self.output;
         super::check_output(&self.project, &self.base_dir, out)?;
         let container = Container::from_path(out)
             .ok_or_else(|| ExportError::UnknownFormat { path: out.clone() })?;
         // Subtitles never lengthen an export: cues past the last clip are cut at its end.
         let duration = self.project.clips_duration();
-        let rate = self.settings.frame_rate;
-        let total = Time::frames(duration, rate, Rounding::Ceil).max(0) as u64;
+        let total = Time::frames(duration, self.settings.frame_rate, Rounding::Ceil).max(0) as u64;
         if total == 0 {
             return Err(ExportError::Empty);
         }
-        let (w, h) = even_size(self.settings.size, container);
+        let soft = crate::render::has_subtitles(&self.project) && self.settings.soft_subtitles;
+        Ok(FramePlan {
+            total,
+            size: even_size(self.settings.size, container),
+            output: self.settings.output,
+            burn: !soft,
+        })
+    }
+
+    /// [`ExportJob::run`], its frames drawn by a render thread of its own — or, with
+    /// `fed`, taken from that channel (the frames of [`FramePlan`], drawn elsewhere).
+    pub(super) fn run_fed(
+        &self,
+        fed: Option<Receiver<Rendered>>,
+        progress: Option<SyncSender<Progress>>,
+        cancel: &Arc<AtomicBool>,
+    ) -> Result<ExportSummary, ExportError> {
+        let started = Instant::now();
+        let out = &self.output;
+        let plan = self.plan()?;
+        let container = Container::from_path(out)
+            .ok_or_else(|| ExportError::UnknownFormat { path: out.clone() })?;
+        let (rate, total, (w, h)) = (self.settings.frame_rate, plan.total, plan.size);
         let mut enc = self.encode_settings(container, (w, h), total);
         let mixer = Mixer::new(
             &self.project,
@@ -241,26 +283,21 @@ impl ExportJob {
         let held_to_end = file.palette_mode() == Some(PaletteMode::WholeClip);
         let steps = if held_to_end { total * 2 } else { total };
 
-        let (frame_tx, frame_rx) = sync_channel(FRAME_QUEUE);
         let (audio_tx, audio_rx) = sync_channel(AUDIO_QUEUE);
-        let (burn, output) = (!enc.soft_subtitles, self.settings.output);
-        let render = {
-            let (project, base, cancel) =
-                (self.project.clone(), self.base_dir.clone(), cancel.clone());
-            std::thread::Builder::new()
-                .name("export-render".to_owned())
-                .spawn(move || {
-                    render_thread(
-                        &project,
-                        &base,
-                        (w, h),
-                        rate,
-                        total,
-                        (burn, output),
-                        &frame_tx,
-                        &cancel,
-                    )
-                })
+        let (frame_rx, render) = match fed {
+            Some(rx) => (rx, None),
+            None => {
+                let (frame_tx, frame_rx) = sync_channel(FRAME_QUEUE);
+                let (project, base, cancel) =
+                    (self.project.clone(), self.base_dir.clone(), cancel.clone());
+                let spawned = std::thread::Builder::new()
+                    .name("export-render".to_owned())
+                    .spawn(move || {
+                        let plans = [(plan, frame_tx)];
+                        render_thread(&project, &base, rate, &plans, &cancel)
+                    });
+                (frame_rx, Some(spawned))
+            }
         };
         let mix = {
             let cancel = cancel.clone();
@@ -273,7 +310,7 @@ impl ExportJob {
             path: out.clone(),
             what: what.to_owned(),
         };
-        let (render, mix) = match (render, mix) {
+        let (render, mix) = match (render.transpose(), mix) {
             (Ok(r), Ok(m)) => (r, m),
             _ => return Err(worker_err("could not start a thread")),
         };
@@ -291,9 +328,12 @@ impl ExportJob {
         // Unblock and stop the workers before joining them.
         drop(frame_rx);
         drop(audio_rx);
-        let render_result = render
-            .join()
-            .map_err(|_| worker_err("the render thread panicked"))?;
+        let render_result = match render {
+            Some(r) => r
+                .join()
+                .map_err(|_| worker_err("the render thread panicked"))?,
+            None => Ok(0),
+        };
         let mix_result = mix
             .join()
             .map_err(|_| worker_err("the mix thread panicked"))?;
@@ -301,7 +341,7 @@ impl ExportJob {
             return Err(ExportError::Cancelled { path: out.clone() });
         }
         // A worker's own error explains a closed channel better than the channel does.
-        let portrait_frames_without_face = render_result?;
+        let (portrait_frames_without_face, sticker_frames_without_face) = render_result?;
         mix_result?;
         let frames = result?;
         let encoder = file.video_encoder().to_owned();
@@ -317,6 +357,7 @@ impl ExportJob {
             encoder,
             elapsed: started.elapsed(),
             portrait_frames_without_face,
+            sticker_frames_without_face,
         })
     }
 
@@ -404,32 +445,37 @@ fn even_size((w, h): (u32, u32), container: Container) -> (u32, u32) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn render_thread(
+/// Draws every frame of each plan, in step: for each instant, each plan's output in turn
+/// from the same decoded source frames, sent to that plan's channel. Returns how many clip
+/// frames a portrait effect left alone for want of a face.
+pub(super) fn render_thread(
     project: &Project,
     base: &Path,
-    size: (u32, u32),
     rate: Rational,
-    total: u64,
-    (burn_subtitles, output): (bool, OutputId),
-    tx: &SyncSender<Rendered>,
+    plans: &[(FramePlan, SyncSender<Rendered>)],
     cancel: &AtomicBool,
-) -> Result<u64, ExportError> {
+) -> Result<(u64, u64), ExportError> {
     let mut compositor = Compositor::new(base);
-    compositor.set_burn_subtitles(burn_subtitles);
-    compositor.set_output(output);
-    for i in 0..total {
+    let total = plans.iter().map(|(p, _)| p.total).max().unwrap_or(0);
+    'frames: for i in 0..total {
         if cancel.load(Ordering::Relaxed) {
             break;
         }
         let t = Time::from_frame(i as i64, rate);
-        let frame = compositor.render(project, t, size)?;
-        if tx.send(frame).is_err() {
-            // The encoder stopped (error or cancel); it reports why.
-            break;
+        for (plan, tx) in plans.iter().filter(|(p, _)| i < p.total) {
+            compositor.set_burn_subtitles(plan.burn);
+            compositor.set_output(plan.output);
+            let frame = compositor.render(project, t, plan.size)?;
+            if tx.send(frame).is_err() {
+                // An encoder stopped (error or cancel); it reports why.
+                break 'frames;
+            }
         }
     }
-    Ok(compositor.portrait_frames_without_face())
+    Ok((
+        compositor.portrait_frames_without_face(),
+        compositor.sticker_frames_without_face(),
+    ))
 }
 
 fn mix_thread(

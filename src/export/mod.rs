@@ -8,13 +8,16 @@
 //! writes through `media`; it never touches FFmpeg itself.
 
 mod job;
+mod many;
 mod mix;
+pub mod outputs;
 mod preset;
 mod quick;
 mod subtitles;
 mod target;
 
 pub use job::{ExportError, ExportJob, ExportSettings, ExportStage, ExportSummary, Progress};
+pub use many::export_together;
 pub use mix::{Mixer, BLOCK};
 pub use preset::{parse_size, Preset};
 pub use quick::{quick_project, quick_project_and_probe, source_info, QuickError, QuickOptions};

@@ -77,6 +77,8 @@ pub struct VideoDecoder {
     index: Option<Arc<SourceIndex>>,
     /// Seeks done so far (for tests and benchmarks).
     seeks: u64,
+    /// Frames decoded so far (for tests and benchmarks).
+    decoded: u64,
     /// Raw timestamp (in ticks) of the file's time zero; see [`timeline_origin`].
     origin: i64,
     /// Raw timestamp (in ticks) of the video stream's first frame, if stated.
@@ -86,6 +88,8 @@ pub struct VideoDecoder {
     /// How far the pictures sit after the frame grid (see [`grid_lead`]); added to every
     /// requested time so each picture lands in its own grid slot.
     snap: i64,
+    /// Frames not needed on the way to a seek target (see [`super::seek_skip`]).
+    skip: super::seek_skip::SeekSkip,
 }
 
 /// How far a video's first frame starts after the file's time zero, when that is less
@@ -186,10 +190,12 @@ impl VideoDecoder {
             seeked: false,
             index: super::sources::index_of(path),
             seeks: 0,
+            decoded: 0,
             origin,
             video_start,
             interval,
             snap,
+            skip: super::seek_skip::SeekSkip::default(),
         })
     }
 
@@ -228,6 +234,11 @@ impl VideoDecoder {
     /// How many times this decoder has seeked.
     pub fn seeks(&self) -> u64 {
         self.seeks
+    }
+
+    /// How many frames this decoder has decoded.
+    pub fn frames_decoded(&self) -> u64 {
+        self.decoded
     }
 
     /// Picks up the source's index if it was built since the last look.
@@ -349,8 +360,16 @@ impl VideoDecoder {
         self.current.as_ref().ok_or_else(|| self.no_frame())
     }
 
-    /// Decodes forward until `current` is the frame shown at `time` (or the last frame).
+    /// Decodes forward until `current` is the frame shown at `time` (or the last frame),
+    /// skipping what the target does not need unless the frames on the way are kept.
     fn decode_to(&mut self, time: i64, collect: bool) -> Result<(), MediaError> {
+        self.skip.aim((!collect).then_some(time));
+        let result = self.decode_until(time, collect);
+        self.skip.aim(None);
+        result
+    }
+
+    fn decode_until(&mut self, time: i64, collect: bool) -> Result<(), MediaError> {
         loop {
             if let Some(next) = &self.ahead {
                 if next.time > time && self.current.is_some() {
@@ -454,6 +473,7 @@ impl VideoDecoder {
         loop {
             match self.decoder.receive_frame(&mut frame) {
                 Ok(()) => {
+                    self.decoded += 1;
                     let pts = frame.timestamp().or(frame.pts()).unwrap_or(0);
                     let time = to_ticks(pts, self.time_base).saturating_sub(self.origin);
                     return Ok(Some(VideoFrame {
@@ -470,6 +490,13 @@ impl VideoDecoder {
             match packet.read(&mut self.input) {
                 Ok(()) => {
                     if packet.stream() == self.stream {
+                        let start = packet
+                            .pts()
+                            .map(|pts| to_ticks(pts, self.time_base).saturating_sub(self.origin));
+                        let length = to_ticks(packet.duration(), self.time_base);
+                        let index = self.index.as_deref();
+                        self.skip
+                            .before_packet(&mut self.decoder, (start, length), index);
                         // A damaged packet is skipped, as players do; the next one decodes.
                         let _ = self.decoder.send_packet(&packet);
                     }

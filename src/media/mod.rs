@@ -37,6 +37,7 @@ mod record_error;
 mod record_mux;
 mod replay;
 mod report_text;
+mod seek_skip;
 mod soft_subs;
 mod sources;
 
@@ -60,6 +61,7 @@ pub use probe::{format_us, probe, AudioFacts, ProbeReport, StreamKind, StreamRep
 pub use proxy::{make_proxy, proxy_size, ProxyOutcome, PROXY_BOX, PROXY_GOP};
 pub use proxy_cache::{prune_proxies, Pruned, PROXY_BUDGET, PROXY_MAX_AGE};
 pub use report_text::{fps_text, human_bytes, StreamLine};
+pub use seek_skip::set_seek_skipping;
 pub use soft_subs::soft_subtitle_codec;
 pub use sources::{
     index_of, prepare, proxy_build_time, proxy_of, set_indexing, set_proxy_dir, wait_prepared,

@@ -36,10 +36,12 @@ use crate::vision::{TractVision, Vision, VisionError};
 use super::effects::filter_chain;
 use super::layout::{blur_window, place, Placement, RectF};
 use super::portrait::{BackdropError, PortraitLayer, PortraitState};
+use super::sticker::StickerLayer;
 
 mod decoders;
 mod draw;
 mod portrait_layer;
+mod sticker;
 mod text;
 
 use draw::CacheKey;
@@ -71,6 +73,9 @@ pub enum RenderError {
     /// A portrait effect's replacement picture could not be read.
     #[error(transparent)]
     Backdrop(#[from] BackdropError),
+    /// A sticker could not be drawn.
+    #[error(transparent)]
+    Sticker(#[from] crate::stickers::StickerError),
     /// A picture could not be converted.
     #[error("{}: {source}", path.display())]
     Convert {
@@ -101,7 +106,9 @@ pub struct Compositor {
     burn_subtitles: bool,
     /// Whose reframing clips follow: the canvas, or one of the project's extra outputs.
     output: OutputId,
-    text: Option<TextLayer>,
+    /// libass for the last few scripts and sizes, newest last: an export of several
+    /// outputs at once draws each output's text in turn.
+    text: Vec<TextLayer>,
     /// A preview's compositor: sources are indexed (and maybe proxied) on the workers.
     preview: bool,
     /// Decode sources' preview proxies once they are ready (preview only).
@@ -111,6 +118,8 @@ pub struct Compositor {
     /// Person mask and face detection for portrait effects.
     vision: Arc<dyn Vision>,
     portrait: PortraitState,
+    /// Frames in which a sticker pinned to a face had no face to follow.
+    stickers_without_face: u64,
 }
 
 /// A clip's effect graph and the last frame it filtered.
@@ -142,12 +151,13 @@ impl Compositor {
             cache: Vec::new(),
             burn_subtitles: true,
             output: OutputId::MAIN,
-            text: None,
+            text: Vec::new(),
             preview: false,
             proxies: false,
             proxied: HashMap::new(),
             vision: Arc::new(TractVision),
             portrait: PortraitState::default(),
+            stickers_without_face: 0,
         }
     }
 
@@ -168,6 +178,12 @@ impl Compositor {
     /// in them (the model takes anything for a person, so the effect needs a face).
     pub fn portrait_frames_without_face(&self) -> u64 {
         self.portrait.frames_without_face
+    }
+
+    /// How many sticker frames pinned to a face found no face near that time, so the
+    /// sticker held where the face was last seen (or stood where its transform puts it).
+    pub fn sticker_frames_without_face(&self) -> u64 {
+        self.stickers_without_face
     }
 
     /// A compositor for the preview: each source indexed on the media workers as soon as
@@ -310,9 +326,14 @@ impl Compositor {
         let mut used = HashSet::new();
         // Each visible media clip's frame and placement, bottom first.
         let mut layers = Vec::with_capacity(active.len());
-        for a in &active {
+        for (i, a) in active.iter().enumerate() {
             used.insert(a.clip.id);
-            layers.push(self.layer(project, a, t, size)?);
+            let layer = if matches!(a.clip.content, ClipContent::Sticker { .. }) {
+                self.sticker(project, a, &active[..i], &layers, size)?
+            } else {
+                self.layer(project, a, t, size)?
+            };
+            layers.push(layer);
         }
         self.decoders.retain(|id, _| used.contains(id));
         self.effects.retain(|id, _| used.contains(id));
@@ -328,7 +349,7 @@ impl Compositor {
                     ..
                 } => !still && !keyed && placement.covers(size),
                 Layer::Color { rgba } => rgba[3] == 255,
-                Layer::Nothing => false,
+                Layer::Sticker(_) | Layer::Nothing => false,
             })
             .unwrap_or(0);
         if yuv_ok && first + 1 == layers.len() {
@@ -418,8 +439,9 @@ impl Compositor {
                     rgba: [color.r, color.g, color.b, alpha as u8],
                 })
             }
-            // Text overlays are drawn with the subtitles (libass), not here.
-            ClipContent::Text { .. } => Ok(Layer::Nothing),
+            // Text overlays are drawn with the subtitles (libass), not here; stickers need
+            // the layers under them (`Compositor::sticker`).
+            ClipContent::Text { .. } | ClipContent::Sticker { .. } => Ok(Layer::Nothing),
         }
     }
 
@@ -458,6 +480,7 @@ enum Layer {
     Color {
         rgba: [u8; 4],
     },
+    Sticker(Box<StickerLayer>),
     Nothing,
 }
 

@@ -15,7 +15,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
 use super::{Compositor, Frame};
-use crate::timeline::{Project, Time};
+use crate::timeline::{OutputId, Project, Time};
 
 /// What the worker should draw.
 #[derive(Debug, Clone)]
@@ -24,7 +24,12 @@ struct Request {
     base_dir: PathBuf,
     time: Time,
     size: (u32, u32),
+    output: OutputId,
 }
+
+/// What makes a request the same as the last one: the project (by address and revision),
+/// time, size and output.
+type RequestKey = (usize, u64, Time, (u32, u32), OutputId);
 
 /// A finished preview frame.
 #[derive(Debug)]
@@ -50,7 +55,9 @@ pub struct PreviewWorker {
     slot: Arc<(Mutex<Slot>, Condvar)>,
     frames: Receiver<PreviewFrame>,
     /// The last request sent, so an unchanged one is not sent again.
-    last: Option<(usize, u64, Time, (u32, u32))>,
+    last: Option<RequestKey>,
+    /// Which of the project's outputs is drawn.
+    output: OutputId,
     /// Requests overwritten before the worker took them (scrubbing faster than drawing).
     pub dropped: u64,
 }
@@ -77,8 +84,15 @@ impl PreviewWorker {
             slot,
             frames,
             last: None,
+            output: OutputId::MAIN,
             dropped: 0,
         }
+    }
+
+    /// Draws the project's output `output` (its clips' own reframing and subtitle area)
+    /// from the next request on; the main output by default.
+    pub fn set_output(&mut self, output: OutputId) {
+        self.output = output;
     }
 
     /// Asks for the project's picture at `time`, replacing any request not yet started.
@@ -91,7 +105,13 @@ impl PreviewWorker {
         time: Time,
         size: (u32, u32),
     ) {
-        let key = (Arc::as_ptr(project) as usize, revision, time, size);
+        let key = (
+            Arc::as_ptr(project) as usize,
+            revision,
+            time,
+            size,
+            self.output,
+        );
         if self.last == Some(key) {
             return;
         }
@@ -108,6 +128,7 @@ impl PreviewWorker {
             base_dir,
             time,
             size,
+            output: self.output,
         });
         wake.notify_one();
     }
@@ -165,6 +186,7 @@ fn run(
                 &mut other.insert((request.base_dir.clone(), c)).1
             }
         };
+        compositor.set_output(request.output);
         let started = Instant::now();
         let frame = compositor
             .frame_at(&request.project, request.time, request.size)

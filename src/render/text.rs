@@ -9,6 +9,9 @@
 //! `\alpha`); stretches that do not change stay one event. Crop and anchor are not drawn
 //! for text.
 //!
+//! Each output places its bottom subtitles above its own safe area (a 9:16 output for
+//! TikTok higher than the 16:9 one for YouTube), see [`crate::timeline::SafeArea`].
+//!
 //! A cue with word timings shows the word being said in its style's highlight colour
 //! (`captions.rs`).
 //!
@@ -32,8 +35,8 @@ use std::fmt::Write as _;
 
 use super::captions::escape as escape_text;
 use crate::timeline::{
-    Alignment, Clip, ClipContent, Color, Project, Property, Rational, Rounding, SubtitleCue,
-    TextStyle, Time, TrackKind, Transform,
+    Alignment, Clip, ClipContent, Color, OutputId, Project, Property, Rational, Rounding,
+    SubtitleCue, TextStyle, Time, TrackKind, Transform,
 };
 
 /// True if any visible subtitle track has a cue.
@@ -70,8 +73,22 @@ pub fn has_text_clips(project: &Project) -> bool {
 }
 
 /// The project's visible subtitle cues (if `subtitles`) and text clips as an ASS script for
-/// a `size` frame; `None` when there is no text to draw.
+/// a `size` frame of the main output; `None` when there is no text to draw.
 pub fn ass_script(project: &Project, size: (u32, u32), subtitles: bool) -> Option<String> {
+    ass_script_for(project, OutputId::MAIN, size, subtitles)
+}
+
+/// [`ass_script`] for the project's output `output`: its bottom subtitles sit above the
+/// output's safe area ([`SafeArea`]) when it has one.
+pub fn ass_script_for(
+    project: &Project,
+    output: OutputId,
+    size: (u32, u32),
+    subtitles: bool,
+) -> Option<String> {
+    let area = project
+        .output(output)
+        .and_then(|o| o.safe_area.bottom_fraction());
     let wanted = has_text_clips(project) || (subtitles && has_subtitles(project));
     if !wanted {
         return None;
@@ -124,7 +141,7 @@ pub fn ass_script(project: &Project, size: (u32, u32), subtitles: bool) -> Optio
         }
     }
     for (start, end, cue) in cues {
-        let style = project.cue_style(cue);
+        let style = above_safe_area(project.cue_style(cue), area, play_y);
         let index = style_index(style.clone());
         if cue.words.is_empty() {
             let _ = writeln!(
@@ -168,6 +185,22 @@ pub fn ass_script(project: &Project, size: (u32, u32), subtitles: bool) -> Optio
     s.push_str("\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n");
     s.push_str(&events);
     Some(s)
+}
+
+/// `style` with its bottom margin kept clear of an output's safe area (`area`: the part of
+/// the frame's height, `None` for the style's own margin); top and middle text is left.
+fn above_safe_area(style: TextStyle, area: Option<f64>, play_y: u32) -> TextStyle {
+    let bottom = matches!(
+        style.alignment,
+        Alignment::BottomLeft | Alignment::BottomCenter | Alignment::BottomRight
+    );
+    match area {
+        Some(fraction) if bottom => TextStyle {
+            margin_vertical: fraction * f64::from(play_y),
+            ..style
+        },
+        _ => style,
+    }
 }
 
 /// The visible subtitle cues as `(start, end, cue)` pieces in the order libass should
@@ -381,6 +414,35 @@ mod tests {
         assert!(ass.contains("Dialogue: 100,0:00:01.50,0:01:02.25,S0,,0,0,0,,Hello\\Nthere"));
         assert!(ass_script(&p, (1080, 1920), false).is_none());
         assert!(ass.contains("Style: S0,Sans,54.0,&H00FFFFFF,"));
+    }
+
+    #[test]
+    fn each_output_keeps_its_bottom_subtitles_above_its_own_safe_area() {
+        use crate::timeline::{OutputFormat, SafeArea};
+        let mut p = Project::new("p", Canvas::default());
+        let mut t = Track::new(TrackId(1), TrackKind::Subtitle, "en");
+        t.cues.push(SubtitleCue::new(
+            CueId(1),
+            Time::ZERO,
+            Time::from_secs(1),
+            "Hi",
+        ));
+        p.tracks.push(t);
+        p.outputs.push(OutputFormat {
+            id: OutputId(1),
+            name: "TikTok".into(),
+            width: 1080,
+            height: 1920,
+            safe_area: SafeArea::TikTok,
+        });
+        let margin = |ass: String| {
+            let style = ass.lines().find(|l| l.starts_with("Style: S0")).unwrap();
+            style.rsplit(',').nth(1).unwrap().to_owned()
+        };
+        let main = ass_script_for(&p, OutputId::MAIN, (1920, 1080), true).unwrap();
+        assert_eq!(margin(main), "80", "the style's own margin");
+        let tall = ass_script_for(&p, OutputId(1), (1080, 1920), true).unwrap();
+        assert_eq!(margin(tall), "216", "a fifth of the 1080-high play area");
     }
 
     /// Two subtitle tracks: "top" (listed first) with a cue 0–4 s, "bottom" with one

@@ -7,9 +7,12 @@ use std::path::{Path, PathBuf};
 
 use crate::capture::into_project::{recording_edit, AddedRecording};
 use crate::timeline::{
-    file, ClipId, Edit, EditError, History, Project, ProjectFile, ProjectFileError, SourceInfo,
-    Time, Track, TrackId, TrackKind,
+    file, ClipId, Edit, EditError, History, OutputFormat, OutputId, Project, ProjectFile,
+    ProjectFileError, SourceInfo, Time, Track, TrackId, TrackKind,
 };
+
+/// How long a sticker added from the gallery lasts.
+pub const STICKER_LENGTH: Time = Time::from_secs(3);
 
 /// The project being edited and everything the editor knows about it.
 #[derive(Debug)]
@@ -28,6 +31,8 @@ pub struct Editor {
     pub selection: BTreeSet<ClipId>,
     /// Counts changes to the project, so views can tell when to redraw from it.
     pub revision: u64,
+    /// The output the preview shows and the crop window edits (see [`Editor::output`]).
+    pub output: OutputId,
 }
 
 impl Default for Editor {
@@ -37,6 +42,21 @@ impl Default for Editor {
 }
 
 impl Editor {
+    /// The output being worked on: the one chosen, or the main output once the chosen one
+    /// is gone (removed, or its adding undone).
+    pub fn output(&self) -> OutputFormat {
+        self.project
+            .output(self.output)
+            .or_else(|| self.project.output(OutputId::MAIN))
+            .unwrap_or_else(|| OutputFormat {
+                id: OutputId::MAIN,
+                name: String::new(),
+                width: self.project.canvas.width,
+                height: self.project.canvas.height,
+                safe_area: Default::default(),
+            })
+    }
+
     /// A new, empty project with one video and one audio track.
     pub fn new() -> Editor {
         let mut project = Project::new("Untitled", Default::default());
@@ -54,6 +74,7 @@ impl Editor {
             playhead: Time::ZERO,
             selection: BTreeSet::new(),
             revision: 0,
+            output: OutputId::MAIN,
         }
     }
 
@@ -178,6 +199,35 @@ impl Editor {
         self.apply(place)
     }
 
+    /// Puts the sticker `name` at the playhead for [`STICKER_LENGTH`], on the topmost
+    /// overlay track with room there (a new one on top when none has), and selects it. One
+    /// undo step.
+    pub fn add_sticker(&mut self, name: &str) -> Result<ClipId, EditError> {
+        let (start, end) = (self.playhead, self.playhead + STICKER_LENGTH);
+        let free = self.project.tracks.iter().rev().find(|t| {
+            t.kind == TrackKind::Overlay
+                && t.clips.iter().all(|c| c.end() <= start || c.start >= end)
+        });
+        let mut edits = Vec::new();
+        let track = match free {
+            Some(t) => t.id,
+            None => {
+                let id = self.project.next_track_id();
+                edits.push(Edit::AddTrack {
+                    index: self.project.tracks.len(),
+                    track: Track::new(id, TrackKind::Overlay, "Stickers"),
+                });
+                id
+            }
+        };
+        let id = self.project.next_clip_id();
+        let clip = crate::timeline::Clip::sticker(id, name, start, STICKER_LENGTH);
+        edits.push(Edit::InsertClip { track, clip });
+        self.apply(Edit::Batch { edits })?;
+        self.selection = BTreeSet::from([id]);
+        Ok(id)
+    }
+
     /// The lowest track of `kind`, if any.
     pub fn first_track(&self, kind: TrackKind) -> Option<TrackId> {
         self.project
@@ -249,6 +299,15 @@ impl Editor {
         Ok(())
     }
 
+    /// Records that the project as it was at `revision` now is in the file at `path`
+    /// (saved on a worker): it is unsaved again only if it changed since.
+    pub fn saved_as(&mut self, path: &Path, revision: u64) {
+        self.path = Some(path.to_owned());
+        if self.revision == revision {
+            self.dirty = false;
+        }
+    }
+
     /// Opens a project file, replacing the current one.
     pub fn open(path: &Path) -> Result<Editor, ProjectFileError> {
         let ProjectFile {
@@ -266,6 +325,7 @@ impl Editor {
             playhead: Time::ZERO,
             selection: BTreeSet::new(),
             revision: 0,
+            output: OutputId::MAIN,
         })
     }
 

@@ -136,6 +136,11 @@ pub enum Edit {
         /// New outputs.
         outputs: Vec<OutputFormat>,
     },
+    /// Replaces the main output's name and subtitle area.
+    SetMainOutput {
+        /// New settings.
+        main: super::outputs::MainOutput,
+    },
     /// Adds a media source to the pool.
     AddSource {
         /// The source.
@@ -471,7 +476,9 @@ impl Edit {
         match self {
             Edit::Batch { .. } => "Edit",
             Edit::RenameProject { .. } => "Rename project",
-            Edit::SetCanvas { .. } | Edit::SetOutputs { .. } => "Change format",
+            Edit::SetCanvas { .. } | Edit::SetOutputs { .. } | Edit::SetMainOutput { .. } => {
+                "Change format"
+            }
             Edit::AddSource { .. } => "Import media",
             Edit::RemoveSource { .. } => "Remove media",
             Edit::UpdateSource { .. } => "Relink media",

@@ -34,6 +34,10 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
         }
         Edit::SetCanvas { canvas } => set_canvas(project, canvas),
         Edit::SetOutputs { outputs } => set_outputs(project, outputs),
+        Edit::SetMainOutput { main } => {
+            let old = std::mem::replace(&mut project.main_output, main);
+            Ok(Edit::SetMainOutput { main: old })
+        }
         Edit::AddSource { source } => add_source(project, source),
         Edit::RemoveSource { id } => remove_source(project, id),
         Edit::UpdateSource { source } => update_source(project, source),

@@ -362,3 +362,29 @@ fn saving_keeps_the_file_mode_and_writes_through_to_a_links_target() {
         .file_type()
         .is_symlink());
 }
+
+#[test]
+fn outputs_with_their_names_and_subtitle_areas_are_saved_and_read_back() {
+    use crate::timeline::outputs::{add_output, rename_output, set_safe_area};
+    use crate::timeline::{OutputId, SafeArea};
+    let mut p = project();
+    let plain = text_of(&p);
+    assert!(
+        !plain.contains("main_output"),
+        "nothing new in a plain project"
+    );
+    let (id, add) = add_output(&p, "TikTok", (1080, 1920));
+    apply(&mut p, add).unwrap();
+    {
+        let edit = set_safe_area(&p, id, SafeArea::TikTok).unwrap();
+        apply(&mut p, edit).unwrap();
+    }
+    {
+        let edit = rename_output(&p, OutputId::MAIN, "YouTube").unwrap();
+        apply(&mut p, edit).unwrap();
+    }
+    let read = parse_str(&text_of(&p)).unwrap().project;
+    assert_eq!(read, p);
+    assert_eq!(read.output(id).unwrap().safe_area, SafeArea::TikTok);
+    assert_eq!(read.output(OutputId::MAIN).unwrap().name, "YouTube");
+}

@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::clip::{Clip, ClipId, LinkId};
+use super::outputs::MainOutput;
 use super::reframe::{OutputFormat, OutputId};
 use super::source::{MediaSource, SourceId};
 use super::style::{Color, TextStyle};
@@ -97,6 +98,9 @@ pub struct Project {
     /// Extra output formats (the canvas is always [`OutputId::MAIN`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outputs: Vec<OutputFormat>,
+    /// The main output's name and subtitle area (its size is the canvas's).
+    #[serde(default, skip_serializing_if = "MainOutput::is_default")]
+    pub main_output: MainOutput,
     /// The media pool.
     #[serde(default)]
     pub sources: Vec<MediaSource>,
@@ -277,11 +281,16 @@ impl Project {
     /// The output format `id`; [`OutputId::MAIN`] is the canvas.
     pub fn output(&self, id: OutputId) -> Option<OutputFormat> {
         if id == OutputId::MAIN {
+            let name = match self.main_output.name.trim() {
+                "" => "Main".to_owned(),
+                name => name.to_owned(),
+            };
             return Some(OutputFormat {
                 id,
-                name: "Main".to_owned(),
+                name,
                 width: self.canvas.width,
                 height: self.canvas.height,
+                safe_area: self.main_output.safe_area,
             });
         }
         self.outputs.iter().find(|o| o.id == id).cloned()
@@ -347,15 +356,29 @@ impl Project {
         )
     }
 
-    /// An unused output id (never [`OutputId::MAIN`]).
+    /// An unused output id (never [`OutputId::MAIN`]), also unused by any clip's crop
+    /// windows: a removed output's crops stay in its clips (for undo), so its id is not
+    /// handed to a new output.
     pub fn next_output_id(&self) -> OutputId {
+        let in_clips = self
+            .clips()
+            .flat_map(|(_, c)| c.reframes.keys().map(|o| o.0));
         OutputId(
             self.outputs
                 .iter()
                 .map(|o| o.id.0)
+                .chain(in_clips)
                 .max()
                 .unwrap_or(0)
                 .saturating_add(1),
         )
+    }
+
+    /// Every output: the canvas ([`OutputId::MAIN`]) first, then the extra ones.
+    pub fn all_outputs(&self) -> Vec<OutputFormat> {
+        self.output(OutputId::MAIN)
+            .into_iter()
+            .chain(self.outputs.iter().cloned())
+            .collect()
     }
 }

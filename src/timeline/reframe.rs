@@ -96,6 +96,9 @@ pub struct OutputFormat {
     pub width: u32,
     /// Frame height in pixels.
     pub height: u32,
+    /// Where its bottom subtitles sit.
+    #[serde(default)]
+    pub safe_area: super::outputs::SafeArea,
 }
 
 /// Common frame shapes.

@@ -12,9 +12,7 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::export::{
-    ExportError, ExportJob, ExportSettings, ExportStage, ExportSummary, Preset, Progress,
-};
+use crate::export::{ExportError, ExportSettings, ExportStage, ExportSummary, Preset, Progress};
 use crate::timeline::Project;
 
 /// File formats offered, with their extension.
@@ -30,7 +28,7 @@ const FORMATS: &[(&str, &str)] = &[
 struct Running {
     cancel: Arc<AtomicBool>,
     progress: Receiver<Progress>,
-    done: Receiver<Result<ExportSummary, ExportError>>,
+    done: Receiver<Result<Vec<ExportSummary>, ExportError>>,
     last: Option<Progress>,
 }
 
@@ -59,6 +57,12 @@ pub struct ExportDialog {
     pub soft_subtitles: bool,
     /// Where to write.
     pub output: String,
+    /// The project's output exported (the one the preview shows).
+    pub project_output: crate::timeline::OutputId,
+    /// Export every output of the project, a file each beside [`Self::output`].
+    pub all_outputs: bool,
+    /// The files the last export wrote.
+    pub exported: Vec<PathBuf>,
     running: Option<Running>,
     /// How the last export ended.
     pub outcome: Option<Outcome>,
@@ -92,6 +96,9 @@ impl Default for ExportDialog {
             hardware: true,
             soft_subtitles: false,
             output: String::new(),
+            project_output: crate::timeline::OutputId::MAIN,
+            all_outputs: false,
+            exported: Vec::new(),
             running: None,
             outcome: None,
             videos_dir: None,
@@ -125,17 +132,7 @@ impl ExportDialog {
     }
 
     fn settings(&self, project: &Project) -> ExportSettings {
-        let mut settings = ExportSettings::for_project(project);
-        if let Some(preset) = self.preset {
-            settings.size = preset.size();
-            if let Some(rate) = preset.frame_rate() {
-                settings.frame_rate = rate;
-            }
-        }
-        settings.crf = Some(self.crf);
-        settings.hardware = self.hardware;
-        settings.soft_subtitles = self.soft_subtitles && self.extension() != "gif";
-        settings
+        self.settings_for(project, self.project_output)
     }
 
     /// The likely size of the file. Each clip whose file the media bin has probed counts
@@ -218,12 +215,7 @@ impl ExportDialog {
         if self.running.is_some() || self.output.trim().is_empty() {
             return;
         }
-        let job = ExportJob {
-            project: Arc::new(project.clone()),
-            base_dir,
-            output: PathBuf::from(self.output.trim()),
-            settings: self.settings(project),
-        };
+        let jobs = self.jobs(project, &base_dir);
         let cancel = Arc::new(AtomicBool::new(false));
         let (progress_tx, progress) = sync_channel(8);
         let (done_tx, done) = sync_channel(1);
@@ -231,7 +223,8 @@ impl ExportDialog {
         let wake = ctx.clone();
         // Below the UI's priority, with its pipeline threads: editing stays responsive.
         let spawned = crate::threads::spawn_background("export", move || {
-            let result = job.run(Some(progress_tx), &worker_cancel);
+            // Several outputs are drawn from the same decoded frames.
+            let result = crate::export::export_together(&jobs, Some(progress_tx), &worker_cancel);
             let _ = done_tx.send(result);
             wake.request_repaint();
         });
@@ -266,7 +259,13 @@ impl ExportDialog {
         }
         if let Ok(result) = running.done.try_recv() {
             self.outcome = Some(match result {
-                Ok(summary) => Outcome::Finished(summary),
+                Ok(summaries) => {
+                    self.exported = summaries.iter().map(|s| s.path.clone()).collect();
+                    match summaries.into_iter().last() {
+                        Some(last) => Outcome::Finished(last),
+                        None => Outcome::Failed("nothing to export".to_owned()),
+                    }
+                }
                 Err(e) => Outcome::Failed(e.to_string()),
             });
             self.running = None;
@@ -310,18 +309,16 @@ impl ExportDialog {
         egui::Grid::new("export_form")
             .num_columns(2)
             .show(ui, |ui| {
+                self.output_row(ui, project);
                 ui.label("Preset");
                 let current = match self.preset {
-                    None => format!(
-                        "Project canvas ({}×{})",
-                        project.canvas.width, project.canvas.height
-                    ),
+                    None => "The output's own size".to_owned(),
                     Some(p) => preset_label(p),
                 };
                 egui::ComboBox::from_id_salt("export_preset")
                     .selected_text(current)
                     .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut self.preset, None, "Project canvas");
+                        ui.selectable_value(&mut self.preset, None, "The output's own size");
                         for (_, p) in Preset::NAMED {
                             ui.selectable_value(&mut self.preset, Some(p), preset_label(p));
                         }
@@ -429,6 +426,12 @@ impl ExportDialog {
         }
         match &self.outcome {
             Some(Outcome::Finished(s)) => {
+                if self.exported.len() > 1 {
+                    ui.label(format!("Exported {} outputs:", self.exported.len()));
+                    for path in &self.exported {
+                        ui.weak(path.display().to_string());
+                    }
+                }
                 ui.label(format!(
                     "Exported {} frames with {} in {:.1} s.",
                     s.frames,
@@ -563,6 +566,8 @@ fn progress_text(p: &Progress) -> String {
         ExportStage::Frames => format!("{} frames · {:.0} fps", p.frames_done, p.fps),
     }
 }
+
+mod outputs;
 
 #[cfg(test)]
 mod tests;

@@ -86,6 +86,14 @@ pub fn step_until(harness: &mut Harness<'_, ClipwrightApp>, done: impl Fn(&Clipw
     harness.run_steps(3);
 }
 
+/// Opens the File menu and clicks `item` in it.
+pub fn choose_in_file_menu(harness: &mut Harness<'static, ClipwrightApp>, item: &str) {
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label(item).click();
+    harness.run_steps(2);
+}
+
 /// Presses at `from`, moves to `to` in a few steps, and releases: a drag as a person makes it.
 pub fn drag(harness: &mut Harness<'_, ClipwrightApp>, from: egui::Pos2, to: egui::Pos2) {
     harness.hover_at(from);

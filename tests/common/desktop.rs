@@ -1,7 +1,12 @@
 //! A real X11 desktop for tests: Xvfb plus the openbox window manager, started on a free
 //! display number and stopped when dropped. Window lists and titles need the manager.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cast_precision_loss
+)]
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -97,6 +102,18 @@ impl Desktop {
             .lines()
             .map(str::to_owned)
             .collect()
+    }
+
+    /// Runs `xdotool` with `args` on this desktop, failing the test if it fails.
+    pub fn xdotool(&self, args: &[&str]) {
+        let status = self.command("xdotool").args(args).status().unwrap();
+        assert!(status.success(), "xdotool {args:?}");
+    }
+
+    /// Takes a screenshot into `path` and returns it decoded.
+    pub fn screenshot_rgb(&self, path: &Path) -> image::RgbImage {
+        self.screenshot(path);
+        image::open(path).unwrap().to_rgb8()
     }
 
     /// Saves a screenshot of the whole screen to `path` (PNG).
@@ -253,6 +270,35 @@ impl Drop for Desktop {
         let _ = self.wm.wait();
         let _ = self.xvfb.wait();
     }
+}
+
+/// Share of `image`'s pixels within 60 of `rgb` on every channel.
+pub fn share_of(image: &image::RgbImage, rgb: [u8; 3]) -> f64 {
+    let near = image
+        .pixels()
+        .filter(|p| p.0.iter().zip(rgb).all(|(&a, b)| a.abs_diff(b) < 60))
+        .count();
+    near as f64 / f64::from(image.width() * image.height())
+}
+
+/// The box `(left, top, right, bottom)`, inclusive, around the pixels of `image` in
+/// `rows` that are within 12 of `rgb` on every channel (a flat-coloured widget), if any.
+pub fn bounds_of(
+    image: &image::RgbImage,
+    rgb: [u8; 3],
+    rows: std::ops::Range<u32>,
+) -> Option<(u32, u32, u32, u32)> {
+    let mut found: Option<(u32, u32, u32, u32)> = None;
+    for (x, y, p) in image.enumerate_pixels() {
+        if !rows.contains(&y) || !p.0.iter().zip(rgb).all(|(&a, b)| a.abs_diff(b) < 12) {
+            continue;
+        }
+        found = Some(match found {
+            None => (x, y, x, y),
+            Some((l, t, r, b)) => (l.min(x), t.min(y), r.max(x), b.max(y)),
+        });
+    }
+    found
 }
 
 /// Folder where tests leave screenshots for people to look at.

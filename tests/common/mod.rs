@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod desktop;
+pub mod faces;
 pub mod recording;
 
 use std::path::{Path, PathBuf};
@@ -229,6 +230,19 @@ pub fn test_model_file(name: &str) -> PathBuf {
         path.display()
     );
     path
+}
+
+/// `text` spoken by espeak-ng, as a WAV file in `dir`.
+pub fn spoken_wav(dir: &std::path::Path, text: &str) -> std::path::PathBuf {
+    let wav = dir.join("speech.wav");
+    let status = std::process::Command::new("espeak-ng")
+        .args(["-v", "en", "-w"])
+        .arg(&wav)
+        .arg(text)
+        .status()
+        .expect("espeak-ng must be installed (apt package espeak-ng)");
+    assert!(status.success());
+    wav
 }
 
 /// Folder holding the generated files.

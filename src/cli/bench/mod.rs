@@ -7,6 +7,8 @@
 //!   (Linux).
 //! - `portrait`: background blur in export and preview, follow-face analysis and model
 //!   load, each beside the same work without it (see [`portrait`]).
+//! - `outputs`: a two-output project exported both at once (one decode) and one after the
+//!   other, beside the `ffmpeg` CLI making the same two files (see [`outputs`]; Linux).
 //! - `scrub`, `play`: the preview path's seek latency and its memory over a long play
 //!   (see [`preview`]).
 
@@ -15,6 +17,8 @@ mod child;
 #[cfg(target_os = "linux")]
 mod desktop;
 pub(super) mod export;
+#[cfg(target_os = "linux")]
+pub(super) mod outputs;
 pub(super) mod portrait;
 pub(super) mod preview;
 #[cfg(target_os = "linux")]

@@ -4,8 +4,9 @@
 //!
 //! - `scrub`: latency from a playhead move (a request) to the new frame ready, over N
 //!   random seeks, p50 / p95 / max — decoding the original before its index is built, the
-//!   original steered by its index, and the preview proxy — with the time the index and
-//!   the proxy took to make; beside them, `ffmpeg -ss T -i SRC -frames:v 1` per seek, the
+//!   original steered by its index (each both decoding every frame on the way to the
+//!   target and skipping the frames it does not need, seek by seek in turn), and the
+//!   preview proxy — with the time the index and the proxy took to make; beside them, `ffmpeg -ss T -i SRC -frames:v 1` per seek, the
 //!   usual way to grab one frame at a time (its time includes starting the process).
 //! - `play`: a long project (the source placed back to back) played through the preview,
 //!   frame after frame, as fast as it goes or at real time; frames per second and the
@@ -147,7 +148,7 @@ pub fn scrub(args: &ScrubArgs) -> anyhow::Result<()> {
 
     // The original, as a preview shows it before the index is built.
     media::set_indexing(false);
-    let (mut plain, size) = seek_all(&project, &dir, args.width, false, &seeks)?;
+    let (mut plain_every, mut plain, size) = seek_both(&project, &dir, args.width, &seeks)?;
     media::set_indexing(true);
 
     // The original once its index is built (as after an import).
@@ -158,7 +159,7 @@ pub fn scrub(args: &ScrubArgs) -> anyhow::Result<()> {
     let Some(index) = media::index_of(&source) else {
         bail!("{}: no index was built", source.display());
     };
-    let (mut indexed, _) = seek_all(&project, &dir, args.width, false, &seeks)?;
+    let (mut indexed_every, mut indexed, _) = seek_both(&project, &dir, args.width, &seeks)?;
 
     // The preview proxy, made afresh.
     let proxy_dir = dir.join("proxies");
@@ -228,7 +229,15 @@ pub fn scrub(args: &ScrubArgs) -> anyhow::Result<()> {
         "{:<44} {:>8} {:>8} {:>8}",
         "request → frame ready", "p50", "p95", "max"
     );
+    print_row(
+        "Clipwright, original, no index, every frame",
+        &mut plain_every,
+    );
     print_row("Clipwright, original, no index", &mut plain);
+    print_row(
+        "Clipwright, original, index, every frame",
+        &mut indexed_every,
+    );
     print_row("Clipwright, original, index", &mut indexed);
     print_row("Clipwright, preview proxy", &mut proxied);
     print_row("ffmpeg -ss T -i SRC -frames:v 1 (process)", &mut theirs);
@@ -253,6 +262,36 @@ fn seek_all(
         times.push(preview.frame(t)?);
     }
     Ok((times, preview.size))
+}
+
+/// Request-to-frame times, one a seek.
+type Latencies = Vec<Duration>;
+
+/// Each of `seeks` on the original shown by two preview workers in turn, one decoding
+/// every frame on the way to the target and one skipping the frames the target does not
+/// need (`media::set_seek_skipping`), so both meet the same load on the machine: their
+/// latencies, and the preview size.
+fn seek_both(
+    project: &Project,
+    dir: &Path,
+    width: u32,
+    seeks: &[Time],
+) -> anyhow::Result<(Latencies, Latencies, (u32, u32))> {
+    let mut every = Preview::new(project.clone(), dir, width, false);
+    let mut skipping = Preview::new(project.clone(), dir, width, false);
+    let (mut every_times, mut skipping_times) = (Vec::new(), Vec::new());
+    for (i, &t) in std::iter::once(&Time::ZERO).chain(seeks).enumerate() {
+        media::set_seek_skipping(false);
+        let a = every.frame(t)?;
+        media::set_seek_skipping(true);
+        let b = skipping.frame(t)?;
+        // The first frame opens the decoders, as the first frame shown in the app does.
+        if i > 0 {
+            every_times.push(a);
+            skipping_times.push(b);
+        }
+    }
+    Ok((every_times, skipping_times, every.size))
 }
 
 /// Runs `bench play` and prints the figures.

@@ -11,6 +11,9 @@ use super::{Compositor, RenderError, Rendered};
 /// the system's temporary folder) begin.
 pub(super) const TEXT_SCRIPT: &str = "clipwright-text";
 
+/// Scripts kept ready at once: one per output when several are exported together.
+const TEXT_LAYERS: usize = 4;
+
 /// libass ready for the current script and size.
 #[derive(Debug)]
 pub(super) struct TextLayer {
@@ -38,39 +41,26 @@ impl Compositor {
         if !cue_shown && !text_shown {
             return Ok(picture);
         }
-        let Some(script) = crate::render::text::ass_script(project, size, self.burn_subtitles)
+        let Some(script) =
+            crate::render::text::ass_script_for(project, self.output, size, self.burn_subtitles)
         else {
             return Ok(picture);
         };
-        let stale = self
+        let cached = self
             .text
-            .as_ref()
-            .is_none_or(|l| l.script != script || l.size != size);
-        if stale {
-            self.text = None;
-            let io = |source| RenderError::TextScript { source };
-            // Scripts a killed run left behind go first, once a process.
-            static SWEPT: std::sync::Once = std::sync::Once::new();
-            SWEPT.call_once(|| {
-                crate::files::remove_leftovers(&std::env::temp_dir(), TEXT_SCRIPT, ".ass");
-            });
-            let prefix = format!("{TEXT_SCRIPT}{}", crate::files::pid_marker());
-            let mut file = tempfile::Builder::new()
-                .prefix(&prefix)
-                .suffix(".ass")
-                .tempfile()
-                .map_err(io)?;
-            std::io::Write::write_all(&mut file, script.as_bytes()).map_err(io)?;
-            let path = file.into_temp_path();
-            let burner = SubtitleBurner::new(&path, size.0, size.1)?;
-            self.text = Some(TextLayer {
-                script,
-                size,
-                burner,
-                _file: path,
-            });
-        }
-        let Some(layer) = self.text.as_mut() else {
+            .iter()
+            .position(|l| l.script == script && l.size == size);
+        let layer = match cached {
+            Some(i) => i,
+            None => {
+                self.text.push(new_layer(script, size)?);
+                if self.text.len() > TEXT_LAYERS {
+                    self.text.remove(0);
+                }
+                self.text.len() - 1
+            }
+        };
+        let Some(layer) = self.text.get_mut(layer) else {
             return Ok(picture);
         };
         Ok(match picture {
@@ -78,4 +68,29 @@ impl Compositor {
             Rendered::Rgba(f) => Rendered::Rgba(layer.burner.burn_rgba(&f, t.flicks())?),
         })
     }
+}
+
+/// libass ready for `script` at `size`, the script written to a temporary file.
+fn new_layer(script: String, size: (u32, u32)) -> Result<TextLayer, RenderError> {
+    let io = |source| RenderError::TextScript { source };
+    // Scripts a killed run left behind go first, once a process.
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    SWEPT.call_once(|| {
+        crate::files::remove_leftovers(&std::env::temp_dir(), TEXT_SCRIPT, ".ass");
+    });
+    let prefix = format!("{TEXT_SCRIPT}{}", crate::files::pid_marker());
+    let mut file = tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(".ass")
+        .tempfile()
+        .map_err(io)?;
+    std::io::Write::write_all(&mut file, script.as_bytes()).map_err(io)?;
+    let path = file.into_temp_path();
+    let burner = SubtitleBurner::new(&path, size.0, size.1)?;
+    Ok(TextLayer {
+        script,
+        size,
+        burner,
+        _file: path,
+    })
 }

@@ -190,6 +190,7 @@ fn each_output_format_keeps_its_own_crop() {
         name: "TikTok".into(),
         width: 1080,
         height: 1920,
+        safe_area: Default::default(),
     };
     run(
         &mut p,

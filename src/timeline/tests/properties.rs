@@ -257,6 +257,7 @@ pub(crate) fn make_edit(p: &Project, seed: &Seed) -> Option<Edit> {
                     name: "9:16".into(),
                     width: 1080,
                     height: 1920,
+                    safe_area: Default::default(),
                 }]
             },
         },

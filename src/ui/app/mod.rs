@@ -4,6 +4,7 @@ pub(super) mod dialogs;
 pub(super) mod file_browser;
 pub(super) mod layout;
 pub(super) mod menus;
+pub(super) mod project_io;
 pub(super) mod recovery;
 pub(super) mod status_bar;
 pub(super) mod toasts;
@@ -51,6 +52,8 @@ pub enum RightTab {
     Inspector,
     /// The subtitle cues.
     Subtitles,
+    /// The sticker gallery.
+    Stickers,
 }
 
 /// The Clipwright app.
@@ -96,6 +99,8 @@ pub struct ClipwrightApp {
     pub unsaved: unsaved::UnsavedPrompt,
     /// The in-app file browser, for desktops where no native dialog opens.
     pub file_browser: self::file_browser::FileBrowser,
+    /// The project file being read or written on a worker, if one is.
+    pub(super) file_job: Option<self::project_io::FileJob>,
 }
 
 impl ClipwrightApp {
@@ -165,6 +170,7 @@ impl ClipwrightApp {
             layout,
             unsaved: unsaved::UnsavedPrompt::default(),
             file_browser,
+            file_job: None,
         }
     }
 
@@ -240,34 +246,6 @@ impl ClipwrightApp {
             Ok(_) => self
                 .timeline
                 .zoom_to_fit(&self.editor, ctx.content_rect().width()),
-            Err(e) => self.toast(ctx, e.to_string(), true),
-        }
-    }
-
-    pub(super) fn open_project(&mut self, ctx: &egui::Context, path: &Path) {
-        match Editor::open(path) {
-            Ok(editor) => {
-                self.editor = editor;
-                self.fill_bin_from_project(ctx);
-                self.remember_recent(path);
-                self.timeline
-                    .zoom_to_fit(&self.editor, ctx.content_rect().width());
-                self.toast(ctx, format!("Opened {}", path.display()), false);
-            }
-            Err(e) => self.toast(ctx, e.to_string(), true),
-        }
-    }
-
-    pub(super) fn save_to(&mut self, ctx: &egui::Context, path: &Path) {
-        let previous = self.editor.path.clone();
-        match self.editor.save_as(path) {
-            Ok(()) => {
-                // The work is in a saved file now; its autosaves are stale.
-                self.autosave.discard(previous.as_deref());
-                self.autosave.discard(Some(path));
-                self.remember_recent(path);
-                self.toast(ctx, format!("Saved {}", path.display()), false);
-            }
             Err(e) => self.toast(ctx, e.to_string(), true),
         }
     }
@@ -445,6 +423,7 @@ impl eframe::App for ClipwrightApp {
                     ui.horizontal(|ui| {
                         ui.selectable_value(&mut self.right_tab, RightTab::Inspector, "Inspector");
                         ui.selectable_value(&mut self.right_tab, RightTab::Subtitles, "Subtitles");
+                        ui.selectable_value(&mut self.right_tab, RightTab::Stickers, "Stickers");
                     });
                     ui.separator();
                     let error = egui::ScrollArea::vertical()
@@ -453,6 +432,9 @@ impl eframe::App for ClipwrightApp {
                             RightTab::Inspector => self.inspector.show(ui, &mut self.editor),
                             RightTab::Subtitles => {
                                 self.subtitles.show(ui, &mut self.editor, &self.dialogs)
+                            }
+                            RightTab::Stickers => {
+                                self.inspector.stickers.show(ui, &mut self.editor)
                             }
                         })
                         .inner;
@@ -474,6 +456,7 @@ impl eframe::App for ClipwrightApp {
         });
 
         let base_dir = self.project_dir();
+        self.export.project_output = self.editor.output().id;
         let request = self.export.show(&ctx, &self.editor.project, &base_dir);
         if request.choose_path.is_some() {
             self.ask(&ctx, DialogPurpose::ExportTo);

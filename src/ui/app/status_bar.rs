@@ -17,6 +17,7 @@ impl ClipwrightApp {
                     self.editor.history.undo_len()
                 ));
                 ui.separator();
+                self.file_job_status(ui);
                 let status = match (&self.autosave.last_result, self.autosave.in_flight) {
                     (_, true) => "Autosaving…".to_owned(),
                     (_, false) if !self.editor.dirty => "All changes saved".to_owned(),

@@ -128,12 +128,11 @@ impl ClipwrightApp {
             Answer::Cancel => {}
             Answer::DontSave => self.carry_out(ctx, step),
             Answer::Save => match self.editor.path.clone() {
+                // The step is taken once the save has landed; a failed save keeps the
+                // work and drops the step.
                 Some(path) => {
+                    self.unsaved.after_save = Some(step);
                     self.save_to(ctx, &path);
-                    // A failed save keeps the work, and the step waits for another go.
-                    if !self.editor.dirty {
-                        self.carry_out(ctx, step);
-                    }
                 }
                 None => {
                     self.unsaved.after_save = Some(step);

@@ -49,6 +49,8 @@ pub(in crate::ui) enum Message {
         PathBuf,
         Result<ProbeReport, Arc<MediaError>>,
     ),
+    /// A project file was read or written.
+    File(super::project_io::FileDone),
 }
 
 /// The workers' channel: workers send on the first end, the UI drains the second. A full
@@ -161,10 +163,8 @@ impl ClipwrightApp {
                     match purpose {
                         DialogPurpose::ImportMedia => self.open(ctx, path),
                         DialogPurpose::OpenProject => self.open_project(ctx, &path),
-                        DialogPurpose::SaveProject => {
-                            self.save_to(ctx, &path);
-                            self.saved_for_waiting_step(ctx);
-                        }
+                        // A step waiting on the save is taken once it has landed.
+                        DialogPurpose::SaveProject => self.save_to(ctx, &path),
                         DialogPurpose::ExportTo => self.export.set_output(&path),
                         DialogPurpose::Relink(source) => self.probe_for_relink(ctx, source, path),
                     }
@@ -172,6 +172,7 @@ impl ClipwrightApp {
                 Message::Relinked(source, path, result) => {
                     self.finish_relink(ctx, source, path, result);
                 }
+                Message::File(done) => self.file_done(ctx, done),
                 Message::Autosaved(result) => {
                     if let Err(e) = &result {
                         self.toast(ctx, e.to_string(), true);

@@ -3,9 +3,9 @@
 //! its crop window sits at the playhead — the same values the preview's crop window drags,
 //! read from the model every frame, so each follows the other.
 //!
-//! Changes are `Edit::SetReframe` on the main output; a whole value drag is one undo step.
+//! Changes are `Edit::SetReframe` on the output being worked on (the preview's); a whole value drag is one undo step.
 
-use crate::timeline::{Clip, CropWindow, Edit, EditError, OutputId, ReframeMode};
+use crate::timeline::{Clip, CropWindow, Edit, EditError, ReframeMode};
 
 use super::gesture;
 use crate::session::Editor;
@@ -16,7 +16,7 @@ pub(super) fn show(ui: &mut egui::Ui, editor: &mut Editor, clip: &Clip) -> Resul
     let Some(target) = crop_window::target_for(editor, clip.id) else {
         return Ok(());
     };
-    let current = clip.reframes.get(&OutputId::MAIN).cloned();
+    let current = clip.reframes.get(&target.output).cloned();
     let mode = current.as_ref().map_or(ReframeMode::Fit, |r| r.mode);
     let mut result = Ok(());
     ui.strong("Fit to canvas");
@@ -34,7 +34,7 @@ pub(super) fn show(ui: &mut egui::Ui, editor: &mut Editor, clip: &Clip) -> Resul
         reframe.mode = chosen;
         result = editor.apply(Edit::SetReframe {
             clip: clip.id,
-            output: OutputId::MAIN,
+            output: target.output,
             reframe: Some(reframe),
         });
     }
@@ -76,7 +76,7 @@ pub(super) fn show(ui: &mut egui::Ui, editor: &mut Editor, clip: &Clip) -> Resul
             editor
                 .project
                 .clip(clip.id)
-                .and_then(|c| c.reframes.get(&OutputId::MAIN)),
+                .and_then(|c| c.reframes.get(&target.output)),
             target.offset,
             CropWindow {
                 zoom: next.zoom.max(1.0),
@@ -85,7 +85,7 @@ pub(super) fn show(ui: &mut egui::Ui, editor: &mut Editor, clip: &Clip) -> Resul
         );
         result = editor.apply(Edit::SetReframe {
             clip: clip.id,
-            output: OutputId::MAIN,
+            output: target.output,
             reframe: Some(reframe),
         });
     }

@@ -1,12 +1,11 @@
-//! The crop window on the preview: when the canvas has another shape than a clip's
-//! source (a 16:9 recording on a 9:16 canvas), the whole source is shown with the part
-//! the canvas keeps drawn over it, and dragging that window moves the clip's reframing
-//! (`Edit::SetReframe` on the main output). A whole drag is one undo step.
+//! The crop window on the preview: when the output being worked on has another shape than
+//! a clip's source (a 16:9 recording in a 9:16 output), the whole source is shown with the
+//! part that output keeps drawn over it, and dragging that window moves the clip's
+//! reframing for that output (`Edit::SetReframe`), so each output keeps its own crop. A
+//! whole drag is one undo step.
 //!
-//! The main output is the canvas, whatever preset (16:9, 9:16, 1:1, 4:5) it has; the window
-//! takes the canvas's shape each frame, so it follows a preset switch at once. The model
-//! can hold extra output formats, but nothing draws or exports them yet, so the canvas is
-//! the only output a window can be dragged for.
+//! The window takes the output's shape each frame, so it follows a size or output switch
+//! at once.
 //!
 //! "Follow face" looks for the face in the whole clip on a worker thread (the full-range
 //! face model every few frames, `render::follow`) and writes a crop path that follows it as
@@ -41,8 +40,10 @@ pub struct CropTarget {
     pub clip: ClipId,
     /// Its source picture as displayed (after rotation), in pixels.
     pub source: (u32, u32),
-    /// The canvas, in pixels.
+    /// The output's frame, in pixels.
     pub canvas: (u32, u32),
+    /// The output whose reframing the window reads and writes.
+    pub output: OutputId,
     /// The playhead's offset into the clip, where the window is read and written.
     pub offset: Time,
 }
@@ -68,7 +69,8 @@ pub fn target_for(editor: &Editor, clip: ClipId) -> Option<CropTarget> {
     let c = project.clip(clip)?;
     let source = project.source(c.source()?)?;
     let size = source.info.video.as_ref()?.display_size();
-    let canvas = (project.canvas.width, project.canvas.height);
+    let output = editor.output();
+    let canvas = (output.width, output.height);
     if crate::timeline::reframe::same_shape(size, canvas) {
         return None;
     }
@@ -77,6 +79,7 @@ pub fn target_for(editor: &Editor, clip: ClipId) -> Option<CropTarget> {
         clip,
         source: size,
         canvas,
+        output: output.id,
         offset: (editor.playhead - c.start).clamp_to(Time::ZERO, last),
     })
 }
@@ -111,7 +114,7 @@ pub fn source_project(project: &Project, target: &CropTarget) -> Option<Project>
 pub fn window_at(project: &Project, target: &CropTarget) -> CropWindow {
     project
         .clip(target.clip)
-        .and_then(|c| c.reframes.get(&OutputId::MAIN))
+        .and_then(|c| c.reframes.get(&target.output))
         .map(|r| r.crop.value_at_or(target.offset, CropWindow::default()))
         .unwrap_or_default()
 }
@@ -330,11 +333,11 @@ impl CropView {
                     let current = editor
                         .project
                         .clip(target.clip)
-                        .and_then(|c| c.reframes.get(&OutputId::MAIN));
+                        .and_then(|c| c.reframes.get(&target.output));
                     let reframe = moved(current, target.offset, next);
                     if let Err(e) = editor.apply(Edit::SetReframe {
                         clip: target.clip,
-                        output: OutputId::MAIN,
+                        output: target.output,
                         reframe: Some(reframe),
                     }) {
                         error = Some(e.to_string());
@@ -401,8 +404,9 @@ fn start_follow(
     let (tx, rx) = sync_channel(1);
     let cancel = Arc::new(AtomicBool::new(false));
     let project = editor.project.clone();
-    let (clip, base, stop, ctx) = (
+    let (clip, output, base, stop, ctx) = (
         target.clip,
+        target.output,
         base_dir.to_owned(),
         cancel.clone(),
         ctx.clone(),
@@ -413,7 +417,7 @@ fn start_follow(
             let answer = crate::render::follow::follow_face_edit(
                 &project,
                 clip,
-                OutputId::MAIN,
+                output,
                 &base,
                 &crate::vision::TractVision,
                 &stop,

@@ -3,6 +3,7 @@
 //! same path).
 
 pub(super) mod crop_window;
+pub(super) mod outputs;
 pub(super) mod panel;
 
 pub use crate::render::preview::PreviewWorker;

@@ -1,4 +1,4 @@
-//! The preview panel: canvas shape switch, transport (play / pause, J/K/L shuttle, frame
+//! The preview panel: the output switcher (`outputs.rs`), transport (play / pause, J/K/L shuttle, frame
 //! step), and the picture at the playhead from the [`PreviewWorker`], with safe-area
 //! guides for vertical video, fit or 100 % zoom, and the source's crop window beside the
 //! canvas when their shapes differ ([`super::crop_window`]). A canvas switch that leaves
@@ -9,10 +9,11 @@ use std::sync::Arc;
 
 use egui::{Color32, Rect, Stroke, StrokeKind};
 
-use crate::timeline::reframe::{self, CanvasPreset};
-use crate::timeline::{Canvas, Edit, Project, Time};
+use crate::timeline::reframe;
+use crate::timeline::{Project, SafeArea, Time};
 
 use super::crop_window::{self, CropView};
+use super::outputs::OutputSwitcher;
 use super::{fit_size, show_frame, PreviewWorker};
 use crate::playback::clock::Source;
 use crate::playback::sound::SoundPlayback;
@@ -99,6 +100,8 @@ pub struct PreviewPanel {
     audio_retry_at: f64,
     /// A canvas switch left clips with bars: offer to fill them all, until answered.
     pub fill_offer: bool,
+    /// Which output is shown, and the outputs' own settings.
+    outputs: OutputSwitcher,
 }
 
 impl PreviewPanel {
@@ -124,6 +127,7 @@ impl PreviewPanel {
             audio_note: None,
             audio_retry_at: f64::NEG_INFINITY,
             fill_offer: false,
+            outputs: OutputSwitcher::default(),
         }
     }
 
@@ -259,7 +263,9 @@ impl PreviewPanel {
             }
         }
 
-        let canvas = (editor.project.canvas.width, editor.project.canvas.height);
+        let output = editor.output();
+        let canvas = (output.width, output.height);
+        self.worker.set_output(output.id);
         let mut available = ui.available_size() - egui::vec2(0.0, 4.0);
         let ppp = ui.ctx().pixels_per_point();
         let base_dir = project_path
@@ -340,7 +346,7 @@ impl PreviewPanel {
                 );
             }
             if self.guides {
-                draw_safe_areas(&painter, rect);
+                draw_safe_areas(&painter, rect, editor.output().safe_area);
             }
             if let Some(e) = &self.error {
                 painter.text(
@@ -386,38 +392,12 @@ impl PreviewPanel {
                 ui.weak(note);
             }
             ui.separator();
-            let current = (editor.project.canvas.width, editor.project.canvas.height);
-            let selected = CanvasPreset::ALL
-                .into_iter()
-                .find(|p| p.size() == current)
-                .map(CanvasPreset::label)
-                .unwrap_or("Custom");
-            let mut chosen = None;
-            egui::ComboBox::from_label("Canvas")
-                .selected_text(selected)
-                .show_ui(ui, |ui| {
-                    for preset in CanvasPreset::ALL {
-                        if ui
-                            .selectable_label(preset.size() == current, preset.label())
-                            .clicked()
-                        {
-                            chosen = Some(preset);
-                        }
-                    }
-                });
-            if let Some(preset) = chosen {
-                let (width, height) = preset.size();
-                let canvas = Canvas {
-                    width,
-                    height,
-                    ..editor.project.canvas.clone()
-                };
-                match editor.apply(Edit::SetCanvas { canvas }) {
-                    Ok(()) => {
-                        self.fill_offer = !reframe::letterboxed_clips(&editor.project).is_empty();
-                    }
-                    Err(e) => self.error = Some(e.to_string()),
-                }
+            let switched = self.outputs.show(ui, editor);
+            if switched.main_resized {
+                self.fill_offer = !reframe::letterboxed_clips(&editor.project).is_empty();
+            }
+            if let Some(e) = switched.error {
+                self.error = Some(e);
             }
             ui.checkbox(&mut self.guides, "Safe areas");
             ui.separator();
@@ -486,11 +466,17 @@ impl crate::ui::app::ClipwrightApp {
     pub fn crop_source_shown(&self) -> Option<Time> {
         self.preview.crop_view.as_ref().and_then(|v| v.shown)
     }
+
+    /// Size in pixels of the preview picture on screen.
+    pub fn preview_shown_size(&self) -> Option<(u32, u32)> {
+        self.preview.shown_size
+    }
 }
 
 /// Title-safe (80 %) and action-safe (90 %) frames, plus the band a vertical-video app's
-/// own buttons cover on the right and bottom.
-fn draw_safe_areas(painter: &egui::Painter, rect: Rect) {
+/// own buttons cover on the right and bottom, and the line the output's bottom subtitles
+/// sit on when it keeps them above a platform's safe area.
+fn draw_safe_areas(painter: &egui::Painter, rect: Rect, area: SafeArea) {
     let guide = Stroke::new(1.0, Color32::from_rgba_unmultiplied(255, 255, 0, 160));
     for fraction in [0.9, 0.8] {
         let r = Rect::from_center_size(rect.center(), rect.size() * fraction);
@@ -511,6 +497,11 @@ fn draw_safe_areas(painter: &egui::Painter, rect: Rect) {
         );
         painter.rect_filled(bottom, 0.0, ui_band);
         painter.rect_filled(right, 0.0, ui_band);
+    }
+    if let Some(fraction) = area.bottom_fraction() {
+        let y = rect.bottom() - rect.height() * fraction as f32;
+        let line = Stroke::new(1.0, Color32::from_rgb(80, 200, 255));
+        painter.hline(rect.x_range(), y, line);
     }
 }
 

@@ -3,7 +3,9 @@
 //! playhead.
 //!
 //! A drag emits `Edit::UpdateCue` values from the cue as it was when the drag began, inside
-//! one history gesture, so the whole drag is one undo step. The cue stays on its track.
+//! one history gesture, so the whole drag is one undo step. Moved over another subtitle
+//! track, the cue goes there (removed from one track and added to the other in the same
+//! gesture); a trim keeps it on its track.
 
 use egui::{pos2, vec2, Align2, Color32, CornerRadius, FontId, Rect, Sense, Stroke, StrokeKind};
 
@@ -16,8 +18,6 @@ use super::view::{TimelineView, EDGE_GRAB};
 /// A cue being moved or trimmed.
 #[derive(Debug, Clone, PartialEq)]
 pub(in crate::ui) struct CueDrag {
-    /// The cue's track.
-    pub track: TrackId,
     /// The cue as it was when the drag began.
     pub origin: SubtitleCue,
     /// `None` moves the whole cue; an edge trims it.
@@ -62,9 +62,7 @@ impl TimelineView {
                 continue;
             }
             lane_painter.rect_filled(r, CornerRadius::same(3), color);
-            let dragged = self
-                .drag_cue()
-                .is_some_and(|d| d.origin.id == cue.id && d.track == track.id);
+            let dragged = self.drag_cue().is_some_and(|d| d.origin.id == cue.id);
             let stroke = if dragged {
                 Stroke::new(2.0, Color32::WHITE)
             } else {
@@ -124,7 +122,6 @@ impl TimelineView {
         });
         editor.selection.clear();
         self.drag = Some(super::input::Drag::Cue(CueDrag {
-            track,
             origin,
             edge,
             grab: at,
@@ -132,12 +129,13 @@ impl TimelineView {
     }
 
     /// Moves or trims the dragged cue for a pointer at `pointer` (snapped within
-    /// `tolerance`), from the cue as it was when the drag began.
+    /// `tolerance`), from the cue as it was when the drag began; a move over the subtitle
+    /// track `over` takes the cue onto it.
     pub(in crate::ui) fn drag_cue_to(
         &mut self,
         editor: &mut Editor,
         drag: &CueDrag,
-        pointer: Time,
+        (pointer, over): (Time, Option<TrackId>),
         tolerance: Time,
     ) {
         let origin = &drag.origin;
@@ -186,18 +184,42 @@ impl TimelineView {
                 }
             }
         }
-        let unchanged = editor
+        let Some(now_on) = editor
             .project
-            .track(drag.track)
-            .and_then(|t| t.cue(origin.id))
-            .is_some_and(|c| *c == cue);
-        if !unchanged {
-            // A refused edit (a locked track) leaves the cue where it is.
-            let _ = editor.apply(Edit::UpdateCue {
-                track: drag.track,
-                cue,
-            });
-        }
+            .tracks
+            .iter()
+            .find(|t| t.cue(origin.id).is_some())
+            .map(|t| t.id)
+        else {
+            return;
+        };
+        let to = match (drag.edge, over) {
+            (None, Some(over)) => over,
+            _ => now_on,
+        };
+        let edit = if to == now_on {
+            let unchanged = editor
+                .project
+                .track(now_on)
+                .and_then(|t| t.cue(origin.id))
+                .is_some_and(|c| *c == cue);
+            if unchanged {
+                return;
+            }
+            Edit::UpdateCue { track: now_on, cue }
+        } else {
+            Edit::Batch {
+                edits: vec![
+                    Edit::RemoveCue {
+                        track: now_on,
+                        cue: origin.id,
+                    },
+                    Edit::AddCue { track: to, cue },
+                ],
+            }
+        };
+        // A refused edit (a locked track) leaves the cue where it is.
+        let _ = editor.apply(edit);
     }
 }
 

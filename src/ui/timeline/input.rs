@@ -322,7 +322,10 @@ impl TimelineView {
                     ripple: false,
                 });
             }
-            Some(Drag::Cue(drag)) => self.drag_cue_to(editor, &drag, pointer_t, tolerance),
+            Some(Drag::Cue(drag)) => {
+                let over = subtitle_track_at(editor, rows, pos.y);
+                self.drag_cue_to(editor, &drag, (pointer_t, over), tolerance);
+            }
             None => {}
         }
     }
@@ -511,6 +514,14 @@ fn hit_cue_at(
     }
     let &(index, _) = rows.iter().find(|(_, r)| r.contains(pos))?;
     super::cues::hit_cue(view, editor, index, left, pos)
+}
+
+/// The unlocked subtitle track drawn in the row under `y`, if any: where a dragged cue
+/// goes.
+fn subtitle_track_at(editor: &Editor, rows: &[(usize, Rect)], y: f32) -> Option<TrackId> {
+    let &(index, _) = rows.iter().find(|(_, r)| r.top() <= y && y < r.bottom())?;
+    let track = editor.project.tracks.get(index)?;
+    (track.kind == crate::timeline::TrackKind::Subtitle && !track.locked).then_some(track.id)
 }
 
 /// The track a dragged clip should land on: the row under the pointer if it holds the

@@ -380,6 +380,10 @@ pub(in crate::ui) fn clip_label(editor: &Editor, id: ClipId) -> String {
             .source(*source)
             .map(|s| crate::ui::app::file_label(&s.path))
             .unwrap_or_else(|| "missing source".to_owned()),
+        crate::timeline::ClipContent::Sticker { name, pin } => match pin {
+            Some(_) => format!("Sticker {} (on the face)", name.replace('-', " ")),
+            None => format!("Sticker {}", name.replace('-', " ")),
+        },
         other => format!("{other:?}").chars().take(40).collect(),
     }
 }

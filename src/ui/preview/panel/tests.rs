@@ -2,7 +2,7 @@
 //! while playing, each heard from the right place.
 
 use super::*;
-use crate::timeline::{Clip, ClipId, MediaSource, SourceId, Track, TrackId, TrackKind};
+use crate::timeline::{Clip, ClipId, Edit, MediaSource, SourceId, Track, TrackId, TrackKind};
 
 /// An editor holding 3 s of a 1 kHz tone on an audio track.
 fn tone_editor(dir: &Path) -> Editor {

@@ -1,15 +1,23 @@
-//! `clipwright export --project-output NAME` and `--all-outputs`: which of a project's
-//! outputs (its canvas, "Main", and extra ones such as a 9:16 version) to draw, and where
-//! each goes when all are written in one run.
+//! Which of a project's outputs (its canvas, "Main", and extra ones such as a 9:16
+//! version) to export, and where each goes when all are written in one run — for
+//! `clipwright export --project-output NAME` / `--all-outputs` and the export dialog alike.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::bail;
-
 use crate::timeline::{OutputId, Project};
 
+/// No output has the name asked for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the project has no output called {name:?}; it has: {}", known.join(", "))]
+pub struct UnknownOutput {
+    /// The name asked for.
+    pub name: String,
+    /// The names there are.
+    pub known: Vec<String>,
+}
+
 /// Every output of `project`: the canvas first, then the extra ones.
-pub(super) fn outputs(project: &Project) -> Vec<(OutputId, String)> {
+pub fn outputs(project: &Project) -> Vec<(OutputId, String)> {
     let main = project
         .output(OutputId::MAIN)
         .map(|o| (o.id, o.name))
@@ -19,7 +27,7 @@ pub(super) fn outputs(project: &Project) -> Vec<(OutputId, String)> {
 }
 
 /// The output called `name` (case-insensitive), or an error listing the names there are.
-pub(super) fn output_named(project: &Project, name: &str) -> anyhow::Result<OutputId> {
+pub fn output_named(project: &Project, name: &str) -> Result<OutputId, UnknownOutput> {
     let all = outputs(project);
     if let Some((id, _)) = all
         .iter()
@@ -27,17 +35,16 @@ pub(super) fn output_named(project: &Project, name: &str) -> anyhow::Result<Outp
     {
         return Ok(*id);
     }
-    let names: Vec<&str> = all.iter().map(|(_, n)| n.as_str()).collect();
-    bail!(
-        "the project has no output called {name:?}; it has: {}",
-        names.join(", ")
-    )
+    Err(UnknownOutput {
+        name: name.to_owned(),
+        known: all.into_iter().map(|(_, n)| n).collect(),
+    })
 }
 
 /// Where each output is written when all are: beside `dest` as `STEM-NAME.EXT` when
 /// `dest` names a file of a known format, else inside the folder `dest` as
 /// `PROJECT-NAME.mp4`.
-pub(super) fn output_paths(project: &Project, dest: &Path) -> Vec<(String, PathBuf)> {
+pub fn output_paths(project: &Project, dest: &Path) -> Vec<(OutputId, PathBuf)> {
     let is_file = crate::media::Container::from_path(dest).is_some() && !dest.is_dir();
     let (folder, stem, ext) = if is_file {
         (
@@ -54,9 +61,9 @@ pub(super) fn output_paths(project: &Project, dest: &Path) -> Vec<(String, PathB
     };
     outputs(project)
         .into_iter()
-        .map(|(_, name)| {
+        .map(|(id, name)| {
             let file = format!("{stem}-{}.{ext}", slug(&name));
-            (name, folder.join(file))
+            (id, folder.join(file))
         })
         .collect()
 }
@@ -93,6 +100,7 @@ mod tests {
             name: "TikTok 9:16".into(),
             width: 1080,
             height: 1920,
+            safe_area: Default::default(),
         });
         p
     }
@@ -103,6 +111,7 @@ mod tests {
         assert_eq!(output_named(&p, "tiktok 9:16").ok(), Some(OutputId(1)));
         assert_eq!(output_named(&p, "Main").ok(), Some(OutputId::MAIN));
         let err = output_named(&p, "Reels").map_err(|e| e.to_string());
+        // (Read as a sentence by the CLI.)
         assert_eq!(
             err,
             Err("the project has no output called \"Reels\"; it has: Main, TikTok 9:16".into())

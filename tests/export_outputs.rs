@@ -1,0 +1,150 @@
+//! Several outputs of one project exported together: one decode drawn for each output
+//! gives the very frames each output's own export gives.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use clipwright::export::{export_together, quick_project, ExportJob, ExportSettings, QuickOptions};
+use clipwright::timeline::{
+    apply, outputs, CropWindow, CueId, Edit, Interpolation, Keyframes, OutputId, Project, Reframe,
+    ReframeMode, SafeArea, SubtitleCue, Time, Track, TrackId, TrackKind,
+};
+
+/// A 2 s moving test picture with a tone, 320×240.
+fn moving_source(dir: &Path) -> PathBuf {
+    let path = dir.join("moving.mp4");
+    let status = Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=s=320x240:r=30:d=2",
+        ])
+        .args(["-f", "lavfi", "-i", "sine=frequency=440:duration=2"])
+        .args(["-pix_fmt", "yuv420p", "-shortest"])
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    path
+}
+
+/// The source on a 320×180 canvas, with a 180×320 output cropped left of centre whose
+/// subtitles sit above TikTok's buttons, and a cue on screen for the first second.
+fn two_output_project(source: &Path) -> (Project, OutputId) {
+    let options = QuickOptions {
+        canvas: Some((320, 180)),
+        ..QuickOptions::default()
+    };
+    let mut p = quick_project(source, &options).unwrap();
+    let (tall, add) = outputs::add_output(&p, "Tall", (180, 320));
+    apply(&mut p, add).unwrap();
+    {
+        let edit = outputs::set_safe_area(&p, tall, SafeArea::TikTok).unwrap();
+        apply(&mut p, edit).unwrap();
+    }
+    let clip = p.tracks[0].clips[0].id;
+    let crop = CropWindow {
+        center_x: 0.3,
+        ..CropWindow::default()
+    };
+    let reframe = Reframe {
+        mode: ReframeMode::Fill,
+        crop: Keyframes::from_keys([(Time::ZERO, crop, Interpolation::Linear)]),
+    };
+    let edit = Edit::SetReframe {
+        clip,
+        output: tall,
+        reframe: Some(reframe),
+    };
+    apply(&mut p, edit).unwrap();
+    let mut subs = Track::new(TrackId(90), TrackKind::Subtitle, "en");
+    subs.cues.push(SubtitleCue::new(
+        CueId(1),
+        Time::ZERO,
+        Time::from_secs(1),
+        "Both outputs",
+    ));
+    p.tracks.push(subs);
+    (p, tall)
+}
+
+/// The lowest PSNR (dB) of any frame of `a` against the same frame of `b`, by ffmpeg's
+/// own `psnr` filter; 99 for identical pictures.
+fn worst_psnr(a: &Path, b: &Path) -> f64 {
+    let out = Command::new("ffmpeg")
+        .args(["-hide_banner", "-i"])
+        .arg(a)
+        .arg("-i")
+        .arg(b)
+        .args(["-lavfi", "[0:v][1:v]psnr", "-f", "null", "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    let line = text.lines().find(|l| l.contains("PSNR")).expect(&text);
+    let min = line
+        .split("min:")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap();
+    if min == "inf" {
+        99.0
+    } else {
+        min.parse().unwrap()
+    }
+}
+
+#[test]
+fn exporting_all_outputs_at_once_gives_the_frames_of_separate_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = moving_source(dir.path());
+    let (project, tall) = two_output_project(&source);
+    let project = Arc::new(project);
+    let jobs = |prefix: &str| -> Vec<ExportJob> {
+        [OutputId::MAIN, tall]
+            .into_iter()
+            .map(|id| {
+                let mut settings = ExportSettings::for_output(&project, id).unwrap();
+                settings.hardware = false;
+                ExportJob {
+                    project: Arc::clone(&project),
+                    base_dir: dir.path().to_owned(),
+                    output: dir.path().join(format!("{prefix}-{}.mp4", id.0)),
+                    settings,
+                }
+            })
+            .collect()
+    };
+    let cancel = Arc::new(AtomicBool::new(false));
+    let separate: Vec<_> = jobs("separate")
+        .iter()
+        .map(|j| j.run(None, &cancel).unwrap())
+        .collect();
+    let together = export_together(&jobs("together"), None, &cancel).unwrap();
+    assert_eq!(together.len(), 2);
+
+    for (s, t) in separate.iter().zip(&together) {
+        assert_eq!(s.frames, 60);
+        assert_eq!(t.frames, s.frames, "{}", t.path.display());
+        let (ws, hs, _) = common::ffmpeg_rgba(&s.path, 0);
+        assert_eq!(common::ffmpeg_rgba(&t.path, 0).0, ws);
+        assert_eq!(common::ffmpeg_rgba(&t.path, 0).1, hs);
+        let db = worst_psnr(&s.path, &t.path);
+        eprintln!("{}: worst frame {db:.1} dB", t.path.display());
+        assert!(db >= 45.0, "{}: worst frame {db:.1} dB", t.path.display());
+    }
+    // Each file holds its own output, not the other's.
+    let (w, h, _) = common::ffmpeg_rgba(&together[0].path, 30);
+    let (w2, h2, _) = common::ffmpeg_rgba(&together[1].path, 30);
+    assert_eq!(((w, h), (w2, h2)), ((320, 180), (180, 320)));
+}
