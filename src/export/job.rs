@@ -332,7 +332,7 @@ impl ExportJob {
             Some(r) => r
                 .join()
                 .map_err(|_| worker_err("the render thread panicked"))?,
-            None => Ok(0),
+            None => Ok((0, 0)),
         };
         let mix_result = mix
             .join()
