@@ -99,6 +99,9 @@ pub enum Rendered {
 pub struct Compositor {
     base_dir: PathBuf,
     decoders: HashMap<ClipId, VideoDecoder>,
+    /// The length each clip's source had when its decoder was opened: a source that grew
+    /// since (a recording still going on) is opened afresh to see its new end.
+    opened_for: HashMap<ClipId, Time>,
     effects: HashMap<ClipId, ClipEffects>,
     effect_graphs_built: u64,
     scaler: Scaler,
@@ -145,6 +148,7 @@ impl Compositor {
         Compositor {
             base_dir: base_dir.into(),
             decoders: HashMap::new(),
+            opened_for: HashMap::new(),
             effects: HashMap::new(),
             effect_graphs_built: 0,
             scaler: Scaler::new(),
@@ -336,6 +340,7 @@ impl Compositor {
             layers.push(layer);
         }
         self.decoders.retain(|id, _| used.contains(id));
+        self.opened_for.retain(|id, _| used.contains(id));
         self.effects.retain(|id, _| used.contains(id));
         self.proxied.retain(|id, _| used.contains(id));
         // Start at the topmost layer that hides everything under it.
@@ -399,6 +404,11 @@ impl Compositor {
                     });
                 };
                 let path = self.resolve(&src.path);
+                let duration = src.info.duration;
+                if self.opened_for.insert(a.clip.id, duration) != Some(duration) {
+                    self.decoders.remove(&a.clip.id);
+                    self.proxied.remove(&a.clip.id);
+                }
                 if self.preview {
                     self.pick_preview_decoder(a.clip, &path, src.info.video.as_ref())?;
                 }

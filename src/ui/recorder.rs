@@ -211,6 +211,24 @@ impl RecorderPanel {
         matches!(self.state, State::Recording { .. })
     }
 
+    /// The file of the recording running now, which the app follows as it grows.
+    pub fn growing_file(&self) -> Option<PathBuf> {
+        match &self.state {
+            State::Recording { recorder, .. } => recorder.growing_file().map(PathBuf::from),
+            _ => None,
+        }
+    }
+
+    /// Replays saved since the last call, for the media bin.
+    pub fn take_saved_replays(&mut self) -> Vec<PathBuf> {
+        std::mem::take(&mut self.replay.saved)
+    }
+
+    /// Turns the replay buffer switch on or off.
+    pub fn set_replay_buffer(&mut self, on: bool) {
+        self.replay.on = on;
+    }
+
     /// Whether the panel is idle (nothing starting, running or finishing).
     pub fn is_idle(&self) -> bool {
         matches!(self.state, State::Idle)
@@ -434,7 +452,10 @@ impl RecorderPanel {
             }
             State::Stopping(rx) => match rx.try_recv() {
                 Ok(Ok(done)) => {
-                    if !self.stopping_replay {
+                    if self.stopping_replay {
+                        let late = done.replays.iter().map(|r| r.path.clone());
+                        self.replay.saved.extend(late);
+                    } else {
                         self.finished = Some(done);
                     }
                     // Done: the panel closes and the editor, with the recording, shows.

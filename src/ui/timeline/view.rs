@@ -87,6 +87,8 @@ pub struct TimelineResponse {
     pub error: Option<String>,
     /// A track whose header asked to remove it; removed once every row is drawn.
     remove_track: Option<crate::timeline::TrackId>,
+    /// Marker ranges to export as files of their own: one marker's, or all (`None`).
+    pub export_markers: Option<Option<crate::timeline::MarkerId>>,
 }
 
 impl TimelineView {
