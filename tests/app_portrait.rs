@@ -1,6 +1,8 @@
 //! The portrait features in the app, through `egui_kittest`: "Portrait" in the inspector
 //! sets a clip's background effect (one undo step), and "Follow face" on the crop window
-//! writes a crop path that follows the face (one undo step).
+//! writes a crop path that follows the face (one undo step). Each leaves a snapshot of the
+//! window (tests/snapshots/portrait_inspector.png, follow_face_crop_window.png), shown in
+//! the README.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -49,9 +51,28 @@ fn portrait_of(harness: &Harness<'_, ClipwrightApp>, id: ClipId) -> Option<Portr
     clip.effects.portrait.as_ref().map(|p| p.background.clone())
 }
 
+/// Waits until the preview shows the playhead's frame as the project is now (drawn on
+/// workers), hides the media bin (it shows this run's temporary paths) and masks the status
+/// bar (it says whether an autosave is running), then compares the window with the
+/// snapshot `name`.
+fn snapshot_settled(harness: &mut Harness<'static, ClipwrightApp>, name: &str) {
+    harness.state_mut().layout.media_bin = false;
+    harness.run_steps(2);
+    for _ in 0..20 {
+        step_until(harness, |app| app.preview_settled());
+        std::thread::sleep(std::time::Duration::from_millis(30));
+    }
+    harness.mask(egui::Rect::from_min_max(
+        egui::pos2(0.0, 612.0),
+        egui::pos2(1000.0, 640.0),
+    ));
+    harness.snapshot(name);
+}
+
 #[test]
 fn portrait_in_the_inspector_sets_the_background_effect_in_one_undo_step_each() {
-    let file = common::fixture(&common::H264_AAC);
+    let dir = tempfile::tempdir().unwrap();
+    let file = walking_video(dir.path());
     let info = clipwright::media::probe(&file).unwrap().source_info();
     let mut harness = harness_with(None);
     let editor = &mut harness.state_mut().editor;
@@ -66,6 +87,9 @@ fn portrait_in_the_inspector_sets_the_background_effect_in_one_undo_step_each() 
     harness.run_steps(3);
     assert_eq!(portrait_of(&harness, id), Some(PortraitBackground::Blur));
     assert_eq!(harness.state().editor.history.undo_len(), steps + 1);
+    // The astronaut in front of a blurred backdrop, the Portrait controls beside her.
+    scroll_into_view(&mut harness, "Background");
+    snapshot_settled(&mut harness, "portrait_inspector");
 
     // Switch the background to "Remove".
     scroll_into_view(&mut harness, "Background");
@@ -157,6 +181,8 @@ fn follow_face_on_the_crop_window_writes_a_crop_path_in_one_undo_step() {
         "the window walks right with her: {first} → {last}"
     );
     assert_eq!(editor.history.undo_len(), steps + 1, "one undo step");
+    // The crop window on the source beside the 9:16 canvas, where the face is.
+    snapshot_settled(&mut harness, "follow_face_crop_window");
 
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     harness.run_steps(2);

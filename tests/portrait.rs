@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use assert_cmd::prelude::*;
 use clipwright::export::{quick_project, QuickOptions};
-use clipwright::media::RgbaFrame;
-use clipwright::render::Compositor;
+use clipwright::media::{PixelRect, Quality, RgbaFrame, Scaler};
+use clipwright::render::{Compositor, Rendered};
 use clipwright::timeline::{Color, Portrait, PortraitBackground, Time};
 use clipwright::vision::{FaceRange, FakeVision, Image, TractVision, Vision};
 
@@ -284,4 +284,47 @@ fn a_removed_background_lets_the_canvas_colour_through() {
         .unwrap();
     assert_eq!(f.pixel(900, 30), Some([10, 20, 250, 255]));
     assert_ne!(f.pixel(FACE.0 + 46, FACE.1 + 46), Some([10, 20, 250, 255]));
+}
+
+#[test]
+fn the_export_fast_path_blurs_and_replaces_in_yuv_as_the_preview_does_in_rgba() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = astronaut_video(dir.path());
+    let t = Time::from_millis(500);
+    let plain = quick_project(&src, &QuickOptions::default()).unwrap();
+    let untouched = fake_compositor().frame_at(&plain, t, VIDEO).unwrap();
+    let green = Color::rgb(0, 200, 0);
+    for background in [
+        PortraitBackground::Blur,
+        PortraitBackground::Color { color: green },
+    ] {
+        let options = QuickOptions {
+            portrait: Some(Portrait::with(background.clone())),
+            ..QuickOptions::default()
+        };
+        let project = quick_project(&src, &options).unwrap();
+        let Rendered::Yuv(pic) = fake_compositor().render(&project, t, VIDEO).unwrap() else {
+            panic!("{background:?} left the export's YUV fast path");
+        };
+        let full = PixelRect::full(VIDEO.0, VIDEO.1);
+        let export = Scaler::new()
+            .to_rgba(&pic, full, VIDEO.0, VIDEO.1, Quality::Export)
+            .unwrap();
+        let preview = fake_compositor().frame_at(&project, t, VIDEO).unwrap();
+        let same = psnr(&export, &preview);
+        let before = psnr(&export, &untouched);
+        assert!(
+            same > 30.0 && same > before + 5.0,
+            "{background:?}: {same:.1} dB from the RGBA drawing, {before:.1} dB from the untouched frame"
+        );
+        let face = (FACE.0 + 46, FACE.1 + 46);
+        let (e, u) = (
+            export.pixel(face.0, face.1).unwrap(),
+            untouched.pixel(face.0, face.1).unwrap(),
+        );
+        assert!(
+            (0..3).all(|c| e[c].abs_diff(u[c]) < 8),
+            "face: {e:?} vs {u:?}"
+        );
+    }
 }

@@ -28,6 +28,7 @@ mod import;
 mod index;
 mod local;
 mod pcm;
+mod planes;
 mod probe;
 mod proxy;
 mod proxy_cache;

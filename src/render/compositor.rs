@@ -171,6 +171,13 @@ impl Compositor {
         self.vision = vision;
     }
 
+    /// Runs the person mask model once every `every` of source time instead of
+    /// [`crate::render::MASK_EVERY`] (zero: every frame); frames between reuse the last
+    /// smoothed mask. For comparing the two in `clipwright bench portrait`.
+    pub fn set_portrait_mask_every(&mut self, every: Time) {
+        self.portrait.mask_every = Some(every);
+    }
+
     /// How many clip frames a portrait effect left unchanged because no face was found
     /// in them (the model takes anything for a person, so the effect needs a face).
     pub fn portrait_frames_without_face(&self) -> u64 {
@@ -356,13 +363,17 @@ impl Compositor {
                 placement,
                 blur: None,
                 keyed: false,
-                portrait: None,
+                portrait,
                 ..
             }) = layers.get(first)
             {
-                if placement.covers(size) && placement.is_axis_aligned() {
+                let portrait = portrait.as_deref();
+                if placement.covers(size)
+                    && placement.is_axis_aligned()
+                    && portrait.is_none_or(PortraitLayer::yuv_ok)
+                {
                     if let Some(pic) = self.fast_yuv(*clip, placement, size)? {
-                        return Ok(Rendered::Yuv(pic));
+                        return self.yuv_portrait(pic, *clip, placement, size, portrait);
                     }
                 }
             }

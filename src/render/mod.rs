@@ -18,6 +18,7 @@ mod effects;
 pub mod follow;
 pub mod layout;
 mod portrait;
+mod portrait_yuv;
 pub mod preview;
 mod sticker;
 pub mod sticker_pin;
@@ -25,7 +26,7 @@ mod text;
 
 pub use compositor::{frame_at, Compositor, RenderError, Rendered};
 pub use effects::filter_chain;
-pub use portrait::BackdropError;
+pub use portrait::{BackdropError, MASK_EVERY};
 pub use sticker::STICKER_SHARE;
 pub use text::{ass_script, ass_script_for, cues, has_subtitles, has_text_clips};
 

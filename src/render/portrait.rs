@@ -12,17 +12,34 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::media::{PixelRect, Quality, RgbaFrame, Scaler};
-use crate::timeline::{Portrait, PortraitBackground};
-use crate::vision::{Analysis, Mask};
+use crate::media::{PixelRect, Quality, RgbaFrame, ScaleError, Scaler, VideoFrame};
+use crate::timeline::{Portrait, PortraitBackground, Time};
+use crate::vision::{self, Analysis, FaceRange, FrameKey, Image, Mask, Vision, VisionError};
 
 use super::layout::RectF;
 
 /// How much smaller the picture is blurred than it is drawn.
-const BLUR_SHRINK: u32 = 4;
+pub(super) const BLUR_SHRINK: u32 = 4;
 
 /// The feather's largest radius, in mask pixels (of 256).
 const MAX_FEATHER: f64 = 6.0;
+
+/// How frames share analyses (times in flicks, like the decoder's frame times): masks are
+/// smoothed with the frame up to 100 ms before, a face keeps the effect on for 500 ms,
+/// faces are looked for every 200 ms, and the mask model runs for a frame once the
+/// last run is `mask_every` old.
+fn timing(mask_every: Time) -> vision::Timing {
+    vision::Timing {
+        gap: Time::from_millis(100).flicks(),
+        hold: Time::from_millis(500).flicks(),
+        detect_every: Time::from_millis(200).flicks(),
+        mask_every: mask_every.flicks(),
+    }
+}
+
+/// The mask model runs at most this often: every other frame of a 30 fps source, every
+/// third of 60 fps; the frames between take their neighbour's smoothed mask.
+pub const MASK_EVERY: Time = Time::from_millis(40);
 
 /// The portrait effect of one clip at one instant: its setting and the mask of the frame
 /// it shows.
@@ -36,12 +53,48 @@ pub(super) struct PortraitLayer {
     pub(super) display: (u32, u32),
 }
 
+impl PortraitLayer {
+    /// The feathered mask over the source rectangle `src`, stretched to `w` × `h`.
+    pub(super) fn alpha(&self, src: RectF, w: u32, h: u32) -> Vec<u8> {
+        let feather = (self.look.feather.clamp(0.0, 1.0) * MAX_FEATHER).round() as usize;
+        let mask = feathered(&self.analysis.mask, feather);
+        let (dw, dh) = (
+            f64::from(self.display.0.max(1)),
+            f64::from(self.display.1.max(1)),
+        );
+        let norm = (src.x / dw, src.y / dh, src.w / dw, src.h / dh);
+        mask_patch(&mask, norm, w, h)
+    }
+}
+
 /// What the compositor keeps for portraits between frames: replacement pictures read from
 /// disk, and how many frames were drawn without the effect for want of a face.
 #[derive(Debug, Default)]
 pub(super) struct PortraitState {
     backdrops: HashMap<PathBuf, RgbaFrame>,
     pub(super) frames_without_face: u64,
+    /// How often the mask model runs, when not [`MASK_EVERY`].
+    pub(super) mask_every: Option<Time>,
+    /// One scaler a job, so none rebuilds its swscale context for another's sizes.
+    pub(super) scalers: Scalers,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Scalers {
+    mask: Scaler,
+    face: Scaler,
+    pub(super) shrink: Scaler,
+    pub(super) grow: Scaler,
+    pub(super) backdrop: Scaler,
+}
+
+/// Why a frame could not be analysed: shrinking it for a model, or the model.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum AnalysisError {
+    #[error(transparent)]
+    Vision(#[from] VisionError),
+    #[error(transparent)]
+    Scale(#[from] ScaleError),
 }
 
 /// Why a replacement picture could not be used.
@@ -53,13 +106,49 @@ pub struct BackdropError {
 }
 
 impl PortraitState {
+    /// The analysis of source frame `key` (`frame`): made now from `frame` shrunk to the
+    /// models' inputs, unless cached; each model runs only when due (see [`timing`]).
+    /// Analyses made with another mask interval than [`MASK_EVERY`] are kept apart.
+    pub(super) fn analysis(
+        &mut self,
+        vision: &dyn Vision,
+        key: FrameKey,
+        frame: &VideoFrame,
+    ) -> Result<Arc<Analysis>, AnalysisError> {
+        let (w, h) = frame.display_size();
+        let full = PixelRect::full(w, h);
+        let long = w.max(h).max(1);
+        let side = FaceRange::Full.input_size();
+        let face_size = ((w * side / long).max(1), (h * side / long).max(1));
+        let mask_every = self.mask_every.unwrap_or(MASK_EVERY);
+        let key = FrameKey {
+            source: key.source ^ (mask_every.flicks() ^ MASK_EVERY.flicks()) as u64,
+            ..key
+        };
+        let Scalers { mask, face, .. } = &mut self.scalers;
+        let s = vision::MASK_SIZE;
+        vision::analyze(
+            vision,
+            key,
+            timing(mask_every),
+            || {
+                let small = frame.to_rgba(full, s, s, Quality::Fast, mask)?;
+                Ok(vision.person_mask(Image::new(s, s, &small.data)?)?)
+            },
+            || {
+                let (fw, fh) = face_size;
+                let small = frame.to_rgba(full, fw, fh, Quality::Fast, face)?;
+                Ok(vision.faces(Image::new(fw, fh, &small.data)?, FaceRange::Full)?)
+            },
+        )
+    }
+
     /// `patch` (the source rectangle `src`, scaled to the patch's size) with the effect.
     pub(super) fn apply(
         &mut self,
         patch: RgbaFrame,
         src: RectF,
         layer: &PortraitLayer,
-        scaler: &mut Scaler,
         base_dir: &Path,
     ) -> Result<RgbaFrame, BackdropError> {
         let s = (layer.strength * 255.0).round() as u32;
@@ -67,18 +156,11 @@ impl PortraitState {
             return Ok(patch);
         }
         let (w, h) = (patch.width, patch.height);
-        let feather = (layer.look.feather.clamp(0.0, 1.0) * MAX_FEATHER).round() as usize;
-        let mask = feathered(&layer.analysis.mask, feather);
-        let (dw, dh) = (
-            f64::from(layer.display.0.max(1)),
-            f64::from(layer.display.1.max(1)),
-        );
-        let norm = (src.x / dw, src.y / dh, src.w / dw, src.h / dh);
-        let alpha = mask_patch(&mask, norm, w, h);
+        let alpha = layer.alpha(src, w, h);
         let mut out = patch;
         match &layer.look.background {
             PortraitBackground::Blur => {
-                let bg = blurred(&out, layer.strength, scaler);
+                let bg = blurred(&out, layer.strength, &mut self.scalers);
                 composite(&mut out.data, &alpha, 255, &bg.data);
             }
             PortraitBackground::Remove => {
@@ -93,7 +175,7 @@ impl PortraitState {
                 composite(&mut out.data, &alpha, s, &fill);
             }
             PortraitBackground::Image { path } => {
-                let bg = self.backdrop(path, base_dir, (w, h), scaler)?;
+                let bg = self.backdrop(path, base_dir, (w, h))?;
                 composite(&mut out.data, &alpha, s, &bg.data);
             }
         }
@@ -106,7 +188,6 @@ impl PortraitState {
         path: &Path,
         base_dir: &Path,
         size: (u32, u32),
-        scaler: &mut Scaler,
     ) -> Result<&RgbaFrame, BackdropError> {
         let full = if path.is_absolute() {
             path.to_owned()
@@ -131,7 +212,9 @@ impl PortraitState {
                 data: img.into_raw(),
             };
             let pic = Scaler::picture_from_rgba(&source);
-            let scaled = scaler
+            let scaled = self
+                .scalers
+                .backdrop
                 .to_rgba(
                     &pic,
                     PixelRect::full(source.width, source.height),
@@ -157,16 +240,44 @@ fn div255(x: u32) -> u32 {
 }
 
 /// Blends every pixel: the person (`alpha`) over the background picture `bg` (RGBA, the
-/// same size), the background weighed by `strength` (0..255). One pass without branches
-/// or closures a channel, so the compiler can keep it in vector registers.
+/// same size), the background weighed by `strength` (0..255). The mask is mostly all
+/// person or all background, so a pixel of the person is left as it is and, at full
+/// strength, one of the background is copied; only the edge is mixed.
 fn composite(out: &mut [u8], alpha: &[u8], strength: u32, bg: &[u8]) {
     for ((px, b), &a) in out.chunks_exact_mut(4).zip(bg.chunks_exact(4)).zip(alpha) {
-        let keep = 255 - div255(strength * (255 - u32::from(a)));
-        let lose = 255 - keep;
-        for c in 0..3 {
-            px[c] = div255(u32::from(px[c]) * keep + u32::from(b[c]) * lose) as u8;
+        match (a, strength) {
+            (255, _) => {}
+            (0, 255) => px[..3].copy_from_slice(&b[..3]),
+            _ => {
+                let keep = 255 - div255(strength * (255 - u32::from(a)));
+                let lose = 255 - keep;
+                for c in 0..3 {
+                    px[c] = div255(u32::from(px[c]) * keep + u32::from(b[c]) * lose) as u8;
+                }
+            }
         }
     }
+}
+
+/// One row of one plane: the person (`alpha`) over the background row `bg`, the
+/// background weighed by `strength` (0..255), like [`composite`] does it a channel.
+pub(super) fn composite_plane(out: &mut [u8], alpha: &[u8], strength: u32, bg: &[u8]) {
+    for ((px, &b), &a) in out.iter_mut().zip(bg).zip(alpha) {
+        match (a, strength) {
+            (255, _) => {}
+            (0, 255) => *px = b,
+            _ => {
+                let keep = 255 - div255(strength * (255 - u32::from(a)));
+                *px = div255(u32::from(*px) * keep + u32::from(b) * (255 - keep)) as u8;
+            }
+        }
+    }
+}
+
+/// The blur radius, in pixels of a picture `height` high, of a blur of `strength` (0..1):
+/// about a twentieth of the height at full strength.
+pub(super) fn blur_radius(strength: f64, height: u32) -> usize {
+    (strength * f64::from(height) / 20.0).round().max(1.0) as usize
 }
 
 /// The mask softened by a box blur of `radius` mask pixels (twice, close to a Gaussian).
@@ -185,7 +296,8 @@ fn feathered(mask: &Mask, radius: usize) -> Mask {
 }
 
 /// The part `norm` (x, y, w, h in fractions of the source) of `mask`, stretched to
-/// `w` × `h` bilinearly.
+/// `w` × `h` bilinearly: each mask row used is stretched across once, then each output
+/// row is a blend of two of those (a loop the compiler vectorises).
 fn mask_patch(mask: &Mask, norm: (f64, f64, f64, f64), w: u32, h: u32) -> Vec<u8> {
     let axis = |from: f64, span: f64, n: u32, m: u32| -> Vec<(usize, usize, u32)> {
         let last = i64::from(m.max(1) - 1);
@@ -201,30 +313,48 @@ fn mask_patch(mask: &Mask, norm: (f64, f64, f64, f64), w: u32, h: u32) -> Vec<u8
     };
     let xs = axis(norm.0, norm.2, w, mask.width);
     let ys = axis(norm.1, norm.3, h, mask.height);
-    let mw = mask.width as usize;
-    let mut out = Vec::with_capacity(w as usize * h as usize);
-    for &(y0, y1, fy) in &ys {
-        let (r0, r1) = (
-            &mask.alpha[y0 * mw..(y0 + 1) * mw],
-            &mask.alpha[y1 * mw..(y1 + 1) * mw],
-        );
-        out.extend(xs.iter().map(|&(x0, x1, fx)| {
-            let a = u32::from(r0[x0]) * (256 - fx) + u32::from(r0[x1]) * fx;
-            let b = u32::from(r1[x0]) * (256 - fx) + u32::from(r1[x1]) * fx;
-            ((a * (256 - fy) + b * fy + (1 << 15)) >> 16) as u8
-        }));
+    let (mw, w) = (mask.width as usize, w as usize);
+    // Mask rows stretched across, in 1/256 steps (values up to 255·256), made when first
+    // needed: output rows go down the mask, so two are enough.
+    let across = |y: usize| -> Vec<u16> {
+        let r = &mask.alpha[y * mw..(y + 1) * mw];
+        xs.iter()
+            .map(|&(x0, x1, fx)| (u32::from(r[x0]) * (256 - fx) + u32::from(r[x1]) * fx) as u16)
+            .collect()
+    };
+    let mut rows: [(usize, Vec<u16>); 2] = [(usize::MAX, Vec::new()), (usize::MAX, Vec::new())];
+    let mut out = vec![0u8; w * h as usize];
+    for (line, &(y0, y1, fy)) in out.chunks_exact_mut(w.max(1)).zip(&ys) {
+        for y in [y0, y1] {
+            if rows[0].0 != y && rows[1].0 != y {
+                // Replace the row that is not the other one needed.
+                let slot = usize::from(rows[0].0 == y0 || rows[0].0 == y1);
+                rows[slot] = (y, across(y));
+            }
+        }
+        let pick = |y: usize| {
+            if rows[0].0 == y {
+                &rows[0].1
+            } else {
+                &rows[1].1
+            }
+        };
+        let (r0, r1) = (pick(y0), pick(y1));
+        for ((o, &a), &b) in line.iter_mut().zip(r0).zip(r1) {
+            *o = ((u32::from(a) * (256 - fy) + u32::from(b) * fy + (1 << 15)) >> 16) as u8;
+        }
     }
     out
 }
 
 /// `pic` blurred by about `strength` × a twentieth of its height: shrunk, box blurred
-/// twice, stretched back.
-fn blurred(pic: &RgbaFrame, strength: f64, scaler: &mut Scaler) -> RgbaFrame {
+/// twice, stretched back (each resize on its own scaler).
+fn blurred(pic: &RgbaFrame, strength: f64, scalers: &mut Scalers) -> RgbaFrame {
     let (w, h) = (pic.width, pic.height);
     let small = ((w / BLUR_SHRINK).max(1), (h / BLUR_SHRINK).max(1));
-    let radius = (strength * f64::from(small.1) / 20.0).round().max(1.0) as usize;
+    let radius = blur_radius(strength, small.1);
     let source = Scaler::picture_from_rgba(pic);
-    let Ok(mut tiny) = scaler.to_rgba(
+    let Ok(mut tiny) = scalers.shrink.to_rgba(
         &source,
         PixelRect::full(w, h),
         small.0,
@@ -243,7 +373,8 @@ fn blurred(pic: &RgbaFrame, strength: f64, scaler: &mut Scaler) -> RgbaFrame {
         );
     }
     let tiny_pic = Scaler::picture_from_rgba(&tiny);
-    scaler
+    scalers
+        .grow
         .to_rgba(
             &tiny_pic,
             PixelRect::full(small.0, small.1),
@@ -278,7 +409,9 @@ pub(super) fn box_blur(data: &mut [u8], w: usize, h: usize, channels: usize, rad
     }
 }
 
-/// One line of `n` pixels starting at `start`, `step` bytes apart, blurred in place.
+/// One line of `n` pixels starting at `start`, `step` bytes apart, blurred in place (up to
+/// four channels). The line is copied out with its end pixels repeated `radius` times, so
+/// the running sums slide without a bounds check.
 fn blur_line(
     data: &mut [u8],
     start: usize,
@@ -288,20 +421,31 @@ fn blur_line(
     radius: usize,
     line: &mut Vec<u8>,
 ) {
+    let channels = channels.min(4);
+    let px = |i: usize| start + i * step..start + i * step + channels;
     line.clear();
-    line.extend((0..n).flat_map(|i| {
+    for _ in 0..radius {
+        line.extend_from_slice(&data[px(0)]);
+    }
+    for i in 0..n {
+        line.extend_from_slice(&data[px(i)]);
+    }
+    for _ in 0..=radius {
+        line.extend_from_slice(&data[px(n - 1)]);
+    }
+    let width = (2 * radius + 1) as u32;
+    let mut sums = [0u32; 4];
+    for (c, sum) in sums.iter_mut().enumerate().take(channels) {
+        *sum = (0..width as usize)
+            .map(|k| u32::from(line[k * channels + c]))
+            .sum();
+    }
+    for i in 0..n {
         let at = start + i * step;
-        data[at..at + channels].iter().copied()
-    }));
-    let r = radius as i64;
-    let last = n as i64 - 1;
-    let width = (2 * r + 1) as u32;
-    for c in 0..channels {
-        let get = |i: i64| u32::from(line[i.clamp(0, last) as usize * channels + c]);
-        let mut sum: u32 = (-r..=r).map(get).sum();
-        for i in 0..n as i64 {
-            data[start + i as usize * step + c] = ((sum + width / 2) / width) as u8;
-            sum = sum + get(i + r + 1) - get(i - r);
+        let (enter, leave) = ((i + 2 * radius + 1) * channels, i * channels);
+        for c in 0..channels {
+            data[at + c] = ((sums[c] + width / 2) / width) as u8;
+            sums[c] = sums[c] + u32::from(line[enter + c]) - u32::from(line[leave + c]);
         }
     }
 }

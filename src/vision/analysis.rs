@@ -8,7 +8,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::{Face, FaceRange, Image, Mask, Vision, VisionError};
+use super::{Face, Mask, Vision, VisionError};
 
 /// The weight of a new mask against the previous frame's smoothed one, in 1/256.
 pub const MASK_NEW_WEIGHT: u32 = 154;
@@ -26,9 +26,11 @@ pub struct Timing {
     /// A face found up to this long before keeps the effect on through frames where the
     /// detector misses it.
     pub hold: i64,
-    /// Faces are looked for again once the last look is this old (faces move slowly;
-    /// the mask is made for every frame).
+    /// Faces are looked for again once the last look is this old (faces move slowly).
     pub detect_every: i64,
+    /// The mask model runs again once its last run is this old; a neighbour's smoothed
+    /// mask serves the frames between (0 or 1: every frame).
+    pub mask_every: i64,
 }
 
 /// Which frame: the source (a hash of its file name) and the frame's time in it.
@@ -43,7 +45,7 @@ pub struct FrameKey {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Analysis {
     /// The person mask, smoothed with the previous frames'.
-    pub mask: Mask,
+    pub mask: Arc<Mask>,
     /// The faces found in this frame, best first.
     pub faces: Vec<Face>,
     /// A face was found in this frame or shortly before (within `hold`): the portrait
@@ -53,6 +55,8 @@ pub struct Analysis {
     last_face: Option<i64>,
     /// When `faces` were looked for.
     detected_at: i64,
+    /// When the mask model last ran for `mask`.
+    masked_at: i64,
 }
 
 type Entry = (&'static str, FrameKey, Arc<Analysis>);
@@ -78,20 +82,22 @@ pub fn clear_cache() {
     cache().clear();
 }
 
-/// Analyses the frame `key`: `mask_input` (the whole frame, any size, stretched to the
-/// mask model's input) and `face_input` (the whole frame, undistorted; faces are looked
-/// for with the full-range model, which finds small faces in wide frames too).
-pub fn analyze(
+/// Analyses the frame `key` with `vision`: `mask` runs the mask model on the frame and
+/// `faces` looks for faces in it; each is called only when its result is due (see
+/// [`Timing`]), so a frame between two runs costs neither the model nor the shrinking of
+/// the frame for it.
+pub fn analyze<E: From<VisionError>>(
     vision: &dyn Vision,
     key: FrameKey,
     timing: Timing,
-    mask_input: Image<'_>,
-    face_input: Image<'_>,
-) -> Result<Arc<Analysis>, VisionError> {
+    mask: impl FnOnce() -> Result<Mask, E>,
+    faces: impl FnOnce() -> Result<Vec<Face>, E>,
+) -> Result<Arc<Analysis>, E> {
     let Timing {
         gap,
         hold,
         detect_every,
+        mask_every,
     } = timing;
     if let Some(hit) = cached(vision, key) {
         return Ok(hit);
@@ -104,17 +110,28 @@ pub fn analyze(
         })
         .max_by_key(|(_, k, _)| k.time)
         .map(|(_, _, a)| Arc::clone(a));
-    let raw = vision.person_mask(mask_input)?;
+    let reuse = previous
+        .as_ref()
+        .filter(|p| key.time - p.masked_at < mask_every);
+    let (mask, masked_at) = match (reuse, &previous) {
+        (Some(p), _) => (Arc::clone(&p.mask), p.masked_at),
+        (None, Some(p)) => {
+            let raw = mask()?;
+            let smoothed = if (p.mask.width, p.mask.height) == (raw.width, raw.height) {
+                blend(&raw, &p.mask)
+            } else {
+                raw
+            };
+            (Arc::new(smoothed), key.time)
+        }
+        (None, None) => (Arc::new(mask()?), key.time),
+    };
     let recent = previous
         .as_ref()
         .filter(|p| key.time - p.detected_at < detect_every);
     let (faces, detected_at) = match recent {
         Some(p) => (p.faces.clone(), p.detected_at),
-        None => (vision.faces(face_input, FaceRange::Full)?, key.time),
-    };
-    let mask = match &previous {
-        Some(p) if p.mask.width == raw.width && p.mask.height == raw.height => blend(&raw, &p.mask),
-        _ => raw,
+        None => (faces()?, key.time),
     };
     let last_face = if faces.is_empty() {
         previous
@@ -130,6 +147,7 @@ pub fn analyze(
         faces,
         last_face,
         detected_at,
+        masked_at,
     });
     let mut entries = cache();
     if entries.len() >= CACHE_LEN {
@@ -156,44 +174,77 @@ fn blend(new: &Mask, old: &Mask) -> Mask {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vision::FakeVision;
+    use crate::vision::{FaceRange, FakeVision, Image};
 
     const TIMING: Timing = Timing {
         gap: 10,
         hold: 100,
         detect_every: 30,
+        mask_every: 0,
     };
 
     fn frame() -> Vec<u8> {
         vec![128u8; 16 * 16 * 4]
     }
 
-    #[test]
-    fn a_frame_is_analysed_once_and_then_served_from_the_cache() {
+    /// `analyze` with both models asked about the same flat picture.
+    fn run(fake: &FakeVision, key: FrameKey, timing: Timing) -> Arc<Analysis> {
         let px = frame();
         let img = Image::new(16, 16, &px).unwrap();
+        analyze::<VisionError>(
+            fake,
+            key,
+            timing,
+            || fake.person_mask(img),
+            || fake.faces(img, FaceRange::Full),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_frame_is_analysed_once_and_then_served_from_the_cache() {
         let fake = FakeVision::with_faces(vec![FakeVision::face(0.4, 0.2, 0.2, 0.2)]);
         let key = FrameKey {
             source: 0xA11CE,
             time: 1000,
         };
-        let a = analyze(&fake, key, TIMING, img, img).unwrap();
+        let a = run(&fake, key, TIMING);
         let calls = fake.calls();
-        let b = analyze(&fake, key, TIMING, img, img).unwrap();
+        let b = run(&fake, key, TIMING);
         assert_eq!(fake.calls(), calls);
         assert!(Arc::ptr_eq(&a, &b) && a.face_seen);
     }
 
     #[test]
     fn without_a_face_the_effect_stays_off() {
-        let px = frame();
-        let img = Image::new(16, 16, &px).unwrap();
         let fake = FakeVision::with_faces(Vec::new());
         let key = FrameKey {
             source: 0xB0B,
             time: 0,
         };
-        assert!(!analyze(&fake, key, TIMING, img, img).unwrap().face_seen);
+        assert!(!run(&fake, key, TIMING).face_seen);
+    }
+
+    #[test]
+    fn with_a_mask_every_other_frame_the_frame_between_reuses_its_neighbours() {
+        let fake = FakeVision::with_faces(vec![FakeVision::face(0.4, 0.2, 0.2, 0.2)]);
+        let timing = Timing {
+            mask_every: 2,
+            ..TIMING
+        };
+        let key = |time| FrameKey {
+            source: 0xE0E,
+            time,
+        };
+        // Frame 0: both models; frame 1: neither (mask reused, faces recent).
+        let first = run(&fake, key(0), timing);
+        assert_eq!(fake.calls(), 2);
+        let second = run(&fake, key(1), timing);
+        assert_eq!(fake.calls(), 2);
+        assert!(Arc::ptr_eq(&first.mask, &second.mask) && second.face_seen);
+        // Frame 2: the mask model again, the faces still recent.
+        run(&fake, key(2), timing);
+        assert_eq!(fake.calls(), 3);
     }
 
     #[test]

@@ -4,13 +4,13 @@
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 
-use crate::media::{Quality, RgbaFrame};
-use crate::render::layout::RectF;
-use crate::render::portrait::PortraitLayer;
-use crate::timeline::{ActiveClip, Time};
-use crate::vision::{self, FrameKey, MASK_SIZE};
+use crate::media::{Picture, RgbaFrame};
+use crate::render::layout::{Placement, RectF};
+use crate::render::portrait::{AnalysisError, PortraitLayer};
+use crate::timeline::{ActiveClip, ClipId, Time};
+use crate::vision::FrameKey;
 
-use super::{Compositor, RenderError};
+use super::{shown_frame, Compositor, RenderError, Rendered};
 
 impl Compositor {
     /// The portrait effect of clip `a` at `t`: the mask of the frame it shows (analysed
@@ -36,43 +36,22 @@ impl Compositor {
             source: h.finish(),
             time,
         };
-        let analysis = match vision::cached(self.vision.as_ref(), key) {
-            Some(hit) => hit,
-            None => {
-                let full = RectF {
-                    x: 0.0,
-                    y: 0.0,
-                    w: f64::from(display.0),
-                    h: f64::from(display.1),
-                };
-                let long = display.0.max(display.1).max(1);
-                let face_size = (
-                    (display.0 * 256 / long).max(1),
-                    (display.1 * 256 / long).max(1),
-                );
-                let mask_in =
-                    self.scaled(a.clip.id, full, (MASK_SIZE, MASK_SIZE), Quality::Fast)?;
-                let face_in = self.scaled(a.clip.id, full, face_size, Quality::Fast)?;
-                let err = |source| RenderError::Vision {
+        let Some((frame, _, _)) = shown_frame(&self.decoders, &self.effects, a.clip.id) else {
+            return Ok(None);
+        };
+        let analysis = self
+            .portrait
+            .analysis(self.vision.as_ref(), key, frame)
+            .map_err(|e| match e {
+                AnalysisError::Vision(source) => RenderError::Vision {
                     path: path.to_owned(),
                     source,
-                };
-                let mask_view = vision::Image::new(mask_in.width, mask_in.height, &mask_in.data);
-                let face_view = vision::Image::new(face_in.width, face_in.height, &face_in.data);
-                vision::analyze(
-                    self.vision.as_ref(),
-                    key,
-                    vision::Timing {
-                        gap: Time::from_millis(100).flicks(),
-                        hold: Time::from_millis(500).flicks(),
-                        detect_every: Time::from_millis(200).flicks(),
-                    },
-                    mask_view.map_err(err)?,
-                    face_view.map_err(err)?,
-                )
-                .map_err(err)?
-            }
-        };
+                },
+                AnalysisError::Scale(source) => RenderError::Convert {
+                    path: path.to_owned(),
+                    source,
+                },
+            })?;
         if !analysis.face_seen {
             self.portrait.frames_without_face += 1;
             return Ok(None);
@@ -92,10 +71,30 @@ impl Compositor {
         layer: Option<&PortraitLayer>,
     ) -> Result<RgbaFrame, RenderError> {
         match layer {
-            Some(l) => Ok(self
-                .portrait
-                .apply(patch, src, l, &mut self.scaler, &self.base_dir)?),
+            Some(l) => Ok(self.portrait.apply(patch, src, l, &self.base_dir)?),
             None => Ok(patch),
         }
+    }
+
+    /// The export fast path's picture with the clip's portrait effect, if it has one.
+    pub(super) fn yuv_portrait(
+        &mut self,
+        pic: Picture,
+        clip: ClipId,
+        placement: &Placement,
+        size: (u32, u32),
+        portrait: Option<&PortraitLayer>,
+    ) -> Result<Rendered, RenderError> {
+        let (Some(layer), Some((_, src))) = (portrait, placement.visible(size)) else {
+            return Ok(Rendered::Yuv(pic));
+        };
+        let path = self.current_frame(clip).map(|(_, p, _)| p.to_owned());
+        self.portrait
+            .apply_yuv(pic, src, layer)
+            .map(Rendered::Yuv)
+            .map_err(|source| RenderError::Convert {
+                path: path.unwrap_or_default(),
+                source,
+            })
     }
 }
