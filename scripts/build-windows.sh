@@ -383,6 +383,7 @@ cp "$work/harfbuzz/COPYING" "$lic/harfbuzz.txt"
 cp "$work/freetype/docs/FTL.TXT" "$lic/freetype-FTL.txt"
 cp /usr/share/doc/fonts-liberation2/copyright "$lic/fonts-Liberation.txt"
 cp /usr/share/doc/fonts-dejavu-core/copyright "$lic/fonts-DejaVu.txt"
+cp assets/stickers/LICENSE.md "$lic/stickers-Twemoji-CC-BY-4.0.md"
 cp /usr/share/doc/gcc-mingw-w64-base/copyright "$lic/mingw-gcc-runtime.txt"
 cp /usr/share/doc/mingw-w64-common/copyright "$lic/mingw-w64-winpthreads.txt"
 log "gathered $(find "$stage_dir" -type f | wc -l) files in $stage_dir" \

@@ -15,6 +15,7 @@ use crate::{capture, media};
 mod bench;
 mod export;
 mod record;
+mod sticker;
 mod transcribe;
 
 /// Clipwright: record a window with its sound, edit it on a timeline, export it anywhere.

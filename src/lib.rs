@@ -12,6 +12,7 @@ pub mod media;
 pub mod playback;
 pub mod render;
 pub mod session;
+pub mod stickers;
 pub mod subtitles;
 pub mod threads;
 pub mod timeline;

@@ -27,7 +27,12 @@ fn mark_last_20_s_while_recording_becomes_a_range_on_the_timeline() {
     harness.get_by_label("Mark last 20 s").click();
     wait(&mut harness, 1000);
     harness.get_by_label("■ Stop").click();
-    step_until(&mut harness, |app| app.editor.project.clips().count() == 1);
+    // On the timeline while it recorded; in whole once the recording is finished.
+    step_until(&mut harness, |app| {
+        app.recorder.is_idle()
+            && app.live_recording().is_none()
+            && app.editor.project.clips().count() == 1
+    });
 
     let project = &harness.state().editor.project;
     let [marker] = project.markers.as_slice() else {

@@ -82,7 +82,12 @@ fn recording_hides_the_app_and_the_panel_closes_when_the_recording_is_in() {
         std::thread::sleep(Duration::from_millis(50));
     }
     harness.get_by_label("■ Stop").click();
-    step_until(&mut harness, |app| app.editor.project.clips().count() >= 1);
+    // On the timeline while it recorded; in whole once the recording is finished.
+    step_until(&mut harness, |app| {
+        app.recorder.is_idle()
+            && app.live_recording().is_none()
+            && app.editor.project.clips().count() >= 1
+    });
     let app = harness.state();
     assert!(!app.recorder.open, "the panel closed");
     assert!(!app.recorder.hidden_for_recording, "the app came back");

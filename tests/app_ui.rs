@@ -280,7 +280,12 @@ fn recording_the_test_pattern_lands_in_the_editor() {
         std::thread::sleep(Duration::from_millis(50));
     }
     harness.get_by_label("■ Stop").click();
-    step_until(&mut harness, |app| app.editor.project.clips().count() == 1);
+    // On the timeline while it recorded; in whole once the recording is finished.
+    step_until(&mut harness, |app| {
+        app.recorder.is_idle()
+            && app.live_recording().is_none()
+            && app.editor.project.clips().count() == 1
+    });
 
     let project = &harness.state().editor.project;
     let source = &project.sources[0];

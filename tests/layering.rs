@@ -141,6 +141,7 @@ fn only_media_names_ffmpeg() {
         "session",
         "playback",
         "vision",
+        "stickers",
         "ui",
         "cli",
         "cli.rs",
@@ -173,6 +174,21 @@ fn vision_names_no_egui_and_nothing_of_the_project() {
 }
 
 #[test]
+fn stickers_name_no_egui_and_no_compositor() {
+    // The set and its pictures as bytes; the compositor and the app draw them.
+    assert_clean("stickers", EGUI);
+    assert_clean(
+        "stickers",
+        &[
+            "crate::render",
+            "crate::export",
+            "crate::media",
+            "crate::vision",
+        ],
+    );
+}
+
+#[test]
 fn only_the_app_and_its_launcher_name_the_app() {
     for folder in [
         "timeline",
@@ -184,6 +200,7 @@ fn only_the_app_and_its_launcher_name_the_app() {
         "session",
         "playback",
         "vision",
+        "stickers",
         "cli",
         "lib.rs",
         "main.rs",

@@ -72,7 +72,7 @@ pub use options::{
 };
 pub use output::check as check_output;
 pub use pacer::{Pacer, PacerStep};
-pub use pattern::{draw as draw_pattern, read_counter, TestPattern};
+pub use pattern::{draw as draw_pattern, read_counter, TestPattern, COUNTER_BLOCK};
 pub use recorder::{EndReason, Recorder, RecordingSummary};
 pub use replay::{replay_cap_bytes, SavedReplay};
 #[cfg(any(windows, target_os = "macos"))]

@@ -2,7 +2,7 @@
 //! one per sound track, write), lets the caller pause, resume and stop it, and reports
 //! live [`Stats`] and a [`RecordingSummary`] at the end.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -304,6 +304,14 @@ impl Recorder {
             }
         }
         Ok(marker)
+    }
+
+    /// The file being written, which grows fragment by fragment and can be read while it
+    /// does, when it is the recording's own name (not a replay buffer, nor a temporary
+    /// file that replaces an older recording at the end).
+    pub fn growing_file(&self) -> Option<&Path> {
+        let opened = self.output.as_ref()?;
+        (opened.write_to == self.path).then_some(self.path.as_path())
     }
 
     /// True for a replay-buffer recording.

@@ -47,6 +47,18 @@ pub struct ExportArgs {
     /// FILE-NAME.EXT, or inside the folder -o DIR.
     #[arg(long)]
     all_outputs: bool,
+    /// Export only this span of the project's timeline, as START..END (seconds or
+    /// HH:MM:SS.mmm), e.g. a highlight of a recording still going on.
+    #[arg(long, value_name = "A..B", conflicts_with = "markers")]
+    range: Option<String>,
+    /// Write each marker range of the project (a live marker with pre-roll) as a file of
+    /// its own, named by the marker: beside -o FILE as FILE-MARKER.EXT, or inside the
+    /// folder -o DIR. With --all-outputs, each range in every output.
+    #[arg(long)]
+    markers: bool,
+    /// A marker's range, exact, for one file of a --markers run.
+    #[arg(skip)]
+    marker_span: Option<(Time, Time)>,
     /// Quick mode: export this media file without a project.
     #[arg(long, short)]
     input: Option<PathBuf>,
@@ -73,6 +85,10 @@ pub struct ExportArgs {
     /// shape, e.g. --canvas 1080x1920 from a 16:9 source).
     #[arg(long)]
     follow_face: bool,
+    /// Quick mode: put a sticker over the whole clip, pinned to the face at its usual
+    /// place or at ANCHOR (head, eyes, nose, mouth, face), or `free` in the middle.
+    #[arg(long, value_name = "NAME[:ANCHOR]")]
+    sticker: Option<String>,
     /// Burn these subtitles (.srt, .vtt, .ass) into the picture.
     #[arg(long, value_name = "FILE")]
     subtitles: Option<PathBuf>,
@@ -110,11 +126,11 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
         ctrlc::set_handler(move || cancel.store(true, std::sync::atomic::Ordering::Relaxed))
             .context("cannot install the Ctrl+C handler")?;
     }
-    if !args.all_outputs {
+    if !args.all_outputs && !args.markers {
         return run_one(args, &cancel);
     }
     let Some(path) = &args.project else {
-        bail!("--all-outputs needs a project file");
+        bail!("--all-outputs and --markers need a project file");
     };
     let project = file::load(path)?.project;
     let dest = &args.output;
@@ -122,24 +138,46 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
         std::fs::create_dir_all(dest)
             .with_context(|| format!("cannot make the folder {}", dest.display()))?;
     }
-    // All together: each source frame is decoded once and drawn for every output.
-    let jobs = crate::export::outputs::output_paths(&project, dest)
-        .into_iter()
-        .map(|(id, file)| {
-            let mut one = args.clone();
-            one.all_outputs = false;
-            one.project_output = project.output(id).map(|o| o.name);
-            one.output = file;
-            build_job(&one)
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let (tx, rx) = sync_channel::<Progress>(8);
-    let quiet = args.quiet;
-    let printer = std::thread::spawn(move || print_progress(&rx, quiet));
-    let result = crate::export::export_together(&jobs, Some(tx), &cancel);
-    let _ = printer.join();
-    for summary in result? {
-        report(args, &summary);
+    if !args.markers {
+        // All together: each source frame is decoded once and drawn for every output.
+        let jobs = crate::export::outputs::output_paths(&project, dest)
+            .into_iter()
+            .map(|(id, file)| {
+                let mut one = args.clone();
+                one.all_outputs = false;
+                one.project_output = project.output(id).map(|o| o.name);
+                one.output = file;
+                build_job(&one)
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let (tx, rx) = sync_channel::<Progress>(8);
+        let quiet = args.quiet;
+        let printer = std::thread::spawn(move || print_progress(&rx, quiet));
+        let result = crate::export::export_together(&jobs, Some(tx), &cancel);
+        let _ = printer.join();
+        for summary in result? {
+            report(args, &summary);
+        }
+        return Ok(());
+    }
+    let items = crate::export::batch(&project, dest, args.markers, args.all_outputs);
+    if items.is_empty() {
+        bail!(
+            "{}: the project has no marker ranges to export (markers with a length, such as a live marker with pre-roll)",
+            path.display()
+        );
+    }
+    // One after the other: each file decodes the sources again.
+    for item in items {
+        let mut one = args.clone();
+        one.all_outputs = false;
+        one.markers = false;
+        one.marker_span = item.range.map(|(_, span)| span);
+        if let Some((_, name)) = item.output {
+            one.project_output = Some(name);
+        }
+        one.output = item.path;
+        run_one(&one, &cancel)?;
     }
     Ok(())
 }
@@ -163,6 +201,12 @@ fn report(args: &ExportArgs, summary: &ExportSummary) {
         eprintln!(
             "note: no face found in {} of {} frames; the background effect needs a face in view and was left off there",
             summary.portrait_frames_without_face, summary.frames
+        );
+    }
+    if summary.sticker_frames_without_face > 0 {
+        eprintln!(
+            "note: the pinned sticker found no face in {} of {} frames and held still where the face was last seen",
+            summary.sticker_frames_without_face, summary.frames
         );
     }
     if !args.quiet {
@@ -240,6 +284,26 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
     settings.encoder = args.encoder.clone();
     settings.hardware = !args.no_hardware;
     settings.soft_subtitles = args.soft_subtitles;
+    if let Some(text) = &args.range {
+        if args.project.is_none() {
+            bail!("--range needs a project file; with --input use --trim");
+        }
+        settings.range = Some(parse_trim(text).map_err(|_| {
+            anyhow::anyhow!(
+                "bad --range {text:?}; use START..END, e.g. 47..67 or 00:00:47..00:01:07"
+            )
+        })?);
+    }
+    if args.marker_span.is_some() {
+        settings.range = args.marker_span;
+    }
+    let (from, to) = settings.span(&project);
+    if settings.range.is_some() && from >= to {
+        bail!(
+            "the range asked for starts after the project's clips end (at {:.3} s): nothing to export there",
+            project.clips_duration().as_secs_f64()
+        );
+    }
     if args.soft_subtitles
         && args
             .output
@@ -331,6 +395,9 @@ fn quick_project(
     let mut project = project;
     if args.follow_face {
         follow_face_in(&mut project)?;
+    }
+    if let Some(spec) = &args.sticker {
+        super::sticker::add_to_quick_project(&mut project, spec)?;
     }
     Ok(project)
 }

@@ -53,6 +53,9 @@ pub struct ExportSettings {
     /// Which of the project's outputs to draw: the canvas or an extra one (its clips'
     /// own reframing); see [`ExportSettings::for_output`].
     pub output: OutputId,
+    /// Only this span of the timeline, `[start, end)` (a highlight, a marker's range);
+    /// `None` for all of it. An end past the last clip stops there.
+    pub range: Option<(Time, Time)>,
 }
 
 impl ExportSettings {
@@ -67,6 +70,20 @@ impl ExportSettings {
             hardware: true,
             soft_subtitles: false,
             output: OutputId::MAIN,
+            range: None,
+        }
+    }
+
+    /// The span exported, `[start, end)`, within `project`'s clips; empty when the range
+    /// lies past them.
+    pub fn span(&self, project: &Project) -> (Time, Time) {
+        let all = project.clips_duration();
+        match self.range {
+            Some((start, end)) => {
+                let end = end.min(all);
+                (start.max(Time::ZERO).min(end), end)
+            }
+            None => (Time::ZERO, all),
         }
     }
 
@@ -140,6 +157,9 @@ pub struct ExportSummary {
     /// Frames where a clip's portrait effect found no face and left the picture as it
     /// was (worth telling the person: the effect did not show there).
     pub portrait_frames_without_face: u64,
+    /// Frames where a sticker pinned to a face had no face near that time and held still
+    /// where the face was last seen (or stood at its own place before any was seen).
+    pub sticker_frames_without_face: u64,
 }
 
 /// Why an export failed. Nothing is left on disk in any case.
@@ -206,6 +226,8 @@ const AUDIO_QUEUE: usize = 32;
 pub(super) struct FramePlan {
     /// Frames in the export.
     pub total: u64,
+    /// Where on the timeline its first frame is (the start of its range).
+    pub from: Time,
     /// Their size (even for 4:2:0).
     pub size: (u32, u32),
     /// The output drawn.
@@ -231,14 +253,16 @@ impl ExportJob {
         let container = Container::from_path(out)
             .ok_or_else(|| ExportError::UnknownFormat { path: out.clone() })?;
         // Subtitles never lengthen an export: cues past the last clip are cut at its end.
-        let duration = self.project.clips_duration();
-        let total = Time::frames(duration, self.settings.frame_rate, Rounding::Ceil).max(0) as u64;
+        let (from, to) = self.settings.span(&self.project);
+        let rate = self.settings.frame_rate;
+        let total = Time::frames(to - from, rate, Rounding::Ceil).max(0) as u64;
         if total == 0 {
             return Err(ExportError::Empty);
         }
         let soft = crate::render::has_subtitles(&self.project) && self.settings.soft_subtitles;
         Ok(FramePlan {
             total,
+            from,
             size: even_size(self.settings.size, container),
             output: self.settings.output,
             burn: !soft,
@@ -258,20 +282,23 @@ impl ExportJob {
         let plan = self.plan()?;
         let container = Container::from_path(out)
             .ok_or_else(|| ExportError::UnknownFormat { path: out.clone() })?;
-        let (rate, total, (w, h)) = (self.settings.frame_rate, plan.total, plan.size);
+        let (rate, total, (w, h), from) =
+            (self.settings.frame_rate, plan.total, plan.size, plan.from);
         let mut enc = self.encode_settings(container, (w, h), total);
-        let mixer = Mixer::new(
+        let mixer = Mixer::between(
             &self.project,
             &self.base_dir,
-            Time::from_frame(total as i64, rate),
+            from,
+            from + Time::from_frame(total as i64, rate),
         );
         enc.audio &= !mixer.is_silent();
         enc.soft_subtitles =
             crate::render::has_subtitles(&self.project) && self.settings.soft_subtitles;
         let soft_cues = if enc.soft_subtitles {
-            let soft = super::soft_subtitles(&self.project, Time::from_frame(total as i64, rate));
+            let end = from + Time::from_frame(total as i64, rate);
+            let soft = super::soft_subtitles(&self.project, end);
             enc.subtitle_header = Some(soft.header);
-            soft.cues
+            shift_cues(soft.cues, from)
         } else {
             Vec::new()
         };
@@ -329,7 +356,7 @@ impl ExportJob {
             Some(r) => r
                 .join()
                 .map_err(|_| worker_err("the render thread panicked"))?,
-            None => Ok(0),
+            None => Ok((0, 0)),
         };
         let mix_result = mix
             .join()
@@ -338,7 +365,7 @@ impl ExportJob {
             return Err(ExportError::Cancelled { path: out.clone() });
         }
         // A worker's own error explains a closed channel better than the channel does.
-        let portrait_frames_without_face = render_result?;
+        let (portrait_frames_without_face, sticker_frames_without_face) = render_result?;
         mix_result?;
         let frames = result?;
         let encoder = file.video_encoder().to_owned();
@@ -354,6 +381,7 @@ impl ExportJob {
             encoder,
             elapsed: started.elapsed(),
             portrait_frames_without_face,
+            sticker_frames_without_face,
         })
     }
 
@@ -432,6 +460,19 @@ impl ExportJob {
     }
 }
 
+/// The cues of an export starting at `from`, timed from its start: those ending before it
+/// are left out, one running across it starts at 0.
+fn shift_cues(cues: Vec<super::SoftCue>, from: Time) -> Vec<super::SoftCue> {
+    cues.into_iter()
+        .filter(|c| c.end > from)
+        .map(|c| super::SoftCue {
+            start: (c.start - from).max(Time::ZERO),
+            end: c.end - from,
+            ..c
+        })
+        .collect()
+}
+
 /// Encoders want even sizes for 4:2:0; round odd sizes down (GIF takes any size).
 fn even_size((w, h): (u32, u32), container: Container) -> (u32, u32) {
     if container == Container::Gif {
@@ -450,15 +491,15 @@ pub(super) fn render_thread(
     rate: Rational,
     plans: &[(FramePlan, SyncSender<Rendered>)],
     cancel: &AtomicBool,
-) -> Result<u64, ExportError> {
+) -> Result<(u64, u64), ExportError> {
     let mut compositor = Compositor::new(base);
     let total = plans.iter().map(|(p, _)| p.total).max().unwrap_or(0);
     'frames: for i in 0..total {
         if cancel.load(Ordering::Relaxed) {
             break;
         }
-        let t = Time::from_frame(i as i64, rate);
         for (plan, tx) in plans.iter().filter(|(p, _)| i < p.total) {
+            let t = plan.from + Time::from_frame(i as i64, rate);
             compositor.set_burn_subtitles(plan.burn);
             compositor.set_output(plan.output);
             let frame = compositor.render(project, t, plan.size)?;
@@ -468,7 +509,10 @@ pub(super) fn render_thread(
             }
         }
     }
-    Ok(compositor.portrait_frames_without_face())
+    Ok((
+        compositor.portrait_frames_without_face(),
+        compositor.sticker_frames_without_face(),
+    ))
 }
 
 fn mix_thread(

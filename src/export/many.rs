@@ -103,16 +103,17 @@ fn join<T>(
 /// The summaries, or the error that explains the failure best: the render thread's own
 /// (a broken source) over an encoder's, an encoder's over the cancel it caused.
 fn finish(
-    rendered: Result<u64, ExportError>,
+    rendered: Result<(u64, u64), ExportError>,
     results: Vec<Result<ExportSummary, ExportError>>,
 ) -> Result<Vec<ExportSummary>, ExportError> {
-    let without_face = rendered?;
+    let (portrait_without_face, sticker_without_face) = rendered?;
     let mut summaries = Vec::with_capacity(results.len());
     let mut cancelled = None;
     for result in results {
         match result {
             Ok(mut s) => {
-                s.portrait_frames_without_face = without_face;
+                s.portrait_frames_without_face = portrait_without_face;
+                s.sticker_frames_without_face = sticker_without_face;
                 summaries.push(s);
             }
             Err(e @ ExportError::Cancelled { .. }) => {

@@ -4,9 +4,11 @@
 //! another, and encodes on the calling thread, with bounded channels between them, progress
 //! ([`Progress`]) on a channel and a cancel flag. [`quick_project`] turns one file and a few
 //! options into a one-clip project, so quick exports take the same path. [`Preset`] names
-//! the usual frame shapes. This module reads the timeline, draws through `render` and
+//! the usual frame shapes; [`batch`] names the files of a run writing several (each
+//! output, each marker range). This module reads the timeline, draws through `render` and
 //! writes through `media`; it never touches FFmpeg itself.
 
+mod batch;
 mod job;
 mod many;
 mod mix;
@@ -16,6 +18,7 @@ mod quick;
 mod subtitles;
 mod target;
 
+pub use batch::{batch, named_path, BatchItem};
 pub use job::{ExportError, ExportJob, ExportSettings, ExportStage, ExportSummary, Progress};
 pub use many::export_together;
 pub use mix::{Mixer, BLOCK};

@@ -22,6 +22,7 @@ mod filter;
 mod frame;
 mod gif;
 mod grab;
+mod growing;
 mod hwupload;
 mod import;
 mod index;
@@ -52,6 +53,7 @@ pub use error::MediaError;
 pub use filter::VideoFilter;
 pub use frame::{Picture, PixelRect, Quality, RgbaFrame, ScaleError, Scaler};
 pub use gif::{PaletteMode, WHOLE_CLIP_BYTES};
+pub use growing::whole_fragments_end_us;
 pub use hwupload::VAAPI_DEVICE;
 pub use import::STILL_IMAGE_DURATION;
 pub use index::SourceIndex;
@@ -63,8 +65,8 @@ pub use report_text::{fps_text, human_bytes, StreamLine};
 pub use seek_skip::set_seek_skipping;
 pub use soft_subs::soft_subtitle_codec;
 pub use sources::{
-    index_of, prepare, proxy_build_time, proxy_of, set_indexing, set_proxy_dir, wait_prepared,
-    ProxyState,
+    index_of, prepare, proxy_build_time, proxy_of, set_growing, set_indexing, set_proxy_dir,
+    wait_prepared, ProxyState,
 };
 
 pub use grab::{GrabSpec, PulseInput, TimedChunk, X11Grab};

@@ -11,7 +11,7 @@
 //! Each worker takes one file at a time from a queue, so importing many files never starts
 //! many scans or encodes at once.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
@@ -72,6 +72,8 @@ struct State {
     workers_started: bool,
     /// How long each finished proxy took to make, for the benchmark.
     proxy_times: HashMap<Key, Duration>,
+    /// Files still being recorded: indexed as they grow, proxied only once finished.
+    growing: HashSet<PathBuf>,
 }
 
 #[derive(Debug, Default)]
@@ -127,6 +129,22 @@ pub fn set_proxy_dir(dir: Option<PathBuf>) {
     }
 }
 
+/// Says whether `path` is a file still being recorded. While it is, [`prepare`] indexes
+/// each new length of it (dropping the index of the one before) but makes no proxy, which
+/// would be out of date at once; once it is not, the finished file is prepared as any.
+pub fn set_growing(path: &Path, growing: bool) {
+    let Ok(path) = std::fs::canonicalize(path) else {
+        return;
+    };
+    if let Ok(mut s) = store().state.lock() {
+        if growing {
+            s.growing.insert(path);
+        } else {
+            s.growing.remove(&path);
+        }
+    }
+}
+
 /// Starts building the index of `path` (and its proxy, when `proxy` is true and a proxy
 /// folder is set) on the workers, unless that is done or under way. Returns at once.
 pub fn prepare(path: &Path, proxy: bool) {
@@ -138,12 +156,18 @@ pub fn prepare(path: &Path, proxy: bool) {
         return;
     };
     let mut queued = false;
+    let growing = s.growing.contains(&key.path);
+    if growing {
+        // Only the newest length of a growing file is worth an index.
+        s.indexes.retain(|k, _| k.path != key.path || k == &key);
+        s.index_queue.retain(|k| k.path != key.path || k == &key);
+    }
     if !s.indexing_off && !s.indexes.contains_key(&key) {
         s.indexes.insert(key.clone(), IndexState::Queued);
         s.index_queue.push_back(key.clone());
         queued = true;
     }
-    if proxy && s.proxy_dir.is_some() && !s.proxies.contains_key(&key) {
+    if proxy && !growing && s.proxy_dir.is_some() && !s.proxies.contains_key(&key) {
         s.proxies.insert(key.clone(), ProxyState::Queued);
         s.proxy_queue.push_back(key);
         queued = true;

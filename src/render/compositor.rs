@@ -36,10 +36,12 @@ use crate::vision::{TractVision, Vision, VisionError};
 use super::effects::filter_chain;
 use super::layout::{blur_window, place, Placement, RectF};
 use super::portrait::{BackdropError, PortraitLayer, PortraitState};
+use super::sticker::StickerLayer;
 
 mod decoders;
 mod draw;
 mod portrait_layer;
+mod sticker;
 mod text;
 
 use draw::CacheKey;
@@ -71,6 +73,9 @@ pub enum RenderError {
     /// A portrait effect's replacement picture could not be read.
     #[error(transparent)]
     Backdrop(#[from] BackdropError),
+    /// A sticker could not be drawn.
+    #[error(transparent)]
+    Sticker(#[from] crate::stickers::StickerError),
     /// A picture could not be converted.
     #[error("{}: {source}", path.display())]
     Convert {
@@ -94,6 +99,9 @@ pub enum Rendered {
 pub struct Compositor {
     base_dir: PathBuf,
     decoders: HashMap<ClipId, VideoDecoder>,
+    /// The length each clip's source had when its decoder was opened: a source that grew
+    /// since (a recording still going on) is opened afresh to see its new end.
+    opened_for: HashMap<ClipId, Time>,
     effects: HashMap<ClipId, ClipEffects>,
     effect_graphs_built: u64,
     scaler: Scaler,
@@ -113,6 +121,8 @@ pub struct Compositor {
     /// Person mask and face detection for portrait effects.
     vision: Arc<dyn Vision>,
     portrait: PortraitState,
+    /// Frames in which a sticker pinned to a face had no face to follow.
+    stickers_without_face: u64,
 }
 
 /// A clip's effect graph and the last frame it filtered.
@@ -138,6 +148,7 @@ impl Compositor {
         Compositor {
             base_dir: base_dir.into(),
             decoders: HashMap::new(),
+            opened_for: HashMap::new(),
             effects: HashMap::new(),
             effect_graphs_built: 0,
             scaler: Scaler::new(),
@@ -150,6 +161,7 @@ impl Compositor {
             proxied: HashMap::new(),
             vision: Arc::new(TractVision),
             portrait: PortraitState::default(),
+            stickers_without_face: 0,
         }
     }
 
@@ -163,6 +175,12 @@ impl Compositor {
     /// in them (the model takes anything for a person, so the effect needs a face).
     pub fn portrait_frames_without_face(&self) -> u64 {
         self.portrait.frames_without_face
+    }
+
+    /// How many sticker frames pinned to a face found no face near that time, so the
+    /// sticker held where the face was last seen (or stood where its transform puts it).
+    pub fn sticker_frames_without_face(&self) -> u64 {
+        self.stickers_without_face
     }
 
     /// A compositor for the preview: each source indexed on the media workers as soon as
@@ -305,11 +323,17 @@ impl Compositor {
         let mut used = HashSet::new();
         // Each visible media clip's frame and placement, bottom first.
         let mut layers = Vec::with_capacity(active.len());
-        for a in &active {
+        for (i, a) in active.iter().enumerate() {
             used.insert(a.clip.id);
-            layers.push(self.layer(project, a, t, size)?);
+            let layer = if matches!(a.clip.content, ClipContent::Sticker { .. }) {
+                self.sticker(project, a, &active[..i], &layers, size)?
+            } else {
+                self.layer(project, a, t, size)?
+            };
+            layers.push(layer);
         }
         self.decoders.retain(|id, _| used.contains(id));
+        self.opened_for.retain(|id, _| used.contains(id));
         self.effects.retain(|id, _| used.contains(id));
         self.proxied.retain(|id, _| used.contains(id));
         // Start at the topmost layer that hides everything under it.
@@ -323,7 +347,7 @@ impl Compositor {
                     ..
                 } => !still && !keyed && placement.covers(size),
                 Layer::Color { rgba } => rgba[3] == 255,
-                Layer::Nothing => false,
+                Layer::Sticker(_) | Layer::Nothing => false,
             })
             .unwrap_or(0);
         if yuv_ok && first + 1 == layers.len() {
@@ -369,6 +393,11 @@ impl Compositor {
                     });
                 };
                 let path = self.resolve(&src.path);
+                let duration = src.info.duration;
+                if self.opened_for.insert(a.clip.id, duration) != Some(duration) {
+                    self.decoders.remove(&a.clip.id);
+                    self.proxied.remove(&a.clip.id);
+                }
                 if self.preview {
                     self.pick_preview_decoder(a.clip, &path, src.info.video.as_ref())?;
                 }
@@ -409,8 +438,9 @@ impl Compositor {
                     rgba: [color.r, color.g, color.b, alpha as u8],
                 })
             }
-            // Text overlays are drawn with the subtitles (libass), not here.
-            ClipContent::Text { .. } => Ok(Layer::Nothing),
+            // Text overlays are drawn with the subtitles (libass), not here; stickers need
+            // the layers under them (`Compositor::sticker`).
+            ClipContent::Text { .. } | ClipContent::Sticker { .. } => Ok(Layer::Nothing),
         }
     }
 
@@ -449,6 +479,7 @@ enum Layer {
     Color {
         rgba: [u8; 4],
     },
+    Sticker(Box<StickerLayer>),
     Nothing,
 }
 

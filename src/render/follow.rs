@@ -8,11 +8,11 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::media::{PixelRect, Quality, Scaler, VideoDecoder};
+use crate::media::{PixelRect, Quality, Scaler, VideoDecoder, VideoFrame};
 use crate::timeline::{
     follow_face, ClipId, Edit, FaceSample, FollowSettings, OutputId, Project, Time,
 };
-use crate::vision::{FaceRange, Image, Vision};
+use crate::vision::{Face, FaceRange, Image, Vision};
 
 use super::compositor::RenderError;
 
@@ -49,28 +49,7 @@ pub fn face_samples(
     while offset < c.duration() && !cancel.load(Ordering::Relaxed) {
         let source_time = c.source_time_at(c.start + offset);
         let frame = decoder.frame_at(source_time.flicks())?;
-        let (w, h) = frame.display_size();
-        let long = w.max(h).max(1);
-        let side = FaceRange::Full.input_size();
-        let size = ((w * side / long).max(1), (h * side / long).max(1));
-        let small = frame
-            .to_rgba(
-                PixelRect::full(w, h),
-                size.0,
-                size.1,
-                Quality::Fast,
-                &mut scaler,
-            )
-            .map_err(|source| RenderError::Convert {
-                path: path.clone(),
-                source,
-            })?;
-        let err = |source| RenderError::Vision {
-            path: path.clone(),
-            source,
-        };
-        let image = Image::new(small.width, small.height, &small.data).map_err(err)?;
-        let faces = vision.faces(image, FaceRange::Full).map_err(err)?;
+        let faces = faces_in(frame, &path, &mut scaler, vision)?;
         let centre = faces.first().map(|f| {
             let (x, y) = f.center();
             (f64::from(x), f64::from(y))
@@ -79,6 +58,32 @@ pub fn face_samples(
         offset += FACE_EVERY;
     }
     Ok(samples)
+}
+
+/// The faces in `frame` (of the file at `path`), best first: the frame shrunk to the
+/// full-range face model's input (192 pixels across) and looked at.
+pub(super) fn faces_in(
+    frame: &VideoFrame,
+    path: &Path,
+    scaler: &mut Scaler,
+    vision: &dyn Vision,
+) -> Result<Vec<Face>, RenderError> {
+    let (w, h) = frame.display_size();
+    let long = w.max(h).max(1);
+    let side = FaceRange::Full.input_size();
+    let size = ((w * side / long).max(1), (h * side / long).max(1));
+    let small = frame
+        .to_rgba(PixelRect::full(w, h), size.0, size.1, Quality::Fast, scaler)
+        .map_err(|source| RenderError::Convert {
+            path: path.to_owned(),
+            source,
+        })?;
+    let err = |source| RenderError::Vision {
+        path: path.to_owned(),
+        source,
+    };
+    let image = Image::new(small.width, small.height, &small.data).map_err(err)?;
+    vision.faces(image, FaceRange::Full).map_err(err)
 }
 
 /// The edit that makes `clip` fill `output` with a crop window following the face in it

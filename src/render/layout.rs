@@ -102,6 +102,24 @@ impl Placement {
         ))
     }
 
+    /// The output point where source point `s` (upright source pixels) is drawn: what
+    /// [`Placement::source_point`] undoes, for points outside the picture too.
+    pub fn output_point(&self, s: (f64, f64)) -> (f64, f64) {
+        let fx = (s.0 - self.source.x) / self.source.w;
+        let fy = (s.1 - self.source.y) / self.source.h;
+        let fx = if self.flip_x { 1.0 - fx } else { fx };
+        let fy = if self.flip_y { 1.0 - fy } else { fy };
+        let (dx, dy) = (
+            self.dest.x + fx * self.dest.w - self.pivot.0,
+            self.dest.y + fy * self.dest.h - self.pivot.1,
+        );
+        let (sin, cos) = self.rotation.to_radians().sin_cos();
+        (
+            self.pivot.0 + dx * cos - dy * sin,
+            self.pivot.1 + dx * sin + dy * cos,
+        )
+    }
+
     /// For an axis-aligned placement, the part of the output it draws on (whole pixels,
     /// clipped to the frame) and the source rectangle that maps onto exactly that part.
     pub fn visible(&self, out: (u32, u32)) -> Option<(IRect, RectF)> {
@@ -253,6 +271,23 @@ mod tests {
     /// `out`-sized frame; the tests below all place visible pictures.
     fn placed(t: &Transform, mode: ReframeMode, source: (u32, u32), out: (u32, u32)) -> Placement {
         place(t, &reframe(mode, source, out), source, out).unwrap()
+    }
+
+    #[test]
+    fn a_source_point_drawn_turned_and_mirrored_maps_back_to_itself() {
+        let t = Transform {
+            rotation_degrees: 30.0,
+            scale: Vec2 { x: -0.5, y: 0.7 },
+            position: Vec2 { x: 0.1, y: -0.2 },
+            ..Transform::default()
+        };
+        let p = placed(&t, ReframeMode::Fit, (640, 360), (1080, 1920));
+        let out = p.output_point((100.0, 50.0));
+        let back = p.source_point(out).unwrap();
+        assert!(
+            (back.0 - 100.0).abs() < 1e-6 && (back.1 - 50.0).abs() < 1e-6,
+            "{back:?}"
+        );
     }
 
     #[test]

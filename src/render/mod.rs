@@ -20,11 +20,14 @@ pub mod follow;
 pub mod layout;
 mod portrait;
 pub mod preview;
+mod sticker;
+pub mod sticker_pin;
 mod text;
 
 pub use compositor::{frame_at, Compositor, RenderError, Rendered};
 pub use effects::filter_chain;
 pub use portrait::BackdropError;
+pub use sticker::STICKER_SHARE;
 pub use text::{ass_script, ass_script_for, cues, has_subtitles, has_text_clips};
 
 /// A composed picture: 8-bit RGBA, rows packed.

@@ -11,6 +11,9 @@ use crate::timeline::{
     ProjectFileError, SourceInfo, Time, Track, TrackId, TrackKind,
 };
 
+/// How long a sticker added from the gallery lasts.
+pub const STICKER_LENGTH: Time = Time::from_secs(3);
+
 /// The project being edited and everything the editor knows about it.
 #[derive(Debug)]
 pub struct Editor {
@@ -194,6 +197,35 @@ impl Editor {
             .project
             .place_source_edit(source, start, video_track, audio_track)?;
         self.apply(place)
+    }
+
+    /// Puts the sticker `name` at the playhead for [`STICKER_LENGTH`], on the topmost
+    /// overlay track with room there (a new one on top when none has), and selects it. One
+    /// undo step.
+    pub fn add_sticker(&mut self, name: &str) -> Result<ClipId, EditError> {
+        let (start, end) = (self.playhead, self.playhead + STICKER_LENGTH);
+        let free = self.project.tracks.iter().rev().find(|t| {
+            t.kind == TrackKind::Overlay
+                && t.clips.iter().all(|c| c.end() <= start || c.start >= end)
+        });
+        let mut edits = Vec::new();
+        let track = match free {
+            Some(t) => t.id,
+            None => {
+                let id = self.project.next_track_id();
+                edits.push(Edit::AddTrack {
+                    index: self.project.tracks.len(),
+                    track: Track::new(id, TrackKind::Overlay, "Stickers"),
+                });
+                id
+            }
+        };
+        let id = self.project.next_clip_id();
+        let clip = crate::timeline::Clip::sticker(id, name, start, STICKER_LENGTH);
+        edits.push(Edit::InsertClip { track, clip });
+        self.apply(Edit::Batch { edits })?;
+        self.selection = BTreeSet::from([id]);
+        Ok(id)
     }
 
     /// The lowest track of `kind`, if any.

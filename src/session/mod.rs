@@ -5,6 +5,7 @@
 
 pub mod autosave;
 pub mod editor;
+pub mod live;
 
 pub use editor::Editor;
 

@@ -15,6 +15,7 @@ use super::entrance::TextEntrance;
 use super::reframe::{OutputId, Reframe, ReframeAt};
 use super::source::SourceId;
 use super::speed::{Speed, SpeedCurve};
+use super::sticker::StickerPin;
 use super::style::{Color, TextStyle};
 use super::time::Time;
 use super::transform::{Animation, Property, Transform};
@@ -57,6 +58,14 @@ pub enum ClipContent {
     Color {
         /// The colour.
         color: Color,
+    },
+    /// A sticker from the built-in set, placed by the transform or pinned to a face.
+    Sticker {
+        /// Its name in the set (`crate::stickers`).
+        name: String,
+        /// The face it follows, if pinned.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pin: Option<StickerPin>,
     },
 }
 
@@ -130,6 +139,18 @@ impl Clip {
             entrance: TextEntrance::default(),
         };
         Clip::with_content(id, content, start, Time::ZERO, duration)
+    }
+
+    /// A free-standing sticker called `name` lasting `duration` from `start`.
+    pub fn sticker(id: ClipId, name: impl Into<String>, start: Time, duration: Time) -> Clip {
+        let name = name.into();
+        let content = ClipContent::Sticker {
+            name: name.clone(),
+            pin: None,
+        };
+        let mut clip = Clip::with_content(id, content, start, Time::ZERO, duration);
+        clip.name = name;
+        clip
     }
 
     /// A clip with any content.

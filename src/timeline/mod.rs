@@ -78,6 +78,7 @@ pub mod reframe;
 pub mod snap;
 pub mod source;
 pub mod speed;
+pub mod sticker;
 pub mod style;
 pub mod subtitles;
 pub mod time;
@@ -107,6 +108,7 @@ pub use reframe::{
 };
 pub use source::{AudioInfo, MediaSource, SourceId, SourceInfo, VideoInfo};
 pub use speed::{ramp_preset, RampPoint, RampPreset, Speed, SpeedCurve, SpeedFactor, RAMP_PRESETS};
+pub use sticker::{FaceAnchor, FaceBox, FaceSpot, FaceTrack, StickerPin};
 pub use style::{caption_presets, Alignment, Color, StyleOverride, TextStyle, WordDisplay};
 pub use subtitles::{CueId, SubtitleCue, WordTiming};
 pub use time::{Rational, Rounding, Time, FLICKS_PER_SECOND};

@@ -345,6 +345,29 @@ impl Project {
         CueId(max.map_or(1, |m| m.saturating_add(1)))
     }
 
+    /// The project's marker ranges (markers with a length), in time order, each with a name
+    /// fit to tell its file apart: its own, with its number added when two share a name.
+    pub fn marker_ranges(&self) -> Vec<(String, (Time, Time))> {
+        let ranges: Vec<&Marker> = self
+            .markers
+            .iter()
+            .filter(|m| m.length > Time::ZERO)
+            .collect();
+        ranges
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let shared = ranges.iter().filter(|o| o.name == m.name).count() > 1;
+                let name = match (m.name.trim().is_empty(), shared) {
+                    (true, _) => format!("marker-{}", i + 1),
+                    (false, true) => format!("{}-{}", m.name, i + 1),
+                    (false, false) => m.name.clone(),
+                };
+                (name, (m.time, m.end()))
+            })
+            .collect()
+    }
+
     /// An unused marker id.
     pub fn next_marker_id(&self) -> MarkerId {
         MarkerId(

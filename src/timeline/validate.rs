@@ -32,13 +32,21 @@ pub(crate) fn check_clip(project: &Project, track: &Track, clip: &Clip) -> Resul
                 kind: track.kind,
             })
         }
-        (ClipContent::Text { .. } | ClipContent::Color { .. }, TrackKind::Audio) => {
+        (
+            ClipContent::Text { .. } | ClipContent::Color { .. } | ClipContent::Sticker { .. },
+            TrackKind::Audio,
+        ) => {
             return Err(EditError::WrongTrackKind {
                 track: track.id,
                 kind: track.kind,
             })
         }
         _ => {}
+    }
+    if let ClipContent::Sticker { pin: Some(pin), .. } = &clip.content {
+        if pin.track.step <= Time::ZERO && !pin.track.samples.is_empty() {
+            return Err(invalid("its face track has no time between samples"));
+        }
     }
     if let Some(source) = clip.source() {
         if project.source(source).is_none() {

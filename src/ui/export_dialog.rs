@@ -12,7 +12,11 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::export::{ExportError, ExportSettings, ExportStage, ExportSummary, Preset, Progress};
+use super::export_estimate::estimate_text;
+use super::export_range::{range_row, Batch, ExportRange, Queued};
+use crate::export::{
+    ExportError, ExportJob, ExportSettings, ExportStage, ExportSummary, Preset, Progress,
+};
 use crate::timeline::Project;
 
 /// File formats offered, with their extension.
@@ -74,16 +78,10 @@ pub struct ExportDialog {
     /// Why the output named cannot be written (one of the export's own inputs, a folder…),
     /// for the output name and project sources it was checked against.
     refusal: Option<(String, Vec<PathBuf>, Option<String>)>,
-}
-
-/// How big the exported file will likely be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SizeEstimate {
-    /// Bytes.
-    pub bytes: u64,
-    /// Every clip's own file was known, so the figure follows the content; otherwise
-    /// the rest is a rough guess from the frame size, rate and quality alone.
-    pub from_content: bool,
+    /// The part of the timeline written.
+    pub range: ExportRange,
+    /// Marker ranges being exported one after another.
+    pub(super) batch: Option<Batch>,
 }
 
 impl Default for ExportDialog {
@@ -104,6 +102,8 @@ impl Default for ExportDialog {
             videos_dir: None,
             source_rates: HashMap::new(),
             refusal: None,
+            range: ExportRange::Whole,
+            batch: None,
         }
     }
 }
@@ -131,61 +131,8 @@ impl ExportDialog {
         self.output = path.with_extension(self.extension()).display().to_string();
     }
 
-    fn settings(&self, project: &Project) -> ExportSettings {
+    pub(super) fn settings(&self, project: &Project) -> ExportSettings {
         self.settings_for(project, self.project_output)
-    }
-
-    /// The likely size of the file. Each clip whose file the media bin has probed counts
-    /// at that file's own picture bit rate, scaled to the export's frame size and quality
-    /// (as if the file were made at CRF 23, as recordings are), never above the bound
-    /// below; the rest of the timeline counts at about 0.1 bit per pixel at CRF 23 — near
-    /// for busy pictures, many times too big for a screen with little motion.
-    pub fn estimate(&self, project: &Project, base_dir: &Path) -> SizeEstimate {
-        let s = self.settings(project);
-        let out_pixels = f64::from(s.size.0) * f64::from(s.size.1);
-        let pixels_per_second = out_pixels * s.frame_rate.as_f64();
-        // Each 6 CRF steps halve the bits.
-        let quality = 2f64.powf((23.0 - f64::from(self.crf)) / 6.0);
-        let bound = pixels_per_second * 0.1 * quality;
-        let seconds = project.duration().as_secs_f64();
-        let mut video_bits = 0.0;
-        let mut known_seconds = 0.0;
-        for track in project
-            .tracks
-            .iter()
-            .filter(|t| t.kind.is_visual() && !t.hidden)
-        {
-            for clip in &track.clips {
-                let Some(source) = clip.source().and_then(|id| project.source(id)) else {
-                    continue;
-                };
-                let Some(video) = &source.info.video else {
-                    continue;
-                };
-                let Some(&rate) = self.source_rates.get(&source.resolved_path(base_dir)) else {
-                    continue;
-                };
-                let (w, h) = video.display_size();
-                let scale = (out_pixels / (f64::from(w) * f64::from(h)).max(1.0)).powf(0.75);
-                let clip_seconds = clip.duration().as_secs_f64();
-                video_bits += (rate * scale * quality).min(bound) * clip_seconds;
-                known_seconds += clip_seconds;
-            }
-        }
-        let unknown = (seconds - known_seconds).max(0.0);
-        video_bits += bound * unknown;
-        let sound = project.tracks.iter().any(|t| {
-            t.kind == crate::timeline::TrackKind::Audio && !t.muted && !t.clips.is_empty()
-        });
-        let audio = if self.extension() == "gif" || !sound {
-            0.0
-        } else {
-            160_000.0 * seconds
-        };
-        SizeEstimate {
-            bytes: ((video_bits + audio) / 8.0) as u64,
-            from_content: unknown < 0.05,
-        }
     }
 
     /// Starts exporting `project` on a worker thread.
@@ -215,7 +162,31 @@ impl ExportDialog {
         if self.running.is_some() || self.output.trim().is_empty() {
             return;
         }
+        self.batch = None;
         let jobs = self.jobs(project, &base_dir);
+        self.start_jobs(ctx, jobs);
+    }
+
+    /// Starts writing one file (of a batch of marker ranges) on a worker thread.
+    pub(super) fn start_job(
+        &mut self,
+        ctx: &egui::Context,
+        project: Arc<Project>,
+        base_dir: PathBuf,
+        file: Queued,
+    ) {
+        let job = ExportJob {
+            project,
+            base_dir,
+            output: file.path,
+            settings: file.settings,
+        };
+        self.start_jobs(ctx, vec![job]);
+    }
+
+    /// Starts `jobs` on a worker thread: several outputs are drawn from the same decoded
+    /// frames.
+    fn start_jobs(&mut self, ctx: &egui::Context, jobs: Vec<ExportJob>) {
         let cancel = Arc::new(AtomicBool::new(false));
         let (progress_tx, progress) = sync_channel(8);
         let (done_tx, done) = sync_channel(1);
@@ -258,6 +229,23 @@ impl ExportDialog {
             running.last = Some(p);
         }
         if let Ok(result) = running.done.try_recv() {
+            self.running = None;
+            let next = match (&result, self.batch.as_mut()) {
+                (Ok(summaries), Some(batch)) => {
+                    batch
+                        .written
+                        .extend(summaries.iter().map(|s| s.path.clone()));
+                    batch.waiting.pop_front().map(|next| {
+                        let from = (Arc::clone(&batch.project), batch.base_dir.clone());
+                        (from, next)
+                    })
+                }
+                (Err(_), Some(batch)) => {
+                    batch.waiting.clear();
+                    None
+                }
+                _ => None,
+            };
             self.outcome = Some(match result {
                 Ok(summaries) => {
                     self.exported = summaries.iter().map(|s| s.path.clone()).collect();
@@ -268,7 +256,9 @@ impl ExportDialog {
                 }
                 Err(e) => Outcome::Failed(e.to_string()),
             });
-            self.running = None;
+            if let Some(((project, base_dir), file)) = next {
+                self.start_job(ctx, project, base_dir, file);
+            }
         } else {
             ctx.request_repaint_after(Duration::from_millis(100));
         }
@@ -373,6 +363,9 @@ impl ExportDialog {
                     ui.end_row();
                 }
 
+                range_row(ui, &mut self.range, project);
+                ui.end_row();
+
                 ui.label("Encoder");
                 ui.checkbox(
                     &mut self.hardware,
@@ -419,6 +412,9 @@ impl ExportDialog {
                 None => (0.0, "Starting…".to_owned()),
             };
             ui.add(egui::ProgressBar::new(fraction).text(text));
+            if let Some(note) = self.batch_note() {
+                ui.label(note);
+            }
             if ui.button("Cancel").clicked() {
                 self.cancel();
             }
@@ -426,7 +422,9 @@ impl ExportDialog {
         }
         match &self.outcome {
             Some(Outcome::Finished(s)) => {
-                if self.exported.len() > 1 {
+                if let Some(note) = self.batch_note() {
+                    ui.label(note);
+                } else if self.exported.len() > 1 {
                     ui.label(format!("Exported {} outputs:", self.exported.len()));
                     for path in &self.exported {
                         ui.weak(path.display().to_string());
@@ -455,22 +453,26 @@ impl ExportDialog {
         let ready = refusal.is_none()
             && !self.output.trim().is_empty()
             && project.duration() > crate::timeline::Time::ZERO;
-        if ui
-            .add_enabled(ready, egui::Button::new("Start export"))
-            .clicked()
-        {
-            self.start(ctx, project, base_dir.to_owned());
-        }
-    }
-}
-
-/// The estimate as the dialog shows it, saying what it rests on.
-pub fn estimate_text(estimate: SizeEstimate) -> String {
-    let size = crate::media::human_bytes(estimate.bytes);
-    if estimate.from_content {
-        format!("about {size} (from the clips' files)")
-    } else {
-        format!("roughly {size} (a guess: the clips' files are not read yet)")
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(ready, egui::Button::new("Start export"))
+                .clicked()
+            {
+                self.start(ctx, project, base_dir.to_owned());
+            }
+            let ranges = project.marker_ranges().len();
+            if ranges > 0
+                && ui
+                    .add_enabled(ready, egui::Button::new("Export all markers"))
+                    .on_hover_text(format!(
+                        "Each of the {ranges} marker ranges as a file of its own, in each of \
+                         the project's outputs"
+                    ))
+                    .clicked()
+            {
+                self.export_markers(ctx, project, base_dir, None);
+            }
+        });
     }
 }
 

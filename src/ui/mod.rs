@@ -4,6 +4,8 @@
 
 mod app;
 mod export_dialog;
+mod export_estimate;
+mod export_range;
 mod inspector;
 mod media_bin;
 mod preview;
@@ -17,7 +19,9 @@ pub use app::dialogs::{FileDialogs, NoDialogs, RfdDialogs};
 pub use app::layout::Layout;
 pub use app::toasts::Toast;
 pub use app::{ClipwrightApp, MediaItem, RightTab};
-pub use export_dialog::{video_rates, ExportDialog, Outcome, SizeEstimate};
+pub use export_dialog::{video_rates, ExportDialog, Outcome};
+pub use export_estimate::SizeEstimate;
+pub use export_range::ExportRange;
 pub use recorder::{RecorderPanel, RecorderSettings, Sound, SourceKind};
 
 /// Why the app could not start.

@@ -47,8 +47,18 @@ const COUNTDOWN: f64 = 3.0;
 fn backend(kind: Backend) -> Result<Box<dyn CaptureBackend>, CaptureError> {
     match kind {
         Backend::Pattern => Ok(Box::new(TestPattern::new(PATTERN_SIZE.0, PATTERN_SIZE.1))),
+        // The app's own display: with none (DISPLAY unset, as under a test harness) there
+        // are no windows to list, rather than some other desktop's at `:0`.
         #[cfg(target_os = "linux")]
-        Backend::Desktop => Ok(Box::new(crate::capture::X11Backend::new(None))),
+        Backend::Desktop => match std::env::var("DISPLAY") {
+            Ok(display) if !display.is_empty() => {
+                Ok(Box::new(crate::capture::X11Backend::new(Some(&display))))
+            }
+            _ => Err(CaptureError::NoDisplay {
+                display: "(DISPLAY is not set)".to_owned(),
+                detail: "Clipwright is not running on an X11 desktop".to_owned(),
+            }),
+        },
         #[cfg(any(windows, target_os = "macos"))]
         Backend::Desktop => {
             crate::capture::ScapBackend::new().map(|b| Box::new(b) as Box<dyn CaptureBackend>)
@@ -209,6 +219,24 @@ impl RecorderPanel {
     /// Whether a recording is running (or paused).
     pub fn is_recording(&self) -> bool {
         matches!(self.state, State::Recording { .. })
+    }
+
+    /// The file of the recording running now, which the app follows as it grows.
+    pub fn growing_file(&self) -> Option<PathBuf> {
+        match &self.state {
+            State::Recording { recorder, .. } => recorder.growing_file().map(PathBuf::from),
+            _ => None,
+        }
+    }
+
+    /// Replays saved since the last call, for the media bin.
+    pub fn take_saved_replays(&mut self) -> Vec<PathBuf> {
+        std::mem::take(&mut self.replay.saved)
+    }
+
+    /// Turns the replay buffer switch on or off.
+    pub fn set_replay_buffer(&mut self, on: bool) {
+        self.replay.on = on;
     }
 
     /// Whether the panel is idle (nothing starting, running or finishing).
@@ -434,7 +462,10 @@ impl RecorderPanel {
             }
             State::Stopping(rx) => match rx.try_recv() {
                 Ok(Ok(done)) => {
-                    if !self.stopping_replay {
+                    if self.stopping_replay {
+                        let late = done.replays.iter().map(|r| r.path.clone());
+                        self.replay.saved.extend(late);
+                    } else {
                         self.finished = Some(done);
                     }
                     // Done: the panel closes and the editor, with the recording, shows.

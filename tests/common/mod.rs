@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod desktop;
+pub mod faces;
 pub mod recording;
 
 use std::path::{Path, PathBuf};

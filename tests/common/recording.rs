@@ -238,3 +238,42 @@ pub fn beep_onsets_us(file: &Path) -> Vec<i64> {
     }
     onsets
 }
+
+/// The test pattern's frame counter in each frame of `file`, a recording (or an export)
+/// of a pattern `width` pixels wide filling the frame. Only the strip holding the counter
+/// is decoded, at half size, so a long file costs little memory.
+pub fn pattern_counters(file: &Path, width: u32) -> Vec<u32> {
+    use clipwright::capture::{read_counter, BgraFrame, COUNTER_BLOCK};
+    let half = (width / 2) & !1;
+    let filter = format!("scale={half}:-2,crop={half}:{COUNTER_BLOCK}:0:0");
+    let out = ffmpeg(&[
+        "-v",
+        "error",
+        "-i",
+        file.to_str().unwrap(),
+        "-vf",
+        &filter,
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "bgra",
+        "-",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+        .chunks_exact((half * COUNTER_BLOCK * 4) as usize)
+        .map(|data| {
+            let f = BgraFrame {
+                width: half,
+                height: COUNTER_BLOCK,
+                stride: half as usize * 4,
+                data: data.to_vec(),
+            };
+            read_counter(&f, width).unwrap()
+        })
+        .collect()
+}

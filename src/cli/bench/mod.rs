@@ -2,7 +2,8 @@
 //! the same work, in the same run, printed side by side.
 //!
 //! - `export`: the reference export job (see [`export`]).
-//! - `record`: a busy 1080p30 window with its sound, against `ffmpeg -f x11grab` (Linux).
+//! - `record`: a busy 1080p30 window with its sound, against `ffmpeg -f x11grab` (Linux);
+//!   with `--highlight`, also while a highlight of the growing recording is exported.
 //! - `replay`: a long replay-buffer recording's memory, against ffmpeg's segment ring
 //!   (Linux).
 //! - `portrait`: background blur in export and preview, follow-face analysis and model
@@ -23,6 +24,8 @@ pub(super) mod portrait;
 pub(super) mod preview;
 #[cfg(target_os = "linux")]
 pub(super) mod record;
+#[cfg(target_os = "linux")]
+mod record_highlight;
 #[cfg(target_os = "linux")]
 pub(super) mod replay;
 

@@ -4,7 +4,8 @@
 //! `ffmpeg -f x11grab` + `-f pulse` command with the same encoder settings — and prints
 //! side by side: frames, unique frames, dropped and duplicated frames, CPU time and its
 //! ratio to ffmpeg, peak and sampled memory, and the A/V offset at the start and the end
-//! of each file.
+//! of each file. With `--highlight`, one more recording of the window's content runs
+//! while a highlight of it is exported (see `record_highlight.rs`).
 //!
 //! The window is ffplay showing FFmpeg's moving `testsrc2` picture, which flashes white for
 //! 100 ms each whole second while a 1 kHz beep sounds for those 100 ms (switched per
@@ -49,6 +50,11 @@ pub struct RecordBenchArgs {
     /// Window sizes to record, each in turn, e.g. 1920x1080.
     #[arg(long, value_delimiter = ',', default_value = "1280x720,1920x1080")]
     sizes: Vec<String>,
+    /// Also record the window's content while a highlight of the recording so far is
+    /// exported from the growing file, beside the plain recording: drops, CPU and the
+    /// export's own time with and without it.
+    #[arg(long)]
+    highlight: bool,
 }
 
 /// The ways of recording compared, in the order they run.
@@ -56,6 +62,8 @@ pub struct RecordBenchArgs {
 enum Way {
     /// Clipwright, the window's own content (Composite).
     Content,
+    /// The same, while a highlight of the growing recording is exported.
+    ContentWithExport,
     /// Clipwright, the window's screen area (x11grab through libavdevice).
     Area,
     /// The ffmpeg command line, x11grab of the window.
@@ -66,6 +74,7 @@ impl Way {
     fn label(self) -> &'static str {
         match self {
             Way::Content => "clipwright content",
+            Way::ContentWithExport => "content + highlight export",
             Way::Area => "clipwright area",
             Way::Ffmpeg => "ffmpeg x11grab",
         }
@@ -74,6 +83,7 @@ impl Way {
     fn file_tag(self) -> &'static str {
         match self {
             Way::Content => "content",
+            Way::ContentWithExport => "content-export",
             Way::Area => "area",
             Way::Ffmpeg => "ffmpeg",
         }
@@ -81,7 +91,7 @@ impl Way {
 }
 
 /// One recorder's results.
-struct Side {
+pub(super) struct Side {
     way: Way,
     run: ChildRun,
     frames: u64,
@@ -91,6 +101,8 @@ struct Side {
     duplicated: u64,
     duration_us: i64,
     sync: SyncMeasurement,
+    /// The highlight exported while it recorded, if one was.
+    pub(super) export: Option<super::record_highlight::HighlightRun>,
 }
 
 /// Runs the benchmark and prints one table a window size.
@@ -114,7 +126,11 @@ pub fn run(args: &RecordBenchArgs) -> anyhow::Result<()> {
     } else {
         Desktop::current()?
     };
-    let mut ways = vec![Way::Content, Way::Area];
+    let mut ways = vec![Way::Content];
+    if args.highlight {
+        ways.push(Way::ContentWithExport);
+    }
+    ways.push(Way::Area);
     if !args.only_ours {
         ways.push(Way::Ffmpeg);
     }
@@ -163,8 +179,9 @@ fn record(
     stem: &Path,
 ) -> anyhow::Result<Side> {
     match way {
-        Way::Content => record_ours(desktop, window, "content", seconds, stem),
-        Way::Area => record_ours(desktop, window, "area", seconds, stem),
+        Way::Content => record_ours(desktop, window, "content", seconds, stem, |_, _| {}),
+        Way::ContentWithExport => super::record_highlight::record(desktop, window, seconds, stem),
+        Way::Area => record_ours(desktop, window, "area", seconds, stem, |_, _| {}),
         Way::Ffmpeg => record_ffmpeg(desktop, window, seconds, stem),
     }
     .map(|mut side| {
@@ -217,18 +234,21 @@ fn open_source_window(desktop: &mut Desktop, size: (u32, u32)) -> anyhow::Result
 }
 
 /// `stem` + `.mp4`, `.out`, `.err`.
-fn with_ext(stem: &Path, ext: &str) -> PathBuf {
+pub(super) fn with_ext(stem: &Path, ext: &str) -> PathBuf {
     let mut s = stem.as_os_str().to_owned();
     s.push(ext);
     PathBuf::from(s)
 }
 
-fn record_ours(
+/// Records `window` with Clipwright (its content, or its screen `area`), calling `tick`
+/// with the process id and the time since it started about ten times a second.
+pub(super) fn record_ours(
     desktop: &Desktop,
     window: u64,
     how: &str,
     seconds: u32,
     stem: &Path,
+    tick: impl FnMut(u32, Duration),
 ) -> anyhow::Result<Side> {
     let file = with_ext(stem, ".mp4");
     let exe = std::env::current_exe().context("cannot find the clipwright program")?;
@@ -242,7 +262,8 @@ fn record_ours(
         .args(["--duration", &seconds.to_string(), "-o"])
         .arg(&file);
     let (out, err) = (with_ext(stem, ".out"), with_ext(stem, ".err"));
-    let run = child::run(&mut cmd, &out, &err).context("the Clipwright recording failed")?;
+    let run =
+        child::run_with(&mut cmd, &out, &err, tick).context("the Clipwright recording failed")?;
     let summary = std::fs::read_to_string(&out).unwrap_or_default();
     let line = summary
         .lines()
@@ -328,6 +349,7 @@ fn analyse(
         duplicated,
         duration_us,
         sync,
+        export: None,
     })
 }
 
@@ -426,6 +448,12 @@ fn print_table(sides: &[Side], seconds: u32) {
         ),
         None => "-".into(),
     });
+    if sides.iter().any(|s| s.export.is_some()) {
+        row(
+            "highlight export (part, start)",
+            &super::record_highlight::cell,
+        );
+    }
     row("peak RSS (MB)", &|s| {
         format!("{:.0}", s.run.peak_rss_kb as f64 / 1024.0)
     });

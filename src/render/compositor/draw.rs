@@ -74,6 +74,7 @@ impl Compositor {
     ) -> Result<(), RenderError> {
         match layer {
             Layer::Nothing => Ok(()),
+            Layer::Sticker(sticker) => Ok(crate::render::sticker::draw_sticker(out, sticker)?),
             Layer::Color { rgba } => {
                 let all = IRect {
                     x: 0,

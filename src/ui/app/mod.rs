@@ -3,6 +3,7 @@
 pub(super) mod dialogs;
 pub(super) mod file_browser;
 pub(super) mod layout;
+pub(super) mod live;
 pub(super) mod menus;
 pub(super) mod project_io;
 pub(super) mod recovery;
@@ -16,6 +17,7 @@ use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::Arc;
 
 use crate::media::{MediaError, ProbeReport};
+use crate::timeline::MarkerId;
 
 use self::dialogs::FileDialogs;
 use self::layout::Layout;
@@ -52,6 +54,8 @@ pub enum RightTab {
     Inspector,
     /// The subtitle cues.
     Subtitles,
+    /// The sticker gallery.
+    Stickers,
 }
 
 /// The Clipwright app.
@@ -99,6 +103,8 @@ pub struct ClipwrightApp {
     pub file_browser: self::file_browser::FileBrowser,
     /// The project file being read or written on a worker, if one is.
     pub(super) file_job: Option<self::project_io::FileJob>,
+    /// The recording growing on the timeline while it is made.
+    pub(super) live: Option<self::live::LiveRecording>,
 }
 
 impl ClipwrightApp {
@@ -169,6 +175,7 @@ impl ClipwrightApp {
             unsaved: unsaved::UnsavedPrompt::default(),
             file_browser,
             file_job: None,
+            live: None,
         }
     }
 
@@ -290,6 +297,28 @@ impl ClipwrightApp {
         self.export.open = true;
     }
 
+    /// Exports the range of marker `only` (or every marker range) as files of their own,
+    /// each in every output of the project, beside the file the export dialog names: one
+    /// click, and the dialog shows how far it is.
+    pub fn export_marker_ranges(&mut self, ctx: &egui::Context, only: Option<MarkerId>) {
+        if self.export.is_running() {
+            self.toast(
+                ctx,
+                "An export is running; try again when it is done".into(),
+                true,
+            );
+            return;
+        }
+        self.open_export_dialog();
+        let base_dir = self.project_dir();
+        let queued = self
+            .export
+            .export_markers(ctx, &self.editor.project, &base_dir, only);
+        if queued == 0 {
+            self.toast(ctx, "No marker range to export".into(), true);
+        }
+    }
+
     pub(super) fn save(&mut self, ctx: &egui::Context) {
         match self.editor.path.clone() {
             Some(path) => self.save_to(ctx, &path),
@@ -399,6 +428,9 @@ impl eframe::App for ClipwrightApp {
                     if let Some(e) = r.error {
                         self.toast(&ctx, e, true);
                     }
+                    if let Some(only) = r.export_markers {
+                        self.export_marker_ranges(&ctx, only);
+                    }
                 });
             self.layout.timeline_height = panel.response.rect.height();
         }
@@ -421,6 +453,7 @@ impl eframe::App for ClipwrightApp {
                     ui.horizontal(|ui| {
                         ui.selectable_value(&mut self.right_tab, RightTab::Inspector, "Inspector");
                         ui.selectable_value(&mut self.right_tab, RightTab::Subtitles, "Subtitles");
+                        ui.selectable_value(&mut self.right_tab, RightTab::Stickers, "Stickers");
                     });
                     ui.separator();
                     let error = egui::ScrollArea::vertical()
@@ -429,6 +462,9 @@ impl eframe::App for ClipwrightApp {
                             RightTab::Inspector => self.inspector.show(ui, &mut self.editor),
                             RightTab::Subtitles => {
                                 self.subtitles.show(ui, &mut self.editor, &self.dialogs)
+                            }
+                            RightTab::Stickers => {
+                                self.inspector.stickers.show(ui, &mut self.editor)
                             }
                         })
                         .inner;
@@ -464,8 +500,16 @@ impl eframe::App for ClipwrightApp {
                 format!("Recorded {} ({})", summary.path.display(), summary.encoder),
                 false,
             );
-            // Probed on a worker and placed at the playhead, picture and sound linked.
-            self.open_recording(&ctx, summary.path);
+            if self.live_recording() != Some(summary.path.as_path()) {
+                // Probed on a worker and placed at the playhead, picture and sound linked.
+                self.open_recording(&ctx, summary.path);
+            }
+        }
+        // A recording going on is on the timeline already, growing.
+        self.follow_recording(&ctx);
+        for replay in self.recorder.take_saved_replays() {
+            // A saved replay is a file of its own: in the bin, ready to put on the timeline.
+            self.probe_into_bin(&ctx, replay);
         }
         self.recovery_prompt(&ctx);
         self.relink_prompt(&ctx);

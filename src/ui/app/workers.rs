@@ -43,6 +43,13 @@ pub(in crate::ui) enum Message {
     Probed(PathBuf, Result<ProbeReport, Arc<MediaError>>),
     /// An autosave finished.
     Autosaved(Result<String, AutosaveError>),
+    /// A recording still going on was probed (see `live.rs`), taking this long; with the
+    /// probe, where the whole fragments end (µs), when the file ended inside one.
+    LiveProbed(
+        PathBuf,
+        Result<(ProbeReport, Option<i64>), Arc<MediaError>>,
+        std::time::Duration,
+    ),
     /// The file picked to relink a source was probed.
     Relinked(
         crate::timeline::SourceId,
@@ -168,6 +175,9 @@ impl ClipwrightApp {
                         DialogPurpose::ExportTo => self.export.set_output(&path),
                         DialogPurpose::Relink(source) => self.probe_for_relink(ctx, source, path),
                     }
+                }
+                Message::LiveProbed(path, result, took) => {
+                    self.live_probed(ctx, path, result, took);
                 }
                 Message::Relinked(source, path, result) => {
                     self.finish_relink(ctx, source, path, result);

@@ -25,6 +25,7 @@ impl ExportDialog {
         settings.crf = Some(self.crf);
         settings.hardware = self.hardware;
         settings.soft_subtitles = self.soft_subtitles && self.extension() != "gif";
+        settings.range = self.range.span(project);
         settings
     }
 

@@ -1,5 +1,5 @@
-//! The export dialog's suggestions and texts: the folder, the size estimate and the progress
-//! bar.
+//! The export dialog's suggestions and texts: the folder and the progress bar (the size
+//! estimate's are in `export_estimate.rs`).
 
 use super::*;
 
@@ -32,27 +32,6 @@ fn an_export_of_an_unsaved_project_is_suggested_in_the_videos_folder() {
     if let Some(home) = home {
         assert_eq!(default_export_folder(None, Some(&gone)), home);
     }
-}
-
-#[test]
-fn the_size_estimate_says_what_it_rests_on() {
-    let size = crate::media::human_bytes(12_800_000);
-    let guess = SizeEstimate {
-        bytes: 12_800_000,
-        from_content: false,
-    };
-    assert_eq!(
-        estimate_text(guess),
-        format!("roughly {size} (a guess: the clips' files are not read yet)")
-    );
-    let known = SizeEstimate {
-        from_content: true,
-        ..guess
-    };
-    assert_eq!(
-        estimate_text(known),
-        format!("about {size} (from the clips' files)")
-    );
 }
 
 #[test]

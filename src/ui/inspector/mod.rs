@@ -11,8 +11,10 @@ mod gallery;
 pub(super) mod keys;
 mod portrait;
 pub(super) mod speed;
+mod sticker_pin;
+pub mod stickers;
 
-use crate::timeline::{animation_presets, ClipId, Edit, Property, Time};
+use crate::timeline::{animation_presets, ClipContent, ClipId, Edit, Property, Time};
 
 use self::keys::{fade_edit, keyframe_grid, sound_clip, Fade};
 use self::speed::SpeedSection;
@@ -43,6 +45,9 @@ pub struct Inspector {
     preset: String,
     speed: SpeedSection,
     fade_secs: f64,
+    pin: sticker_pin::PinSection,
+    /// The sticker gallery (its own tab beside the inspector).
+    pub stickers: stickers::StickerGallery,
 }
 
 impl Default for Inspector {
@@ -51,6 +56,8 @@ impl Default for Inspector {
             preset: String::new(),
             speed: SpeedSection::default(),
             fade_secs: 0.5,
+            pin: sticker_pin::PinSection::default(),
+            stickers: stickers::StickerGallery::default(),
         }
     }
 }
@@ -71,11 +78,6 @@ impl Inspector {
             .and_then(|l| editor.project.tracks.get(l.track))
             .is_some_and(|t| t.kind.is_visual());
         let mut error = None;
-        let mut report = |r: Result<(), crate::timeline::EditError>| {
-            if let Err(e) = r {
-                error = Some(e.to_string());
-            }
-        };
         let rate = editor.project.canvas.frame_rate;
         egui::Grid::new("clip_facts").num_columns(2).show(ui, |ui| {
             ui.label("Starts");
@@ -87,11 +89,23 @@ impl Inspector {
         });
         ui.separator();
 
+        let sticker = matches!(clip.content, ClipContent::Sticker { .. });
+        if sticker {
+            error = self.pin.show(ui, editor, &clip).or(error);
+            ui.separator();
+        }
+        let mut report = |r: Result<(), crate::timeline::EditError>| {
+            if let Err(e) = r {
+                error = Some(e.to_string());
+            }
+        };
         report(self.speed.show(ui, editor, &clip));
         ui.separator();
 
         if visual {
-            report(self::framing::show(ui, editor, &clip));
+            if !sticker {
+                report(self::framing::show(ui, editor, &clip));
+            }
             ui.strong("Transform at the playhead");
             report(keyframe_grid(
                 ui,
@@ -169,6 +183,9 @@ impl Inspector {
                     .max_height(300.0)
                     .show(ui, |ui| gallery::show(ui, &presets, &mut self.preset));
             });
+        if sticker {
+            return error;
+        }
         let error = self::effects::show(ui, editor, id).or(error);
         self::portrait::show(ui, editor, id).or(error)
     }

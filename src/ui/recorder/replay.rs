@@ -1,9 +1,10 @@
 //! The recorder panel's replay buffer: the "Replay buffer" switch (the recording then
 //! keeps only its last seconds in memory), the "Save replay" button, and Ctrl+Alt+S, a
 //! global hotkey that saves from any window. Saving runs on the recorder's own worker;
-//! this only raises its flag and shows what came back.
+//! this only raises its flag and shows what came back; the app puts each saved replay in
+//! the media bin.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +25,8 @@ pub(super) struct ReplayControls {
     hotkey: Option<crate::capture::GlobalHotkey>,
     /// The last replay saved, or why it was not.
     pub(super) note: Option<String>,
+    /// Replays saved and not yet taken by the app (which puts them in the media bin).
+    pub(super) saved: Vec<PathBuf>,
 }
 
 impl ReplayControls {
@@ -87,7 +90,11 @@ impl ReplayControls {
         }
         for r in recorder.replay_results() {
             self.note = Some(match r {
-                Ok(saved) => format!("Saved {}", saved.path.display()),
+                Ok(saved) => {
+                    let note = format!("Saved {} (in the media bin)", saved.path.display());
+                    self.saved.push(saved.path);
+                    note
+                }
                 Err(e) => format!("The replay was not saved: {e}"),
             });
         }

@@ -13,11 +13,11 @@
 //! others. A waveform is computed once per file: min/max peaks every 10 ms, plus coarser
 //! levels (each halving the one below) so drawing costs the same at any zoom.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::media::{
     AudioRange, AudioReader, MediaError, PixelRect, Quality, ScaleError, Scaler, VideoDecoder,
@@ -172,8 +172,13 @@ pub(in crate::ui) struct ClipMedia {
     results: Receiver<Done>,
     /// Bumped whenever the visible span changes; older thumbnail jobs are skipped.
     generation: Arc<AtomicU64>,
+    /// Files that grew (a recording still going on): the thumbnail worker opens them
+    /// afresh, so it sees their new end.
+    grown: Arc<Mutex<HashSet<PathBuf>>>,
     thumbs: HashMap<ThumbKey, Thumb>,
     waves: HashMap<PathBuf, Wave>,
+    /// The last waveform of a file that grew, drawn until its new one is made.
+    stale_waves: HashMap<PathBuf, Arc<Peaks>>,
     /// The pass whose results were taken in last; also the clock of least-recently-used
     /// eviction.
     frame: u64,
@@ -198,12 +203,14 @@ impl ClipMedia {
         let (wave_jobs, wave_rx) = sync_channel::<WaveJob>(WAVE_QUEUE);
         let (results_tx, results) = sync_channel(RESULT_QUEUE);
         let generation = Arc::new(AtomicU64::new(0));
+        let grown = Arc::new(Mutex::new(HashSet::new()));
         {
             let tx = results_tx.clone();
             let ctx = ctx.clone();
             let generation = Arc::clone(&generation);
+            let grown = Arc::clone(&grown);
             crate::ui::app::workers::spawn_worker("thumbnails", move || {
-                thumbnail_worker(&thumb_rx, &tx, &generation, &ctx);
+                thumbnail_worker(&thumb_rx, &tx, (&generation, &grown), &ctx);
             });
         }
         {
@@ -223,8 +230,10 @@ impl ClipMedia {
             wave_jobs,
             results,
             generation,
+            grown,
             thumbs: HashMap::new(),
             waves: HashMap::new(),
+            stale_waves: HashMap::new(),
             frame: 0,
             ctx: ctx.clone(),
         }
@@ -261,6 +270,7 @@ impl ClipMedia {
                     self.thumbs.remove(&key);
                 }
                 Done::Wave(path, Ok(peaks)) => {
+                    self.stale_waves.remove(&path);
                     self.waves.insert(path, Wave::Ready(Arc::new(peaks)));
                 }
                 Done::Wave(path, Err(e)) => {
@@ -272,6 +282,24 @@ impl ClipMedia {
         if self.thumbs.len() > MAX_THUMBS {
             self.evict();
         }
+    }
+
+    /// Says `path` grew (a recording still going on): its waveform is made again for the
+    /// new length, pictures it could not give before are asked again, and the thumbnail
+    /// worker reads it afresh.
+    pub(in crate::ui) fn file_grew(&mut self, path: &Path) {
+        if matches!(self.waves.get(path), Some(Wave::Ready(_) | Wave::Failed)) {
+            // The old waveform is drawn until the new one is in.
+            if let Some(Wave::Ready(peaks)) = self.waves.remove(path) {
+                self.stale_waves.insert(path.to_owned(), peaks);
+            }
+        }
+        self.thumbs
+            .retain(|k, t| !(k.path == path && matches!(t, Thumb::Failed)));
+        self.grown
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_owned());
     }
 
     /// Says the visible span changed, so thumbnails asked for before are no longer urgent.
@@ -359,7 +387,7 @@ impl ClipMedia {
     pub(in crate::ui) fn waveform(&mut self, path: &Path, duration: Time) -> Option<Arc<Peaks>> {
         match self.waves.get(path) {
             Some(Wave::Ready(peaks)) => Some(Arc::clone(peaks)),
-            Some(Wave::Pending | Wave::Failed) => None,
+            Some(Wave::Pending | Wave::Failed) => self.stale_waves.get(path).cloned(),
             None => {
                 let job = WaveJob {
                     path: path.to_owned(),
@@ -368,7 +396,7 @@ impl ClipMedia {
                 if self.wave_jobs.try_send(job).is_ok() {
                     self.waves.insert(path.to_owned(), Wave::Pending);
                 }
-                None
+                self.stale_waves.get(path).cloned()
             }
         }
     }
@@ -404,12 +432,19 @@ fn round_down(t: Time, bucket: Time) -> Time {
 fn thumbnail_worker(
     jobs: &Receiver<ThumbJob>,
     results: &SyncSender<Done>,
-    generation: &AtomicU64,
+    (generation, grown): (&AtomicU64, &Mutex<HashSet<PathBuf>>),
     ctx: &egui::Context,
 ) {
     let mut decoders: Vec<VideoDecoder> = Vec::new();
     let mut scaler = Scaler::new();
     while let Ok(job) = jobs.recv() {
+        {
+            let mut grown = grown.lock().unwrap_or_else(PoisonError::into_inner);
+            if !grown.is_empty() {
+                decoders.retain(|d| !grown.contains(d.path()));
+                grown.clear();
+            }
+        }
         let done = if job.generation < generation.load(Ordering::Relaxed) {
             Done::Skipped(job.key)
         } else {

@@ -97,6 +97,15 @@ impl TimelineView {
                     self.remove_marker(editor, id, response);
                     ui.close();
                 }
+                let range = editor
+                    .project
+                    .markers
+                    .iter()
+                    .any(|m| m.id == id && m.length > Time::ZERO);
+                if range && ui.button("Export this range").clicked() {
+                    response.export_markers = Some(Some(id));
+                    ui.close();
+                }
             });
     }
 
@@ -227,20 +236,31 @@ impl TimelineView {
                     return;
                 }
                 let rate = editor.project.canvas.frame_rate;
-                let markers: Vec<(MarkerId, Time, String)> = editor
+                let markers: Vec<(MarkerId, Time, String, bool)> = editor
                     .project
                     .markers
                     .iter()
-                    .map(|m| (m.id, m.time, m.name.clone()))
+                    .map(|m| (m.id, m.time, m.name.clone(), m.length > Time::ZERO))
                     .collect();
+                if markers.iter().any(|m| m.3)
+                    && ui
+                        .button("Export all markers")
+                        .on_hover_text(
+                            "Each marker range as a file of its own, in each of the \
+                             project's outputs",
+                        )
+                        .clicked()
+                {
+                    response.export_markers = Some(None);
+                }
                 egui::ScrollArea::vertical()
                     .max_height(240.0)
                     .show(ui, |ui| {
                         egui::Grid::new("marker-list")
-                            .num_columns(4)
+                            .num_columns(5)
                             .striped(true)
                             .show(ui, |ui| {
-                                for (id, time, name) in markers {
+                                for (id, time, name, range) in markers {
                                     let jump = ui
                                         .selectable_label(
                                             editor.playhead == time,
@@ -272,6 +292,14 @@ impl TimelineView {
                                     }
                                     if ui.small_button("Remove").clicked() {
                                         self.remove_marker(editor, id, response);
+                                    }
+                                    if range
+                                        && ui
+                                            .small_button("Export")
+                                            .on_hover_text("This range as a file of its own")
+                                            .clicked()
+                                    {
+                                        response.export_markers = Some(Some(id));
                                     }
                                     ui.end_row();
                                 }

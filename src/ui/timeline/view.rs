@@ -87,6 +87,8 @@ pub struct TimelineResponse {
     pub error: Option<String>,
     /// A track whose header asked to remove it; removed once every row is drawn.
     remove_track: Option<crate::timeline::TrackId>,
+    /// Marker ranges to export as files of their own: one marker's, or all (`None`).
+    pub export_markers: Option<Option<crate::timeline::MarkerId>>,
 }
 
 impl TimelineView {
@@ -380,6 +382,10 @@ pub(in crate::ui) fn clip_label(editor: &Editor, id: ClipId) -> String {
             .source(*source)
             .map(|s| crate::ui::app::file_label(&s.path))
             .unwrap_or_else(|| "missing source".to_owned()),
+        crate::timeline::ClipContent::Sticker { name, pin } => match pin {
+            Some(_) => format!("Sticker {} (on the face)", name.replace('-', " ")),
+            None => format!("Sticker {}", name.replace('-', " ")),
+        },
         other => format!("{other:?}").chars().take(40).collect(),
     }
 }

@@ -1,0 +1,137 @@
+//! A source whose file is still being recorded: as the file grows, the source's facts
+//! (its length above all) are brought up to date and the clips that reach its end so far
+//! grow with it, so what was cut from the recorded part stays as it was while the clip
+//! at the live edge keeps up with the recording.
+//!
+//! Growing is not an undo step: nobody asked for it, and undoing it would only shrink
+//! the clip back until the next fragment arrives. It goes through [`crate::timeline::apply`]
+//! like every edit, straight onto the project, and marks it changed.
+
+use crate::timeline::{apply, ClipContent, Edit, EditError, SourceId, SourceInfo};
+
+use super::Editor;
+
+impl Editor {
+    /// Sets the facts of the growing source `id` to `info` and lengthens each of its
+    /// clips that ended at the source's end so far to the new end (a clip that would run
+    /// into the next one on its track stays as it is). Returns whether anything changed;
+    /// an error when the source is no longer in the project.
+    pub fn grow_source(&mut self, id: SourceId, info: SourceInfo) -> Result<bool, EditError> {
+        let Some(source) = self.project.source(id) else {
+            return Err(EditError::NoSuchSource(id));
+        };
+        let old_end = source.info.usable_end();
+        if source.info == info {
+            return Ok(false);
+        }
+        let mut updated = source.clone();
+        updated.info = info;
+        let new_end = updated.info.usable_end();
+        apply(&mut self.project, Edit::UpdateSource { source: updated })?;
+        if new_end > old_end {
+            let growing: Vec<_> = self
+                .project
+                .clips()
+                .map(|(_, c)| c)
+                .filter(|c| {
+                    matches!(c.content, ClipContent::Media { source } if source == id)
+                        && c.source_out == old_end
+                        && c.source_in < c.source_out
+                })
+                .cloned()
+                .collect();
+            for mut clip in growing {
+                clip.source_out = new_end;
+                // Blocked by the next clip on the track: this one keeps its length.
+                let _ = apply(&mut self.project, Edit::UpdateClip { clip });
+            }
+        }
+        self.dirty = true;
+        self.revision += 1;
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::timeline::{AudioInfo, Rational, SourceInfo, Time, VideoInfo};
+
+    use super::*;
+
+    fn info(secs: i64) -> SourceInfo {
+        SourceInfo {
+            duration: Time::from_secs(secs),
+            video: Some(VideoInfo {
+                width: 640,
+                height: 360,
+                frame_rate: Rational::FPS_30,
+                rotation_degrees: 0,
+                codec: "h264".into(),
+            }),
+            audio: Some(AudioInfo {
+                sample_rate: 48_000,
+                channels: 2,
+                codec: "aac".into(),
+            }),
+            is_still_image: false,
+        }
+    }
+
+    #[test]
+    fn the_live_edge_grows_and_what_was_split_off_before_stays() {
+        let mut editor = Editor::new();
+        let added = editor
+            .add_recording(Path::new("live.mp4"), info(2), Time::ZERO)
+            .unwrap();
+        let video = added.video_clip.unwrap();
+        let source = added.source;
+        editor.playhead = Time::from_secs(1);
+        editor.selection = [video].into();
+        editor.split_at_playhead().unwrap();
+        let steps = editor.history.undo_len();
+
+        assert!(editor.grow_source(source, info(5)).unwrap());
+        assert_eq!(
+            editor.project.source(source).unwrap().info.duration,
+            Time::from_secs(5)
+        );
+        let first = editor.project.clip(video).unwrap();
+        assert_eq!(first.end(), Time::from_secs(1), "the part split off stays");
+        let mut ends: Vec<Time> = editor.project.clips().map(|(_, c)| c.end()).collect();
+        ends.sort();
+        assert_eq!(
+            ends,
+            vec![
+                Time::from_secs(1),
+                Time::from_secs(1),
+                Time::from_secs(5),
+                Time::from_secs(5)
+            ],
+            "picture and sound at the live edge grow together"
+        );
+        assert_eq!(editor.history.undo_len(), steps, "growing is no undo step");
+        assert!(!editor.grow_source(source, info(5)).unwrap(), "nothing new");
+    }
+
+    #[test]
+    fn a_clip_blocked_by_the_next_one_keeps_its_length() {
+        let mut editor = Editor::new();
+        let live = editor
+            .add_recording(Path::new("live.mp4"), info(2), Time::ZERO)
+            .unwrap();
+        editor
+            .add_recording(Path::new("other.mp4"), info(3), Time::from_secs(2))
+            .unwrap();
+        editor.grow_source(live.source, info(6)).unwrap();
+        let v = editor.project.clip(live.video_clip.unwrap()).unwrap();
+        assert_eq!(v.end(), Time::from_secs(2));
+    }
+
+    #[test]
+    fn a_source_gone_from_the_project_is_an_error() {
+        let mut editor = Editor::new();
+        assert!(editor.grow_source(SourceId(9), info(1)).is_err());
+    }
+}

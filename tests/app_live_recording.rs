@@ -1,0 +1,242 @@
+//! Edit while recording, in the app: the test pattern recorded from the recorder panel is
+//! on the timeline while it records and grows with its file; a split made meanwhile
+//! keeps its first part as cut while the part at the live edge grows on; a highlight
+//! exported through the export dialog while the recording goes on holds the recording's
+//! own frames; and when it stops, the clip takes in the end of the file without a second
+//! copy of it. A replay saved from the panel's replay buffer lands in the media bin.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clipwright::timeline::{Time, TrackKind};
+use clipwright::ui::{ClipwrightApp, ExportRange, Outcome};
+use common::app::{harness_with, step_until};
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+
+/// The recorder panel's test pattern is this wide.
+const PATTERN_WIDTH: u32 = 1280;
+
+/// Steps the UI for `ms` milliseconds of wall time.
+fn run_for(harness: &mut Harness<'_, ClipwrightApp>, ms: u64) {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_millis(ms) {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+}
+
+/// Like `step_until`, with room for a loaded machine (an export runs meanwhile).
+fn step_until_slow(
+    harness: &mut Harness<'_, ClipwrightApp>,
+    what: &str,
+    done: impl Fn(&ClipwrightApp) -> bool,
+) {
+    let started = Instant::now();
+    while !done(harness.state()) {
+        assert!(started.elapsed() < Duration::from_secs(120), "{what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+}
+
+/// The length of the recording's source in the project, if it is there.
+fn source_length(app: &ClipwrightApp) -> Option<Time> {
+    app.editor.project.sources.first().map(|s| s.info.duration)
+}
+
+/// Ends of the video clips, in timeline order.
+fn video_clip_spans(app: &ClipwrightApp) -> Vec<(Time, Time)> {
+    let mut spans: Vec<(Time, Time)> = app
+        .editor
+        .project
+        .clips()
+        .filter(|(t, _)| t.kind == TrackKind::Video)
+        .map(|(_, c)| (c.start, c.end()))
+        .collect();
+    spans.sort();
+    spans
+}
+
+#[test]
+fn a_recording_grows_on_the_timeline_and_a_highlight_exports_while_it_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_with(None);
+    harness.state_mut().recorder.recordings_dir = dir.path().join("recordings");
+    harness.get_by_label("● Record…").click();
+    step_until(&mut harness, |app| {
+        app.recorder
+            .target_titles()
+            .iter()
+            .any(|t| t == "Test pattern")
+    });
+    let app = harness.state_mut();
+    app.recorder.selected = app
+        .recorder
+        .target_titles()
+        .iter()
+        .position(|t| t == "Test pattern");
+    app.recorder.set_countdown(false);
+    app.recorder.settings.hide_while_recording = false;
+    harness.run_steps(2);
+    harness.get_by_label("● Record").click();
+    step_until(&mut harness, |app| app.recorder.is_recording());
+
+    // On the timeline while it records, and growing.
+    step_until_slow(&mut harness, "the clip never appeared", |app| {
+        app.editor.project.clips().count() >= 1
+    });
+    assert!(harness.state().recorder.is_recording(), "still recording");
+    let file: PathBuf = harness.state().live_recording().unwrap().to_owned();
+    let first = source_length(harness.state()).unwrap();
+    assert!(first > Time::ZERO);
+    assert!(
+        harness.state().items.iter().any(|m| m.path == file),
+        "in the media bin"
+    );
+    step_until_slow(&mut harness, "the clip never grew", |app| {
+        source_length(app).is_some_and(|d| d >= Time::from_secs(3) && d > first)
+    });
+    assert!(harness.state().recorder.is_recording(), "still recording");
+    let spans = video_clip_spans(harness.state());
+    assert_eq!(spans.len(), 1);
+    assert_eq!(spans[0].1, source_length(harness.state()).unwrap());
+
+    // Split at 1 s: the first part stays, the part at the live edge grows on.
+    let app = harness.state_mut();
+    app.editor.playhead = Time::from_secs(1);
+    app.editor.selection = app.editor.project.clips().map(|(_, c)| c.id).collect();
+    app.editor.split_at_playhead().unwrap();
+    let grown_past = source_length(harness.state()).unwrap() + Time::from_secs(1);
+
+    // A highlight of the part recorded, exported while the recording goes on.
+    let highlight = dir.path().join("highlight.mp4");
+    let app = harness.state_mut();
+    app.open_export_dialog();
+    app.export.set_output(&highlight);
+    app.export.hardware = false;
+    app.export.range = ExportRange::Span(Time::from_secs(1), Time::from_secs(2));
+    harness.run_steps(2);
+    harness.get_by_label("Start export").click();
+    harness.run_steps(1);
+    assert!(harness.state().export.is_running());
+    step_until_slow(&mut harness, "the export never ended", |app| {
+        !app.export.is_running()
+    });
+    assert!(
+        harness.state().recorder.is_recording(),
+        "the export was done while recording"
+    );
+    match &harness.state().export.outcome {
+        Some(Outcome::Finished(s)) => assert_eq!(s.frames, 30, "1 s at 30 fps"),
+        other => panic!("the highlight was not written: {other:?}"),
+    }
+
+    step_until_slow(&mut harness, "the clip stopped growing", |app| {
+        source_length(app).is_some_and(|d| d >= grown_past)
+    });
+    let spans = video_clip_spans(harness.state());
+    assert_eq!(spans.len(), 2, "{spans:?}");
+    assert_eq!(
+        spans[0],
+        (Time::ZERO, Time::from_secs(1)),
+        "the first part stays"
+    );
+    assert_eq!(spans[1].1, source_length(harness.state()).unwrap());
+
+    // Stopped: the end of the file comes in, in the same clip.
+    harness.get_by_label("■ Stop").click();
+    step_until_slow(&mut harness, "the recording never finished", |app| {
+        app.recorder.is_idle() && app.live_recording().is_none()
+    });
+    run_for(&mut harness, 300);
+    let app = harness.state();
+    let probed = clipwright::media::probe(&file)
+        .unwrap()
+        .source_info()
+        .duration;
+    assert_eq!(app.editor.project.sources.len(), 1, "no second copy");
+    assert_eq!(source_length(app), Some(probed), "the whole file");
+    let spans = video_clip_spans(app);
+    assert_eq!(spans.len(), 2, "no second clip: {spans:?}");
+    assert_eq!(spans[1].1, probed);
+
+    // The highlight holds the recording's frames from 1 s to 2 s.
+    let recorded = common::recording::pattern_counters(&file, PATTERN_WIDTH);
+    let exported = common::recording::pattern_counters(&highlight, PATTERN_WIDTH);
+    assert_eq!(exported.len(), 30);
+    let expected = &recorded[30..60];
+    let off = exported
+        .iter()
+        .zip(expected)
+        .filter(|(a, b)| a != b)
+        .count();
+    assert!(
+        off <= 1,
+        "the highlight's frames: exported {exported:?}, recorded {expected:?}"
+    );
+}
+
+#[test]
+fn a_replay_saved_from_the_panel_lands_in_the_media_bin() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_with(None);
+    harness.state_mut().recorder.recordings_dir = dir.path().join("recordings");
+    harness.get_by_label("● Record…").click();
+    step_until(&mut harness, |app| {
+        app.recorder
+            .target_titles()
+            .iter()
+            .any(|t| t == "Test pattern")
+    });
+    let app = harness.state_mut();
+    app.recorder.selected = app
+        .recorder
+        .target_titles()
+        .iter()
+        .position(|t| t == "Test pattern");
+    app.recorder.set_countdown(false);
+    app.recorder.set_replay_buffer(true);
+    app.recorder.settings.hide_while_recording = false;
+    harness.run_steps(2);
+    harness.get_by_label("● Record").click();
+    step_until(&mut harness, |app| app.recorder.is_recording());
+    assert!(
+        harness.state().live_recording().is_none(),
+        "a replay buffer writes no file to follow"
+    );
+    run_for(&mut harness, 3000);
+    harness.get_by_label("Save replay").click();
+    step_until_slow(&mut harness, "the replay never reached the bin", |app| {
+        app.items
+            .iter()
+            .any(|m| m.path.to_string_lossy().contains("Replay") && matches!(m.probe, Some(Ok(_))))
+    });
+    harness.get_by_label("■ Stop").click();
+    step_until_slow(&mut harness, "the recording never stopped", |app| {
+        app.recorder.is_idle()
+    });
+    run_for(&mut harness, 300);
+    let app = harness.state();
+    let replay = app
+        .items
+        .iter()
+        .find(|m| m.path.to_string_lossy().contains("Replay"))
+        .unwrap();
+    let Some(Ok(report)) = &replay.probe else {
+        panic!("probed: {:?}", replay.probe);
+    };
+    assert!(
+        report.duration_us.unwrap() > 0,
+        "pictures in it: {report:?}"
+    );
+    assert_eq!(
+        app.editor.project.clips().count(),
+        0,
+        "in the bin, not on the timeline"
+    );
+}

@@ -1,0 +1,75 @@
+//! A real face for the vision tests: the astronaut photo (`skimage/data/astronaut.png`,
+//! public domain) fetched by `scripts/fetch-test-models.sh`, made into videos of her
+//! walking across a frame.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Her face box in the 512² photo: (179, 81), 93 pixels square.
+pub const FACE: (f64, f64, f64) = (179.0, 81.0, 93.0);
+
+/// The astronaut photo.
+pub fn astronaut() -> PathBuf {
+    let dir = std::env::var_os("CLIPWRIGHT_TEST_MODEL_DIR").expect(
+        "CLIPWRIGHT_TEST_MODEL_DIR is not set: run scripts/fetch-test-models.sh and set it to \
+         the folder it prints (scripts/test.sh does both)",
+    );
+    let path = Path::new(&dir).join("astronaut.png");
+    assert!(
+        path.is_file(),
+        "{} is missing: run scripts/fetch-test-models.sh",
+        path.display()
+    );
+    path
+}
+
+/// A walk across a frame: the photo at its own size on a grey checkerboard of `size`,
+/// feet on the bottom edge, from the left edge to the right in `walk` seconds; the video
+/// lasts `seconds`, and from `gone` seconds on (if given) she has left (no face).
+#[derive(Clone, Copy, Debug)]
+pub struct Walk {
+    pub size: (u32, u32),
+    pub walk: f64,
+    pub seconds: f64,
+    pub gone: Option<f64>,
+}
+
+impl Walk {
+    /// Where her face box starts at `t` seconds (source pixels).
+    pub fn face_at(&self, t: f64) -> (f64, f64) {
+        let x = f64::from(self.size.0 - 512) * (t / self.walk).min(1.0);
+        (x + FACE.0, f64::from(self.size.1 - 512) + FACE.1)
+    }
+
+    /// Writes the video as `name` in `dir` (H.264, 30 fps).
+    pub fn video(&self, dir: &Path, name: &str) -> PathBuf {
+        let out = dir.join(name);
+        let enable = self
+            .gone
+            .map(|g| format!(":enable='lt(t\\,{g})'"))
+            .unwrap_or_default();
+        let graph = format!(
+            "[0][1]overlay=x='(W-w)*min(t/{}\\,1)':y=H-h:shortest=1{enable},format=yuv420p",
+            self.walk
+        );
+        let run = Command::new("ffmpeg")
+            .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i"])
+            .arg(format!(
+                "nullsrc=s={}x{}:r=30:d={},geq=lum='if(mod(floor(X/8)+floor(Y/8),2),200,60)':cb=128:cr=128",
+                self.size.0, self.size.1, self.seconds
+            ))
+            .args(["-loop", "1", "-i"])
+            .arg(astronaut())
+            .args(["-filter_complex", &graph, "-t", &self.seconds.to_string()])
+            .args(["-c:v", "libx264", "-crf", "16", "-preset", "veryfast"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "ffmpeg: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        out
+    }
+}

@@ -1,0 +1,133 @@
+//! A recording read while it is written: caught with its last fragment half on disk, the
+//! file says its whole fragments end where that fragment starts, and decoding up to there
+//! gives the recording's own pictures, never the broken ones after.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clipwright::capture::{
+    read_counter, BgraFrame, CaptureBackend, RecordOptions, Recorder, SourceSettings, TargetSpec,
+    TestPattern,
+};
+use clipwright::media::{
+    whole_fragments_end_us, PixelRect, Quality, Scaler, VideoDecoder, TICKS_PER_SECOND,
+};
+
+const W: u32 = 320;
+const H: u32 = 240;
+
+/// Three seconds of the test pattern, in three one-second fragments.
+fn record_three_seconds(dir: &Path) -> PathBuf {
+    let file = dir.join("full.mp4");
+    let mut opts = RecordOptions::new(&file);
+    opts.duration = Some(Duration::from_secs(3));
+    let settings = SourceSettings {
+        fps: opts.fps,
+        cursor: false,
+        reacquire: false,
+    };
+    let source = TestPattern::new(W, H)
+        .start(&TargetSpec::Display(0), &settings)
+        .unwrap();
+    let rec = Recorder::start(source, &opts).unwrap();
+    let started = std::time::Instant::now();
+    while !rec.is_ending() {
+        assert!(started.elapsed() < Duration::from_secs(30));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    rec.stop().unwrap();
+    file
+}
+
+/// Offsets and types of the file's top-level boxes.
+fn boxes(data: &[u8]) -> Vec<(usize, [u8; 4], usize)> {
+    let mut at = 0;
+    let mut out = Vec::new();
+    while at + 8 <= data.len() {
+        let size = u32::from_be_bytes(data[at..at + 4].try_into().unwrap()) as usize;
+        out.push((at, data[at + 4..at + 8].try_into().unwrap(), size));
+        at += size.max(8);
+    }
+    out
+}
+
+/// The pattern's counter in the picture `decoder` shows at `secs`.
+fn counter_at(decoder: &mut VideoDecoder, secs: f64) -> u32 {
+    let ticks = (secs * TICKS_PER_SECOND as f64) as i64;
+    let frame = decoder.frame_at(ticks).unwrap();
+    let rgba = frame
+        .to_rgba(
+            PixelRect::full(W, H),
+            W,
+            H,
+            Quality::Export,
+            &mut Scaler::new(),
+        )
+        .unwrap();
+    // The counter's blocks are grey, so RGBA reads as BGRA.
+    let f = BgraFrame {
+        width: W,
+        height: H,
+        stride: W as usize * 4,
+        data: rgba.data,
+    };
+    read_counter(&f, W).unwrap()
+}
+
+#[test]
+fn a_recording_caught_mid_fragment_is_whole_up_to_that_fragment_and_decodes_right_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = record_three_seconds(dir.path());
+    assert_eq!(whole_fragments_end_us(&full).unwrap(), None, "finished");
+    let data = std::fs::read(&full).unwrap();
+    let listed = boxes(&data);
+    let fragments: Vec<_> = listed.iter().filter(|b| &b.1 == b"moof").collect();
+    assert!(fragments.len() >= 3, "a fragment a second: {listed:?}");
+    let (last_moof, _, moof_size) = **fragments.last().unwrap();
+    // Fragments start on whole seconds.
+    let last_start = fragments.len() - 1;
+    let recorded = common::recording::pattern_counters(&full, W);
+
+    // What FFmpeg makes of a half-written fragment reaches into it: a probe's length
+    // ends inside it, on a picture cut in two.
+    let half = last_moof + moof_size + (data.len() - last_moof) / 3;
+    let growing = dir.path().join("growing.mp4");
+    std::fs::write(&growing, &data[..half]).unwrap();
+    let probed = clipwright::media::probe(&growing)
+        .unwrap()
+        .duration_us
+        .unwrap();
+    assert!(probed > last_start as i64 * 1_000_000, "{probed} µs");
+
+    // The last fragment's samples listed, a third of it on disk; then none of it.
+    for (name, cut) in [
+        ("a third of it", half),
+        ("its samples listed, none on disk", last_moof + moof_size),
+    ] {
+        let growing = dir.path().join("growing.mp4");
+        std::fs::write(&growing, &data[..cut]).unwrap();
+        let whole = whole_fragments_end_us(&growing).unwrap();
+        let expected = Some(last_start as i64 * 1_000_000);
+        assert_eq!(whole, expected, "{name}: whole up to {last_start} s");
+
+        // Up to the last whole picture, the recording's own frames.
+        let mut decoder = VideoDecoder::open(&growing).unwrap();
+        for frame in [0, 31, last_start * 30 - 1] {
+            let secs = frame as f64 / 30.0 + 0.001;
+            assert_eq!(
+                counter_at(&mut decoder, secs),
+                recorded[frame],
+                "{name}: frame {frame}"
+            );
+        }
+    }
+
+    // A fragment whose moof is itself cut short adds nothing: the ones before are whole.
+    let growing = dir.path().join("growing.mp4");
+    std::fs::write(&growing, &data[..last_moof + moof_size / 2]).unwrap();
+    assert_eq!(whole_fragments_end_us(&growing).unwrap(), None);
+}
