@@ -363,3 +363,54 @@ fn the_preset_gallery_shows_every_preset_and_applies_the_one_clicked() {
     assert_eq!(keys.value_at(end), Some(-1.0), "leaves to the left");
     assert_eq!(keys.len(), 2, "two ordinary keyframes");
 }
+
+#[test]
+fn a_text_entrance_picked_in_the_inspector_is_stored_on_the_clip_and_undone_in_one_step() {
+    use clipwright::timeline::{
+        Clip, ClipContent, Edit, EntranceKind, TextStyle, Time, Track, TrackId, TrackKind,
+    };
+    let mut harness = harness_with(None);
+    let editor = &mut harness.state_mut().editor;
+    let track = TrackId(900);
+    editor
+        .apply(Edit::AddTrack {
+            index: 0,
+            track: Track::new(track, TrackKind::Overlay, "titles"),
+        })
+        .unwrap();
+    let id = editor.project.next_clip_id();
+    let title = Clip::text(
+        id,
+        "Hi",
+        TextStyle::default(),
+        Time::ZERO,
+        Time::from_secs(2),
+    );
+    editor
+        .apply(Edit::InsertClip { track, clip: title })
+        .unwrap();
+    editor.selection.clear();
+    editor.selection.insert(id);
+    harness.run_steps(3);
+    let entrance = |harness: &Harness<'static, ClipwrightApp>| match &harness
+        .state()
+        .editor
+        .project
+        .clip(id)
+        .unwrap()
+        .content
+    {
+        ClipContent::Text { entrance, .. } => *entrance,
+        other => panic!("not text: {other:?}"),
+    };
+    assert_eq!(entrance(&harness).kind, EntranceKind::None);
+    click_in_view(&mut harness, "Letters and words");
+    harness
+        .get_by_label(EntranceKind::Typewriter.label())
+        .click_accesskit();
+    harness.run_steps(3);
+    assert_eq!(entrance(&harness).kind, EntranceKind::Typewriter);
+    harness.state_mut().editor.undo().unwrap();
+    harness.run_steps(2);
+    assert_eq!(entrance(&harness).kind, EntranceKind::None);
+}

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use clipwright::export::{ExportJob, ExportSettings};
 use clipwright::render::Compositor;
 use clipwright::timeline::{
-    animation_preset, Canvas, Clip, ClipContent, ClipId, Color, Project, Rational, TextStyle, Time,
-    Track, TrackId, TrackKind,
+    animation_preset, Canvas, Clip, ClipContent, ClipId, Color, EntranceKind, Project, Rational,
+    TextEntrance, TextStyle, Time, Track, TrackId, TrackKind,
 };
 
 const SIZE: (u32, u32) = (320, 180);
@@ -197,4 +197,116 @@ fn the_spoken_word_is_highlighted_as_it_is_said_even_at_double_speed() {
         (previewed.1 - seen[1].0 .1).abs() < 4.0,
         "{previewed:?} {summary}"
     );
+}
+
+/// A white title "AB CD" over black, 2 s, whose letters or words enter over `entrance`.
+fn entering_title(kind: EntranceKind, entrance: Time) -> Project {
+    let mut project = black_project(2);
+    let mut titles = Track::new(TrackId(2), TrackKind::Overlay, "titles");
+    let style = TextStyle {
+        font_size: 250.0,
+        bold: true,
+        outline_width: 0.0,
+        shadow_offset: 0.0,
+        ..TextStyle::default()
+    };
+    let mut clip = Clip::text(ClipId(2), "AB CD", style, Time::ZERO, Time::from_secs(2));
+    if let ClipContent::Text { entrance: e, .. } = &mut clip.content {
+        *e = TextEntrance {
+            kind,
+            duration: entrance,
+        };
+    }
+    titles.clips.push(clip);
+    project.tracks.push(titles);
+    project
+}
+
+/// White pixels of frame `frame` in the export `file` and in the preview of `project`,
+/// as `(left half, right half)` counts each.
+fn white_halves(file: &Path, project: &Project, frame: u32) -> ((usize, usize), (usize, usize)) {
+    let halves = |rgba: &[u8], width: u32| {
+        let left: Vec<u8> = rgba
+            .chunks_exact(4)
+            .enumerate()
+            .filter(|(i, _)| (*i as u32 % width) < width / 2)
+            .flat_map(|(_, px)| px.to_vec())
+            .collect();
+        let all = pixels_like(rgba, width, WHITE).0;
+        let left = pixels_like(&left, width / 2, WHITE).0;
+        (left, all - left)
+    };
+    let (w, _, rgba) = common::ffmpeg_rgba(file, frame);
+    let t = Time::from_frame(i64::from(frame), Rational::FPS_30);
+    let picture = Compositor::new(".").frame_at(project, t, SIZE).unwrap();
+    (halves(&rgba, w), halves(&picture.data, picture.width))
+}
+
+const WHITE: [u8; 3] = [255, 255, 255];
+
+#[test]
+fn a_typewriter_title_shows_more_letters_at_each_sampled_time_then_all_of_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let typed = entering_title(EntranceKind::Typewriter, Time::from_secs(1));
+    let plain = entering_title(EntranceKind::None, Time::from_secs(1));
+    let (typed_out, plain_out) = (dir.path().join("typed.mp4"), dir.path().join("plain.mp4"));
+    export(typed.clone(), &typed_out);
+    export(plain.clone(), &plain_out);
+    // Four letters, one every quarter second: 0.1 s shows one, 0.4 s two, 0.8 s four.
+    let seen: Vec<_> = [3u32, 12, 24, 45]
+        .iter()
+        .map(|&f| white_halves(&typed_out, &typed, f))
+        .collect();
+    let plain_seen = white_halves(&plain_out, &plain, 45);
+    let summary =
+        format!("typed ((left, right) exported, previewed): {seen:?}, plain {plain_seen:?}");
+    eprintln!("{summary}");
+    let total = |h: (usize, usize)| h.0 + h.1;
+    for pair in seen[..3].windows(2) {
+        assert!(total(pair[0].0) + 100 < total(pair[1].0), "{summary}");
+        assert!(total(pair[0].1) + 100 < total(pair[1].1), "{summary}");
+    }
+    assert!(
+        total(seen[0].0) > 100,
+        "the first letter shows at once: {summary}"
+    );
+    // Once typed, the title is drawn as the plain one: the same pixels in the preview,
+    // the same within the encoder's noise in the export.
+    assert_eq!(seen[3].1, plain_seen.1, "{summary}");
+    assert!(
+        total(seen[3].0).abs_diff(total(plain_seen.0)) < 40,
+        "{summary}"
+    );
+    for (exported, previewed) in &seen {
+        assert!(
+            total(*exported).abs_diff(total(*previewed)) < 200,
+            "{summary}"
+        );
+    }
+}
+
+#[test]
+fn a_popping_title_shows_its_left_word_before_its_right_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let popped = entering_title(EntranceKind::Pop, Time::from_secs(1));
+    let out = dir.path().join("pop.mp4");
+    export(popped.clone(), &out);
+    // The first word pops over 0–0.5 s, the second over 0.5–1 s.
+    let seen: Vec<_> = [1u32, 14, 45]
+        .iter()
+        .map(|&f| white_halves(&out, &popped, f))
+        .collect();
+    let summary = format!("pop ((left, right) exported, previewed) at 0.03, 0.47, 1.5 s: {seen:?}");
+    eprintln!("{summary}");
+    let (start, first, done) = (seen[0].0, seen[1].0, seen[2].0);
+    assert!(start.0 + start.1 < 100, "nothing yet: {summary}");
+    assert!(
+        first.0 > 300 && first.1 < first.0 / 4,
+        "left word only: {summary}"
+    );
+    assert!(done.1 > 300, "then the right word: {summary}");
+    for (exported, previewed) in &seen {
+        let diff = (exported.0 + exported.1).abs_diff(previewed.0 + previewed.1);
+        assert!(diff < 200, "{summary}");
+    }
 }

@@ -15,6 +15,7 @@ pub mod blend;
 mod captions;
 mod compositor;
 mod effects;
+mod entrance;
 pub mod follow;
 pub mod layout;
 mod portrait;

@@ -13,7 +13,7 @@
 //! TikTok higher than the 16:9 one for YouTube), see [`crate::timeline::SafeArea`].
 //!
 //! A cue with word timings shows the word being said in its style's highlight colour
-//! (`captions.rs`).
+//! (`captions.rs`). A text clip's letters or words can enter one by one (`entrance.rs`).
 //!
 //! Event times are floored to the centisecond ASS counts in, and libass is asked for
 //! floored milliseconds, so the event holding a frame's values always covers that frame's
@@ -26,14 +26,11 @@
 //! in a fixed order: every stack is laid out afresh from that order, the same whichever
 //! frame comes first. The track listed higher on the timeline shows higher on the
 //! picture.
-//!
-//! Event times are floored to the centisecond ASS counts in, and libass is asked for
-//! floored milliseconds, so the event holding a frame's values always covers that frame's
-//! time (for frame rates up to 100 per second).
 
 use std::fmt::Write as _;
 
 use super::captions::escape as escape_text;
+use super::entrance::{alpha_byte, entrance_text};
 use crate::timeline::{
     Alignment, Clip, ClipContent, Color, OutputId, Project, Property, Rational, Rounding,
     SubtitleCue, TextStyle, Time, TrackKind, Transform,
@@ -125,12 +122,26 @@ pub fn ass_script_for(
             continue;
         }
         for clip in &track.clips {
-            let ClipContent::Text { text, style } = &clip.content else {
+            let ClipContent::Text {
+                text: raw,
+                style,
+                entrance,
+            } = &clip.content
+            else {
                 continue;
             };
             let index = style_index(style.clone());
-            let text = escape_text(text);
-            for (start, end, tags) in text_clip_steps(clip, (play_x, play_y), rate) {
+            let text = escape_text(raw);
+            let entrance_end = entrance
+                .is_animated()
+                .then(|| clip.start + entrance.duration);
+            for (start, end, tags) in text_clip_steps(clip, (play_x, play_y), rate, entrance_end) {
+                let text = match entrance_end {
+                    Some(over) if start < over => {
+                        entrance_text(raw, entrance, start - clip.start, &clip.transform_at(start))
+                    }
+                    _ => text.clone(),
+                };
                 let _ = writeln!(
                     events,
                     "Dialogue: {layer},{},{},S{index},,0,0,0,,{{{tags}}}{text}",
@@ -272,7 +283,7 @@ const TEXT_PROPERTIES: [Property; 7] = [
 fn placement_tags(t: &Transform, play: (u32, u32)) -> String {
     let x = f64::from(play.0) * (0.5 + t.position.x);
     let y = f64::from(play.1) * (0.5 + t.position.y);
-    let alpha = 255 - (t.opacity.clamp(0.0, 1.0) * 255.0).round() as u8;
+    let alpha = alpha_byte(t.opacity);
     format!(
         "\\an5\\pos({x:.1},{y:.1})\\fscx{:.1}\\fscy{:.1}\\frz{:.2}\\alpha&H{alpha:02X}&",
         t.scale.x * 100.0,
@@ -283,8 +294,14 @@ fn placement_tags(t: &Transform, play: (u32, u32)) -> String {
 }
 
 /// A text clip as `(start, end, tags)` steps covering its time on screen: one step a
-/// frame (of `rate`) where its keyframes move it, one step for each still stretch.
-fn text_clip_steps(clip: &Clip, play: (u32, u32), rate: Rational) -> Vec<(Time, Time, String)> {
+/// frame (of `rate`) where its keyframes move it, one step for each still stretch; a
+/// step ends at `entrance_end`, where the letters' own tags stop.
+fn text_clip_steps(
+    clip: &Clip,
+    play: (u32, u32),
+    rate: Rational,
+    entrance_end: Option<Time>,
+) -> Vec<(Time, Time, String)> {
     let (start, end) = (clip.start, clip.end());
     // The stretch of the clip (offsets into it) over which some drawn property changes.
     let moving = TEXT_PROPERTIES
@@ -308,7 +325,9 @@ fn text_clip_steps(clip: &Clip, play: (u32, u32), rate: Rational) -> Vec<(Time, 
         }
         cuts.push(to);
     }
+    cuts.extend(entrance_end.filter(|&t| start < t && t < end));
     cuts.push(end);
+    cuts.sort();
     cuts.dedup();
     let mut steps: Vec<(Time, Time, String)> = Vec::new();
     for pair in cuts.windows(2) {
@@ -318,7 +337,7 @@ fn text_clip_steps(clip: &Clip, play: (u32, u32), rate: Rational) -> Vec<(Time, 
         }
         let tags = placement_tags(&clip.transform_at(from), play);
         match steps.last_mut() {
-            Some(last) if last.2 == tags => last.1 = to,
+            Some(last) if last.2 == tags && Some(from) != entrance_end => last.1 = to,
             _ => steps.push((from, to, tags)),
         }
     }

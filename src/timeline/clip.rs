@@ -11,6 +11,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::effects::Effects;
+use super::entrance::TextEntrance;
 use super::reframe::{OutputId, Reframe, ReframeAt};
 use super::source::SourceId;
 use super::speed::{Speed, SpeedCurve};
@@ -49,6 +50,9 @@ pub enum ClipContent {
         text: String,
         /// How it looks.
         style: TextStyle,
+        /// How its letters or words come on screen.
+        #[serde(default, skip_serializing_if = "is_still")]
+        entrance: TextEntrance,
     },
     /// A solid colour, e.g. a background or a title card.
     Color {
@@ -63,6 +67,11 @@ pub enum ClipContent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pin: Option<StickerPin>,
     },
+}
+
+/// True for the entrance a text clip has when none was chosen (not written to files).
+fn is_still(entrance: &TextEntrance) -> bool {
+    *entrance == TextEntrance::default()
 }
 
 /// A clip on a track.
@@ -127,6 +136,7 @@ impl Clip {
         let content = ClipContent::Text {
             text: text.into(),
             style,
+            entrance: TextEntrance::default(),
         };
         Clip::with_content(id, content, start, Time::ZERO, duration)
     }

@@ -5,6 +5,7 @@
 //! A slider drag is one gesture, so one undo step.
 
 pub(super) mod effects;
+mod entrance;
 pub(super) mod framing;
 mod gallery;
 pub(super) mod keys;
@@ -114,6 +115,7 @@ impl Inspector {
                 TRANSFORM_ROWS,
             ));
             ui.separator();
+            report(self::entrance::show(ui, editor, &clip));
         }
 
         ui.strong("Sound");
