@@ -1,8 +1,8 @@
 //! The first-use job done the way a new user does it, in the real app under Xvfb on a
 //! desktop with no desktop portal and no zenity: open a video through the in-app file
 //! browser, transcribe the whole timeline offline with the default speech model (found in
-//! the user's model folder), switch to 9:16 and "Fill all clips", drag the subtitle cue
-//! later, export, and read the exported file's frames back.
+//! the user's model folder), set the output's size to 9:16 and "Fill all clips", drag the
+//! subtitle cue later, export, and read the exported file's frames back.
 //!
 //! The app is driven with xdotool at the places its 1100×720 window puts its controls;
 //! what moves with the content (the cue, the clips) is found by colour in screenshots.
@@ -176,10 +176,10 @@ fn a_new_user_opens_transcribes_fills_nine_sixteen_moves_a_cue_and_exports() {
         bounds_of(s, SOUND_CLIP, TRACK_ROWS).is_some() && share_of(s, [0, 255, 0]) > 0.03
     });
 
-    // Canvas → 9:16 vertical, then the offer to fill every clip.
-    click(545, 43);
-    click(535, 93);
-    click(543, 89);
+    // The main output's Size → 9:16 vertical, then the offer to fill every clip.
+    click(375, 66);
+    click(366, 116);
+    click(545, 112);
 
     // Subtitles → Transcribe… → Start transcribing, with the preset model ("base") and
     // the whole timeline; the cue shows on a new subtitle track when done.
@@ -220,7 +220,7 @@ fn a_new_user_opens_transcribes_fills_nine_sixteen_moves_a_cue_and_exports() {
 
     // Export (Ctrl+E) to the suggested file, in the home folder for an unsaved project.
     keys("ctrl+e");
-    click(65, 237);
+    click(65, 260);
     let exported = home.path().join("Untitled.mp4");
     let start = Instant::now();
     while !exported.exists() {
