@@ -7,6 +7,7 @@
 //! The app is driven with xdotool at the places its 1100×720 window puts its controls;
 //! what moves with the content (the cue, the clips) is found by colour in screenshots.
 
+#![cfg(target_os = "linux")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::cast_precision_loss)]
 
 mod common;
