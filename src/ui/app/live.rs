@@ -125,7 +125,12 @@ impl ClipwrightApp {
             return;
         };
         live.probing = false;
-        let wait = EVERY.max(took * 3);
+        // Once the recording has stopped, the last probe follows at once: no back-off.
+        let wait = if live.finishing {
+            Duration::ZERO
+        } else {
+            EVERY.max(took * 3)
+        };
         live.next_probe = ctx.input(|i| i.time) + wait.as_secs_f64();
         let finishing = live.final_probe;
         match result {
