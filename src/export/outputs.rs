@@ -45,47 +45,10 @@ pub fn output_named(project: &Project, name: &str) -> Result<OutputId, UnknownOu
 /// `dest` names a file of a known format, else inside the folder `dest` as
 /// `PROJECT-NAME.mp4`.
 pub fn output_paths(project: &Project, dest: &Path) -> Vec<(OutputId, PathBuf)> {
-    let is_file = crate::media::Container::from_path(dest).is_some() && !dest.is_dir();
-    let (folder, stem, ext) = if is_file {
-        (
-            dest.parent().map(Path::to_path_buf).unwrap_or_default(),
-            dest.file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            dest.extension()
-                .map(|e| e.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "mp4".to_owned()),
-        )
-    } else {
-        (dest.to_path_buf(), slug(&project.name), "mp4".to_owned())
-    };
     outputs(project)
         .into_iter()
-        .map(|(id, name)| {
-            let file = format!("{stem}-{}.{ext}", slug(&name));
-            (id, folder.join(file))
-        })
+        .map(|(id, name)| (id, super::batch::named_path(project, dest, &[&name])))
         .collect()
-}
-
-/// A name fit for a file name: letters, digits, `-` and `_`; anything else becomes `-`.
-fn slug(name: &str) -> String {
-    let s: String = name
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    if s.is_empty() {
-        "output".to_owned()
-    } else {
-        s
-    }
 }
 
 #[cfg(test)]
