@@ -15,7 +15,6 @@ use clipwright::timeline::{Time, TrackKind};
 use clipwright::ui::ClipwrightApp;
 use common::app::{export_span, harness_with, run_for, source_length, step_until, step_until_slow};
 use egui_kittest::kittest::Queryable;
-use egui_kittest::Harness;
 
 /// The recorder panel's test pattern is this wide.
 const PATTERN_WIDTH: u32 = 1280;

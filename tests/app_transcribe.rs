@@ -8,7 +8,6 @@
 mod common;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use clipwright::subtitles::transcribe::FakeSpeech;
 use clipwright::ui::{ClipwrightApp, NoDialogs};

@@ -158,7 +158,7 @@ fn a_growing_probe_takes_in_appended_fragments_as_a_full_probe_of_them_sees_them
     let (cut, whole_end) = mid(1);
     std::fs::write(&growing, &data[..cut]).unwrap();
     let mut live = GrowingProbe::start(&growing).unwrap();
-    let mut expect = |live: &GrowingProbe, whole_end: usize, what: &str| {
+    let expect = |live: &GrowingProbe, whole_end: usize, what: &str| {
         std::fs::write(&whole, &data[..whole_end]).unwrap();
         let reference = probe(&whole).unwrap();
         let (got, want) = (live.report(), &reference);
