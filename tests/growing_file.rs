@@ -16,8 +16,8 @@ use clipwright::capture::{
     TestPattern,
 };
 use clipwright::media::{
-    probe, whole_fragments_end_us, GrowingProbe, PixelRect, Quality, Scaler, VideoDecoder,
-    TICKS_PER_SECOND,
+    probe, whole_fragments_end_us, GrowingProbe, PixelRect, Quality, Scaler, SourceIndex,
+    VideoDecoder, TICKS_PER_SECOND,
 };
 
 const W: u32 = 320;
@@ -200,4 +200,31 @@ fn a_growing_probe_takes_in_appended_fragments_as_a_full_probe_of_them_sees_them
     assert!(live.refresh().unwrap());
     expect(&live, data.len(), "finished");
     assert_eq!(live.whole_fragments_end_us(), None);
+}
+
+#[test]
+fn a_seek_index_extended_as_the_file_grows_is_the_one_a_whole_scan_makes() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = record_three_seconds(dir.path());
+    let data = std::fs::read(&full).unwrap();
+    let moofs: Vec<usize> = boxes(&data)
+        .iter()
+        .filter(|b| &b.1 == b"moof")
+        .map(|b| b.0)
+        .collect();
+    let growing = dir.path().join("growing.mp4");
+    std::fs::write(&growing, &data[..moofs[1]]).unwrap();
+    let mut index = SourceIndex::scan(&growing).unwrap();
+    assert_eq!(index.frames().len(), 30, "the first second");
+    for cut in [moofs[2], data.len()] {
+        std::fs::write(&growing, &data[..cut]).unwrap();
+        index = index.extended(&growing).unwrap();
+        assert_eq!(
+            index,
+            SourceIndex::scan(&growing).unwrap(),
+            "up to byte {cut}"
+        );
+    }
+    assert_eq!(index.frames().len(), 90, "all three seconds");
+    assert_eq!(index.keyframes().len(), 3, "a keyframe a second");
 }
