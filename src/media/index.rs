@@ -105,7 +105,7 @@ impl SourceIndex {
             return Ok(SourceIndex::default());
         };
         // Landed after the last keyframe known: frames would be missing.
-        if !pass.keyframes.first().is_some_and(|&k| k <= last_key) {
+        if pass.keyframes.first().is_none_or(|&k| k > last_key) {
             return SourceIndex::scan(path);
         }
         let keep = |times: &[i64]| times.iter().copied().filter(|&t| t < last_key).collect();
