@@ -5,7 +5,7 @@
 //! A slider drag is one gesture, so one undo step.
 
 pub(super) mod effects;
-mod entrance;
+pub(crate) mod entrance;
 pub(super) mod framing;
 mod gallery;
 pub(super) mod keys;
