@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,32 +16,9 @@ use clipwright::render::preview::{PreviewFrame, PreviewOptions, PreviewWorker};
 use clipwright::render::Compositor;
 use clipwright::timeline::{Project, Time};
 
-/// Frames between keyframes: long, so that reaching a late frame takes a while.
-const GOP: i64 = 150;
-const SIZE: (u32, u32) = (640, 360);
+use common::{long_gop_video as source, LONG_GOP as GOP};
 
-/// 10 s of 1280×720 `testsrc2` at 30 fps, a keyframe every [`GOP`] frames (none placed
-/// early by scene cuts), with B-frames as libx264's usual presets make them.
-fn source(dir: &Path) -> PathBuf {
-    let path = dir.join("long_gop.mp4");
-    common::lavfi(
-        "testsrc2=size=1280x720:rate=30:d=10",
-        &[
-            "-c:v",
-            "libx264",
-            "-preset",
-            "veryfast",
-            "-g",
-            "150",
-            "-sc_threshold",
-            "0",
-            "-pix_fmt",
-            "yuv420p",
-        ],
-        &path,
-    );
-    path
-}
+const SIZE: (u32, u32) = (640, 360);
 
 /// A project of the source alone, its index built (as after an import).
 fn project(path: &Path) -> Arc<Project> {
@@ -196,4 +173,53 @@ fn a_target_passed_while_its_exact_frame_is_decoded_is_dropped_for_the_newest() 
     worker.request(&project, 0, base.clone(), stale, SIZE);
     let seen = until_exact(&worker, &woke, stale);
     assert!(seen.last().unwrap().2.data == reference(&project, &base, stale).data);
+}
+
+#[test]
+fn a_stand_in_is_the_keyframe_and_refining_decodes_on_from_it_without_another_seek() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = source(dir.path());
+    project(&path);
+    let frame = media::TICKS_PER_SECOND / 30;
+    let target = (GOP + 100) * frame;
+    let picture = |f: &media::VideoFrame| {
+        let mut scaler = media::Scaler::new();
+        f.to_rgba(
+            media::PixelRect::full(1280, 720),
+            1280,
+            720,
+            media::Quality::Fast,
+            &mut scaler,
+        )
+        .unwrap()
+        .data
+    };
+    let plain = |time: i64| {
+        picture(
+            media::VideoDecoder::open(&path)
+                .unwrap()
+                .frame_at(time)
+                .unwrap(),
+        )
+    };
+
+    let mut decoder = media::VideoDecoder::open(&path).unwrap();
+    assert!(decoder.has_index());
+    let stand_in = decoder.frame_toward(target).unwrap();
+    assert_eq!(stand_in.time, GOP * frame, "the keyframe before the target");
+    let stand_in = picture(stand_in);
+    assert!(!decoder.is_exact());
+    assert_eq!(decoder.seeks(), 1);
+    assert!(stand_in == plain(GOP * frame));
+
+    let exact = picture(decoder.frame_at(target).unwrap());
+    assert!(decoder.is_exact());
+    assert_eq!(decoder.seeks(), 1, "refining decodes on from the keyframe");
+    assert!(exact == plain(target), "the exact frame, byte for byte");
+
+    // A frame or two on (a slow drag) is decoded exactly at once.
+    let next = decoder.frame_toward(target + 2 * frame).unwrap().time;
+    assert_eq!(next, target + 2 * frame);
+    assert!(decoder.is_exact());
+    assert_eq!(decoder.seeks(), 1);
 }

@@ -431,7 +431,10 @@ impl Compositor {
                     }
                 };
                 let still = decoder.is_still();
-                decoder.set_interrupt(self.interrupt.clone());
+                // A stand-in is never given up (so a drag always gets pictures); an
+                // exact frame may be.
+                let interrupt = self.interrupt.clone().filter(|_| !self.keyframe_first);
+                decoder.set_interrupt(interrupt);
                 let at = a.source_time().flicks();
                 let quick = self.keyframe_first && !self.proxied.contains_key(&a.clip.id);
                 let (w, h) = if quick {

@@ -35,6 +35,8 @@ struct Request {
     time: Time,
     size: (u32, u32),
     output: OutputId,
+    /// Show a keyframe first if the worker does (not while playing).
+    keyframe_first: bool,
 }
 
 /// What makes a request the same as the last one: the project (by address and revision),
@@ -102,6 +104,8 @@ pub struct PreviewWorker {
     last: Option<RequestKey>,
     /// Which of the project's outputs is drawn.
     output: OutputId,
+    /// Whether the next requests may be answered with a keyframe first.
+    keyframe_first: bool,
     /// Requests overwritten before the worker took them (scrubbing faster than drawing).
     pub dropped: u64,
 }
@@ -136,6 +140,7 @@ impl PreviewWorker {
             shared,
             last: None,
             output: OutputId::MAIN,
+            keyframe_first: true,
             dropped: 0,
         }
     }
@@ -144,6 +149,13 @@ impl PreviewWorker {
     /// from the next request on; the main output by default.
     pub fn set_output(&mut self, output: OutputId) {
         self.output = output;
+    }
+
+    /// Whether the next requests may be answered with a keyframe first (when the worker
+    /// was started so): yes for a playhead moved by hand, no while playing, where every
+    /// frame follows the last and a stand-in would only cost time.
+    pub fn set_keyframe_first(&mut self, on: bool) {
+        self.keyframe_first = on;
     }
 
     /// Asks for the project's picture at `time`, replacing any request not yet started.
@@ -179,6 +191,7 @@ impl PreviewWorker {
             time,
             size,
             output: self.output,
+            keyframe_first: self.keyframe_first,
         });
         self.shared.newer.store(true, Ordering::Release);
         self.shared.wake.notify_one();
@@ -228,15 +241,15 @@ fn run(shared: &Shared, wake: &dyn Fn(), options: PreviewOptions) {
         let compositor = match &mut compositor {
             Some((dir, c)) if *dir == request.base_dir => c,
             other => {
-                let mut c = Compositor::for_preview(&request.base_dir, options.proxies);
-                if options.keyframe_first {
-                    c.set_interrupt(Some(Arc::clone(&shared.newer)));
-                }
+                let c = Compositor::for_preview(&request.base_dir, options.proxies);
                 &mut other.insert((request.base_dir.clone(), c)).1
             }
         };
         compositor.set_output(request.output);
-        if options.keyframe_first {
+        let quick = options.keyframe_first && request.keyframe_first;
+        // Only a scrub gives exact frames up: playback wants every frame it asks for.
+        compositor.set_interrupt(quick.then(|| Arc::clone(&shared.newer)));
+        if quick {
             compositor.set_keyframe_first(true);
             let (frame, took_ms) = draw(compositor, &request);
             let exact = frame.is_err() || !compositor.stopped_short();

@@ -8,6 +8,9 @@
 //! [`VideoDecoder::frame_at`] for the same time decodes on from there without another
 //! seek, so refining costs what the exact frame cost anyway.
 //!
+//! A target a few frames ahead of the current frame (a slow drag) is decoded exactly at
+//! once: that costs no more than a stand-in would.
+//!
 //! An exact request can be given up half-way: whoever holds the flag set with
 //! [`VideoDecoder::set_interrupt`] raises it (a newer playhead position arrived), and the
 //! decoder stops before its next frame with [`MediaError::Superseded`]. The keyframe
@@ -18,6 +21,10 @@ use std::sync::Arc;
 
 use super::{VideoDecoder, VideoFrame};
 use crate::media::MediaError;
+
+/// Frames ahead of the current one that [`VideoDecoder::frame_toward`] decodes to the
+/// exact frame rather than show the current one.
+const CLOSE_ENOUGH: usize = 3;
 
 impl VideoDecoder {
     /// A frame at or before `time` ticks that costs at most a seek and one decoded frame:
@@ -35,7 +42,15 @@ impl VideoDecoder {
             .current
             .as_ref()
             .is_some_and(|c| c.time <= t && key.is_some_and(|k| k <= c.time));
-        if !near {
+        let on_course = self.in_sync && self.dropped_before.is_none_or(|d| t >= d);
+        if near && on_course && self.frames_to(t) <= CLOSE_ENOUGH {
+            // A few frames on (a slow drag): the exact frame costs no more than a stand-in.
+            // Never given up, so a drag always gets pictures.
+            let interrupt = self.interrupt.take();
+            let result = self.frame_at(time).map(|_| ());
+            self.interrupt = interrupt;
+            result?;
+        } else if !near {
             self.keyframe_only = true;
             let result = self.frame_at(time).map(|_| ());
             self.keyframe_only = false;
@@ -77,6 +92,19 @@ impl VideoDecoder {
         match next {
             Some(next) => next > t,
             None => self.at_end && self.in_sync,
+        }
+    }
+
+    /// How many frames start after the current one and at or before `t` (snapped ticks),
+    /// by the index; `usize::MAX` without one.
+    fn frames_to(&self, t: i64) -> usize {
+        match (&self.index, &self.current) {
+            (Some(ix), Some(c)) => {
+                let frames = ix.frames();
+                let after = frames.partition_point(|&f| f <= c.time);
+                frames.partition_point(|&f| f <= t).saturating_sub(after)
+            }
+            _ => usize::MAX,
         }
     }
 

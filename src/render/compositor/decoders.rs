@@ -29,7 +29,8 @@ impl Compositor {
     }
 
     /// Has every decoder give up an exact frame half-way, with
-    /// [`crate::media::MediaError::Superseded`], once `flag` is raised.
+    /// [`crate::media::MediaError::Superseded`], once `flag` is raised (never a frame drawn
+    /// keyframe first).
     pub fn set_interrupt(&mut self, flag: Option<Arc<AtomicBool>>) {
         self.interrupt = flag;
     }

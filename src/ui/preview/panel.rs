@@ -329,6 +329,7 @@ impl PreviewPanel {
             self.snapshot = Arc::new(editor.project.clone());
             self.snapshot_revision = Some(editor.revision);
         }
+        self.worker.set_keyframe_first(self.playing.is_none());
         self.worker.request(
             &self.snapshot,
             editor.revision,
