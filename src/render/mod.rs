@@ -24,6 +24,7 @@ pub mod preview;
 mod sticker;
 pub mod sticker_pin;
 mod text;
+mod text_place;
 
 pub use compositor::{frame_at, Compositor, RenderError, Rendered};
 pub use effects::filter_chain;
