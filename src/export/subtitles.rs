@@ -77,8 +77,15 @@ pub struct SoftCue {
 
 /// The project's visible subtitle cues starting before `end` (each cut off there) as an
 /// ASS script for a soft subtitle stream of output `output`: its bottom subtitles sit
-/// above the output's safe area, as burned-in ones do.
-pub fn soft_subtitles(project: &Project, end: Time, output: OutputId) -> SoftSubtitles {
+/// above the output's safe area, as burned-in ones do. The script is 1080 high and as wide
+/// as the exported `frame` (width, height) is in proportion, as the burned-in one is, so a
+/// player draws its letters unstretched in a 9:16 file too.
+pub fn soft_subtitles(
+    project: &Project,
+    end: Time,
+    output: OutputId,
+    frame: (u32, u32),
+) -> SoftSubtitles {
     let area = project
         .output(output)
         .map(|o| o.safe_area)
@@ -105,6 +112,9 @@ pub fn soft_subtitles(project: &Project, end: Time, output: OutputId) -> SoftSub
         .collect();
     cues.sort_by_key(|c| c.start);
     let mut doc = track_to_doc(&cues, &styles, Format::Ass, Some(KaraokeTag::K));
+    let (play_x, play_y) = crate::render::play_res(frame);
+    doc.script_info.set("PlayResX", play_x.to_string());
+    doc.script_info.set("PlayResY", play_y.to_string());
     let events = std::mem::take(&mut doc.events);
     let header = doc.write(Format::Ass);
     let cues = cues
@@ -169,7 +179,7 @@ mod tests {
         ];
         track.cues.push(cue);
         p.tracks.push(track);
-        let soft = soft_subtitles(&p, Time::from_secs(1), OutputId::MAIN);
+        let soft = soft_subtitles(&p, Time::from_secs(1), OutputId::MAIN, (1920, 1080));
         assert!(soft.header.contains("\nStyle: Big,"), "{}", soft.header);
         assert!(
             soft.header.trim_end().ends_with("Effect, Text"),
@@ -206,7 +216,7 @@ mod tests {
             safe_area: SafeArea::TikTok,
         });
         let margin = |output| {
-            let soft = soft_subtitles(&p, Time::from_secs(1), output);
+            let soft = soft_subtitles(&p, Time::from_secs(1), output, (1080, 1920));
             let style = soft
                 .header
                 .lines()
@@ -215,6 +225,15 @@ mod tests {
             style.and_then(|s| s.rsplit(',').nth(1).map(str::to_owned))
         };
         assert_eq!(margin(OutputId::MAIN).as_deref(), Some("80"), "the style's");
+        // A 9:16 file's script is 9:16 too, or players would squash the letters.
+        let tall = soft_subtitles(&p, Time::from_secs(1), OutputId(1), (1080, 1920));
+        assert!(
+            tall.header.contains("PlayResX: 607") && tall.header.contains("PlayResY: 1080"),
+            "{}",
+            tall.header
+        );
+        let wide = soft_subtitles(&p, Time::from_secs(1), OutputId::MAIN, (1920, 1080));
+        assert!(wide.header.contains("PlayResX: 1920") && wide.header.contains("PlayResY: 1080"));
         assert_eq!(
             margin(OutputId(1)).as_deref(),
             Some("216"),

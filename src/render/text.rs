@@ -76,6 +76,15 @@ pub fn ass_script(project: &Project, size: (u32, u32), subtitles: bool) -> Optio
     ass_script_for(project, OutputId::MAIN, size, subtitles)
 }
 
+/// The script size text is laid out in for a picture of `size` (width, height): 1080 high
+/// (styles are measured in a 1080-pixel-high frame) and as wide as the picture is in
+/// proportion, so letters keep their shape at any aspect.
+pub fn play_res(size: (u32, u32)) -> (u32, u32) {
+    let play_y = 1080u32;
+    let play_x = (u64::from(play_y) * u64::from(size.0) / u64::from(size.1.max(1))) as u32;
+    (play_x, play_y)
+}
+
 /// [`ass_script`] for the project's output `output`: its bottom subtitles sit above the
 /// output's safe area ([`SafeArea`]) when it has one.
 pub fn ass_script_for(
@@ -92,8 +101,7 @@ pub fn ass_script_for(
     if !wanted {
         return None;
     }
-    let play_y = 1080u32;
-    let play_x = (u64::from(play_y) * u64::from(size.0) / u64::from(size.1.max(1))) as u32;
+    let (play_x, play_y) = play_res(size);
     let mut s = String::new();
     let _ = write!(
         s,
