@@ -61,7 +61,7 @@ impl Pending {
 }
 
 /// A compositor's look-ahead: its thread (started on first use) and where it has got to.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct Ahead {
     worker: Option<(SyncSender<Job>, JoinHandle<()>)>,
     pending: Arc<Pending>,
@@ -71,18 +71,6 @@ pub(crate) struct Ahead {
     asked: Option<i64>,
     /// Analyse every frame in place instead.
     pub(super) off: bool,
-}
-
-impl Default for Ahead {
-    fn default() -> Self {
-        Ahead {
-            worker: None,
-            pending: Arc::default(),
-            last: None,
-            asked: None,
-            off: false,
-        }
-    }
 }
 
 impl Ahead {
