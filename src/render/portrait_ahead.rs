@@ -2,8 +2,9 @@
 //! thread of its own decodes the next frames of the clip's source and runs the models on
 //! them, so with a core to spare the inference overlaps the decoding, blurring,
 //! compositing and encoding instead of adding to them. It costs a second decode of the
-//! source: an export gains (its render thread is what the encoder waits for), playback on
-//! a busy machine loses, so the preview analyses in place.
+//! source. An export is meant to gain (its render thread is what the encoder waits for;
+//! not yet measured side by side); playback measured a loss, so the preview analyses in
+//! place.
 //!
 //! The analyses land in [`crate::vision`]'s cache, made in frame order as the compositor
 //! would make them (each smoothed with the frame before it), so a frame analysed ahead is
