@@ -18,6 +18,7 @@ mod child;
 #[cfg(target_os = "linux")]
 mod desktop;
 pub(super) mod export;
+pub(super) mod growing;
 #[cfg(target_os = "linux")]
 pub(super) mod outputs;
 pub(super) mod portrait;
