@@ -384,6 +384,10 @@ cp "$work/freetype/docs/FTL.TXT" "$lic/freetype-FTL.txt"
 cp /usr/share/doc/fonts-liberation2/copyright "$lic/fonts-Liberation.txt"
 cp /usr/share/doc/fonts-dejavu-core/copyright "$lic/fonts-DejaVu.txt"
 cp assets/stickers/LICENSE.md "$lic/stickers-Twemoji-CC-BY-4.0.md"
+# The portrait models compiled into the exe (Google MediaPipe, Apache-2.0): the licence
+# text and the README saying where they came from and how they were converted.
+cp assets/models/portrait/LICENSE-Apache-2.0 "$lic/portrait-models-MediaPipe-Apache-2.0.txt"
+cp assets/models/portrait/README.md "$lic/portrait-models-MediaPipe-README.md"
 cp /usr/share/doc/gcc-mingw-w64-base/copyright "$lic/mingw-gcc-runtime.txt"
 cp /usr/share/doc/mingw-w64-common/copyright "$lic/mingw-w64-winpthreads.txt"
 log "gathered $(find "$stage_dir" -type f | wc -l) files in $stage_dir" \

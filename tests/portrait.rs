@@ -328,3 +328,85 @@ fn the_export_fast_path_blurs_and_replaces_in_yuv_as_the_preview_does_in_rgba() 
         );
     }
 }
+
+/// While a compositor draws one frame, a thread of its own analyses the next ones: the
+/// frames it draws are the same, to the byte, as when every frame is analysed in place
+/// (each mask smoothed with the frame before it, in the same order).
+#[test]
+fn frames_analysed_ahead_on_a_thread_match_frames_analysed_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = astronaut_video(dir.path());
+    // A second name, so the two runs share no cached analysis.
+    let copy = dir.path().join("again.mp4");
+    std::fs::copy(&src, &copy).unwrap();
+    let draw = |path: &Path, ahead: bool| -> Vec<RgbaFrame> {
+        let options = QuickOptions {
+            portrait: Some(Portrait::blur()),
+            ..QuickOptions::default()
+        };
+        let project = quick_project(path, &options).unwrap();
+        let mut c = Compositor::new(".");
+        c.set_portrait_look_ahead(ahead);
+        let frames = (0..15)
+            .map(|i| {
+                let t = Time::from_frame(i, project.canvas.frame_rate);
+                c.frame_at(&project, t, (480, 270)).unwrap()
+            })
+            .collect();
+        // From the third frame on (once the step between frames is known), each was
+        // analysed ahead.
+        let analysed = c.portrait_frames_analysed_ahead();
+        if ahead {
+            assert!(analysed >= 13, "{analysed} frames analysed ahead");
+        } else {
+            assert_eq!(analysed, 0);
+        }
+        frames
+    };
+    let ahead = draw(&src, true);
+    let in_place = draw(&copy, false);
+    let untouched = frame_of(&src, 14);
+    let small = Scaler::new()
+        .to_rgba(
+            &Scaler::picture_from_rgba(&untouched),
+            PixelRect::full(untouched.width, untouched.height),
+            480,
+            270,
+            Quality::Export,
+        )
+        .unwrap();
+    assert!(
+        psnr(&ahead[14], &small) < 30.0,
+        "the background was not blurred"
+    );
+    for (i, (a, b)) in ahead.iter().zip(&in_place).enumerate() {
+        assert!(a.data == b.data, "frame {i} differs");
+    }
+
+    // Nothing is analysed twice: the models run as often ahead as in place, plus at most
+    // the two frames past the last one drawn.
+    let calls = |path: &Path, ahead: bool| -> u64 {
+        let project = quick_project(path, &QuickOptions::default()).unwrap();
+        let mut project = project;
+        for clip in project.tracks.iter_mut().flat_map(|t| t.clips.iter_mut()) {
+            clip.effects.portrait = Some(Portrait::blur());
+        }
+        let fake = Arc::new(FakeVision::with_faces(vec![FakeVision::face(
+            0.4, 0.2, 0.2, 0.2,
+        )]));
+        let mut c = Compositor::new(".");
+        c.set_vision(fake.clone());
+        c.set_portrait_look_ahead(ahead);
+        for i in 0..15 {
+            let t = Time::from_frame(i, project.canvas.frame_rate);
+            c.frame_at(&project, t, (480, 270)).unwrap();
+        }
+        drop(c);
+        fake.calls()
+    };
+    let (with, without) = (calls(&src, true), calls(&copy, false));
+    assert!(
+        with >= without && with <= without + 2,
+        "{with} model runs looking ahead, {without} in place"
+    );
+}

@@ -19,6 +19,7 @@ mod entrance;
 pub mod follow;
 pub mod layout;
 mod portrait;
+mod portrait_ahead;
 mod portrait_yuv;
 pub mod preview;
 mod sticker;

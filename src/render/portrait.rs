@@ -2,8 +2,8 @@
 //! blurred, removed or replaced, from the person mask of [`crate::vision`].
 //!
 //! Everything runs at the size the clip is drawn at (so a preview costs a preview's work)
-//! in integers: the 256² mask is feathered at its own size, stretched bilinearly in 1/256
-//! steps over the part of the source shown, the blur is a box blur run twice on a picture
+//! in integers: the mask (256², or 256×144 for a 16:9 source) is feathered at its own
+//! size, stretched bilinearly in 1/256 steps over the part of the source shown, the blur is a box blur run twice on a picture
 //! a quarter the size (swscale shrinks and stretches it), and the composite is one
 //! multiply-add a channel. The mask covers the whole source frame, so the same frame
 //! gives the same edge in the preview, in the export, and in any crop.
@@ -17,6 +17,7 @@ use crate::timeline::{Portrait, PortraitBackground, Time};
 use crate::vision::{self, Analysis, FaceRange, FrameKey, Image, Mask, Vision, VisionError};
 
 use super::layout::RectF;
+use super::portrait_ahead::Ahead;
 
 /// How much smaller the picture is blurred than it is drawn.
 pub(super) const BLUR_SHRINK: u32 = 4;
@@ -56,14 +57,24 @@ pub(super) struct PortraitLayer {
 impl PortraitLayer {
     /// The feathered mask over the source rectangle `src`, stretched to `w` × `h`.
     pub(super) fn alpha(&self, src: RectF, w: u32, h: u32) -> Vec<u8> {
+        self.alpha_of(&self.feathered(), src, w, h)
+    }
+
+    /// The mask with its edge softened as the effect asks.
+    pub(super) fn feathered(&self) -> Mask {
         let feather = (self.look.feather.clamp(0.0, 1.0) * MAX_FEATHER).round() as usize;
-        let mask = feathered(&self.analysis.mask, feather);
+        feathered(&self.analysis.mask, feather)
+    }
+
+    /// `mask` (see [`PortraitLayer::feathered`]) over the source rectangle `src`,
+    /// stretched to `w` × `h`.
+    pub(super) fn alpha_of(&self, mask: &Mask, src: RectF, w: u32, h: u32) -> Vec<u8> {
         let (dw, dh) = (
             f64::from(self.display.0.max(1)),
             f64::from(self.display.1.max(1)),
         );
         let norm = (src.x / dw, src.y / dh, src.w / dw, src.h / dh);
-        mask_patch(&mask, norm, w, h)
+        mask_patch(mask, norm, w, h)
     }
 }
 
@@ -77,6 +88,8 @@ pub(super) struct PortraitState {
     pub(super) mask_every: Option<Time>,
     /// One scaler a job, so none rebuilds its swscale context for another's sizes.
     pub(super) scalers: Scalers,
+    /// The frames a clip will show next, analysed on a thread of their own.
+    pub(super) ahead: Ahead,
 }
 
 #[derive(Debug, Default)]
@@ -107,40 +120,24 @@ pub struct BackdropError {
 
 impl PortraitState {
     /// The analysis of source frame `key` (`frame`): made now from `frame` shrunk to the
-    /// models' inputs, unless cached; each model runs only when due (see [`timing`]).
-    /// Analyses made with another mask interval than [`MASK_EVERY`] are kept apart.
+    /// models' inputs, unless cached (or being made ahead, see [`super::portrait_ahead`]);
+    /// each model runs only when due (see [`timing`]).
     pub(super) fn analysis(
         &mut self,
         vision: &dyn Vision,
         key: FrameKey,
         frame: &VideoFrame,
     ) -> Result<Arc<Analysis>, AnalysisError> {
-        let (w, h) = frame.display_size();
-        let full = PixelRect::full(w, h);
-        let long = w.max(h).max(1);
-        let side = FaceRange::Full.input_size();
-        let face_size = ((w * side / long).max(1), (h * side / long).max(1));
-        let mask_every = self.mask_every.unwrap_or(MASK_EVERY);
-        let key = FrameKey {
-            source: key.source ^ (mask_every.flicks() ^ MASK_EVERY.flicks()) as u64,
-            ..key
-        };
+        let mask_every = self.mask_every();
+        let key = analysis_key(key, mask_every);
+        self.ahead.wait_for(key);
         let Scalers { mask, face, .. } = &mut self.scalers;
-        let s = vision::MASK_SIZE;
-        vision::analyze(
-            vision,
-            key,
-            timing(mask_every),
-            || {
-                let small = frame.to_rgba(full, s, s, Quality::Fast, mask)?;
-                Ok(vision.person_mask(Image::new(s, s, &small.data)?)?)
-            },
-            || {
-                let (fw, fh) = face_size;
-                let small = frame.to_rgba(full, fw, fh, Quality::Fast, face)?;
-                Ok(vision.faces(Image::new(fw, fh, &small.data)?, FaceRange::Full)?)
-            },
-        )
+        analyse(vision, key, mask_every, frame, (mask, face))
+    }
+
+    /// How often the mask model runs.
+    pub(super) fn mask_every(&self) -> Time {
+        self.mask_every.unwrap_or(MASK_EVERY)
     }
 
     /// `patch` (the source rectangle `src`, scaled to the patch's size) with the effect.
@@ -230,6 +227,58 @@ impl PortraitState {
             path: full,
             message: "not kept".into(),
         })
+    }
+}
+
+/// The cache key of source frame `key` analysed with the mask model run every
+/// `mask_every`: analyses made with another interval than [`MASK_EVERY`] are kept apart.
+pub(super) fn analysis_key(key: FrameKey, mask_every: Time) -> FrameKey {
+    FrameKey {
+        source: key.source ^ (mask_every.flicks() ^ MASK_EVERY.flicks()) as u64,
+        ..key
+    }
+}
+
+/// The analysis of source frame `key` (`frame`, keyed already by [`analysis_key`]): made
+/// from `frame` shrunk to the models' inputs by the two scalers (mask, face), unless
+/// cached; each model runs only when due (see [`timing`]).
+pub(super) fn analyse(
+    vision: &dyn Vision,
+    key: FrameKey,
+    mask_every: Time,
+    frame: &VideoFrame,
+    (mask, face): (&mut Scaler, &mut Scaler),
+) -> Result<Arc<Analysis>, AnalysisError> {
+    let (w, h) = frame.display_size();
+    let full = PixelRect::full(w, h);
+    let long = w.max(h).max(1);
+    let side = FaceRange::Full.input_size();
+    let face_size = ((w * side / long).max(1), (h * side / long).max(1));
+    let (mw, mh) = mask_input(w, h);
+    vision::analyze(
+        vision,
+        key,
+        timing(mask_every),
+        || {
+            let small = frame.to_rgba(full, mw, mh, Quality::Fast, mask)?;
+            Ok(vision.person_mask(Image::new(mw, mh, &small.data)?)?)
+        },
+        || {
+            let (fw, fh) = face_size;
+            let small = frame.to_rgba(full, fw, fh, Quality::Fast, face)?;
+            Ok(vision.faces(Image::new(fw, fh, &small.data)?, FaceRange::Full)?)
+        },
+    )
+}
+
+/// The mask model's input for a `w` × `h` source: the landscape model's for 16:9 (within
+/// 2 %; it has fewer pixels to run, and other shapes confuse it), the square one's else.
+fn mask_input(w: u32, h: u32) -> (u32, u32) {
+    let aspect = f64::from(w) / f64::from(h.max(1));
+    if (aspect / (16.0 / 9.0) - 1.0).abs() <= 0.02 {
+        vision::LANDSCAPE_MASK
+    } else {
+        (vision::MASK_SIZE, vision::MASK_SIZE)
     }
 }
 

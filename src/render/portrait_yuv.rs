@@ -46,11 +46,12 @@ impl PortraitState {
             }
             _ => Background::Picture(self.blurred_yuv(&pic, layer.strength)?),
         };
+        let mask = layer.feathered();
         for i in 0..3 {
             let Some((plane, stride, pw, ph)) = pic.plane_mut(i) else {
                 continue;
             };
-            let alpha = layer.alpha(src, pw, ph);
+            let alpha = layer.alpha_of(&mask, src, pw, ph);
             let (pw, ph) = (pw as usize, ph as usize);
             let (bg, bstride): (std::borrow::Cow<'_, [u8]>, usize) = match &background {
                 Background::Flat(v) => (vec![v[i]; pw].into(), 0),

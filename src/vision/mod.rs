@@ -2,7 +2,8 @@
 //!
 //! Two models from Google's MediaPipe (Apache-2.0), converted to ONNX and shipped inside
 //! the binary (`assets/models/portrait/`, with their licence and origin): *selfie
-//! segmentation* gives how likely each pixel is part of a person, *BlazeFace* gives face
+//! segmentation* (a square model, and a landscape one for 16:9 pictures that runs on
+//! fewer pixels) gives how likely each pixel is part of a person, *BlazeFace* gives face
 //! boxes with six keypoints. They run in pure Rust through `tract-onnx`, loaded and
 //! optimised once, on first use, on whichever worker thread asks first
 //! ([`TractVision`]); nothing is downloaded.
@@ -122,11 +123,16 @@ impl Face {
 /// The side of the square picture the mask model takes.
 pub const MASK_SIZE: u32 = 256;
 
+/// The width and height of the picture the landscape mask model takes: for 16:9 sources
+/// (on other shapes it finds people in flags).
+pub const LANDSCAPE_MASK: (u32, u32) = (256, 144);
+
 /// A person mask and face detector.
 pub trait Vision: Send + Sync + std::fmt::Debug {
     /// A short name, part of the cache key, so two detectors never share results.
     fn name(&self) -> &'static str;
-    /// The person mask of `image` (any size; stretched to the model's square input).
+    /// The person mask of `image`: a picture of exactly [`LANDSCAPE_MASK`] goes to the
+    /// landscape model, any other size is stretched to the square model's input.
     fn person_mask(&self, image: Image<'_>) -> Result<Mask, VisionError>;
     /// The faces in `image` (any size; letterboxed to the model's input), best first.
     fn faces(&self, image: Image<'_>, range: FaceRange) -> Result<Vec<Face>, VisionError>;

@@ -8,10 +8,13 @@ use tract_onnx::prelude::*;
 
 use super::blazeface::{self, FaceRange};
 use super::resize::resize_bilinear;
-use super::{Face, Image, Mask, Vision, VisionError, MASK_SIZE};
+use super::{Face, Image, Mask, Vision, VisionError, LANDSCAPE_MASK, MASK_SIZE};
 
 /// MediaPipe selfie segmentation (square input), converted with `--upx2`.
 const SELFIE: &[u8] = include_bytes!("../../assets/models/portrait/selfie_segmentation_upx2.onnx");
+/// MediaPipe selfie segmentation for 16:9 pictures (256 wide, 144 high), `--upx2`.
+const SELFIE_LANDSCAPE: &[u8] =
+    include_bytes!("../../assets/models/portrait/selfie_segmentation_landscape_upx2.onnx");
 /// BlazeFace short range (128×128).
 const FACE_SHORT: &[u8] =
     include_bytes!("../../assets/models/portrait/face_detection_short_range.onnx");
@@ -20,11 +23,13 @@ const FACE_FULL: &[u8] =
     include_bytes!("../../assets/models/portrait/face_detection_full_range_upx2.onnx");
 
 /// The size of the models compiled into the binary.
-pub const EMBEDDED_MODEL_BYTES: usize = SELFIE.len() + FACE_SHORT.len() + FACE_FULL.len();
+pub const EMBEDDED_MODEL_BYTES: usize =
+    SELFIE.len() + SELFIE_LANDSCAPE.len() + FACE_SHORT.len() + FACE_FULL.len();
 
 type Plan = Arc<TypedRunnableModel>;
 
 static SELFIE_PLAN: OnceLock<Result<Plan, String>> = OnceLock::new();
+static LANDSCAPE_PLAN: OnceLock<Result<Plan, String>> = OnceLock::new();
 static SHORT_PLAN: OnceLock<Result<Plan, String>> = OnceLock::new();
 static FULL_PLAN: OnceLock<Result<Plan, String>> = OnceLock::new();
 
@@ -38,6 +43,7 @@ pub struct TractVision;
 pub fn load_models() -> Result<Duration, VisionError> {
     let start = Instant::now();
     plan(Model::Selfie)?;
+    plan(Model::SelfieLandscape)?;
     plan(Model::FaceShort)?;
     plan(Model::FaceFull)?;
     Ok(start.elapsed())
@@ -46,6 +52,7 @@ pub fn load_models() -> Result<Duration, VisionError> {
 #[derive(Clone, Copy, Debug)]
 enum Model {
     Selfie,
+    SelfieLandscape,
     FaceShort,
     FaceFull,
 }
@@ -54,16 +61,20 @@ impl Model {
     fn name(self) -> &'static str {
         match self {
             Model::Selfie => "selfie segmentation",
+            Model::SelfieLandscape => "landscape selfie segmentation",
             Model::FaceShort => "short-range face detection",
             Model::FaceFull => "full-range face detection",
         }
     }
 
-    fn side(self) -> usize {
+    /// The input picture's width and height.
+    fn size(self) -> (usize, usize) {
+        let side = |n: u32| (n as usize, n as usize);
         match self {
-            Model::Selfie => MASK_SIZE as usize,
-            Model::FaceShort => FaceRange::Short.input_size() as usize,
-            Model::FaceFull => FaceRange::Full.input_size() as usize,
+            Model::Selfie => side(MASK_SIZE),
+            Model::SelfieLandscape => (LANDSCAPE_MASK.0 as usize, LANDSCAPE_MASK.1 as usize),
+            Model::FaceShort => side(FaceRange::Short.input_size()),
+            Model::FaceFull => side(FaceRange::Full.input_size()),
         }
     }
 }
@@ -71,15 +82,16 @@ impl Model {
 fn plan(model: Model) -> Result<&'static Plan, VisionError> {
     let (cell, bytes) = match model {
         Model::Selfie => (&SELFIE_PLAN, SELFIE),
+        Model::SelfieLandscape => (&LANDSCAPE_PLAN, SELFIE_LANDSCAPE),
         Model::FaceShort => (&SHORT_PLAN, FACE_SHORT),
         Model::FaceFull => (&FULL_PLAN, FACE_FULL),
     };
     let loaded = cell.get_or_init(|| {
-        let side = model.side();
+        let (w, h) = model.size();
         let load = || -> TractResult<Plan> {
             tract_onnx::onnx()
                 .model_for_read(&mut &*bytes)?
-                .with_input_fact(0, f32::fact([1, side, side, 3]).into())?
+                .with_input_fact(0, f32::fact([1, h, w, 3]).into())?
                 .into_optimized()?
                 .into_runnable()
         };
@@ -93,14 +105,14 @@ fn plan(model: Model) -> Result<&'static Plan, VisionError> {
 
 fn run(model: Model, input: Vec<f32>, image: Image<'_>) -> Result<TVec<TValue>, VisionError> {
     let plan = plan(model)?;
-    let side = model.side();
+    let (w, h) = model.size();
     let err = |e: TractError| VisionError::Run {
         model: model.name(),
         width: image.width,
         height: image.height,
         message: format!("{e:#}"),
     };
-    let tensor = Tensor::from_shape(&[1, side, side, 3], &input).map_err(err)?;
+    let tensor = Tensor::from_shape(&[1, h, w, 3], &input).map_err(err)?;
     plan.run(tvec!(tensor.into_tvalue())).map_err(err)
 }
 
@@ -110,30 +122,36 @@ impl Vision for TractVision {
     }
 
     fn person_mask(&self, image: Image<'_>) -> Result<Mask, VisionError> {
-        let s = MASK_SIZE;
-        let rgba = if (image.width, image.height) == (s, s) {
+        let model = if (image.width, image.height) == LANDSCAPE_MASK {
+            Model::SelfieLandscape
+        } else {
+            Model::Selfie
+        };
+        let (w, h) = model.size();
+        let (w, h) = (w as u32, h as u32);
+        let rgba = if (image.width, image.height) == (w, h) {
             None
         } else {
-            Some(resize_bilinear(image, s, s))
+            Some(resize_bilinear(image, w, h))
         };
         let px = rgba.as_deref().unwrap_or(image.rgba);
         let input: Vec<f32> = px
             .chunks_exact(4)
             .flat_map(|p| [p[0], p[1], p[2]].map(|c| f32::from(c) / 255.0))
             .collect();
-        let out = run(Model::Selfie, input, image)?;
+        let out = run(model, input, image)?;
         let probs = out.first().map(values).unwrap_or_default();
-        if probs.len() != (s * s) as usize {
+        if probs.len() != (w * h) as usize {
             return Err(VisionError::Run {
-                model: Model::Selfie.name(),
+                model: model.name(),
                 width: image.width,
                 height: image.height,
-                message: format!("gave {} values, not {}", probs.len(), s * s),
+                message: format!("gave {} values, not {}", probs.len(), w * h),
             });
         }
         Ok(Mask {
-            width: s,
-            height: s,
+            width: w,
+            height: h,
             alpha: probs
                 .iter()
                 .map(|p| (p.clamp(0.0, 1.0) * 255.0).round() as u8)

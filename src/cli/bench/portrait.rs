@@ -14,7 +14,9 @@
 //! - follow face: the face analysis of a 60 s 1080p clip (target ≤ 0.5× real time);
 //! - model load: loading and optimising the three shipped models, once.
 //!
-//! Making the sources is not timed.
+//! The exports and previews with and without the blur run in turn, over a few rounds (the
+//! order swapping each round), each round printed with the machine's load; the table gives
+//! the medians. Making the sources is not timed.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -41,6 +43,11 @@ pub struct PortraitBenchArgs {
     /// scripts/fetch-test-models.sh).
     #[arg(long)]
     picture: Option<PathBuf>,
+    /// Rounds: each runs the exports and previews with and without the blur in turn (the
+    /// order swapping every round), so a busy machine weighs on both alike; the table
+    /// gives the median of each.
+    #[arg(long, default_value_t = 3)]
+    rounds: u32,
     /// Work folder (kept afterwards); a temporary one if not given.
     #[arg(long)]
     dir: Option<PathBuf>,
@@ -105,9 +112,6 @@ pub fn run(args: &PortraitBenchArgs) -> anyhow::Result<()> {
         .arg(dir.join(name));
         super::export::measure(&mut cmd, frames)
     };
-    let plain = export(&[], "plain.mp4").context("the plain export failed")?;
-    let blurred =
-        export(&["--background", "blur"], "blurred.mp4").context("the blurred export failed")?;
     let mut reference = Command::new("ffmpeg");
     reference
         .args(["-hide_banner", "-loglevel", "error", "-y", "-i"])
@@ -115,10 +119,30 @@ pub fn run(args: &PortraitBenchArgs) -> anyhow::Result<()> {
         .args(["-c:v", "libx264", "-preset", "veryfast", "-crf", "23"])
         .args(["-pix_fmt", "yuv420p", "-movflags", "+faststart"])
         .arg(dir.join("ffmpeg.mp4"));
-    let ffmpeg =
-        super::export::measure(&mut reference, frames).context("the ffmpeg CLI export failed")?;
-
-    let (preview_plain, preview_blur) = preview_fps(&source)?;
+    let mut runs = Rounds::default();
+    for round in 0..args.rounds.max(1) {
+        let machine = super::loadavg();
+        let mut one = |blur: bool| -> anyhow::Result<()> {
+            if blur {
+                let r = export(&["--background", "blur"], "blurred.mp4")
+                    .context("the blurred export failed")?;
+                runs.blurred.push(r.wall.as_secs_f64());
+                runs.preview_blur.push(preview_fps(&source, true, false)?);
+                runs.preview_ahead.push(preview_fps(&source, true, true)?);
+            } else {
+                let r = export(&[], "plain.mp4").context("the plain export failed")?;
+                runs.plain.push(r.wall.as_secs_f64());
+                runs.preview_plain.push(preview_fps(&source, false, false)?);
+            }
+            Ok(())
+        };
+        one(round % 2 == 1)?;
+        one(round % 2 == 0)?;
+        let ffmpeg = super::export::measure(&mut reference, frames)
+            .context("the ffmpeg CLI export failed")?;
+        runs.ffmpeg.push(ffmpeg.wall.as_secs_f64());
+        runs.print_round(round, &machine);
+    }
     let reuse = mask_reuse_psnr(&source)?;
 
     let long = dir.join(format!("person-{}s.mp4", args.follow_seconds));
@@ -140,34 +164,7 @@ pub fn run(args: &PortraitBenchArgs) -> anyhow::Result<()> {
     let follow = started.elapsed().as_secs_f64();
     let found = samples.iter().filter(|(_, f)| f.is_some()).count();
 
-    let secs = |r: &super::export::Run| r.wall.as_secs_f64();
-    println!(
-        "portrait: {} s 1080p30 with a person, libx264 veryfast CRF 23 (one run)",
-        args.seconds
-    );
-    println!("{:<44} {:>12} {:>12} {:>8}", "", "with", "without", "ratio");
-    println!(
-        "{:<44} {:>10.2} s {:>10.2} s {:>7.2}× (target ≤ 2×)",
-        "export, background blur vs none",
-        secs(&blurred),
-        secs(&plain),
-        secs(&blurred) / secs(&plain).max(1e-9)
-    );
-    println!(
-        "{:<44} {:>10.2} s {:>12} {:>7.2}× of ours without, {:.2}× of ours with",
-        "reference: ffmpeg CLI, the same plain export",
-        secs(&ffmpeg),
-        "",
-        secs(&plain) / secs(&ffmpeg).max(1e-9),
-        secs(&blurred) / secs(&ffmpeg).max(1e-9)
-    );
-    println!(
-        "{:<44} {:>8.1} fps {:>8.1} fps {:>7.2}× (target ≥ 24 fps; mask model every 40 ms)",
-        "preview 960×540, background blur vs none",
-        preview_blur,
-        preview_plain,
-        preview_plain / preview_blur.max(1e-9)
-    );
+    runs.print_medians(args.seconds);
     println!(
         "{:<44} {:>10.2} s {:>10} s {:>7.2}× real time (target ≤ 0.5×; {found} of {} samples with a face)",
         format!("follow face, {} s 1080p clip", args.follow_seconds),
@@ -183,6 +180,12 @@ pub fn run(args: &PortraitBenchArgs) -> anyhow::Result<()> {
         reuse.face,
         reuse.frames
     );
+    let (square, landscape) = mask_call_ms(&source)?;
+    println!(
+        "mask model per call (median of 21, load {}): square 256×256 {square:.1} ms, \
+         landscape 256×144 {landscape:.1} ms",
+        super::loadavg()
+    );
     println!(
         "model load + optimise (once): {:.0} ms",
         load.as_secs_f64() * 1000.0
@@ -194,38 +197,144 @@ pub fn run(args: &PortraitBenchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Frames per second drawn at 960×540 by a preview compositor, without and with the blur,
-/// over 3 s of consecutive frames.
-fn preview_fps(source: &Path) -> anyhow::Result<(f64, f64)> {
+/// The seconds and frame rates of each round, in the order measured.
+#[derive(Default)]
+struct Rounds {
+    plain: Vec<f64>,
+    blurred: Vec<f64>,
+    ffmpeg: Vec<f64>,
+    preview_plain: Vec<f64>,
+    preview_blur: Vec<f64>,
+    /// With the blur, the next frames analysed ahead on a thread of their own (as an
+    /// export does; the preview analyses in place).
+    preview_ahead: Vec<f64>,
+}
+
+/// The median of `v` (the mean of the middle two for an even count).
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+impl Rounds {
+    /// One line for round `round`, measured with the machine at `load`.
+    fn print_round(&self, round: u32, load: &str) {
+        let last = |v: &[f64]| v.last().copied().unwrap_or(f64::NAN);
+        let (b, p) = (last(&self.blurred), last(&self.plain));
+        println!(
+            "round {}: export {b:.2} s with blur, {p:.2} s without ({:.2}×), ffmpeg {:.2} s; \
+             preview {:.1} fps with ({:.1} analysed ahead), {:.1} fps without (load {load})",
+            round + 1,
+            b / p.max(1e-9),
+            last(&self.ffmpeg),
+            last(&self.preview_blur),
+            last(&self.preview_ahead),
+            last(&self.preview_plain),
+        );
+    }
+
+    /// The table: the median of each column over the rounds.
+    fn print_medians(&self, seconds: u32) {
+        let (b, p, f) = (
+            median(&self.blurred),
+            median(&self.plain),
+            median(&self.ffmpeg),
+        );
+        let (pb, pp) = (median(&self.preview_blur), median(&self.preview_plain));
+        println!(
+            "portrait: {seconds} s 1080p30 with a person, libx264 veryfast CRF 23 \
+             (median of {} interleaved rounds)",
+            self.plain.len()
+        );
+        println!("{:<44} {:>12} {:>12} {:>8}", "", "with", "without", "ratio");
+        println!(
+            "{:<44} {b:>10.2} s {p:>10.2} s {:>7.2}× (target ≤ 2×)",
+            "export, background blur vs none",
+            b / p.max(1e-9)
+        );
+        println!(
+            "{:<44} {f:>10.2} s {:>12} {:>7.2}× of ours without, {:.2}× of ours with",
+            "reference: ffmpeg CLI, the same plain export",
+            "",
+            p / f.max(1e-9),
+            b / f.max(1e-9)
+        );
+        println!(
+            "{:<44} {pb:>8.1} fps {pp:>8.1} fps {:>7.2}× (target ≥ 24 fps; mask model every {} ms)",
+            "preview 960×540, background blur vs none",
+            pp / pb.max(1e-9),
+            crate::render::MASK_EVERY.as_secs_f64() * 1000.0
+        );
+        println!(
+            "{:<44} {:>8.1} fps {pp:>8.1} fps {:>7.2}×",
+            "  the same, next frames analysed ahead",
+            median(&self.preview_ahead),
+            pp / median(&self.preview_ahead).max(1e-9)
+        );
+    }
+}
+
+/// Frames per second drawn at 960×540 by a preview compositor, with or without the blur,
+/// over 3 s of consecutive frames (no analysis cached from before); `ahead`: the models
+/// run on the next frames on a thread of their own (as in an export; the preview
+/// analyses in place).
+fn preview_fps(source: &Path, blur: bool, ahead: bool) -> anyhow::Result<f64> {
     let mut project = quick_project(source, &QuickOptions::default())?;
+    if blur {
+        let clip = project
+            .tracks
+            .iter_mut()
+            .flat_map(|t| t.clips.iter_mut())
+            .find(|c| c.id == ClipId(1))
+            .context("the quick project has no picture clip")?;
+        clip.effects.portrait = Some(Portrait::blur());
+    }
+    crate::vision::clear_cache();
     let size = (960, 540);
     let frames = 90;
-    let time = |project: &crate::timeline::Project| -> anyhow::Result<f64> {
-        let mut c = Compositor::for_preview("", false);
-        c.set_output(OutputId::MAIN);
-        c.frame_at(project, Time::ZERO, size)?;
-        let started = Instant::now();
-        for i in 1..=frames {
-            let t = Time::from_frame(i, project.canvas.frame_rate);
-            c.frame_at(project, t, size)?;
-        }
-        Ok(frames as f64 / started.elapsed().as_secs_f64().max(1e-9))
-    };
-    let plain = time(&project)?;
-    let mut clip = None;
-    for track in &mut project.tracks {
-        for c in &mut track.clips {
-            if c.id == ClipId(1) {
-                c.effects.portrait = Some(Portrait::blur());
-                clip = Some(c.id);
-            }
+    let mut c = Compositor::for_preview("", false);
+    c.set_output(OutputId::MAIN);
+    c.set_portrait_look_ahead(ahead);
+    c.frame_at(&project, Time::ZERO, size)?;
+    let started = Instant::now();
+    for i in 1..=frames {
+        let t = Time::from_frame(i, project.canvas.frame_rate);
+        c.frame_at(&project, t, size)?;
+    }
+    Ok(frames as f64 / started.elapsed().as_secs_f64().max(1e-9))
+}
+
+/// Milliseconds a call of the square and of the landscape mask model takes on the first
+/// frame of `source` shrunk to each one's input (median of 21 calls each, in turn).
+fn mask_call_ms(source: &Path) -> anyhow::Result<(f64, f64)> {
+    use crate::vision::{Image, Vision, LANDSCAPE_MASK, MASK_SIZE};
+    let frame = crate::render::frame_at(
+        &quick_project(source, &QuickOptions::default())?,
+        Time::ZERO,
+        (1920, 1080),
+    )?;
+    let full = Image::new(frame.width, frame.height, &frame.data)?;
+    let square = crate::vision::resize_bilinear(full, MASK_SIZE, MASK_SIZE);
+    let (lw, lh) = LANDSCAPE_MASK;
+    let wide = crate::vision::resize_bilinear(full, lw, lh);
+    let inputs = [
+        Image::new(MASK_SIZE, MASK_SIZE, &square)?,
+        Image::new(lw, lh, &wide)?,
+    ];
+    let mut times = [Vec::new(), Vec::new()];
+    for _ in 0..21 {
+        for (input, t) in inputs.iter().zip(&mut times) {
+            let started = Instant::now();
+            crate::vision::TractVision.person_mask(*input)?;
+            t.push(started.elapsed().as_secs_f64() * 1000.0);
         }
     }
-    if clip.is_none() {
-        bail!("the quick project has no picture clip");
-    }
-    let blur = time(&project)?;
-    Ok((plain, blur))
+    Ok((median(&times[0]), median(&times[1])))
 }
 
 /// How close the blurred frames with the mask reused between runs are to those with the

@@ -36,7 +36,8 @@ impl Compositor {
             source: h.finish(),
             time,
         };
-        let Some((frame, _, _)) = shown_frame(&self.decoders, &self.effects, a.clip.id) else {
+        let Some((frame, decode, chain)) = shown_frame(&self.decoders, &self.effects, a.clip.id)
+        else {
             return Ok(None);
         };
         let analysis = self
@@ -52,6 +53,18 @@ impl Compositor {
                     source,
                 },
             })?;
+        // Frames through an effect chain are analysed in place (the look-ahead decodes
+        // the source alone).
+        if chain == 0 {
+            let every = self.portrait.mask_every();
+            let key = crate::render::portrait::analysis_key(key, every);
+            let decode = decode.to_owned();
+            let proxy = self.proxied.contains_key(&a.clip.id).then(|| {
+                let d = self.decoders.get(&a.clip.id);
+                d.map_or(0, crate::media::VideoDecoder::rotation)
+            });
+            (self.portrait.ahead).after(key, (&decode, proxy), &self.vision, every);
+        }
         if !analysis.face_seen {
             self.portrait.frames_without_face += 1;
             return Ok(None);

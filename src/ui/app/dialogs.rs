@@ -24,6 +24,8 @@ pub trait FileDialogs: Send + Sync {
     /// Asks for a speech model: a whisper.cpp ggml file, or with `folder` a CTranslate2
     /// (faster-whisper) model folder.
     fn pick_model(&self, folder: bool) -> Option<PathBuf>;
+    /// Asks for a picture (PNG, JPEG, WebP) to put behind a person.
+    fn pick_picture(&self) -> Option<PathBuf>;
     /// Whether these dialogs can open at all here; when not, the app shows its own.
     fn can_open(&self) -> bool {
         true
@@ -87,6 +89,14 @@ impl FileDialogs for RfdDialogs {
             .save_file()
     }
 
+    fn pick_picture(&self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Choose a background picture")
+            .add_filter("Pictures", PICTURE_EXTENSIONS)
+            .add_filter("All files", &["*"])
+            .pick_file()
+    }
+
     fn can_open(&self) -> bool {
         super::file_browser::native_dialogs_can_open()
     }
@@ -106,6 +116,9 @@ impl FileDialogs for RfdDialogs {
         }
     }
 }
+
+/// File-name extensions offered for a picture (what the `image` crate reads here).
+pub const PICTURE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "webp"];
 
 /// File-name extensions offered in the subtitle dialogs.
 pub const SUBTITLE_EXTENSIONS: &[&str] = &["srt", "vtt", "ass", "ssa"];
@@ -127,6 +140,8 @@ pub struct NoDialogs {
     pub save_subtitles: Option<PathBuf>,
     /// What `pick_model` returns, file or folder alike.
     pub model: Option<PathBuf>,
+    /// What `pick_picture` returns.
+    pub picture: Option<PathBuf>,
     /// Play a desktop where no dialog can open, so the app's own browser shows instead.
     pub unavailable: bool,
 }
@@ -158,6 +173,10 @@ impl FileDialogs for NoDialogs {
 
     fn pick_model(&self, _folder: bool) -> Option<PathBuf> {
         self.model.clone()
+    }
+
+    fn pick_picture(&self) -> Option<PathBuf> {
+        self.picture.clone()
     }
 
     fn can_open(&self) -> bool {

@@ -201,6 +201,18 @@ impl FileDialogs for FallbackDialogs {
             )
         }
     }
+
+    fn pick_picture(&self) -> Option<PathBuf> {
+        if self.native() {
+            return self.native.pick_picture();
+        }
+        self.browser.ask(
+            BrowseFor::Open,
+            "Choose a background picture",
+            None,
+            super::dialogs::PICTURE_EXTENSIONS,
+        )
+    }
 }
 
 /// The UI's end: shows the request in progress and the recent folders.

@@ -459,7 +459,9 @@ impl eframe::App for ClipwrightApp {
                     let error = egui::ScrollArea::vertical()
                         .id_salt("right_panel")
                         .show(ui, |ui| match self.right_tab {
-                            RightTab::Inspector => self.inspector.show(ui, &mut self.editor),
+                            RightTab::Inspector => {
+                                self.inspector.show(ui, &mut self.editor, &self.dialogs)
+                            }
                             RightTab::Subtitles => {
                                 self.subtitles.show(ui, &mut self.editor, &self.dialogs)
                             }

@@ -19,7 +19,10 @@ use crate::timeline::{animation_presets, ClipContent, ClipId, Edit, Property, Ti
 
 use self::keys::{fade_edit, keyframe_grid, sound_clip, Fade};
 use self::speed::SpeedSection;
+use std::sync::Arc;
+
 use crate::session::Editor;
+use crate::ui::app::dialogs::FileDialogs;
 
 /// The transform properties the inspector offers, with their labels and slider ranges.
 const TRANSFORM_ROWS: &[(Property, &str, f64, f64)] = &[
@@ -47,6 +50,7 @@ pub struct Inspector {
     speed: SpeedSection,
     fade_secs: f64,
     pin: sticker_pin::PinSection,
+    portrait: portrait::PortraitSection,
     /// The sticker gallery (its own tab beside the inspector).
     pub stickers: stickers::StickerGallery,
 }
@@ -58,6 +62,7 @@ impl Default for Inspector {
             speed: SpeedSection::default(),
             fade_secs: 0.5,
             pin: sticker_pin::PinSection::default(),
+            portrait: portrait::PortraitSection::default(),
             stickers: stickers::StickerGallery::default(),
         }
     }
@@ -65,7 +70,12 @@ impl Default for Inspector {
 
 impl Inspector {
     /// Draws the inspector for the first selected clip; returns an error to show, if any.
-    pub fn show(&mut self, ui: &mut egui::Ui, editor: &mut Editor) -> Option<String> {
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        editor: &mut Editor,
+        dialogs: &Arc<dyn FileDialogs>,
+    ) -> Option<String> {
         let Some(&id) = editor.selection.iter().next() else {
             ui.weak(
                 "Select a clip on the timeline to change its speed, position, size and animation.",
@@ -194,7 +204,7 @@ impl Inspector {
             return error;
         }
         let error = self::effects::show(ui, editor, id).or(error);
-        self::portrait::show(ui, editor, id).or(error)
+        self.portrait.show(ui, editor, id, dialogs).or(error)
     }
 }
 
