@@ -103,10 +103,3 @@ pub(super) fn make_source(
     std::fs::rename(&partial, path)
         .with_context(|| format!("cannot rename {} into place", partial.display()))
 }
-
-/// The machine's load averages over 1, 5 and 15 minutes, as `/proc/loadavg` gives them.
-pub(super) fn loadavg() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
-}
