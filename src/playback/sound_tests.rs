@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use super::*;
+use crate::playback::FakeOutput;
 use crate::timeline::{Canvas, Clip, ClipId, MediaSource, SourceId, Track, TrackId, TrackKind};
 
 /// A project whose sound is 3 s of noise (so any slip shows) placed at 0.5 s, from
@@ -260,4 +261,100 @@ fn decimating_averages_each_channel_over_the_group() {
     let samples = vec![1.0, 10.0, 3.0, 30.0, 5.0, 50.0, 7.0, 70.0, 9.0, 90.0];
     assert_eq!(decimate(samples.clone(), 2), vec![2.0, 20.0, 6.0, 60.0]);
     assert_eq!(decimate(samples.clone(), 1), samples);
+}
+
+/// The frames of `samples` (interleaved stereo) that are not silence: a fake output is also
+/// given silence where a block came late, which a loaded machine may cause.
+fn sound_only(samples: &[f32]) -> Vec<f32> {
+    samples
+        .chunks_exact(MIX_CHANNELS)
+        .filter(|frame| frame.iter().any(|&s| s != 0.0))
+        .flatten()
+        .copied()
+        .collect()
+}
+
+#[test]
+fn the_mix_from_the_playhead_is_what_the_output_takes_and_then_leads_the_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = noise_project(dir.path());
+    let export = export_mix(&project, dir.path());
+    let output = FakeOutput::new();
+    let base = dir.path().to_owned();
+    let mut playback = SoundPlayback::start_on(
+        Arc::new(output.clone()),
+        Arc::new(project),
+        base,
+        Time::from_millis(1000),
+        0.0,
+        1,
+    );
+    let started = Instant::now();
+    while playback.source() != Source::Device {
+        assert!(started.elapsed() < Duration::from_secs(10), "never led");
+        let taken = output.taken().len();
+        playback.position(started.elapsed().as_secs_f64());
+        output.wait_until(Duration::from_secs(1), |t| t.len() > taken);
+    }
+    assert_eq!(playback.error(), None);
+    let second = MIX_RATE as usize * MIX_CHANNELS;
+    assert!(output.wait_until(Duration::from_secs(10), |t| sound_only(t).len() >= second));
+    let heard = sound_only(&output.taken());
+    let from = second;
+    assert_eq!(
+        &heard[..second],
+        &export[from..from + second],
+        "the export's mix, from the playhead at 1 s"
+    );
+}
+
+#[test]
+fn muting_while_playing_silences_what_the_output_takes_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = noise_project(dir.path());
+    let mut muted = project.clone();
+    muted.tracks[0].muted = true;
+    let output = FakeOutput::new();
+    let playback = AudioPlayback::start_on(
+        Arc::new(output.clone()),
+        Arc::new(project),
+        dir.path().to_owned(),
+        Time::from_millis(1000),
+        1,
+    );
+    let tenth = MIX_RATE as usize / 10 * MIX_CHANNELS;
+    assert!(output.wait_until(Duration::from_secs(10), |t| sound_only(t).len() >= tenth));
+    playback.replace_project(Arc::new(muted));
+    let edited = output.taken().len();
+    // Taken in within a tenth of a second, heard from the next buffer on: half a second
+    // later all is quiet, for a good while.
+    let later = edited + 8 * tenth;
+    assert!(output.wait_until(Duration::from_secs(10), |t| t.len() >= later));
+    let taken = output.taken();
+    assert!(
+        taken[edited + 5 * tenth..].iter().all(|&s| s == 0.0),
+        "silence after the mute"
+    );
+    assert_eq!(playback.error(), None);
+}
+
+#[test]
+fn without_an_output_the_sound_says_why_once_and_the_picture_keeps_the_wall_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = Arc::new(noise_project(dir.path()));
+    let output = Arc::new(FakeOutput::missing("no sound card"));
+    let mut playback =
+        SoundPlayback::start_on(output, project, dir.path().to_owned(), Time::ZERO, 0.0, 1);
+    let started = Instant::now();
+    let error = loop {
+        assert!(started.elapsed() < Duration::from_secs(10), "never said");
+        if let Some(e) = playback.error() {
+            break e;
+        }
+        std::thread::yield_now();
+    };
+    assert_eq!(error, "no audio output device (no sound card)");
+    assert_eq!(playback.error(), None, "said once");
+    assert_eq!(playback.position(0.5), Time::from_millis(500));
+    assert!(matches!(playback.source(), Source::Wall { .. }));
 }
