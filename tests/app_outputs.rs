@@ -6,11 +6,9 @@
 
 mod common;
 
-use std::time::Duration;
-
 use clipwright::timeline::{Canvas, ClipId, CropWindow, Edit, OutputId, SafeArea};
 use clipwright::ui::{ClipwrightApp, NoDialogs};
-use common::app::{drag, harness_answering, harness_with, step_until};
+use common::app::{drag, harness_answering, harness_with, settle_for_snapshot, step_until};
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
@@ -190,15 +188,7 @@ fn the_output_switcher_lists_the_projects_outputs() {
     harness
         .get_by_role_and_label(Role::ComboBox, "Output")
         .click();
-    for _ in 0..20 {
-        harness.step();
-        std::thread::sleep(Duration::from_millis(30));
-    }
-    // The status bar says whether an autosave is running, which depends on timing.
-    harness.mask(egui::Rect::from_min_max(
-        egui::pos2(0.0, 612.0),
-        egui::pos2(1000.0, 640.0),
-    ));
+    settle_for_snapshot(&mut harness);
     harness.snapshot("output_switcher");
 }
 
