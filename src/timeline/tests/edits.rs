@@ -5,6 +5,15 @@ use super::fixtures::*;
 use crate::timeline::validate::validate;
 use crate::timeline::*;
 
+/// Applies `edit` to the project `p`, which must refuse it with an error matching
+/// `pattern`.
+macro_rules! assert_refused {
+    ($p:expr, $edit:expr, $pattern:pat) => {{
+        let err = apply($p, $edit);
+        assert!(matches!(err, Err($pattern)), "{err:?}");
+    }};
+}
+
 /// Applies `edit`, checks the result is valid, undoes it and checks the project is back.
 pub(crate) fn apply_and_undo(p: &mut Project, edit: Edit) {
     let before = p.clone();
@@ -46,17 +55,14 @@ fn moving_a_clip_moves_its_linked_audio_by_the_same_amount() {
 fn moving_a_clip_onto_another_is_refused_and_changes_nothing() {
     let mut p = project();
     let before = p.clone();
-    let err = apply(
+    assert_refused!(
         &mut p,
         Edit::MoveClip {
             clip: ClipId(3),
             track: VIDEO,
             start: s(15),
         },
-    );
-    assert!(
-        matches!(err, Err(EditError::Overlap { track: VIDEO, .. })),
-        "{err:?}"
+        EditError::Overlap { track: VIDEO, .. }
     );
     assert_eq!(p, before);
 }
@@ -86,17 +92,14 @@ fn a_clip_can_move_to_another_track_of_a_fitting_kind_only() {
             start: s(40),
         },
     );
-    let err = apply(
+    assert_refused!(
         &mut p,
         Edit::MoveClip {
             clip: ClipId(21),
             track: AUDIO,
             start: s(40),
         },
-    );
-    assert!(
-        matches!(err, Err(EditError::WrongTrackKind { .. })),
-        "{err:?}"
+        EditError::WrongTrackKind { .. }
     );
 }
 
@@ -159,16 +162,13 @@ fn splitting_a_linked_clip_splits_its_audio_too_and_links_the_right_halves() {
 #[test]
 fn splitting_outside_a_clip_is_refused() {
     let mut p = project();
-    let err = apply(
+    assert_refused!(
         &mut p,
         Edit::SplitClip {
             clip: ClipId(2),
             at: s(20),
         },
-    );
-    assert!(
-        matches!(err, Err(EditError::OutsideRange { .. })),
-        "{err:?}"
+        EditError::OutsideRange { .. }
     );
 }
 
@@ -363,16 +363,13 @@ fn closing_a_gap_pulls_the_later_clips_left() {
         },
     );
     assert_eq!(span(&p, 3).0, 20_000);
-    let err = apply(
+    assert_refused!(
         &mut p,
         Edit::CloseGap {
             track: VIDEO,
             at: s(5),
         },
-    );
-    assert!(
-        matches!(err, Err(EditError::OutsideRange { .. })),
-        "{err:?}"
+        EditError::OutsideRange { .. }
     );
 }
 
