@@ -5,19 +5,26 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::desktop::Desktop;
 use common::recording::{finished, max_volume_db, record_window};
 
-#[test]
-fn a_tone_played_into_a_null_sink_is_recorded_on_the_system_audio_track() {
+/// Records the window "Live Stream" to `file` with `args`, while a `hz` tone plays into the
+/// desktop's null sink for `seconds`.
+fn record_with_tone(file: &Path, hz: u32, seconds: u32, args: &[&str]) {
     let desktop = Desktop::start();
     let pulse = desktop.pulse();
     let _app = desktop.ffplay("testsrc2=size=320x240:rate=30", "Live Stream");
-    let _tone = pulse.play_tone(1000, 8);
+    let _tone = pulse.play_tone(hz, seconds);
+    finished(record_window(&desktop, "Live Stream", args, file));
+}
+
+#[test]
+fn a_tone_played_into_a_null_sink_is_recorded_on_the_system_audio_track() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("with_sound.mp4");
-    let args = ["--audio", "system", "--duration", "3"];
-    finished(record_window(&desktop, "Live Stream", &args, &file));
+    record_with_tone(&file, 1000, 8, &["--audio", "system", "--duration", "3"]);
 
     let report = clipwright::media::probe(&file).unwrap();
     let (video, _) = report.video().unwrap();
@@ -42,22 +49,11 @@ fn a_tone_played_into_a_null_sink_is_recorded_on_the_system_audio_track() {
 
 #[test]
 fn system_sound_and_microphone_are_recorded_as_two_separate_tracks() {
-    let desktop = Desktop::start();
-    let pulse = desktop.pulse();
-    let _app = desktop.ffplay("testsrc2=size=320x240:rate=30", "Live Stream");
-    let _tone = pulse.play_tone(440, 6);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("two_tracks.mp4");
     // The null sink's monitor stands in for a microphone too.
-    let args = [
-        "--audio",
-        "system,mic",
-        "--mic-device",
-        "rec.monitor",
-        "--duration",
-        "2",
-    ];
-    finished(record_window(&desktop, "Live Stream", &args, &file));
+    let args = ["--audio", "system,mic", "--mic-device", "rec.monitor"];
+    record_with_tone(&file, 440, 6, &[&args[..], &["--duration", "2"]].concat());
     assert_eq!(sound_tracks(&file), 2, "system and microphone tracks");
     assert!(max_volume_db(&file, 0) > -24.0);
     assert!(max_volume_db(&file, 1) > -24.0);

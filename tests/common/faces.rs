@@ -8,19 +8,9 @@ use std::process::Command;
 /// Her face box in the 512² photo: (179, 81), 93 pixels square.
 pub const FACE: (f64, f64, f64) = (179.0, 81.0, 93.0);
 
-/// The astronaut photo.
+/// The astronaut photo; the test fails, saying how to get it, when it is missing.
 pub fn astronaut() -> PathBuf {
-    let dir = std::env::var_os("CLIPWRIGHT_TEST_MODEL_DIR").expect(
-        "CLIPWRIGHT_TEST_MODEL_DIR is not set: run scripts/fetch-test-models.sh and set it to \
-         the folder it prints (scripts/test.sh does both)",
-    );
-    let path = Path::new(&dir).join("astronaut.png");
-    assert!(
-        path.is_file(),
-        "{} is missing: run scripts/fetch-test-models.sh",
-        path.display()
-    );
-    path
+    super::test_model_file("astronaut.png")
 }
 
 /// A walk across a frame: the photo at its own size on a grey checkerboard of `size`,

@@ -150,28 +150,37 @@ pub fn ffmpeg_rgba(path: &Path, index: u32) -> (u32, u32, Vec<u8>) {
     if nums.get(2).is_some_and(|r| r.abs() % 180 == 90) {
         std::mem::swap(&mut w, &mut h);
     }
+    let select = format!("select=eq(n\\,{index})");
+    let args: [&std::ffi::OsStr; 6] = [
+        "-i".as_ref(),
+        path.as_os_str(),
+        "-vf".as_ref(),
+        select.as_ref(),
+        "-frames:v".as_ref(),
+        "1".as_ref(),
+    ];
+    let frame = ffmpeg_raw_rgba(&args, (w, h)).into_iter().next();
+    (w, h, frame.unwrap_or_default())
+}
+
+/// The raw RGBA frames, each `size`, that the `ffmpeg` CLI writes given `args` (its inputs,
+/// filters and limits; the raw output options are added here).
+pub fn ffmpeg_raw_rgba<S: AsRef<std::ffi::OsStr>>(args: &[S], size: (u32, u32)) -> Vec<Vec<u8>> {
     let out = Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-i"])
-        .arg(path)
-        .args([
-            "-vf",
-            &format!("select=eq(n\\,{index})"),
-            "-frames:v",
-            "1",
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "rgba",
-            "-",
-        ])
+        .args(["-hide_banner", "-loglevel", "error"])
+        .args(args)
+        .args(["-f", "rawvideo", "-pix_fmt", "rgba", "-"])
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "ffmpeg could not decode {}",
-        path.display()
+        "ffmpeg: {}",
+        String::from_utf8_lossy(&out.stderr)
     );
-    (w, h, out.stdout)
+    out.stdout
+        .chunks_exact((size.0 * size.1 * 4) as usize)
+        .map(<[u8]>::to_vec)
+        .collect()
 }
 
 /// Every well-formed fixture.
@@ -525,6 +534,43 @@ fn cut(from: &Path, to: &Path, percent: usize) {
     std::fs::write(to, &bytes[..bytes.len() * percent / 100]).unwrap();
 }
 
+/// The `clipwright` command built for these tests.
+pub fn clipwright() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_clipwright"))
+}
+
+/// Runs `cmd`, failing the test with its error output unless it succeeds; returns that
+/// error output (warnings and notes).
+pub fn succeeds(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{cmd:?}: {stderr}");
+    stderr
+}
+
+/// `clipwright export --quiet --input SRC ARGS… -o OUT`, which must succeed; returns what it
+/// said on stderr.
+pub fn export_input(src: &Path, args: &[&str], out: &Path) -> String {
+    succeeds(
+        clipwright()
+            .args(["export", "--quiet", "--input"])
+            .arg(src)
+            .args(args)
+            .arg("-o")
+            .arg(out),
+    )
+}
+
+/// Names of the files in `dir`, hidden ones included, sorted.
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// Runs `cmd` with no input and its output captured, failing the test (and killing the
 /// command) if it takes longer than `limit`: a hang is a failure, not a stuck suite.
 pub fn run_within(cmd: &mut Command, limit: std::time::Duration) -> std::process::Output {
@@ -536,33 +582,24 @@ pub fn run_within(cmd: &mut Command, limit: std::time::Duration) -> std::process
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let start = std::time::Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-            child
-                .stdout
-                .take()
-                .unwrap()
-                .read_to_end(&mut stdout)
-                .unwrap();
-            child
-                .stderr
-                .take()
-                .unwrap()
-                .read_to_end(&mut stderr)
-                .unwrap();
-            return std::process::Output {
-                status,
-                stdout,
-                stderr,
-            };
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{cmd:?} took longer than {limit:?}");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
+    let said = format!("{cmd:?} took longer than {limit:?}");
+    let status = recording::exit_within(&mut child, limit, &said);
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_end(&mut stdout)
+        .unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_end(&mut stderr)
+        .unwrap();
+    std::process::Output {
+        status,
+        stdout,
+        stderr,
     }
 }
