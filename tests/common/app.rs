@@ -12,21 +12,7 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
 /// eframe's storage as a map, standing in for the settings file between two app runs.
-#[derive(Debug, Default, Clone)]
-pub struct Settings(pub std::collections::HashMap<String, String>);
-
-impl eframe::Storage for Settings {
-    fn get_string(&self, key: &str) -> Option<String> {
-        self.0.get(key).cloned()
-    }
-    fn set_string(&mut self, key: &str, value: String) {
-        self.0.insert(key.to_owned(), value);
-    }
-    fn remove_string(&mut self, key: &str) {
-        self.0.remove(key);
-    }
-    fn flush(&mut self) {}
-}
+pub use clipwright::ui::MemoryStorage as Settings;
 
 /// The app started with `settings` as its saved state.
 pub fn app_with(settings: Settings) -> Harness<'static, ClipwrightApp> {
@@ -92,16 +78,21 @@ pub fn step_until(harness: &mut Harness<'_, ClipwrightApp>, done: impl Fn(&Clipw
 pub fn open_on_a_portrait_canvas(harness: &mut Harness<'_, ClipwrightApp>, clips: usize) {
     harness.get_by_label("Open media…").click();
     step_until(harness, |app| app.editor.project.clips().count() == clips);
-    let editor = &mut harness.state_mut().editor;
     let (width, height) = CanvasPreset::Portrait9x16.size();
+    resize_canvas(harness, width, height);
+    harness.state_mut().editor.selection.clear();
+    step_until(harness, |app| app.preview_settled());
+}
+
+/// Makes the project's canvas `width`×`height` (one undoable edit), keeping the rest of it.
+pub fn resize_canvas(harness: &mut Harness<'_, ClipwrightApp>, width: u32, height: u32) {
+    let editor = &mut harness.state_mut().editor;
     let canvas = Canvas {
         width,
         height,
         ..editor.project.canvas.clone()
     };
     editor.apply(Edit::SetCanvas { canvas }).unwrap();
-    editor.selection.clear();
-    step_until(harness, |app| app.preview_settled());
 }
 
 /// Masks the status bar for a snapshot: it says whether an autosave is running, which
@@ -121,6 +112,51 @@ pub fn settle_for_snapshot(harness: &mut Harness<'_, ClipwrightApp>) {
         std::thread::sleep(Duration::from_millis(30));
     }
     mask_status_bar(harness);
+}
+
+/// Scrolls the inspector until the middle of the widget labelled `label` (with `role`, if
+/// given) shows between the panel's tabs and the timeline below it.
+pub fn scroll_inspector_to(
+    harness: &mut Harness<'static, ClipwrightApp>,
+    role: Option<egui::accesskit::Role>,
+    label: &str,
+) {
+    let centre_y = |harness: &Harness<'static, ClipwrightApp>| {
+        let node = match role {
+            Some(role) => harness.get_by_role_and_label(role, label),
+            None => harness.get_by_label(label),
+        };
+        node.rect().center().y
+    };
+    for _ in 0..30 {
+        // A scroll glides over several frames: wait until the widget rests, or a click
+        // meant for it lands on whatever glides under the pointer next.
+        let mut y = centre_y(harness);
+        for _ in 0..30 {
+            harness.run_steps(1);
+            let now = centre_y(harness);
+            if now == y {
+                break;
+            }
+            y = now;
+        }
+        let top = harness.get_by_label("Inspector").rect().bottom() + 4.0;
+        let bottom = harness.get_by_label("Fit").rect().top() - 4.0;
+        if (top..=bottom).contains(&y) {
+            return;
+        }
+        let node = match role {
+            Some(role) => harness.get_by_role_and_label(role, label),
+            None => harness.get_by_label(label),
+        };
+        if y > bottom {
+            node.scroll_down();
+        } else {
+            node.scroll_up();
+        }
+        harness.run_steps(2);
+    }
+    panic!("could not scroll {label} into view");
 }
 
 /// Opens the File menu and clicks `item` in it.
