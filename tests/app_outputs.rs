@@ -6,9 +6,11 @@
 
 mod common;
 
-use clipwright::timeline::{Canvas, ClipId, CropWindow, Edit, OutputId, SafeArea};
+use clipwright::timeline::{ClipId, CropWindow, Edit, OutputId, SafeArea};
 use clipwright::ui::{ClipwrightApp, NoDialogs};
-use common::app::{drag, harness_answering, harness_with, settle_for_snapshot, step_until};
+use common::app::{
+    drag, harness_answering, harness_with, resize_canvas, settle_for_snapshot, step_until,
+};
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
@@ -204,13 +206,8 @@ fn the_export_dialog_writes_every_output_in_one_go_each_at_its_size() {
     landscape_project_with_a_clip(&mut harness);
     outputs_menu(&mut harness, &["Add output", "9:16 vertical (1080×1920)"]);
     // Small sizes keep the export quick.
+    resize_canvas(&mut harness, 320, 180);
     let editor = &mut harness.state_mut().editor;
-    let canvas = Canvas {
-        width: 320,
-        height: 180,
-        ..editor.project.canvas.clone()
-    };
-    editor.apply(Edit::SetCanvas { canvas }).unwrap();
     let mut outputs = editor.project.outputs.clone();
     (outputs[0].width, outputs[0].height) = (180, 320);
     editor.apply(Edit::SetOutputs { outputs }).unwrap();

@@ -11,37 +11,11 @@ use std::path::{Path, PathBuf};
 
 use clipwright::timeline::{ClipId, OutputId, PortraitBackground, ReframeMode};
 use clipwright::ui::ClipwrightApp;
-use common::app::{harness_with, mask_status_bar, open_on_a_portrait_canvas, step_until};
+use common::app::{
+    harness_with, mask_status_bar, open_on_a_portrait_canvas, scroll_inspector_to, step_until,
+};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
-
-/// Scrolls the inspector until the widget labelled `label` shows between its tabs and the
-/// timeline.
-fn scroll_into_view(harness: &mut Harness<'static, ClipwrightApp>, label: &str) {
-    for _ in 0..30 {
-        let mut y = harness.get_by_label(label).rect().center().y;
-        for _ in 0..30 {
-            harness.run_steps(1);
-            let now = harness.get_by_label(label).rect().center().y;
-            if now == y {
-                break;
-            }
-            y = now;
-        }
-        let top = harness.get_by_label("Inspector").rect().bottom() + 4.0;
-        let bottom = harness.get_by_label("Fit").rect().top() - 4.0;
-        if (top..=bottom).contains(&y) {
-            return;
-        }
-        if y > bottom {
-            harness.get_by_label(label).scroll_down();
-        } else {
-            harness.get_by_label(label).scroll_up();
-        }
-        harness.run_steps(2);
-    }
-    panic!("{label} never scrolled into view");
-}
 
 fn portrait_of(harness: &Harness<'_, ClipwrightApp>, id: ClipId) -> Option<PortraitBackground> {
     let clip = harness.state().editor.project.clip(id).unwrap();
@@ -76,17 +50,17 @@ fn portrait_in_the_inspector_sets_the_background_effect_in_one_undo_step_each() 
     harness.run_steps(3);
     let steps = harness.state().editor.history.undo_len();
 
-    scroll_into_view(&mut harness, "Portrait background");
+    scroll_inspector_to(&mut harness, None, "Portrait background");
     harness.get_by_label("Portrait background").click();
     harness.run_steps(3);
     assert_eq!(portrait_of(&harness, id), Some(PortraitBackground::Blur));
     assert_eq!(harness.state().editor.history.undo_len(), steps + 1);
     // The astronaut in front of a blurred backdrop, the Portrait controls beside her.
-    scroll_into_view(&mut harness, "Background");
+    scroll_inspector_to(&mut harness, None, "Background");
     snapshot_settled(&mut harness, "portrait_inspector");
 
     // Switch the background to "Remove".
-    scroll_into_view(&mut harness, "Background");
+    scroll_inspector_to(&mut harness, None, "Background");
     harness.get_by_label("Background").click();
     harness.run_steps(2);
     harness.get_by_label("Remove").click();

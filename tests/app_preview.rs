@@ -5,9 +5,11 @@
 
 mod common;
 
-use clipwright::timeline::{Canvas, ClipId, CropWindow, Edit, OutputId, ReframeMode};
+use clipwright::timeline::{ClipId, CropWindow, OutputId, ReframeMode};
 use clipwright::ui::ClipwrightApp;
-use common::app::{drag, harness_with, open_on_a_portrait_canvas, settle_for_snapshot, step_until};
+use common::app::{
+    drag, harness_with, open_on_a_portrait_canvas, resize_canvas, settle_for_snapshot, step_until,
+};
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 
@@ -110,13 +112,7 @@ fn the_crop_window_is_offered_only_when_the_shapes_differ() {
         .get_by_label("Crop window")
         .accesskit_node()
         .is_disabled());
-    let editor = &mut harness.state_mut().editor;
-    let canvas = Canvas {
-        width: 640,
-        height: 480,
-        ..editor.project.canvas.clone()
-    };
-    editor.apply(Edit::SetCanvas { canvas }).unwrap();
+    resize_canvas(&mut harness, 640, 480);
     harness.run_steps(3);
     assert!(harness
         .get_by_label("Crop window")

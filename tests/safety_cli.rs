@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use assert_cmd::prelude::*;
-use common::{clipwright, export_input, files_in, fixture, run_within};
+use common::{clipwright, export_input, files_in, fixture, run_within, succeeds};
 
 /// A copy of the 2 s H.264/AAC fixture at `dir/name`.
 fn recording(dir: &Path, name: &str) -> PathBuf {
@@ -140,23 +140,23 @@ fn an_export_replaces_a_links_target_by_rename_and_keeps_file_modes() {
     let srt = dir.path().join("a.srt");
     std::fs::write(&srt, "1\n00:00:00,000 --> 00:00:01,000\nHi\n").unwrap();
     let vtt = dir.path().join("a.vtt");
-    clipwright()
-        .args(["subtitles", "convert"])
-        .arg(&srt)
-        .arg(&vtt)
-        .assert()
-        .success();
+    succeeds(
+        clipwright()
+            .args(["subtitles", "convert"])
+            .arg(&srt)
+            .arg(&vtt),
+    );
     assert_eq!(
         std::fs::metadata(&vtt).unwrap().permissions().mode() & 0o777,
         want
     );
     std::fs::set_permissions(&vtt, std::fs::Permissions::from_mode(0o604)).unwrap();
-    clipwright()
-        .args(["subtitles", "convert"])
-        .arg(&srt)
-        .arg(&vtt)
-        .assert()
-        .success();
+    succeeds(
+        clipwright()
+            .args(["subtitles", "convert"])
+            .arg(&srt)
+            .arg(&vtt),
+    );
     assert_eq!(
         std::fs::metadata(&vtt).unwrap().permissions().mode() & 0o777,
         0o604
