@@ -113,22 +113,20 @@ fn without_audio_options_the_system_sound_is_recorded_where_there_is_a_sound_ser
     let _tone = pulse.play_tone(1000, 6);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("default_sound.mp4");
-    let out = desktop
-        .command(env!("CARGO_BIN_EXE_clipwright"))
-        .env_remove("PULSE_SERVER")
-        .args([
-            "record",
-            "--test-pattern",
-            "320x240",
-            "--duration",
-            "2",
-            "-o",
-        ])
-        .arg(&file)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+    let stderr = common::succeeds(
+        desktop
+            .command(env!("CARGO_BIN_EXE_clipwright"))
+            .env_remove("PULSE_SERVER")
+            .args([
+                "record",
+                "--test-pattern",
+                "320x240",
+                "--duration",
+                "2",
+                "-o",
+            ])
+            .arg(&file),
+    );
     assert!(!stderr.contains("without sound"), "{stderr}");
     assert_eq!(sound_tracks(&file), 1, "the system sound track");
     assert!(max_volume_db(&file, 0) > -24.0, "the tone is there");
@@ -139,22 +137,14 @@ fn without_a_sound_server_the_recording_goes_on_silent_and_says_so_in_one_line()
     let runtime = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("no_server.mp4");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_clipwright"))
-        .env("XDG_RUNTIME_DIR", runtime.path())
-        .env_remove("PULSE_SERVER")
-        .args([
-            "record",
-            "--test-pattern",
-            "320x240",
-            "--duration",
-            "1",
-            "-o",
-        ])
-        .arg(&file)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+    let record = || {
+        let mut cmd = common::clipwright();
+        cmd.env("XDG_RUNTIME_DIR", runtime.path())
+            .env_remove("PULSE_SERVER")
+            .args(["record", "--test-pattern", "320x240", "--duration", "1"]);
+        cmd
+    };
+    let stderr = common::succeeds(record().arg("-o").arg(&file));
     let notices: Vec<&str> = stderr
         .lines()
         .filter(|l| l.contains("without sound"))
@@ -163,14 +153,10 @@ fn without_a_sound_server_the_recording_goes_on_silent_and_says_so_in_one_line()
     assert!(notices[0].contains("--audio none"), "{stderr}");
     assert_eq!(sound_tracks(&file), 0);
     // Asked for explicitly, no sound is not a notice.
-    let quiet = std::process::Command::new(env!("CARGO_BIN_EXE_clipwright"))
-        .env("XDG_RUNTIME_DIR", runtime.path())
-        .env_remove("PULSE_SERVER")
-        .args(["record", "--test-pattern", "320x240", "--duration", "1"])
-        .args(["--audio", "none", "-o"])
-        .arg(dir.path().join("quiet.mp4"))
-        .output()
-        .unwrap();
-    assert!(quiet.status.success());
-    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("without sound"));
+    let quiet = common::succeeds(
+        record()
+            .args(["--audio", "none", "-o"])
+            .arg(dir.path().join("quiet.mp4")),
+    );
+    assert!(!quiet.contains("without sound"), "{quiet}");
 }
