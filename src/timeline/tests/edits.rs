@@ -14,6 +14,16 @@ macro_rules! assert_refused {
     }};
 }
 
+/// Trims the `edge` of `clip` to `to`, moving the clips after it along if `ripple`.
+fn trim(clip: ClipId, edge: Edge, to: Time, ripple: bool) -> Edit {
+    Edit::TrimClip {
+        clip,
+        edge,
+        to,
+        ripple,
+    }
+}
+
 /// Applies `edit`, checks the result is valid, undoes it and checks the project is back.
 pub(crate) fn apply_and_undo(p: &mut Project, edit: Edit) {
     let before = p.clone();
@@ -201,66 +211,26 @@ fn splitting_keeps_animation_continuous_across_the_cut() {
 #[test]
 fn trimming_the_in_point_keeps_the_end_and_moves_the_source() {
     let mut p = project();
-    run(
-        &mut p,
-        Edit::TrimClip {
-            clip: ClipId(2),
-            edge: Edge::In,
-            to: s(12),
-            ripple: false,
-        },
-    );
+    run(&mut p, trim(ClipId(2), Edge::In, s(12), false));
     assert_eq!(span(&p, 2), (12_000, 20_000, 22_000, 30_000));
-    apply_and_undo(
-        &mut p,
-        Edit::TrimClip {
-            clip: ClipId(2),
-            edge: Edge::Out,
-            to: s(18),
-            ripple: false,
-        },
-    );
+    apply_and_undo(&mut p, trim(ClipId(2), Edge::Out, s(18), false));
 }
 
 #[test]
 fn trimming_stops_at_the_ends_of_the_media() {
     let mut p = project();
     // Clip 3 uses source 40–45 s of a 60 s recording: the out-point can grow by 15 s only.
-    run(
-        &mut p,
-        Edit::TrimClip {
-            clip: ClipId(3),
-            edge: Edge::Out,
-            to: s(100),
-            ripple: false,
-        },
-    );
+    run(&mut p, trim(ClipId(3), Edge::Out, s(100), false));
     assert_eq!(span(&p, 3), (25_000, 45_000, 40_000, 60_000));
     // Clip 2 starts at source 20 s but a neighbour ends at 10 s on the timeline.
-    run(
-        &mut p,
-        Edit::TrimClip {
-            clip: ClipId(2),
-            edge: Edge::In,
-            to: s(0),
-            ripple: false,
-        },
-    );
+    run(&mut p, trim(ClipId(2), Edge::In, s(0), false));
     assert_eq!(span(&p, 2).0, 10_000);
 }
 
 #[test]
 fn trimming_a_linked_clip_trims_its_partner_on_the_shared_edge() {
     let mut p = project();
-    run(
-        &mut p,
-        Edit::TrimClip {
-            clip: ClipId(1),
-            edge: Edge::Out,
-            to: s(8),
-            ripple: false,
-        },
-    );
+    run(&mut p, trim(ClipId(1), Edge::Out, s(8), false));
     assert_eq!(span(&p, 1), (0, 8_000, 0, 8_000));
     assert_eq!(span(&p, 11), (0, 8_000, 0, 8_000));
 }
@@ -268,37 +238,13 @@ fn trimming_a_linked_clip_trims_its_partner_on_the_shared_edge() {
 #[test]
 fn ripple_trim_shifts_the_clips_after_it() {
     let mut p = project();
-    run(
-        &mut p,
-        Edit::TrimClip {
-            clip: ClipId(2),
-            edge: Edge::Out,
-            to: s(16),
-            ripple: true,
-        },
-    );
+    run(&mut p, trim(ClipId(2), Edge::Out, s(16), true));
     assert_eq!(span(&p, 2), (10_000, 16_000, 20_000, 26_000));
     assert_eq!(span(&p, 3).0, 21_000);
-    run(
-        &mut p,
-        Edit::TrimClip {
-            clip: ClipId(2),
-            edge: Edge::In,
-            to: s(12),
-            ripple: true,
-        },
-    );
+    run(&mut p, trim(ClipId(2), Edge::In, s(12), true));
     assert_eq!(span(&p, 2), (10_000, 14_000, 22_000, 26_000));
     assert_eq!(span(&p, 3).0, 19_000);
-    apply_and_undo(
-        &mut p,
-        Edit::TrimClip {
-            clip: ClipId(2),
-            edge: Edge::Out,
-            to: s(18),
-            ripple: true,
-        },
-    );
+    apply_and_undo(&mut p, trim(ClipId(2), Edge::Out, s(18), true));
 }
 
 #[test]
