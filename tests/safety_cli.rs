@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
+#[cfg(unix)]
 use assert_cmd::prelude::*;
-use common::{clipwright, export_input, files_in, fixture, run_within, succeeds};
+use common::{clipwright, export_input, files_in, fixture, run_within};
 
 /// A copy of the 2 s H.264/AAC fixture at `dir/name`.
 fn recording(dir: &Path, name: &str) -> PathBuf {
@@ -140,7 +141,7 @@ fn an_export_replaces_a_links_target_by_rename_and_keeps_file_modes() {
     let srt = dir.path().join("a.srt");
     std::fs::write(&srt, "1\n00:00:00,000 --> 00:00:01,000\nHi\n").unwrap();
     let vtt = dir.path().join("a.vtt");
-    succeeds(
+    common::succeeds(
         clipwright()
             .args(["subtitles", "convert"])
             .arg(&srt)
@@ -151,7 +152,7 @@ fn an_export_replaces_a_links_target_by_rename_and_keeps_file_modes() {
         want
     );
     std::fs::set_permissions(&vtt, std::fs::Permissions::from_mode(0o604)).unwrap();
-    succeeds(
+    common::succeeds(
         clipwright()
             .args(["subtitles", "convert"])
             .arg(&srt)
