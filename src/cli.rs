@@ -82,6 +82,9 @@ enum BenchWhat {
     /// Preview seek latency (p50/p95 over random seeks in 1080p H.264) beside
     /// `ffmpeg -ss T -frames:v 1` per seek.
     Scrub(bench::preview::ScrubArgs),
+    /// One look at a growing 10-minute recording: probed whole with its waveform made
+    /// again, beside reading only what was appended.
+    Growing(bench::growing::GrowingBenchArgs),
     /// Plays a long project (10 min by default) through the preview: frames/s and memory.
     Play(bench::preview::PlayArgs),
     /// Background blur (export and 960x540 preview) and follow-face analysis, each beside
@@ -154,6 +157,9 @@ pub fn main() -> ExitCode {
         Some(Command::Bench {
             what: BenchWhat::Play(args),
         }) => bench::preview::play(&args),
+        Some(Command::Bench {
+            what: BenchWhat::Growing(args),
+        }) => bench::growing::run(&args),
         Some(Command::Bench {
             what: BenchWhat::Portrait(args),
         }) => bench::portrait::run(&args),

@@ -6,6 +6,7 @@
 
 mod common;
 
+use clipwright::timeline::ClipId;
 use clipwright::ui::ClipwrightApp;
 use common::app::{drag, harness_with, scroll_inspector_to, step_until};
 use egui_kittest::kittest::Queryable;
@@ -319,11 +320,9 @@ fn the_preset_gallery_shows_every_preset_and_applies_the_one_clicked() {
     assert_eq!(keys.len(), 2, "two ordinary keyframes");
 }
 
-#[test]
-fn a_text_entrance_picked_in_the_inspector_is_stored_on_the_clip_and_undone_in_one_step() {
-    use clipwright::timeline::{
-        Clip, ClipContent, Edit, EntranceKind, TextStyle, Time, Track, TrackId, TrackKind,
-    };
+/// The app with a two-second text clip "Hi" on a new overlay track, selected.
+fn harness_with_a_selected_title() -> (Harness<'static, ClipwrightApp>, ClipId) {
+    use clipwright::timeline::{Clip, Edit, TextStyle, Time, Track, TrackId, TrackKind};
     let mut harness = harness_with(None);
     let editor = &mut harness.state_mut().editor;
     let track = TrackId(900);
@@ -347,25 +346,62 @@ fn a_text_entrance_picked_in_the_inspector_is_stored_on_the_clip_and_undone_in_o
     editor.selection.clear();
     editor.selection.insert(id);
     harness.run_steps(3);
-    let entrance = |harness: &Harness<'static, ClipwrightApp>| match &harness
-        .state()
-        .editor
-        .project
-        .clip(id)
-        .unwrap()
-        .content
-    {
+    (harness, id)
+}
+
+/// The entrance of text clip `id`.
+fn entrance_of(
+    harness: &Harness<'static, ClipwrightApp>,
+    id: ClipId,
+) -> clipwright::timeline::TextEntrance {
+    use clipwright::timeline::ClipContent;
+    match &harness.state().editor.project.clip(id).unwrap().content {
         ClipContent::Text { entrance, .. } => *entrance,
         other => panic!("not text: {other:?}"),
-    };
-    assert_eq!(entrance(&harness).kind, EntranceKind::None);
+    }
+}
+
+#[test]
+fn a_text_entrance_picked_in_the_inspector_is_stored_on_the_clip_and_undone_in_one_step() {
+    use clipwright::timeline::EntranceKind;
+    let (mut harness, id) = harness_with_a_selected_title();
+    assert_eq!(entrance_of(&harness, id).kind, EntranceKind::None);
     click_in_view(&mut harness, "Letters and words");
     harness
         .get_by_label(EntranceKind::Typewriter.label())
         .click_accesskit();
     harness.run_steps(3);
-    assert_eq!(entrance(&harness).kind, EntranceKind::Typewriter);
+    assert_eq!(entrance_of(&harness, id).kind, EntranceKind::Typewriter);
     harness.state_mut().editor.undo().unwrap();
     harness.run_steps(2);
-    assert_eq!(entrance(&harness).kind, EntranceKind::None);
+    assert_eq!(entrance_of(&harness, id).kind, EntranceKind::None);
+}
+
+#[test]
+fn an_entrance_card_in_the_preset_gallery_applies_to_a_title_in_one_step() {
+    use clipwright::timeline::{animation_presets, EntranceKind};
+    let (mut harness, id) = harness_with_a_selected_title();
+    let gallery = format!("Preset gallery ({})", animation_presets().len());
+    click_in_view(&mut harness, &gallery);
+    harness.run_steps(10);
+    // Each entrance is a card beside the motion presets.
+    for kind in [
+        EntranceKind::Typewriter,
+        EntranceKind::Pop,
+        EntranceKind::Rise,
+    ] {
+        harness.get_by_role_and_label(egui::accesskit::Role::Button, kind.label());
+    }
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, EntranceKind::Pop.label())
+        .click_accesskit();
+    harness.run_steps(2);
+    let steps_before = harness.state().editor.history.undo_len();
+    click_in_view(&mut harness, "Apply");
+    harness.run_steps(2);
+    assert_eq!(entrance_of(&harness, id).kind, EntranceKind::Pop);
+    assert_eq!(harness.state().editor.history.undo_len(), steps_before + 1);
+    harness.state_mut().editor.undo().unwrap();
+    harness.run_steps(2);
+    assert_eq!(entrance_of(&harness, id).kind, EntranceKind::None);
 }

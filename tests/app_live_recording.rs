@@ -10,44 +10,16 @@
 mod common;
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 use clipwright::timeline::{Time, TrackKind};
-use clipwright::ui::{ClipwrightApp, ExportRange, Outcome};
-use common::app::{harness_with, record_test_pattern_with};
+use clipwright::ui::ClipwrightApp;
+use common::app::{
+    export_span, harness_with, record_test_pattern_with, run_for, source_length, step_until_slow,
+};
 use egui_kittest::kittest::Queryable;
-use egui_kittest::Harness;
 
 /// The recorder panel's test pattern is this wide.
 const PATTERN_WIDTH: u32 = 1280;
-
-/// Steps the UI for `ms` milliseconds of wall time.
-fn run_for(harness: &mut Harness<'_, ClipwrightApp>, ms: u64) {
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_millis(ms) {
-        harness.step();
-        std::thread::sleep(Duration::from_millis(30));
-    }
-}
-
-/// Like `step_until`, with room for a loaded machine (an export runs meanwhile).
-fn step_until_slow(
-    harness: &mut Harness<'_, ClipwrightApp>,
-    what: &str,
-    done: impl Fn(&ClipwrightApp) -> bool,
-) {
-    let started = Instant::now();
-    while !done(harness.state()) {
-        assert!(started.elapsed() < Duration::from_secs(120), "{what}");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(30));
-    }
-}
-
-/// The length of the recording's source in the project, if it is there.
-fn source_length(app: &ClipwrightApp) -> Option<Time> {
-    app.editor.project.sources.first().map(|s| s.info.duration)
-}
 
 /// Ends of the video clips, in timeline order.
 fn video_clip_spans(app: &ClipwrightApp) -> Vec<(Time, Time)> {
@@ -100,26 +72,17 @@ fn a_recording_grows_on_the_timeline_and_a_highlight_exports_while_it_records() 
 
     // A highlight of the part recorded, exported while the recording goes on.
     let highlight = dir.path().join("highlight.mp4");
-    let app = harness.state_mut();
-    app.open_export_dialog();
-    app.export.set_output(&highlight);
-    app.export.hardware = false;
-    app.export.range = ExportRange::Span(Time::from_secs(1), Time::from_secs(2));
-    harness.run_steps(2);
-    harness.get_by_label("Start export").click();
-    harness.run_steps(1);
-    assert!(harness.state().export.is_running());
-    step_until_slow(&mut harness, "the export never ended", |app| {
-        !app.export.is_running()
-    });
+    let frames = export_span(
+        &mut harness,
+        &highlight,
+        Time::from_secs(1),
+        Time::from_secs(2),
+    );
     assert!(
         harness.state().recorder.is_recording(),
         "the export was done while recording"
     );
-    match &harness.state().export.outcome {
-        Some(Outcome::Finished(s)) => assert_eq!(s.frames, 30, "1 s at 30 fps"),
-        other => panic!("the highlight was not written: {other:?}"),
-    }
+    assert_eq!(frames, 30, "1 s at 30 fps");
 
     step_until_slow(&mut harness, "the clip stopped growing", |app| {
         source_length(app).is_some_and(|d| d >= grown_past)

@@ -274,6 +274,42 @@ fn a_caption_look_becomes_the_track_style_in_one_step_and_the_words_follow_it() 
 }
 
 #[test]
+fn a_caption_entrance_chosen_in_the_style_editor_is_saved_and_undone_in_one_step() {
+    use clipwright::timeline::EntranceKind;
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_with_two_cues(dir.path(), "English.srt", NoDialogs::default());
+    harness.get_by_label("Style").click();
+    harness.run_steps(2);
+    let steps = harness.state().editor.history.undo_len();
+    // Below the caption looks, perhaps out of the panel's view: clicked by accessibility.
+    harness.get_by_label("Entrance").click_accesskit();
+    harness.run_steps(2);
+    harness
+        .get_by_label(EntranceKind::Typewriter.label())
+        .click_accesskit();
+    harness.run_steps(2);
+
+    let app = harness.state();
+    let track = &subtitle_tracks(app)[0];
+    let style = app.editor.project.cue_style(&track.cues[0]);
+    assert_eq!(style.entrance.kind, EntranceKind::Typewriter);
+    assert_eq!(app.editor.history.undo_len(), steps + 1, "one step");
+    // Each cue's letters are shown one at a time from its start.
+    let script = clipwright::render::ass_script(&app.editor.project, (1920, 1080), true).unwrap();
+    let typed = script
+        .lines()
+        .filter(|l| l.starts_with("Dialogue: 100,") && l.contains("\\alpha&HFF&\\t("))
+        .count();
+    assert_eq!(typed, 2, "both cues type: {script}");
+    harness.state_mut().editor.undo().unwrap();
+    harness.run_steps(2);
+    let app = harness.state();
+    let track = &subtitle_tracks(app)[0];
+    let style = app.editor.project.cue_style(&track.cues[0]);
+    assert_eq!(style.entrance.kind, EntranceKind::None);
+}
+
+#[test]
 fn the_export_dialog_offers_soft_subtitles_and_says_where_styles_are_lost() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_with_two_cues(dir.path(), "English.srt", NoDialogs::default());

@@ -8,11 +8,10 @@
 mod common;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use clipwright::subtitles::transcribe::FakeSpeech;
 use clipwright::ui::{ClipwrightApp, NoDialogs};
-use common::app::{harness_answering, step_until, subtitle_tracks};
+use common::app::{harness_answering, step_until, subtitle_tracks, wait_for_transcript};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
@@ -136,27 +135,6 @@ fn cancelling_a_transcription_leaves_the_project_as_it_was() {
     assert!(harness.state().toasts.iter().all(|t| !t.is_error));
     assert_eq!(harness.state().editor.history.undo_len(), steps);
     harness.get_by_label("Start transcribing");
-}
-
-/// Steps until a transcription added a subtitle track, failing on an error toast.
-fn wait_for_transcript(
-    harness: &mut Harness<'static, ClipwrightApp>,
-) -> clipwright::timeline::Track {
-    let start = Instant::now();
-    while subtitle_tracks(harness.state()).is_empty() {
-        assert!(
-            start.elapsed() < Duration::from_secs(300),
-            "transcription never finished"
-        );
-        assert!(
-            harness.state().toasts.iter().all(|t| !t.is_error),
-            "{:?}",
-            harness.state().toasts
-        );
-        harness.step();
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    subtitle_tracks(harness.state()).remove(0)
 }
 
 #[test]

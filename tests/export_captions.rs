@@ -226,15 +226,9 @@ fn entering_title(kind: EntranceKind, entrance: Time) -> Project {
 /// as `(left half, right half)` counts each.
 fn white_halves(file: &Path, project: &Project, frame: u32) -> ((usize, usize), (usize, usize)) {
     let halves = |rgba: &[u8], width: u32| {
-        let left: Vec<u8> = rgba
-            .chunks_exact(4)
-            .enumerate()
-            .filter(|(i, _)| (*i as u32 % width) < width / 2)
-            .flat_map(|(_, px)| px.to_vec())
-            .collect();
         let all = pixels_like(rgba, width, WHITE).0;
-        let left = pixels_like(&left, width / 2, WHITE).0;
-        (left, all - left)
+        let right = white_from(rgba, width, width / 2);
+        (all - right, right)
     };
     let (w, _, rgba) = common::ffmpeg_rgba(file, frame);
     let t = Time::from_frame(i64::from(frame), Rational::FPS_30);
@@ -308,5 +302,249 @@ fn a_popping_title_shows_its_left_word_before_its_right_word() {
     for (exported, previewed) in &seen {
         let diff = (exported.0 + exported.1).abs_diff(previewed.0 + previewed.1);
         assert!(diff < 200, "{summary}");
+    }
+}
+
+/// A subtitle track of one cue, `text` from `start` to `end` with `words` (text, start,
+/// end in milliseconds), in a white 150-pixel bold style without an outline whose
+/// spoken word is `highlight` and whose letters or words enter as `entrance` says.
+fn caption_project(
+    (text, start, end): (&str, i64, i64),
+    words: &[(&str, i64, i64)],
+    highlight: Color,
+    entrance: TextEntrance,
+) -> Project {
+    use clipwright::timeline::{CueId, SubtitleCue, WordTiming};
+    let mut project = black_project(3);
+    let mut cue = SubtitleCue::new(
+        CueId(1),
+        Time::from_millis(start),
+        Time::from_millis(end),
+        text,
+    );
+    cue.words = words
+        .iter()
+        .map(|&(w, a, b)| WordTiming {
+            start: Time::from_millis(a),
+            end: Time::from_millis(b),
+            text: w.to_owned(),
+        })
+        .collect();
+    cue.style = Some("Captions".into());
+    let mut track = Track::new(TrackId(3), TrackKind::Subtitle, "en");
+    track.cues.push(cue);
+    project.tracks.push(track);
+    let style = TextStyle {
+        font_size: 150.0,
+        bold: true,
+        outline_width: 0.0,
+        shadow_offset: 0.0,
+        highlight_color: highlight,
+        entrance,
+        ..TextStyle::default()
+    };
+    project.subtitle_styles.insert("Captions".into(), style);
+    project
+}
+
+#[test]
+fn a_typewriter_caption_types_from_its_cue_start_across_its_word_events() {
+    let typed = TextEntrance {
+        kind: EntranceKind::Typewriter,
+        duration: Time::from_secs(1),
+    };
+    // The cue starts at 0.5 s; its words cut it into events at 0.8 s, so the second
+    // event must count the letters' turns from the cue's start, 0.3 s before its own.
+    // The spoken word stays white: only the letters shown are counted.
+    let cue = ("AB CD", 500, 2500);
+    let words = [("AB", 500, 800), ("CD", 800, 2000)];
+    let project = caption_project(cue, &words, Color::WHITE, typed);
+    let plain = caption_project(cue, &words, Color::WHITE, TextEntrance::default());
+    let dir = tempfile::tempdir().unwrap();
+    let (typed_out, plain_out) = (dir.path().join("typed.mp4"), dir.path().join("plain.mp4"));
+    export(project.clone(), &typed_out);
+    export(plain.clone(), &plain_out);
+    // A letter every quarter second from 0.5 s: 0.6 s shows one, 0.9 s two, 1.3 s all
+    // four; at 2 s the caption is drawn as the plain one.
+    let seen: Vec<_> = [18u32, 27, 39, 60]
+        .iter()
+        .map(|&f| white_halves(&typed_out, &project, f))
+        .collect();
+    let plain_seen = white_halves(&plain_out, &plain, 60);
+    let summary =
+        format!("typed caption ((left, right) exported, previewed) at 0.6, 0.9, 1.3, 2 s: {seen:?}, plain {plain_seen:?}");
+    eprintln!("{summary}");
+    let total = |h: (usize, usize)| h.0 + h.1;
+    assert!(
+        total(seen[0].0) > 100,
+        "the first letter at once: {summary}"
+    );
+    for pair in seen[..3].windows(2) {
+        assert!(total(pair[0].0) + 100 < total(pair[1].0), "{summary}");
+        assert!(total(pair[0].1) + 100 < total(pair[1].1), "{summary}");
+    }
+    assert_eq!(seen[3].1, plain_seen.1, "{summary}");
+    assert!(
+        total(seen[3].0).abs_diff(total(plain_seen.0)) < 40,
+        "{summary}"
+    );
+    assert!(
+        total(seen[2].0).abs_diff(total(plain_seen.0)) < 150,
+        "{summary}"
+    );
+    for (exported, previewed) in &seen {
+        assert!(
+            total(*exported).abs_diff(total(*previewed)) < 200,
+            "{summary}"
+        );
+    }
+}
+
+#[test]
+fn a_popping_word_highlight_caption_still_colours_the_spoken_word() {
+    let pop = TextEntrance {
+        kind: EntranceKind::Pop,
+        duration: Time::from_millis(900),
+    };
+    let cue = ("AAA BBB CCC", 0, 3000);
+    let words = [("AAA", 0, 1000), ("BBB", 1000, 2000), ("CCC", 2000, 3000)];
+    let project = caption_project(cue, &words, Color::YELLOW, pop);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pop-words.mp4");
+    export(project.clone(), &out);
+    let yellow = [255, 221, 0];
+    let mut preview = Compositor::new(".");
+    // 0.5 s: AAA is in and spoken, BBB popping, CCC not yet there; then each word spoken.
+    let seen: Vec<_> = [15u32, 45, 75]
+        .iter()
+        .map(|&f| {
+            let t = Time::from_frame(i64::from(f), Rational::FPS_30);
+            let picture = preview.frame_at(&project, t, SIZE).unwrap();
+            let half = (picture.width * picture.height / 2 * 4) as usize;
+            let previewed = pixels_like(&picture.data[half..], picture.width, yellow);
+            let (w, _, rgba) = common::ffmpeg_rgba(&out, f);
+            let last_word = (
+                white_from(&rgba, w, 200),
+                white_from(&picture.data, picture.width, 200),
+            );
+            (in_cue_area(&out, f, yellow), previewed, last_word)
+        })
+        .collect();
+    let summary = format!(
+        "(yellow exported, yellow previewed, white right of x 200 (exported, previewed)) \
+         at 0.5, 1.5, 2.5 s: {seen:?}"
+    );
+    eprintln!("{summary}");
+    for ((exported, previewed, _), x) in seen.iter().zip([100.0, 160.0, 220.0]) {
+        assert!(exported.0 > 50 && previewed.0 > 50, "{summary}");
+        assert!((exported.1 - x).abs() < 25.0, "{summary}");
+        assert!((exported.1 - previewed.1).abs() < 4.0, "{summary}");
+    }
+    // The last word has not popped at 0.5 s, and has at 1.5 s (white on the right).
+    let (before, after) = (seen[0].2, seen[1].2);
+    assert!(before.0 < 20 && before.1 < 20, "{summary}");
+    assert!(after.0 > 100 && after.1 > 100, "{summary}");
+}
+
+/// White pixels of `rgba` (`width` across) right of `x`.
+fn white_from(rgba: &[u8], width: u32, x: u32) -> usize {
+    let right: Vec<u8> = rgba
+        .chunks_exact(4)
+        .enumerate()
+        .filter(|(i, _)| *i as u32 % width >= x)
+        .flat_map(|(_, px)| px.to_vec())
+        .collect();
+    pixels_like(&right, width - x, WHITE).0
+}
+
+/// A white "HHHHHH" title over black for 1 s, placed by `set` on its transform.
+fn placed_title(set: impl Fn(&mut Clip)) -> Project {
+    let mut project = black_project(1);
+    let mut titles = Track::new(TrackId(2), TrackKind::Overlay, "titles");
+    let style = TextStyle {
+        font_size: 300.0,
+        bold: true,
+        outline_width: 0.0,
+        shadow_offset: 0.0,
+        ..TextStyle::default()
+    };
+    let mut clip = Clip::text(ClipId(2), "HHHHHH", style, Time::ZERO, Time::from_secs(1));
+    set(&mut clip);
+    titles.clips.push(clip);
+    project.tracks.push(titles);
+    project
+}
+
+/// `clip` with `property` at `value` all along.
+fn set_still(clip: &mut Clip, property: clipwright::timeline::Property, value: f64) {
+    use clipwright::timeline::{Interpolation, Keyframes};
+    let keys = Keyframes::from_keys([(Time::ZERO, value, Interpolation::Linear)]);
+    clip.animation.set_channel(property, keys);
+}
+
+/// White pixels of frame 15 of `project` exported and previewed: (count, mean x, count in
+/// the lower half, count left of x 78) each.
+fn white_spread(project: &Project, dir: &Path, name: &str) -> [(usize, f64, usize, usize); 2] {
+    let out = dir.join(name);
+    export(project.clone(), &out);
+    let (w, h, rgba) = common::ffmpeg_rgba(&out, 15);
+    let t = Time::from_frame(15, Rational::FPS_30);
+    let picture = Compositor::new(".").frame_at(project, t, SIZE).unwrap();
+    [(w, h, rgba), (picture.width, picture.height, picture.data)].map(|(w, h, rgba)| {
+        let (count, mean_x) = pixels_like(&rgba, w, WHITE);
+        let lower = pixels_like(&rgba[(w * h / 2 * 4) as usize..], w, WHITE).0;
+        let left = count - white_from(&rgba, w, 78);
+        (count, mean_x, lower, left)
+    })
+}
+
+#[test]
+fn a_cropped_title_shows_nothing_where_it_is_cropped_away() {
+    use clipwright::timeline::Property;
+    let dir = tempfile::tempdir().unwrap();
+    let plain = white_spread(&placed_title(|_| {}), dir.path(), "plain.mp4");
+    // Cropping the left half keeps the right half centred on the anchor, as for video:
+    // what is left starts a quarter of the frame left of the middle (x 80 of 320).
+    let cropped = placed_title(|clip| {
+        set_still(clip, Property::CropLeft, 0.5);
+    });
+    let seen = white_spread(&cropped, dir.path(), "cropped.mp4");
+    let summary =
+        format!("(white, mean x, lower half, left of 78) plain {plain:?} cropped {seen:?}");
+    eprintln!("{summary}");
+    assert!(
+        plain[0].3 > 100,
+        "the whole title reaches left of x 78: {summary}"
+    );
+    for (count, _, _, left) in seen {
+        assert_eq!(left, 0, "nothing left of the crop: {summary}");
+        assert!(count > 300, "the rest shows: {summary}");
+    }
+}
+
+#[test]
+fn a_title_halved_about_its_top_left_anchor_stays_in_the_top_left_quarter() {
+    use clipwright::timeline::Property;
+    let dir = tempfile::tempdir().unwrap();
+    let halved = placed_title(|clip| {
+        for (property, value) in [
+            (Property::AnchorX, 0.0),
+            (Property::AnchorY, 0.0),
+            (Property::PositionX, -0.5),
+            (Property::PositionY, -0.5),
+            (Property::Scale, 0.5),
+        ] {
+            set_still(clip, property, value);
+        }
+    });
+    let seen = white_spread(&halved, dir.path(), "halved.mp4");
+    let summary = format!("(white, mean x, lower half, left of 78) {seen:?}");
+    eprintln!("{summary}");
+    // The frame-sized picture, halved about its top-left corner kept at the frame's:
+    // the title's centre lands at a quarter of the width (x 80), in the upper half.
+    for (count, mean_x, lower, _) in seen {
+        assert!(count > 100, "{summary}");
+        assert!((mean_x - 80.0).abs() < 8.0, "{summary}");
+        assert_eq!(lower, 0, "{summary}");
     }
 }

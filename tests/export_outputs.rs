@@ -148,3 +148,45 @@ fn exporting_all_outputs_at_once_gives_the_frames_of_separate_exports() {
     let (w2, h2, _) = common::ffmpeg_rgba(&together[1].path, 30);
     assert_eq!(((w, h), (w2, h2)), ((320, 180), (180, 320)));
 }
+
+#[test]
+fn soft_subtitles_in_mkv_sit_above_each_outputs_own_safe_area() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = moving_source(dir.path());
+    let (project, tall) = two_output_project(&source);
+    let project = Arc::new(project);
+    let cancel = Arc::new(AtomicBool::new(false));
+    let margins: Vec<String> = [OutputId::MAIN, tall]
+        .into_iter()
+        .map(|id| {
+            let mut settings = ExportSettings::for_output(&project, id).unwrap();
+            settings.hardware = false;
+            settings.soft_subtitles = true;
+            let out = dir.path().join(format!("soft-{}.mkv", id.0));
+            let job = ExportJob {
+                project: Arc::clone(&project),
+                base_dir: dir.path().to_owned(),
+                output: out.clone(),
+                settings,
+            };
+            job.run(None, &cancel).unwrap();
+            // FFmpeg's own extraction gives the track's script back.
+            let back = dir.path().join(format!("soft-{}.ass", id.0));
+            let status = Command::new("ffmpeg")
+                .args(["-v", "error", "-i"])
+                .arg(&out)
+                .args(["-map", "0:s", "-c", "copy"])
+                .arg(&back)
+                .status()
+                .unwrap();
+            assert!(status.success());
+            let script = std::fs::read_to_string(&back).unwrap();
+            let style = script.lines().find(|l| l.starts_with("Style: Default,"));
+            let margin = style.and_then(|s| s.rsplit(',').nth(1));
+            margin.expect(&script).to_owned()
+        })
+        .collect();
+    // MarginV in the 1080-high play area: the style's own 80 px for the main output, a
+    // fifth of the height above TikTok's buttons for the tall one, as burned in.
+    assert_eq!(margins, ["80", "216"]);
+}

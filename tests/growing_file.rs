@@ -1,6 +1,8 @@
 //! A recording read while it is written: caught with its last fragment half on disk, the
 //! file says its whole fragments end where that fragment starts, and decoding up to there
-//! gives the recording's own pictures, never the broken ones after.
+//! gives the recording's own pictures, never the broken ones after. Followed with a
+//! growing probe, reading only what was appended, it says what a full probe of its whole
+//! fragments says.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -14,7 +16,8 @@ use clipwright::capture::{
     TestPattern,
 };
 use clipwright::media::{
-    whole_fragments_end_us, PixelRect, Quality, Scaler, VideoDecoder, TICKS_PER_SECOND,
+    probe, whole_fragments_end_us, GrowingProbe, PixelRect, Quality, Scaler, SourceIndex,
+    VideoDecoder, TICKS_PER_SECOND,
 };
 
 const W: u32 = 320;
@@ -130,4 +133,98 @@ fn a_recording_caught_mid_fragment_is_whole_up_to_that_fragment_and_decodes_righ
     let growing = dir.path().join("growing.mp4");
     std::fs::write(&growing, &data[..last_moof + moof_size / 2]).unwrap();
     assert_eq!(whole_fragments_end_us(&growing).unwrap(), None);
+}
+
+#[test]
+fn a_growing_probe_takes_in_appended_fragments_as_a_full_probe_of_them_sees_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = record_three_seconds(dir.path());
+    let data = std::fs::read(&full).unwrap();
+    let listed = boxes(&data);
+    let moofs: Vec<usize> = listed
+        .iter()
+        .filter(|b| &b.1 == b"moof")
+        .map(|b| b.0)
+        .collect();
+    assert!(moofs.len() >= 3, "a fragment a second: {listed:?}");
+    let growing = dir.path().join("growing.mp4");
+    let whole = dir.path().join("whole.mp4");
+    // (where the file is cut: half way into fragment `n`; where fragment `n` starts)
+    let mid = |n: usize| {
+        let next = moofs.get(n + 1).copied().unwrap_or(data.len());
+        (moofs[n] + (next - moofs[n]) / 2, moofs[n])
+    };
+
+    let (cut, whole_end) = mid(1);
+    std::fs::write(&growing, &data[..cut]).unwrap();
+    let mut live = GrowingProbe::start(&growing).unwrap();
+    let expect = |live: &GrowingProbe, whole_end: usize, what: &str| {
+        std::fs::write(&whole, &data[..whole_end]).unwrap();
+        let reference = probe(&whole).unwrap();
+        let (got, want) = (live.report(), &reference);
+        assert_eq!(got.duration_us, want.duration_us, "{what}: length");
+        let packets = |r: &clipwright::media::ProbeReport| -> Vec<u64> {
+            r.streams.iter().map(|s| s.packets).collect()
+        };
+        assert_eq!(packets(got), packets(want), "{what}: packets");
+        assert_eq!(
+            got.source_info().video,
+            want.source_info().video,
+            "{what}: picture"
+        );
+    };
+    expect(
+        &live,
+        whole_end,
+        "first look, caught in the second fragment",
+    );
+    assert_eq!(
+        live.whole_fragments_end_us(),
+        whole_fragments_end_us(&growing).unwrap()
+    );
+    assert!(live.whole_fragments_end_us().is_some());
+
+    // Grown into the third fragment: the second is taken in.
+    let (cut, whole_end) = mid(2);
+    std::fs::write(&growing, &data[..cut]).unwrap();
+    assert!(live.refresh().unwrap(), "it grew");
+    expect(&live, whole_end, "caught in the third fragment");
+    assert_eq!(
+        live.whole_fragments_end_us(),
+        whole_fragments_end_us(&growing).unwrap()
+    );
+    assert!(!live.refresh().unwrap(), "nothing new");
+
+    // Finished.
+    std::fs::write(&growing, &data).unwrap();
+    assert!(live.refresh().unwrap());
+    expect(&live, data.len(), "finished");
+    assert_eq!(live.whole_fragments_end_us(), None);
+}
+
+#[test]
+fn a_seek_index_extended_as_the_file_grows_is_the_one_a_whole_scan_makes() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = record_three_seconds(dir.path());
+    let data = std::fs::read(&full).unwrap();
+    let moofs: Vec<usize> = boxes(&data)
+        .iter()
+        .filter(|b| &b.1 == b"moof")
+        .map(|b| b.0)
+        .collect();
+    let growing = dir.path().join("growing.mp4");
+    std::fs::write(&growing, &data[..moofs[1]]).unwrap();
+    let mut index = SourceIndex::scan(&growing).unwrap();
+    assert_eq!(index.frames().len(), 30, "the first second");
+    for cut in [moofs[2], data.len()] {
+        std::fs::write(&growing, &data[..cut]).unwrap();
+        index = index.extended(&growing).unwrap();
+        assert_eq!(
+            index,
+            SourceIndex::scan(&growing).unwrap(),
+            "up to byte {cut}"
+        );
+    }
+    assert_eq!(index.frames().len(), 90, "all three seconds");
+    assert_eq!(index.keyframes().len(), 3, "a keyframe a second");
 }

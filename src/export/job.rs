@@ -296,7 +296,7 @@ impl ExportJob {
             crate::render::has_subtitles(&self.project) && self.settings.soft_subtitles;
         let soft_cues = if enc.soft_subtitles {
             let end = from + Time::from_frame(total as i64, rate);
-            let soft = super::soft_subtitles(&self.project, end);
+            let soft = super::soft_subtitles(&self.project, end, self.settings.output, (w, h));
             enc.subtitle_header = Some(soft.header);
             shift_cues(soft.cues, from)
         } else {

@@ -6,12 +6,13 @@
 //! Only MKV keeps such a script whole; MP4 (`mov_text`) and WebM (WebVTT) keep the words
 //! and drop styles, which [`soft_subtitle_note`] says in words a person can act on.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::media::{soft_subtitle_codec, Container};
 use crate::subtitles::timeline_map::{doc_to_track, track_to_doc};
 use crate::subtitles::{self, Format, KaraokeTag, SubtitleError};
-use crate::timeline::{CueId, Project, SubtitleCue, Time, Track, TrackKind};
+use crate::timeline::{CueId, OutputId, Project, SubtitleCue, TextStyle, Time, Track, TrackKind};
 
 /// Reads a subtitle file (SRT, WebVTT, ASS) onto a new subtitle track of `project`, its
 /// times taken as timeline times. The file's styles join the project's; one whose name
@@ -75,8 +76,29 @@ pub struct SoftCue {
 }
 
 /// The project's visible subtitle cues starting before `end` (each cut off there) as an
-/// ASS script for a soft subtitle stream.
-pub fn soft_subtitles(project: &Project, end: Time) -> SoftSubtitles {
+/// ASS script for a soft subtitle stream of output `output`: its bottom subtitles sit
+/// above the output's safe area, as burned-in ones do. The script is 1080 high and as wide
+/// as the exported `frame` (width, height) is in proportion, as the burned-in one is, so a
+/// player draws its letters unstretched in a 9:16 file too.
+pub fn soft_subtitles(
+    project: &Project,
+    end: Time,
+    output: OutputId,
+    frame: (u32, u32),
+) -> SoftSubtitles {
+    let area = project
+        .output(output)
+        .map(|o| o.safe_area)
+        .unwrap_or_default();
+    let mut styles = project.subtitle_styles.clone();
+    if area.bottom_fraction().is_some() {
+        // Cues naming no style use the default one, which must keep clear too.
+        styles.entry("Default".to_owned()).or_default();
+    }
+    let styles: BTreeMap<String, TextStyle> = styles
+        .into_iter()
+        .map(|(name, style)| (name, area.keep_clear(style)))
+        .collect();
     let mut cues: Vec<SubtitleCue> = project
         .tracks
         .iter()
@@ -89,12 +111,10 @@ pub fn soft_subtitles(project: &Project, end: Time) -> SoftSubtitles {
         })
         .collect();
     cues.sort_by_key(|c| c.start);
-    let mut doc = track_to_doc(
-        &cues,
-        &project.subtitle_styles,
-        Format::Ass,
-        Some(KaraokeTag::K),
-    );
+    let mut doc = track_to_doc(&cues, &styles, Format::Ass, Some(KaraokeTag::K));
+    let (play_x, play_y) = crate::render::play_res(frame);
+    doc.script_info.set("PlayResX", play_x.to_string());
+    doc.script_info.set("PlayResY", play_y.to_string());
     let events = std::mem::take(&mut doc.events);
     let header = doc.write(Format::Ass);
     let cues = cues
@@ -132,7 +152,7 @@ pub fn soft_subtitle_note(container: Container) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timeline::{Canvas, TextStyle, TrackId, WordTiming};
+    use crate::timeline::{Canvas, TrackId, WordTiming};
 
     #[test]
     fn soft_subtitles_carry_the_project_styles_and_word_timings_as_karaoke() {
@@ -159,7 +179,7 @@ mod tests {
         ];
         track.cues.push(cue);
         p.tracks.push(track);
-        let soft = soft_subtitles(&p, Time::from_secs(1));
+        let soft = soft_subtitles(&p, Time::from_secs(1), OutputId::MAIN, (1920, 1080));
         assert!(soft.header.contains("\nStyle: Big,"), "{}", soft.header);
         assert!(
             soft.header.trim_end().ends_with("Effect, Text"),
@@ -173,6 +193,51 @@ mod tests {
             soft.cues[0].text.contains("{\\k50}Hi"),
             "{:?}",
             soft.cues[0]
+        );
+    }
+
+    #[test]
+    fn soft_subtitles_of_a_tall_output_sit_above_its_safe_area() {
+        use crate::timeline::{OutputFormat, SafeArea};
+        let mut p = Project::new("p", Canvas::default());
+        let mut track = Track::new(TrackId(1), TrackKind::Subtitle, "en");
+        track.cues.push(SubtitleCue::new(
+            CueId(1),
+            Time::ZERO,
+            Time::from_secs(1),
+            "Hi",
+        ));
+        p.tracks.push(track);
+        p.outputs.push(OutputFormat {
+            id: OutputId(1),
+            name: "TikTok".into(),
+            width: 1080,
+            height: 1920,
+            safe_area: SafeArea::TikTok,
+        });
+        let margin = |output| {
+            let soft = soft_subtitles(&p, Time::from_secs(1), output, (1080, 1920));
+            let style = soft
+                .header
+                .lines()
+                .find(|l| l.starts_with("Style: Default,"))
+                .map(str::to_owned);
+            style.and_then(|s| s.rsplit(',').nth(1).map(str::to_owned))
+        };
+        assert_eq!(margin(OutputId::MAIN).as_deref(), Some("80"), "the style's");
+        // A 9:16 file's script is 9:16 too, or players would squash the letters.
+        let tall = soft_subtitles(&p, Time::from_secs(1), OutputId(1), (1080, 1920));
+        assert!(
+            tall.header.contains("PlayResX: 607") && tall.header.contains("PlayResY: 1080"),
+            "{}",
+            tall.header
+        );
+        let wide = soft_subtitles(&p, Time::from_secs(1), OutputId::MAIN, (1920, 1080));
+        assert!(wide.header.contains("PlayResX: 1920") && wide.header.contains("PlayResY: 1080"));
+        assert_eq!(
+            margin(OutputId(1)).as_deref(),
+            Some("216"),
+            "a fifth of 1080"
         );
     }
 

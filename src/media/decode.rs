@@ -25,6 +25,7 @@
 //! sound on the same timeline, so the two stay together.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use ffmpeg_next as ff;
@@ -35,6 +36,7 @@ use super::probe::{check_readable, open_error, rotation_of};
 use super::MediaError;
 
 mod ticks;
+mod toward;
 mod video_frame;
 
 use ticks::ticks_to_us_ceil;
@@ -90,6 +92,15 @@ pub struct VideoDecoder {
     snap: i64,
     /// Frames not needed on the way to a seek target (see [`super::seek_skip`]).
     skip: super::seek_skip::SeekSkip,
+    /// Set by whoever wants this decoder to give up an exact request (see `toward`).
+    interrupt: Option<Arc<AtomicBool>>,
+    /// Frames shown before this time may have been dropped in flight by an interrupted
+    /// request: a forward request to an earlier time seeks rather than decode on.
+    dropped_before: Option<i64>,
+    /// Decode no further than the target's keyframe (`frame_toward`).
+    keyframe_only: bool,
+    /// The last request ended on the frame shown at its time.
+    exact: bool,
 }
 
 /// How far a video's first frame starts after the file's time zero, when that is less
@@ -196,6 +207,10 @@ impl VideoDecoder {
             interval,
             snap,
             skip: super::seek_skip::SeekSkip::default(),
+            interrupt: None,
+            dropped_before: None,
+            keyframe_only: false,
+            exact: true,
         })
     }
 
@@ -298,6 +313,7 @@ impl VideoDecoder {
     /// first frame, for times before it; the last frame, for times after the end). Pictures
     /// that sit a fraction of a frame after the grid count as on it (see [`grid_lead`]).
     pub fn frame_at(&mut self, time: i64) -> Result<&VideoFrame, MediaError> {
+        self.exact = true;
         let time = time.saturating_add(self.snap);
         if self.still && self.current.is_some() {
             return self.current.as_ref().ok_or_else(|| self.no_frame());
@@ -326,7 +342,7 @@ impl VideoDecoder {
                 let forward = match &index {
                     Some(ix) => ix.decode_forward(c.time, time),
                     None => time <= c.time + FORWARD_LIMIT,
-                };
+                } && self.dropped_before.is_none_or(|d| time >= d);
                 if !forward {
                     self.seek(time);
                 }
@@ -345,7 +361,11 @@ impl VideoDecoder {
             }
             None => {}
         }
-        self.decode_to(time, collect)?;
+        if self.keyframe_only {
+            self.decode_to_keyframe(time)?;
+        } else {
+            self.decode_to(time, collect)?;
+        }
         // A demuxer that lands after the target (an inexact container index) gets one
         // earlier try: the keyframe before the one it landed on, or a second earlier.
         let landed = self.current.as_ref().map(|c| c.time).filter(|&c| c > time);
@@ -403,6 +423,9 @@ impl VideoDecoder {
             }
             if self.at_end {
                 break;
+            }
+            if !self.keyframe_only && self.interrupted() {
+                return Err(self.superseded(time));
             }
             self.ahead = self.decode_next()?;
             if self.ahead.is_none() {
@@ -465,6 +488,7 @@ impl VideoDecoder {
         self.current_end = None;
         self.in_sync = true;
         self.seeked = true;
+        self.dropped_before = None;
     }
 
     /// Decodes the next frame in presentation order, or `None` at the end of the stream.

@@ -63,4 +63,8 @@ pub enum MediaError {
     /// The job was cancelled; nothing was written.
     #[error("{}: cancelled; nothing was written", path.display())]
     Cancelled { path: PathBuf },
+    /// A newer request took over before this frame was reached (see
+    /// [`super::VideoDecoder::set_interrupt`]); the decoder is ready for the next one.
+    #[error("{}: a newer request replaced this one", path.display())]
+    Superseded { path: PathBuf },
 }

@@ -17,7 +17,7 @@ use std::path::Path;
 use super::MediaError;
 
 /// Boxes larger than this are never read whole (a `moov` or `moof` is a few KiB).
-const SMALL_BOX: u64 = 4 << 20;
+pub(super) const SMALL_BOX: u64 = 4 << 20;
 
 /// Where the whole fragments of the fragmented MP4 at `path` end, in microseconds from
 /// the start of its tracks: `Some(start of the fragment still being written)` when the
@@ -58,7 +58,11 @@ pub fn whole_fragments_end_us(path: &Path) -> Result<Option<i64>, MediaError> {
 
 /// The type, header length and whole size of the box at `at`, or `None` at the end of
 /// the file (or where not even a header is there yet).
-fn box_at(file: &mut File, at: u64, len: u64) -> std::io::Result<Option<([u8; 4], u64, u64)>> {
+pub(super) fn box_at(
+    file: &mut File,
+    at: u64,
+    len: u64,
+) -> std::io::Result<Option<([u8; 4], u64, u64)>> {
     if at.saturating_add(8) > len {
         return Ok(None);
     }
@@ -81,7 +85,7 @@ fn box_at(file: &mut File, at: u64, len: u64) -> std::io::Result<Option<([u8; 4]
     }))
 }
 
-fn read_body(file: &mut File, at: u64, len: u64) -> std::io::Result<Vec<u8>> {
+pub(super) fn read_body(file: &mut File, at: u64, len: u64) -> std::io::Result<Vec<u8>> {
     file.seek(SeekFrom::Start(at))?;
     let mut body = vec![0u8; usize::try_from(len).unwrap_or(0)];
     file.read_exact(&mut body)?;
@@ -89,7 +93,7 @@ fn read_body(file: &mut File, at: u64, len: u64) -> std::io::Result<Vec<u8>> {
 }
 
 /// The child boxes of a box body: (type, body).
-fn children(body: &[u8]) -> impl Iterator<Item = ([u8; 4], &[u8])> {
+pub(super) fn children(body: &[u8]) -> impl Iterator<Item = ([u8; 4], &[u8])> {
     let mut at = 0usize;
     std::iter::from_fn(move || {
         let head = body.get(at..at + 8)?;
@@ -104,20 +108,20 @@ fn children(body: &[u8]) -> impl Iterator<Item = ([u8; 4], &[u8])> {
     })
 }
 
-fn child<'a>(body: &'a [u8], kind: &[u8; 4]) -> Option<&'a [u8]> {
+pub(super) fn child<'a>(body: &'a [u8], kind: &[u8; 4]) -> Option<&'a [u8]> {
     children(body).find(|(k, _)| k == kind).map(|(_, b)| b)
 }
 
-fn be32(b: &[u8], at: usize) -> Option<u32> {
+pub(super) fn be32(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
 }
 
-fn be64(b: &[u8], at: usize) -> Option<u64> {
+pub(super) fn be64(b: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_be_bytes(b.get(at..at + 8)?.try_into().ok()?))
 }
 
 /// (track id, timescale) of each track of a `moov` body.
-fn track_timescales(moov: &[u8]) -> Vec<(u32, u32)> {
+pub(super) fn track_timescales(moov: &[u8]) -> Vec<(u32, u32)> {
     children(moov)
         .filter(|(k, _)| k == b"trak")
         .filter_map(|(_, trak)| {
@@ -132,7 +136,7 @@ fn track_timescales(moov: &[u8]) -> Vec<(u32, u32)> {
 
 /// The earliest start, in microseconds, of the tracks of a `moof` body (their `tfdt`
 /// decode times on their own time scales).
-fn fragment_start_us(moof: &[u8], timescales: &[(u32, u32)]) -> Option<i64> {
+pub(super) fn fragment_start_us(moof: &[u8], timescales: &[(u32, u32)]) -> Option<i64> {
     children(moof)
         .filter(|(k, _)| k == b"traf")
         .filter_map(|(_, traf)| {

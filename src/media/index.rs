@@ -56,74 +56,63 @@ impl SourceIndex {
         super::init();
         check_readable(path)?;
         let mut input = super::local::open_input(path).map_err(|e| open_error(path, e))?;
-        let (stream, time_base, declared) = {
-            let s = input
-                .streams()
-                .best(ff::media::Type::Video)
-                .ok_or_else(|| MediaError::NoVideo {
-                    path: path.to_owned(),
-                })?;
-            let declared = (s.duration() > 0).then(|| to_ticks(s.duration(), s.time_base()));
-            (s.index(), s.time_base(), declared)
-        };
+        let video = VideoStream::of(&input, path)?;
         let origin = if from_start {
             timeline_origin(&input)
         } else {
             0
         };
-        let mut frames = Vec::new();
-        let mut keyframes = Vec::new();
-        let mut reached = 0;
-        loop {
-            // A fresh packet each read: `av_read_frame` does not free the buffer of the
-            // packet it is handed, so reusing one would keep the whole file in memory.
-            let mut packet = ff::Packet::empty();
-            match packet.read(&mut input) {
-                Ok(()) => {}
-                Err(ff::Error::Eof) => break,
-                Err(ff::Error::Other {
-                    errno: ff::util::error::EAGAIN,
-                }) => continue,
-                Err(e) => {
-                    return Err(MediaError::Damaged {
-                        path: path.to_owned(),
-                        detail: format!(
-                            "its video data stops at {} ({e})",
-                            format_us(ticks_to_us(reached))
-                        ),
-                    })
-                }
-            }
-            if packet.stream() != stream {
-                continue;
-            }
-            let Some(pts) = packet.pts() else {
-                // No timestamps (raw streams): an index cannot be trusted; seek as before.
-                return Ok(SourceIndex::default());
-            };
-            let t = to_ticks(pts, time_base) - origin;
-            let end = pts.saturating_add(packet.duration().max(0));
-            reached = reached.max(to_ticks(end, time_base));
-            frames.push(t);
-            if packet.is_key() {
-                keyframes.push(t);
-            }
-        }
+        let Some(pass) = read_packets(path, &mut input, &video, origin)? else {
+            // No timestamps (raw streams): an index cannot be trusted; seek as before.
+            return Ok(SourceIndex::default());
+        };
         // A stream whose packets stop well before the length its header declares was cut
         // off after the header was written (the probe refuses such files the same way).
-        if let Some(declared) = declared {
-            let missing = declared - reached;
+        if let Some(declared) = video.declared {
+            let missing = declared - pass.reached;
             if missing > super::TICKS_PER_SECOND.max(declared / 20) {
                 return Err(MediaError::Damaged {
                     path: path.to_owned(),
                     detail: format!(
                         "its video stops at {} of {}",
-                        format_us(ticks_to_us(reached)),
+                        format_us(ticks_to_us(pass.reached)),
                         format_us(ticks_to_us(declared))
                     ),
                 });
             }
         }
+        Ok(SourceIndex::from_times(pass.frames, pass.keyframes))
+    }
+
+    /// This index of `path`, a file still being recorded that has grown since: the
+    /// packets from this index's last keyframe on are read again and the rest kept, so a
+    /// long recording is not read whole at each look. Reads the whole file when it cannot
+    /// seek back to that keyframe.
+    pub fn extended(&self, path: &Path) -> Result<SourceIndex, MediaError> {
+        let Some(&last_key) = self.keyframes.last() else {
+            return SourceIndex::scan(path);
+        };
+        super::init();
+        check_readable(path)?;
+        let mut input = super::local::open_input(path).map_err(|e| open_error(path, e))?;
+        let video = VideoStream::of(&input, path)?;
+        let origin = timeline_origin(&input);
+        let target = ticks_to_us(last_key + origin);
+        if input.seek(target, ..target + 1).is_err() {
+            return SourceIndex::scan(path);
+        }
+        let Some(pass) = read_packets(path, &mut input, &video, origin)? else {
+            return Ok(SourceIndex::default());
+        };
+        // Landed after the last keyframe known: frames would be missing.
+        if pass.keyframes.first().is_none_or(|&k| k > last_key) {
+            return SourceIndex::scan(path);
+        }
+        let keep = |times: &[i64]| times.iter().copied().filter(|&t| t < last_key).collect();
+        let mut frames: Vec<i64> = keep(&self.frames);
+        let mut keyframes: Vec<i64> = keep(&self.keyframes);
+        frames.extend(pass.frames);
+        keyframes.extend(pass.keyframes);
         Ok(SourceIndex::from_times(frames, keyframes))
     }
 
@@ -177,6 +166,87 @@ impl SourceIndex {
         };
         self.keyframe_at_or_before(target).is_none_or(|k| k <= next)
     }
+}
+
+/// A file's first video stream: its index, time base and declared length (ticks).
+struct VideoStream {
+    index: usize,
+    time_base: ff::Rational,
+    declared: Option<i64>,
+}
+
+impl VideoStream {
+    fn of(input: &ff::format::context::Input, path: &Path) -> Result<VideoStream, MediaError> {
+        let s = input
+            .streams()
+            .best(ff::media::Type::Video)
+            .ok_or_else(|| MediaError::NoVideo {
+                path: path.to_owned(),
+            })?;
+        Ok(VideoStream {
+            index: s.index(),
+            time_base: s.time_base(),
+            declared: (s.duration() > 0).then(|| to_ticks(s.duration(), s.time_base())),
+        })
+    }
+}
+
+/// The frames and keyframes one pass over packets found (ticks from `origin`), and how
+/// far the video reached.
+struct Pass {
+    frames: Vec<i64>,
+    keyframes: Vec<i64>,
+    reached: i64,
+}
+
+/// Reads the packets of `input` from where it stands to its end, noting the video
+/// stream's; `None` when they carry no timestamps.
+fn read_packets(
+    path: &Path,
+    input: &mut ff::format::context::Input,
+    video: &VideoStream,
+    origin: i64,
+) -> Result<Option<Pass>, MediaError> {
+    let mut pass = Pass {
+        frames: Vec::new(),
+        keyframes: Vec::new(),
+        reached: 0,
+    };
+    loop {
+        // A fresh packet each read: `av_read_frame` does not free the buffer of the
+        // packet it is handed, so reusing one would keep the whole file in memory.
+        let mut packet = ff::Packet::empty();
+        match packet.read(input) {
+            Ok(()) => {}
+            Err(ff::Error::Eof) => break,
+            Err(ff::Error::Other {
+                errno: ff::util::error::EAGAIN,
+            }) => continue,
+            Err(e) => {
+                return Err(MediaError::Damaged {
+                    path: path.to_owned(),
+                    detail: format!(
+                        "its video data stops at {} ({e})",
+                        format_us(ticks_to_us(pass.reached))
+                    ),
+                })
+            }
+        }
+        if packet.stream() != video.index {
+            continue;
+        }
+        let Some(pts) = packet.pts() else {
+            return Ok(None);
+        };
+        let t = to_ticks(pts, video.time_base) - origin;
+        let end = pts.saturating_add(packet.duration().max(0));
+        pass.reached = pass.reached.max(to_ticks(end, video.time_base));
+        pass.frames.push(t);
+        if packet.is_key() {
+            pass.keyframes.push(t);
+        }
+    }
+    Ok(Some(pass))
 }
 
 #[cfg(test)]

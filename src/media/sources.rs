@@ -74,6 +74,8 @@ struct State {
     proxy_times: HashMap<Key, Duration>,
     /// Files still being recorded: indexed as they grow, proxied only once finished.
     growing: HashSet<PathBuf>,
+    /// The last index made of each growing file, which the next one extends.
+    grown_from: HashMap<PathBuf, Arc<SourceIndex>>,
 }
 
 #[derive(Debug, Default)]
@@ -130,7 +132,8 @@ pub fn set_proxy_dir(dir: Option<PathBuf>) {
 }
 
 /// Says whether `path` is a file still being recorded. While it is, [`prepare`] indexes
-/// each new length of it (dropping the index of the one before) but makes no proxy, which
+/// each new length of it (extending the index of the one before, which it then drops:
+/// see [`SourceIndex::extended`]) but makes no proxy, which
 /// would be out of date at once; once it is not, the finished file is prepared as any.
 pub fn set_growing(path: &Path, growing: bool) {
     let Ok(path) = std::fs::canonicalize(path) else {
@@ -140,6 +143,7 @@ pub fn set_growing(path: &Path, growing: bool) {
         if growing {
             s.growing.insert(path);
         } else {
+            s.grown_from.remove(&path);
             s.growing.remove(&path);
         }
     }
@@ -267,7 +271,17 @@ fn next_job(pick: fn(&mut State) -> Option<Key>) -> Option<Key> {
 
 fn index_worker() {
     while let Some(key) = next_job(|s| s.index_queue.pop_front()) {
-        let index = match SourceIndex::scan(&key.path) {
+        // A growing file's last index is extended: only its end is read again.
+        let base = store()
+            .state
+            .lock()
+            .ok()
+            .and_then(|s| s.grown_from.get(&key.path).cloned());
+        let scanned = match &base {
+            Some(base) => base.extended(&key.path),
+            None => SourceIndex::scan(&key.path),
+        };
+        let index = match scanned {
             Ok(ix) if ix.is_usable() => Some(Arc::new(ix)),
             Ok(_) => None,
             Err(e) => {
@@ -276,6 +290,12 @@ fn index_worker() {
             }
         };
         finish(|s| {
+            match &index {
+                Some(ix) if s.growing.contains(&key.path) => {
+                    s.grown_from.insert(key.path.clone(), Arc::clone(ix));
+                }
+                _ => {}
+            }
             s.indexes.insert(key, IndexState::Done(index));
         });
     }

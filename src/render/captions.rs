@@ -8,10 +8,45 @@
 //! the font's width (half its size a character, a little more for bold), as libass itself
 //! would wrap them only when they overflow.
 
-use crate::timeline::{Color, SubtitleCue, TextStyle, Time, WordDisplay, WordTiming};
+use std::fmt::Write as _;
 
-/// One step of a caption: shown from `.0` until `.1` with ASS text `.2`.
-pub(super) type Step = (Time, Time, String);
+use super::entrance::entrance_text;
+use super::text::{clock, clock_time};
+use crate::timeline::{Color, SubtitleCue, TextStyle, Time, Transform, WordDisplay, WordTiming};
+
+/// Writes to `out` the ASS events of the piece `piece.0..piece.1` of `cue`, drawn in
+/// style `S{index}` (`style`): one per step of its words, its letters or words entering
+/// as the style's entrance says, each event's `\t` times counted from its own start.
+pub(super) fn cue_events(
+    out: &mut String,
+    piece: (Time, Time),
+    cue: &SubtitleCue,
+    (style, index): (&TextStyle, usize),
+    play_x: u32,
+) {
+    let entrance = &style.entrance;
+    for (from, to, text, origin) in word_steps(cue, style, play_x) {
+        let (from, to) = (from.max(piece.0), to.min(piece.1));
+        // Rounded like every other cue's, so pieces shown together start together.
+        let (a, b) = (clock(from), clock(to));
+        if clock_time(from) >= clock_time(to) {
+            continue;
+        }
+        let text = if entrance.is_animated() && from < origin + entrance.duration {
+            // libass counts `\t` from the event's written start, not the exact one.
+            let offset = clock_time(from) - origin;
+            entrance_text(&text, entrance, offset, &Transform::default())
+        } else {
+            text
+        };
+        let _ = writeln!(out, "Dialogue: 100,{a},{b},S{index},,0,0,0,,{text}");
+    }
+}
+
+/// One step of a caption: shown from `.0` until `.1` with ASS text `.2`; its letters or
+/// words enter (if the style says so) from `.3`: the cue's start, or its page's, or in
+/// one-word captions the word's own.
+pub(super) type Step = (Time, Time, String, Time);
 
 /// The cue's steps, in time order; a cue without word timings is one step of its text.
 pub(super) fn word_steps(cue: &SubtitleCue, style: &TextStyle, play_x: u32) -> Vec<Step> {
@@ -21,22 +56,23 @@ pub(super) fn word_steps(cue: &SubtitleCue, style: &TextStyle, play_x: u32) -> V
         .filter(|w| w.end > w.start && !w.text.trim().is_empty())
         .collect();
     if words.is_empty() {
-        return vec![(cue.start, cue.end, escape(&cue.text))];
+        return vec![(cue.start, cue.end, escape(&cue.text), cue.start)];
     }
     let mut steps: Vec<Step> = Vec::new();
-    let mut push = |from: Time, to: Time, text: String| {
+    let mut push = |from: Time, to: Time, text: String, origin: Time| {
         let (from, to) = (from.max(cue.start), to.min(cue.end));
         if to <= from {
             return;
         }
         match steps.last_mut() {
-            Some(last) if last.2 == text && last.1 == from => last.1 = to,
-            _ => steps.push((from, to, text)),
+            Some(last) if last.2 == text && last.1 == from && last.3 == origin => last.1 = to,
+            _ => steps.push((from, to, text, origin.max(cue.start))),
         }
     };
     if style.word_display == WordDisplay::OneWord {
         for w in &words {
-            push(w.start, w.end, highlighted(&escape(w.text.trim()), style));
+            let text = highlighted(&escape(w.text.trim()), style);
+            push(w.start, w.end, text, w.start);
         }
         return steps;
     }
@@ -73,7 +109,7 @@ pub(super) fn word_steps(cue: &SubtitleCue, style: &TextStyle, play_x: u32) -> V
                 Some(positions) => spliced_text(&cue.text, positions, spoken, style),
                 None => page_text(page, &words, spoken, style),
             };
-            push(pair[0], pair[1], text);
+            push(pair[0], pair[1], text, from);
         }
     }
     steps
@@ -233,7 +269,10 @@ mod tests {
             ]
         );
         assert_eq!(steps[0].0, ms(0));
-        assert_eq!(steps[4], (ms(2000), ms(3000), "Hello, big\\Nworld".into()));
+        assert_eq!(
+            steps[4],
+            (ms(2000), ms(3000), "Hello, big\\Nworld".into(), ms(0))
+        );
     }
 
     #[test]

@@ -24,6 +24,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use crate::media::{
@@ -123,6 +124,13 @@ pub struct Compositor {
     portrait: PortraitState,
     /// Frames in which a sticker pinned to a face had no face to follow.
     stickers_without_face: u64,
+    /// Originals stop at the keyframe before the time asked for (see
+    /// [`Compositor::set_keyframe_first`]).
+    keyframe_first: bool,
+    /// Some clip of the last frame showed a keyframe short of its time.
+    short: bool,
+    /// Handed to every decoder: raised, an exact frame is given up half-way.
+    interrupt: Option<Arc<AtomicBool>>,
 }
 
 /// A clip's effect graph and the last frame it filtered.
@@ -162,6 +170,9 @@ impl Compositor {
             vision: Arc::new(TractVision),
             portrait: PortraitState::default(),
             stickers_without_face: 0,
+            keyframe_first: false,
+            short: false,
+            interrupt: None,
         }
     }
 
@@ -326,6 +337,7 @@ impl Compositor {
         size: (u32, u32),
         yuv_ok: bool,
     ) -> Result<Rendered, RenderError> {
+        self.short = false;
         let active = project.active_clips_at(t);
         let mut used = HashSet::new();
         // Each visible media clip's frame and placement, bottom first.
@@ -419,7 +431,18 @@ impl Compositor {
                     }
                 };
                 let still = decoder.is_still();
-                let (w, h) = decoder.frame_at(a.source_time().flicks())?.display_size();
+                // A stand-in is never given up (so a drag always gets pictures); an
+                // exact frame may be.
+                let interrupt = self.interrupt.clone().filter(|_| !self.keyframe_first);
+                decoder.set_interrupt(interrupt);
+                let at = a.source_time().flicks();
+                let quick = self.keyframe_first && !self.proxied.contains_key(&a.clip.id);
+                let (w, h) = if quick {
+                    decoder.frame_toward(at)?.display_size()
+                } else {
+                    decoder.frame_at(at)?.display_size()
+                };
+                self.short |= !decoder.is_exact();
                 // Layout works in the original's pixels, also when a proxy is decoded.
                 let display = match self.proxied.get(&a.clip.id) {
                     Some(&(kx, ky)) => (

@@ -11,10 +11,11 @@
 //!   the rise is a 3-D tilt of each word about the line's baseline rather than a slide.
 //!
 //! Turns are spread evenly over the entrance's duration: letter (or word) `i` of `n`
-//! starts at `duration × i / n`. An event starting later than the clip (a text clip that
-//! also moves is one event a frame) has its `\t` times counted from its own start.
+//! starts at `duration × i / n` ([`TextEntrance::turn`]). An event starting later than
+//! the clip or cue (a moving text clip is one event a frame; a caption is cut at its
+//! words and where other cues begin or end) has its `\t` times counted from its own
+//! start. Override blocks already in the text (a caption's spoken-word colour) are kept.
 
-use super::captions::escape;
 use crate::timeline::{EntranceKind, TextEntrance, Time, Transform};
 
 /// How far a popping word overshoots its size, as a factor.
@@ -24,32 +25,59 @@ const POP_GROW: f64 = 0.7;
 /// How far a rising word lies back at first, in degrees.
 const RISE_TILT: f64 = 80.0;
 
-/// The piece a turn belongs to: its text, already escaped for ASS.
-struct Piece {
-    text: String,
-    /// Whitespace, drawn untagged (it shows nothing) and taking no turn.
-    blank: bool,
+/// What a piece of ASS text is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Letters: a turn of the entrance.
+    Letters,
+    /// Whitespace or a line break, drawn untagged (it shows nothing) and taking no turn.
+    Blank,
+    /// An override block already in the text (e.g. a caption's spoken-word colour),
+    /// kept as it is and taking no turn.
+    Tags,
 }
 
-/// `text` split into letters (typewriter) or words (the others), whitespace between.
+/// The piece a turn belongs to: its ASS text.
+struct Piece {
+    text: String,
+    part: Part,
+}
+
+/// ASS `text` (escaped, perhaps with override blocks) split into letters (typewriter) or
+/// words (the others), whitespace and line breaks between. An override block inside a
+/// word stays part of it, so a coloured word still enters as one.
 fn pieces(text: &str, kind: EntranceKind) -> Vec<Piece> {
     let mut out: Vec<Piece> = Vec::new();
-    for c in text.chars().filter(|&c| c != '\r') {
-        let blank = c.is_whitespace();
-        let joins = kind != EntranceKind::Typewriter || blank;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let after = &rest[c.len_utf8()..];
+        if c == '\r' {
+            rest = after;
+            continue;
+        }
+        let (len, part) = match c {
+            '{' => (rest.find('}').map_or(rest.len(), |i| i + 1), Part::Tags),
+            '\\' if after.starts_with(['N', 'n', 'h']) => (2, Part::Blank),
+            _ if c.is_whitespace() => (c.len_utf8(), Part::Blank),
+            _ => (c.len_utf8(), Part::Letters),
+        };
+        let (token, tail) = rest.split_at(len);
+        rest = tail;
+        let by_word = kind != EntranceKind::Typewriter;
+        let joins = match (out.last().map(|p| p.part), part) {
+            (Some(Part::Letters), Part::Letters | Part::Tags) => by_word,
+            (Some(last), _) => last == part && part != Part::Letters,
+            (None, _) => false,
+        };
         match out.last_mut() {
-            Some(last) if joins && last.blank == blank => last.text.push_str(&escape_char(c)),
+            Some(last) if joins => last.text.push_str(token),
             _ => out.push(Piece {
-                text: escape_char(c),
-                blank,
+                text: token.to_owned(),
+                part,
             }),
         }
     }
     out
-}
-
-fn escape_char(c: char) -> String {
-    escape(c.encode_utf8(&mut [0; 4]))
 }
 
 /// ASS transparency for `opacity`.
@@ -57,9 +85,9 @@ pub(super) fn alpha_byte(opacity: f64) -> u8 {
     255 - (opacity.clamp(0.0, 1.0) * 255.0).round() as u8
 }
 
-/// `text` with tags making `entrance` play, for an event starting `offset` after the
-/// clip's start and placed as `placed` says: every letter or word ends at its opacity and
-/// height.
+/// ASS `text` (already escaped) with tags making `entrance` play, for an event starting
+/// `offset` after the entrance's start (a clip's or a cue's) and placed as `placed` says:
+/// every letter or word ends at its opacity and height.
 pub(super) fn entrance_text(
     text: &str,
     entrance: &TextEntrance,
@@ -68,19 +96,18 @@ pub(super) fn entrance_text(
 ) -> String {
     let (alpha, scale_y) = (alpha_byte(placed.opacity), placed.scale.y * 100.0);
     let pieces = pieces(text, entrance.kind);
-    let turns = pieces.iter().filter(|p| !p.blank).count().max(1) as i64;
-    let duration = entrance.duration.flicks();
-    let millis = |t: i64| (t - offset.flicks()) * 1000 / crate::timeline::FLICKS_PER_SECOND;
+    let turns = pieces.iter().filter(|p| p.part == Part::Letters).count();
+    let millis = |t: Time| (t - offset).flicks() * 1000 / crate::timeline::FLICKS_PER_SECOND;
     let shown = format!("\\alpha&H{alpha:02X}&");
     let mut out = String::new();
     let mut turn = 0;
     for piece in pieces {
-        if piece.blank {
+        if piece.part != Part::Letters {
             out.push_str(&piece.text);
             continue;
         }
-        let start = millis(duration * turn / turns);
-        let end = millis(duration * (turn + 1) / turns);
+        let (start, end) = entrance.turn(turn, turns);
+        let (start, end) = (millis(start), millis(end));
         turn += 1;
         let tags = match entrance.kind {
             EntranceKind::None => String::new(),
@@ -109,6 +136,7 @@ pub(super) fn entrance_text(
 
 #[cfg(test)]
 mod tests {
+    use super::super::captions::escape;
     use super::*;
 
     /// Placed at `opacity`, `scale` times its size.
@@ -134,7 +162,7 @@ mod tests {
     #[test]
     fn a_typewriter_shows_each_letter_at_its_turn_and_skips_spaces() {
         let e = entrance(EntranceKind::Typewriter, 900);
-        let tagged = entrance_text("Hi {x}", &e, Time::ZERO, &placed(1.0, 1.0));
+        let tagged = entrance_text(&escape("Hi {x}"), &e, Time::ZERO, &placed(1.0, 1.0));
         let letter =
             |at: i64, c: &str| format!("{{\\alpha&HFF&\\t({at},{},\\alpha&H00&)}}{c}", at + 1);
         let expected = format!(
@@ -168,7 +196,7 @@ mod tests {
     #[test]
     fn rise_tilts_each_word_upright_and_line_breaks_stay_breaks() {
         let e = entrance(EntranceKind::Rise, 400);
-        let tagged = entrance_text("A\nB", &e, Time::ZERO, &placed(1.0, 1.0));
+        let tagged = entrance_text(&escape("A\nB"), &e, Time::ZERO, &placed(1.0, 1.0));
         assert_eq!(
             tagged,
             "{\\alpha&HFF&\\frx80\\t(0,200,\\alpha&H00&\\frx0)}A\\N\

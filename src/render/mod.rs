@@ -24,12 +24,13 @@ pub mod preview;
 mod sticker;
 pub mod sticker_pin;
 mod text;
+mod text_place;
 
 pub use compositor::{frame_at, Compositor, RenderError, Rendered};
 pub use effects::filter_chain;
 pub use portrait::{BackdropError, MASK_EVERY};
 pub use sticker::STICKER_SHARE;
-pub use text::{ass_script, ass_script_for, cues, has_subtitles, has_text_clips};
+pub use text::{ass_script, ass_script_for, cues, has_subtitles, has_text_clips, play_res};
 
 /// A composed picture: 8-bit RGBA, rows packed.
 pub type Frame = crate::media::RgbaFrame;

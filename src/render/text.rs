@@ -4,16 +4,16 @@
 //! Sizes in the project are pixels of a 1080-pixel-high frame, so the script declares a
 //! 1080-high play area (its width follows the output's shape) and libass scales it to the
 //! real frame. A text clip moves as its keyframes say, as a video clip does: position,
-//! scale, rotation and opacity are sampled once a frame of the project's rate wherever they
-//! change and written as one event per frame (`\pos`, `\fscx`/`\fscy`, `\frz`,
-//! `\alpha`); stretches that do not change stay one event. Crop and anchor are not drawn
-//! for text.
+//! scale, rotation, opacity, crop and anchor are sampled once a frame of the project's rate
+//! wherever they change and written as one event per frame (`text_place.rs`); stretches
+//! that do not change stay one event.
 //!
 //! Each output places its bottom subtitles above its own safe area (a 9:16 output for
 //! TikTok higher than the 16:9 one for YouTube), see [`crate::timeline::SafeArea`].
 //!
 //! A cue with word timings shows the word being said in its style's highlight colour
-//! (`captions.rs`). A text clip's letters or words can enter one by one (`entrance.rs`).
+//! (`captions.rs`). A text clip's letters or words can enter one by one (`entrance.rs`),
+//! and so can a cue's when its style has an entrance.
 //!
 //! Event times are floored to the centisecond ASS counts in, and libass is asked for
 //! floored milliseconds, so the event holding a frame's values always covers that frame's
@@ -30,10 +30,11 @@
 use std::fmt::Write as _;
 
 use super::captions::escape as escape_text;
-use super::entrance::{alpha_byte, entrance_text};
+use super::entrance::entrance_text;
+use super::text_place::{placement_tags, TEXT_PROPERTIES};
 use crate::timeline::{
-    Alignment, Clip, ClipContent, Color, OutputId, Project, Property, Rational, Rounding,
-    SubtitleCue, TextStyle, Time, TrackKind, Transform,
+    Alignment, Clip, ClipContent, Color, OutputId, Project, Rational, Rounding, SubtitleCue,
+    TextStyle, Time, TrackKind,
 };
 
 /// True if any visible subtitle track has a cue.
@@ -75,6 +76,15 @@ pub fn ass_script(project: &Project, size: (u32, u32), subtitles: bool) -> Optio
     ass_script_for(project, OutputId::MAIN, size, subtitles)
 }
 
+/// The script size text is laid out in for a picture of `size` (width, height): 1080 high
+/// (styles are measured in a 1080-pixel-high frame) and as wide as the picture is in
+/// proportion, so letters keep their shape at any aspect.
+pub fn play_res(size: (u32, u32)) -> (u32, u32) {
+    let play_y = 1080u32;
+    let play_x = (u64::from(play_y) * u64::from(size.0) / u64::from(size.1.max(1))) as u32;
+    (play_x, play_y)
+}
+
 /// [`ass_script`] for the project's output `output`: its bottom subtitles sit above the
 /// output's safe area ([`SafeArea`]) when it has one.
 pub fn ass_script_for(
@@ -85,13 +95,13 @@ pub fn ass_script_for(
 ) -> Option<String> {
     let area = project
         .output(output)
-        .and_then(|o| o.safe_area.bottom_fraction());
+        .map(|o| o.safe_area)
+        .unwrap_or_default();
     let wanted = has_text_clips(project) || (subtitles && has_subtitles(project));
     if !wanted {
         return None;
     }
-    let play_y = 1080u32;
-    let play_x = (u64::from(play_y) * u64::from(size.0) / u64::from(size.1.max(1))) as u32;
+    let (play_x, play_y) = play_res(size);
     let mut s = String::new();
     let _ = write!(
         s,
@@ -137,9 +147,12 @@ pub fn ass_script_for(
                 .then(|| clip.start + entrance.duration);
             for (start, end, tags) in text_clip_steps(clip, (play_x, play_y), rate, entrance_end) {
                 let text = match entrance_end {
-                    Some(over) if start < over => {
-                        entrance_text(raw, entrance, start - clip.start, &clip.transform_at(start))
-                    }
+                    Some(over) if start < over => entrance_text(
+                        &text,
+                        entrance,
+                        start - clip.start,
+                        &clip.transform_at(start),
+                    ),
                     _ => text.clone(),
                 };
                 let _ = writeln!(
@@ -152,26 +165,10 @@ pub fn ass_script_for(
         }
     }
     for (start, end, cue) in cues {
-        let style = above_safe_area(project.cue_style(cue), area, play_y);
+        let style = area.keep_clear(project.cue_style(cue));
         let index = style_index(style.clone());
-        if cue.words.is_empty() {
-            let _ = writeln!(
-                events,
-                "Dialogue: 100,{},{},S{index},,0,0,0,,{}",
-                clock(start),
-                clock(end),
-                escape_text(&cue.text)
-            );
-            continue;
-        }
-        // The piece is cut at every word boundary, so this is usually one step; its times
-        // are rounded like every other cue's, so pieces shown together start together.
-        for (from, to, text) in super::captions::word_steps(cue, &style, play_x) {
-            let (from, to) = (clock(from.max(start)), clock(to.min(end)));
-            if from < to {
-                let _ = writeln!(events, "Dialogue: 100,{from},{to},S{index},,0,0,0,,{text}");
-            }
-        }
+        // The piece is cut at every word boundary, so this is usually one step.
+        super::captions::cue_events(&mut events, (start, end), cue, (&style, index), play_x);
     }
     for (i, st) in styles.iter().enumerate() {
         let _ = writeln!(
@@ -196,22 +193,6 @@ pub fn ass_script_for(
     s.push_str("\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n");
     s.push_str(&events);
     Some(s)
-}
-
-/// `style` with its bottom margin kept clear of an output's safe area (`area`: the part of
-/// the frame's height, `None` for the style's own margin); top and middle text is left.
-fn above_safe_area(style: TextStyle, area: Option<f64>, play_y: u32) -> TextStyle {
-    let bottom = matches!(
-        style.alignment,
-        Alignment::BottomLeft | Alignment::BottomCenter | Alignment::BottomRight
-    );
-    match area {
-        Some(fraction) if bottom => TextStyle {
-            margin_vertical: fraction * f64::from(play_y),
-            ..style
-        },
-        _ => style,
-    }
 }
 
 /// The visible subtitle cues as `(start, end, cue)` pieces in the order libass should
@@ -268,31 +249,6 @@ fn stacked_cues(project: &Project) -> Vec<(Time, Time, &SubtitleCue)> {
         .collect()
 }
 
-/// The visual properties a text clip draws.
-const TEXT_PROPERTIES: [Property; 7] = [
-    Property::PositionX,
-    Property::PositionY,
-    Property::Scale,
-    Property::ScaleX,
-    Property::ScaleY,
-    Property::Rotation,
-    Property::Opacity,
-];
-
-/// The override tags placing a text clip with transform `t` in a `play` sized script.
-fn placement_tags(t: &Transform, play: (u32, u32)) -> String {
-    let x = f64::from(play.0) * (0.5 + t.position.x);
-    let y = f64::from(play.1) * (0.5 + t.position.y);
-    let alpha = alpha_byte(t.opacity);
-    format!(
-        "\\an5\\pos({x:.1},{y:.1})\\fscx{:.1}\\fscy{:.1}\\frz{:.2}\\alpha&H{alpha:02X}&",
-        t.scale.x * 100.0,
-        t.scale.y * 100.0,
-        // ASS turns counterclockwise; the model clockwise.
-        -t.rotation_degrees,
-    )
-}
-
 /// A text clip as `(start, end, tags)` steps covering its time on screen: one step a
 /// frame (of `rate`) where its keyframes move it, one step for each still stretch; a
 /// step ends at `entrance_end`, where the letters' own tags stop.
@@ -335,9 +291,13 @@ fn text_clip_steps(
         if to <= from {
             continue;
         }
-        let tags = placement_tags(&clip.transform_at(from), play);
+        let Some(tags) = placement_tags(&clip.transform_at(from), play) else {
+            continue;
+        };
         match steps.last_mut() {
-            Some(last) if last.2 == tags && Some(from) != entrance_end => last.1 = to,
+            Some(last) if last.2 == tags && last.1 == from && Some(from) != entrance_end => {
+                last.1 = to
+            }
             _ => steps.push((from, to, tags)),
         }
     }
@@ -346,14 +306,23 @@ fn text_clip_steps(
     steps
 }
 
-/// `H:MM:SS.cc`, rounded to the nearest centisecond.
-fn clock(t: Time) -> String {
+/// `t` rounded to the nearest centisecond, as a count of them.
+fn centiseconds_round(t: Time) -> i64 {
     // Saturating: a cue at the end of time (`Time::MAX`) must not overflow.
-    let cs = t
-        .flicks()
+    t.flicks()
         .max(0)
         .saturating_add(crate::timeline::FLICKS_PER_SECOND / 200)
-        / (crate::timeline::FLICKS_PER_SECOND / 100);
+        / (crate::timeline::FLICKS_PER_SECOND / 100)
+}
+
+/// The time [`clock`] writes for `t`.
+pub(super) fn clock_time(t: Time) -> Time {
+    Time::from_millis(centiseconds_round(t).saturating_mul(10))
+}
+
+/// `H:MM:SS.cc`, rounded to the nearest centisecond.
+pub(super) fn clock(t: Time) -> String {
+    let cs = centiseconds_round(t);
     format!(
         "{}:{:02}:{:02}.{:02}",
         cs / 360_000,

@@ -2,13 +2,13 @@
 //! the selection. Every change goes through [`Editor::apply`], which records it in the
 //! history, so the UI only ever emits `Edit` values and never mutates the project itself.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::capture::into_project::{recording_edit, AddedRecording};
 use crate::timeline::{
     file, ClipId, Edit, EditError, History, OutputFormat, OutputId, Project, ProjectFile,
-    ProjectFileError, SourceInfo, Time, Track, TrackId, TrackKind,
+    ProjectFileError, SourceId, SourceInfo, Time, Track, TrackId, TrackKind,
 };
 
 /// How long a sticker added from the gallery lasts.
@@ -33,6 +33,8 @@ pub struct Editor {
     pub revision: u64,
     /// The output the preview shows and the crop window edits (see [`Editor::output`]).
     pub output: OutputId,
+    /// Each growing source's ends so far (see [`Editor::grow_source`]).
+    pub(super) live_ends: BTreeMap<SourceId, BTreeSet<Time>>,
 }
 
 impl Default for Editor {
@@ -75,6 +77,7 @@ impl Editor {
             selection: BTreeSet::new(),
             revision: 0,
             output: OutputId::MAIN,
+            live_ends: BTreeMap::new(),
         }
     }
 
@@ -91,8 +94,10 @@ impl Editor {
 
     /// Undoes the last step; false when there is none.
     pub fn undo(&mut self) -> Result<bool, EditError> {
+        let before = self.live_clips();
         let done = self.history.undo(&mut self.project)?;
         if done {
+            self.regrow_live_edges(&before);
             self.dirty = true;
             self.revision += 1;
             self.forget_missing_selection();
@@ -102,8 +107,10 @@ impl Editor {
 
     /// Redoes the last undone step; false when there is none.
     pub fn redo(&mut self) -> Result<bool, EditError> {
+        let before = self.live_clips();
         let done = self.history.redo(&mut self.project)?;
         if done {
+            self.regrow_live_edges(&before);
             self.dirty = true;
             self.revision += 1;
             self.forget_missing_selection();
@@ -326,6 +333,7 @@ impl Editor {
             selection: BTreeSet::new(),
             revision: 0,
             output: OutputId::MAIN,
+            live_ends: BTreeMap::new(),
         })
     }
 

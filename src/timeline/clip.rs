@@ -51,7 +51,7 @@ pub enum ClipContent {
         /// How it looks.
         style: TextStyle,
         /// How its letters or words come on screen.
-        #[serde(default, skip_serializing_if = "is_still")]
+        #[serde(default, skip_serializing_if = "TextEntrance::is_unset")]
         entrance: TextEntrance,
     },
     /// A solid colour, e.g. a background or a title card.
@@ -67,11 +67,6 @@ pub enum ClipContent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pin: Option<StickerPin>,
     },
-}
-
-/// True for the entrance a text clip has when none was chosen (not written to files).
-fn is_still(entrance: &TextEntrance) -> bool {
-    *entrance == TextEntrance::default()
 }
 
 /// A clip on a track.

@@ -1,6 +1,7 @@
-//! How a text clip's letters or words come on screen: typed one letter at a time,
-//! popped up one word at a time, or risen one word at a time. The picture is drawn by
-//! `render::entrance`; here is only what the project stores.
+//! How a text clip's or a caption's letters or words come on screen: typed one letter at
+//! a time, popped up one word at a time, or risen one word at a time. A text clip keeps
+//! its entrance beside its style; subtitle cues take theirs from their caption style. The
+//! picture is drawn by `render::entrance`; here is only what the project stores.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -63,6 +64,19 @@ impl Default for TextEntrance {
 }
 
 impl TextEntrance {
+    /// True for the entrance nothing chose (not written to files).
+    pub fn is_unset(&self) -> bool {
+        *self == TextEntrance::default()
+    }
+
+    /// When turn `i` of `n` (a letter for the typewriter, a word otherwise) plays, from
+    /// the entrance's start: the turns share its duration evenly, one after the other.
+    pub fn turn(&self, i: usize, n: usize) -> (Time, Time) {
+        let n = n.max(1) as i64;
+        let at = |k: i64| Time(self.duration.flicks().saturating_mul(k) / n);
+        (at(i as i64), at(i as i64 + 1))
+    }
+
     /// True when the text moves at all.
     pub fn is_animated(&self) -> bool {
         self.kind != EntranceKind::None && self.duration > Time::ZERO

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::edit::Edit;
 use super::project::Project;
 use super::reframe::{OutputFormat, OutputId};
+use super::style::{Alignment, TextStyle};
 
 /// Where an output's bottom subtitles sit: the style's own margin, or clear of the
 /// buttons and captions a platform's player draws over the bottom of the picture.
@@ -54,6 +55,22 @@ impl SafeArea {
             SafeArea::TikTok => "TikTok",
             SafeArea::Reels => "Instagram Reels",
             SafeArea::Shorts => "YouTube Shorts",
+        }
+    }
+
+    /// `style` with its bottom margin kept clear of this area (margins are pixels of a
+    /// 1080-high frame, as styles count them); top and middle text is left as it is.
+    pub fn keep_clear(self, style: TextStyle) -> TextStyle {
+        let bottom = matches!(
+            style.alignment,
+            Alignment::BottomLeft | Alignment::BottomCenter | Alignment::BottomRight
+        );
+        match self.bottom_fraction() {
+            Some(fraction) if bottom => TextStyle {
+                margin_vertical: fraction * 1080.0,
+                ..style
+            },
+            _ => style,
         }
     }
 

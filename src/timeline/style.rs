@@ -7,6 +7,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::entrance::{EntranceKind, TextEntrance};
+use super::time::Time;
+
 /// An sRGB colour with straight alpha.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct Color {
@@ -101,6 +104,10 @@ pub struct TextStyle {
     /// The most lines a cue with word timings shows at once (0: no limit); longer cues
     /// are shown a page at a time, each page from its first word.
     pub max_lines: u8,
+    /// How a subtitle cue's letters or words come on screen, timed from the cue's start
+    /// (a text clip has its own entrance beside its style and ignores this one).
+    #[serde(skip_serializing_if = "TextEntrance::is_unset")]
+    pub entrance: TextEntrance,
 }
 
 /// How a cue with word timings shows its words as they are said.
@@ -133,6 +140,7 @@ impl Default for TextStyle {
             margin_vertical: 80.0,
             word_display: WordDisplay::Highlight,
             max_lines: 0,
+            entrance: TextEntrance::default(),
         }
     }
 }
@@ -174,6 +182,16 @@ pub fn caption_presets() -> Vec<(&'static str, TextStyle)> {
                 font_size: 64.0,
                 highlight_color: Color::rgb(60, 230, 90),
                 margin_vertical: 160.0,
+                ..bold.clone()
+            },
+        ),
+        (
+            "Words pop in, word in yellow",
+            TextStyle {
+                entrance: TextEntrance {
+                    kind: EntranceKind::Pop,
+                    duration: Time::from_millis(600),
+                },
                 ..bold
             },
         ),

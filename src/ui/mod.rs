@@ -6,7 +6,7 @@ mod app;
 mod export_dialog;
 mod export_estimate;
 mod export_range;
-mod inspector;
+pub(crate) mod inspector;
 mod media_bin;
 mod memory_storage;
 mod preview;

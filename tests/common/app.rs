@@ -278,3 +278,79 @@ pub fn subtitle_tracks(app: &ClipwrightApp) -> Vec<clipwright::timeline::Track> 
         .cloned()
         .collect()
 }
+
+/// Steps the UI for `ms` milliseconds of wall time.
+pub fn run_for(harness: &mut Harness<'_, ClipwrightApp>, ms: u64) {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_millis(ms) {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+}
+
+/// Like `step_until`, with room for a loaded machine (an export runs meanwhile).
+pub fn step_until_slow(
+    harness: &mut Harness<'_, ClipwrightApp>,
+    what: &str,
+    done: impl Fn(&ClipwrightApp) -> bool,
+) {
+    let started = Instant::now();
+    while !done(harness.state()) {
+        assert!(started.elapsed() < Duration::from_secs(120), "{what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+}
+
+/// The length of the recording's source in the project, if it is there.
+pub fn source_length(app: &ClipwrightApp) -> Option<clipwright::timeline::Time> {
+    app.editor.project.sources.first().map(|s| s.info.duration)
+}
+
+/// Steps until a transcription added a subtitle track, failing on an error toast.
+pub fn wait_for_transcript(
+    harness: &mut Harness<'static, ClipwrightApp>,
+) -> clipwright::timeline::Track {
+    let start = Instant::now();
+    while subtitle_tracks(harness.state()).is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "transcription never finished"
+        );
+        assert!(
+            harness.state().toasts.iter().all(|t| !t.is_error),
+            "{:?}",
+            harness.state().toasts
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    subtitle_tracks(harness.state()).remove(0)
+}
+
+/// Exports the timeline from `from` to `to` into `out` through the export dialog
+/// (software encoder) and waits for it; the frames it wrote.
+pub fn export_span(
+    harness: &mut Harness<'_, ClipwrightApp>,
+    out: &Path,
+    from: clipwright::timeline::Time,
+    to: clipwright::timeline::Time,
+) -> u64 {
+    use clipwright::ui::{ExportRange, Outcome};
+    let app = harness.state_mut();
+    app.open_export_dialog();
+    app.export.set_output(out);
+    app.export.hardware = false;
+    app.export.range = ExportRange::Span(from, to);
+    harness.run_steps(2);
+    harness.get_by_label("Start export").click();
+    harness.run_steps(1);
+    assert!(harness.state().export.is_running());
+    step_until_slow(harness, "the export never ended", |app| {
+        !app.export.is_running()
+    });
+    match &harness.state().export.outcome {
+        Some(Outcome::Finished(s)) => s.frames,
+        other => panic!("{} was not written: {other:?}", out.display()),
+    }
+}

@@ -317,6 +317,34 @@ pub const H264_FAST: [&str; 6] = [
     "yuv420p",
 ];
 
+/// Frames between the keyframes of [`long_gop_video`].
+pub const LONG_GOP: i64 = 150;
+
+/// 10 s of 1280×720 `testsrc2` (its picture moves every frame) at 30 fps, a keyframe every
+/// [`LONG_GOP`] frames and none placed early by scene cuts, with B-frames as libx264's
+/// usual presets make them: reaching a frame late in a GOP takes a while.
+pub fn long_gop_video(dir: &Path) -> PathBuf {
+    let path = dir.join("long_gop.mp4");
+    let gop = LONG_GOP.to_string();
+    lavfi(
+        "testsrc2=size=1280x720:rate=30:d=10",
+        &[
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-g",
+            &gop,
+            "-sc_threshold",
+            "0",
+            "-pix_fmt",
+            "yuv420p",
+        ],
+        &path,
+    );
+    path
+}
+
 /// Makes `out` with the ffmpeg command-line tool from the lavfi source `graph`
 /// (`testsrc2=…`, `color=…`, `sine=…`, `aevalsrc=…`), with the output options `args`.
 pub fn lavfi(graph: &str, args: &[&str], out: &Path) {

@@ -18,6 +18,7 @@ mod child;
 #[cfg(target_os = "linux")]
 mod desktop;
 pub(super) mod export;
+pub(super) mod growing;
 #[cfg(target_os = "linux")]
 pub(super) mod outputs;
 pub(super) mod portrait;
@@ -51,6 +52,13 @@ pub(super) fn work_dir(dir: Option<&Path>) -> anyhow::Result<(Option<tempfile::T
             Ok((Some(temp), path))
         }
     }
+}
+
+/// The load averages over 1, 5 and 15 minutes (as `uptime` prints them), or "unknown".
+pub(super) fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 /// Makes `seconds` of 1080p30 `testsrc2` as H.264 (veryfast, CRF 20) at `path` unless it

@@ -2,12 +2,15 @@
 //! [`PreviewWorker`] with its one-slot mailbox and the compositor behind it — measured on a
 //! generated 1080p H.264 source.
 //!
-//! - `scrub`: latency from a playhead move (a request) to the new frame ready, over N
-//!   random seeks, p50 / p95 / max — decoding the original before its index is built, the
-//!   original steered by its index (each both decoding every frame on the way to the
-//!   target and skipping the frames it does not need, seek by seek in turn), and the
-//!   preview proxy — with the time the index and the proxy took to make; beside them, `ffmpeg -ss T -i SRC -frames:v 1` per seek, the
-//!   usual way to grab one frame at a time (its time includes starting the process).
+//! - `scrub`: latency from a playhead move (a request) to the first picture shown for it
+//!   and to its exact frame, over N random seeks, p50 / p95 / max — decoding the original
+//!   before its index is built, and steered by its index, each three ways seek by seek in
+//!   turn (so all meet the same load): decoding every frame on the way to the target,
+//!   skipping the frames it does not need, and showing the keyframe first then refining
+//!   (see [`crate::render::preview`]) — then the preview proxy, with the time the index
+//!   and the proxy took to make; beside them, `ffmpeg -ss T -i SRC -frames:v 1` per seek,
+//!   the usual way to grab one frame at a time (its time includes starting the process),
+//!   and the machine's load averages during each part.
 //! - `play`: a long project (the source placed back to back) played through the preview,
 //!   frame after frame, as fast as it goes or at real time; frames per second and the
 //!   process's resident memory sampled once a second from `/proc/self/status`.
@@ -24,7 +27,7 @@ use anyhow::{bail, Context};
 use clap::Args;
 
 use crate::media;
-use crate::render::preview::PreviewWorker;
+use crate::render::preview::{PreviewOptions, PreviewWorker};
 use crate::timeline::{Project, Rational, Time, TrackId};
 
 /// The options of `clipwright bench scrub`.
@@ -77,9 +80,9 @@ struct Preview {
 }
 
 impl Preview {
-    fn new(project: Project, base_dir: &Path, width: u32, proxies: bool) -> Preview {
+    fn new(project: Project, base_dir: &Path, width: u32, options: PreviewOptions) -> Preview {
         let (tx, woke) = sync_channel(4);
-        let worker = PreviewWorker::start_with_proxies(proxies, move || {
+        let worker = PreviewWorker::start_with(options, move || {
             let _ = tx.try_send(());
         });
         let w = width.max(2) & !1;
@@ -99,11 +102,20 @@ impl Preview {
         }
     }
 
-    /// Asks for the frame at `t` and waits until it is ready; the time that took.
+    /// Asks for the frame at `t` and waits until its exact frame is ready; the time that
+    /// took.
     fn frame(&mut self, t: Time) -> anyhow::Result<Duration> {
+        Ok(self.first_and_exact(t)?.1)
+    }
+
+    /// Asks for the frame at `t` and waits until its exact frame is ready; the times to
+    /// the first picture for it (a keyframe stand-in, or the exact frame) and to the exact
+    /// frame.
+    fn first_and_exact(&mut self, t: Time) -> anyhow::Result<(Duration, Duration)> {
         let started = Instant::now();
         self.worker
             .request(&self.project, 0, self.base_dir.clone(), t, self.size);
+        let mut first = None;
         loop {
             self.woke
                 .recv_timeout(Duration::from_secs(30))
@@ -112,13 +124,51 @@ impl Preview {
                 if frame.time != t {
                     continue;
                 }
+                let took = started.elapsed();
                 frame
                     .frame
                     .map_err(|e| anyhow::anyhow!("preview at {t:?}: {e}"))?;
-                return Ok(started.elapsed());
+                let first = *first.get_or_insert(took);
+                if frame.exact {
+                    return Ok((first, took));
+                }
             }
         }
     }
+}
+
+/// One way of scrubbing the original that `bench scrub` compares.
+struct Way {
+    name: &'static str,
+    /// Dropping the frames a seek target does not need (`media::set_seek_skipping`).
+    skipping: bool,
+    keyframe_first: bool,
+}
+
+/// The ways compared on the original, the old ones first.
+const WAYS: [Way; 3] = [
+    Way {
+        name: "every frame",
+        skipping: false,
+        keyframe_first: false,
+    },
+    Way {
+        name: "skipping",
+        skipping: true,
+        keyframe_first: false,
+    },
+    Way {
+        name: "keyframe first",
+        skipping: true,
+        keyframe_first: true,
+    },
+];
+
+/// Per seek, the time to the first picture and to the exact frame.
+#[derive(Debug, Default)]
+struct Timings {
+    first: Latencies,
+    exact: Latencies,
 }
 
 /// Runs `bench scrub` and prints the table.
@@ -148,7 +198,9 @@ pub fn scrub(args: &ScrubArgs) -> anyhow::Result<()> {
 
     // The original, as a preview shows it before the index is built.
     media::set_indexing(false);
-    let (mut plain_every, mut plain, size) = seek_both(&project, &dir, args.width, &seeks)?;
+    let load_plain = super::loadavg();
+    let (mut plain, size) = seek_ways(&project, &dir, args.width, &seeks)?;
+    let load_plain = format!("{load_plain} → {}", super::loadavg());
     media::set_indexing(true);
 
     // The original once its index is built (as after an import).
@@ -159,7 +211,9 @@ pub fn scrub(args: &ScrubArgs) -> anyhow::Result<()> {
     let Some(index) = media::index_of(&source) else {
         bail!("{}: no index was built", source.display());
     };
-    let (mut indexed_every, mut indexed, _) = seek_both(&project, &dir, args.width, &seeks)?;
+    let load_indexed = super::loadavg();
+    let (mut indexed, _) = seek_ways(&project, &dir, args.width, &seeks)?;
+    let load_indexed = format!("{load_indexed} → {}", super::loadavg());
 
     // The preview proxy, made afresh.
     let proxy_dir = dir.join("proxies");
@@ -177,6 +231,7 @@ pub fn scrub(args: &ScrubArgs) -> anyhow::Result<()> {
     let proxy_took = media::proxy_build_time(&source).unwrap_or_default();
     let (mut proxied, _) = seek_all(&project, &dir, args.width, true, &seeks)?;
 
+    let load_theirs = super::loadavg();
     let mut theirs = Vec::with_capacity(seeks.len());
     for &t in &seeks {
         let started = Instant::now();
@@ -199,6 +254,7 @@ pub fn scrub(args: &ScrubArgs) -> anyhow::Result<()> {
         }
         theirs.push(started.elapsed());
     }
+    let load_theirs = format!("{load_theirs} → {}", super::loadavg());
 
     println!(
         "scrub: {} random seeks in {} s of 1080p30 H.264 (1 s GOP), preview {}×{}",
@@ -226,21 +282,37 @@ pub fn scrub(args: &ScrubArgs) -> anyhow::Result<()> {
         proxy_took.as_secs_f64() / seconds.max(1e-9)
     );
     println!(
-        "{:<44} {:>8} {:>8} {:>8}",
-        "request → frame ready", "p50", "p95", "max"
+        "{:<50} {:>17} {:>26}",
+        "request → picture shown", "first picture", "exact frame"
+    );
+    println!(
+        "{:<50} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "", "p50", "p95", "p50", "p95", "max"
+    );
+    for (index, ways, load) in [
+        ("no index", &mut plain, &load_plain),
+        ("index", &mut indexed, &load_indexed),
+    ] {
+        println!("Clipwright, original, {index} (load {load}):");
+        for (way, timings) in WAYS.iter().zip(ways.iter_mut()) {
+            print_row(
+                &format!("  {}", way.name),
+                &mut timings.first,
+                &mut timings.exact,
+            );
+        }
+    }
+    print_row(
+        "Clipwright, preview proxy",
+        &mut proxied.clone(),
+        &mut proxied,
     );
     print_row(
-        "Clipwright, original, no index, every frame",
-        &mut plain_every,
+        "ffmpeg -ss T -i SRC -frames:v 1 (process)",
+        &mut theirs.clone(),
+        &mut theirs,
     );
-    print_row("Clipwright, original, no index", &mut plain);
-    print_row(
-        "Clipwright, original, index, every frame",
-        &mut indexed_every,
-    );
-    print_row("Clipwright, original, index", &mut indexed);
-    print_row("Clipwright, preview proxy", &mut proxied);
-    print_row("ffmpeg -ss T -i SRC -frames:v 1 (process)", &mut theirs);
+    println!("(ffmpeg during load {load_theirs})");
     println!("target: p95 < 60 ms");
     Ok(())
 }
@@ -255,7 +327,11 @@ fn seek_all(
     proxies: bool,
     seeks: &[Time],
 ) -> anyhow::Result<(Vec<Duration>, (u32, u32))> {
-    let mut preview = Preview::new(project.clone(), dir, width, proxies);
+    let options = PreviewOptions {
+        proxies,
+        keyframe_first: false,
+    };
+    let mut preview = Preview::new(project.clone(), dir, width, options);
     preview.frame(Time::ZERO)?;
     let mut times = Vec::with_capacity(seeks.len());
     for &t in seeks {
@@ -267,31 +343,39 @@ fn seek_all(
 /// Request-to-frame times, one a seek.
 type Latencies = Vec<Duration>;
 
-/// Each of `seeks` on the original shown by two preview workers in turn, one decoding
-/// every frame on the way to the target and one skipping the frames the target does not
-/// need (`media::set_seek_skipping`), so both meet the same load on the machine: their
-/// latencies, and the preview size.
-fn seek_both(
+/// Each of `seeks` on the original shown by one preview worker for each of [`WAYS`] in
+/// turn, so all meet the same load on the machine: their latencies, and the preview size.
+fn seek_ways(
     project: &Project,
     dir: &Path,
     width: u32,
     seeks: &[Time],
-) -> anyhow::Result<(Latencies, Latencies, (u32, u32))> {
-    let mut every = Preview::new(project.clone(), dir, width, false);
-    let mut skipping = Preview::new(project.clone(), dir, width, false);
-    let (mut every_times, mut skipping_times) = (Vec::new(), Vec::new());
+) -> anyhow::Result<(Vec<Timings>, (u32, u32))> {
+    let mut previews: Vec<Preview> = WAYS
+        .iter()
+        .map(|way| {
+            let options = PreviewOptions {
+                proxies: false,
+                keyframe_first: way.keyframe_first,
+            };
+            Preview::new(project.clone(), dir, width, options)
+        })
+        .collect();
+    let mut timings: Vec<Timings> = WAYS.iter().map(|_| Timings::default()).collect();
     for (i, &t) in std::iter::once(&Time::ZERO).chain(seeks).enumerate() {
-        media::set_seek_skipping(false);
-        let a = every.frame(t)?;
-        media::set_seek_skipping(true);
-        let b = skipping.frame(t)?;
-        // The first frame opens the decoders, as the first frame shown in the app does.
-        if i > 0 {
-            every_times.push(a);
-            skipping_times.push(b);
+        for ((way, preview), timing) in WAYS.iter().zip(&mut previews).zip(&mut timings) {
+            media::set_seek_skipping(way.skipping);
+            let (first, exact) = preview.first_and_exact(t)?;
+            // The first frame opens the decoders, as the first frame shown in the app does.
+            if i > 0 {
+                timing.first.push(first);
+                timing.exact.push(exact);
+            }
         }
     }
-    Ok((every_times, skipping_times, every.size))
+    media::set_seek_skipping(true);
+    let size = previews.first().map_or((2, 2), |p| p.size);
+    Ok((timings, size))
 }
 
 /// Runs `bench play` and prints the figures.
@@ -303,7 +387,11 @@ pub fn play(args: &PlayArgs) -> anyhow::Result<()> {
     let copies = args.seconds.div_ceil(source_seconds).max(1);
     let project = project_of(&source, copies)?;
     let end = Time::from_secs(i64::from(args.seconds)).min(project.duration());
-    let mut preview = Preview::new(project, &dir, args.width, false);
+    let options = PreviewOptions {
+        proxies: false,
+        keyframe_first: false,
+    };
+    let mut preview = Preview::new(project, &dir, args.width, options);
 
     let frame = Time::frame_duration(Rational::FPS_30);
     let started = Instant::now();
@@ -369,17 +457,20 @@ pub fn play(args: &PlayArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_row(name: &str, times: &mut [Duration]) {
-    times.sort();
-    let at = |q: f64| {
+/// One line of the table: p50 and p95 of `first`, p50, p95 and max of `exact`.
+fn print_row(name: &str, first: &mut [Duration], exact: &mut [Duration]) {
+    let at = |times: &mut [Duration], q: f64| {
+        times.sort();
         let i = ((times.len() as f64 * q).ceil() as usize).clamp(1, times.len().max(1)) - 1;
         times.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     };
     println!(
-        "{name:<44} {:>5.1} ms {:>5.1} ms {:>5.1} ms",
-        at(0.5),
-        at(0.95),
-        at(1.0)
+        "{name:<50} {:>5.1} ms {:>5.1} ms {:>5.1} ms {:>5.1} ms {:>5.1} ms",
+        at(first, 0.5),
+        at(first, 0.95),
+        at(exact, 0.5),
+        at(exact, 0.95),
+        at(exact, 1.0)
     );
 }
 

@@ -120,7 +120,7 @@ pub fn run(args: &RecordBenchArgs) -> anyhow::Result<()> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let (_temp, dir) = super::work_dir(args.dir.as_deref())?;
     let dir: &Path = &dir;
-    let load_before = loadavg();
+    let load_before = super::loadavg();
     let mut desktop = if args.own_desktop {
         Desktop::start_own(1920, 1200)?
     } else {
@@ -153,7 +153,7 @@ pub fn run(args: &RecordBenchArgs) -> anyhow::Result<()> {
         desktop.stop_newest();
         tables.push((size, sides));
     }
-    let load_after = loadavg();
+    let load_after = super::loadavg();
     drop(desktop);
 
     println!(
@@ -396,12 +396,6 @@ fn value_after(text: &str, key: &str) -> Option<u64> {
     let rest = text[text.find(key)? + key.len()..].trim_start();
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
-}
-
-fn loadavg() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 fn print_table(sides: &[Side], seconds: u32) {

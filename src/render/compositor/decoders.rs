@@ -1,8 +1,11 @@
-//! Which decoder a clip reads (the original, or its preview proxy once ready) and its
-//! effect chain run over the decoded frame.
+//! Which decoder a clip reads (the original, or its preview proxy once ready), how far it
+//! decodes (the exact frame, or the keyframe before it while a playhead is dragged), and
+//! its effect chain run over the decoded frame.
 
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 use crate::media::{ProxyState, VideoDecoder, VideoFilter, VideoFrame};
 use crate::render::effects::filter_chain;
@@ -12,6 +15,26 @@ use crate::timeline::ClipId;
 use super::{ClipEffects, Compositor, RenderError};
 
 impl Compositor {
+    /// With `on`, clips decoding an original (no proxy) show the keyframe at or before
+    /// their frame instead of decoding up to it ([`VideoDecoder::frame_toward`]): a picture
+    /// at once while scrubbing. [`Compositor::stopped_short`] then says whether the frame
+    /// drawn is the exact one; a call with `on` false draws it.
+    pub fn set_keyframe_first(&mut self, on: bool) {
+        self.keyframe_first = on;
+    }
+
+    /// Whether some clip of the last frame drawn showed a keyframe before its own frame.
+    pub fn stopped_short(&self) -> bool {
+        self.short
+    }
+
+    /// Has every decoder give up an exact frame half-way, with
+    /// [`crate::media::MediaError::Superseded`], once `flag` is raised (never a frame drawn
+    /// keyframe first).
+    pub fn set_interrupt(&mut self, flag: Option<Arc<AtomicBool>>) {
+        self.interrupt = flag;
+    }
+
     /// For the preview: has `path` indexed (and proxied), and switches the clip's decoder
     /// to the proxy once it is ready — or back to the original when the clip gets effects.
     pub(super) fn pick_preview_decoder(

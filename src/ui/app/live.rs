@@ -1,7 +1,9 @@
 //! Edit while recording: a recording started from the recorder panel lands on the timeline
 //! as soon as its first fragment is on disk, where a finished one would land, and grows as
-//! more are flushed. A worker probes the growing file about once a second (less often
-//! when probing takes long); each probe brings the media bin's entry, the source's length,
+//! more are flushed. A worker looks at the growing file about once a second (less often
+//! when that takes long): it probes it once, then reads only the fragments appended since
+//! the last look (see [`GrowingProbe`]), and probes it whole again once it has stopped.
+//! Each look brings the media bin's entry, the source's length,
 //! the clips at its live edge, the seek index and the timeline's pictures up to date, and
 //! puts live markers on the timeline once the part they cover is recorded. When the
 //! recording stops, one last probe takes in its end: no re-import, no second clip.
@@ -18,7 +20,7 @@ use std::time::{Duration, Instant};
 use super::workers::{spawn_worker, Message};
 use super::{ClipwrightApp, MediaItem};
 use crate::capture::live_markers;
-use crate::media::{self, MediaError, ProbeReport};
+use crate::media::{self, GrowingProbe, MediaError, ProbeReport};
 use crate::timeline::{Edit, Rounding, SourceId, Time};
 
 /// How often a growing recording is looked at, at the most.
@@ -42,6 +44,51 @@ pub(in crate::ui) struct LiveRecording {
     finishing: bool,
     /// The probe under way started after the recording stopped: it sees the whole file.
     final_probe: bool,
+    /// What the looks so far found, while no look is under way.
+    follower: Option<Box<GrowingProbe>>,
+}
+
+/// What one look at the growing file found.
+#[derive(Debug)]
+pub(in crate::ui) struct Looked {
+    report: ProbeReport,
+    /// Where the whole fragments end (µs), when the file ended inside one.
+    whole_until_us: Option<i64>,
+    /// The state for the next look: only what is appended by then is read.
+    follower: Option<Box<GrowingProbe>>,
+}
+
+/// Looks at the growing file at `path`: from where `follower` left off, or afresh (and,
+/// when `last`, with a whole probe of the finished file).
+fn look(
+    path: &Path,
+    follower: Option<Box<GrowingProbe>>,
+    last: bool,
+) -> Result<Looked, MediaError> {
+    if last {
+        let report = media::probe(path)?;
+        // Looked at after the probe: what is whole now was whole for it too, and stays
+        // so (see `whole_fragments_end_us`).
+        let whole_until_us = media::whole_fragments_end_us(path).ok().flatten();
+        return Ok(Looked {
+            report,
+            whole_until_us,
+            follower: None,
+        });
+    }
+    let follower = match follower {
+        Some(mut follower) => {
+            follower.refresh()?;
+            follower
+        }
+        None => Box::new(GrowingProbe::start(path)?),
+    };
+    Ok(Looked {
+        report: follower.report().clone(),
+        whole_until_us: follower.whole_fragments_end_us(),
+        // Before the first fragment, the header's empty tracks say nothing worth keeping.
+        follower: has_frames(follower.report()).then_some(follower),
+    })
 }
 
 /// Whether a probe of the growing file found pictures or sound: before its first fragment
@@ -80,6 +127,7 @@ impl ClipwrightApp {
                 dropped: false,
                 finishing: false,
                 final_probe: false,
+                follower: None,
             });
         }
         let idle = self.recorder.is_idle();
@@ -101,13 +149,10 @@ impl ClipwrightApp {
         live.probing = true;
         live.final_probe = live.finishing;
         let (path, outbox, wake) = (live.path.clone(), self.outbox.clone(), ctx.clone());
+        let (follower, last) = (live.follower.take(), live.final_probe);
         spawn_worker("live-probe", move || {
             let started = Instant::now();
-            let result = media::probe(&path).map_err(Arc::new);
-            // Looked at after the probe: what is whole now was whole for it too, and
-            // stays so (see `whole_fragments_end_us`).
-            let whole_until = media::whole_fragments_end_us(&path).ok().flatten();
-            let result = result.map(|report| (report, whole_until));
+            let result = look(&path, follower, last).map_err(Arc::new);
             let _ = outbox.send(Message::LiveProbed(path, result, started.elapsed()));
             wake.request_repaint();
         });
@@ -118,7 +163,7 @@ impl ClipwrightApp {
         &mut self,
         ctx: &egui::Context,
         path: PathBuf,
-        result: Result<(ProbeReport, Option<i64>), Arc<MediaError>>,
+        result: Result<Looked, Arc<MediaError>>,
         took: Duration,
     ) {
         let Some(live) = self.live.as_mut().filter(|l| l.path == path) else {
@@ -134,7 +179,9 @@ impl ClipwrightApp {
         live.next_probe = ctx.input(|i| i.time) + wait.as_secs_f64();
         let finishing = live.final_probe;
         match result {
-            Ok((report, whole_until)) if has_frames(&report) => {
+            Ok(looked) if has_frames(&looked.report) => {
+                live.follower = looked.follower;
+                let (report, whole_until) = (looked.report, looked.whole_until_us);
                 self.take_in_growth(ctx, &path, report, whole_until, finishing);
             }
             // Only the header so far (no fragment yet).

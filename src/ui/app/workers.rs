@@ -43,11 +43,10 @@ pub(in crate::ui) enum Message {
     Probed(PathBuf, Result<ProbeReport, Arc<MediaError>>),
     /// An autosave finished.
     Autosaved(Result<String, AutosaveError>),
-    /// A recording still going on was probed (see `live.rs`), taking this long; with the
-    /// probe, where the whole fragments end (µs), when the file ended inside one.
+    /// A recording still going on was looked at (see `live.rs`), taking this long.
     LiveProbed(
         PathBuf,
-        Result<(ProbeReport, Option<i64>), Arc<MediaError>>,
+        Result<super::live::Looked, Arc<MediaError>>,
         std::time::Duration,
     ),
     /// The file picked to relink a source was probed.

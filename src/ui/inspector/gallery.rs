@@ -27,8 +27,14 @@ const GROUPS: [(PresetKind, &str); 4] = [
     (PresetKind::WholeClip, "Camera moves (whole clip)"),
 ];
 
-/// Draws every preset as a card; clicking one picks it into `picked`.
-pub(super) fn show(ui: &mut egui::Ui, presets: &[AnimationPreset], picked: &mut String) {
+/// Draws every preset as a card, and for a text clip (`text`) its entrances too;
+/// clicking one picks its name into `picked`.
+pub(super) fn show(
+    ui: &mut egui::Ui,
+    presets: &[AnimationPreset],
+    text: bool,
+    picked: &mut String,
+) {
     let pointer_inside = ui.rect_contains_pointer(ui.max_rect());
     let now = ui.input(|i| i.time);
     let phase = if pointer_inside {
@@ -37,6 +43,9 @@ pub(super) fn show(ui: &mut egui::Ui, presets: &[AnimationPreset], picked: &mut 
     } else {
         1.0 / 3.0
     };
+    if text {
+        super::entrance_cards::show(ui, phase, picked);
+    }
     for (kind, title) in GROUPS {
         ui.label(egui::RichText::new(title).small().weak());
         ui.horizontal_wrapped(|ui| {
@@ -61,10 +70,26 @@ fn sample_animation(preset: &AnimationPreset) -> Animation {
 }
 
 fn card(ui: &mut egui::Ui, preset: &AnimationPreset, phase: f64, selected: bool) -> egui::Response {
+    card_frame(ui, &preset.name, selected, |painter, frame| {
+        let transform = sample_animation(preset).transform_at(Time::from_secs_f64(phase));
+        painter.add(egui::Shape::convex_polygon(
+            card_corners(frame, &transform),
+            egui::Color32::from_rgb(86, 156, 214).gamma_multiply(transform.opacity as f32),
+            egui::Stroke::NONE,
+        ));
+    })
+}
+
+/// A card named `name`: a dark thumbnail frame `draw` paints in (clipped to it), the name
+/// below.
+pub(super) fn card_frame(
+    ui: &mut egui::Ui,
+    name: &str,
+    selected: bool,
+    draw: impl FnOnce(&egui::Painter, egui::Rect),
+) -> egui::Response {
     let (rect, response) = ui.allocate_exact_size(CELL, egui::Sense::click());
-    response.widget_info(|| {
-        egui::WidgetInfo::selected(egui::Role::Button, true, selected, &preset.name)
-    });
+    response.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, name));
     if !ui.is_rect_visible(rect) {
         return response;
     }
@@ -76,15 +101,9 @@ fn card(ui: &mut egui::Ui, preset: &AnimationPreset, phase: f64, selected: bool)
         egui::vec2(CELL.x - 8.0, THUMB_HEIGHT - 4.0),
     );
     painter.rect_filled(frame, 2.0, egui::Color32::from_gray(24));
-    let transform = sample_animation(preset).transform_at(Time::from_secs_f64(phase));
-    let thumb = painter.with_clip_rect(frame);
-    thumb.add(egui::Shape::convex_polygon(
-        card_corners(frame, &transform),
-        egui::Color32::from_rgb(86, 156, 214).gamma_multiply(transform.opacity as f32),
-        egui::Stroke::NONE,
-    ));
+    draw(&painter.with_clip_rect(frame), frame);
     let galley = painter.layout(
-        preset.name.clone(),
+        name.to_owned(),
         egui::FontId::proportional(10.0),
         visuals.text_color(),
         CELL.x - 6.0,

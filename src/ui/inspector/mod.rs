@@ -5,7 +5,8 @@
 //! A slider drag is one gesture, so one undo step.
 
 pub(super) mod effects;
-mod entrance;
+pub(crate) mod entrance;
+mod entrance_cards;
 pub(super) mod framing;
 mod gallery;
 pub(super) mod keys;
@@ -90,6 +91,7 @@ impl Inspector {
         ui.separator();
 
         let sticker = matches!(clip.content, ClipContent::Sticker { .. });
+        let text = matches!(clip.content, ClipContent::Text { .. });
         if sticker {
             error = self.pin.show(ui, editor, &clip).or(error);
             ui.separator();
@@ -167,12 +169,17 @@ impl Inspector {
                 self.preset.as_str()
             });
             let length = Time::from_millis(600).min(clip.duration());
+            let entrance = self::entrance_cards::picked_kind(&self.preset);
+            let usable = !self.preset.is_empty() && (text || entrance.is_none());
             if ui
-                .add_enabled(!self.preset.is_empty(), egui::Button::new("Apply"))
+                .add_enabled(usable, egui::Button::new("Apply"))
                 .on_hover_text("Writes the preset as keyframes you can then edit")
                 .clicked()
             {
-                report(apply_preset(editor, id, &self.preset, length));
+                report(match entrance {
+                    Some(kind) => self::entrance_cards::apply(editor, &clip, kind),
+                    None => apply_preset(editor, id, &self.preset, length),
+                });
             }
         });
         egui::CollapsingHeader::new(format!("Preset gallery ({})", presets.len()))
@@ -181,7 +188,7 @@ impl Inspector {
                 egui::ScrollArea::vertical()
                     .id_salt("preset_gallery_scroll")
                     .max_height(300.0)
-                    .show(ui, |ui| gallery::show(ui, &presets, &mut self.preset));
+                    .show(ui, |ui| gallery::show(ui, &presets, text, &mut self.preset));
             });
         if sticker {
             return error;

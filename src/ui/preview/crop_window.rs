@@ -247,7 +247,8 @@ impl CropView {
         if let Some(r) = self.worker.latest() {
             if let Ok(frame) = r.frame {
                 show_frame(ui.ctx(), &mut self.texture, "crop-source", &frame);
-                self.shown = Some(r.time);
+                // A keyframe stand-in is on screen, but its time is not yet shown.
+                self.shown = r.exact.then_some(r.time).or(self.shown);
             }
         }
         let follow_error = self.follow_face(ui, editor, target, &base_dir);

@@ -73,8 +73,11 @@ pub struct PreviewPanel {
     snapshot: Arc<Project>,
     snapshot_revision: Option<u64>,
     texture: Option<egui::TextureHandle>,
-    /// Time of the frame on screen.
+    /// Time of the frame on screen (its exact frame: not while a stand-in is shown).
     pub shown: Option<Time>,
+    /// The picture on screen is the nearest keyframe before this time, standing in while
+    /// the playhead is dragged over an original; its exact frame is on its way.
+    pub stand_in: Option<Time>,
     /// Size in pixels of the frame on screen, and the size last asked of the worker: they
     /// differ while a resized panel waits for its sharper frame.
     pub shown_size: Option<(u32, u32)>,
@@ -114,6 +117,7 @@ impl PreviewPanel {
             snapshot_revision: None,
             texture: None,
             shown: None,
+            stand_in: None,
             shown_size: None,
             wanted_size: None,
             error: None,
@@ -255,7 +259,12 @@ impl PreviewPanel {
             match r.frame {
                 Ok(frame) => {
                     show_frame(ui.ctx(), &mut self.texture, "preview", &frame);
-                    self.shown = Some(r.time);
+                    if r.exact {
+                        self.shown = Some(r.time);
+                        self.stand_in = None;
+                    } else {
+                        self.stand_in = Some(r.time);
+                    }
                     self.shown_size = Some((frame.width, frame.height));
                     self.error = None;
                 }
@@ -320,6 +329,7 @@ impl PreviewPanel {
             self.snapshot = Arc::new(editor.project.clone());
             self.snapshot_revision = Some(editor.revision);
         }
+        self.worker.set_keyframe_first(self.playing.is_none());
         self.worker.request(
             &self.snapshot,
             editor.revision,
@@ -470,6 +480,12 @@ impl crate::ui::app::ClipwrightApp {
     /// Size in pixels of the preview picture on screen.
     pub fn preview_shown_size(&self) -> Option<(u32, u32)> {
         self.preview.shown_size
+    }
+
+    /// The playhead time whose nearest keyframe stands in on screen while its exact frame
+    /// is decoded (scrubbing an original); `None` once the exact frame is shown.
+    pub fn preview_stand_in(&self) -> Option<Time> {
+        self.preview.stand_in
     }
 }
 

@@ -10,11 +10,12 @@
 use std::collections::BTreeSet;
 
 use crate::timeline::{
-    caption_presets, Alignment, Color, Edit, EditError, Project, TextStyle, Track, TrackId,
+    caption_presets, Alignment, Color, Edit, EditError, Project, TextStyle, Time, Track, TrackId,
     WordDisplay,
 };
 
 use crate::session::Editor;
+use crate::ui::inspector::entrance::{kind_combo, length_drag};
 
 /// The nine positions, as a keypad reads them from the top.
 const POSITIONS: [[(Alignment, &str, &str); 3]; 3] = [
@@ -235,6 +236,16 @@ impl StyleEditor {
                 .labelled_by(lines.id)
                 .on_hover_text("For captions with word timings: longer ones turn pages");
                 ui.end_row();
+                let label = ui.label("Entrance");
+                ui.horizontal(|ui| {
+                    kind_combo(ui, "caption_entrance", &mut style.entrance.kind)
+                        .labelled_by(label.id)
+                        .on_hover_text("How each caption's letters or words come on screen");
+                    let longest = Time::from_secs(10);
+                    length_drag(ui, &mut style.entrance, longest)
+                        .on_hover_text("From each caption's start until all of it is there");
+                });
+                ui.end_row();
                 colour(ui, "Outline colour", &mut style.outline_color);
                 number(
                     ui,
@@ -391,7 +402,7 @@ fn sample(ui: &mut egui::Ui, style: &TextStyle) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timeline::{Canvas, CueId, SubtitleCue, Time, TrackKind};
+    use crate::timeline::{Canvas, CueId, SubtitleCue, TrackKind};
 
     #[test]
     fn a_fresh_style_name_never_reuses_one_in_the_project() {

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use crate::subtitles::timeline_map::{ms_to_time, source_cues_on_timeline};
 use crate::subtitles::transcribe::{SpeechModel, Transcript, KNOWN_MODELS, LANGUAGES};
@@ -66,6 +67,8 @@ struct Job {
     cancel: Arc<AtomicBool>,
     stage: String,
     fraction: Option<f32>,
+    /// When the stage last moved on, for the time shown while it does not.
+    moved: Instant,
 }
 
 /// What a finished transcription gave the panel.
@@ -129,10 +132,14 @@ impl Transcriber {
     /// Draws the section.
     pub fn show(&mut self, ui: &mut egui::Ui, editor: &Editor, dialogs: &Arc<dyn FileDialogs>) {
         if let Some(job) = &self.job {
+            // The model hears up to 30 s at once and says nothing until it is done, so a
+            // short recording shows no progress for a while: the bar says how long the step
+            // has taken, once a second (not every frame: the model needs the processor).
             let bar = egui::ProgressBar::new(job.fraction.unwrap_or(0.0))
-                .text(job.stage.clone())
+                .text(stage_line(&job.stage, job.moved.elapsed()))
                 .animate(job.fraction.is_none());
             ui.add(bar);
+            ui.ctx().request_repaint_after(Duration::from_secs(1));
             if ui.button("Cancel transcription").clicked() {
                 job.cancel.store(true, Ordering::Relaxed);
             }
@@ -281,6 +288,7 @@ impl Transcriber {
             cancel: Arc::clone(&cancel),
             stage: "Starting…".to_owned(),
             fraction: None,
+            moved: Instant::now(),
         });
         self.note = None;
         let request = Request {
@@ -330,6 +338,9 @@ impl Transcriber {
                 }
                 Report::Stage(text, fraction) => {
                     if let Some(job) = &mut self.job {
+                        if job.stage != text || job.fraction != fraction {
+                            job.moved = Instant::now();
+                        }
                         job.stage = text;
                         job.fraction = fraction;
                     }
@@ -355,6 +366,17 @@ impl Transcriber {
             }
         }
         outcome
+    }
+}
+
+/// A stage's line on the progress bar: with the time it has taken once that passes two
+/// seconds, so a step the model gives no progress for still shows it is working.
+fn stage_line(stage: &str, still_for: Duration) -> String {
+    let secs = still_for.as_secs();
+    if secs < 2 {
+        stage.to_owned()
+    } else {
+        format!("{stage} · {}:{:02}", secs / 60, secs % 60)
     }
 }
 
@@ -433,4 +455,23 @@ fn add_track(
         track,
     })?;
     Ok((id, count))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stage_that_stands_still_says_for_how_long() {
+        let stage = "Transcribing: 0 of 8 s";
+        assert_eq!(stage_line(stage, Duration::from_millis(1900)), stage);
+        assert_eq!(
+            stage_line(stage, Duration::from_secs(65)),
+            "Transcribing: 0 of 8 s · 1:05"
+        );
+        assert_eq!(
+            stage_line("Loading the speech model…", Duration::from_secs(2)),
+            "Loading the speech model… · 0:02"
+        );
+    }
 }

@@ -10,8 +10,8 @@
 //! Thumbnails are keyed by file and by a source time rounded down to a *bucket*; bucket
 //! lengths are powers of two of a quarter second, picked from the zoom so one thumbnail
 //! covers about one tile, and nested, so a thumbnail made at one zoom is reused at the
-//! others. A waveform is computed once per file: min/max peaks every 10 ms, plus coarser
-//! levels (each halving the one below) so drawing costs the same at any zoom.
+//! others. A waveform ([`Peaks`]) is computed once per file; a file that grows (a recording
+//! going on) has only its new sound read and appended.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -19,10 +19,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::media::{
-    AudioRange, AudioReader, MediaError, PixelRect, Quality, ScaleError, Scaler, VideoDecoder,
-    MIX_RATE,
-};
+pub(in crate::ui) use crate::media::Peaks;
+use crate::media::{MediaError, PixelRect, Quality, ScaleError, Scaler, VideoDecoder};
 use crate::timeline::Time;
 
 /// Height in pixels of a decoded thumbnail (drawn scaled to the track height).
@@ -37,8 +35,6 @@ const RESULT_QUEUE: usize = 16;
 const MAX_THUMBS: usize = 1500;
 /// Open decoders a thumbnail worker keeps (one per file).
 const MAX_DECODERS: usize = 6;
-/// Length of a waveform's finest bucket.
-pub(in crate::ui) const PEAK_BUCKET: Time = Time::from_millis(10);
 /// The shortest thumbnail bucket; the others are this times a power of two.
 const BASE_BUCKET: Time = Time::from_millis(250);
 
@@ -68,66 +64,6 @@ enum Wave {
     Failed,
 }
 
-/// Min/max of a file's sound (over both channels) per [`PEAK_BUCKET`], and coarser
-/// levels: level `k` holds one pair per `2^k` buckets.
-#[derive(Debug, Default)]
-pub(in crate::ui) struct Peaks {
-    levels: Vec<Vec<[f32; 2]>>,
-}
-
-impl Peaks {
-    /// Builds the coarser levels from the finest one.
-    fn from_finest(finest: Vec<[f32; 2]>) -> Peaks {
-        let mut levels = vec![finest];
-        while let Some(last) = levels.last().filter(|l| l.len() > 1) {
-            let next = last
-                .chunks(2)
-                .map(|pair| {
-                    pair.iter().fold([f32::MAX, f32::MIN], |acc, p| {
-                        [acc[0].min(p[0]), acc[1].max(p[1])]
-                    })
-                })
-                .collect();
-            levels.push(next);
-        }
-        Peaks { levels }
-    }
-
-    /// The lowest and highest sample between source times `from` and `to`, if the
-    /// waveform covers any of it. Walks up the levels taking whole entries where they fit
-    /// (as a segment tree does), so it is exact and costs a few steps at any zoom.
-    pub(in crate::ui) fn range(&self, from: Time, to: Time) -> Option<[f32; 2]> {
-        let (from, to) = if to < from { (to, from) } else { (from, to) };
-        let bucket = PEAK_BUCKET.flicks();
-        let finest = self.levels.first()?;
-        let mut lo = usize::try_from(from.flicks() / bucket).ok()?;
-        let mut hi = usize::try_from(to.flicks() / bucket)
-            .ok()?
-            .saturating_add(1)
-            .min(finest.len());
-        let mut found: Option<[f32; 2]> = None;
-        let mut take = |p: [f32; 2]| {
-            found = Some(found.map_or(p, |f| [f[0].min(p[0]), f[1].max(p[1])]));
-        };
-        for entries in &self.levels {
-            if lo >= hi {
-                break;
-            }
-            if lo % 2 == 1 {
-                take(*entries.get(lo)?);
-                lo += 1;
-            }
-            if hi % 2 == 1 && lo < hi {
-                hi -= 1;
-                take(*entries.get(hi)?);
-            }
-            lo /= 2;
-            hi /= 2;
-        }
-        found
-    }
-}
-
 #[derive(Debug)]
 struct ThumbJob {
     key: ThumbKey,
@@ -138,6 +74,8 @@ struct ThumbJob {
 struct WaveJob {
     path: PathBuf,
     duration: Time,
+    /// The waveform of the file before it grew, to extend.
+    grown_from: Option<Arc<Peaks>>,
 }
 
 /// Why a clip's thumbnail or waveform could not be made.
@@ -217,7 +155,7 @@ impl ClipMedia {
             let ctx = ctx.clone();
             crate::ui::app::workers::spawn_worker("waveforms", move || {
                 while let Ok(job) = wave_rx.recv() {
-                    let peaks = waveform(&job.path, job.duration);
+                    let peaks = waveform(&job);
                     if results_tx.send(Done::Wave(job.path, peaks)).is_err() {
                         return;
                     }
@@ -284,7 +222,7 @@ impl ClipMedia {
         }
     }
 
-    /// Says `path` grew (a recording still going on): its waveform is made again for the
+    /// Says `path` grew (a recording still going on): its waveform is extended to the
     /// new length, pictures it could not give before are asked again, and the thumbnail
     /// worker reads it afresh.
     pub(in crate::ui) fn file_grew(&mut self, path: &Path) {
@@ -392,6 +330,7 @@ impl ClipMedia {
                 let job = WaveJob {
                     path: path.to_owned(),
                     duration,
+                    grown_from: self.stale_waves.get(path).cloned(),
                 };
                 if self.wave_jobs.try_send(job).is_ok() {
                     self.waves.insert(path.to_owned(), Wave::Pending);
@@ -489,46 +428,16 @@ fn thumbnail(
     ))
 }
 
-/// Reads a file's whole sound once, in the mix format (so as loud as the export plays
-/// it: mono spreads over both channels at −3 dB), and keeps its min/max over both
-/// channels every [`PEAK_BUCKET`]. Streams in small chunks, so a long file costs only
-/// its peaks in memory.
-fn waveform(path: &Path, duration: Time) -> Result<Peaks, ClipMediaError> {
-    let range = AudioRange {
-        start: 0,
-        end: duration.flicks().max(1),
-        speed_micro: 1_000_000,
-        keep_pitch: true,
-        reverse: false,
+/// The waveform a job asks for: the file's whole sound, or the sound it grew by appended
+/// to the waveform it had.
+fn waveform(job: &WaveJob) -> Result<Peaks, ClipMediaError> {
+    let peaks = match &job.grown_from {
+        Some(before) => before.extended(&job.path, job.duration)?,
+        None => Peaks::read(&job.path, job.duration)?,
     };
-    let mut reader = AudioReader::open(path, range)?.ok_or_else(|| ClipMediaError::NoSound {
-        path: path.to_owned(),
-    })?;
-    let per_bucket = (MIX_RATE as usize / 100).max(1);
-    let mut buffer = vec![0.0f32; per_bucket * 2 * 50];
-    let mut finest = Vec::new();
-    let mut current = [f32::MAX, f32::MIN];
-    let mut filled = 0;
-    loop {
-        let frames = reader.read(&mut buffer)?;
-        if frames == 0 {
-            break;
-        }
-        for pair in buffer[..frames * 2].chunks_exact(2) {
-            let (low, high) = (pair[0].min(pair[1]), pair[0].max(pair[1]));
-            current = [current[0].min(low), current[1].max(high)];
-            filled += 1;
-            if filled == per_bucket {
-                finest.push(current);
-                current = [f32::MAX, f32::MIN];
-                filled = 0;
-            }
-        }
-    }
-    if filled > 0 {
-        finest.push(current);
-    }
-    Ok(Peaks::from_finest(finest))
+    peaks.ok_or_else(|| ClipMediaError::NoSound {
+        path: job.path.clone(),
+    })
 }
 
 #[cfg(test)]
@@ -536,66 +445,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn peaks_over_a_span_cover_every_bucket_in_it() {
-        let finest: Vec<[f32; 2]> = (0..1000)
-            .map(|i| {
-                let v = if i == 637 { 0.9 } else { 0.1 };
-                [-v, v]
-            })
-            .collect();
-        let peaks = Peaks::from_finest(finest);
-        let at = |ms| Time::from_millis(ms);
-        // 6.37 s holds the loud bucket; any span reaching it must show it.
-        assert_eq!(peaks.range(at(6000), at(7000)), Some([-0.9, 0.9]));
-        assert_eq!(peaks.range(at(0), at(9990)), Some([-0.9, 0.9]));
-        assert_eq!(peaks.range(at(6370), at(6370)), Some([-0.9, 0.9]));
-        assert_eq!(peaks.range(at(6380), at(9000)), Some([-0.1, 0.1]));
-        assert_eq!(
-            peaks.range(at(7000), at(6000)),
-            Some([-0.9, 0.9]),
-            "either order"
-        );
-        assert_eq!(peaks.range(at(20_000), at(30_000)), None, "past the end");
-    }
-
-    /// One second of silence then one second of a 440 Hz tone at half scale, made by the
-    /// `ffmpeg` tool into `dir`.
-    fn silence_then_tone(dir: &Path) -> PathBuf {
-        let path = dir.join("silence_then_tone.m4a");
-        let status = std::process::Command::new("ffmpeg")
-            .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
-            .arg("aevalsrc=0.5*sin(2*PI*440*t)*gte(t\\,1):s=48000:d=2")
-            .args(["-c:a", "aac", "-b:a", "128k"])
-            .arg(&path)
-            .status()
-            .unwrap();
-        assert!(status.success());
-        path
-    }
-
-    #[test]
-    fn a_waveform_shows_silence_flat_and_the_tone_at_its_level() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = silence_then_tone(dir.path());
-        let peaks = waveform(&path, Time::from_secs(2)).unwrap();
-        let quiet = peaks
-            .range(Time::from_millis(100), Time::from_millis(900))
-            .unwrap();
-        assert!(quiet[0] > -0.02 && quiet[1] < 0.02, "silence: {quiet:?}");
-        // The mix spreads mono over two channels at -3 dB: 0.5 becomes 0.354.
-        let loud = peaks
-            .range(Time::from_millis(1100), Time::from_millis(1900))
-            .unwrap();
-        assert!((0.33..0.38).contains(&loud[1]), "tone top: {loud:?}");
-        assert!((-0.38..-0.33).contains(&loud[0]), "tone bottom: {loud:?}");
-    }
-
-    #[test]
     fn a_file_without_sound_gets_an_error_naming_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("not-media.mp4");
         std::fs::write(&path, b"definitely not a video").unwrap();
-        let error = waveform(&path, Time::from_secs(1)).unwrap_err();
+        let job = WaveJob {
+            path,
+            duration: Time::from_secs(1),
+            grown_from: None,
+        };
+        let error = waveform(&job).unwrap_err();
         assert!(error.to_string().contains("not-media.mp4"), "{error}");
     }
 

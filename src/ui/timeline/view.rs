@@ -386,7 +386,23 @@ pub(in crate::ui) fn clip_label(editor: &Editor, id: ClipId) -> String {
             Some(_) => format!("Sticker {} (on the face)", name.replace('-', " ")),
             None => format!("Sticker {}", name.replace('-', " ")),
         },
-        other => format!("{other:?}").chars().take(40).collect(),
+        crate::timeline::ClipContent::Text { text, .. } => text_label(text),
+        crate::timeline::ClipContent::Color { color } => {
+            format!("Colour #{:02X}{:02X}{:02X}", color.r, color.g, color.b)
+        }
+    }
+}
+
+/// A text clip's label: its first line, at most 40 characters, or "Text" when blank.
+fn text_label(text: &str) -> String {
+    let first = text.lines().map(str::trim).find(|l| !l.is_empty());
+    match first {
+        None => "Text".to_owned(),
+        Some(line) if line.chars().count() > 40 => {
+            let cut: String = line.chars().take(39).collect();
+            format!("{cut}…")
+        }
+        Some(line) => line.to_owned(),
     }
 }
 
@@ -407,5 +423,19 @@ impl crate::ui::app::ClipwrightApp {
     /// True while thumbnails or waveforms asked for are still being made.
     pub fn media_pictures_busy(&self) -> bool {
         self.timeline.media.as_ref().is_some_and(ClipMedia::busy)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_label;
+
+    #[test]
+    fn a_text_clip_is_labelled_by_its_first_line_not_its_internals() {
+        assert_eq!(text_label("Hello\nworld"), "Hello");
+        assert_eq!(text_label("\n  \n Second line "), "Second line");
+        assert_eq!(text_label("   "), "Text");
+        let long = "x".repeat(50);
+        assert_eq!(text_label(&long), format!("{}…", "x".repeat(39)));
     }
 }
