@@ -50,7 +50,8 @@ find "$out_dir" -maxdepth 1 -name '*.svg' -delete
     echo "    };"
     echo "}"
     echo
-    echo "/// Every sticker, in the order the gallery shows them."
+    echo "/// Every sticker, in the order the gallery shows them: one a line, as in the list."
+    echo "#[rustfmt::skip]"
     echo "pub(super) const STICKERS: &[Sticker] = &["
 } >"$catalog"
 count=0

@@ -8,7 +8,7 @@ mod common;
 
 use clipwright::timeline::ClipId;
 use clipwright::ui::ClipwrightApp;
-use common::app::{drag, harness_with, step_until};
+use common::app::{drag, harness_with, scroll_inspector_to, step_until};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
@@ -42,54 +42,9 @@ fn harness_with_selected_clip(
     (harness, id)
 }
 
-/// Scrolls the inspector until the middle of the widget labelled `label` (with `role`, if
-/// given) shows between the panel's tabs and the timeline below it.
-fn scroll_into_view(
-    harness: &mut Harness<'static, ClipwrightApp>,
-    role: Option<egui::accesskit::Role>,
-    label: &str,
-) {
-    let centre_y = |harness: &Harness<'static, ClipwrightApp>| {
-        let node = match role {
-            Some(role) => harness.get_by_role_and_label(role, label),
-            None => harness.get_by_label(label),
-        };
-        node.rect().center().y
-    };
-    for _ in 0..30 {
-        // A scroll glides over several frames: wait until the widget rests, or a click
-        // meant for it lands on whatever glides under the pointer next.
-        let mut y = centre_y(harness);
-        for _ in 0..30 {
-            harness.run_steps(1);
-            let now = centre_y(harness);
-            if now == y {
-                break;
-            }
-            y = now;
-        }
-        let top = harness.get_by_label("Inspector").rect().bottom() + 4.0;
-        let bottom = harness.get_by_label("Fit").rect().top() - 4.0;
-        if (top..=bottom).contains(&y) {
-            return;
-        }
-        let node = match role {
-            Some(role) => harness.get_by_role_and_label(role, label),
-            None => harness.get_by_label(label),
-        };
-        if y > bottom {
-            node.scroll_down();
-        } else {
-            node.scroll_up();
-        }
-        harness.run_steps(2);
-    }
-    panic!("could not scroll {label} into view");
-}
-
 /// Scrolls the inspector to the widget labelled `label`, then clicks it.
 fn click_in_view(harness: &mut Harness<'static, ClipwrightApp>, label: &str) {
-    scroll_into_view(harness, None, label);
+    scroll_inspector_to(harness, None, label);
     harness.get_by_label(label).click();
     harness.run_steps(2);
 }
@@ -107,7 +62,7 @@ fn effects_set_in_the_inspector_change_the_clip_and_a_slider_drag_is_one_step() 
     assert_eq!(effects(&harness).color, Some(ColorAdjust::default()));
 
     let steps = harness.state().editor.history.undo_len();
-    scroll_into_view(&mut harness, Some(Role::Slider), "Saturation");
+    scroll_inspector_to(&mut harness, Some(Role::Slider), "Saturation");
     let rail = harness
         .get_by_role_and_label(Role::Slider, "Saturation")
         .rect();

@@ -6,33 +6,22 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use clipwright::timeline::Time;
-use common::app::{harness_with, record_test_pattern, step_until};
+use common::app::{harness_with, record_test_pattern, record_until, step_until, stop_recording};
 use egui_kittest::kittest::Queryable;
 
 #[test]
 fn mark_last_20_s_while_recording_becomes_a_range_on_the_timeline() {
     let mut harness = harness_with(None);
     record_test_pattern(&mut harness);
-    let wait = |harness: &mut egui_kittest::Harness<'_, _>, ms| {
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_millis(ms) {
-            harness.step();
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    };
-    wait(&mut harness, 2000);
+    record_until(&mut harness, Time::from_millis(1500));
     harness.get_by_label("Mark last 20 s").click();
-    wait(&mut harness, 1000);
-    harness.get_by_label("■ Stop").click();
-    // On the timeline while it recorded; in whole once the recording is finished.
-    step_until(&mut harness, |app| {
-        app.recorder.is_idle()
-            && app.live_recording().is_none()
-            && app.editor.project.clips().count() == 1
-    });
+    // The marker comes onto the timeline once what it covers is there; then a little more.
+    step_until(&mut harness, |app| app.editor.project.markers.len() == 1);
+    let end = harness.state().editor.project.markers[0].end();
+    record_until(&mut harness, end + Time::from_millis(500));
+    stop_recording(&mut harness);
+    assert_eq!(harness.state().editor.project.clips().count(), 1);
 
     let project = &harness.state().editor.project;
     let [marker] = project.markers.as_slice() else {

@@ -13,7 +13,9 @@ use std::path::PathBuf;
 
 use clipwright::timeline::{Time, TrackKind};
 use clipwright::ui::ClipwrightApp;
-use common::app::{export_span, harness_with, run_for, source_length, step_until, step_until_slow};
+use common::app::{
+    export_span, harness_with, record_test_pattern_with, run_for, source_length, step_until_slow,
+};
 use egui_kittest::kittest::Queryable;
 
 /// The recorder panel's test pattern is this wide.
@@ -36,25 +38,10 @@ fn video_clip_spans(app: &ClipwrightApp) -> Vec<(Time, Time)> {
 fn a_recording_grows_on_the_timeline_and_a_highlight_exports_while_it_records() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_with(None);
-    harness.state_mut().recorder.recordings_dir = dir.path().join("recordings");
-    harness.get_by_label("● Record…").click();
-    step_until(&mut harness, |app| {
-        app.recorder
-            .target_titles()
-            .iter()
-            .any(|t| t == "Test pattern")
+    record_test_pattern_with(&mut harness, |recorder| {
+        recorder.recordings_dir = dir.path().join("recordings");
+        recorder.settings.hide_while_recording = false;
     });
-    let app = harness.state_mut();
-    app.recorder.selected = app
-        .recorder
-        .target_titles()
-        .iter()
-        .position(|t| t == "Test pattern");
-    app.recorder.set_countdown(false);
-    app.recorder.settings.hide_while_recording = false;
-    harness.run_steps(2);
-    harness.get_by_label("● Record").click();
-    step_until(&mut harness, |app| app.recorder.is_recording());
 
     // On the timeline while it records, and growing.
     step_until_slow(&mut harness, "the clip never appeared", |app| {
@@ -146,26 +133,11 @@ fn a_recording_grows_on_the_timeline_and_a_highlight_exports_while_it_records() 
 fn a_replay_saved_from_the_panel_lands_in_the_media_bin() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_with(None);
-    harness.state_mut().recorder.recordings_dir = dir.path().join("recordings");
-    harness.get_by_label("● Record…").click();
-    step_until(&mut harness, |app| {
-        app.recorder
-            .target_titles()
-            .iter()
-            .any(|t| t == "Test pattern")
+    record_test_pattern_with(&mut harness, |recorder| {
+        recorder.recordings_dir = dir.path().join("recordings");
+        recorder.set_replay_buffer(true);
+        recorder.settings.hide_while_recording = false;
     });
-    let app = harness.state_mut();
-    app.recorder.selected = app
-        .recorder
-        .target_titles()
-        .iter()
-        .position(|t| t == "Test pattern");
-    app.recorder.set_countdown(false);
-    app.recorder.set_replay_buffer(true);
-    app.recorder.settings.hide_while_recording = false;
-    harness.run_steps(2);
-    harness.get_by_label("● Record").click();
-    step_until(&mut harness, |app| app.recorder.is_recording());
     assert!(
         harness.state().live_recording().is_none(),
         "a replay buffer writes no file to follow"

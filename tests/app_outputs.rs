@@ -6,11 +6,11 @@
 
 mod common;
 
-use std::time::Duration;
-
-use clipwright::timeline::{Canvas, ClipId, CropWindow, Edit, OutputId, SafeArea};
+use clipwright::timeline::{ClipId, CropWindow, Edit, OutputId, SafeArea};
 use clipwright::ui::{ClipwrightApp, NoDialogs};
-use common::app::{drag, harness_answering, harness_with, step_until};
+use common::app::{
+    drag, harness_answering, harness_with, resize_canvas, settle_for_snapshot, step_until,
+};
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
@@ -190,15 +190,7 @@ fn the_output_switcher_lists_the_projects_outputs() {
     harness
         .get_by_role_and_label(Role::ComboBox, "Output")
         .click();
-    for _ in 0..20 {
-        harness.step();
-        std::thread::sleep(Duration::from_millis(30));
-    }
-    // The status bar says whether an autosave is running, which depends on timing.
-    harness.mask(egui::Rect::from_min_max(
-        egui::pos2(0.0, 612.0),
-        egui::pos2(1000.0, 640.0),
-    ));
+    settle_for_snapshot(&mut harness);
     harness.snapshot("output_switcher");
 }
 
@@ -214,13 +206,8 @@ fn the_export_dialog_writes_every_output_in_one_go_each_at_its_size() {
     landscape_project_with_a_clip(&mut harness);
     outputs_menu(&mut harness, &["Add output", "9:16 vertical (1080×1920)"]);
     // Small sizes keep the export quick.
+    resize_canvas(&mut harness, 320, 180);
     let editor = &mut harness.state_mut().editor;
-    let canvas = Canvas {
-        width: 320,
-        height: 180,
-        ..editor.project.canvas.clone()
-    };
-    editor.apply(Edit::SetCanvas { canvas }).unwrap();
     let mut outputs = editor.project.outputs.clone();
     (outputs[0].width, outputs[0].height) = (180, 320);
     editor.apply(Edit::SetOutputs { outputs }).unwrap();

@@ -9,43 +9,15 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use clipwright::timeline::{
-    Canvas, CanvasPreset, ClipId, Edit, OutputId, PortraitBackground, ReframeMode,
-};
+use clipwright::timeline::{ClipId, OutputId, PortraitBackground, ReframeMode};
 use clipwright::ui::{ClipwrightApp, NoDialogs};
-use common::app::{harness_answering, harness_with, step_until};
+use common::app::{
+    harness_answering, harness_with, mask_status_bar, open_on_a_portrait_canvas,
+    scroll_inspector_to, step_until,
+};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
-
-/// Scrolls the inspector until the widget labelled `label` shows between its tabs and the
-/// timeline.
-fn scroll_into_view(harness: &mut Harness<'static, ClipwrightApp>, label: &str) {
-    for _ in 0..30 {
-        let mut y = harness.get_by_label(label).rect().center().y;
-        for _ in 0..30 {
-            harness.run_steps(1);
-            let now = harness.get_by_label(label).rect().center().y;
-            if now == y {
-                break;
-            }
-            y = now;
-        }
-        let top = harness.get_by_label("Inspector").rect().bottom() + 4.0;
-        let bottom = harness.get_by_label("Fit").rect().top() - 4.0;
-        if (top..=bottom).contains(&y) {
-            return;
-        }
-        if y > bottom {
-            harness.get_by_label(label).scroll_down();
-        } else {
-            harness.get_by_label(label).scroll_up();
-        }
-        harness.run_steps(2);
-    }
-    panic!("{label} never scrolled into view");
-}
 
 fn portrait_of(harness: &Harness<'_, ClipwrightApp>, id: ClipId) -> Option<PortraitBackground> {
     let clip = harness.state().editor.project.clip(id).unwrap();
@@ -63,10 +35,7 @@ fn snapshot_settled(harness: &mut Harness<'static, ClipwrightApp>, name: &str) {
         step_until(harness, |app| app.preview_settled());
         std::thread::sleep(std::time::Duration::from_millis(30));
     }
-    harness.mask(egui::Rect::from_min_max(
-        egui::pos2(0.0, 612.0),
-        egui::pos2(1000.0, 640.0),
-    ));
+    mask_status_bar(harness);
     harness.snapshot(name);
 }
 
@@ -83,17 +52,17 @@ fn portrait_in_the_inspector_sets_the_background_effect_in_one_undo_step_each() 
     harness.run_steps(3);
     let steps = harness.state().editor.history.undo_len();
 
-    scroll_into_view(&mut harness, "Portrait background");
+    scroll_inspector_to(&mut harness, None, "Portrait background");
     harness.get_by_label("Portrait background").click();
     harness.run_steps(3);
     assert_eq!(portrait_of(&harness, id), Some(PortraitBackground::Blur));
     assert_eq!(harness.state().editor.history.undo_len(), steps + 1);
     // The astronaut in front of a blurred backdrop, the Portrait controls beside her.
-    scroll_into_view(&mut harness, "Background");
+    scroll_inspector_to(&mut harness, None, "Background");
     snapshot_settled(&mut harness, "portrait_inspector");
 
     // Switch the background to "Remove".
-    scroll_into_view(&mut harness, "Background");
+    scroll_inspector_to(&mut harness, None, "Background");
     harness.get_by_label("Background").click();
     harness.run_steps(2);
     harness.get_by_label("Remove").click();
@@ -132,13 +101,13 @@ fn a_picture_background_is_chosen_in_the_in_app_browser_in_one_undo_step() {
     editor.selection.clear();
     editor.selection.insert(id);
     harness.run_steps(3);
-    scroll_into_view(&mut harness, "Portrait background");
+    scroll_inspector_to(&mut harness, None, "Portrait background");
     harness.get_by_label("Portrait background").click();
     harness.run_steps(3);
     let steps = harness.state().editor.history.undo_len();
 
     // Picking "Picture" asks for the file; nothing changes until one is chosen.
-    scroll_into_view(&mut harness, "Background");
+    scroll_inspector_to(&mut harness, None, "Background");
     harness.get_by_label("Background").click();
     harness.run_steps(2);
     harness.get_by_label("Picture").click();
@@ -169,7 +138,7 @@ fn a_picture_background_is_chosen_in_the_in_app_browser_in_one_undo_step() {
     assert_eq!(harness.state().editor.history.undo_len(), steps + 1);
 
     // "Choose picture…" asks again; cancelling keeps the picture.
-    scroll_into_view(&mut harness, "Choose picture…");
+    scroll_inspector_to(&mut harness, None, "Choose picture…");
     harness.get_by_label("Choose picture…").click();
     step_until(&mut harness, |app| app.file_browser.is_open());
     harness.get_by_label("Cancel").click();
@@ -186,36 +155,18 @@ fn a_picture_background_is_chosen_in_the_in_app_browser_in_one_undo_step() {
     assert_eq!(portrait_of(&harness, id), Some(PortraitBackground::Blur));
 }
 
-fn astronaut() -> PathBuf {
-    common::test_model_file("astronaut.png")
-}
-
 /// 2 s of 16:9: the astronaut, 360 pixels tall, walking from the left edge to the right.
 fn walking_video(dir: &Path) -> PathBuf {
     let out = dir.join("walk.mp4");
-    let run = Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i"])
-        .arg("color=c=0x405060:s=640x360:r=30:d=2")
-        .args(["-loop", "1", "-i"])
-        .arg(astronaut())
-        .args([
-            "-filter_complex",
-            "[1]scale=360:360[p];[0][p]overlay=x='(W-w)*min(t/2\\,1)':y=H-h:shortest=1,format=yuv420p",
-            "-t",
-            "2",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "veryfast",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "ffmpeg: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let photo = common::faces::astronaut();
+    #[rustfmt::skip]
+    common::ffmpeg(&[
+        "-f", "lavfi", "-i", "color=c=0x405060:s=640x360:r=30:d=2",
+        "-loop", "1", "-i", photo.to_str().unwrap(),
+        "-filter_complex",
+        "[1]scale=360:360[p];[0][p]overlay=x='(W-w)*min(t/2\\,1)':y=H-h:shortest=1,format=yuv420p",
+        "-t", "2", "-c:v", "libx264", "-preset", "veryfast",
+    ], &out);
     out
 }
 
@@ -224,19 +175,8 @@ fn follow_face_on_the_crop_window_writes_a_crop_path_in_one_undo_step() {
     let dir = tempfile::tempdir().unwrap();
     let video = walking_video(dir.path());
     let mut harness = harness_with(Some(video));
-    harness.get_by_label("Open media…").click();
-    step_until(&mut harness, |app| app.editor.project.clips().count() == 1);
-    let editor = &mut harness.state_mut().editor;
-    let (width, height) = CanvasPreset::Portrait9x16.size();
-    let canvas = Canvas {
-        width,
-        height,
-        ..editor.project.canvas.clone()
-    };
-    editor.apply(Edit::SetCanvas { canvas }).unwrap();
-    editor.selection.clear();
-    let clip = editor.project.tracks[0].clips[0].id;
-    step_until(&mut harness, |app| app.preview_settled());
+    open_on_a_portrait_canvas(&mut harness, 1);
+    let clip = harness.state().editor.project.tracks[0].clips[0].id;
     harness.get_by_label("Crop window").click();
     harness.run_steps(3);
     let steps = harness.state().editor.history.undo_len();

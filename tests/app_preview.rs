@@ -5,29 +5,18 @@
 
 mod common;
 
-use std::time::Duration;
-
-use clipwright::timeline::{Canvas, CanvasPreset, ClipId, CropWindow, Edit, OutputId, ReframeMode};
+use clipwright::timeline::{ClipId, CropWindow, OutputId, ReframeMode};
 use clipwright::ui::ClipwrightApp;
-use common::app::{drag, harness_with, step_until};
+use common::app::{
+    drag, harness_with, open_on_a_portrait_canvas, resize_canvas, settle_for_snapshot, step_until,
+};
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 
 /// A 4:3 clip on the timeline of a 9:16 project, with the preview's first frame drawn.
 fn vertical_project_with_a_landscape_clip() -> Harness<'static, ClipwrightApp> {
     let mut harness = harness_with(Some(common::fixture(&common::H264_AAC)));
-    harness.get_by_label("Open media…").click();
-    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
-    let editor = &mut harness.state_mut().editor;
-    let (width, height) = CanvasPreset::Portrait9x16.size();
-    let canvas = Canvas {
-        width,
-        height,
-        ..editor.project.canvas.clone()
-    };
-    editor.apply(Edit::SetCanvas { canvas }).unwrap();
-    editor.selection.clear();
-    step_until(&mut harness, |app| app.preview_settled());
+    open_on_a_portrait_canvas(&mut harness, 2);
     harness
 }
 
@@ -98,15 +87,7 @@ fn dragging_the_crop_window_moves_the_clips_reframe_in_one_undo_step() {
     harness.state_mut().layout.media_bin = false;
     step_until(&mut harness, |app| app.crop_source_shown().is_some());
     // Both pictures are drawn on workers; give them time to deliver the latest request.
-    for _ in 0..20 {
-        harness.step();
-        std::thread::sleep(Duration::from_millis(30));
-    }
-    // The status bar says whether an autosave is running, which depends on timing.
-    harness.mask(egui::Rect::from_min_max(
-        egui::pos2(0.0, 612.0),
-        egui::pos2(1000.0, 640.0),
-    ));
+    settle_for_snapshot(&mut harness);
     harness.snapshot("crop_window_9x16");
 
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
@@ -131,13 +112,7 @@ fn the_crop_window_is_offered_only_when_the_shapes_differ() {
         .get_by_label("Crop window")
         .accesskit_node()
         .is_disabled());
-    let editor = &mut harness.state_mut().editor;
-    let canvas = Canvas {
-        width: 640,
-        height: 480,
-        ..editor.project.canvas.clone()
-    };
-    editor.apply(Edit::SetCanvas { canvas }).unwrap();
+    resize_canvas(&mut harness, 640, 480);
     harness.run_steps(3);
     assert!(harness
         .get_by_label("Crop window")

@@ -8,10 +8,12 @@ mod common;
 
 use clipwright::timeline::file;
 use clipwright::timeline::{
-    Canvas, CueId, Edit, History, Project, SubtitleCue, Time, Track, TrackId, TrackKind,
+    Canvas, CueId, History, Project, SubtitleCue, Time, Track, TrackId, TrackKind,
 };
 use clipwright::ui::NoDialogs;
-use common::app::{choose_in_file_menu, harness_answering, harness_with, step_until};
+use common::app::{
+    choose_in_file_menu, harness_answering, harness_with, resize_canvas, step_until,
+};
 use egui_kittest::kittest::Queryable;
 
 /// A project of `cues` one-second subtitle cues, saved at `path` the way the app saves.
@@ -77,16 +79,7 @@ fn an_edit_made_while_the_save_is_written_stays_unsaved() {
     choose_in_file_menu(&mut harness, "Save project as…");
     step_until(&mut harness, |app| app.file_job().is_some());
     // The canvas changes after the project was handed to the worker.
-    let canvas = Canvas {
-        width: 1080,
-        height: 1920,
-        ..Canvas::default()
-    };
-    harness
-        .state_mut()
-        .editor
-        .apply(Edit::SetCanvas { canvas })
-        .unwrap();
+    resize_canvas(&mut harness, 1080, 1920);
     step_until(&mut harness, |app| app.file_job().is_none());
     let app = harness.state();
     assert_eq!(app.editor.path.as_deref(), Some(path.as_path()));
@@ -106,16 +99,7 @@ fn a_failed_save_says_why_and_keeps_the_work_unsaved() {
         save_project: Some(path.clone()),
         ..Default::default()
     });
-    let canvas = Canvas {
-        width: 1080,
-        height: 1920,
-        ..Canvas::default()
-    };
-    harness
-        .state_mut()
-        .editor
-        .apply(Edit::SetCanvas { canvas })
-        .unwrap();
+    resize_canvas(&mut harness, 1080, 1920);
     choose_in_file_menu(&mut harness, "Save project as…");
     step_until(&mut harness, |app| {
         app.file_job().is_none() && app.toasts.iter().any(|t| t.text.contains("lost"))

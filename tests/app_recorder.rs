@@ -6,10 +6,12 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
+use clipwright::timeline::Time;
 use clipwright::ui::{Sound, SourceKind};
-use common::app::{app_with, open_recorder, pattern_index, step_until, Settings};
+use common::app::{
+    app_with, open_recorder, pattern_index, record_test_pattern, record_until, stop_recording,
+    Settings,
+};
 use egui_kittest::kittest::Queryable;
 
 #[test]
@@ -68,26 +70,10 @@ fn the_panels_choices_and_kind_of_source_come_back_after_a_restart() {
 #[test]
 fn recording_hides_the_app_and_the_panel_closes_when_the_recording_is_in() {
     let mut harness = app_with(Settings::default());
-    open_recorder(&mut harness);
-    let app = harness.state_mut();
-    app.recorder.selected = pattern_index(app);
-    app.recorder.set_countdown(false);
-    harness.run_steps(2);
-    harness.get_by_label("● Record").click();
-    step_until(&mut harness, |app| app.recorder.is_recording());
+    record_test_pattern(&mut harness);
     assert!(harness.state().recorder.hidden_for_recording, "minimised");
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_millis(1500) {
-        harness.step();
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    harness.get_by_label("■ Stop").click();
-    // On the timeline while it recorded; in whole once the recording is finished.
-    step_until(&mut harness, |app| {
-        app.recorder.is_idle()
-            && app.live_recording().is_none()
-            && app.editor.project.clips().count() >= 1
-    });
+    record_until(&mut harness, Time::from_secs(1));
+    stop_recording(&mut harness);
     let app = harness.state();
     assert!(!app.recorder.open, "the panel closed");
     assert!(!app.recorder.hidden_for_recording, "the app came back");

@@ -6,11 +6,9 @@
 
 mod common;
 
-use std::time::Duration;
-
 use clipwright::timeline::{ClipContent, FaceAnchor, Time};
 use clipwright::ui::ClipwrightApp;
-use common::app::{harness_with, step_until};
+use common::app::{harness_with, settle_for_snapshot, step_until};
 use common::faces::Walk;
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
@@ -77,15 +75,7 @@ fn the_gallery_finds_adds_at_the_playhead_and_pins_a_sticker_to_the_face() {
     // The gallery beside the preview, which shows the sticker where it was put.
     harness.state_mut().layout.media_bin = false;
     step_until(&mut harness, |app| app.preview_settled());
-    for _ in 0..20 {
-        harness.step();
-        std::thread::sleep(Duration::from_millis(30));
-    }
-    // The status bar says whether an autosave is running, which depends on timing.
-    harness.mask(egui::Rect::from_min_max(
-        egui::pos2(0.0, 612.0),
-        egui::pos2(1000.0, 640.0),
-    ));
+    settle_for_snapshot(&mut harness);
     harness.snapshot_options(
         "sticker_gallery",
         &egui_kittest::SnapshotOptions::new().max_failed_pixels(64),
@@ -118,14 +108,7 @@ fn the_gallery_finds_adds_at_the_playhead_and_pins_a_sticker_to_the_face() {
 
     // The preview with the glasses on her eyes, and the inspector with its choice.
     step_until(&mut harness, |app| app.preview_settled());
-    for _ in 0..20 {
-        harness.step();
-        std::thread::sleep(Duration::from_millis(30));
-    }
-    harness.mask(egui::Rect::from_min_max(
-        egui::pos2(0.0, 612.0),
-        egui::pos2(1000.0, 640.0),
-    ));
+    settle_for_snapshot(&mut harness);
     harness.snapshot_options(
         "sticker_pinned",
         &egui_kittest::SnapshotOptions::new().max_failed_pixels(64),

@@ -4,12 +4,12 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clipwright::ui::{ClipwrightApp, NoDialogs};
 use common::app::{
     app_in, drag, harness_answering, harness_with, harness_with_clips, record_test_pattern,
-    step_until,
+    record_until, step_until, stop_recording,
 };
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
@@ -274,20 +274,11 @@ fn exporting_through_the_dialog_writes_the_timeline_to_a_file() {
 fn recording_the_test_pattern_lands_in_the_editor() {
     let mut harness = harness_with(None);
     record_test_pattern(&mut harness);
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_millis(2500) {
-        harness.step();
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    harness.get_by_label("■ Stop").click();
-    // On the timeline while it recorded; in whole once the recording is finished.
-    step_until(&mut harness, |app| {
-        app.recorder.is_idle()
-            && app.live_recording().is_none()
-            && app.editor.project.clips().count() == 1
-    });
+    record_until(&mut harness, clipwright::timeline::Time::from_millis(1500));
+    stop_recording(&mut harness);
 
     let project = &harness.state().editor.project;
+    assert_eq!(project.clips().count(), 1);
     let source = &project.sources[0];
     // Named by the local date and time: "Recording 2026-12-06 14-03-22.mp4".
     let name = source

@@ -24,13 +24,7 @@ fn with_no_portal_and_no_zenity_import_media_opens_a_file_through_the_in_app_bro
         .unwrap();
     assert!(status.success());
     // No session bus (so no portal), and a PATH without zenity.
-    let path: Vec<std::path::PathBuf> = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect())
-        .unwrap_or_default();
-    assert!(
-        path.iter().all(|d| !d.join("zenity").exists()),
-        "this test needs a desktop without zenity"
-    );
+    common::desktop::assert_no_zenity();
     let mut app = desktop
         .command(assert_cmd::cargo::cargo_bin("clipwright"))
         .env("HOME", home.path())

@@ -125,13 +125,7 @@ fn a_new_user_opens_transcribes_fills_nine_sixteen_moves_a_cue_and_exports() {
     let home = tempfile::tempdir().unwrap();
     talking_video(home.path());
     install_default_model(home.path());
-    let path: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect())
-        .unwrap_or_default();
-    assert!(
-        path.iter().all(|d| !d.join("zenity").exists()),
-        "this test needs a desktop without zenity"
-    );
+    common::desktop::assert_no_zenity();
     // No session bus (so no portal), the user's folders all under the new home.
     let mut app = desktop
         .command(assert_cmd::cargo::cargo_bin("clipwright"))

@@ -5,19 +5,26 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::desktop::Desktop;
 use common::recording::{finished, max_volume_db, record_window};
 
-#[test]
-fn a_tone_played_into_a_null_sink_is_recorded_on_the_system_audio_track() {
+/// Records the window "Live Stream" to `file` with `args`, while a `hz` tone plays into the
+/// desktop's null sink for `seconds`.
+fn record_with_tone(file: &Path, hz: u32, seconds: u32, args: &[&str]) {
     let desktop = Desktop::start();
     let pulse = desktop.pulse();
     let _app = desktop.ffplay("testsrc2=size=320x240:rate=30", "Live Stream");
-    let _tone = pulse.play_tone(1000, 8);
+    let _tone = pulse.play_tone(hz, seconds);
+    finished(record_window(&desktop, "Live Stream", args, file));
+}
+
+#[test]
+fn a_tone_played_into_a_null_sink_is_recorded_on_the_system_audio_track() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("with_sound.mp4");
-    let args = ["--audio", "system", "--duration", "3"];
-    finished(record_window(&desktop, "Live Stream", &args, &file));
+    record_with_tone(&file, 1000, 8, &["--audio", "system", "--duration", "3"]);
 
     let report = clipwright::media::probe(&file).unwrap();
     let (video, _) = report.video().unwrap();
@@ -42,22 +49,11 @@ fn a_tone_played_into_a_null_sink_is_recorded_on_the_system_audio_track() {
 
 #[test]
 fn system_sound_and_microphone_are_recorded_as_two_separate_tracks() {
-    let desktop = Desktop::start();
-    let pulse = desktop.pulse();
-    let _app = desktop.ffplay("testsrc2=size=320x240:rate=30", "Live Stream");
-    let _tone = pulse.play_tone(440, 6);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("two_tracks.mp4");
     // The null sink's monitor stands in for a microphone too.
-    let args = [
-        "--audio",
-        "system,mic",
-        "--mic-device",
-        "rec.monitor",
-        "--duration",
-        "2",
-    ];
-    finished(record_window(&desktop, "Live Stream", &args, &file));
+    let args = ["--audio", "system,mic", "--mic-device", "rec.monitor"];
+    record_with_tone(&file, 440, 6, &[&args[..], &["--duration", "2"]].concat());
     assert_eq!(sound_tracks(&file), 2, "system and microphone tracks");
     assert!(max_volume_db(&file, 0) > -24.0);
     assert!(max_volume_db(&file, 1) > -24.0);
@@ -117,22 +113,20 @@ fn without_audio_options_the_system_sound_is_recorded_where_there_is_a_sound_ser
     let _tone = pulse.play_tone(1000, 6);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("default_sound.mp4");
-    let out = desktop
-        .command(env!("CARGO_BIN_EXE_clipwright"))
-        .env_remove("PULSE_SERVER")
-        .args([
-            "record",
-            "--test-pattern",
-            "320x240",
-            "--duration",
-            "2",
-            "-o",
-        ])
-        .arg(&file)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+    let stderr = common::succeeds(
+        desktop
+            .command(env!("CARGO_BIN_EXE_clipwright"))
+            .env_remove("PULSE_SERVER")
+            .args([
+                "record",
+                "--test-pattern",
+                "320x240",
+                "--duration",
+                "2",
+                "-o",
+            ])
+            .arg(&file),
+    );
     assert!(!stderr.contains("without sound"), "{stderr}");
     assert_eq!(sound_tracks(&file), 1, "the system sound track");
     assert!(max_volume_db(&file, 0) > -24.0, "the tone is there");
@@ -143,22 +137,14 @@ fn without_a_sound_server_the_recording_goes_on_silent_and_says_so_in_one_line()
     let runtime = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("no_server.mp4");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_clipwright"))
-        .env("XDG_RUNTIME_DIR", runtime.path())
-        .env_remove("PULSE_SERVER")
-        .args([
-            "record",
-            "--test-pattern",
-            "320x240",
-            "--duration",
-            "1",
-            "-o",
-        ])
-        .arg(&file)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+    let record = || {
+        let mut cmd = common::clipwright();
+        cmd.env("XDG_RUNTIME_DIR", runtime.path())
+            .env_remove("PULSE_SERVER")
+            .args(["record", "--test-pattern", "320x240", "--duration", "1"]);
+        cmd
+    };
+    let stderr = common::succeeds(record().arg("-o").arg(&file));
     let notices: Vec<&str> = stderr
         .lines()
         .filter(|l| l.contains("without sound"))
@@ -167,14 +153,10 @@ fn without_a_sound_server_the_recording_goes_on_silent_and_says_so_in_one_line()
     assert!(notices[0].contains("--audio none"), "{stderr}");
     assert_eq!(sound_tracks(&file), 0);
     // Asked for explicitly, no sound is not a notice.
-    let quiet = std::process::Command::new(env!("CARGO_BIN_EXE_clipwright"))
-        .env("XDG_RUNTIME_DIR", runtime.path())
-        .env_remove("PULSE_SERVER")
-        .args(["record", "--test-pattern", "320x240", "--duration", "1"])
-        .args(["--audio", "none", "-o"])
-        .arg(dir.path().join("quiet.mp4"))
-        .output()
-        .unwrap();
-    assert!(quiet.status.success());
-    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("without sound"));
+    let quiet = common::succeeds(
+        record()
+            .args(["--audio", "none", "-o"])
+            .arg(dir.path().join("quiet.mp4")),
+    );
+    assert!(!quiet.contains("without sound"), "{quiet}");
 }

@@ -22,10 +22,8 @@ fn press(desktop: &Desktop, keys: &str) {
     assert!(status.success());
 }
 
-#[test]
-fn the_hotkey_reaches_us_while_another_window_has_the_focus() {
-    let desktop = Desktop::start();
-    let _app = desktop.ffplay("testsrc2=size=320x240:rate=30", "Live Stream");
+/// Gives the focus to the other program's window, "Live Stream".
+fn focus_live_stream(desktop: &Desktop) {
     let window = desktop.find_windows("^Live Stream$").remove(0);
     let status = desktop
         .command("xdotool")
@@ -33,6 +31,13 @@ fn the_hotkey_reaches_us_while_another_window_has_the_focus() {
         .status()
         .unwrap();
     assert!(status.success());
+}
+
+#[test]
+fn the_hotkey_reaches_us_while_another_window_has_the_focus() {
+    let desktop = Desktop::start();
+    let _app = desktop.ffplay("testsrc2=size=320x240:rate=30", "Live Stream");
+    focus_live_stream(&desktop);
 
     let presses = Arc::new(AtomicUsize::new(0));
     let counter = presses.clone();
@@ -70,67 +75,31 @@ fn a_hotkey_another_program_holds_is_refused_with_a_clear_message() {
 
 #[test]
 fn ctrl_alt_r_starts_and_stops_a_recording_in_the_app_from_another_window() {
-    use clipwright::ui::{ClipwrightApp, NoDialogs};
-    use egui_kittest::kittest::Queryable;
-    use egui_kittest::Harness;
-    use std::time::Instant;
+    use clipwright::timeline::Time;
+    use common::app::{choose_test_pattern, harness_with, step_until};
 
     let desktop = Desktop::start();
     // The app's recorder panel grabs the hotkey on $DISPLAY, as it would on a desktop.
     std::env::set_var("DISPLAY", &desktop.display);
     let _app = desktop.ffplay("testsrc2=size=320x240:rate=30", "Live Stream");
-    let data = tempfile::tempdir().unwrap().keep();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1000.0, 640.0))
-        .wgpu()
-        .build_eframe(move |cc| {
-            ClipwrightApp::with_data_dir(cc, Box::new(NoDialogs::default()), data)
-        });
-    let step_until = |h: &mut Harness<'_, ClipwrightApp>, done: &dyn Fn(&ClipwrightApp) -> bool| {
-        let start = Instant::now();
-        while !done(h.state()) {
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "UI never got there"
-            );
-            h.step();
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    };
-    harness.get_by_label("● Record…").click();
-    step_until(&mut harness, &|app| {
-        app.recorder
-            .target_titles()
-            .iter()
-            .any(|t| t == "Test pattern")
-    });
+    let mut harness = harness_with(None);
+    choose_test_pattern(&mut harness);
     assert!(harness.state().recorder.hotkey_enabled());
-    let app = harness.state_mut();
-    app.recorder.selected = app
-        .recorder
-        .target_titles()
-        .iter()
-        .position(|t| t == "Test pattern");
-    app.recorder.set_countdown(false);
-    harness.run_steps(2);
 
-    let window = desktop.find_windows("^Live Stream$").remove(0);
-    let focused = desktop
-        .command("xdotool")
-        .args(["windowactivate", "--sync", &window])
-        .status()
-        .unwrap();
-    assert!(focused.success());
+    focus_live_stream(&desktop);
     press(&desktop, "ctrl+alt+r");
-    step_until(&mut harness, &|app| app.recorder.is_recording());
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_millis(1500) {
-        harness.step();
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    step_until(&mut harness, |app| app.recorder.is_recording());
+    // A second of it on the timeline before the second press.
+    step_until(&mut harness, |app| {
+        app.editor
+            .project
+            .sources
+            .first()
+            .is_some_and(|s| s.info.duration >= Time::from_secs(1))
+    });
     press(&desktop, "ctrl+alt+r");
     // The clip is on the timeline from the start of the recording; it is in for good once
     // the recorder is idle again.
-    step_until(&mut harness, &|app| app.recorder.is_idle());
+    step_until(&mut harness, |app| app.recorder.is_idle());
     assert_eq!(harness.state().editor.project.clips().count(), 1);
 }

@@ -236,15 +236,6 @@ fn pattern_source() -> Box<dyn clipwright::capture::FrameSource> {
         .unwrap()
 }
 
-fn names_in(dir: &std::path::Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn an_existing_file_is_refused_without_overwrite_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
@@ -263,7 +254,7 @@ fn an_existing_file_is_refused_without_overwrite_and_left_alone() {
         .to_string();
     assert!(err.contains("exists"), "{err}");
     assert_eq!(std::fs::read(&file).unwrap(), b"an older recording");
-    assert_eq!(names_in(dir.path()), ["existing.mp4"]);
+    assert_eq!(common::files_in(dir.path()), ["existing.mp4"]);
 }
 
 #[test]
@@ -276,12 +267,16 @@ fn a_start_that_fails_leaves_an_overwritten_file_as_it_was() {
     opts.encoder = clipwright::capture::EncoderChoice::Named("no_such_encoder".into());
     assert!(Recorder::start(pattern_source(), &opts).is_err());
     assert_eq!(std::fs::read(&file).unwrap(), b"an older recording");
-    assert_eq!(names_in(dir.path()), ["keep.mp4"], "no temporary file left");
+    assert_eq!(
+        common::files_in(dir.path()),
+        ["keep.mp4"],
+        "no temporary file left"
+    );
     // The same failure on a new name leaves no empty file behind.
     let mut opts = RecordOptions::new(dir.path().join("new.mp4"));
     opts.encoder = clipwright::capture::EncoderChoice::Named("no_such_encoder".into());
     assert!(Recorder::start(pattern_source(), &opts).is_err());
-    assert_eq!(names_in(dir.path()), ["keep.mp4"]);
+    assert_eq!(common::files_in(dir.path()), ["keep.mp4"]);
 }
 
 #[cfg(unix)]
@@ -314,7 +309,7 @@ fn overwrite_replaces_the_file_only_when_the_recording_is_complete() {
     assert!(meta.len() > 1000, "the new recording replaced the old one");
     assert_eq!(meta.permissions().mode() & 0o777, 0o640, "mode kept");
     assert_eq!(decode_errors(&file), "");
-    assert_eq!(names_in(dir.path()), ["link.mp4", "take.mp4"]);
+    assert_eq!(common::files_in(dir.path()), ["link.mp4", "take.mp4"]);
 }
 
 #[test]

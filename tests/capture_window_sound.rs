@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::desktop::{App, Desktop};
+use common::desktop::{App, Desktop, Pulse};
 
 /// A window showing a test picture and playing a sine tone of `hz` into PulseAudio.
 fn tone_window(desktop: &Desktop, hz: u32, title: &str) -> App {
@@ -79,6 +79,17 @@ fn routing(desktop: &Desktop) -> Routing {
 }
 
 /// Waits until the server plays `n` streams.
+/// A desktop with sound and two windows playing tones: "Tone Low" (440 Hz) and "Tone High"
+/// (1 kHz), both heard.
+fn two_tone_windows() -> (Desktop, Pulse, [App; 2]) {
+    let desktop = Desktop::start();
+    let pulse = desktop.pulse();
+    let low = tone_window(&desktop, 440, "Tone Low");
+    let high = tone_window(&desktop, 1000, "Tone High");
+    wait_for_streams(&desktop, 2);
+    (desktop, pulse, [low, high])
+}
+
 fn wait_for_streams(desktop: &Desktop, n: usize) {
     desktop.wait_for(Duration::from_secs(30), || {
         routing(desktop).streams.len() >= n
@@ -144,11 +155,7 @@ fn the_goertzel_check_tells_two_tones_apart() {
 
 #[test]
 fn a_window_recorded_with_its_own_sound_holds_only_its_tone_and_the_routing_comes_back() {
-    let desktop = Desktop::start();
-    let _pulse = desktop.pulse();
-    let _low = tone_window(&desktop, 440, "Tone Low");
-    let _high = tone_window(&desktop, 1000, "Tone High");
-    wait_for_streams(&desktop, 2);
+    let (desktop, _pulse, _tones) = two_tone_windows();
     let before = routing(&desktop);
     assert!(!before.ours_loaded);
 
@@ -185,11 +192,7 @@ fn a_window_recorded_with_its_own_sound_holds_only_its_tone_and_the_routing_come
 
 #[test]
 fn after_a_killed_recording_the_next_start_puts_the_routing_back() {
-    let desktop = Desktop::start();
-    let _pulse = desktop.pulse();
-    let _low = tone_window(&desktop, 440, "Tone Low");
-    let _high = tone_window(&desktop, 1000, "Tone High");
-    wait_for_streams(&desktop, 2);
+    let (desktop, _pulse, _tones) = two_tone_windows();
     let before = routing(&desktop);
 
     let dir = tempfile::tempdir().unwrap();

@@ -9,43 +9,41 @@ use std::process::Command;
 
 use assert_cmd::prelude::*;
 use clipwright::media::{self, ProbeReport};
-use common::fixture;
-
-fn clipwright() -> Command {
-    Command::cargo_bin("clipwright").unwrap()
-}
+use common::{clipwright, files_in, fixture};
 
 fn video_seconds(report: &ProbeReport) -> f64 {
     report.video().unwrap().0.duration_us.unwrap() as f64 / 1e6
 }
 
-/// Names of the files in `dir`, hidden ones included.
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
+/// Checks that `report`'s video lasts `seconds`, to a frame at 30 fps.
+fn assert_lasts(report: &ProbeReport, seconds: f64) {
+    let got = video_seconds(report);
+    assert!((got - seconds).abs() <= 1.0 / 30.0 + 1e-6, "{got} s");
+}
+
+/// `clipwright export -q --input` of the H.264/AAC fixture to `out`, with `args`; the
+/// export must succeed. Returns the output's probe.
+fn export_fixture(out: &Path, args: &[&str]) -> ProbeReport {
+    clipwright()
+        .args(["export", "-q", "--input"])
+        .arg(fixture(&common::H264_AAC))
+        .arg("-o")
+        .arg(out)
+        .args(args)
+        .assert()
+        .success();
+    media::probe(out).unwrap()
 }
 
 #[test]
 fn quick_export_at_double_speed_halves_the_duration() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("fast.mp4");
-    clipwright()
-        .args(["export", "--quiet", "--input"])
-        .arg(fixture(&common::H264_AAC))
-        .arg("-o")
-        .arg(&out)
-        .args(["--speed", "2", "--no-hardware"])
-        .assert()
-        .success();
-    let report = media::probe(&out).unwrap();
+    let report = export_fixture(&out, &["--speed", "2", "--no-hardware"]);
     let (v, facts) = report.video().unwrap();
     assert_eq!(v.codec, "h264");
     assert_eq!((facts.width, facts.height), (320, 240));
-    assert!((video_seconds(&report) - 1.0).abs() <= 1.0 / 30.0 + 1e-6);
+    assert_lasts(&report, 1.0);
     let audio = report.audio().unwrap().0;
     assert_eq!(audio.codec, "aac");
     let audio_seconds = audio.duration_us.unwrap() as f64 / 1e6;
@@ -60,18 +58,13 @@ fn quick_export_at_double_speed_halves_the_duration() {
 fn the_tiktok_preset_with_fill_gives_a_1080_by_1920_frame() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("tall.mp4");
-    clipwright()
-        .args(["export", "-q", "--input"])
-        .arg(fixture(&common::H264_AAC))
-        .arg("-o")
-        .arg(&out)
-        .args(["--preset", "tiktok", "--fit", "fill", "--trim", "0..0.5"])
-        .assert()
-        .success();
-    let report = media::probe(&out).unwrap();
+    let report = export_fixture(
+        &out,
+        &["--preset", "tiktok", "--fit", "fill", "--trim", "0..0.5"],
+    );
     let facts = report.video().unwrap().1;
     assert_eq!((facts.display_width, facts.display_height), (1080, 1920));
-    assert!((video_seconds(&report) - 0.5).abs() <= 1.0 / 30.0 + 1e-6);
+    assert_lasts(&report, 0.5);
 }
 
 #[test]
@@ -98,7 +91,7 @@ fn a_saved_project_exports_at_a_preset_size() {
     let report = media::probe(&out).unwrap();
     let facts = report.video().unwrap().1;
     assert_eq!((facts.width, facts.height), (240, 240));
-    assert!((video_seconds(&report) - 0.5).abs() <= 1.0 / 30.0 + 1e-6);
+    assert_lasts(&report, 0.5);
 }
 
 #[test]
@@ -106,15 +99,7 @@ fn webm_and_gif_outputs_use_their_own_codecs() {
     let dir = tempfile::tempdir().unwrap();
     for (name, video, audio) in [("a.webm", "vp9", Some("opus")), ("a.gif", "gif", None)] {
         let out = dir.path().join(name);
-        clipwright()
-            .args(["export", "-q", "--input"])
-            .arg(fixture(&common::H264_AAC))
-            .arg("-o")
-            .arg(&out)
-            .args(["--trim", "0..0.4", "--canvas", "160x120"])
-            .assert()
-            .success();
-        let report = media::probe(&out).unwrap();
+        let report = export_fixture(&out, &["--trim", "0..0.4", "--canvas", "160x120"]);
         assert_eq!(report.video().unwrap().0.codec, video, "{name}");
         assert_eq!(report.audio().map(|a| a.0.codec.as_str()), audio, "{name}");
     }

@@ -24,26 +24,20 @@ const SIZE: (u32, u32) = (320, 240);
 /// The first `n` frames of `input` through `args` (an `-vf` or `-filter_complex` graph,
 /// with any extra inputs before it), as RGBA, by the ffmpeg CLI.
 fn ffmpeg_frames(inputs: &[&str], graph_flag: &str, graph: &str, n: usize) -> Vec<RgbaFrame> {
-    let out = Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error"])
-        .args(inputs)
-        .args([graph_flag, graph, "-frames:v", &n.to_string()])
-        .args(["-f", "rawvideo", "-pix_fmt", "rgba", "-"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "ffmpeg: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let len = (SIZE.0 * SIZE.1 * 4) as usize;
-    assert_eq!(out.stdout.len(), len * n, "ffmpeg gave too few frames");
-    out.stdout
-        .chunks_exact(len)
-        .map(|c| RgbaFrame {
+    let count = n.to_string();
+    let args = [
+        inputs,
+        &[graph_flag, graph, "-frames:v", count.as_str()][..],
+    ]
+    .concat();
+    let frames = common::ffmpeg_raw_rgba(&args, SIZE);
+    assert_eq!(frames.len(), n, "ffmpeg gave too few frames");
+    frames
+        .into_iter()
+        .map(|data| RgbaFrame {
             width: SIZE.0,
             height: SIZE.1,
-            data: c.to_vec(),
+            data,
         })
         .collect()
 }

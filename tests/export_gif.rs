@@ -19,22 +19,13 @@ use common::fixture;
 
 /// Every frame of `path` as RGBA (each frame as stored, none dropped or repeated).
 fn frames(path: &Path, (w, h): (usize, usize)) -> Vec<Vec<u8>> {
-    let out = Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-i"])
-        .arg(path)
-        .args(["-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt"])
-        .args(["rgba", "-"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-        .chunks_exact(w * h * 4)
-        .map(<[u8]>::to_vec)
-        .collect()
+    let args: [&std::ffi::OsStr; 4] = [
+        "-i".as_ref(),
+        path.as_os_str(),
+        "-fps_mode".as_ref(),
+        "passthrough".as_ref(),
+    ];
+    common::ffmpeg_raw_rgba(&args, (w as u32, h as u32))
 }
 
 /// The CLI's GIF of `input` with the video filter `vf` (none: the encoder's own palette).

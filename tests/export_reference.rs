@@ -18,35 +18,22 @@ use clipwright::media::{
     TICKS_PER_SECOND,
 };
 use clipwright::render::{Compositor, Rendered};
-use clipwright::timeline::{ReframeMode, SpeedFactor, Time};
+use clipwright::timeline::{Project, ReframeMode, SpeedFactor, Time};
 use common::fixture;
 
 const FRAME: i64 = TICKS_PER_SECOND / 30;
 
 /// Frame 0 of `input` through the filter chain `vf`, as RGBA, by the ffmpeg CLI.
 fn ffmpeg_frame(input: &Path, vf: &str, size: (u32, u32)) -> RgbaFrame {
-    let out = std::process::Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-i"])
-        .arg(input)
-        .args([
-            "-vf",
-            vf,
-            "-frames:v",
-            "1",
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "rgba",
-            "-",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    RgbaFrame {
-        width: size.0,
-        height: size.1,
-        data: out.stdout,
-    }
+    let args: [&std::ffi::OsStr; 6] = [
+        "-i".as_ref(),
+        input.as_os_str(),
+        "-vf".as_ref(),
+        vf.as_ref(),
+        "-frames:v".as_ref(),
+        "1".as_ref(),
+    ];
+    ffmpeg_raw(&args, size).remove(0)
 }
 
 fn frames_of(path: &Path, times: impl Iterator<Item = i64>) -> Vec<RgbaFrame> {
@@ -63,17 +50,22 @@ fn frames_of(path: &Path, times: impl Iterator<Item = i64>) -> Vec<RgbaFrame> {
 }
 
 fn export(options: QuickOptions, input: &Path, out: &Path) {
-    let project = quick_project(input, &options).unwrap();
+    export_project(quick_project(input, &options).unwrap(), out, 18);
+}
+
+/// Exports `project` to `out` in software at `crf`.
+fn export_project(project: Project, out: &Path, crf: u8) {
     let mut settings = ExportSettings::for_project(&project);
     settings.hardware = false;
-    settings.crf = Some(18);
-    let job = ExportJob {
+    settings.crf = Some(crf);
+    ExportJob {
         project: Arc::new(project),
         base_dir: ".".into(),
         output: out.to_owned(),
         settings,
-    };
-    job.run(None, &Arc::new(AtomicBool::new(false))).unwrap();
+    }
+    .run(None, &Arc::new(AtomicBool::new(false)))
+    .unwrap();
 }
 
 fn check_speed(speed: f64, source_frame_of: impl Fn(i64) -> i64, output_frames: i64) {
@@ -127,27 +119,11 @@ fn a_nine_by_sixteen_fill_crops_the_centre_like_ffmpeg() {
     let ours = Compositor::new(".")
         .frame_at(&project, Time::ZERO, (270, 480))
         .unwrap();
-    let out = std::process::Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-i"])
-        .arg(&input)
-        .args([
-            "-vf",
-            "scale=270:480:force_original_aspect_ratio=increase,crop=270:480",
-            "-frames:v",
-            "1",
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "rgba",
-            "-",
-        ])
-        .output()
-        .unwrap();
-    let theirs = RgbaFrame {
-        width: 270,
-        height: 480,
-        data: out.stdout,
-    };
+    let theirs = ffmpeg_frame(
+        &input,
+        "scale=270:480:force_original_aspect_ratio=increase,crop=270:480",
+        (270, 480),
+    );
     let db = psnr(&ours, &theirs);
     assert!(db >= 40.0, "our 9:16 fill is {db:.1} dB from ffmpeg's");
     // Export's fast path (straight to YUV, no RGBA) lands on the same pixels.
@@ -208,26 +184,14 @@ fn a_tone_exported_at_one_and_a_half_speed_keeps_its_pitch() {
     assert!((hz - 440.0).abs() < 5.0, "the tone moved to {hz} Hz");
 }
 
-/// Raw RGBA frames written by an ffmpeg CLI command (its output options end in `-`).
-fn ffmpeg_raw(args: &[&str], size: (u32, u32)) -> Vec<RgbaFrame> {
-    let out = std::process::Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error"])
-        .args(args)
-        .args(["-f", "rawvideo", "-pix_fmt", "rgba", "-"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "ffmpeg: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let len = (size.0 * size.1 * 4) as usize;
-    out.stdout
-        .chunks_exact(len)
-        .map(|c| RgbaFrame {
+/// Raw RGBA frames written by an ffmpeg CLI command given `args`.
+fn ffmpeg_raw<S: AsRef<std::ffi::OsStr>>(args: &[S], size: (u32, u32)) -> Vec<RgbaFrame> {
+    common::ffmpeg_raw_rgba(args, size)
+        .into_iter()
+        .map(|data| RgbaFrame {
             width: size.0,
             height: size.1,
-            data: c.to_vec(),
+            data,
         })
         .collect()
 }
@@ -238,15 +202,20 @@ fn overlay_source() -> std::path::PathBuf {
     let out = common::fixture_dir().join("testsrc_overlay.mp4");
     if !out.exists() {
         let tmp = common::fixture_dir().join(format!("tmp-{}-overlay.mp4", std::process::id()));
-        let status = std::process::Command::new("ffmpeg")
-            .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi"])
-            .args(["-i", "testsrc=size=320x240:rate=30:duration=2"])
-            .args(["-c:v", "libx264", "-preset", "ultrafast", "-crf", "10"])
-            .args(["-pix_fmt", "yuv420p"])
-            .arg(&tmp)
-            .status()
-            .unwrap();
-        assert!(status.success());
+        common::lavfi(
+            "testsrc=size=320x240:rate=30:duration=2",
+            &[
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-crf",
+                "10",
+                "-pix_fmt",
+                "yuv420p",
+            ],
+            &tmp,
+        );
         std::fs::rename(&tmp, &out).unwrap();
     }
     out
@@ -300,17 +269,7 @@ fn a_cropped_scaled_placed_and_faded_overlay_matches_ffmpegs_filter_complex() {
 
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("layered.mp4");
-    let mut settings = ExportSettings::for_project(&project);
-    settings.hardware = false;
-    settings.crf = Some(16);
-    ExportJob {
-        project: Arc::new(project),
-        base_dir: ".".into(),
-        output: out.clone(),
-        settings,
-    }
-    .run(None, &Arc::new(AtomicBool::new(false)))
-    .unwrap();
+    export_project(project, &out, 16);
 
     // The compositor blends in RGB, so the reference overlay does too.
     let theirs = ffmpeg_raw(

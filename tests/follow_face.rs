@@ -5,61 +5,29 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use common::faces::{Walk, FACE};
+
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-use assert_cmd::prelude::*;
 use clipwright::export::{quick_project, QuickOptions};
 use clipwright::render::follow::follow_face_edit;
 use clipwright::timeline::{apply, ClipId, Edit, Interpolation, OutputId, ReframeMode, Time};
 use clipwright::vision::TractVision;
 
-fn astronaut() -> PathBuf {
-    common::test_model_file("astronaut.png")
-}
-
 const SOURCE: (u32, u32) = (1280, 720);
-const SECONDS: f64 = 4.0;
-/// Her face box in the picture: (179, 81), 93 pixels square.
-const FACE: (f64, f64, f64) = (179.0, 81.0, 93.0);
-
-/// Where her face's box starts at `t` seconds: she walks across in 4 s, feet on the
-/// bottom edge.
-fn face_at(t: f64) -> (f64, f64) {
-    let x = f64::from(SOURCE.0 - 512) * (t / SECONDS).min(1.0);
-    (x + FACE.0, f64::from(SOURCE.1 - 512) + FACE.1)
-}
-
-fn walking_video(dir: &Path) -> PathBuf {
-    let out = dir.join("walk.mp4");
-    let graph =
-        format!("[0][1]overlay=x='(W-w)*min(t/{SECONDS}\\,1)':y=H-h:shortest=1,format=yuv420p");
-    let run = Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i"])
-        .arg(format!(
-            "nullsrc=s={}x{}:r=30:d={SECONDS},geq=lum='if(mod(floor(X/8)+floor(Y/8),2),200,60)':cb=128:cr=128",
-            SOURCE.0, SOURCE.1
-        ))
-        .args(["-loop", "1", "-i"])
-        .arg(astronaut())
-        .args(["-filter_complex", &graph, "-t", &SECONDS.to_string()])
-        .args(["-c:v", "libx264", "-crf", "16", "-preset", "veryfast"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "ffmpeg: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    out
-}
+/// She walks across in 4 s, feet on the bottom edge.
+const WALK: Walk = Walk {
+    size: SOURCE,
+    walk: 4.0,
+    seconds: 4.0,
+    gone: None,
+};
 
 #[test]
 fn a_person_walking_across_stays_in_a_vertical_frame_that_follows_her_face() {
     let dir = tempfile::tempdir().unwrap();
-    let src = walking_video(dir.path());
+    let src = WALK.video(dir.path(), "walk.mp4");
     let canvas = (360, 640);
 
     // The crop the export uses, from the same quick project.
@@ -92,33 +60,15 @@ fn a_person_walking_across_stays_in_a_vertical_frame_that_follows_her_face() {
 
     // The same through the CLI.
     let out = dir.path().join("tall.mp4");
-    let run = Command::cargo_bin("clipwright")
-        .unwrap()
-        .args(["export", "--quiet", "--input"])
-        .arg(&src)
-        .args([
-            "--canvas",
-            "360x640",
-            "--fit",
-            "fill",
-            "--follow-face",
-            "-o",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let follow = ["--canvas", "360x640", "--fit", "fill", "--follow-face"];
+    common::export_input(&src, &follow, &out);
 
     for n in (0..120).step_by(10) {
         let t = f64::from(n) / 30.0;
         let crop = reframe
             .at(Time::from_millis((t * 1000.0) as i64), SOURCE, canvas)
             .crop;
-        let (fx, fy) = face_at(t);
+        let (fx, fy) = WALK.face_at(t);
         assert!(
             fx >= crop.x && fx + FACE.2 <= crop.x + crop.width && fy >= crop.y,
             "at {t:.2} s the face ({fx:.0}..{:.0}) is outside the crop {crop:?}",

@@ -99,12 +99,21 @@ fn os(s: &str) -> OsString {
     OsString::from(s)
 }
 
+/// A command's arguments: the plain `words`, then the names in `then`, as they are.
+fn cmd(words: &str, then: &[&OsStr]) -> Vec<OsString> {
+    let plain = words.split_whitespace().map(os);
+    plain.chain(then.iter().map(|&t| t.to_owned())).collect()
+}
+
 /// `--flag=value`, so a value starting with a dash stays a value.
 fn flag(name: &str, value: &OsStr) -> OsString {
     let mut s = OsString::from(format!("--{name}="));
     s.push(value);
     s
 }
+
+/// A short recording of the test pattern, without its output.
+const RECORD: &str = "record --test-pattern 64x64 --audio none --duration 0.3";
 
 #[cfg(unix)]
 fn odd_names() -> Vec<OsString> {
@@ -163,57 +172,33 @@ fn odd_names_and_odd_files_never_panic_hang_or_touch_other_files() {
     for (name, real) in &media {
         let mut cases = vec![
             Case {
-                args: vec![os("probe"), os("--"), name.clone()],
+                args: cmd("probe --", &[name]),
                 odd: name.clone(),
                 output: None,
             },
             Case {
-                args: vec![
-                    os("export"),
-                    os("-q"),
-                    os("--no-hardware"),
-                    os("--trim"),
-                    os("0..0.2"),
-                    flag("input", name),
-                    os("-o"),
-                    out_mp4.clone(),
-                ],
+                args: cmd(
+                    "export -q --no-hardware --trim 0..0.2 -o out.mp4",
+                    &[&flag("input", name)],
+                ),
                 odd: name.clone(),
                 output: Some(out_mp4.clone()),
             },
             Case {
-                args: vec![
-                    os("export"),
-                    os("-q"),
-                    os("--no-hardware"),
-                    os("--input"),
-                    os("good.mp4"),
-                    flag("subtitles", name),
-                    os("-o"),
-                    out_mp4.clone(),
-                ],
+                args: cmd(
+                    "export -q --no-hardware --input good.mp4 -o out.mp4",
+                    &[&flag("subtitles", name)],
+                ),
                 odd: name.clone(),
                 output: Some(out_mp4.clone()),
             },
             Case {
-                args: vec![
-                    os("export"),
-                    os("-o"),
-                    out_mp4.clone(),
-                    os("--"),
-                    name.clone(),
-                ],
+                args: cmd("export -o out.mp4 --", &[name]),
                 odd: name.clone(),
                 output: Some(out_mp4.clone()),
             },
             Case {
-                args: vec![
-                    os("subtitles"),
-                    os("convert"),
-                    os("--"),
-                    name.clone(),
-                    out_srt.clone(),
-                ],
+                args: cmd("subtitles convert --", &[name, &out_srt]),
                 odd: name.clone(),
                 output: Some(out_srt.clone()),
             },
@@ -221,13 +206,7 @@ fn odd_names_and_odd_files_never_panic_hang_or_touch_other_files() {
         if !real {
             // Fails on the media before any model is looked for.
             cases.push(Case {
-                args: vec![
-                    os("transcribe"),
-                    os("-o"),
-                    out_srt.clone(),
-                    os("--"),
-                    name.clone(),
-                ],
+                args: cmd("transcribe -o out.srt --", &[name]),
                 odd: name.clone(),
                 output: Some(out_srt.clone()),
             });
@@ -249,41 +228,20 @@ fn odd_names_and_odd_files_never_panic_hang_or_touch_other_files() {
         srt.push(".srt");
         let cases = [
             Case {
-                args: vec![
-                    os("export"),
-                    os("-q"),
-                    os("--no-hardware"),
-                    os("--trim"),
-                    os("0..0.2"),
-                    os("--input"),
-                    os("good.mp4"),
-                    flag("output", &mp4),
-                ],
+                args: cmd(
+                    "export -q --no-hardware --trim 0..0.2 --input good.mp4",
+                    &[&flag("output", &mp4)],
+                ),
                 odd: mp4.clone(),
                 output: Some(mp4.clone()),
             },
             Case {
-                args: vec![
-                    os("record"),
-                    os("--test-pattern"),
-                    os("64x64"),
-                    os("--audio"),
-                    os("none"),
-                    os("--duration"),
-                    os("0.3"),
-                    flag("output", &mp4),
-                ],
+                args: cmd(RECORD, &[&flag("output", &mp4)]),
                 odd: mp4.clone(),
                 output: Some(mp4.clone()),
             },
             Case {
-                args: vec![
-                    os("subtitles"),
-                    os("convert"),
-                    os("good.srt"),
-                    os("--"),
-                    srt.clone(),
-                ],
+                args: cmd("subtitles convert good.srt --", &[&srt]),
                 odd: srt.clone(),
                 output: Some(srt.clone()),
             },
@@ -304,22 +262,12 @@ fn odd_names_and_odd_files_never_panic_hang_or_touch_other_files() {
     ] {
         let cases = [
             Case {
-                args: vec![
-                    os("record"),
-                    os("--test-pattern"),
-                    os("64x64"),
-                    os("--audio"),
-                    os("none"),
-                    os("--duration"),
-                    os("0.3"),
-                    os("-o"),
-                    os(out),
-                ],
+                args: cmd(RECORD, &[OsStr::new("-o"), OsStr::new(out)]),
                 odd: os(out),
                 output: None,
             },
             Case {
-                args: vec![os("subtitles"), os("convert"), os("good.srt"), os(out)],
+                args: cmd("subtitles convert good.srt", &[OsStr::new(out)]),
                 odd: os(out),
                 output: None,
             },

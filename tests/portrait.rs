@@ -6,41 +6,22 @@
 
 mod common;
 
-use common::psnr;
+use common::faces::astronaut;
+use common::{export_input as export, psnr};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 
-use assert_cmd::prelude::*;
 use clipwright::export::{quick_project, QuickOptions};
 use clipwright::media::{PixelRect, Quality, RgbaFrame, Scaler};
 use clipwright::render::{Compositor, Rendered};
 use clipwright::timeline::{Color, Portrait, PortraitBackground, Time};
 use clipwright::vision::{FaceRange, FakeVision, Image, TractVision, Vision};
 
-/// The astronaut picture, 512×512; the test fails, saying how to get it, when it is missing.
-fn astronaut() -> PathBuf {
-    common::test_model_file("astronaut.png")
-}
-
 /// Where the astronaut sits in the generated videos, and her face there (from the
 /// picture's own face box (179,81)–(272,174)).
 const AT: (u32, u32) = (32, 28);
 const VIDEO: (u32, u32) = (960, 540);
 const FACE: (u32, u32, u32, u32) = (179 + AT.0, 81 + AT.1, 93, 93);
-
-fn ffmpeg(args: &[&str]) {
-    let out = Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-y"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "ffmpeg: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// A fine 4-pixel checkerboard, 960×540, 1 s at 30 fps: detail a blur takes away.
 const CHECKERS: &str =
@@ -49,27 +30,29 @@ const CHECKERS: &str =
 /// The astronaut standing in front of the checkerboard, 1 s.
 fn astronaut_video(dir: &Path) -> PathBuf {
     let out = dir.join("astronaut.mp4");
-    ffmpeg(&[
-        "-f",
-        "lavfi",
-        "-i",
-        CHECKERS,
-        "-loop",
-        "1",
-        "-i",
-        astronaut().to_str().unwrap(),
-        "-filter_complex",
-        &format!("[0][1]overlay={}:{}:shortest=1,format=yuv420p", AT.0, AT.1),
-        "-t",
-        "1",
-        "-c:v",
-        "libx264",
-        "-crf",
-        "12",
-        "-preset",
-        "veryfast",
-        out.to_str().unwrap(),
-    ]);
+    common::ffmpeg(
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            CHECKERS,
+            "-loop",
+            "1",
+            "-i",
+            astronaut().to_str().unwrap(),
+            "-filter_complex",
+            &format!("[0][1]overlay={}:{}:shortest=1,format=yuv420p", AT.0, AT.1),
+            "-t",
+            "1",
+            "-c:v",
+            "libx264",
+            "-crf",
+            "12",
+            "-preset",
+            "veryfast",
+        ],
+        &out,
+    );
     out
 }
 
@@ -131,29 +114,10 @@ fn a_background_blurred_export_keeps_the_face_and_loses_the_background_detail() 
     let dir = tempfile::tempdir().unwrap();
     let src = astronaut_video(dir.path());
     let out = dir.path().join("blurred.mp4");
-    let run = Command::cargo_bin("clipwright")
-        .unwrap()
-        .args(["export", "--quiet", "--input"])
-        .arg(&src)
-        .args(["--background", "blur", "-o"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    export(&src, &["--background", "blur"], &out);
     // The same export without the effect: what re-encoding alone costs the face.
     let plain = dir.path().join("plain.mp4");
-    Command::cargo_bin("clipwright")
-        .unwrap()
-        .args(["export", "--quiet", "--input"])
-        .arg(&src)
-        .arg("-o")
-        .arg(&plain)
-        .assert()
-        .success();
+    export(&src, &[], &plain);
     // Her face inside the hairline: the box less 12 pixels each side.
     let face = (FACE.0 + 12, FACE.1 + 12, FACE.2 - 24, FACE.3 - 24);
     for index in [0, 15, 29] {
@@ -182,34 +146,14 @@ fn a_background_blurred_export_keeps_the_face_and_loses_the_background_detail() 
 fn a_video_without_a_face_is_left_alone_with_a_note() {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("checkers.mp4");
-    ffmpeg(&[
-        "-f",
-        "lavfi",
-        "-i",
-        CHECKERS,
-        "-c:v",
-        "libx264",
-        "-crf",
-        "12",
-        "-pix_fmt",
-        "yuv420p",
-        src.to_str().unwrap(),
-    ]);
-    let out = dir.path().join("out.mp4");
-    let run = Command::cargo_bin("clipwright")
-        .unwrap()
-        .args(["export", "--quiet", "--input"])
-        .arg(&src)
-        .args(["--background", "blur", "-o"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    common::ffmpeg(
+        &[
+            "-f", "lavfi", "-i", CHECKERS, "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p",
+        ],
+        &src,
     );
-    let stderr = String::from_utf8_lossy(&run.stderr);
+    let out = dir.path().join("out.mp4");
+    let stderr = export(&src, &["--background", "blur"], &out);
     assert!(
         stderr.contains("no face found in 30 of 30 frames"),
         "{stderr}"

@@ -13,9 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clipwright::playback::{SoundPlayback, Source};
-use clipwright::timeline::{
-    Canvas, Clip, ClipId, MediaSource, Project, SourceId, Time, Track, TrackId, TrackKind,
-};
+use clipwright::session::Editor;
+use clipwright::timeline::{Project, Time};
 use common::desktop::{artifacts_dir, App, Desktop};
 
 /// Two tests point this process's sound somewhere through its environment, which the
@@ -43,25 +42,15 @@ const BEEP: f64 = 0.08;
 
 const RATE: usize = 48_000;
 
-/// A 6 s project whose only sound is 1 kHz beeps at [`BEEPS`].
+/// A 6 s project whose only sound is 1 kHz beeps at [`BEEPS`], added as "Open media…"
+/// adds it.
 fn beeps_project(dir: &Path) -> Project {
     let beeps = dir.join("beeps.wav");
     beeps_file(&beeps, &BEEPS, 6, false);
     let info = clipwright::media::probe(&beeps).unwrap().source_info();
-    let mut project = Project::new("beeps", Canvas::default());
-    project
-        .sources
-        .push(MediaSource::new(SourceId(1), &beeps, info));
-    let mut sound = Track::new(TrackId(1), TrackKind::Audio, "sound");
-    sound.clips.push(Clip::media(
-        ClipId(1),
-        SourceId(1),
-        Time::ZERO,
-        Time::ZERO,
-        Time::from_secs(6),
-    ));
-    project.tracks.push(sound);
-    project
+    let mut editor = Editor::new();
+    editor.add_media(&beeps, info).unwrap();
+    editor.project
 }
 
 /// Writes `seconds` of 1 kHz beeps starting at `beeps` (seconds) to `path`, with a
@@ -168,6 +157,61 @@ fn playhead_at(log: &[(Instant, Time)], at: Instant) -> Option<f64> {
     Some(log[i.max(1) - 1].1.as_secs_f64())
 }
 
+/// A play on `desktop`'s sink, as the preview panel drives it: its sink's monitor recorded
+/// from before it starts until after it ends.
+struct Listened {
+    /// The playhead, by the wall clock, at every step.
+    log: Vec<(Instant, Time)>,
+    /// Wall time from the start to the last step.
+    took: f64,
+    /// When each beep heard began, by the wall clock.
+    onsets: Vec<Instant>,
+}
+
+/// Starts `play` (given the caller's clock at its start, 0) with the sink's monitor
+/// recording, then asks for its playhead every 5 ms (the panel at 200 frames a second),
+/// handing each to `step` until it says stop or `limit` has passed; returns what was heard.
+fn listen(
+    desktop: &Desktop,
+    limit: Duration,
+    play: impl FnOnce() -> SoundPlayback,
+    mut step: impl FnMut(&mut SoundPlayback, Time, f64) -> bool,
+) -> Listened {
+    let monitor = Monitor::start(desktop.runtime_dir.path());
+    std::thread::sleep(Duration::from_millis(300));
+    let start = Instant::now();
+    let mut playback = play();
+    let mut log = Vec::new();
+    while start.elapsed() < limit {
+        let now = Instant::now();
+        let clock = now.duration_since(start).as_secs_f64();
+        let position = playback.position(clock);
+        log.push((now, position));
+        if !step(&mut playback, position, clock) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let took = start.elapsed().as_secs_f64();
+    drop(playback);
+    std::thread::sleep(Duration::from_millis(300));
+    Listened {
+        log,
+        took,
+        onsets: monitor.beeps_heard(),
+    }
+}
+
+impl Listened {
+    /// The playhead at each beep heard.
+    fn beeps_at_playhead(&self) -> Vec<f64> {
+        self.onsets
+            .iter()
+            .filter_map(|o| playhead_at(&self.log, *o))
+            .collect()
+    }
+}
+
 #[test]
 fn playing_sends_the_beeps_to_the_sink_in_step_with_the_playhead_and_never_freezes() {
     let _env = ENVIRONMENT.lock().unwrap_or_else(|e| e.into_inner());
@@ -176,36 +220,28 @@ fn playing_sends_the_beeps_to_the_sink_in_step_with_the_playhead_and_never_freez
 
     let dir = tempfile::tempdir().unwrap();
     let project = Arc::new(beeps_project(dir.path()));
-    let monitor = Monitor::start(desktop.runtime_dir.path());
-    std::thread::sleep(Duration::from_millis(300));
-
-    // What the preview panel does every frame, at 200 frames a second.
-    let start = Instant::now();
-    let clock = |at: Instant| at.duration_since(start).as_secs_f64();
-    let mut playback = SoundPlayback::start(project, PathBuf::from("."), Time::ZERO, 0.0);
-    let mut log = Vec::new();
     let mut sources = Vec::new();
     let (mut longest_hold, mut held_since, mut last) = (0.0f64, 0.0, Time::ZERO);
-    while last < Time::from_millis(5900) && start.elapsed() < Duration::from_secs(15) {
-        let now = Instant::now();
-        let position = playback.position(clock(now));
-        assert_eq!(playback.error(), None, "the sound plays on the null sink");
-        if position > last {
-            last = position;
-            held_since = clock(now);
-        }
-        longest_hold = longest_hold.max(clock(now) - held_since);
-        if sources.last() != Some(&playback.source()) {
-            sources.push(playback.source());
-        }
-        log.push((now, position));
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let took = start.elapsed().as_secs_f64();
-    let late = playback.late();
-    drop(playback);
-    std::thread::sleep(Duration::from_millis(300));
-    let onsets = monitor.beeps_heard();
+    let mut late = 0.0;
+    let heard = listen(
+        &desktop,
+        Duration::from_secs(15),
+        || SoundPlayback::start(project, PathBuf::from("."), Time::ZERO, 0.0),
+        |playback, position, clock| {
+            assert_eq!(playback.error(), None, "the sound plays on the null sink");
+            if position > last {
+                last = position;
+                held_since = clock;
+            }
+            longest_hold = longest_hold.max(clock - held_since);
+            if sources.last() != Some(&playback.source()) {
+                sources.push(playback.source());
+            }
+            late = playback.late();
+            last < Time::from_millis(5900)
+        },
+    );
+    let (log, took, onsets) = (heard.log, heard.took, heard.onsets);
 
     eprintln!(
         "clock sources: {sources:?}; longest hold {longest_hold:.3} s; 5.9 s took {took:.2} s; \
@@ -262,31 +298,13 @@ fn shuttling_at_twice_the_speed_plays_the_beeps_sped_up_and_in_step() {
     let _pulse = pulse_for_this_process(&desktop);
     let dir = tempfile::tempdir().unwrap();
     let project = Arc::new(beeps_project(dir.path()));
-    let monitor = Monitor::start(desktop.runtime_dir.path());
-    std::thread::sleep(Duration::from_millis(300));
-
-    let start = Instant::now();
-    let clock = |at: Instant| at.duration_since(start).as_secs_f64();
-    let mut playback =
-        SoundPlayback::start_at_rate(project, PathBuf::from("."), Time::ZERO, 0.0, 2);
-    let mut log = Vec::new();
-    while start.elapsed() < Duration::from_secs(10) {
-        let now = Instant::now();
-        let position = playback.position(clock(now));
-        log.push((now, position));
-        if position >= Time::from_millis(5900) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let took = start.elapsed().as_secs_f64();
-    drop(playback);
-    std::thread::sleep(Duration::from_millis(300));
-    let heard: Vec<f64> = monitor
-        .beeps_heard()
-        .iter()
-        .filter_map(|o| playhead_at(&log, *o))
-        .collect();
+    let listened = listen(
+        &desktop,
+        Duration::from_secs(10),
+        || SoundPlayback::start_at_rate(project, PathBuf::from("."), Time::ZERO, 0.0, 2),
+        |_, position, _| position < Time::from_millis(5900),
+    );
+    let (took, heard) = (listened.took, listened.beeps_at_playhead());
     eprintln!("5.9 s at 2x took {took:.2} s; beeps heard at playhead {heard:?}");
     assert!((2.7..4.0).contains(&took), "5.9 s at 2x took {took:.2} s");
     // After the null sink's stall (up to 2 s of wall time, 4 s of timeline here).
@@ -307,36 +325,24 @@ fn muting_the_track_while_playing_silences_the_sink_within_a_moment() {
     let dir = tempfile::tempdir().unwrap();
     let project = beeps_project(dir.path());
     let mut muted = project.clone();
-    muted.tracks[0].muted = true;
-    let monitor = Monitor::start(desktop.runtime_dir.path());
-    std::thread::sleep(Duration::from_millis(300));
-
-    let start = Instant::now();
-    let clock = |at: Instant| at.duration_since(start).as_secs_f64();
-    let mut playback = SoundPlayback::start(Arc::new(project), PathBuf::from("."), Time::ZERO, 0.0);
-    let mut log = Vec::new();
-    let mut muted_at = None;
-    while start.elapsed() < Duration::from_secs(15) {
-        let now = Instant::now();
-        let position = playback.position(clock(now));
-        log.push((now, position));
-        if position >= Time::from_millis(5900) {
-            break;
-        }
-        // The edit, between the beeps at 3.5 and 3.9 s.
-        if muted_at.is_none() && position >= Time::from_millis(3650) {
-            playback.replace_project(Arc::new(muted.clone()));
-            muted_at = Some(position.as_secs_f64());
-        }
-        std::thread::sleep(Duration::from_millis(5));
+    for track in &mut muted.tracks {
+        track.muted = true;
     }
-    drop(playback);
-    std::thread::sleep(Duration::from_millis(300));
-    let heard: Vec<f64> = monitor
-        .beeps_heard()
-        .iter()
-        .filter_map(|o| playhead_at(&log, *o))
-        .collect();
+    let mut muted_at = None;
+    let listened = listen(
+        &desktop,
+        Duration::from_secs(15),
+        || SoundPlayback::start(Arc::new(project), PathBuf::from("."), Time::ZERO, 0.0),
+        |playback, position, _| {
+            // The edit, between the beeps at 3.5 and 3.9 s.
+            if muted_at.is_none() && position >= Time::from_millis(3650) {
+                playback.replace_project(Arc::new(muted.clone()));
+                muted_at = Some(position.as_secs_f64());
+            }
+            position < Time::from_millis(5900)
+        },
+    );
+    let heard = listened.beeps_at_playhead();
     eprintln!("muted at {muted_at:?}; beeps heard at playhead {heard:?}");
     assert!(muted_at.is_some(), "the playhead reached the edit");
     assert!(

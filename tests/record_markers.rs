@@ -8,13 +8,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use clipwright::capture::{into_project, live_markers};
 use clipwright::timeline::{Project, Time};
+use common::recording::{exit_within, StderrLines};
 
 const W: u32 = 320;
 const H: u32 = 240;
@@ -41,48 +42,21 @@ fn record_a_goal(dir: &Path) -> std::path::PathBuf {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stderr = BufReader::new(child.stderr.take().unwrap());
-    // Unbounded on purpose: the reader must never block, or the recorder would stall
-    // on a full stderr pipe while the test sleeps.
-    #[allow(clippy::disallowed_methods)]
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in stderr.lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let wait_for = |prefix: &str| {
-        let mut said = Vec::new();
-        loop {
-            let line = rx
-                .recv_timeout(Duration::from_secs(30))
-                .unwrap_or_else(|_| panic!("no \"{prefix}\" line: {said:?}"));
-            if line.trim_start_matches('\r').starts_with(prefix) {
-                return line;
-            }
-            said.push(line);
-        }
-    };
-    wait_for("recording ");
+    let lines = StderrLines::of(&mut child);
+    lines.wait_for("recording ");
     let started = Instant::now();
     std::thread::sleep(Duration::from_secs(5).saturating_sub(started.elapsed()));
     let mut stdin = child.stdin.take().unwrap();
     writeln!(stdin, "2 Goal").unwrap();
     stdin.flush().unwrap();
-    let said = wait_for("marker ");
+    let said = lines.wait_for("marker ");
     assert!(said.contains("\"Goal\""), "{said}");
     drop(stdin);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("the recording did not end after its 8 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = exit_within(
+        &mut child,
+        Duration::from_secs(30),
+        "the recording did not end after its 8 s",
+    );
     assert!(status.success());
     file
 }

@@ -7,41 +7,16 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use clipwright::capture::{read_counter, BgraFrame};
 use clipwright::media::StreamKind;
 use common::desktop::Desktop;
-use common::recording::{decode_errors, max_volume_db};
+use common::recording::{decode_errors, exit_within, max_volume_db, pattern_counters, StderrLines};
 
 const W: u32 = 320;
 const H: u32 = 240;
-
-/// The pattern's frame counters, decoded from the file.
-fn counters(file: &Path) -> Vec<u32> {
-    let out = std::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-i"])
-        .arg(file)
-        .args(["-f", "rawvideo", "-pix_fmt", "bgra", "-"])
-        .output()
-        .unwrap();
-    let size = (W * H * 4) as usize;
-    out.stdout
-        .chunks_exact(size)
-        .map(|data| {
-            let f = BgraFrame {
-                width: W,
-                height: H,
-                stride: W as usize * 4,
-                data: data.to_vec(),
-            };
-            read_counter(&f, W).unwrap()
-        })
-        .collect()
-}
 
 fn signal(child: &Child, sig: &str) {
     let status = std::process::Command::new("kill")
@@ -63,6 +38,15 @@ fn replays(dir: &Path) -> Vec<PathBuf> {
         .collect();
     found.sort();
     found
+}
+
+/// Waits, 20 s at the most, for a replay to be saved in `dir`.
+fn wait_for_a_replay(dir: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while replays(dir).is_empty() {
+        assert!(Instant::now() < deadline, "no replay was saved within 20 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// Kills the recorder if the test fails half way.
@@ -93,49 +77,25 @@ fn sigusr1_after_12_s_saves_the_last_5_s_with_sound_as_a_new_file() {
         .spawn()
         .unwrap();
     // Time zero: the recorder says it is buffering.
-    let stderr = BufReader::new(child.stderr.take().unwrap());
-    // Unbounded on purpose: the reader must never block, or the recorder would stall
-    // on a full stderr pipe while the test sleeps.
-    #[allow(clippy::disallowed_methods)]
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in stderr.lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+    let lines = StderrLines::of(&mut child);
     let mut rec = Recording(child);
-    let mut said = Vec::new();
-    let started = loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_else(|_| panic!("the replay buffer never started: {said:?}"));
-        if line.starts_with("replay buffer of the last 5 s") {
-            break Instant::now();
-        }
-        said.push(line);
-    };
+    lines.wait_for("replay buffer of the last 5 s");
+    let started = Instant::now();
     std::thread::sleep(Duration::from_secs(12).saturating_sub(started.elapsed()));
     assert!(
         replays(dir.path()).is_empty(),
         "nothing is written before asked"
     );
     signal(&rec.0, "-USR1");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while replays(dir.path()).is_empty() {
-        assert!(Instant::now() < deadline, "no replay was saved within 20 s");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_a_replay(dir.path());
     let saved_after = started.elapsed();
     signal(&rec.0, "-INT");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while rec.0.try_wait().unwrap().is_none() {
-        assert!(
-            Instant::now() < deadline,
-            "the recorder did not stop on Ctrl+C"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(rec.0.wait().unwrap().success());
+    let status = exit_within(
+        &mut rec.0,
+        Duration::from_secs(20),
+        "the recorder did not stop on Ctrl+C",
+    );
+    assert!(status.success());
     let mut stdout = String::new();
     std::io::Read::read_to_string(&mut rec.0.stdout.take().unwrap(), &mut stdout).unwrap();
     assert!(stdout.contains("saved replay"), "{stdout}");
@@ -166,7 +126,7 @@ fn sigusr1_after_12_s_saves_the_last_5_s_with_sound_as_a_new_file() {
     assert!(peak > -24.0, "the tone is in the replay: peak {peak} dB");
 
     // The last frames: the pattern's counter ends near where the source was at 12 s.
-    let n = counters(file);
+    let n = pattern_counters(file, W);
     let (first, last) = (n[0], *n.last().unwrap());
     assert!(
         last >= 11 * 30,
@@ -202,11 +162,7 @@ fn killing_the_process_while_a_replay_is_saved_leaves_earlier_replays_whole() {
     );
     std::thread::sleep(Duration::from_secs(6));
     signal(&rec.0, "-USR1");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while replays(dir.path()).is_empty() {
-        assert!(Instant::now() < deadline, "no replay was saved within 20 s");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_for_a_replay(dir.path());
     let first = replays(dir.path());
     let kept = std::fs::read(&first[0]).unwrap();
     // Wait out the second in which the first was named, so the next gets a new name.

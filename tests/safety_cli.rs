@@ -10,22 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
+#[cfg(unix)]
 use assert_cmd::prelude::*;
-use common::{fixture, run_within};
-
-fn clipwright() -> Command {
-    Command::cargo_bin("clipwright").unwrap()
-}
-
-/// Names of the files in `dir`, hidden ones included.
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
+use common::{clipwright, export_input, files_in, fixture, run_within};
 
 /// A copy of the 2 s H.264/AAC fixture at `dir/name`.
 fn recording(dir: &Path, name: &str) -> PathBuf {
@@ -154,23 +141,23 @@ fn an_export_replaces_a_links_target_by_rename_and_keeps_file_modes() {
     let srt = dir.path().join("a.srt");
     std::fs::write(&srt, "1\n00:00:00,000 --> 00:00:01,000\nHi\n").unwrap();
     let vtt = dir.path().join("a.vtt");
-    clipwright()
-        .args(["subtitles", "convert"])
-        .arg(&srt)
-        .arg(&vtt)
-        .assert()
-        .success();
+    common::succeeds(
+        clipwright()
+            .args(["subtitles", "convert"])
+            .arg(&srt)
+            .arg(&vtt),
+    );
     assert_eq!(
         std::fs::metadata(&vtt).unwrap().permissions().mode() & 0o777,
         want
     );
     std::fs::set_permissions(&vtt, std::fs::Permissions::from_mode(0o604)).unwrap();
-    clipwright()
-        .args(["subtitles", "convert"])
-        .arg(&srt)
-        .arg(&vtt)
-        .assert()
-        .success();
+    common::succeeds(
+        clipwright()
+            .args(["subtitles", "convert"])
+            .arg(&srt)
+            .arg(&vtt),
+    );
     assert_eq!(
         std::fs::metadata(&vtt).unwrap().permissions().mode() & 0o777,
         0o604
@@ -587,14 +574,7 @@ fn a_recording_without_a_stated_length_is_measured_and_exports_whole() {
     let text = clipwright().arg("probe").arg(&mkv).output().unwrap();
     assert!(String::from_utf8_lossy(&text.stdout).contains("measured"));
     let exported = dir.path().join("whole.mp4");
-    let out = clipwright()
-        .args(["export", "-q", "--no-hardware", "--input"])
-        .arg(&mkv)
-        .arg("-o")
-        .arg(&exported)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    export_input(&mkv, &["--no-hardware"], &exported);
     let got = video_seconds(&exported);
     assert!((got - 2.0).abs() < 0.1, "{got} s");
 }
@@ -618,13 +598,7 @@ fn an_opus_track_starting_early_does_not_put_the_pictures_a_frame_late() {
     let dir = tempfile::tempdir().unwrap();
     let source = fixture(&common::VP9_OPUS);
     let out = dir.path().join("from_webm.mp4");
-    clipwright()
-        .args(["export", "-q", "--no-hardware", "--crf", "10", "--input"])
-        .arg(&source)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    export_input(&source, &["--no-hardware", "--crf", "10"], &out);
     for k in [1, 2, 10, 40] {
         let (_, _, ours) = common::ffmpeg_rgba(&out, k);
         let (_, _, same) = common::ffmpeg_rgba(&source, k);
@@ -645,34 +619,17 @@ fn an_opus_track_starting_early_does_not_put_the_pictures_a_frame_late() {
 fn a_file_cut_off_after_its_header_ends_where_its_pictures_end_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let whole = dir.path().join("whole.mkv");
-    let status = Command::new("ffmpeg")
-        .args([
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=320x240:rate=30",
-        ])
-        .args(["-t", "3", "-c:v", "libx264", "-g", "30"])
-        .arg(&whole)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    common::lavfi(
+        "testsrc2=size=320x240:rate=30",
+        &["-t", "3", "-c:v", "libx264", "-g", "30"],
+        &whole,
+    );
     // The header says 3 s; the first quarter of the bytes holds well under a second.
     let bytes = std::fs::read(&whole).unwrap();
     let cut = dir.path().join("cut.mkv");
     std::fs::write(&cut, &bytes[..bytes.len() / 4]).unwrap();
     let out = dir.path().join("out.mp4");
-    let done = clipwright()
-        .args(["export", "-q", "--no-hardware", "--input"])
-        .arg(&cut)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(done.status.success(), "{}", stderr(&done));
-    let err = stderr(&done);
+    let err = export_input(&cut, &["--no-hardware"], &out);
     assert!(err.contains("cut.mkv") && err.contains("cut off"), "{err}");
     let got = video_seconds(&out);
     assert!(got > 0.3 && got < 1.5, "{got} s, not the stated 3 s");

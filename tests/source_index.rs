@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use clipwright::media::{
     self, make_proxy, PixelRect, ProxyOutcome, Quality, RgbaFrame, Scaler, SourceIndex,
-    VideoDecoder, TICKS_PER_SECOND,
+    VideoDecoder, VideoFrame, TICKS_PER_SECOND,
 };
 use clipwright::render::Compositor;
 use clipwright::timeline::{Project, Time};
@@ -110,22 +110,20 @@ fn the_index_lists_the_frames_and_keyframes_ffprobe_lists() {
     assert_eq!((index.frames().len(), index.keyframes().len()), (120, 10));
 }
 
+/// `frame` (320×240) shrunk to 32×24.
+fn small(frame: &VideoFrame, scaler: &mut Scaler) -> RgbaFrame {
+    frame
+        .to_rgba(PixelRect::full(320, 240), 32, 24, Quality::Fast, scaler)
+        .unwrap()
+}
+
 /// Every frame of `path` in decoding order, shrunk to 32×24, by start time.
 fn frames_in_sequence(path: &Path) -> BTreeMap<i64, RgbaFrame> {
     let mut decoder = VideoDecoder::open(path).unwrap();
     let mut scaler = Scaler::new();
     let mut frames = BTreeMap::new();
     while let Some(f) = decoder.next_frame().unwrap() {
-        let rgba = f
-            .to_rgba(
-                PixelRect::full(320, 240),
-                32,
-                24,
-                Quality::Fast,
-                &mut scaler,
-            )
-            .unwrap();
-        frames.insert(f.time, rgba);
+        frames.insert(f.time, small(&f, &mut scaler));
     }
     frames
 }
@@ -165,17 +163,8 @@ fn a_frame_reached_through_the_index_is_the_frame_decoded_in_sequence() {
         let time = times[n] + inside;
         let frame = decoder.frame_at(time).unwrap();
         assert_eq!(frame.time, times[n], "frame shown at {time}");
-        let rgba = frame
-            .to_rgba(
-                PixelRect::full(320, 240),
-                32,
-                24,
-                Quality::Fast,
-                &mut scaler,
-            )
-            .unwrap();
         assert!(
-            rgba == expected[&times[n]],
+            small(frame, &mut scaler) == expected[&times[n]],
             "frame {n} differs after a seek"
         );
     }

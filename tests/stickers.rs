@@ -8,9 +8,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use assert_cmd::prelude::*;
 use common::faces::{Walk, FACE};
 
 /// The green heart's colour (#78B159), which neither the photo nor the floor has.
@@ -34,17 +32,7 @@ fn sticker_pixels(file: &Path, n: u32) -> Option<((f64, f64), usize)> {
 }
 
 fn export(src: &Path, out: &Path, sticker: &str) -> String {
-    let run = Command::cargo_bin("clipwright")
-        .unwrap()
-        .args(["export", "--quiet", "--input"])
-        .arg(src)
-        .args(["--sticker", sticker, "-o"])
-        .arg(out)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
-    assert!(run.status.success(), "{stderr}");
-    stderr
+    common::export_input(src, &["--sticker", sticker], out)
 }
 
 #[test]

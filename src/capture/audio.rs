@@ -154,6 +154,51 @@ pub(crate) fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::capture::sound::FakeSoundInput;
+
+    #[test]
+    fn a_fake_inputs_tone_is_encoded_and_the_track_ends_with_the_picture() {
+        let clock = Arc::new(Clock::new());
+        clock.start(Instant::now());
+        let stop = Arc::new(AtomicBool::new(false));
+        let final_us = Arc::new(AtomicI64::new(-1));
+        let stats = Arc::new(Stats::new());
+        let shared = AudioShared {
+            clock,
+            stop: Arc::clone(&stop),
+            stats: Arc::clone(&stats),
+            final_us: Arc::clone(&final_us),
+            limit_us: None,
+        };
+        let track = AudioTrack {
+            input: Box::new(FakeSoundInput::tone(440.0)),
+            encoder: AudioEncoder::open(48_000, 2, 0).unwrap(),
+            slot: 0,
+        };
+        let (tx, packets) = std::sync::mpsc::sync_channel(4096);
+        let worker = std::thread::spawn(move || run(track, &shared, &tx));
+        // Some sound arrives: the first packets come out of the encoder.
+        let first = packets.recv_timeout(Duration::from_secs(10)).unwrap();
+        assert_eq!(first.track, 0);
+        assert!(
+            stats.audio_peak[0].load(Ordering::Relaxed) > 0,
+            "the tone's level"
+        );
+        // The picture ended at 1.5 s: the sound stops and is made exactly as long.
+        stop.store(true, Ordering::Relaxed);
+        final_us.store(1_500_000, Ordering::Release);
+        worker.join().unwrap().unwrap();
+        let mut samples = first.packet.duration();
+        while let Ok(p) = packets.try_recv() {
+            samples += p.packet.duration();
+        }
+        // In AAC packets of 1024 samples: the encoder's priming and the last, partial
+        // packet may add up to two packets' worth.
+        assert!(
+            (72_000..=72_000 + 2 * 1024).contains(&samples),
+            "{samples} samples for 1.5 s"
+        );
+    }
 
     #[test]
     fn the_first_chunk_is_placed_exactly_padding_or_trimming() {

@@ -23,6 +23,7 @@ mod hotkey;
 mod hotkey_key;
 #[cfg(any(windows, target_os = "macos"))]
 mod hotkey_native;
+mod hotkeys;
 pub mod into_project;
 pub mod live_markers;
 mod naming;
@@ -66,6 +67,7 @@ pub use hotkey::GlobalHotkey;
 pub use hotkey_key::Hotkey;
 #[cfg(any(windows, target_os = "macos"))]
 pub use hotkey_native::GlobalHotkey;
+pub use hotkeys::{FakeHotkeys, HotkeyGrab, Hotkeys, OnPress, SystemHotkeys};
 pub use naming::{fresh_named_path, fresh_recording_path, local_now};
 pub use options::{
     check_fps, parse_fit, parse_region, AudioSelection, OutputSize, RecordOptions, SIZE_PRESETS,

@@ -25,6 +25,64 @@ pub(crate) trait SoundInput: Send {
     fn read(&mut self) -> Result<Option<TimedChunk>, CaptureError>;
 }
 
+/// A sound input for tests: a tone in 20 ms chunks of 48 kHz stereo, each handed over when
+/// a device would have captured it, so the sound thread can be tested without a sound
+/// server. The real devices stay covered by the desktop tests (`tests/capture_audio.rs`).
+#[cfg(test)]
+pub(crate) struct FakeSoundInput {
+    hz: f64,
+    started: std::time::Instant,
+    /// Frames handed over so far.
+    frames: u64,
+}
+
+#[cfg(test)]
+impl FakeSoundInput {
+    const RATE: u32 = 48_000;
+    const CHUNK: u64 = 960;
+
+    /// A tone of `hz` at half of full scale, starting now.
+    pub(crate) fn tone(hz: f64) -> FakeSoundInput {
+        FakeSoundInput {
+            hz,
+            started: std::time::Instant::now(),
+            frames: 0,
+        }
+    }
+}
+
+#[cfg(test)]
+impl SoundInput for FakeSoundInput {
+    fn rate(&self) -> u32 {
+        FakeSoundInput::RATE
+    }
+
+    fn read(&mut self) -> Result<Option<TimedChunk>, CaptureError> {
+        use std::time::Duration;
+        let end = self.frames + FakeSoundInput::CHUNK;
+        let due = Duration::from_secs_f64(end as f64 / f64::from(FakeSoundInput::RATE));
+        std::thread::sleep(due.saturating_sub(self.started.elapsed()));
+        let samples = (self.frames..end)
+            .flat_map(|n| {
+                let t = n as f64 / f64::from(FakeSoundInput::RATE);
+                let v = (16_384.0 * (std::f64::consts::TAU * self.hz * t).sin()) as i16;
+                [v, v]
+            })
+            .collect();
+        self.frames = end;
+        // Its last sample was captured just now: the first one a chunk's length ago.
+        let age_us = (FakeSoundInput::CHUNK * 1_000_000 / u64::from(FakeSoundInput::RATE)) as i64;
+        Ok(Some(TimedChunk {
+            chunk: crate::media::AudioChunk {
+                rate: FakeSoundInput::RATE,
+                channels: 2,
+                samples,
+            },
+            age_us,
+        }))
+    }
+}
+
 #[cfg(target_os = "linux")]
 impl SoundInput for crate::media::PulseInput {
     fn rate(&self) -> u32 {

@@ -450,9 +450,12 @@ fn listen_for_save(
         .context("cannot install the SIGUSR1 handler")?;
     #[cfg(target_os = "linux")]
     {
+        use capture::Hotkeys;
+        let hotkeys = capture::SystemHotkeys {
+            display: display.map(str::to_owned),
+        };
         let key = capture::Hotkey::SAVE_REPLAY;
-        match capture::GlobalHotkey::grab(display, key, move || flag.store(true, Ordering::Relaxed))
-        {
+        match hotkeys.grab(key, Arc::new(move || flag.store(true, Ordering::Relaxed))) {
             Ok(h) => return Ok(Some(Box::new(h))),
             Err(e) => tracing::info!("no Ctrl+Alt+S hotkey for replays: {e}"),
         }

@@ -104,19 +104,8 @@ fn slug(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timeline::{Canvas, Marker, OutputFormat};
-
-    fn two_outputs() -> Project {
-        let mut p = Project::new("My edit", Canvas::default());
-        p.outputs.push(OutputFormat {
-            id: OutputId(1),
-            name: "TikTok 9:16".into(),
-            width: 1080,
-            height: 1920,
-            safe_area: Default::default(),
-        });
-        p
-    }
+    use crate::export::outputs::tests::two_outputs;
+    use crate::timeline::Marker;
 
     #[test]
     fn all_outputs_go_into_a_folder_or_beside_a_named_file() {

@@ -52,11 +52,12 @@ pub fn output_paths(project: &Project, dest: &Path) -> Vec<(OutputId, PathBuf)> 
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::timeline::{Canvas, OutputFormat};
 
-    fn two_outputs() -> Project {
+    /// A project with a 9:16 output named "TikTok 9:16" beside its main one.
+    pub(in crate::export) fn two_outputs() -> Project {
         let mut p = Project::new("My edit", Canvas::default());
         p.outputs.push(OutputFormat {
             id: OutputId(1),

@@ -11,6 +11,7 @@ use cpal::traits::{DeviceTrait, HostTrait};
 
 use crate::media::{MIX_CHANNELS, MIX_RATE};
 
+use super::output::OutputError;
 use super::sound::{Block, Report, Shared};
 
 /// Frames the device takes per callback (about 43 ms; PulseAudio buffers two of them).
@@ -21,8 +22,10 @@ const DEVICE_BUFFER: u32 = 2048;
 /// How long opening the device may take before playback goes on without it.
 const OPEN_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// The device's side: takes blocks from the queue into the device's buffers.
-pub(super) struct DeviceFeed {
+/// The device's side: takes blocks from the queue into the device's buffers. A
+/// [`super::SoundOutput`] calls it for each buffer it plays.
+#[derive(Debug)]
+pub struct DeviceFeed {
     queue: Receiver<Block>,
     current: Option<Block>,
     /// Frames of `current` already handed over.
@@ -107,8 +110,9 @@ impl DeviceFeed {
         run
     }
 
-    /// The device callback: fills `out` and reports what it handed over.
-    pub(super) fn callback(&mut self, out: &mut [f32], latency: Duration) {
+    /// The device callback: fills `out` (interleaved stereo at the mix rate) and reports
+    /// what it handed over and when that is heard (`latency` from now). Never blocks.
+    pub fn callback(&mut self, out: &mut [f32], latency: Duration) {
         let called = Instant::now();
         let Some((offset, start, frames)) = self.fill(out) else {
             return;
@@ -154,8 +158,8 @@ fn output_device() -> Result<cpal::Device, String> {
 
 /// Opens the device's stream with `feed` as its callback: a buffer of [`DEVICE_BUFFER`]
 /// frames where the device takes one, its own choice otherwise.
-pub(super) fn open_stream(feed: DeviceFeed) -> Result<cpal::Stream, String> {
-    let device = output_device().map_err(|e| format!("no audio output device ({e})"))?;
+pub(super) fn open_stream(feed: DeviceFeed) -> Result<cpal::Stream, OutputError> {
+    let device = output_device().map_err(OutputError::NoDevice)?;
     let feed = Arc::new(Mutex::new(feed));
     let mut last = String::new();
     for buffer_size in [
@@ -188,5 +192,5 @@ pub(super) fn open_stream(feed: DeviceFeed) -> Result<cpal::Stream, String> {
             Err(e) => last = e.to_string(),
         }
     }
-    Err(format!("cannot open the audio output: {last}"))
+    Err(OutputError::Open(last))
 }

@@ -24,14 +24,13 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use cpal::traits::StreamTrait;
-
 use crate::export::Mixer;
 use crate::media::{MIX_CHANNELS, MIX_RATE};
 use crate::timeline::{Project, Rational, Rounding, Time};
 
 use super::clock::{Heard, PlayClock, Sound, Source};
-use super::device::{open_stream, DeviceFeed};
+use super::device::DeviceFeed;
+use super::output::{DeviceOutput, SoundOutput};
 
 /// Mixed blocks (1024 frames each, about 21 ms) waiting for the device: enough to ride
 /// out a slow read, few enough that the sound follows a jump quickly.
@@ -121,6 +120,17 @@ impl AudioPlayback {
         from: Time,
         rate: u32,
     ) -> AudioPlayback {
+        AudioPlayback::start_on(Arc::new(DeviceOutput), project, base_dir, from, rate)
+    }
+
+    /// Like [`AudioPlayback::start_at_rate`], played on `output` instead of the device.
+    pub fn start_on(
+        output: Arc<dyn SoundOutput>,
+        project: Arc<Project>,
+        base_dir: PathBuf,
+        from: Time,
+        rate: u32,
+    ) -> AudioPlayback {
         let rate = i64::from(rate.max(1));
         let shared = Arc::new(Shared::default());
         let (report, errors) = sync_channel(1);
@@ -128,7 +138,7 @@ impl AudioPlayback {
         let spawned = std::thread::Builder::new()
             .name("clipwright-audio".into())
             .spawn(move || {
-                let result = play(project, base_dir, from, rate, &worker);
+                let result = play(&*output, project, base_dir, from, rate, &worker);
                 worker.state.store(ABSENT, Ordering::Release);
                 if let Err(e) = result {
                     let _ = report.try_send(e);
@@ -223,9 +233,21 @@ impl SoundPlayback {
         now: f64,
         rate: u32,
     ) -> Self {
+        SoundPlayback::start_on(Arc::new(DeviceOutput), project, base_dir, from, now, rate)
+    }
+
+    /// Like [`SoundPlayback::start_at_rate`], played on `output` instead of the device.
+    pub fn start_on(
+        output: Arc<dyn SoundOutput>,
+        project: Arc<Project>,
+        base_dir: PathBuf,
+        from: Time,
+        now: f64,
+        rate: u32,
+    ) -> Self {
         let rate = rate.max(1);
         SoundPlayback {
-            audio: AudioPlayback::start_at_rate(project, base_dir, from, rate),
+            audio: AudioPlayback::start_on(output, project, base_dir, from, rate),
             clock: PlayClock::with_rate(from, now, f64::from(rate)),
         }
     }
@@ -367,6 +389,7 @@ fn swap_project(feeder: &mut Feeder, shared: &Shared, project: Arc<Project>) {
 /// The worker: mixes the first blocks, opens the device, then keeps the queue full until
 /// stopped, following resyncs.
 fn play(
+    output: &dyn SoundOutput,
     project: Arc<Project>,
     base_dir: PathBuf,
     from: Time,
@@ -391,10 +414,9 @@ fn play(
             }
         }
     }
-    let stream = open_stream(DeviceFeed::new(queue, Arc::clone(shared)))?;
-    stream
-        .play()
-        .map_err(|e| format!("cannot start the audio output: {e}"))?;
+    let stream = output
+        .start(DeviceFeed::new(queue, Arc::clone(shared)))
+        .map_err(|e| e.to_string())?;
     shared.state.store(PLAYING, Ordering::Release);
     feed_until_stopped(&mut feeder, &blocks, pending, shared)?;
     drop(stream);

@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use super::*;
+use crate::playback::FakeOutput;
 use crate::timeline::{Canvas, Clip, ClipId, MediaSource, SourceId, Track, TrackId, TrackKind};
 
 /// A project whose sound is 3 s of noise (so any slip shows) placed at 0.5 s, from
@@ -75,6 +76,19 @@ fn feed_pair(shared: &Arc<Shared>) -> (SyncSender<Block>, DeviceFeed) {
     (blocks, DeviceFeed::new(queue, Arc::clone(shared)))
 }
 
+/// The worker's feeder of `project` from `from`, and the device feed it fills, both
+/// reporting into `shared`.
+fn feeding(
+    project: &Project,
+    dir: &Path,
+    from: Time,
+    shared: &Arc<Shared>,
+) -> (Feeder, SyncSender<Block>, DeviceFeed) {
+    let feeder = Feeder::new(Arc::new(project.clone()), dir.to_owned(), from);
+    let (blocks, feed) = feed_pair(shared);
+    (feeder, blocks, feed)
+}
+
 #[test]
 fn the_samples_fed_to_the_device_from_a_point_are_the_export_mix_of_that_span() {
     let dir = tempfile::tempdir().unwrap();
@@ -82,8 +96,7 @@ fn the_samples_fed_to_the_device_from_a_point_are_the_export_mix_of_that_span() 
     let export = export_mix(&project, dir.path());
     let from = Time::from_millis(1300);
     let shared = Arc::new(Shared::default());
-    let mut feeder = Feeder::new(Arc::new(project.clone()), dir.path().to_owned(), from);
-    let (blocks, mut feed) = feed_pair(&shared);
+    let (mut feeder, blocks, mut feed) = feeding(&project, dir.path(), from, &shared);
     let mut pending = None;
 
     // Half a second in device buffers of an odd size, so they straddle mix blocks.
@@ -111,12 +124,8 @@ fn a_resync_drops_the_queued_sound_and_feeds_the_export_mix_from_the_new_point()
     let project = noise_project(dir.path());
     let export = export_mix(&project, dir.path());
     let shared = Arc::new(Shared::default());
-    let mut feeder = Feeder::new(
-        Arc::new(project.clone()),
-        dir.path().to_owned(),
-        Time::from_millis(600),
-    );
-    let (blocks, mut feed) = feed_pair(&shared);
+    let (mut feeder, blocks, mut feed) =
+        feeding(&project, dir.path(), Time::from_millis(600), &shared);
     let mut pending = None;
     for _ in 0..3 {
         device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 1000);
@@ -192,12 +201,8 @@ fn an_edit_while_playing_is_heard_from_the_first_sample_the_device_has_not_been_
     moved.tracks[0].clips[0].start = Time::from_millis(600);
     let export = export_mix(&moved, dir.path());
     let shared = Arc::new(Shared::default());
-    let mut feeder = Feeder::new(
-        Arc::new(project.clone()),
-        dir.path().to_owned(),
-        Time::from_millis(700),
-    );
-    let (blocks, mut feed) = feed_pair(&shared);
+    let (mut feeder, blocks, mut feed) =
+        feeding(&project, dir.path(), Time::from_millis(700), &shared);
     let mut pending = None;
     for _ in 0..3 {
         // As the device's callback does: take the mix and report it.
@@ -227,9 +232,8 @@ fn shuttling_at_twice_the_speed_feeds_the_export_mix_averaged_in_pairs() {
     let export = export_mix(&project, dir.path());
     let from = Time::from_millis(1000);
     let shared = Arc::new(Shared::default());
-    let mut feeder = Feeder::new(Arc::new(project.clone()), dir.path().to_owned(), from);
+    let (mut feeder, blocks, mut feed) = feeding(&project, dir.path(), from, &shared);
     feeder.rate = 2;
-    let (blocks, mut feed) = feed_pair(&shared);
     let mut pending = None;
     let mut heard = Vec::new();
     let mut expected_start = to_samples(from);
@@ -260,4 +264,131 @@ fn decimating_averages_each_channel_over_the_group() {
     let samples = vec![1.0, 10.0, 3.0, 30.0, 5.0, 50.0, 7.0, 70.0, 9.0, 90.0];
     assert_eq!(decimate(samples.clone(), 2), vec![2.0, 20.0, 6.0, 60.0]);
     assert_eq!(decimate(samples.clone(), 1), samples);
+}
+
+/// How many frames of `want` (interleaved stereo) `taken` holds in order, from the start:
+/// a fake output is also given silence wherever a block came late (a loaded machine), so a
+/// silent frame that is not the next one wanted is passed over; any other difference ends
+/// the count.
+fn frames_in_order(taken: &[f32], want: &[f32]) -> usize {
+    let want: Vec<&[f32]> = want.chunks_exact(MIX_CHANNELS).collect();
+    let mut matched = 0;
+    for frame in taken.chunks_exact(MIX_CHANNELS) {
+        if want.get(matched) == Some(&frame) {
+            matched += 1;
+        } else if frame.iter().any(|&s| s != 0.0) {
+            break;
+        }
+    }
+    matched
+}
+
+#[test]
+fn the_mix_from_the_playhead_is_what_the_output_takes() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = noise_project(dir.path());
+    let export = export_mix(&project, dir.path());
+    let output = FakeOutput::new();
+    let playback = AudioPlayback::start_on(
+        Arc::new(output.clone()),
+        Arc::new(project),
+        dir.path().to_owned(),
+        Time::from_millis(1000),
+        1,
+    );
+    // A second of the export's mix from the playhead at 1 s, sample for sample.
+    let second = MIX_RATE as usize * MIX_CHANNELS;
+    let want = &export[second..2 * second];
+    let frames = MIX_RATE as usize;
+    // (Waiting ends early once the output has taken far more than that.)
+    output.wait_until(Duration::from_secs(10), |t| {
+        frames_in_order(t, want) == frames || t.len() > 4 * second
+    });
+    assert_eq!(playback.error(), None);
+    let heard = frames_in_order(&output.taken(), want);
+    assert_eq!(heard, frames, "frames of the mix taken in order");
+}
+
+#[test]
+fn the_sound_on_an_output_leads_the_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = noise_project(dir.path());
+    let output = FakeOutput::new();
+    let mut playback = SoundPlayback::start_on(
+        Arc::new(output.clone()),
+        Arc::new(project),
+        dir.path().to_owned(),
+        Time::from_millis(1000),
+        0.0,
+        1,
+    );
+    let started = Instant::now();
+    // One step of the picture for each buffer the output takes, until the sound leads and
+    // the picture has moved a tenth of a second on with it.
+    let mut position = Time::ZERO;
+    while playback.source() != Source::Device || position <= Time::from_millis(1100) {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "never led: {:?} at {position:?}",
+            playback.source()
+        );
+        let taken = output.taken().len();
+        position = playback.position(started.elapsed().as_secs_f64());
+        output.wait_until(Duration::from_secs(1), |t| t.len() > taken);
+    }
+    assert_eq!(playback.error(), None);
+}
+
+#[test]
+fn muting_while_playing_silences_what_the_output_takes_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = noise_project(dir.path());
+    let mut muted = project.clone();
+    muted.tracks[0].muted = true;
+    let output = FakeOutput::new();
+    let playback = AudioPlayback::start_on(
+        Arc::new(output.clone()),
+        Arc::new(project),
+        dir.path().to_owned(),
+        Time::from_millis(1000),
+        1,
+    );
+    let tenth = MIX_RATE as usize / 10 * MIX_CHANNELS;
+    let noise = |t: &[f32]| t.iter().filter(|&&s| s != 0.0).count();
+    assert!(output.wait_until(Duration::from_secs(10), |t| noise(t) >= tenth));
+    playback.replace_project(Arc::new(muted));
+    let edited = output.taken().len();
+    // Taken in within a tenth of a second, heard from the next buffer on: half a second
+    // later all is quiet, for a good while.
+    let later = edited + 8 * tenth;
+    assert!(output.wait_until(Duration::from_secs(10), |t| t.len() >= later));
+    let taken = output.taken();
+    assert!(
+        taken[edited + 5 * tenth..].iter().all(|&s| s == 0.0),
+        "silence after the mute"
+    );
+    assert_eq!(playback.error(), None);
+}
+
+#[test]
+fn without_an_output_the_sound_says_why_once_and_the_picture_keeps_the_wall_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = Arc::new(noise_project(dir.path()));
+    let output = Arc::new(FakeOutput::missing("no sound card"));
+    let mut playback =
+        SoundPlayback::start_on(output, project, dir.path().to_owned(), Time::ZERO, 0.0, 1);
+    let started = Instant::now();
+    let error = loop {
+        assert!(started.elapsed() < Duration::from_secs(10), "never said");
+        if let Some(e) = playback.error() {
+            break e;
+        }
+        std::thread::yield_now();
+    };
+    assert_eq!(error, "no audio output device (no sound card)");
+    assert_eq!(playback.error(), None, "said once");
+    // The picture goes on by the wall clock from where it was started.
+    let first = playback.position(0.25);
+    assert!(matches!(playback.source(), Source::Wall { .. }));
+    assert_eq!(playback.position(0.75) - first, Time::from_millis(500));
 }

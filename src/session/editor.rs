@@ -367,25 +367,10 @@ fn mark_missing_sources(project: &mut Project, dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timeline::{AudioInfo, Rational, VideoInfo};
+    use crate::timeline::tests::fixtures::recording_info_of;
 
     fn recording_info(seconds: i64) -> SourceInfo {
-        SourceInfo {
-            duration: Time::from_secs(seconds),
-            video: Some(VideoInfo {
-                width: 1920,
-                height: 1080,
-                frame_rate: Rational::FPS_30,
-                rotation_degrees: 0,
-                codec: "h264".into(),
-            }),
-            audio: Some(AudioInfo {
-                sample_rate: 48_000,
-                channels: 2,
-                codec: "aac".into(),
-            }),
-            is_still_image: false,
-        }
+        recording_info_of(1920, 1080, seconds)
     }
 
     #[test]

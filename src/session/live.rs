@@ -112,27 +112,12 @@ impl Editor {
 mod tests {
     use std::path::Path;
 
-    use crate::timeline::{AudioInfo, Rational, SourceInfo, Time, VideoInfo};
+    use crate::timeline::{SourceInfo, Time};
 
     use super::*;
 
     fn info(secs: i64) -> SourceInfo {
-        SourceInfo {
-            duration: Time::from_secs(secs),
-            video: Some(VideoInfo {
-                width: 640,
-                height: 360,
-                frame_rate: Rational::FPS_30,
-                rotation_degrees: 0,
-                codec: "h264".into(),
-            }),
-            audio: Some(AudioInfo {
-                sample_rate: 48_000,
-                channels: 2,
-                codec: "aac".into(),
-            }),
-            is_still_image: false,
-        }
+        crate::timeline::tests::fixtures::recording_info_of(640, 360, secs)
     }
 
     #[test]

@@ -88,7 +88,7 @@ pub mod transform;
 pub mod validate;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use clip::{Clip, ClipContent, ClipId, LinkId};
 pub use easing::Interpolation;

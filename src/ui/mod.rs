@@ -8,11 +8,10 @@ mod export_estimate;
 mod export_range;
 pub(crate) mod inspector;
 mod media_bin;
+mod memory_storage;
 mod preview;
 mod recorder;
 mod subtitles;
-#[cfg(test)]
-mod test_storage;
 mod timeline;
 
 pub use app::dialogs::{FileDialogs, NoDialogs, RfdDialogs};
@@ -22,6 +21,7 @@ pub use app::{ClipwrightApp, MediaItem, RightTab};
 pub use export_dialog::{video_rates, ExportDialog, Outcome};
 pub use export_estimate::SizeEstimate;
 pub use export_range::ExportRange;
+pub use memory_storage::MemoryStorage;
 pub use recorder::{RecorderPanel, RecorderSettings, Sound, SourceKind};
 
 /// Why the app could not start.

@@ -16,14 +16,16 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::time::Duration;
 
+mod hotkey;
 mod marks;
 mod picker;
 mod replay;
 mod settings;
 
 use crate::capture::{
-    AudioSelection, CaptureBackend, CaptureError, Fit, OutputSize, RecordOptions, Recorder,
-    RecordingSummary, SourceSettings, Target, TargetKind, TargetSpec, TestPattern,
+    AudioSelection, CaptureBackend, CaptureError, Fit, HotkeyGrab, Hotkeys, OutputSize,
+    RecordOptions, Recorder, RecordingSummary, SourceSettings, SystemHotkeys, Target, TargetKind,
+    TargetSpec, TestPattern,
 };
 use crate::media::{human_bytes, BgraFrame};
 use marks::MarkControls;
@@ -123,8 +125,9 @@ pub struct RecorderPanel {
     pub finished: Option<RecordingSummary>,
     /// Set by the global hotkey's thread; taken by [`RecorderPanel::poll`].
     hotkey_pressed: Arc<AtomicBool>,
-    #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
-    hotkey: Option<crate::capture::GlobalHotkey>,
+    hotkey: Option<HotkeyGrab>,
+    /// Where the hotkeys come from: the desktop's, or a test's [`crate::capture::FakeHotkeys`].
+    pub hotkeys: Arc<dyn Hotkeys>,
     /// What the hotkey does, or why there is none.
     hotkey_note: Option<String>,
     replay: ReplayControls,
@@ -149,50 +152,13 @@ impl RecorderPanel {
             error: None,
             finished: None,
             hotkey_pressed: Arc::new(AtomicBool::new(false)),
-            #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
             hotkey: None,
+            hotkeys: Arc::new(SystemHotkeys::default()),
             hotkey_note: None,
             replay: ReplayControls::default(),
             marks: MarkControls::default(),
             stopping_replay: false,
         }
-    }
-
-    /// Grabs Ctrl+Alt+R (once) so recording can start and stop from any window.
-    #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
-    pub fn enable_hotkey(&mut self, ctx: &egui::Context) {
-        if self.hotkey.is_some() {
-            return;
-        }
-        self.replay.enable_hotkey(ctx);
-        self.marks.enable_hotkey(ctx);
-        let flag = self.hotkey_pressed.clone();
-        let wake = ctx.clone();
-        let grabbed =
-            crate::capture::GlobalHotkey::grab(None, crate::capture::Hotkey::RECORD, move || {
-                flag.store(true, Ordering::Relaxed);
-                wake.request_repaint();
-            });
-        match grabbed {
-            Ok(h) => {
-                self.hotkey = Some(h);
-                self.hotkey_note =
-                    Some("Ctrl+Alt+R starts and stops recording from any window".to_owned());
-            }
-            Err(e) => self.hotkey_note = Some(format!("No Ctrl+Alt+R hotkey: {e}")),
-        }
-    }
-
-    /// No global hotkey on other systems.
-    #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
-    pub fn enable_hotkey(&mut self, _ctx: &egui::Context) {}
-
-    /// Whether the global hotkey is held.
-    pub fn hotkey_enabled(&self) -> bool {
-        #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
-        return self.hotkey.is_some();
-        #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
-        return false;
     }
 
     /// What the hotkey asks: record (after the countdown, if on) when idle, stop when

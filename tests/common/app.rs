@@ -6,26 +6,13 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use clipwright::ui::{ClipwrightApp, NoDialogs};
+use clipwright::timeline::{Canvas, CanvasPreset, Edit, Time};
+use clipwright::ui::{ClipwrightApp, NoDialogs, RecorderPanel};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
 /// eframe's storage as a map, standing in for the settings file between two app runs.
-#[derive(Debug, Default, Clone)]
-pub struct Settings(pub std::collections::HashMap<String, String>);
-
-impl eframe::Storage for Settings {
-    fn get_string(&self, key: &str) -> Option<String> {
-        self.0.get(key).cloned()
-    }
-    fn set_string(&mut self, key: &str, value: String) {
-        self.0.insert(key.to_owned(), value);
-    }
-    fn remove_string(&mut self, key: &str) {
-        self.0.remove(key);
-    }
-    fn flush(&mut self) {}
-}
+pub use clipwright::ui::MemoryStorage as Settings;
 
 /// The app started with `settings` as its saved state.
 pub fn app_with(settings: Settings) -> Harness<'static, ClipwrightApp> {
@@ -86,6 +73,92 @@ pub fn step_until(harness: &mut Harness<'_, ClipwrightApp>, done: impl Fn(&Clipw
     harness.run_steps(3);
 }
 
+/// Clicks "Open media…", waits for its `clips` clips on the timeline, makes the canvas 9:16
+/// with nothing selected, and waits for the preview to show it.
+pub fn open_on_a_portrait_canvas(harness: &mut Harness<'_, ClipwrightApp>, clips: usize) {
+    harness.get_by_label("Open media…").click();
+    step_until(harness, |app| app.editor.project.clips().count() == clips);
+    let (width, height) = CanvasPreset::Portrait9x16.size();
+    resize_canvas(harness, width, height);
+    harness.state_mut().editor.selection.clear();
+    step_until(harness, |app| app.preview_settled());
+}
+
+/// Makes the project's canvas `width`×`height` (one undoable edit), keeping the rest of it.
+pub fn resize_canvas(harness: &mut Harness<'_, ClipwrightApp>, width: u32, height: u32) {
+    let editor = &mut harness.state_mut().editor;
+    let canvas = Canvas {
+        width,
+        height,
+        ..editor.project.canvas.clone()
+    };
+    editor.apply(Edit::SetCanvas { canvas }).unwrap();
+}
+
+/// Masks the status bar for a snapshot: it says whether an autosave is running, which
+/// depends on timing.
+pub fn mask_status_bar(harness: &mut Harness<'_, ClipwrightApp>) {
+    harness.mask(egui::Rect::from_min_max(
+        egui::pos2(0.0, WINDOW.y - 28.0),
+        WINDOW.to_pos2(),
+    ));
+}
+
+/// Readies the window for a snapshot: steps it 20 times, 30 ms apart, so the pictures drawn
+/// on workers deliver the latest request, then masks the status bar.
+pub fn settle_for_snapshot(harness: &mut Harness<'_, ClipwrightApp>) {
+    for _ in 0..20 {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    mask_status_bar(harness);
+}
+
+/// Scrolls the inspector until the middle of the widget labelled `label` (with `role`, if
+/// given) shows between the panel's tabs and the timeline below it.
+pub fn scroll_inspector_to(
+    harness: &mut Harness<'static, ClipwrightApp>,
+    role: Option<egui::accesskit::Role>,
+    label: &str,
+) {
+    let centre_y = |harness: &Harness<'static, ClipwrightApp>| {
+        let node = match role {
+            Some(role) => harness.get_by_role_and_label(role, label),
+            None => harness.get_by_label(label),
+        };
+        node.rect().center().y
+    };
+    for _ in 0..30 {
+        // A scroll glides over several frames: wait until the widget rests, or a click
+        // meant for it lands on whatever glides under the pointer next.
+        let mut y = centre_y(harness);
+        for _ in 0..30 {
+            harness.run_steps(1);
+            let now = centre_y(harness);
+            if now == y {
+                break;
+            }
+            y = now;
+        }
+        let top = harness.get_by_label("Inspector").rect().bottom() + 4.0;
+        let bottom = harness.get_by_label("Fit").rect().top() - 4.0;
+        if (top..=bottom).contains(&y) {
+            return;
+        }
+        let node = match role {
+            Some(role) => harness.get_by_role_and_label(role, label),
+            None => harness.get_by_label(label),
+        };
+        if y > bottom {
+            node.scroll_down();
+        } else {
+            node.scroll_up();
+        }
+        harness.run_steps(2);
+    }
+    panic!("could not scroll {label} into view");
+}
+
 /// Opens the File menu and clicks `item` in it.
 pub fn choose_in_file_menu(harness: &mut Harness<'static, ClipwrightApp>, item: &str) {
     harness.get_by_label("File").click();
@@ -141,15 +214,58 @@ pub fn pattern_index(app: &ClipwrightApp) -> Option<usize> {
         .position(|t| t == "Test pattern")
 }
 
-/// Opens the recorder panel and records the test pattern, without a countdown.
-pub fn record_test_pattern(harness: &mut Harness<'static, ClipwrightApp>) {
+/// Opens the recorder panel and chooses the test pattern, without a countdown.
+pub fn choose_test_pattern(harness: &mut Harness<'static, ClipwrightApp>) {
     open_recorder(harness);
     let app = harness.state_mut();
     app.recorder.selected = pattern_index(app);
     app.recorder.set_countdown(false);
     harness.run_steps(2);
+}
+
+/// Opens the recorder panel and records the test pattern, without a countdown.
+pub fn record_test_pattern(harness: &mut Harness<'static, ClipwrightApp>) {
+    record_test_pattern_with(harness, |_| {});
+}
+
+/// Like [`record_test_pattern`], with the panel's choices changed by `setup` first.
+pub fn record_test_pattern_with(
+    harness: &mut Harness<'static, ClipwrightApp>,
+    setup: impl FnOnce(&mut RecorderPanel),
+) {
+    choose_test_pattern(harness);
+    setup(&mut harness.state_mut().recorder);
+    harness.run_steps(2);
     harness.get_by_label("● Record").click();
     step_until(harness, |app| app.recorder.is_recording());
+}
+
+/// How long the recording on the timeline is so far: zero until it lands, then its length
+/// as the app last probed the growing file.
+pub fn recorded(app: &ClipwrightApp) -> Time {
+    app.editor
+        .project
+        .sources
+        .first()
+        .map_or(Time::ZERO, |s| s.info.duration)
+}
+
+/// Steps the UI until the recording on the timeline is `at_least` long: a wait on the
+/// recording itself rather than on the wall clock.
+pub fn record_until(harness: &mut Harness<'static, ClipwrightApp>, at_least: Time) {
+    step_until(harness, |app| recorded(app) >= at_least);
+}
+
+/// Clicks Stop and waits until the recording has landed whole: the recorder idle, the file
+/// no longer followed, and its clip on the timeline.
+pub fn stop_recording(harness: &mut Harness<'static, ClipwrightApp>) {
+    harness.get_by_label("■ Stop").click();
+    // On the timeline while it recorded; in whole once the recording is finished.
+    step_until(harness, |app| {
+        app.recorder.is_idle()
+            && app.live_recording().is_none()
+            && app.editor.project.clips().count() >= 1
+    });
 }
 
 /// The project's subtitle tracks, in order.

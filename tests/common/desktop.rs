@@ -272,6 +272,18 @@ impl Drop for Desktop {
     }
 }
 
+/// Fails the test unless no folder on `PATH` holds zenity: the app's file dialogs must
+/// fall back to its own browser.
+pub fn assert_no_zenity() {
+    let path: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
+    assert!(
+        path.iter().all(|d| !d.join("zenity").exists()),
+        "this test needs a desktop without zenity"
+    );
+}
+
 /// Share of `image`'s pixels within 60 of `rgb` on every channel.
 pub fn share_of(image: &image::RgbImage, rgb: [u8; 3]) -> f64 {
     let near = image

@@ -3,24 +3,13 @@
 //! walking across a frame.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Her face box in the 512² photo: (179, 81), 93 pixels square.
 pub const FACE: (f64, f64, f64) = (179.0, 81.0, 93.0);
 
-/// The astronaut photo.
+/// The astronaut photo; the test fails, saying how to get it, when it is missing.
 pub fn astronaut() -> PathBuf {
-    let dir = std::env::var_os("CLIPWRIGHT_TEST_MODEL_DIR").expect(
-        "CLIPWRIGHT_TEST_MODEL_DIR is not set: run scripts/fetch-test-models.sh and set it to \
-         the folder it prints (scripts/test.sh does both)",
-    );
-    let path = Path::new(&dir).join("astronaut.png");
-    assert!(
-        path.is_file(),
-        "{} is missing: run scripts/fetch-test-models.sh",
-        path.display()
-    );
-    path
+    super::test_model_file("astronaut.png")
 }
 
 /// A walk across a frame: the photo at its own size on a grey checkerboard of `size`,
@@ -52,24 +41,18 @@ impl Walk {
             "[0][1]overlay=x='(W-w)*min(t/{}\\,1)':y=H-h:shortest=1{enable},format=yuv420p",
             self.walk
         );
-        let run = Command::new("ffmpeg")
-            .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i"])
-            .arg(format!(
-                "nullsrc=s={}x{}:r=30:d={},geq=lum='if(mod(floor(X/8)+floor(Y/8),2),200,60)':cb=128:cr=128",
-                self.size.0, self.size.1, self.seconds
-            ))
-            .args(["-loop", "1", "-i"])
-            .arg(astronaut())
-            .args(["-filter_complex", &graph, "-t", &self.seconds.to_string()])
-            .args(["-c:v", "libx264", "-crf", "16", "-preset", "veryfast"])
-            .arg(&out)
-            .output()
-            .unwrap();
-        assert!(
-            run.status.success(),
-            "ffmpeg: {}",
-            String::from_utf8_lossy(&run.stderr)
+        let floor = format!(
+            "nullsrc=s={}x{}:r=30:d={},geq=lum='if(mod(floor(X/8)+floor(Y/8),2),200,60)':cb=128:cr=128",
+            self.size.0, self.size.1, self.seconds
         );
+        let (photo, seconds) = (astronaut(), self.seconds.to_string());
+        #[rustfmt::skip]
+        super::ffmpeg(&[
+            "-f", "lavfi", "-i", &floor,
+            "-loop", "1", "-i", photo.to_str().unwrap(),
+            "-filter_complex", &graph, "-t", &seconds,
+            "-c:v", "libx264", "-crf", "16", "-preset", "veryfast",
+        ], &out);
         out
     }
 }

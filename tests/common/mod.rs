@@ -7,12 +7,17 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod app;
+pub mod cli;
 pub mod desktop;
 pub mod faces;
 pub mod recording;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+// Not every test file runs the command.
+#[allow(unused_imports)]
+pub use cli::{clipwright, export_input, files_in, run_within, succeeds};
 
 /// A generated media file and the facts it was made with.
 #[derive(Debug, Clone, Copy)]
@@ -150,28 +155,37 @@ pub fn ffmpeg_rgba(path: &Path, index: u32) -> (u32, u32, Vec<u8>) {
     if nums.get(2).is_some_and(|r| r.abs() % 180 == 90) {
         std::mem::swap(&mut w, &mut h);
     }
+    let select = format!("select=eq(n\\,{index})");
+    let args: [&std::ffi::OsStr; 6] = [
+        "-i".as_ref(),
+        path.as_os_str(),
+        "-vf".as_ref(),
+        select.as_ref(),
+        "-frames:v".as_ref(),
+        "1".as_ref(),
+    ];
+    let frame = ffmpeg_raw_rgba(&args, (w, h)).into_iter().next();
+    (w, h, frame.unwrap_or_default())
+}
+
+/// The raw RGBA frames, each `size`, that the `ffmpeg` CLI writes given `args` (its inputs,
+/// filters and limits; the raw output options are added here).
+pub fn ffmpeg_raw_rgba<S: AsRef<std::ffi::OsStr>>(args: &[S], size: (u32, u32)) -> Vec<Vec<u8>> {
     let out = Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-i"])
-        .arg(path)
-        .args([
-            "-vf",
-            &format!("select=eq(n\\,{index})"),
-            "-frames:v",
-            "1",
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "rgba",
-            "-",
-        ])
+        .args(["-hide_banner", "-loglevel", "error"])
+        .args(args)
+        .args(["-f", "rawvideo", "-pix_fmt", "rgba", "-"])
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "ffmpeg could not decode {}",
-        path.display()
+        "ffmpeg: {}",
+        String::from_utf8_lossy(&out.stderr)
     );
-    (w, h, out.stdout)
+    out.stdout
+        .chunks_exact((size.0 * size.1 * 4) as usize)
+        .map(<[u8]>::to_vec)
+        .collect()
 }
 
 /// Every well-formed fixture.
@@ -551,46 +565,4 @@ fn generate(name: &str, out: &Path) {
 fn cut(from: &Path, to: &Path, percent: usize) {
     let bytes = std::fs::read(from).unwrap();
     std::fs::write(to, &bytes[..bytes.len() * percent / 100]).unwrap();
-}
-
-/// Runs `cmd` with no input and its output captured, failing the test (and killing the
-/// command) if it takes longer than `limit`: a hang is a failure, not a stuck suite.
-pub fn run_within(cmd: &mut Command, limit: std::time::Duration) -> std::process::Output {
-    use std::io::Read;
-    use std::process::Stdio;
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = std::time::Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-            child
-                .stdout
-                .take()
-                .unwrap()
-                .read_to_end(&mut stdout)
-                .unwrap();
-            child
-                .stderr
-                .take()
-                .unwrap()
-                .read_to_end(&mut stderr)
-                .unwrap();
-            return std::process::Output {
-                status,
-                stdout,
-                stderr,
-            };
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{cmd:?} took longer than {limit:?}");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
 }

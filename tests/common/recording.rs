@@ -4,8 +4,11 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
 
 use super::desktop::Desktop;
 
@@ -43,6 +46,59 @@ pub fn finished(child: Child) -> Finished {
     Finished { stdout, stderr }
 }
 
+/// The lines a child writes to its standard error, read on a thread of their own: the
+/// reader never blocks, so the child never stalls on a full pipe while the test waits.
+pub struct StderrLines(Receiver<String>);
+
+impl StderrLines {
+    /// Takes `child`'s piped standard error.
+    pub fn of(child: &mut Child) -> StderrLines {
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        // Unbounded on purpose: a bounded one could block the reader (see above).
+        #[allow(clippy::disallowed_methods)]
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in stderr.lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        StderrLines(rx)
+    }
+
+    /// Waits, 30 s at the most, for the line that starts with `prefix` (after the `\r` of a
+    /// progress line) and returns it; fails the test with the lines before it.
+    pub fn wait_for(&self, prefix: &str) -> String {
+        let mut said = Vec::new();
+        loop {
+            let line = self
+                .0
+                .recv_timeout(Duration::from_secs(30))
+                .unwrap_or_else(|_| panic!("no \"{prefix}\" line: {said:?}"));
+            if line.trim_start_matches('\r').starts_with(prefix) {
+                return line;
+            }
+            said.push(line);
+        }
+    }
+}
+
+/// Waits for `child` to exit, `limit` at the most: after that it is killed and the test
+/// fails, saying `what`.
+pub fn exit_within(child: &mut Child, limit: Duration, what: &str) -> ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// The recorded video's length in microseconds (the stream's own, else the file's) and
 /// its frames, after checking that the whole file decodes cleanly.
 pub fn clean_video(file: &Path) -> (i64, u64) {
@@ -62,19 +118,16 @@ fn ffmpeg(args: &[&str]) -> Output {
         .expect("the ffmpeg command-line tool must be installed")
 }
 
+/// Decodes `file` with the ffmpeg CLI (saying errors only) to its standard output, with the
+/// output options `args`.
+fn decode(file: &Path, args: &[&str]) -> Output {
+    let input = ["-v", "error", "-i", file.to_str().unwrap()];
+    ffmpeg(&[&input[..], args, &["-"]].concat())
+}
+
 /// MD5 of each decoded video frame, in order.
 pub fn frame_hashes(file: &Path) -> Vec<String> {
-    let out = ffmpeg(&[
-        "-v",
-        "error",
-        "-i",
-        file.to_str().unwrap(),
-        "-map",
-        "0:v",
-        "-f",
-        "framemd5",
-        "-",
-    ]);
+    let out = decode(file, &["-map", "0:v", "-f", "framemd5"]);
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter(|l| !l.starts_with('#'))
@@ -92,15 +145,7 @@ pub fn distinct_frames(file: &Path) -> usize {
 
 /// Decodes the whole file; returns FFmpeg's error output (empty when clean).
 pub fn decode_errors(file: &Path) -> String {
-    let out = ffmpeg(&[
-        "-v",
-        "error",
-        "-i",
-        file.to_str().unwrap(),
-        "-f",
-        "null",
-        "-",
-    ]);
+    let out = decode(file, &["-f", "null"]);
     assert!(
         out.status.success(),
         "ffmpeg could not decode {}",
@@ -168,21 +213,19 @@ pub fn max_volume_db(file: &Path, index: usize) -> f64 {
 
 /// Times (µs) at which the picture turns from dark to bright.
 pub fn flash_onsets_us(file: &Path) -> Vec<i64> {
-    let out = ffmpeg(&[
-        "-v",
-        "error",
-        "-i",
-        file.to_str().unwrap(),
-        "-map",
-        "0:v",
-        "-vf",
-        "scale=16:12",
-        "-pix_fmt",
-        "gray",
-        "-f",
-        "rawvideo",
-        "-",
-    ]);
+    let out = decode(
+        file,
+        &[
+            "-map",
+            "0:v",
+            "-vf",
+            "scale=16:12",
+            "-pix_fmt",
+            "gray",
+            "-f",
+            "rawvideo",
+        ],
+    );
     let report = clipwright::media::probe(file).unwrap();
     let (_, v) = report.video().unwrap();
     let (num, den) = (
@@ -204,21 +247,10 @@ pub fn flash_onsets_us(file: &Path) -> Vec<i64> {
 
 /// Times (µs) at which the first audio track goes from silence to sound.
 pub fn beep_onsets_us(file: &Path) -> Vec<i64> {
-    let out = ffmpeg(&[
-        "-v",
-        "error",
-        "-i",
-        file.to_str().unwrap(),
-        "-map",
-        "0:a:0",
-        "-ac",
-        "1",
-        "-ar",
-        "48000",
-        "-f",
-        "s16le",
-        "-",
-    ]);
+    let out = decode(
+        file,
+        &["-map", "0:a:0", "-ac", "1", "-ar", "48000", "-f", "s16le"],
+    );
     let samples: Vec<i16> = out
         .stdout
         .chunks_exact(2)
@@ -246,19 +278,10 @@ pub fn pattern_counters(file: &Path, width: u32) -> Vec<u32> {
     use clipwright::capture::{read_counter, BgraFrame, COUNTER_BLOCK};
     let half = (width / 2) & !1;
     let filter = format!("scale={half}:-2,crop={half}:{COUNTER_BLOCK}:0:0");
-    let out = ffmpeg(&[
-        "-v",
-        "error",
-        "-i",
-        file.to_str().unwrap(),
-        "-vf",
-        &filter,
-        "-f",
-        "rawvideo",
-        "-pix_fmt",
-        "bgra",
-        "-",
-    ]);
+    let out = decode(
+        file,
+        &["-vf", &filter, "-f", "rawvideo", "-pix_fmt", "bgra"],
+    );
     assert!(
         out.status.success(),
         "{}",

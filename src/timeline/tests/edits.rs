@@ -5,6 +5,25 @@ use super::fixtures::*;
 use crate::timeline::validate::validate;
 use crate::timeline::*;
 
+/// Applies `edit` to the project `p`, which must refuse it with an error matching
+/// `pattern`.
+macro_rules! assert_refused {
+    ($p:expr, $edit:expr, $pattern:pat) => {{
+        let err = apply($p, $edit);
+        assert!(matches!(err, Err($pattern)), "{err:?}");
+    }};
+}
+
+/// Trims the `edge` of `clip` to `to`, moving the clips after it along if `ripple`.
+fn trim(clip: ClipId, edge: Edge, to: Time, ripple: bool) -> Edit {
+    Edit::TrimClip {
+        clip,
+        edge,
+        to,
+        ripple,
+    }
+}
+
 /// Applies `edit`, checks the result is valid, undoes it and checks the project is back.
 pub(crate) fn apply_and_undo(p: &mut Project, edit: Edit) {
     let before = p.clone();
@@ -46,17 +65,14 @@ fn moving_a_clip_moves_its_linked_audio_by_the_same_amount() {
 fn moving_a_clip_onto_another_is_refused_and_changes_nothing() {
     let mut p = project();
     let before = p.clone();
-    let err = apply(
+    assert_refused!(
         &mut p,
         Edit::MoveClip {
             clip: ClipId(3),
             track: VIDEO,
             start: s(15),
         },
-    );
-    assert!(
-        matches!(err, Err(EditError::Overlap { track: VIDEO, .. })),
-        "{err:?}"
+        EditError::Overlap { track: VIDEO, .. }
     );
     assert_eq!(p, before);
 }
@@ -86,17 +102,14 @@ fn a_clip_can_move_to_another_track_of_a_fitting_kind_only() {
             start: s(40),
         },
     );
-    let err = apply(
+    assert_refused!(
         &mut p,
         Edit::MoveClip {
             clip: ClipId(21),
             track: AUDIO,
             start: s(40),
         },
-    );
-    assert!(
-        matches!(err, Err(EditError::WrongTrackKind { .. })),
-        "{err:?}"
+        EditError::WrongTrackKind { .. }
     );
 }
 
@@ -159,16 +172,13 @@ fn splitting_a_linked_clip_splits_its_audio_too_and_links_the_right_halves() {
 #[test]
 fn splitting_outside_a_clip_is_refused() {
     let mut p = project();
-    let err = apply(
+    assert_refused!(
         &mut p,
         Edit::SplitClip {
             clip: ClipId(2),
             at: s(20),
         },
-    );
-    assert!(
-        matches!(err, Err(EditError::OutsideRange { .. })),
-        "{err:?}"
+        EditError::OutsideRange { .. }
     );
 }
 
@@ -201,66 +211,26 @@ fn splitting_keeps_animation_continuous_across_the_cut() {
 #[test]
 fn trimming_the_in_point_keeps_the_end_and_moves_the_source() {
     let mut p = project();
-    run(
-        &mut p,
-        Edit::TrimClip {
-            clip: ClipId(2),
-            edge: Edge::In,
-            to: s(12),
-            ripple: false,
-        },
-    );
+    run(&mut p, trim(ClipId(2), Edge::In, s(12), false));
     assert_eq!(span(&p, 2), (12_000, 20_000, 22_000, 30_000));
-    apply_and_undo(
-        &mut p,
-        Edit::TrimClip {
-            clip: ClipId(2),
-            edge: Edge::Out,
-            to: s(18),
-            ripple: false,
-        },
-    );
+    apply_and_undo(&mut p, trim(ClipId(2), Edge::Out, s(18), false));
 }
 
 #[test]
 fn trimming_stops_at_the_ends_of_the_media() {
     let mut p = project();
     // Clip 3 uses source 40–45 s of a 60 s recording: the out-point can grow by 15 s only.
-    run(
-        &mut p,
-        Edit::TrimClip {
-            clip: ClipId(3),
-            edge: Edge::Out,
-            to: s(100),
-            ripple: false,
-        },
-    );
+    run(&mut p, trim(ClipId(3), Edge::Out, s(100), false));
     assert_eq!(span(&p, 3), (25_000, 45_000, 40_000, 60_000));
     // Clip 2 starts at source 20 s but a neighbour ends at 10 s on the timeline.
-    run(
-        &mut p,
-        Edit::TrimClip {
-            clip: ClipId(2),
-            edge: Edge::In,
-            to: s(0),
-            ripple: false,
-        },
-    );
+    run(&mut p, trim(ClipId(2), Edge::In, s(0), false));
     assert_eq!(span(&p, 2).0, 10_000);
 }
 
 #[test]
 fn trimming_a_linked_clip_trims_its_partner_on_the_shared_edge() {
     let mut p = project();
-    run(
-        &mut p,
-        Edit::TrimClip {
-            clip: ClipId(1),
-            edge: Edge::Out,
-            to: s(8),
-            ripple: false,
-        },
-    );
+    run(&mut p, trim(ClipId(1), Edge::Out, s(8), false));
     assert_eq!(span(&p, 1), (0, 8_000, 0, 8_000));
     assert_eq!(span(&p, 11), (0, 8_000, 0, 8_000));
 }
@@ -268,37 +238,13 @@ fn trimming_a_linked_clip_trims_its_partner_on_the_shared_edge() {
 #[test]
 fn ripple_trim_shifts_the_clips_after_it() {
     let mut p = project();
-    run(
-        &mut p,
-        Edit::TrimClip {
-            clip: ClipId(2),
-            edge: Edge::Out,
-            to: s(16),
-            ripple: true,
-        },
-    );
+    run(&mut p, trim(ClipId(2), Edge::Out, s(16), true));
     assert_eq!(span(&p, 2), (10_000, 16_000, 20_000, 26_000));
     assert_eq!(span(&p, 3).0, 21_000);
-    run(
-        &mut p,
-        Edit::TrimClip {
-            clip: ClipId(2),
-            edge: Edge::In,
-            to: s(12),
-            ripple: true,
-        },
-    );
+    run(&mut p, trim(ClipId(2), Edge::In, s(12), true));
     assert_eq!(span(&p, 2), (10_000, 14_000, 22_000, 26_000));
     assert_eq!(span(&p, 3).0, 19_000);
-    apply_and_undo(
-        &mut p,
-        Edit::TrimClip {
-            clip: ClipId(2),
-            edge: Edge::Out,
-            to: s(18),
-            ripple: true,
-        },
-    );
+    apply_and_undo(&mut p, trim(ClipId(2), Edge::Out, s(18), true));
 }
 
 #[test]
@@ -363,16 +309,13 @@ fn closing_a_gap_pulls_the_later_clips_left() {
         },
     );
     assert_eq!(span(&p, 3).0, 20_000);
-    let err = apply(
+    assert_refused!(
         &mut p,
         Edit::CloseGap {
             track: VIDEO,
             at: s(5),
         },
-    );
-    assert!(
-        matches!(err, Err(EditError::OutsideRange { .. })),
-        "{err:?}"
+        EditError::OutsideRange { .. }
     );
 }
 

@@ -18,12 +18,19 @@ pub(crate) const SUBS: TrackId = TrackId(4);
 pub(crate) const RECORDING: SourceId = SourceId(1);
 pub(crate) const STILL: SourceId = SourceId(2);
 
+/// The 60 s, 1080p screen recording of [`project`].
 pub(crate) fn recording_info() -> SourceInfo {
+    recording_info_of(1920, 1080, 60)
+}
+
+/// A screen recording as the recorder writes it: `width`×`height` H.264 at 30 fps with
+/// 48 kHz stereo AAC, `seconds` long.
+pub(crate) fn recording_info_of(width: u32, height: u32, seconds: i64) -> SourceInfo {
     SourceInfo {
-        duration: s(60),
+        duration: s(seconds),
         video: Some(VideoInfo {
-            width: 1920,
-            height: 1080,
+            width,
+            height,
             frame_rate: Rational::FPS_30,
             rotation_degrees: 0,
             codec: "h264".into(),

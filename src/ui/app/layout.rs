@@ -82,7 +82,7 @@ impl Layout {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::test_storage::MemoryStorage as Memory;
+    use crate::ui::MemoryStorage as Memory;
 
     #[test]
     fn a_saved_layout_loads_back_the_same() {

@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::capture::Recorder;
+use super::hotkey::grab_flag;
+use crate::capture::{Hotkey, HotkeyGrab, Hotkeys, Recorder};
 
 /// The pre-roll of "Mark last 20 s" and of the hotkey.
 pub(super) const PRE_ROLL: Duration = Duration::from_secs(20);
@@ -17,33 +18,22 @@ pub(super) const PRE_ROLL: Duration = Duration::from_secs(20);
 pub(super) struct MarkControls {
     /// Set by the hotkey's thread, taken by [`MarkControls::poll`].
     pressed: Arc<AtomicBool>,
-    #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
-    hotkey: Option<crate::capture::GlobalHotkey>,
+    hotkey: Option<HotkeyGrab>,
     /// The last marker dropped, or why it was not.
     pub(super) note: Option<String>,
 }
 
 impl MarkControls {
     /// Grabs Ctrl+Alt+M (once), telling in the note why it could not.
-    #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
-    pub(super) fn enable_hotkey(&mut self, ctx: &egui::Context) {
+    pub(super) fn enable_hotkey(&mut self, ctx: &egui::Context, hotkeys: &dyn Hotkeys) {
         if self.hotkey.is_some() {
             return;
         }
-        let (flag, wake) = (self.pressed.clone(), ctx.clone());
-        let key = crate::capture::Hotkey::MARK;
-        match crate::capture::GlobalHotkey::grab(None, key, move || {
-            flag.store(true, Ordering::Relaxed);
-            wake.request_repaint();
-        }) {
+        match grab_flag(hotkeys, Hotkey::MARK, &self.pressed, ctx) {
             Ok(h) => self.hotkey = Some(h),
             Err(e) => self.note = Some(format!("No Ctrl+Alt+M hotkey for markers: {e}")),
         }
     }
-
-    /// No global hotkey on other systems.
-    #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
-    pub(super) fn enable_hotkey(&mut self, _ctx: &egui::Context) {}
 
     /// The Mark buttons, under a recording into a file.
     pub(super) fn buttons(&mut self, ui: &mut egui::Ui, recorder: &Recorder) {

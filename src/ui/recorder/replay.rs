@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::capture::{RecordOptions, Recorder};
+use super::hotkey::grab_flag;
+use crate::capture::{Hotkey, HotkeyGrab, Hotkeys, RecordOptions, Recorder};
 
 /// Seconds the panel's replay buffer keeps.
 pub(super) const REPLAY_SECONDS: u64 = 30;
@@ -21,8 +22,7 @@ pub(super) struct ReplayControls {
     pub(super) on: bool,
     /// Set by the hotkey's thread, taken by [`ReplayControls::poll`].
     pressed: Arc<AtomicBool>,
-    #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
-    hotkey: Option<crate::capture::GlobalHotkey>,
+    hotkey: Option<HotkeyGrab>,
     /// The last replay saved, or why it was not.
     pub(super) note: Option<String>,
     /// Replays saved and not yet taken by the app (which puts them in the media bin).
@@ -31,25 +31,15 @@ pub(super) struct ReplayControls {
 
 impl ReplayControls {
     /// Grabs Ctrl+Alt+S (once), telling in the note why it could not.
-    #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
-    pub(super) fn enable_hotkey(&mut self, ctx: &egui::Context) {
+    pub(super) fn enable_hotkey(&mut self, ctx: &egui::Context, hotkeys: &dyn Hotkeys) {
         if self.hotkey.is_some() {
             return;
         }
-        let (flag, wake) = (self.pressed.clone(), ctx.clone());
-        let key = crate::capture::Hotkey::SAVE_REPLAY;
-        match crate::capture::GlobalHotkey::grab(None, key, move || {
-            flag.store(true, Ordering::Relaxed);
-            wake.request_repaint();
-        }) {
+        match grab_flag(hotkeys, Hotkey::SAVE_REPLAY, &self.pressed, ctx) {
             Ok(h) => self.hotkey = Some(h),
             Err(e) => self.note = Some(format!("No Ctrl+Alt+S hotkey for replays: {e}")),
         }
     }
-
-    /// No global hotkey on other systems.
-    #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
-    pub(super) fn enable_hotkey(&mut self, _ctx: &egui::Context) {}
 
     /// The switch, among the panel's options.
     pub(super) fn switch(&mut self, ui: &mut egui::Ui) {

@@ -193,7 +193,7 @@ pub fn size_choices() -> Vec<(&'static str, u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::test_storage::MemoryStorage as Memory;
+    use crate::ui::MemoryStorage as Memory;
 
     #[test]
     fn the_size_list_offers_each_size_once() {

@@ -2,9 +2,9 @@
 //! while playing, each heard from the right place.
 
 use super::*;
-use crate::timeline::{Clip, ClipId, Edit, MediaSource, SourceId, Track, TrackId, TrackKind};
+use crate::timeline::{Edit, TrackKind};
 
-/// An editor holding 3 s of a 1 kHz tone on an audio track.
+/// An editor holding 3 s of a 1 kHz tone on an audio track, added as "Open media…" adds it.
 fn tone_editor(dir: &Path) -> Editor {
     let tone = dir.join("tone.wav");
     let status = std::process::Command::new("ffmpeg")
@@ -16,19 +16,7 @@ fn tone_editor(dir: &Path) -> Editor {
     assert!(status.success());
     let info = crate::media::probe(&tone).unwrap().source_info();
     let mut editor = Editor::new();
-    let project = &mut editor.project;
-    project
-        .sources
-        .push(MediaSource::new(SourceId(1), &tone, info));
-    let mut sound = Track::new(TrackId(1), TrackKind::Audio, "sound");
-    sound.clips.push(Clip::media(
-        ClipId(1),
-        SourceId(1),
-        Time::ZERO,
-        Time::ZERO,
-        Time::from_secs(3),
-    ));
-    project.tracks.push(sound);
+    editor.add_media(&tone, info).unwrap();
     editor
 }
 
@@ -120,9 +108,10 @@ fn an_edit_while_playing_goes_to_the_sound_without_restarting_it() {
     panel.toggle_play(&editor, 0.0);
     frame(&mut panel, &mut editor, 0.0);
     let since = panel.sound.as_ref().map(|s| s.since);
+    let id = editor.first_track(TrackKind::Audio).unwrap();
     editor
         .apply(Edit::SetTrackFlags {
-            id: TrackId(1),
+            id,
             muted: Some(true),
             locked: None,
             hidden: None,

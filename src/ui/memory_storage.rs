@@ -1,10 +1,11 @@
-//! An in-memory `eframe::Storage` for unit tests of what the app keeps between runs.
+//! An in-memory `eframe::Storage`: the app's settings held in a map, for tests of what the
+//! app keeps between runs (hand a clone to the next run to start it where the last ended).
 
 use std::collections::HashMap;
 
 /// The app's settings store, held in a map.
-#[derive(Default)]
-pub(crate) struct MemoryStorage(HashMap<String, String>);
+#[derive(Debug, Default, Clone)]
+pub struct MemoryStorage(pub HashMap<String, String>);
 
 impl eframe::Storage for MemoryStorage {
     fn get_string(&self, key: &str) -> Option<String> {
