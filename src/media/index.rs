@@ -13,7 +13,7 @@ use std::path::Path;
 use ffmpeg_next as ff;
 
 use super::decode::{ticks_to_us, timeline_origin, to_ticks};
-use super::probe::{check_readable, format_us, open_error};
+use super::probe::{check_readable, format_us, next_packet, open_error};
 use super::MediaError;
 
 /// The frame and keyframe times of a file's first video stream, in ticks
@@ -213,15 +213,9 @@ fn read_packets(
         reached: 0,
     };
     loop {
-        // A fresh packet each read: `av_read_frame` does not free the buffer of the
-        // packet it is handed, so reusing one would keep the whole file in memory.
-        let mut packet = ff::Packet::empty();
-        match packet.read(input) {
-            Ok(()) => {}
-            Err(ff::Error::Eof) => break,
-            Err(ff::Error::Other {
-                errno: ff::util::error::EAGAIN,
-            }) => continue,
+        let packet = match next_packet(input) {
+            Ok(Some(packet)) => packet,
+            Ok(None) => break,
             Err(e) => {
                 return Err(MediaError::Damaged {
                     path: path.to_owned(),
@@ -231,7 +225,7 @@ fn read_packets(
                     ),
                 })
             }
-        }
+        };
         if packet.stream() != video.index {
             continue;
         }

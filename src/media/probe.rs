@@ -18,6 +18,7 @@ use super::MediaError;
 mod scan;
 mod streams;
 
+pub(super) use scan::next_packet;
 use scan::{apply_intervals, check_complete, cut_off_margin, scan_packets, timeline_duration};
 pub(super) use streams::rotation_of;
 use streams::stream_report;

@@ -21,6 +21,25 @@ pub(super) struct StreamScan {
 /// Caps the timestamps kept per stream, so probing a long recording stays light.
 pub(super) const MAX_PTS_KEPT: usize = 20_000;
 
+/// The file's next packet, `None` at its end; a demuxer's "try again" is tried again.
+pub(in crate::media) fn next_packet(
+    input: &mut ff::format::context::Input,
+) -> Result<Option<ff::Packet>, ff::Error> {
+    loop {
+        // A fresh packet each time: `av_read_frame` does not release the buffer of the
+        // packet it is given, so reusing one would keep every packet of the file in memory.
+        let mut packet = ff::Packet::empty();
+        match packet.read(input) {
+            Ok(()) => return Ok(Some(packet)),
+            Err(ff::Error::Eof) => return Ok(None),
+            Err(ff::Error::Other {
+                errno: ff::util::error::EAGAIN,
+            }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// Reads every packet of the file once, without decoding.
 pub(super) fn scan_packets(
     path: &Path,
@@ -33,15 +52,9 @@ pub(super) fn scan_packets(
         .collect();
     let mut scan = vec![StreamScan::default(); stream_count];
     loop {
-        // A fresh packet each time: `av_read_frame` does not release the buffer of the
-        // packet it is given, so reusing one kept every packet of the file in memory.
-        let mut packet = ff::Packet::empty();
-        match packet.read(input) {
-            Ok(()) => {}
-            Err(ff::Error::Eof) => break,
-            Err(ff::Error::Other {
-                errno: ff::util::error::EAGAIN,
-            }) => continue,
+        let packet = match next_packet(input) {
+            Ok(Some(packet)) => packet,
+            Ok(None) => break,
             Err(e) => {
                 let reached = furthest_us(input, &scan);
                 return Err(MediaError::Damaged {
@@ -49,7 +62,7 @@ pub(super) fn scan_packets(
                     detail: format!("its data stops at {} ({e})", format_us(reached)),
                 });
             }
-        }
+        };
         let Some(s) = scan.get_mut(packet.stream()) else {
             continue;
         };
