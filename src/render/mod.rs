@@ -12,6 +12,7 @@
 //! changes it, and touches FFmpeg only through `media`.
 
 pub mod blend;
+mod box_blur;
 mod captions;
 mod compositor;
 mod effects;

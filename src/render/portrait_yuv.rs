@@ -9,10 +9,9 @@
 use crate::media::{Picture, PixelRect, Quality, RgbaFrame, ScaleError};
 use crate::timeline::PortraitBackground;
 
+use super::box_blur::box_blur;
 use super::layout::RectF;
-use super::portrait::{
-    blur_radius, box_blur, composite_plane, PortraitLayer, PortraitState, BLUR_SHRINK,
-};
+use super::portrait::{blur_radius, composite_plane, PortraitLayer, PortraitState, BLUR_SHRINK};
 
 impl PortraitLayer {
     /// Whether this effect can run on a YUV picture (a removed background needs alpha, a
@@ -47,11 +46,16 @@ impl PortraitState {
             _ => Background::Picture(self.blurred_yuv(&pic, layer.strength)?),
         };
         let mask = layer.feathered();
+        // The mask at each plane's size: the two chroma planes share theirs.
+        let mut alpha: (u32, u32, Vec<u8>) = (0, 0, Vec::new());
         for i in 0..3 {
             let Some((plane, stride, pw, ph)) = pic.plane_mut(i) else {
                 continue;
             };
-            let alpha = layer.alpha_of(&mask, src, pw, ph);
+            if (alpha.0, alpha.1) != (pw, ph) {
+                alpha = (pw, ph, layer.alpha_of(&mask, src, pw, ph));
+            }
+            let alpha = &alpha.2;
             let (pw, ph) = (pw as usize, ph as usize);
             let (bg, bstride): (std::borrow::Cow<'_, [u8]>, usize) = match &background {
                 Background::Flat(v) => (vec![v[i]; pw].into(), 0),
