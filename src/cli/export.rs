@@ -111,6 +111,10 @@ pub struct ExportArgs {
     /// Do not try hardware encoders.
     #[arg(long)]
     no_hardware: bool,
+    /// Analyse a portrait effect's next frames on a thread of their own, decoding the
+    /// source twice (for comparing in `clipwright bench portrait`).
+    #[arg(long, hide = true)]
+    portrait_look_ahead: bool,
     /// Print no progress.
     #[arg(long, short)]
     quiet: bool,
@@ -283,6 +287,7 @@ pub fn build_job(args: &ExportArgs) -> anyhow::Result<ExportJob> {
     settings.crf = args.crf;
     settings.encoder = args.encoder.clone();
     settings.hardware = !args.no_hardware;
+    settings.portrait_look_ahead = args.portrait_look_ahead;
     settings.soft_subtitles = args.soft_subtitles;
     if let Some(text) = &args.range {
         if args.project.is_none() {

@@ -56,6 +56,9 @@ pub struct ExportSettings {
     /// Only this span of the timeline, `[start, end)` (a highlight, a marker's range);
     /// `None` for all of it. An end past the last clip stops there.
     pub range: Option<(Time, Time)>,
+    /// Analyse a portrait effect's next frames on a thread of their own (see
+    /// [`crate::render::Compositor::set_portrait_look_ahead`]); off by default.
+    pub portrait_look_ahead: bool,
 }
 
 impl ExportSettings {
@@ -71,6 +74,7 @@ impl ExportSettings {
             soft_subtitles: false,
             output: OutputId::MAIN,
             range: None,
+            portrait_look_ahead: false,
         }
     }
 
@@ -314,11 +318,12 @@ impl ExportJob {
                 let (frame_tx, frame_rx) = sync_channel(FRAME_QUEUE);
                 let (project, base, cancel) =
                     (self.project.clone(), self.base_dir.clone(), cancel.clone());
+                let ahead = self.settings.portrait_look_ahead;
                 let spawned = std::thread::Builder::new()
                     .name("export-render".to_owned())
                     .spawn(move || {
                         let plans = [(plan, frame_tx)];
-                        render_thread(&project, &base, rate, &plans, &cancel)
+                        render_thread(&project, &base, rate, ahead, &plans, &cancel)
                     });
                 (frame_rx, Some(spawned))
             }
@@ -484,15 +489,18 @@ fn even_size((w, h): (u32, u32), container: Container) -> (u32, u32) {
 
 /// Draws every frame of each plan, in step: for each instant, each plan's output in turn
 /// from the same decoded source frames, sent to that plan's channel. Returns how many clip
-/// frames a portrait effect left alone for want of a face.
+/// frames a portrait effect left alone for want of a face. `look_ahead`: see
+/// [`ExportSettings::portrait_look_ahead`].
 pub(super) fn render_thread(
     project: &Project,
     base: &Path,
     rate: Rational,
+    look_ahead: bool,
     plans: &[(FramePlan, SyncSender<Rendered>)],
     cancel: &AtomicBool,
 ) -> Result<(u64, u64), ExportError> {
     let mut compositor = Compositor::new(base);
+    compositor.set_portrait_look_ahead(look_ahead);
     let total = plans.iter().map(|(p, _)| p.total).max().unwrap_or(0);
     'frames: for i in 0..total {
         if cancel.load(Ordering::Relaxed) {

@@ -56,6 +56,7 @@ pub fn export_together(
                 &first.project,
                 &first.base_dir,
                 first.settings.frame_rate,
+                first.settings.portrait_look_ahead,
                 &feeds,
                 cancel,
             );

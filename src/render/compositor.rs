@@ -190,9 +190,11 @@ impl Compositor {
     }
 
     /// Whether a thread of its own analyses the next frames of a portrait clip while this
-    /// one is drawn (see `render/portrait_ahead.rs`): on by default, off for a preview.
+    /// one is drawn (see `render/portrait_ahead.rs`). Off by default: it decodes the source
+    /// a second time, which on two cores cost more than it saved, in exports and playback
+    /// alike (`clipwright bench portrait`).
     pub fn set_portrait_look_ahead(&mut self, on: bool) {
-        self.portrait.ahead.off = !on;
+        self.portrait.ahead.on = on;
     }
 
     /// How many portrait frames a thread analysed ahead of this compositor.
@@ -216,15 +218,11 @@ impl Compositor {
     /// it is shown, and — with `proxies` — its preview proxy made and
     /// decoded instead of the original once ready.
     pub fn for_preview(base_dir: impl Into<PathBuf>, proxies: bool) -> Compositor {
-        let mut c = Compositor {
+        Compositor {
             preview: true,
             proxies,
             ..Compositor::new(base_dir)
-        };
-        // Measured side by side (`clipwright bench portrait`): playback drew fewer frames
-        // a second looking ahead than analysing in place, busy machine or not.
-        c.set_portrait_look_ahead(false);
-        c
+        }
     }
 
     /// True when `clip`'s frames come from its source's preview proxy.

@@ -2,9 +2,10 @@
 //! thread of its own decodes the next frames of the clip's source and runs the models on
 //! them, so with a core to spare the inference overlaps the decoding, blurring,
 //! compositing and encoding instead of adding to them. It costs a second decode of the
-//! source. An export is meant to gain (its render thread is what the encoder waits for;
-//! not yet measured side by side); playback measured a loss, so the preview analyses in
-//! place.
+//! source, so it pays only where a core would otherwise be idle: on two cores both the
+//! blurred export (`clipwright bench portrait`, side by side) and playback measured slower
+//! with it, so it is off unless asked for ([`super::Compositor::set_portrait_look_ahead`],
+//! `export --portrait-look-ahead`).
 //!
 //! The analyses land in [`crate::vision`]'s cache, made in frame order as the compositor
 //! would make them (each smoothed with the frame before it), so a frame analysed ahead is
@@ -70,8 +71,9 @@ pub(crate) struct Ahead {
     last: Option<FrameKey>,
     /// The furthest frame asked for ahead, of the same source as `last`.
     asked: Option<i64>,
-    /// Analyse every frame in place instead.
-    pub(super) off: bool,
+    /// Look ahead at all (off: every frame is analysed in place, see
+    /// [`super::Compositor::set_portrait_look_ahead`]).
+    pub(super) on: bool,
 }
 
 impl Ahead {
@@ -113,7 +115,7 @@ impl Ahead {
             Some(p) if p.source == key.source && key.time > p.time => key.time - p.time,
             _ => 0,
         };
-        if step == 0 || step > MAX_STEP.flicks() || self.off {
+        if step == 0 || step > MAX_STEP.flicks() || !self.on {
             self.asked = None;
             return;
         }

@@ -4,7 +4,9 @@
 //! - export: N seconds (10 by default) of 1080p30 with a person in it (the picture given
 //!   with `--picture`, by default the astronaut photo the tests use) exported with a
 //!   background blur, beside the same export without it (target ≤ 2×) and the `ffmpeg`
-//!   CLI's plain export of the same source (libx264 veryfast CRF 23) as the reference;
+//!   CLI's plain export of the same source (libx264 veryfast CRF 23) as the reference; the
+//!   blurred export also with the next frames analysed ahead on a thread of their own
+//!   (`--portrait-look-ahead`), which decodes the source twice;
 //! - preview: frames drawn at 960×540 through a preview compositor, with and without the
 //!   blur (target ≥ 24 fps), the mask model run as the product runs it
 //!   ([`crate::render::MASK_EVERY`]);
@@ -127,6 +129,12 @@ pub fn run(args: &PortraitBenchArgs) -> anyhow::Result<()> {
                 let r = export(&["--background", "blur"], "blurred.mp4")
                     .context("the blurred export failed")?;
                 runs.blurred.push(r.wall.as_secs_f64());
+                let r = export(
+                    &["--background", "blur", "--portrait-look-ahead"],
+                    "ahead.mp4",
+                )
+                .context("the blurred export analysed ahead failed")?;
+                runs.blurred_ahead.push(r.wall.as_secs_f64());
                 runs.preview_blur.push(preview_fps(&source, true, false)?);
                 runs.preview_ahead.push(preview_fps(&source, true, true)?);
             } else {
@@ -145,24 +153,7 @@ pub fn run(args: &PortraitBenchArgs) -> anyhow::Result<()> {
     }
     let reuse = mask_reuse_psnr(&source)?;
 
-    let long = dir.join(format!("person-{}s.mp4", args.follow_seconds));
-    make_person_source(&long, &picture, args.follow_seconds)?;
-    let options = QuickOptions {
-        canvas: Some((1080, 1920)),
-        ..QuickOptions::default()
-    };
-    let project = quick_project(&long, &options)?;
-    let started = Instant::now();
-    let never = AtomicBool::new(false);
-    let samples = crate::render::follow::face_samples(
-        &project,
-        ClipId(1),
-        Path::new(""),
-        &crate::vision::TractVision,
-        &never,
-    )?;
-    let follow = started.elapsed().as_secs_f64();
-    let found = samples.iter().filter(|(_, f)| f.is_some()).count();
+    let (follow, found, samples) = follow_face(&dir, &picture, args.follow_seconds)?;
 
     runs.print_medians(args.seconds);
     println!(
@@ -171,7 +162,7 @@ pub fn run(args: &PortraitBenchArgs) -> anyhow::Result<()> {
         follow,
         args.follow_seconds,
         follow / f64::from(args.follow_seconds.max(1)),
-        samples.len()
+        samples
     );
     println!(
         "mask model every {} ms vs every frame: PSNR {:.1} dB whole frame, {:.1} dB face ({} frames at 960×540)",
@@ -197,16 +188,41 @@ pub fn run(args: &PortraitBenchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The face analysis of `seconds` of 1080p with the person in it, as "Follow face" runs
+/// it: how long it took, how many samples found a face, and how many samples there were.
+fn follow_face(dir: &Path, picture: &Path, seconds: u32) -> anyhow::Result<(f64, usize, usize)> {
+    let long = dir.join(format!("person-{seconds}s.mp4"));
+    make_person_source(&long, picture, seconds)?;
+    let options = QuickOptions {
+        canvas: Some((1080, 1920)),
+        ..QuickOptions::default()
+    };
+    let project = quick_project(&long, &options)?;
+    let started = Instant::now();
+    let never = AtomicBool::new(false);
+    let samples = crate::render::follow::face_samples(
+        &project,
+        ClipId(1),
+        Path::new(""),
+        &crate::vision::TractVision,
+        &never,
+    )?;
+    let follow = started.elapsed().as_secs_f64();
+    let found = samples.iter().filter(|(_, f)| f.is_some()).count();
+    Ok((follow, found, samples.len()))
+}
+
 /// The seconds and frame rates of each round, in the order measured.
 #[derive(Default)]
 struct Rounds {
     plain: Vec<f64>,
     blurred: Vec<f64>,
+    /// With the blur, the next frames analysed ahead on a thread of their own.
+    blurred_ahead: Vec<f64>,
     ffmpeg: Vec<f64>,
     preview_plain: Vec<f64>,
     preview_blur: Vec<f64>,
-    /// With the blur, the next frames analysed ahead on a thread of their own (as an
-    /// export does; the preview analyses in place).
+    /// With the blur, the next frames analysed ahead on a thread of their own.
     preview_ahead: Vec<f64>,
 }
 
@@ -227,9 +243,11 @@ impl Rounds {
         let last = |v: &[f64]| v.last().copied().unwrap_or(f64::NAN);
         let (b, p) = (last(&self.blurred), last(&self.plain));
         println!(
-            "round {}: export {b:.2} s with blur, {p:.2} s without ({:.2}×), ffmpeg {:.2} s; \
-             preview {:.1} fps with ({:.1} analysed ahead), {:.1} fps without (load {load})",
+            "round {}: export {b:.2} s with blur ({:.2} s analysed ahead), {p:.2} s without \
+             ({:.2}×), ffmpeg {:.2} s; preview {:.1} fps with ({:.1} analysed ahead), \
+             {:.1} fps without (load {load})",
             round + 1,
+            last(&self.blurred_ahead),
             b / p.max(1e-9),
             last(&self.ffmpeg),
             last(&self.preview_blur),
@@ -257,6 +275,12 @@ impl Rounds {
             "export, background blur vs none",
             b / p.max(1e-9)
         );
+        let ba = median(&self.blurred_ahead);
+        println!(
+            "{:<44} {ba:>10.2} s {p:>10.2} s {:>7.2}×",
+            "  the same, next frames analysed ahead",
+            ba / p.max(1e-9)
+        );
         println!(
             "{:<44} {f:>10.2} s {:>12} {:>7.2}× of ours without, {:.2}× of ours with",
             "reference: ffmpeg CLI, the same plain export",
@@ -281,8 +305,7 @@ impl Rounds {
 
 /// Frames per second drawn at 960×540 by a preview compositor, with or without the blur,
 /// over 3 s of consecutive frames (no analysis cached from before); `ahead`: the models
-/// run on the next frames on a thread of their own (as in an export; the preview
-/// analyses in place).
+/// run on the next frames on a thread of their own (the app analyses in place).
 fn preview_fps(source: &Path, blur: bool, ahead: bool) -> anyhow::Result<f64> {
     let mut project = quick_project(source, &QuickOptions::default())?;
     if blur {
