@@ -15,7 +15,7 @@ use crate::subtitles::{self, Format, KaraokeTag, SubtitleDoc, SubtitleError, War
 use crate::timeline::{Edit, EditError, Track, TrackId, TrackKind};
 
 use crate::session::Editor;
-use crate::ui::app::dialogs::FileDialogs;
+use crate::ui::app::dialogs::{Dialog, FileDialogs};
 use crate::ui::app::workers::spawn_worker;
 
 /// How many finished jobs may wait for the UI before a worker blocks.
@@ -127,7 +127,7 @@ impl SubtitleFiles {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         spawn_worker("subtitle-import", move || {
-            let report = match dialogs.pick_subtitles() {
+            let report = match dialogs.ask(Dialog::Subtitles) {
                 Some(path) => {
                     let read = subtitles::read_file(&path);
                     Report::Read(path, Box::new(read))
@@ -147,7 +147,7 @@ impl SubtitleFiles {
         let id = track.id;
         let name = format!("{}.{}", file_safe(&track.name), self.format.extension());
         spawn_worker("subtitle-export", move || {
-            let report = match dialogs.save_subtitles(&name) {
+            let report = match dialogs.ask(Dialog::SaveSubtitles(&name)) {
                 Some(path) => Report::ExportTo(id, path),
                 None => Report::Cancelled,
             };

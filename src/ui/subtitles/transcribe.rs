@@ -23,7 +23,7 @@ use crate::timeline::{
 };
 
 use crate::session::Editor;
-use crate::ui::app::dialogs::FileDialogs;
+use crate::ui::app::dialogs::{Dialog, FileDialogs};
 use crate::ui::app::workers::spawn_worker;
 use crate::ui::inspector::keys::sound_clip;
 
@@ -244,7 +244,7 @@ impl Transcriber {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         spawn_worker("model-dialog", move || {
-            let _ = tx.send(Report::ModelPicked(dialogs.pick_model(folder)));
+            let _ = tx.send(Report::ModelPicked(dialogs.ask(Dialog::Model { folder })));
             ctx.request_repaint();
         });
     }
