@@ -8,6 +8,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::app::{app_without_native_dialogs, show_window};
 use common::desktop::{artifacts_dir, share_of, Desktop};
 
 #[test]
@@ -15,27 +16,13 @@ fn with_no_portal_and_no_zenity_import_media_opens_a_file_through_the_in_app_bro
     let desktop = Desktop::start();
     let home = tempfile::tempdir().unwrap();
     let clip = home.path().join("magenta.mp4");
-    let status = std::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-f", "lavfi"])
-        .args(["-i", "color=c=0xff00ff:s=320x240:r=30:d=2"])
-        .args(["-c:v", "libx264", "-pix_fmt", "yuv420p"])
-        .arg(&clip)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    // No session bus (so no portal), and a PATH without zenity.
-    common::desktop::assert_no_zenity();
-    let mut app = desktop
-        .command(assert_cmd::cargo::cargo_bin("clipwright"))
-        .env("HOME", home.path())
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env_remove("CLIPWRIGHT_FILE_DIALOG")
-        .env_remove("XDG_DATA_HOME")
-        .env_remove("XDG_CONFIG_HOME")
-        .spawn()
-        .unwrap();
-    let window = desktop.wait_for_app_window(&mut app, "Clipwright");
-    std::thread::sleep(Duration::from_secs(2));
+    common::lavfi(
+        "color=c=0xff00ff:s=320x240:r=30:d=2",
+        &["-c:v", "libx264", "-pix_fmt", "yuv420p"],
+        &clip,
+    );
+    let app = app_without_native_dialogs(&desktop, home.path());
+    let (mut app, window) = show_window(&desktop, app);
     let xdotool = |args: &[&str]| {
         let status = desktop.command("xdotool").args(args).status().unwrap();
         assert!(status.success(), "xdotool {args:?}");
