@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
+use super::WorkerOutcome;
 use crate::subtitles::timeline_map::{doc_to_track, track_to_doc};
 use crate::subtitles::{self, Format, KaraokeTag, SubtitleDoc, SubtitleError, Warning};
 use crate::timeline::{Edit, EditError, Track, TrackId, TrackKind};
@@ -35,15 +36,6 @@ enum Report {
     ExportTo(TrackId, PathBuf),
     /// A file was written with this many cues.
     Written(PathBuf, Result<usize, SubtitleError>),
-}
-
-/// What an import or export ended with, for the panel to show.
-#[derive(Debug, Default)]
-pub struct FileOutcome {
-    /// A problem to show as an error toast.
-    pub error: Option<String>,
-    /// A track that was just imported, to show.
-    pub imported: Option<TrackId>,
 }
 
 /// The import / export controls' state.
@@ -157,8 +149,8 @@ impl SubtitleFiles {
     }
 
     /// Applies what the workers finished; call every frame.
-    pub fn poll(&mut self, ctx: &egui::Context, editor: &mut Editor) -> FileOutcome {
-        let mut outcome = FileOutcome::default();
+    pub fn poll(&mut self, ctx: &egui::Context, editor: &mut Editor) -> WorkerOutcome {
+        let mut outcome = WorkerOutcome::default();
         while let Ok(report) = self.rx.try_recv() {
             match report {
                 Report::Cancelled => self.busy = false,
@@ -169,7 +161,7 @@ impl SubtitleFiles {
                         .and_then(|(doc, warnings)| import(editor, &path, &doc, &warnings));
                     match result {
                         Ok((track, note)) => {
-                            outcome.imported = Some(track);
+                            outcome.track = Some(track);
                             self.note = Some(note);
                         }
                         Err(e) => outcome.error = Some(e.to_string()),

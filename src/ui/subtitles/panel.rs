@@ -45,7 +45,7 @@ impl SubtitlePanel {
     pub fn poll(&mut self, ctx: &egui::Context, editor: &mut Editor) -> Option<String> {
         let files = self.files.poll(ctx, editor);
         let transcribed = self.transcriber.poll(editor);
-        if let Some(track) = files.imported.or(transcribed.track) {
+        if let Some(track) = files.track.or(transcribed.track) {
             self.track = Some(track);
             self.select(editor, track, None);
         }

@@ -16,6 +16,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::WorkerOutcome;
 use crate::subtitles::timeline_map::{ms_to_time, source_cues_on_timeline};
 use crate::subtitles::transcribe::{SpeechModel, Transcript, KNOWN_MODELS, LANGUAGES};
 use crate::timeline::{
@@ -69,15 +70,6 @@ struct Job {
     fraction: Option<f32>,
     /// When the stage last moved on, for the time shown while it does not.
     moved: Instant,
-}
-
-/// What a finished transcription gave the panel.
-#[derive(Debug, Default)]
-pub struct TranscribeOutcome {
-    /// An error to show as a toast.
-    pub error: Option<String>,
-    /// The new subtitle track.
-    pub track: Option<TrackId>,
 }
 
 /// The Transcribe section's state.
@@ -326,8 +318,8 @@ impl Transcriber {
     }
 
     /// Applies what the worker reported; call every frame.
-    pub fn poll(&mut self, editor: &mut Editor) -> TranscribeOutcome {
-        let mut outcome = TranscribeOutcome::default();
+    pub fn poll(&mut self, editor: &mut Editor) -> WorkerOutcome {
+        let mut outcome = WorkerOutcome::default();
         while let Ok(report) = self.rx.try_recv() {
             match report {
                 Report::ModelPicked(path) => {
