@@ -7,7 +7,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::app::distinct_colours;
+use common::app::{distinct_colours, wait_for_screen};
 use common::desktop::{artifacts_dir, share_of, Desktop};
 
 /// Closes the app's window as a person clicking × would, and checks it exits with success
@@ -108,29 +108,15 @@ fn app_opens_a_file_from_its_arguments_and_follows_the_keyboard() {
         .spawn()
         .unwrap();
     let shot = artifacts_dir().join("app_window_keys.png");
-    let screen = |what: &str| {
-        desktop.screenshot(&shot);
-        let image = image::open(&shot).unwrap().to_rgb8();
-        eprintln!(
-            "{what}: magenta {:.3}, green {:.3}",
-            share_of(&image, [255, 0, 255]),
-            share_of(&image, [0, 255, 0])
-        );
-        image
-    };
     let wait = |what: &str, done: &dyn Fn(&image::RgbImage) -> bool| {
-        let start = Instant::now();
-        loop {
-            if done(&screen(what)) {
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(90),
-                "{what}: not seen in 90 s (last screen in {})",
-                shot.display()
+        wait_for_screen(&desktop, &shot, what, Duration::from_secs(90), |s| {
+            eprintln!(
+                "{what}: magenta {:.3}, green {:.3}",
+                share_of(s, [255, 0, 255]),
+                share_of(s, [0, 255, 0])
             );
-            std::thread::sleep(Duration::from_millis(500));
-        }
+            done(s)
+        });
     };
 
     // The clip is probed, put on the timeline and shown in the preview at 0 s.

@@ -6,9 +6,9 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::app::{app_without_native_dialogs, show_window};
+use common::app::{app_without_native_dialogs, show_window, wait_for_screen};
 use common::desktop::{artifacts_dir, share_of, Desktop};
 
 #[test]
@@ -46,21 +46,12 @@ fn with_no_portal_and_no_zenity_import_media_opens_a_file_through_the_in_app_bro
     xdotool(&["click", "--repeat", "2", "--delay", "80", "1"]);
 
     let shot = artifacts_dir().join("file_browser_picked.png");
-    let start = Instant::now();
-    loop {
-        desktop.screenshot(&shot);
-        let image = image::open(&shot).unwrap().to_rgb8();
-        let magenta = share_of(&image, [255, 0, 255]);
-        if magenta > 0.06 {
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(90),
-            "the picked clip never showed (magenta {magenta:.3}; see {})",
-            shot.display()
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    let limit = Duration::from_secs(90);
+    wait_for_screen(&desktop, &shot, "the picked clip", limit, |s| {
+        let magenta = share_of(s, [255, 0, 255]);
+        eprintln!("magenta {magenta:.3}");
+        magenta > 0.06
+    });
     let _ = app.kill();
     let _ = app.wait();
 }

@@ -83,22 +83,10 @@ fn wait_for_screen(
     desktop: &Desktop,
     name: &str,
     limit: Duration,
-    mut done: impl FnMut(&image::RgbImage) -> bool,
+    done: impl FnMut(&image::RgbImage) -> bool,
 ) -> image::RgbImage {
     let path = artifacts_dir().join(format!("first_use_{name}.png"));
-    let start = Instant::now();
-    loop {
-        let shot = desktop.screenshot_rgb(&path);
-        if done(&shot) {
-            return shot;
-        }
-        assert!(
-            start.elapsed() < limit,
-            "waited {limit:?} for {name}; see {}",
-            path.display()
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    common::app::wait_for_screen(desktop, &path, name, limit, done)
 }
 
 /// Timeline seconds at screen column `x`, from where the 8-second sound clip lies.

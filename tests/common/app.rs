@@ -500,3 +500,27 @@ pub fn show_window(
     std::thread::sleep(Duration::from_secs(2));
     (app, window)
 }
+
+/// Screenshots `desktop` into `shot` every half second until `done` holds for the picture,
+/// which it returns; fails after `limit`, saying `what` it waited for.
+pub fn wait_for_screen(
+    desktop: &super::desktop::Desktop,
+    shot: &Path,
+    what: &str,
+    limit: Duration,
+    mut done: impl FnMut(&image::RgbImage) -> bool,
+) -> image::RgbImage {
+    let start = Instant::now();
+    loop {
+        let image = desktop.screenshot_rgb(shot);
+        if done(&image) {
+            return image;
+        }
+        assert!(
+            start.elapsed() < limit,
+            "waited {limit:?} for {what}; see {}",
+            shot.display()
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
