@@ -104,11 +104,7 @@ fn section_order(doc: &SubtitleDoc) -> Vec<SectionId> {
 }
 
 fn script_info(doc: &SubtitleDoc, target: Format) -> Vec<String> {
-    let script_type = if target == Format::Ssa {
-        "v4.00"
-    } else {
-        "v4.00+"
-    };
+    let script_type = target.script_type();
     let mut info = doc.script_info.clone();
     if info.lines.is_empty() {
         info.lines
