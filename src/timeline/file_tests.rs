@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 
 use super::*;
-use crate::timeline::tests::fixtures::project;
+use crate::timeline::tests::fixtures::{project, split_clip};
 use crate::timeline::{apply, ClipId, Edit, Time};
 
 fn text_of(project: &Project) -> String {
@@ -25,14 +25,8 @@ fn saving_and_loading_gives_back_the_same_project_and_history() {
     let path = dir.path().join("show.clipwright");
     let mut p = project();
     let mut h = History::default();
-    h.apply(
-        &mut p,
-        Edit::SplitClip {
-            clip: ClipId(2),
-            at: Time::from_secs(15),
-        },
-    )
-    .unwrap();
+    h.apply(&mut p, split_clip(ClipId(2), Time::from_secs(15)))
+        .unwrap();
     save(&path, &p, &h).unwrap();
     let loaded = load(&path).unwrap();
     assert_eq!(loaded.format_version, FORMAT_VERSION);

@@ -8,14 +8,7 @@ use crate::timeline::*;
 fn undo_restores_and_redo_replays() {
     let mut p = project();
     let mut h = History::default();
-    h.apply(
-        &mut p,
-        Edit::SplitClip {
-            clip: ClipId(2),
-            at: s(15),
-        },
-    )
-    .unwrap();
+    h.apply(&mut p, split_clip(ClipId(2), s(15))).unwrap();
     h.apply(&mut p, Edit::RippleDelete { clip: ClipId(3) })
         .unwrap();
     let after = p.clone();
@@ -34,15 +27,8 @@ fn a_whole_drag_is_one_undo_step() {
     let mut h = History::default();
     h.begin_gesture("Move clip");
     for step in 1..=20 {
-        h.apply(
-            &mut p,
-            Edit::MoveClip {
-                clip: ClipId(3),
-                track: VIDEO,
-                start: s(25) + ms(step * 100),
-            },
-        )
-        .unwrap();
+        h.apply(&mut p, move_clip(ClipId(3), VIDEO, s(25) + ms(step * 100)))
+            .unwrap();
     }
     h.end_gesture();
     assert_eq!(h.undo_len(), 1);
