@@ -14,16 +14,6 @@ macro_rules! assert_refused {
     }};
 }
 
-/// Trims the `edge` of `clip` to `to`, moving the clips after it along if `ripple`.
-fn trim(clip: ClipId, edge: Edge, to: Time, ripple: bool) -> Edit {
-    Edit::TrimClip {
-        clip,
-        edge,
-        to,
-        ripple,
-    }
-}
-
 /// Applies `edit`, checks the result is valid, undoes it and checks the project is back.
 pub(crate) fn apply_and_undo(p: &mut Project, edit: Edit) {
     let before = p.clone();

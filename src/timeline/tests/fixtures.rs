@@ -96,6 +96,16 @@ pub(crate) fn project() -> Project {
     p
 }
 
+/// Trims the `edge` of `clip` to `to`, moving the clips after it along if `ripple`.
+pub(crate) fn trim(clip: ClipId, edge: Edge, to: Time, ripple: bool) -> Edit {
+    Edit::TrimClip {
+        clip,
+        edge,
+        to,
+        ripple,
+    }
+}
+
 /// Moves `clip` (and its linked partners along) to `start` on `track`.
 pub(crate) fn move_clip(clip: ClipId, track: TrackId, start: Time) -> Edit {
     Edit::MoveClip { clip, track, start }
