@@ -5,37 +5,28 @@ use super::*;
 
 use Interpolation::Linear;
 
+/// Held zoomed in far enough that a pan of up to 0.08 frames never shows an edge.
+const ZOOMED: (Property, &[PresetKey]) = (Scale, &[(0, 1.2, Linear)]);
+
 /// Whole-clip camera moves.
 pub(in crate::timeline::presets) const WHOLE_CLIP_PRESETS: &[(&str, Channels)] = &[
     ("Ken Burns zoom in", &[(Scale, &ramp(1.0, 1.2, Linear))]),
     ("Ken Burns zoom out", &[(Scale, &ramp(1.2, 1.0, Linear))]),
     (
         "Ken Burns pan left",
-        &[
-            (Scale, &[(0, 1.2, Linear)]),
-            (PositionX, &ramp(0.08, -0.08, Linear)),
-        ],
+        &[ZOOMED, (PositionX, &ramp(0.08, -0.08, Linear))],
     ),
     (
         "Ken Burns pan right",
-        &[
-            (Scale, &[(0, 1.2, Linear)]),
-            (PositionX, &ramp(-0.08, 0.08, Linear)),
-        ],
+        &[ZOOMED, (PositionX, &ramp(-0.08, 0.08, Linear))],
     ),
     (
         "Ken Burns pan up",
-        &[
-            (Scale, &[(0, 1.2, Linear)]),
-            (PositionY, &ramp(0.08, -0.08, Linear)),
-        ],
+        &[ZOOMED, (PositionY, &ramp(0.08, -0.08, Linear))],
     ),
     (
         "Ken Burns pan down",
-        &[
-            (Scale, &[(0, 1.2, Linear)]),
-            (PositionY, &ramp(-0.08, 0.08, Linear)),
-        ],
+        &[ZOOMED, (PositionY, &ramp(-0.08, 0.08, Linear))],
     ),
     (
         "Ken Burns zoom in and pan left",
