@@ -366,7 +366,7 @@ fn mark_missing_sources(project: &mut Project, dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timeline::tests::fixtures::recording_info_of;
+    use crate::timeline::tests::fixtures::{recording_info_of, temp_file};
 
     fn recording_info(seconds: i64) -> SourceInfo {
         recording_info_of(1920, 1080, seconds)
@@ -381,6 +381,17 @@ mod tests {
                 .unwrap();
         }
         editor
+    }
+
+    /// A project holding a stand-in, four-second `a.mp4`, saved as `p.clipwright` beside
+    /// it in a new temporary folder: the folder, the editor, the media and project paths.
+    fn saved_with_media() -> (tempfile::TempDir, Editor, PathBuf, PathBuf) {
+        let (dir, media) = temp_file("a.mp4", b"stand-in");
+        let path = dir.path().join("p.clipwright");
+        let mut editor = Editor::new();
+        editor.add_media(&media, recording_info(4)).unwrap();
+        editor.save_as(&path).unwrap();
+        (dir, editor, media, path)
     }
 
     #[test]
@@ -490,13 +501,7 @@ mod tests {
 
     #[test]
     fn a_source_whose_file_is_gone_opens_marked_missing() {
-        let dir = tempfile::tempdir().unwrap();
-        let media = dir.path().join("a.mp4");
-        std::fs::write(&media, b"stand-in").unwrap();
-        let path = dir.path().join("p.clipwright");
-        let mut editor = Editor::new();
-        editor.add_media(&media, recording_info(4)).unwrap();
-        editor.save_as(&path).unwrap();
+        let (_dir, _, media, path) = saved_with_media();
         assert!(!Editor::open(&path).unwrap().project.sources[0].missing);
 
         std::fs::remove_file(&media).unwrap();
@@ -508,13 +513,7 @@ mod tests {
 
     #[test]
     fn save_then_open_gives_the_same_project_and_history() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("p.clipwright");
-        let media = dir.path().join("a.mp4");
-        std::fs::write(&media, b"stand-in").unwrap();
-        let mut editor = Editor::new();
-        editor.add_media(&media, recording_info(4)).unwrap();
-        editor.save_as(&path).unwrap();
+        let (_dir, editor, _, path) = saved_with_media();
         assert!(!editor.dirty);
         let mut opened = Editor::open(&path).unwrap();
         assert_eq!(opened.project, editor.project);

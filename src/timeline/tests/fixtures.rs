@@ -1,6 +1,8 @@
 //! A small, realistic project used by the tests: one screen recording (video + linked
 //! audio), a still image, a text overlay and an English subtitle track.
 
+use std::path::PathBuf;
+
 use crate::timeline::*;
 
 pub(crate) fn s(secs: i64) -> Time {
@@ -124,6 +126,20 @@ pub(crate) fn roll_edit(clip: ClipId, to: Time) -> Edit {
 /// Closes the gap on `track` at `at`, pulling the later clips left.
 pub(crate) fn close_gap(track: TrackId, at: Time) -> Edit {
     Edit::CloseGap { track, at }
+}
+
+/// A new temporary folder (deleted when dropped) and the path of `name` in it.
+pub(crate) fn temp_path(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    (dir, path)
+}
+
+/// A new temporary folder holding one file, `name`, of `contents`; and the file's path.
+pub(crate) fn temp_file(name: &str, contents: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let (dir, path) = temp_path(name);
+    std::fs::write(&path, contents).unwrap();
+    (dir, path)
 }
 
 /// Applies `edit`, panicking with the error if it fails.
