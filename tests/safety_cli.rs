@@ -12,10 +12,10 @@ use std::time::Duration;
 
 #[cfg(unix)]
 use assert_cmd::prelude::*;
-use common::cli::export_command;
 #[cfg(unix)]
 use common::cli::{assert_replaced_through_link, file_mode};
-use common::{clipwright, export_input, files_in, fixture, run_within};
+use common::cli::{export_command, fails, succeeds_with_output, succeeds_within};
+use common::{clipwright, export_input, files_in, fixture, run_within, succeeds};
 
 /// A copy of the 2 s H.264/AAC fixture at `dir/name`.
 fn recording(dir: &Path, name: &str) -> PathBuf {
@@ -26,19 +26,18 @@ fn recording(dir: &Path, name: &str) -> PathBuf {
 
 /// `clipwright export` of the first half second of `input` to `output`, in software.
 fn half_second_export(input: &Path, output: &Path) -> Command {
-    let mut cmd = clipwright();
-    cmd.args([
-        "export",
-        "-q",
-        "--no-hardware",
-        "--trim",
-        "0..0.5",
-        "--input",
-    ])
-    .arg(input)
-    .arg("-o")
-    .arg(output);
-    cmd
+    export_command(input, &["--no-hardware", "--trim", "0..0.5"], output)
+}
+
+/// `clipwright subtitles convert INPUT OUTPUT`, `secs` at the most.
+fn convert_within(input: &Path, output: &Path, secs: u64) -> Output {
+    run_within(
+        clipwright()
+            .args(["subtitles", "convert"])
+            .arg(input)
+            .arg(output),
+        Duration::from_secs(secs),
+    )
 }
 
 fn stderr(out: &Output) -> String {
@@ -50,9 +49,7 @@ fn an_export_onto_its_own_input_is_refused_and_the_input_kept() {
     let dir = tempfile::tempdir().unwrap();
     let rec = recording(dir.path(), "rec.mp4");
     let before = std::fs::read(&rec).unwrap();
-    let out = half_second_export(&rec, &rec).output().unwrap();
-    assert!(!out.status.success());
-    let err = stderr(&out);
+    let err = fails(&mut half_second_export(&rec, &rec));
     assert!(
         err.contains("rec.mp4") && err.contains("same file"),
         "{err}"
@@ -68,11 +65,8 @@ fn an_export_onto_its_own_input_is_refused_and_the_input_kept() {
         if !link.exists() {
             continue;
         }
-        let out = export_command(&rec, &["--no-hardware"], &link)
-            .output()
-            .unwrap();
-        assert!(!out.status.success(), "{name}");
-        assert!(stderr(&out).contains("same file"), "{}", stderr(&out));
+        let err = fails(&mut export_command(&rec, &["--no-hardware"], &link));
+        assert!(err.contains("same file"), "{name}: {err}");
     }
     assert_eq!(std::fs::read(&rec).unwrap(), before);
     std::fs::remove_file(&hard).unwrap();
@@ -90,15 +84,13 @@ fn a_project_exported_onto_one_of_its_sources_is_refused() {
     let project = quick_project(&rec, &QuickOptions::default()).unwrap();
     let project_file = dir.path().join("edit.clipwright");
     file::save(&project_file, &project, &History::default()).unwrap();
-    let out = clipwright()
-        .args(["export", "-q", "--no-hardware"])
-        .arg(&project_file)
-        .arg("-o")
-        .arg(&rec)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = stderr(&out);
+    let err = fails(
+        clipwright()
+            .args(["export", "-q", "--no-hardware"])
+            .arg(&project_file)
+            .arg("-o")
+            .arg(&rec),
+    );
     assert!(
         err.contains("take.mp4") && err.contains("same file"),
         "{err}"
@@ -300,13 +292,7 @@ fn a_subtitle_file_too_large_to_be_one_is_refused_without_reading_it_all() {
         .unwrap()
         .set_len(1 << 30)
         .unwrap();
-    let out = run_within(
-        clipwright()
-            .args(["subtitles", "convert"])
-            .arg(&big)
-            .arg(dir.path().join("big.vtt")),
-        Duration::from_secs(20),
-    );
+    let out = convert_within(&big, &dir.path().join("big.vtt"), 20);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
@@ -339,13 +325,7 @@ fn a_ten_megabyte_cue_is_read_in_one_pass() {
         };
         std::fs::write(&path, text).unwrap();
         let started = std::time::Instant::now();
-        let out = run_within(
-            clipwright()
-                .args(["subtitles", "convert"])
-                .arg(&path)
-                .arg(dir.path().join(format!("{name}.srt"))),
-            Duration::from_secs(60),
-        );
+        let out = convert_within(&path, &dir.path().join(format!("{name}.srt")), 60);
         assert!(out.status.success(), "{name}: {}", stderr(&out));
         assert!(
             started.elapsed() < Duration::from_secs(30),
@@ -378,21 +358,17 @@ fn subtitles_never_lengthen_an_export() {
         let out = dir
             .path()
             .join(if soft { "soft.mkv" } else { "burned.mp4" });
-        let mut cmd = clipwright();
-        cmd.args(["export", "-q", "--no-hardware", "--input"])
-            .arg(&rec)
-            .arg("--subtitles")
-            .arg(&srt)
-            .arg("-o")
-            .arg(&out);
+        let mut args = vec!["--no-hardware", "--subtitles", srt.to_str().unwrap()];
         if let Some(t) = trim {
-            cmd.args(["--trim", t]);
+            args.extend(["--trim", t]);
         }
         if soft {
-            cmd.arg("--soft-subtitles");
+            args.push("--soft-subtitles");
         }
-        let done = run_within(&mut cmd, Duration::from_secs(120));
-        assert!(done.status.success(), "{}", stderr(&done));
+        succeeds_within(
+            &mut export_command(&rec, &args, &out),
+            Duration::from_secs(120),
+        );
         let got = video_seconds(&out);
         assert!((got - want).abs() < 0.1, "{trim:?}: {got} s, want {want}");
     }
@@ -505,22 +481,19 @@ fn an_error_says_its_cause_once_and_escapes_control_characters() {
     );
     // Nor does a report or a summary send them to the terminal.
     let red = recording(dir.path(), "red\x1b[31m.mp4");
-    let out = clipwright().arg("probe").arg(&red).output().unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = succeeds_with_output(clipwright().arg("probe").arg(&red));
     assert!(
         !text.contains('\x1b') && text.contains("red\\u{1b}[31m.mp4"),
         "{text}"
     );
-    let out = clipwright()
-        .args(["export", "--no-hardware", "--trim", "0..0.2", "--input"])
-        .arg(&red)
-        .arg("-o")
-        .arg(dir.path().join("out\x1b[0m.mp4"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(!stderr(&out).contains('\x1b'), "{:?}", stderr(&out));
+    let err = succeeds(
+        clipwright()
+            .args(["export", "--no-hardware", "--trim", "0..0.2", "--input"])
+            .arg(&red)
+            .arg("-o")
+            .arg(dir.path().join("out\x1b[0m.mp4")),
+    );
+    assert!(!err.contains('\x1b'), "{err:?}");
 }
 
 #[test]
@@ -538,13 +511,8 @@ fn a_recording_without_a_stated_length_is_measured_and_exports_whole() {
         .status()
         .unwrap();
     assert!(status.success());
-    let out = clipwright()
-        .args(["probe", "--json"])
-        .arg(&mkv)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = succeeds_with_output(clipwright().args(["probe", "--json"]).arg(&mkv));
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["duration_measured"], true, "{json}");
     let us = json["duration_us"].as_i64().unwrap();
     assert!((1_900_000..2_100_000).contains(&us), "{us}");
