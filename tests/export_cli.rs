@@ -6,7 +6,6 @@ mod common;
 
 use std::ffi::OsStr;
 use std::path::Path;
-use std::process::Command;
 
 use assert_cmd::prelude::*;
 use clipwright::media::{self, ProbeReport};
@@ -280,7 +279,7 @@ fn a_full_disk_gives_a_clear_error_and_no_half_file() {
         fixture(&common::H264_AAC).display(),
         out.display()
     );
-    let err = fails(Command::new("sh").arg("-c").arg(script));
+    let err = fails(std::process::Command::new("sh").arg("-c").arg(script));
     assert!(err.contains("disk is full"), "{err}");
     assert!(err.contains("big.mp4"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");

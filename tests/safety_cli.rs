@@ -377,6 +377,7 @@ fn subtitles_never_lengthen_an_export() {
 /// A recording and a subtitle file with one 20 s cue in a folder of their own, and a folder
 /// for an export's temporary files: an export that burns the cue in, slowed down, runs long
 /// enough to be stopped midway.
+#[cfg(unix)]
 struct SubtitledExport {
     dir: tempfile::TempDir,
     tmp: tempfile::TempDir,
@@ -384,6 +385,7 @@ struct SubtitledExport {
     srt: PathBuf,
 }
 
+#[cfg(unix)]
 impl SubtitledExport {
     fn new() -> SubtitledExport {
         let dir = tempfile::tempdir().unwrap();
@@ -423,6 +425,7 @@ impl SubtitledExport {
     }
 }
 
+#[cfg(unix)]
 fn partial(names: &[String]) -> bool {
     names.iter().any(|n| n.ends_with(".partial"))
 }
