@@ -352,6 +352,19 @@ mod tests {
         }
     }
 
+    /// `count` packets of `size` bytes after one another from `from_us`, none a keyframe:
+    /// pictures when `video`, sound otherwise.
+    fn push_run(ring: &mut ReplayRing<Fake>, video: bool, from_us: i64, count: i64, size: usize) {
+        for i in 0..count {
+            ring.push(Fake {
+                video,
+                key: false,
+                t: from_us + i * 100_000,
+                size,
+            });
+        }
+    }
+
     fn fill(ring: &mut ReplayRing<Fake>, seconds: i64, size: usize) {
         for i in 0..seconds * 10 {
             let t = i * 100_000;
@@ -385,30 +398,7 @@ mod tests {
         let mut ring = ReplayRing::new(Duration::from_secs(5), u64::MAX);
         fill(&mut ring, 12, 1000);
         // Pictures end at 12.0 s: 5 s back is 7.0 s, a keyframe.
-        ring.push(Fake {
-            video: true,
-            key: false,
-            t: 12_000_000,
-            size: 1,
-        });
-        ring.push(Fake {
-            video: true,
-            key: false,
-            t: 12_100_000,
-            size: 1,
-        });
-        ring.push(Fake {
-            video: true,
-            key: false,
-            t: 12_200_000,
-            size: 1,
-        });
-        ring.push(Fake {
-            video: true,
-            key: false,
-            t: 12_300_000,
-            size: 1,
-        });
+        push_run(&mut ring, true, 12_000_000, 4, 1);
         let snap = ring.snapshot().unwrap();
         assert_eq!(snap.from_us, 7_000_000);
         assert_eq!(snap.duration_us, 5_400_000);
@@ -420,14 +410,7 @@ mod tests {
     fn halfway_between_two_keyframes_the_shorter_replay_is_taken() {
         let mut ring = ReplayRing::new(Duration::from_secs(5), u64::MAX);
         fill(&mut ring, 12, 1000);
-        for i in 0..5 {
-            ring.push(Fake {
-                video: true,
-                key: false,
-                t: 12_000_000 + i * 100_000,
-                size: 1,
-            });
-        }
+        push_run(&mut ring, true, 12_000_000, 5, 1);
         // Pictures end at 12.5 s: 5 s back is 7.5 s, between keyframes at 7 and 8 s.
         let snap = ring.snapshot().unwrap();
         assert_eq!(snap.from_us, 8_000_000);
@@ -438,14 +421,7 @@ mod tests {
     fn sound_beyond_the_newest_picture_is_left_out_of_a_snapshot() {
         let mut ring = ReplayRing::new(Duration::from_secs(2), u64::MAX);
         fill(&mut ring, 5, 1000);
-        for i in 0..5 {
-            ring.push(Fake {
-                video: false,
-                key: false,
-                t: 5_000_000 + i * 100_000,
-                size: 10,
-            });
-        }
+        push_run(&mut ring, false, 5_000_000, 5, 10);
         let snap = ring.snapshot().unwrap();
         let last_sound = snap.packets.iter().filter(|p| !p.video).map(|p| p.t).max();
         assert_eq!(last_sound, Some(4_930_000));
