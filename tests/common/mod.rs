@@ -10,6 +10,7 @@ pub mod app;
 pub mod cli;
 pub mod desktop;
 pub mod faces;
+pub mod make;
 pub mod recording;
 
 use std::path::{Path, PathBuf};
