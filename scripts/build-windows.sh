@@ -159,103 +159,78 @@ meson_build() { # DIR [meson options...]
         die "$dir failed; see $work/$dir.log"
 }
 
-stage() { # NAME: true when the stage still has to run
-    [[ ! -f "$stamps/$1" ]]
+configure_build() { # DIR NAME [configure options...]: ./configure, make, make install
+    local dir=$1 name=$2
+    shift 2
+    (cd "$work/$dir" &&
+        ./configure "$@" >"$work/$dir.log" 2>&1 &&
+        make -j "$jobs" >>"$work/$dir.log" 2>&1 &&
+        make install >>"$work/$dir.log" 2>&1) || die "$name failed; see $work/$dir.log"
 }
-done_stage() {
-    touch "$stamps/$1"
-    log "$1 done ($(($(date +%s) - stage_t0)) s)"
+
+# stage NAME TARBALL_GLOB [UNPACK_GLOB]: fetches and unpacks the NAME source package and
+# runs build_NAME in it, unless the stamp of an earlier run says it is done.
+stage() {
+    local name=$1 tarball_glob=$2 unpack_glob=${3:-$2}
+    [[ ! -f "$stamps/$name" ]] || return 0
+    local t0
+    t0=$(date +%s)
+    fetch_source "$name" "$tarball_glob"
+    unpack "$unpack_glob" "$name"
+    "build_$name"
+    touch "$stamps/$name"
+    log "$name done ($(($(date +%s) - t0)) s)"
 }
 
 build_x264() {
-    stage x264 || return 0
-    stage_t0=$(date +%s)
-    fetch_source x264 'x264_*.orig.tar.*'
-    unpack 'x264_*.orig.tar.*' x264
-    (cd "$work/x264" &&
-        ./configure --host=$host --cross-prefix=$host- --prefix="$prefix" \
-            --enable-shared --disable-cli --enable-pic --bit-depth=8 --disable-lavf --disable-swscale \
-            --disable-ffms --disable-gpac --disable-lsmash >"$work/x264.log" 2>&1 &&
-        make -j "$jobs" >>"$work/x264.log" 2>&1 &&
-        make install >>"$work/x264.log" 2>&1) || die "x264 failed; see $work/x264.log"
-    done_stage x264
+    configure_build x264 x264 --host=$host --cross-prefix=$host- --prefix="$prefix" \
+        --enable-shared --disable-cli --enable-pic --bit-depth=8 --disable-lavf --disable-swscale \
+        --disable-ffms --disable-gpac --disable-lsmash
 }
 
 build_freetype() {
-    stage freetype || return 0
-    stage_t0=$(date +%s)
-    fetch_source freetype 'freetype_*.orig.tar.*'
-    unpack 'freetype_*+dfsg.orig.tar.*' freetype
     meson_build freetype -Dzlib=internal -Dbzip2=disabled -Dpng=disabled \
         -Dharfbuzz=disabled -Dbrotli=disabled -Dtests=disabled
-    done_stage freetype
 }
 
 build_fribidi() {
-    stage fribidi || return 0
-    stage_t0=$(date +%s)
-    fetch_source fribidi 'fribidi_*.orig.tar.*'
-    unpack 'fribidi_*.orig.tar.*' fribidi
     meson_build fribidi -Ddocs=false
-    done_stage fribidi
 }
 
 # libass has needed HarfBuzz since 0.15.
 build_harfbuzz() {
-    stage harfbuzz || return 0
-    stage_t0=$(date +%s)
-    fetch_source harfbuzz 'harfbuzz_*.orig.tar.*'
-    unpack 'harfbuzz_*.orig.tar.*' harfbuzz
     meson_build harfbuzz -Dfreetype=enabled -Dglib=disabled -Dgobject=disabled \
         -Dcairo=disabled -Dchafa=disabled -Dicu=disabled -Dtests=disabled \
         -Dintrospection=disabled -Ddocs=disabled -Dbenchmark=disabled
-    done_stage harfbuzz
 }
 
 # Fonts come from DirectWrite (the system's fonts) on Windows; no fontconfig.
 build_libass() {
-    stage libass || return 0
-    stage_t0=$(date +%s)
-    fetch_source libass 'libass_*.orig.tar.*'
-    unpack 'libass_*.orig.tar.*' libass
-    (cd "$work/libass" &&
-        ./configure --host=$host --prefix="$prefix" CC=$host-gcc-posix \
-            --enable-shared --disable-static --disable-fontconfig --enable-directwrite \
-            --disable-libunibreak --disable-require-system-font-provider \
-            >"$work/libass.log" 2>&1 &&
-        make -j "$jobs" >>"$work/libass.log" 2>&1 &&
-        make install >>"$work/libass.log" 2>&1) || die "libass failed; see $work/libass.log"
-    done_stage libass
+    configure_build libass libass --host=$host --prefix="$prefix" CC=$host-gcc-posix \
+        --enable-shared --disable-static --disable-fontconfig --enable-directwrite \
+        --disable-libunibreak --disable-require-system-font-provider
 }
 
 # FFmpeg 5.1 as DLLs. All decoders, demuxers, parsers and filters stay (users import any
 # file); only the command-line programs, documentation and debug information are left out.
 build_ffmpeg() {
-    stage ffmpeg || return 0
-    stage_t0=$(date +%s)
-    fetch_source ffmpeg 'ffmpeg_*.orig.tar.xz'
-    unpack 'ffmpeg_*.orig.tar.xz' ffmpeg
-    (cd "$work/ffmpeg" &&
-        ./configure --prefix="$prefix" --target-os=mingw32 --arch=x86_64 \
-            --cross-prefix=$host- --cc=$host-gcc-posix --cxx=$host-g++-posix \
-            --pkg-config=pkg-config --enable-shared --disable-static \
-            --enable-gpl --enable-libx264 --enable-libass --enable-libfreetype \
-            --enable-libfribidi --disable-programs --disable-doc --disable-debug \
-            --extra-version=clipwright >"$work/ffmpeg.log" 2>&1 &&
-        make -j "$jobs" >>"$work/ffmpeg.log" 2>&1 &&
-        make install >>"$work/ffmpeg.log" 2>&1) || die "FFmpeg failed; see $work/ffmpeg.log"
-    done_stage ffmpeg
+    configure_build ffmpeg FFmpeg --prefix="$prefix" --target-os=mingw32 --arch=x86_64 \
+        --cross-prefix=$host- --cc=$host-gcc-posix --cxx=$host-g++-posix \
+        --pkg-config=pkg-config --enable-shared --disable-static \
+        --enable-gpl --enable-libx264 --enable-libass --enable-libfreetype \
+        --enable-libfribidi --disable-programs --disable-doc --disable-debug \
+        --extra-version=clipwright
 }
 
 t0=$(date +%s)
 install_packages
 write_cross_file
-build_x264
-build_freetype
-build_fribidi
-build_harfbuzz
-build_libass
-build_ffmpeg
+stage x264 'x264_*.orig.tar.*'
+stage freetype 'freetype_*.orig.tar.*' 'freetype_*+dfsg.orig.tar.*'
+stage fribidi 'fribidi_*.orig.tar.*'
+stage harfbuzz 'harfbuzz_*.orig.tar.*'
+stage libass 'libass_*.orig.tar.*'
+stage ffmpeg 'ffmpeg_*.orig.tar.xz'
 t_deps=$(date +%s)
 log "libraries ready in $prefix ($((t_deps - t0)) s)"
 if ((deps_only)); then

@@ -54,7 +54,7 @@ enum Command {
     /// and the ffmpeg CLI side by side.
     Bench {
         #[command(subcommand)]
-        what: BenchWhat,
+        what: bench::BenchWhat,
     },
     /// Record a window, a screen or a region (with its sound) to a crash-safe MP4.
     Record(Box<record::RecordArgs>),
@@ -65,35 +65,6 @@ enum Command {
     },
     /// Turn the speech of a media file into subtitles, with a local Whisper model.
     Transcribe(transcribe::TranscribeArgs),
-}
-
-#[derive(Debug, Subcommand)]
-enum BenchWhat {
-    /// 1080p30 → 1.5× speed, 9:16 fill, two burned cues, x264 veryfast CRF 23 + AAC 160k.
-    Export(bench::export::BenchArgs),
-    /// A busy 1920x1080 window at 1080p30 with sound for 60 s, against ffmpeg's x11grab:
-    /// drops, CPU, memory and A/V offset from a flash-and-beep source.
-    #[cfg(target_os = "linux")]
-    Record(bench::record::RecordBenchArgs),
-    /// A replay-buffer recording of the test pattern for 30 min (a replay saved every
-    /// 5 min): memory over time beside ffmpeg's segment ring.
-    #[cfg(target_os = "linux")]
-    Replay(bench::replay::ReplayBenchArgs),
-    /// Preview seek latency (p50/p95 over random seeks in 1080p H.264) beside
-    /// `ffmpeg -ss T -frames:v 1` per seek.
-    Scrub(bench::preview::ScrubArgs),
-    /// One look at a growing 10-minute recording: probed whole with its waveform made
-    /// again, beside reading only what was appended.
-    Growing(bench::growing::GrowingBenchArgs),
-    /// Plays a long project (10 min by default) through the preview: frames/s and memory.
-    Play(bench::preview::PlayArgs),
-    /// Background blur (export and 960x540 preview) and follow-face analysis, each beside
-    /// the same work without it; model load time.
-    Portrait(bench::portrait::PortraitBenchArgs),
-    /// A 16:9 + 9:16 project exported both at once (one decode) and one after the other,
-    /// beside the ffmpeg CLI making the same two files: wall time, CPU, memory.
-    #[cfg(target_os = "linux")]
-    Outputs(bench::outputs::OutputsBenchArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -140,33 +111,7 @@ pub fn main() -> ExitCode {
         None => open_app(cli.files),
         Some(Command::Probe { file, json }) => probe(&file, json),
         Some(Command::Export(args)) => export::run(&args),
-        Some(Command::Bench {
-            what: BenchWhat::Export(args),
-        }) => bench::export::run(&args),
-        #[cfg(target_os = "linux")]
-        Some(Command::Bench {
-            what: BenchWhat::Record(args),
-        }) => bench::record::run(&args),
-        #[cfg(target_os = "linux")]
-        Some(Command::Bench {
-            what: BenchWhat::Replay(args),
-        }) => bench::replay::run(&args),
-        Some(Command::Bench {
-            what: BenchWhat::Scrub(args),
-        }) => bench::preview::scrub(&args),
-        Some(Command::Bench {
-            what: BenchWhat::Play(args),
-        }) => bench::preview::play(&args),
-        Some(Command::Bench {
-            what: BenchWhat::Growing(args),
-        }) => bench::growing::run(&args),
-        Some(Command::Bench {
-            what: BenchWhat::Portrait(args),
-        }) => bench::portrait::run(&args),
-        #[cfg(target_os = "linux")]
-        Some(Command::Bench {
-            what: BenchWhat::Outputs(args),
-        }) => bench::outputs::run(&args),
+        Some(Command::Bench { what }) => bench::run(what),
         Some(Command::Record(args)) => record::run(*args),
         Some(Command::Subtitles {
             action: SubtitlesCommand::Convert { input, output },

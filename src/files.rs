@@ -201,11 +201,23 @@ fn process_runs(_pid: u32) -> bool {
 mod tests {
     use super::*;
 
+    /// A one-byte file `name` in `dir`.
+    fn file_in(dir: &Path, name: &str) -> PathBuf {
+        let path = dir.join(name);
+        fs::write(&path, b"x").unwrap();
+        path
+    }
+
+    /// A new folder holding the one-byte file `name`, and that file.
+    fn folder_with(name: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let file = file_in(dir.path(), name);
+        (dir, file)
+    }
+
     #[test]
     fn links_to_one_file_are_the_same_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let a = dir.path().join("a.mp4");
-        fs::write(&a, b"x").unwrap();
+        let (dir, a) = folder_with("a.mp4");
         let hard = dir.path().join("hard.mp4");
         fs::hard_link(&a, &hard).unwrap();
         assert!(same_file(&a, &a));
@@ -216,8 +228,7 @@ mod tests {
             std::os::unix::fs::symlink(&a, &soft).unwrap();
             assert!(same_file(&soft, &a));
         }
-        let b = dir.path().join("b.mp4");
-        fs::write(&b, b"x").unwrap();
+        let b = file_in(dir.path(), "b.mp4");
         assert!(!same_file(&a, &b));
         assert!(!same_file(&a, &dir.path().join("missing.mp4")));
     }
@@ -226,9 +237,7 @@ mod tests {
     #[test]
     fn temporaries_keep_the_old_mode_or_take_the_umask_default() {
         use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let old = dir.path().join("old.srt");
-        fs::write(&old, b"x").unwrap();
+        let (dir, old) = folder_with("old.srt");
         fs::set_permissions(&old, Permissions::from_mode(0o640)).unwrap();
         let t = output_target(&old).unwrap().temp_file().unwrap();
         assert_eq!(
@@ -246,9 +255,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_link_is_resolved_to_its_target_and_odd_files_are_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("real.mp4");
-        fs::write(&target, b"x").unwrap();
+        let (dir, target) = folder_with("real.mp4");
         let link = dir.path().join("link.mp4");
         std::os::unix::fs::symlink(&target, &link).unwrap();
         let t = output_target(&link).unwrap();

@@ -6,7 +6,7 @@
 mod common;
 
 use clipwright::ui::NoDialogs;
-use common::app::{harness_answering, step_until};
+use common::app::{choose_export_output, harness_answering, open_media};
 use egui_kittest::kittest::{NodeT, Queryable};
 
 #[test]
@@ -29,16 +29,9 @@ fn the_export_dialog_refuses_to_write_over_a_source_of_the_project() {
         save_export: Some(link.clone()),
         ..Default::default()
     });
-    harness.get_by_label("Open media…").click();
-    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+    open_media(&mut harness, 2);
 
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
-    harness.run_steps(2);
-    harness.get_by_label("Choose…").click();
-    step_until(&mut harness, |app| {
-        app.export.output == link.display().to_string()
-    });
-    harness.run_steps(2);
+    choose_export_output(&mut harness, None, &link);
 
     harness.get_by_label_contains("this is the same file as the input");
     let start = harness.get_by_label("Start export");

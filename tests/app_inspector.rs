@@ -7,8 +7,11 @@
 mod common;
 
 use clipwright::timeline::ClipId;
-use clipwright::ui::ClipwrightApp;
-use common::app::{drag, harness_with, scroll_inspector_to, step_until};
+use clipwright::ui::{ClipwrightApp, NoDialogs};
+use common::app::{
+    app_with_fixture_open, assert_one_step_then_undo, click_each, drag, harness_with,
+    scroll_inspector_to, step_until,
+};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
@@ -125,9 +128,7 @@ fn the_effects_eyedropper_sets_the_key_to_the_source_colour_clicked_on_the_previ
 /// The app with the 2 s H.264/AAC fixture on the timeline, its video clip selected and
 /// the inspector showing.
 fn harness_with_a_selected_clip() -> Harness<'static, ClipwrightApp> {
-    let mut harness = harness_with(Some(common::fixture(&common::H264_AAC)));
-    harness.get_by_label("Open media…").click();
-    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+    let mut harness = app_with_fixture_open(NoDialogs::default());
     assert_eq!(harness.state().editor.selection.len(), 1);
     harness.run_steps(2);
     harness
@@ -139,17 +140,28 @@ fn selected_clip(harness: &Harness<'_, ClipwrightApp>) -> clipwright::timeline::
     editor.project.clip(id).unwrap().clone()
 }
 
+/// Sets the inspector's `role` widget labelled `label` to `value` (as a screen reader
+/// would); the selected clip three frames later.
+fn set_in_inspector(
+    harness: &mut Harness<'_, ClipwrightApp>,
+    role: egui::accesskit::Role,
+    label: &str,
+    value: f64,
+) -> clipwright::timeline::Clip {
+    harness
+        .get_by_role_and_label(role, label)
+        .set_value_accesskit(value);
+    harness.run_steps(3);
+    selected_clip(harness)
+}
+
 #[test]
 fn setting_speed_two_in_the_inspector_halves_the_clip() {
     use clipwright::timeline::{SpeedCurve, SpeedFactor, Time};
     let mut harness = harness_with_a_selected_clip();
     let before = selected_clip(&harness).duration();
     assert_eq!(before, Time::from_secs(2));
-    harness
-        .get_by_role_and_label(egui::accesskit::Role::Slider, "Speed")
-        .set_value_accesskit(2.0);
-    harness.run_steps(3);
-    let clip = selected_clip(&harness);
+    let clip = set_in_inspector(&mut harness, egui::accesskit::Role::Slider, "Speed", 2.0);
     assert_eq!(
         clip.speed.curve,
         SpeedCurve::Constant {
@@ -198,13 +210,7 @@ fn a_ramp_preset_button_gives_the_clip_that_ramp_and_a_drag_reshapes_it_in_one_s
     let first = points[0].speed.as_f64();
     assert!((0.9..1.1).contains(&first), "first point now {first}×");
     assert_eq!(points.len(), 6);
-    assert_eq!(
-        harness.state().editor.history.undo_len(),
-        steps + 1,
-        "the whole drag is one undo step"
-    );
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
-    harness.run_steps(2);
+    assert_one_step_then_undo(&mut harness, steps, "the whole drag is one undo step");
     assert_eq!(selected_clip(&harness).speed.curve, montage.curve);
 }
 
@@ -235,8 +241,7 @@ fn a_keyframe_added_in_the_inspector_can_be_jumped_to_and_eased() {
         .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Opacity easing")
         .click_accesskit();
     harness.run_steps(2);
-    harness.get_by_label("Ease out").click();
-    harness.run_steps(2);
+    click_each(&mut harness, &["Ease out"]);
     let key = selected_clip(&harness)
         .animation
         .channel(Property::Opacity)
@@ -277,11 +282,12 @@ fn freeze_frame_holds_the_clip_for_the_length_typed() {
         selected_clip(&harness).speed.curve,
         SpeedCurve::Freeze { .. }
     ));
-    harness
-        .get_by_role_and_label(egui::accesskit::Role::SpinButton, "Hold for")
-        .set_value_accesskit(3.0);
-    harness.run_steps(2);
-    let clip = selected_clip(&harness);
+    let clip = set_in_inspector(
+        &mut harness,
+        egui::accesskit::Role::SpinButton,
+        "Hold for",
+        3.0,
+    );
     assert_eq!(
         clip.speed.curve,
         SpeedCurve::Freeze {

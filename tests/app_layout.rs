@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::app::{app_with, drag, Settings};
+use common::app::{app_with, click_each, drag, Settings};
 use egui_kittest::kittest::Queryable;
 
 #[test]
@@ -30,14 +30,8 @@ fn a_restarted_app_comes_back_with_the_panels_and_theme_it_was_closed_with() {
     );
 
     // Hide the media bin and switch to the light theme through the View menu.
-    first.get_by_label("View").click();
-    first.run_steps(2);
-    first.get_by_label("Media bin").click();
-    first.run_steps(2);
-    first.get_by_label("View").click();
-    first.run_steps(2);
-    first.get_by_label("Light theme").click();
-    first.run_steps(3);
+    click_each(&mut first, &["View", "Media bin", "View", "Light theme"]);
+    first.run_steps(1);
     let closed_with = first.state().layout.clone();
     assert!(!closed_with.media_bin);
     assert!(!closed_with.dark);

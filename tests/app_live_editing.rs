@@ -24,8 +24,8 @@ use clipwright::timeline::transform::Property;
 use clipwright::timeline::{ClipId, Edit, Interpolation, Time, TrackKind};
 use clipwright::ui::ClipwrightApp;
 use common::app::{
-    export_span, harness_with, record_test_pattern, source_length, step_until_slow,
-    subtitle_tracks, wait_for_transcript,
+    assert_frames_match, export_span, harness_with, lowercase_text, record_test_pattern,
+    source_length, step_until_slow, subtitle_tracks, wait_for_transcript,
 };
 use common::desktop::Desktop;
 use common::recording::{frame_bgra, pattern_counters};
@@ -141,12 +141,7 @@ fn speed_keyframes_a_typed_subtitle_and_transcription_work_on_the_part_already_r
     transcribe(&mut harness);
     let transcript = wait_for_transcript(&mut harness);
     assert!(harness.state().recorder.is_recording(), "still recording");
-    let heard = transcript
-        .cues
-        .iter()
-        .map(|c| c.text.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let heard = lowercase_text(&transcript.cues);
     assert_eq!(heard, "hello stream", "what was said so far, no more");
     for cue in &transcript.cues {
         assert!(
@@ -241,15 +236,10 @@ fn speed_keyframes_a_typed_subtitle_and_transcription_work_on_the_part_already_r
     let recorded = pattern_counters(&file, PATTERN.0);
     let exported = pattern_counters(&highlight, PATTERN.0);
     let expected: Vec<u32> = (0..30).map(|i| recorded[2 * i]).collect();
-    let off = exported[..30]
-        .iter()
-        .zip(&expected)
-        .filter(|(a, b)| a != b)
-        .count();
-    assert!(
-        off <= 1,
-        "exported {:?}, expected {expected:?}",
-        &exported[..30]
+    assert_frames_match(
+        &exported[..30],
+        &expected,
+        "the first second at twice the speed",
     );
     // …the typed subtitle burned in while it shows, not before…
     let frame_at = |i: u32| {

@@ -9,14 +9,16 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clipwright::timeline::{Time, TrackKind};
-use clipwright::ui::ClipwrightApp;
+use clipwright::ui::{ClipwrightApp, RecorderPanel};
 use common::app::{
-    export_span, harness_with, record_test_pattern_with, run_for, source_length, step_until_slow,
+    assert_frames_match, export_span, harness_with, record_test_pattern_with, run_for,
+    source_length, step_until_slow,
 };
 use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
 
 /// The recorder panel's test pattern is this wide.
 const PATTERN_WIDTH: u32 = 1280;
@@ -34,14 +36,25 @@ fn video_clip_spans(app: &ClipwrightApp) -> Vec<(Time, Time)> {
     spans
 }
 
+/// The app recording the test pattern into `dir/recordings`, its window left showing,
+/// with the panel's other choices changed by `setup` first.
+fn recording_the_pattern_into(
+    dir: &Path,
+    setup: impl FnOnce(&mut RecorderPanel),
+) -> Harness<'static, ClipwrightApp> {
+    let mut harness = harness_with(None);
+    record_test_pattern_with(&mut harness, |recorder| {
+        recorder.recordings_dir = dir.join("recordings");
+        recorder.settings.hide_while_recording = false;
+        setup(recorder);
+    });
+    harness
+}
+
 #[test]
 fn a_recording_grows_on_the_timeline_and_a_highlight_exports_while_it_records() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness_with(None);
-    record_test_pattern_with(&mut harness, |recorder| {
-        recorder.recordings_dir = dir.path().join("recordings");
-        recorder.settings.hide_while_recording = false;
-    });
+    let mut harness = recording_the_pattern_into(dir.path(), |_| {});
 
     // On the timeline while it records, and growing.
     step_until_slow(&mut harness, "the clip never appeared", |app| {
@@ -118,25 +131,14 @@ fn a_recording_grows_on_the_timeline_and_a_highlight_exports_while_it_records() 
     let exported = common::recording::pattern_counters(&highlight, PATTERN_WIDTH);
     assert_eq!(exported.len(), 30);
     let expected = &recorded[30..60];
-    let off = exported
-        .iter()
-        .zip(expected)
-        .filter(|(a, b)| a != b)
-        .count();
-    assert!(
-        off <= 1,
-        "the highlight's frames: exported {exported:?}, recorded {expected:?}"
-    );
+    assert_frames_match(&exported, expected, "the highlight's frames");
 }
 
 #[test]
 fn a_replay_saved_from_the_panel_lands_in_the_media_bin() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness_with(None);
-    record_test_pattern_with(&mut harness, |recorder| {
-        recorder.recordings_dir = dir.path().join("recordings");
+    let mut harness = recording_the_pattern_into(dir.path(), |recorder| {
         recorder.set_replay_buffer(true);
-        recorder.settings.hide_while_recording = false;
     });
     assert!(
         harness.state().live_recording().is_none(),

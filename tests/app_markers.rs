@@ -7,7 +7,7 @@ mod common;
 
 use clipwright::timeline::Time;
 use clipwright::ui::ClipwrightApp;
-use common::app::{drag, harness_with_clips};
+use common::app::{assert_one_step_then_undo, drag, harness_with_clips};
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
@@ -97,13 +97,7 @@ fn m_adds_a_marker_that_a_click_jumps_to_a_drag_moves_and_its_menu_removes() {
         (Time::from_millis(1450)..Time::from_millis(1550)).contains(&moved),
         "dragged to {moved}"
     );
-    assert_eq!(
-        harness.state().editor.history.undo_len(),
-        steps + 1,
-        "one step"
-    );
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
-    harness.run_steps(2);
+    assert_one_step_then_undo(&mut harness, steps, "one step");
     assert_eq!(
         markers(&harness)[0].time,
         Time::from_secs(1),

@@ -4,17 +4,15 @@
 
 mod common;
 
-use common::app::{harness_with, step_until};
+use clipwright::ui::NoDialogs;
+use common::app::{app_with_fixture_open, click_each};
 use egui_kittest::kittest::Queryable;
 
 #[test]
 fn the_edit_menu_names_the_step_undo_and_redo_take_with_their_keys() {
-    let mut harness = harness_with(Some(common::fixture(&common::H264_AAC)));
-    harness.get_by_label("Open media…").click();
-    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+    let mut harness = app_with_fixture_open(NoDialogs::default());
 
-    harness.get_by_label("Edit").click();
-    harness.run_steps(2);
+    click_each(&mut harness, &["Edit"]);
     let undo = harness.get_by_label_contains("Undo Add ");
     let undo_label = format!("{undo:?}");
     assert!(undo_label.contains("Ctrl+Z"), "{undo_label}");
@@ -22,8 +20,7 @@ fn the_edit_menu_names_the_step_undo_and_redo_take_with_their_keys() {
     harness.run_steps(2);
     assert_eq!(harness.state().editor.project.clips().count(), 0);
 
-    harness.get_by_label("Edit").click();
-    harness.run_steps(2);
+    click_each(&mut harness, &["Edit"]);
     let redo = harness.get_by_label_contains("Redo Add ");
     let redo_label = format!("{redo:?}");
     assert!(

@@ -9,19 +9,21 @@ mod common;
 use clipwright::timeline::{ClipId, CropWindow, Edit, OutputId, SafeArea};
 use clipwright::ui::{ClipwrightApp, NoDialogs};
 use common::app::{
-    drag, harness_answering, harness_with, resize_canvas, settle_for_snapshot, step_until,
+    app_with_fixture_open, choose_export_output, choose_in_combo, drag, resize_canvas,
+    settle_for_snapshot, step_until,
 };
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 
-/// A 4:3 clip on the timeline of a 16:9 project, with the preview's first frame drawn.
-fn landscape_project_with_a_clip(harness: &mut Harness<'static, ClipwrightApp>) -> ClipId {
-    harness.get_by_label("Open media…").click();
-    step_until(harness, |app| app.editor.project.clips().count() == 2);
+/// A 4:3 clip on the timeline of a 16:9 project, with the preview's first frame drawn; the
+/// other file dialogs answer with `dialogs`.
+fn landscape_project_with_a_clip(dialogs: NoDialogs) -> (Harness<'static, ClipwrightApp>, ClipId) {
+    let mut harness = app_with_fixture_open(dialogs);
     harness.state_mut().editor.selection.clear();
-    step_until(harness, |app| app.preview_settled());
-    harness.state().editor.project.tracks[0].clips[0].id
+    step_until(&mut harness, |app| app.preview_settled());
+    let clip = harness.state().editor.project.tracks[0].clips[0].id;
+    (harness, clip)
 }
 
 /// Opens the "Outputs" menu and clicks `path`'s items one after the other.
@@ -41,12 +43,7 @@ fn outputs_menu(harness: &mut Harness<'_, ClipwrightApp>, path: &[&str]) {
 
 /// Chooses the output whose title (`"Main · 1920×1080"`) is `title` in the switcher.
 fn switch_to(harness: &mut Harness<'_, ClipwrightApp>, title: &str) {
-    harness
-        .get_by_role_and_label(Role::ComboBox, "Output")
-        .click();
-    harness.run_steps(2);
-    harness.get_by_label(title).click();
-    harness.run_steps(2);
+    choose_in_combo(harness, "Output", title);
     step_until(harness, |app| app.preview_settled());
 }
 
@@ -82,8 +79,7 @@ fn drag_source_view(harness: &mut Harness<'_, ClipwrightApp>, by: egui::Vec2) {
 
 #[test]
 fn outputs_are_added_renamed_switched_cropped_apart_and_removed_with_undo() {
-    let mut harness = harness_with(Some(common::fixture(&common::H264_AAC)));
-    let clip = landscape_project_with_a_clip(&mut harness);
+    let (mut harness, clip) = landscape_project_with_a_clip(NoDialogs::default());
     assert!((preview_aspect(&harness) - 16.0 / 9.0).abs() < 0.02);
     let steps = harness.state().editor.history.undo_len();
 
@@ -178,8 +174,7 @@ fn outputs_are_added_renamed_switched_cropped_apart_and_removed_with_undo() {
 
 #[test]
 fn the_output_switcher_lists_the_projects_outputs() {
-    let mut harness = harness_with(Some(common::fixture(&common::H264_AAC)));
-    landscape_project_with_a_clip(&mut harness);
+    let (mut harness, _) = landscape_project_with_a_clip(NoDialogs::default());
     outputs_menu(&mut harness, &["Add output", "9:16 vertical (1080×1920)"]);
     outputs_menu(&mut harness, &["Add output", "1:1 square (1080×1080)"]);
     assert_eq!(harness.state().editor.project.outputs.len(), 2);
@@ -198,12 +193,10 @@ fn the_output_switcher_lists_the_projects_outputs() {
 fn the_export_dialog_writes_every_output_in_one_go_each_at_its_size() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("cut.mp4");
-    let mut harness = harness_answering(NoDialogs {
-        media: Some(common::fixture(&common::H264_AAC)),
+    let (mut harness, _) = landscape_project_with_a_clip(NoDialogs {
         save_export: Some(out.clone()),
         ..Default::default()
     });
-    landscape_project_with_a_clip(&mut harness);
     outputs_menu(&mut harness, &["Add output", "9:16 vertical (1080×1920)"]);
     // Small sizes keep the export quick.
     resize_canvas(&mut harness, 320, 180);
@@ -212,14 +205,7 @@ fn the_export_dialog_writes_every_output_in_one_go_each_at_its_size() {
     (outputs[0].width, outputs[0].height) = (180, 320);
     editor.apply(Edit::SetOutputs { outputs }).unwrap();
 
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
-    harness.run_steps(2);
-    harness.get_by_label("All 2 outputs, a file each").click();
-    harness.run_steps(2);
-    harness.get_by_label("Choose…").click();
-    step_until(&mut harness, |app| {
-        app.export.output == out.display().to_string()
-    });
+    choose_export_output(&mut harness, Some("All 2 outputs, a file each"), &out);
     harness.get_by_label("Start export").click();
     step_until(&mut harness, |app| app.export.outcome.is_some());
     let written = harness.state().export.exported.clone();

@@ -8,7 +8,8 @@ mod common;
 use clipwright::timeline::{ClipId, CropWindow, OutputId, ReframeMode};
 use clipwright::ui::ClipwrightApp;
 use common::app::{
-    drag, harness_with, open_on_a_portrait_canvas, resize_canvas, settle_for_snapshot, step_until,
+    choose_in_combo, drag, harness_with, open_on_a_portrait_canvas, resize_canvas,
+    settle_for_snapshot, step_until,
 };
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
@@ -18,6 +19,15 @@ fn vertical_project_with_a_landscape_clip() -> Harness<'static, ClipwrightApp> {
     let mut harness = harness_with(Some(common::fixture(&common::H264_AAC)));
     open_on_a_portrait_canvas(&mut harness, 2);
     harness
+}
+
+/// [`vertical_project_with_a_landscape_clip`] with the crop window shown; and the clip.
+fn crop_window_of_a_landscape_clip() -> (Harness<'static, ClipwrightApp>, ClipId) {
+    let mut harness = vertical_project_with_a_landscape_clip();
+    let clip = harness.state().editor.project.tracks[0].clips[0].id;
+    harness.get_by_label("Crop window").click();
+    harness.run_steps(3);
+    (harness, clip)
 }
 
 /// Drags the middle of the source view `dx` points to the right.
@@ -39,10 +49,7 @@ fn canvas_window(harness: &Harness<'_, ClipwrightApp>, clip: ClipId) -> CropWind
 
 #[test]
 fn dragging_the_crop_window_moves_the_clips_reframe_in_one_undo_step() {
-    let mut harness = vertical_project_with_a_landscape_clip();
-    let clip = harness.state().editor.project.tracks[0].clips[0].id;
-    harness.get_by_label("Crop window").click();
-    harness.run_steps(3);
+    let (mut harness, clip) = crop_window_of_a_landscape_clip();
     let source = harness.get_by_label("Source with crop window").rect();
     let canvas = harness.get_by_label("Preview").rect();
     assert!(
@@ -142,20 +149,12 @@ fn zoom_100_percent_draws_one_canvas_pixel_per_screen_pixel() {
 
 #[test]
 fn the_crop_window_takes_the_shape_of_the_canvas_preset_chosen() {
-    use egui::accesskit::Role;
-    let mut harness = vertical_project_with_a_landscape_clip();
-    let clip = harness.state().editor.project.tracks[0].clips[0].id;
-    harness.get_by_label("Crop window").click();
-    harness.run_steps(3);
+    let (mut harness, clip) = crop_window_of_a_landscape_clip();
     // The 320×240 source keeps a window of the canvas's shape, 240 px high; dragged far to
     // the right it stops with its right side on the source's edge.
     for (preset, aspect) in [("1:1 square", 1.0), ("4:5 portrait", 0.8)] {
-        harness
-            .get_by_role_and_label(Role::ComboBox, "Size")
-            .click();
-        harness.run_steps(2);
-        harness.get_by_label(preset).click();
-        harness.run_steps(3);
+        choose_in_combo(&mut harness, "Size", preset);
+        harness.run_steps(1);
         drag_source_view(&mut harness, 400.0);
         let window = canvas_window(&harness, clip);
         let half_width = 240.0 * aspect / 320.0 / 2.0;
@@ -170,7 +169,6 @@ fn the_crop_window_takes_the_shape_of_the_canvas_preset_chosen() {
 #[test]
 fn switching_to_9x16_offers_to_fill_all_clips_in_one_undo_step_and_the_inspector_follows_the_crop()
 {
-    use egui::accesskit::Role;
     let file = common::fixture(&common::H264_AAC);
     let mut harness = common::app::harness_with_clips(&file, 2);
     step_until(&mut harness, |app| app.preview_settled());
@@ -182,12 +180,8 @@ fn switching_to_9x16_offers_to_fill_all_clips_in_one_undo_step_and_the_inspector
     assert_eq!(clips.len(), 2);
     let steps = harness.state().editor.history.undo_len();
 
-    harness
-        .get_by_role_and_label(Role::ComboBox, "Size")
-        .click();
-    harness.run_steps(2);
-    harness.get_by_label("9:16 vertical").click();
-    harness.run_steps(3);
+    choose_in_combo(&mut harness, "Size", "9:16 vertical");
+    harness.run_steps(1);
     harness.get_by_label("2 clips show bars on this canvas.");
     harness.get_by_label("Fill all clips").click();
     harness.run_steps(3);

@@ -9,8 +9,8 @@ mod common;
 use clipwright::timeline::Time;
 use clipwright::ui::{Sound, SourceKind};
 use common::app::{
-    app_with, open_recorder, pattern_index, record_test_pattern, record_until, stop_recording,
-    Settings,
+    app_with, click_each, open_recorder, pattern_index, record_test_pattern, record_until,
+    stop_recording, Settings,
 };
 use egui_kittest::kittest::Queryable;
 
@@ -28,22 +28,21 @@ fn a_fresh_panel_records_the_picked_windows_own_sound() {
 fn the_panels_choices_and_kind_of_source_come_back_after_a_restart() {
     let mut first = app_with(Settings::default());
     open_recorder(&mut first);
-    for label in [
-        "All system sound",
-        "Crop to fill",
-        "3 s countdown",
-        "Hide Clipwright while recording",
-        "Show the pointer",
-    ] {
-        first.get_by_label(label).click();
-        first.run_steps(2);
-    }
+    click_each(
+        &mut first,
+        &[
+            "All system sound",
+            "Crop to fill",
+            "3 s countdown",
+            "Hide Clipwright while recording",
+            "Show the pointer",
+        ],
+    );
     // A click on the picture (not only the title) selects it. Scrolled into view first:
     // windows of a desktop the tests start may come before it in the list.
     first.get_by_label("Picture of Test pattern").scroll_to_me();
     first.run_steps(2);
-    first.get_by_label("Picture of Test pattern").click();
-    first.run_steps(2);
+    click_each(&mut first, &["Picture of Test pattern"]);
     let chosen = first.state().recorder.settings.clone();
     assert_eq!(
         first.state().recorder.selected,

@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use clipwright::ui::{ClipwrightApp, NoDialogs};
-use common::app::{harness_answering, step_until};
+use common::app::{harness_answering, open_media, save_with_ctrl_s, step_until};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
@@ -26,10 +26,8 @@ fn saved_project_of_a_take() -> (tempfile::TempDir, PathBuf, PathBuf) {
         save_project: Some(project.clone()),
         ..Default::default()
     });
-    first.get_by_label("Open media…").click();
-    step_until(&mut first, |app| app.editor.project.clips().count() == 2);
-    first.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
-    step_until(&mut first, |app| !app.editor.dirty);
+    open_media(&mut first, 2);
+    save_with_ctrl_s(&mut first);
     drop(first);
     (dir, project, original)
 }

@@ -7,22 +7,18 @@
 mod common;
 
 use clipwright::ui::{ClipwrightApp, NoDialogs};
-use common::app::{harness_answering, harness_with, step_until, subtitle_tracks};
+use common::app::{
+    app_with_fixture_open, choose_in_combo, click_each, harness_answering, step_until,
+    subtitle_tracks,
+};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
 #[test]
 fn a_subtitle_typed_at_the_playhead_is_one_undo_step() {
     use clipwright::timeline::TrackKind;
-    let mut harness = harness_with(Some(common::fixture(&common::H264_AAC)));
-    harness.get_by_label("Open media…").click();
-    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
-    harness.get_by_label("Subtitles").click();
-    harness.run_steps(2);
-    harness.get_by_label("New track").click();
-    harness.run_steps(2);
-    harness.get_by_label("Add at playhead").click();
-    harness.run_steps(2);
+    let mut harness = app_with_fixture_open(NoDialogs::default());
+    click_each(&mut harness, &["Subtitles", "New track", "Add at playhead"]);
     let steps_before = harness.state().editor.history.undo_len();
 
     let text_box = harness.get_all_by_label("Text").last().unwrap();
@@ -60,8 +56,7 @@ fn a_subtitle_typed_at_the_playhead_is_one_undo_step() {
 /// The app with `dialogs`, the subtitle tab showing.
 fn subtitle_harness(dialogs: NoDialogs) -> Harness<'static, ClipwrightApp> {
     let mut harness = harness_answering(dialogs);
-    harness.get_by_label("Subtitles").click();
-    harness.run_steps(2);
+    click_each(&mut harness, &["Subtitles"]);
     harness
 }
 
@@ -84,6 +79,12 @@ fn harness_with_two_cues(
     harness.get_by_label("Import subtitles…").click();
     step_until(&mut harness, |app| !subtitle_tracks(app).is_empty());
     harness
+}
+
+/// Opens the track's style editor; the undo steps there were before.
+fn open_style_editor(harness: &mut Harness<'static, ClipwrightApp>) -> usize {
+    click_each(harness, &["Style"]);
+    harness.state().editor.history.undo_len()
 }
 
 #[test]
@@ -128,12 +129,7 @@ fn exporting_a_track_as_webvtt_reads_back_the_same_cues() {
         ..Default::default()
     };
     let mut harness = harness_with_two_cues(dir.path(), "talk.srt", dialogs);
-    harness
-        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Export format")
-        .click();
-    harness.run_steps(2);
-    harness.get_by_label("WebVTT").click();
-    harness.run_steps(2);
+    choose_in_combo(&mut harness, "Export format", "WebVTT");
     harness.get_by_label("Export subtitles…").click();
     step_until(&mut harness, |_| vtt.exists());
     harness.run_steps(3);
@@ -160,9 +156,7 @@ fn exporting_a_track_as_webvtt_reads_back_the_same_cues() {
 fn changing_the_track_style_gives_its_cues_that_style_in_one_step() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_with_two_cues(dir.path(), "English.srt", NoDialogs::default());
-    harness.get_by_label("Style").click();
-    harness.run_steps(2);
-    let steps = harness.state().editor.history.undo_len();
+    let steps = open_style_editor(&mut harness);
     harness
         .get_by_role_and_label(egui::accesskit::Role::SpinButton, "Size")
         .set_value_accesskit(90.0);
@@ -244,9 +238,7 @@ fn a_caption_look_becomes_the_track_style_in_one_step_and_the_words_follow_it() 
         .editor
         .apply(clipwright::timeline::Edit::SetCues { track, cues })
         .unwrap();
-    harness.get_by_label("Style").click();
-    harness.run_steps(2);
-    let steps = harness.state().editor.history.undo_len();
+    let steps = open_style_editor(&mut harness);
     harness.get_by_label("One word at a time").click_accesskit();
     harness.run_steps(2);
 
@@ -278,9 +270,7 @@ fn a_caption_entrance_chosen_in_the_style_editor_is_saved_and_undone_in_one_step
     use clipwright::timeline::EntranceKind;
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness_with_two_cues(dir.path(), "English.srt", NoDialogs::default());
-    harness.get_by_label("Style").click();
-    harness.run_steps(2);
-    let steps = harness.state().editor.history.undo_len();
+    let steps = open_style_editor(&mut harness);
     // Below the caption looks, perhaps out of the panel's view: clicked by accessibility.
     harness.get_by_label("Entrance").click_accesskit();
     harness.run_steps(2);

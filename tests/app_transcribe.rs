@@ -11,7 +11,10 @@ use std::sync::Arc;
 
 use clipwright::subtitles::transcribe::FakeSpeech;
 use clipwright::ui::{ClipwrightApp, NoDialogs};
-use common::app::{harness_answering, step_until, subtitle_tracks, wait_for_transcript};
+use common::app::{
+    app_with_fixture_open, assert_one_step_then_undo, click_each, harness_answering,
+    lowercase_text, open_media, step_until, subtitle_tracks, wait_for_transcript,
+};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
@@ -40,16 +43,18 @@ fn transcribe_harness(
         model: Some(model.to_owned()),
         ..Default::default()
     });
-    harness.get_by_label("Open media…").click();
-    step_until(&mut harness, |app| app.editor.project.clips().count() == 1);
-    harness.get_by_label("Subtitles").click();
-    harness.run_steps(2);
-    harness.get_by_label("Transcribe…").click();
-    harness.run_steps(2);
+    open_media(&mut harness, 1);
+    pick_model_folder(&mut harness, model);
+    harness
+}
+
+/// Opens Subtitles → Transcribe… and picks the model folder, which the dialogs answer
+/// with `model`.
+fn pick_model_folder(harness: &mut Harness<'static, ClipwrightApp>, model: &std::path::Path) {
+    click_each(harness, &["Subtitles", "Transcribe…"]);
     harness.get_by_label("Model folder…").click();
     let expected = model.display().to_string();
-    step_until(&mut harness, |app| app.subtitles_model() == expected);
-    harness
+    step_until(harness, |app| app.subtitles_model() == expected);
 }
 
 #[test]
@@ -58,18 +63,11 @@ fn transcribing_a_spoken_clip_adds_a_subtitle_track_with_its_words() {
     let dir = tempfile::tempdir().unwrap();
     let wav = common::spoken_wav(dir.path(), "the quick brown fox jumps over the lazy dog");
     let mut harness = transcribe_harness(wav, &model);
-    harness.get_by_label("Selected clip").click();
-    harness.run_steps(2);
+    click_each(&mut harness, &["Selected clip"]);
     assert!(!harness.state().subtitles_whole_timeline());
-    harness.get_by_label("Start transcribing").click();
-    harness.run_steps(2);
+    click_each(&mut harness, &["Start transcribing"]);
     let track = &wait_for_transcript(&mut harness);
-    let text = track
-        .cues
-        .iter()
-        .map(|c| c.text.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = lowercase_text(&track.cues);
     eprintln!("heard: {text}");
     for word in ["quick", "brown", "fox", "lazy", "dog"] {
         assert!(text.contains(word), "{word} missing from {text:?}");
@@ -91,20 +89,11 @@ fn transcribing_a_spoken_clip_adds_a_subtitle_track_with_its_words() {
 #[test]
 fn a_folder_that_holds_no_speech_model_is_a_readable_error() {
     let empty = tempfile::tempdir().unwrap();
-    let mut harness = harness_answering(NoDialogs {
-        media: Some(common::fixture(&common::H264_AAC)),
+    let mut harness = app_with_fixture_open(NoDialogs {
         model: Some(empty.path().to_owned()),
         ..Default::default()
     });
-    harness.get_by_label("Open media…").click();
-    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
-    harness.get_by_label("Subtitles").click();
-    harness.run_steps(2);
-    harness.get_by_label("Transcribe…").click();
-    harness.run_steps(2);
-    harness.get_by_label("Model folder…").click();
-    let expected = empty.path().display().to_string();
-    step_until(&mut harness, |app| app.subtitles_model() == expected);
+    pick_model_folder(&mut harness, empty.path());
     harness.get_by_label("Start transcribing").click();
     step_until(&mut harness, |app| !app.toasts.is_empty());
     let toast = &harness.state().toasts[0];
@@ -155,12 +144,7 @@ fn the_whole_timeline_is_transcribed_in_timeline_time() {
     harness.get_by_label("Start transcribing").click();
     harness.run_steps(2);
     let track = wait_for_transcript(&mut harness);
-    let text = |cues: &[&clipwright::timeline::SubtitleCue]| {
-        cues.iter()
-            .map(|c| c.text.to_lowercase())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let text = |cues: &[&clipwright::timeline::SubtitleCue]| lowercase_text(cues.iter().copied());
     let (before, after): (Vec<_>, Vec<_>) = track
         .cues
         .iter()
@@ -195,8 +179,7 @@ fn a_clips_transcript_lands_where_the_clip_plays_in_one_undo_step() {
             "en",
             &[("hello", 100, 400), ("there", 500, 900)],
         )));
-    harness.get_by_label("Open media…").click();
-    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+    open_media(&mut harness, 2);
     // The clip (and its linked sound) 2 s in: the words must follow it there.
     let app = harness.state_mut();
     let (track, clip) = app
@@ -214,14 +197,15 @@ fn a_clips_transcript_lands_where_the_clip_plays_in_one_undo_step() {
     app.editor.apply(moved).unwrap();
     app.editor.selection = [clip].into();
     let steps = app.editor.history.undo_len();
-    harness.get_by_label("Subtitles").click();
-    harness.run_steps(2);
-    harness.get_by_label("Transcribe…").click();
-    harness.run_steps(2);
-    harness.get_by_label("Selected clip").click();
-    harness.run_steps(2);
-    harness.get_by_label("Start transcribing").click();
-    harness.run_steps(2);
+    click_each(
+        &mut harness,
+        &[
+            "Subtitles",
+            "Transcribe…",
+            "Selected clip",
+            "Start transcribing",
+        ],
+    );
     let track = wait_for_transcript(&mut harness);
     assert_eq!(track.cues.len(), 1, "{:?}", track.cues);
     let cue = &track.cues[0];
@@ -243,8 +227,6 @@ fn a_clips_transcript_lands_where_the_clip_plays_in_one_undo_step() {
         ]
     );
     assert_eq!(track.language.as_deref(), Some("en"));
-    assert_eq!(harness.state().editor.history.undo_len(), steps + 1);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
-    harness.run_steps(2);
+    assert_one_step_then_undo(&mut harness, steps, "the transcript");
     assert!(subtitle_tracks(harness.state()).is_empty(), "one undo step");
 }

@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use clipwright::ui::{ClipwrightApp, NoDialogs};
 use common::app::{
-    app_in, drag, harness_answering, harness_with, harness_with_clips, record_test_pattern,
-    record_until, step_until, stop_recording,
+    add_clips, app_in, app_with_fixture_open, assert_one_step_then_undo, choose_export_output,
+    click_each, distinct_colours, drag, harness_with, harness_with_clips, open_media,
+    record_test_pattern, record_until, save_with_ctrl_s, step_until, stop_recording, temp_file,
 };
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
@@ -113,9 +114,7 @@ fn dropping_a_file_on_the_window_opens_it() {
 
 #[test]
 fn an_opened_recording_lands_on_the_timeline_with_its_sound_linked() {
-    let mut harness = harness_with(Some(common::fixture(&common::H264_AAC)));
-    harness.get_by_label("Open media…").click();
-    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+    let harness = app_with_fixture_open(NoDialogs::default());
     let project = &harness.state().editor.project;
     let video = &project.tracks[0].clips[0];
     assert_eq!(video.duration(), clipwright::timeline::Time::from_secs(2));
@@ -126,9 +125,7 @@ fn an_opened_recording_lands_on_the_timeline_with_its_sound_linked() {
 #[test]
 fn s_splits_at_the_playhead_and_ctrl_z_undoes_it() {
     use clipwright::timeline::Time;
-    let mut harness = harness_with(Some(common::fixture(&common::H264_AAC)));
-    harness.get_by_label("Open media…").click();
-    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+    let mut harness = app_with_fixture_open(NoDialogs::default());
     harness.state_mut().editor.playhead = Time::from_secs(1);
     harness.state_mut().editor.selection.clear();
     harness.key_press(egui::Key::S);
@@ -154,18 +151,13 @@ fn s_splits_at_the_playhead_and_ctrl_z_undoes_it() {
 
 #[test]
 fn saving_and_reopening_a_project_through_the_menu_keeps_the_timeline() {
-    let dir = tempfile::tempdir().unwrap();
-    let project_path = dir.path().join("stream.clipwright");
-    let mut harness = harness_answering(NoDialogs {
-        media: Some(common::fixture(&common::H264_AAC)),
+    let (_dir, project_path) = temp_file("stream.clipwright");
+    let mut harness = app_with_fixture_open(NoDialogs {
         open_project: Some(project_path.clone()),
         save_project: Some(project_path.clone()),
         ..Default::default()
     });
-    harness.get_by_label("Open media…").click();
-    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
-    step_until(&mut harness, |app| !app.editor.dirty);
+    save_with_ctrl_s(&mut harness);
     assert!(project_path.exists());
     let saved = harness.state().editor.project.clone();
 
@@ -189,8 +181,7 @@ fn unsaved_work_is_offered_back_after_a_crash() {
     // First run: add a clip, let the autosave happen, then "crash" (drop without saving).
     let mut first = build(Some(common::fixture(&common::H264_AAC)));
     assert!(first.state().recovery.is_none());
-    first.get_by_label("Open media…").click();
-    step_until(&mut first, |app| app.editor.project.clips().count() == 2);
+    open_media(&mut first, 2);
     let ctx = first.ctx.clone();
     first.state_mut().autosave_now(&ctx);
     step_until(&mut first, |app| !app.autosave_in_flight());
@@ -227,15 +218,11 @@ fn unsaved_work_is_offered_back_after_a_crash() {
 #[test]
 fn exporting_through_the_dialog_writes_the_timeline_to_a_file() {
     use clipwright::timeline::{Canvas, Edit, Time};
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("clip.mp4");
-    let mut harness = harness_answering(NoDialogs {
-        media: Some(common::fixture(&common::H264_AAC)),
+    let (_dir, out) = temp_file("clip.mp4");
+    let mut harness = app_with_fixture_open(NoDialogs {
         save_export: Some(out.clone()),
         ..Default::default()
     });
-    harness.get_by_label("Open media…").click();
-    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
     // A small canvas keeps the export quick.
     let canvas = Canvas {
         width: 320,
@@ -248,13 +235,7 @@ fn exporting_through_the_dialog_writes_the_timeline_to_a_file() {
         .apply(Edit::SetCanvas { canvas })
         .unwrap();
 
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
-    harness.run_steps(2);
-    harness.get_by_label("Choose…").click();
-    step_until(&mut harness, |app| {
-        app.export.output == out.display().to_string()
-    });
-    harness.run_steps(2);
+    choose_export_output(&mut harness, None, &out);
     harness.get_by_label("Start export").click();
     step_until(&mut harness, |app| app.export.outcome.is_some());
     match &harness.state().export.outcome {
@@ -306,18 +287,13 @@ fn recording_the_test_pattern_lands_in_the_editor() {
 
 #[test]
 fn question_mark_shows_the_shortcut_sheet_and_the_history_lists_each_step() {
-    let mut harness = harness_with(Some(common::fixture(&common::H264_AAC)));
-    harness.get_by_label("Open media…").click();
-    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+    let mut harness = app_with_fixture_open(NoDialogs::default());
 
     harness.event(egui::Event::Text("?".into()));
     harness.run_steps(2);
     harness.get_by_label("Split at the playhead");
 
-    harness.get_by_label("View").click();
-    harness.run_steps(2);
-    harness.get_by_label("Undo history").click();
-    harness.run_steps(2);
+    click_each(&mut harness, &["View", "Undo history"]);
     harness.get_by_label("1. Add h264_aac.mp4");
 }
 
@@ -358,14 +334,7 @@ fn shift_click_selects_several_clips_that_move_as_one_step_and_delete_together()
         "with its sound"
     );
     assert_eq!(start(&harness, 1), Time::ZERO, "the unselected clip stayed");
-    assert_eq!(
-        harness.state().editor.history.undo_len(),
-        steps + 1,
-        "one step"
-    );
-
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
-    harness.run_steps(2);
+    assert_one_step_then_undo(&mut harness, steps, "one step");
     assert_eq!(start(&harness, 3), Time::from_secs(2));
     assert_eq!(start(&harness, 5), Time::from_secs(4));
 
@@ -384,13 +353,8 @@ fn shift_click_selects_several_clips_that_move_as_one_step_and_delete_together()
 #[test]
 fn shift_z_and_the_fit_button_show_the_whole_project() {
     let file = common::fixture(&common::H264_AAC);
-    let info = clipwright::media::probe(&file).unwrap().source_info();
     let mut harness = harness_with(None);
-    harness
-        .state_mut()
-        .editor
-        .add_media(&file, info.clone())
-        .unwrap();
+    add_clips(&mut harness, &file, 1);
     harness.run_steps(2);
     let right = |h: &Harness<'_, ClipwrightApp>, label: &str| h.get_by_label(label).rect().right();
     let before = right(&harness, "Clip 1: h264_aac.mp4");
@@ -400,13 +364,7 @@ fn shift_z_and_the_fit_button_show_the_whole_project() {
     let fitted = right(&harness, "Clip 1: h264_aac.mp4");
     assert!(fitted > 900.0, "fitted to {fitted} px of 1000");
 
-    for _ in 0..3 {
-        harness
-            .state_mut()
-            .editor
-            .add_media(&file, info.clone())
-            .unwrap();
-    }
+    add_clips(&mut harness, &file, 3);
     harness.run_steps(2);
     harness.get_by_label("Fit").click();
     harness.run_steps(2);
@@ -422,15 +380,11 @@ fn tracks_are_added_from_the_toolbar_and_removed_from_their_header() {
     let mut harness = harness_with(None);
     let tracks = |h: &Harness<'_, ClipwrightApp>| h.state().editor.project.tracks.len();
     assert_eq!(tracks(&harness), 2);
-    harness.get_by_label("Add track").click();
-    harness.run_steps(2);
-    harness.get_by_label("Overlay track").click();
-    harness.run_steps(2);
+    click_each(&mut harness, &["Add track", "Overlay track"]);
     assert_eq!(tracks(&harness), 3);
     harness.get_by_label("Overlay 1").click_secondary();
     harness.run_steps(2);
-    harness.get_by_label("Remove track").click();
-    harness.run_steps(2);
+    click_each(&mut harness, &["Remove track"]);
     assert_eq!(tracks(&harness), 2);
     assert!(harness.query_by_label("Overlay 1").is_none());
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
@@ -440,9 +394,7 @@ fn tracks_are_added_from_the_toolbar_and_removed_from_their_header() {
 
 #[test]
 fn clips_show_thumbnails_and_a_waveform_made_off_the_ui_thread() {
-    let mut harness = harness_with(Some(common::fixture(&common::H264_AAC)));
-    harness.get_by_label("Open media…").click();
-    step_until(&mut harness, |app| app.editor.project.clips().count() == 2);
+    let mut harness = app_with_fixture_open(NoDialogs::default());
     // Thumbnails for the timeline and the bin, and the sound's waveform.
     step_until(&mut harness, |app| {
         let (thumbs, waves) = app.media_pictures_ready();
@@ -467,14 +419,8 @@ fn clips_show_thumbnails_and_a_waveform_made_off_the_ui_thread() {
     };
     // The test picture's colour bars show in the video clip, not just its plain blue.
     let video = pixels_in(harness.get_by_label("Clip 1: h264_aac.mp4").rect());
-    let mut colours: Vec<[u8; 3]> = video.iter().map(|p| p.map(|c| c / 32)).collect();
-    colours.sort_unstable();
-    colours.dedup();
-    assert!(
-        colours.len() > 8,
-        "only {} colours in the filmstrip",
-        colours.len()
-    );
+    let colours = distinct_colours(video.iter().map(|p| p.map(|c| c / 32)));
+    assert!(colours > 8, "only {colours} colours in the filmstrip");
     // The tone (at an eighth of full scale) draws a band around the audio clip's middle,
     // lighter than the clip's green, and leaves its top and bottom plain.
     let audio = harness.get_by_label("Clip 2: h264_aac.mp4").rect();

@@ -7,6 +7,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::app::{distinct_colours, wait_for_screen};
 use common::desktop::{artifacts_dir, share_of, Desktop};
 
 /// Closes the app's window as a person clicking × would, and checks it exits with success
@@ -48,14 +49,8 @@ fn app_opens_a_window_titled_clipwright_and_closes_cleanly() {
     let shot = artifacts_dir().join("app_window.png");
     desktop.screenshot(&shot);
     let image = image::open(&shot).unwrap().to_rgb8();
-    let mut colours: Vec<[u8; 3]> = image.pixels().map(|p| p.0).collect();
-    colours.sort_unstable();
-    colours.dedup();
-    assert!(
-        colours.len() > 20,
-        "screen looks blank: {} colours",
-        colours.len()
-    );
+    let colours = distinct_colours(image.pixels().map(|p| p.0));
+    assert!(colours > 20, "screen looks blank: {colours} colours");
 
     close_and_expect_a_clean_exit(&desktop, &mut app);
 }
@@ -82,21 +77,27 @@ fn app_opens_a_file_from_its_arguments_and_follows_the_keyboard() {
     // playhead is. The filmstrip and the bin's thumbnail show both colours all along, so
     // the checks look for the preview's share of the screen (about 8 %) on top of those.
     let clip = home.path().join("magenta then green.mp4");
-    let status = std::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-y"])
-        .args(["-f", "lavfi", "-i", "color=c=0xff00ff:s=320x240:r=30:d=2"])
-        .args(["-f", "lavfi", "-i", "color=c=0x00ff00:s=320x240:r=30:d=2"])
-        .args([
+    common::ffmpeg(
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=0xff00ff:s=320x240:r=30:d=2",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=0x00ff00:s=320x240:r=30:d=2",
             "-filter_complex",
             "[0:v][1:v]concat=n=2:v=1[v]",
             "-map",
             "[v]",
-        ])
-        .args(["-c:v", "libx264", "-pix_fmt", "yuv420p"])
-        .arg(&clip)
-        .status()
-        .unwrap();
-    assert!(status.success());
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+        ],
+        &clip,
+    );
 
     let mut app = desktop
         .command(assert_cmd::cargo::cargo_bin("clipwright"))
@@ -107,29 +108,15 @@ fn app_opens_a_file_from_its_arguments_and_follows_the_keyboard() {
         .spawn()
         .unwrap();
     let shot = artifacts_dir().join("app_window_keys.png");
-    let screen = |what: &str| {
-        desktop.screenshot(&shot);
-        let image = image::open(&shot).unwrap().to_rgb8();
-        eprintln!(
-            "{what}: magenta {:.3}, green {:.3}",
-            share_of(&image, [255, 0, 255]),
-            share_of(&image, [0, 255, 0])
-        );
-        image
-    };
     let wait = |what: &str, done: &dyn Fn(&image::RgbImage) -> bool| {
-        let start = Instant::now();
-        loop {
-            if done(&screen(what)) {
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(90),
-                "{what}: not seen in 90 s (last screen in {})",
-                shot.display()
+        wait_for_screen(&desktop, &shot, what, Duration::from_secs(90), |s| {
+            eprintln!(
+                "{what}: magenta {:.3}, green {:.3}",
+                share_of(s, [255, 0, 255]),
+                share_of(s, [0, 255, 0])
             );
-            std::thread::sleep(Duration::from_millis(500));
-        }
+            done(s)
+        });
     };
 
     // The clip is probed, put on the timeline and shown in the preview at 0 s.

@@ -6,8 +6,9 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::app::{app_without_native_dialogs, show_window, wait_for_screen};
 use common::desktop::{artifacts_dir, share_of, Desktop};
 
 #[test]
@@ -15,27 +16,13 @@ fn with_no_portal_and_no_zenity_import_media_opens_a_file_through_the_in_app_bro
     let desktop = Desktop::start();
     let home = tempfile::tempdir().unwrap();
     let clip = home.path().join("magenta.mp4");
-    let status = std::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-f", "lavfi"])
-        .args(["-i", "color=c=0xff00ff:s=320x240:r=30:d=2"])
-        .args(["-c:v", "libx264", "-pix_fmt", "yuv420p"])
-        .arg(&clip)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    // No session bus (so no portal), and a PATH without zenity.
-    common::desktop::assert_no_zenity();
-    let mut app = desktop
-        .command(assert_cmd::cargo::cargo_bin("clipwright"))
-        .env("HOME", home.path())
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env_remove("CLIPWRIGHT_FILE_DIALOG")
-        .env_remove("XDG_DATA_HOME")
-        .env_remove("XDG_CONFIG_HOME")
-        .spawn()
-        .unwrap();
-    let window = desktop.wait_for_app_window(&mut app, "Clipwright");
-    std::thread::sleep(Duration::from_secs(2));
+    common::lavfi(
+        "color=c=0xff00ff:s=320x240:r=30:d=2",
+        &["-c:v", "libx264", "-pix_fmt", "yuv420p"],
+        &clip,
+    );
+    let app = app_without_native_dialogs(&desktop, home.path());
+    let (mut app, window) = show_window(&desktop, app);
     let xdotool = |args: &[&str]| {
         let status = desktop.command("xdotool").args(args).status().unwrap();
         assert!(status.success(), "xdotool {args:?}");
@@ -59,21 +46,12 @@ fn with_no_portal_and_no_zenity_import_media_opens_a_file_through_the_in_app_bro
     xdotool(&["click", "--repeat", "2", "--delay", "80", "1"]);
 
     let shot = artifacts_dir().join("file_browser_picked.png");
-    let start = Instant::now();
-    loop {
-        desktop.screenshot(&shot);
-        let image = image::open(&shot).unwrap().to_rgb8();
-        let magenta = share_of(&image, [255, 0, 255]);
-        if magenta > 0.06 {
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(90),
-            "the picked clip never showed (magenta {magenta:.3}; see {})",
-            shot.display()
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    let limit = Duration::from_secs(90);
+    wait_for_screen(&desktop, &shot, "the picked clip", limit, |s| {
+        let magenta = share_of(s, [255, 0, 255]);
+        eprintln!("magenta {magenta:.3}");
+        magenta > 0.06
+    });
     let _ = app.kill();
     let _ = app.wait();
 }

@@ -15,6 +15,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use common::app::{app_without_native_dialogs, show_window};
 use common::desktop::{artifacts_dir, bounds_of, share_of, Desktop};
 
 /// A subtitle cue on the timeline, and a sound clip.
@@ -82,22 +83,10 @@ fn wait_for_screen(
     desktop: &Desktop,
     name: &str,
     limit: Duration,
-    mut done: impl FnMut(&image::RgbImage) -> bool,
+    done: impl FnMut(&image::RgbImage) -> bool,
 ) -> image::RgbImage {
     let path = artifacts_dir().join(format!("first_use_{name}.png"));
-    let start = Instant::now();
-    loop {
-        let shot = desktop.screenshot_rgb(&path);
-        if done(&shot) {
-            return shot;
-        }
-        assert!(
-            start.elapsed() < limit,
-            "waited {limit:?} for {name}; see {}",
-            path.display()
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    common::app::wait_for_screen(desktop, &path, name, limit, done)
 }
 
 /// Timeline seconds at screen column `x`, from where the 8-second sound clip lies.
@@ -125,22 +114,11 @@ fn a_new_user_opens_transcribes_fills_nine_sixteen_moves_a_cue_and_exports() {
     let home = tempfile::tempdir().unwrap();
     talking_video(home.path());
     install_default_model(home.path());
-    common::desktop::assert_no_zenity();
-    // No session bus (so no portal), the user's folders all under the new home.
-    let mut app = desktop
-        .command(assert_cmd::cargo::cargo_bin("clipwright"))
-        .current_dir(home.path())
-        .env("HOME", home.path())
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env_remove("CLIPWRIGHT_FILE_DIALOG")
+    let mut app = app_without_native_dialogs(&desktop, home.path());
+    app.current_dir(home.path())
         .env_remove("CLIPWRIGHT_WHISPER_MODEL")
-        .env_remove("XDG_DATA_HOME")
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("XDG_CACHE_HOME")
-        .spawn()
-        .unwrap();
-    let window = desktop.wait_for_app_window(&mut app, "Clipwright");
-    std::thread::sleep(Duration::from_secs(2));
+        .env_remove("XDG_CACHE_HOME");
+    let (mut app, window) = show_window(&desktop, app);
     let click = |x: u32, y: u32| {
         let (x, y) = (x.to_string(), y.to_string());
         desktop.xdotool(&["mousemove", "--window", &window, &x, &y]);

@@ -80,33 +80,29 @@ fn assert_offset(file: &Path, seconds: usize, expected_us: i64) {
     );
 }
 
+/// Makes 6 s of flashes and beeps as [`flash_beep_file`] does with `video_in` and
+/// `audio_filter`, and checks the offset measured is `expected_us`.
+fn assert_six_seconds_measure(video_in: &[&str], audio_filter: &str, expected_us: i64) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = flash_beep_file(dir.path(), "flash_beep.mp4", 6, video_in, audio_filter);
+    assert_offset(&file, 6, expected_us);
+}
+
 #[test]
 fn a_beep_delayed_by_100_ms_is_measured_100_ms_late() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = flash_beep_file(dir.path(), "late_sound.mp4", 6, &[], ",adelay=100:all=1");
-    assert_offset(&file, 6, 100_000);
+    assert_six_seconds_measure(&[], ",adelay=100:all=1", 100_000);
 }
 
 #[test]
 fn a_picture_starting_200_ms_late_measures_the_sound_200_ms_early() {
     // -itsoffset moves the whole video stream: the file's video track starts at 0.2 s,
     // which the analyser must read from the stream's timestamps.
-    let dir = tempfile::tempdir().unwrap();
-    let file = flash_beep_file(
-        dir.path(),
-        "late_picture.mp4",
-        6,
-        &["-itsoffset", "0.2"],
-        "",
-    );
-    assert_offset(&file, 6, -200_000);
+    assert_six_seconds_measure(&["-itsoffset", "0.2"], "", -200_000);
 }
 
 #[test]
 fn sound_and_picture_in_step_measure_near_zero() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = flash_beep_file(dir.path(), "in_step.mp4", 6, &[], "");
-    assert_offset(&file, 6, 0);
+    assert_six_seconds_measure(&[], "", 0);
 }
 
 #[test]

@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 
 use common::desktop::Desktop;
-use common::recording::{finished, max_volume_db, record_window};
+use common::recording::{finished, max_volume_db, record_pattern, record_window, sound_streams};
 
 /// Records the window "Live Stream" to `file` with `args`, while a `hz` tone plays into the
 /// desktop's null sink for `seconds`.
@@ -28,11 +28,7 @@ fn a_tone_played_into_a_null_sink_is_recorded_on_the_system_audio_track() {
 
     let report = clipwright::media::probe(&file).unwrap();
     let (video, _) = report.video().unwrap();
-    let audio: Vec<_> = report
-        .streams
-        .iter()
-        .filter(|s| s.kind == clipwright::media::StreamKind::Audio)
-        .collect();
+    let audio = sound_streams(&file);
     assert_eq!(audio.len(), 1, "one system-sound track");
     assert_eq!(audio[0].codec, "aac");
     let (v, a) = (video.duration_us.unwrap(), audio[0].duration_us.unwrap());
@@ -97,35 +93,18 @@ fn a_flash_and_its_beep_stay_together_in_the_recording() {
     assert!(median.abs() <= 80_000, "A/V offset {median} µs");
 }
 
-fn sound_tracks(file: &std::path::Path) -> usize {
-    clipwright::media::probe(file)
-        .unwrap()
-        .streams
-        .iter()
-        .filter(|s| s.kind == clipwright::media::StreamKind::Audio)
-        .count()
+fn sound_tracks(file: &Path) -> usize {
+    sound_streams(file).len()
 }
 
 #[test]
 fn without_audio_options_the_system_sound_is_recorded_where_there_is_a_sound_server() {
-    let desktop = Desktop::start();
-    let pulse = desktop.pulse();
-    let _tone = pulse.play_tone(1000, 6);
+    let (desktop, _pulse, _tone) = Desktop::start_with_tone(1000, 6);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("default_sound.mp4");
+    let args = ["--duration", "2"];
     let stderr = common::succeeds(
-        desktop
-            .command(env!("CARGO_BIN_EXE_clipwright"))
-            .env_remove("PULSE_SERVER")
-            .args([
-                "record",
-                "--test-pattern",
-                "320x240",
-                "--duration",
-                "2",
-                "-o",
-            ])
-            .arg(&file),
+        record_pattern(desktop.clipwright(), "320x240", &args, &file).env_remove("PULSE_SERVER"),
     );
     assert!(!stderr.contains("without sound"), "{stderr}");
     assert_eq!(sound_tracks(&file), 1, "the system sound track");
@@ -137,14 +116,14 @@ fn without_a_sound_server_the_recording_goes_on_silent_and_says_so_in_one_line()
     let runtime = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("no_server.mp4");
-    let record = || {
-        let mut cmd = common::clipwright();
+    let record = |args: &[&str], out: &Path| {
+        let args = [&["--duration", "1"][..], args].concat();
+        let mut cmd = record_pattern(common::clipwright(), "320x240", &args, out);
         cmd.env("XDG_RUNTIME_DIR", runtime.path())
-            .env_remove("PULSE_SERVER")
-            .args(["record", "--test-pattern", "320x240", "--duration", "1"]);
+            .env_remove("PULSE_SERVER");
         cmd
     };
-    let stderr = common::succeeds(record().arg("-o").arg(&file));
+    let stderr = common::succeeds(&mut record(&[], &file));
     let notices: Vec<&str> = stderr
         .lines()
         .filter(|l| l.contains("without sound"))
@@ -153,10 +132,9 @@ fn without_a_sound_server_the_recording_goes_on_silent_and_says_so_in_one_line()
     assert!(notices[0].contains("--audio none"), "{stderr}");
     assert_eq!(sound_tracks(&file), 0);
     // Asked for explicitly, no sound is not a notice.
-    let quiet = common::succeeds(
-        record()
-            .args(["--audio", "none", "-o"])
-            .arg(dir.path().join("quiet.mp4")),
-    );
+    let quiet = common::succeeds(&mut record(
+        &["--audio", "none"],
+        &dir.path().join("quiet.mp4"),
+    ));
     assert!(!quiet.contains("without sound"), "{quiet}");
 }

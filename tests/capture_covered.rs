@@ -9,22 +9,17 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use clipwright::capture::{CaptureBackend, Target, TargetKind, X11Backend};
-use common::desktop::{App, Desktop};
-use common::recording::{frame_bgra, frame_hashes};
+use common::desktop::Desktop;
+use common::recording::{distinct, finished, frame_bgra, frame_hashes, record_command, Finished};
 
 /// The recorded window: a moving grey picture (no colour at all, so any colour in it
 /// came from elsewhere).
 const STREAM: &str = "testsrc2=size=640x360:rate=30,hue=s=0";
 /// The covering window: solid magenta.
 const COVER: &str = "color=c=0xff00ff:size=240x160:rate=30";
-
-fn clipwright(desktop: &Desktop) -> Command {
-    desktop.command(env!("CARGO_BIN_EXE_clipwright"))
-}
 
 fn window(desktop: &Desktop, title: &str) -> Target {
     X11Backend::new(Some(&desktop.display))
@@ -35,48 +30,22 @@ fn window(desktop: &Desktop, title: &str) -> Target {
         .unwrap_or_else(|| panic!("the window \"{title}\" is listed"))
 }
 
-/// An ffplay window of `lavfi` titled `title` with its top-left corner at (`left`, `top`).
-fn ffplay_at(desktop: &Desktop, lavfi: &str, title: &str, left: i32, top: i32) -> App {
-    let child = desktop
-        .command("ffplay")
-        .env("SDL_AUDIODRIVER", "dummy")
-        .args(["-loglevel", "quiet", "-f", "lavfi", "-i", lavfi])
-        .args(["-window_title", title, "-noborder"])
-        .args(["-left", &left.to_string(), "-top", &top.to_string()])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("ffplay must be installed for desktop tests");
-    let app = App(child);
-    desktop.wait_for(Duration::from_secs(60), || {
-        !desktop.find_windows(&format!("^{title}$")).is_empty()
-    });
-    app
-}
-
-fn record(desktop: &Desktop, how: &str, seconds: &str, file: &Path) -> Output {
-    let out = clipwright(desktop)
-        .args(["record", "--window", "Live Stream", "--window-capture", how])
-        .args([
-            "--audio",
-            "none",
-            "--no-cursor",
-            "--duration",
-            seconds,
-            "-o",
-        ])
-        .arg(file)
+/// Records "Live Stream" the way `how` says for `seconds`, logging what it does.
+fn record(desktop: &Desktop, how: &str, seconds: &str, file: &Path) -> Finished {
+    let args = [
+        "--window-capture",
+        how,
+        "--audio",
+        "none",
+        "--no-cursor",
+        "--duration",
+        seconds,
+    ];
+    let child = record_command(desktop, "Live Stream", &args, file)
         .env("CLIPWRIGHT_LOG", "clipwright=info")
-        .output()
+        .spawn()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    finished(child)
 }
 
 /// Shares of the pixels inside `rect` (x, y, w, h in the frame) that are magenta (the
@@ -103,8 +72,8 @@ fn shares(bgra: &[u8], frame_width: u32, rect: (u32, u32, u32, u32)) -> (f64, f6
 #[test]
 fn a_covered_window_records_with_no_pixel_of_the_window_on_top() {
     let desktop = Desktop::start();
-    let _stream = ffplay_at(&desktop, STREAM, "Live Stream", 40, 40);
-    let _cover = ffplay_at(&desktop, COVER, "Cover", 300, 200);
+    let _stream = desktop.ffplay_at(STREAM, "Live Stream", 40, 40);
+    let _cover = desktop.ffplay_at(COVER, "Cover", 300, 200);
     let (s, c) = (window(&desktop, "Live Stream"), window(&desktop, "Cover"));
     assert_eq!((s.width, s.height), (640, 360), "{s:?}");
     // Where the cover lies on the stream, in the stream's own pixels, less a margin for
@@ -120,13 +89,11 @@ fn a_covered_window_records_with_no_pixel_of_the_window_on_top() {
 
     let dir = tempfile::tempdir().unwrap();
     let content = dir.path().join("content.mp4");
-    let out = record(&desktop, "content", "3", &content);
-    let log = String::from_utf8_lossy(&out.stderr);
+    let log = record(&desktop, "content", "3", &content).stderr;
     assert!(log.contains("through Composite"), "{log}");
     assert!(!log.contains("screen area"), "no fallback: {log}");
     let area = dir.path().join("area.mp4");
-    let out = record(&desktop, "area", "2", &area);
-    let log = String::from_utf8_lossy(&out.stderr);
+    let log = record(&desktop, "area", "2", &area).stderr;
     assert!(
         log.contains("note: recording the window's screen area"),
         "{log}"
@@ -159,33 +126,20 @@ fn a_covered_window_records_with_no_pixel_of_the_window_on_top() {
 #[test]
 fn a_minimised_window_repeats_its_last_picture_and_the_stats_say_window_hidden() {
     let desktop = Desktop::start();
-    let _stream = ffplay_at(&desktop, STREAM, "Live Stream", 40, 40);
+    let _stream = desktop.ffplay_at(STREAM, "Live Stream", 40, 40);
     let id = desktop.find_windows("^Live Stream$").pop().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("hidden.mp4");
-    let child = clipwright(&desktop)
-        .args(["record", "--window", "Live Stream", "--audio", "none"])
-        .args(["--fps", "30", "--duration", "6", "-o"])
-        .arg(&file)
+    let args = ["--audio", "none", "--fps", "30", "--duration", "6"];
+    let child = record_command(&desktop, "Live Stream", &args, &file)
         .env("CLIPWRIGHT_LOG", "clipwright=info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(2000));
-    let xdotool = |args: &[&str]| {
-        let ok = desktop.command("xdotool").args(args).status().unwrap();
-        assert!(ok.success(), "xdotool {args:?}");
-    };
-    xdotool(&["windowminimize", &id]);
+    desktop.xdotool(&["windowminimize", &id]);
     std::thread::sleep(Duration::from_millis(2000));
-    xdotool(&["windowactivate", &id]);
-    let out = child.wait_with_output().unwrap();
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert!(out.status.success(), "{stdout}{stderr}");
+    desktop.xdotool(&["windowactivate", &id]);
+    let Finished { stdout, stderr } = finished(child);
     assert!(
         stderr.contains("is hidden: repeating its last picture"),
         "{stderr}"
@@ -208,14 +162,8 @@ fn a_minimised_window_repeats_its_last_picture_and_the_stats_say_window_hidden()
     // While hidden, one picture repeats; before and after, the picture moves.
     let hashes = frame_hashes(&file);
     assert_eq!(hashes.len(), 180, "6 s at 30 fps");
-    let distinct = |range: std::ops::Range<usize>| {
-        let mut h = hashes[range].to_vec();
-        h.sort();
-        h.dedup();
-        h.len()
-    };
-    assert!(distinct(10..50) >= 30, "moving before");
+    assert!(distinct(&hashes[10..50]) >= 30, "moving before");
     // (A keyframe re-encodes the same picture, so it may decode a little differently.)
-    assert!(distinct(60..95) <= 8, "repeating while hidden");
-    assert!(distinct(150..180) >= 20, "moving again after");
+    assert!(distinct(&hashes[60..95]) <= 8, "repeating while hidden");
+    assert!(distinct(&hashes[150..180]) >= 20, "moving again after");
 }

@@ -14,23 +14,13 @@ use clipwright::capture::{GlobalHotkey, Hotkey};
 use common::desktop::Desktop;
 
 fn press(desktop: &Desktop, keys: &str) {
-    let status = desktop
-        .command("xdotool")
-        .args(["key", keys])
-        .status()
-        .expect("xdotool must be installed for desktop tests");
-    assert!(status.success());
+    desktop.xdotool(&["key", keys]);
 }
 
 /// Gives the focus to the other program's window, "Live Stream".
 fn focus_live_stream(desktop: &Desktop) {
     let window = desktop.find_windows("^Live Stream$").remove(0);
-    let status = desktop
-        .command("xdotool")
-        .args(["windowactivate", "--sync", &window])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    desktop.xdotool(&["windowactivate", "--sync", &window]);
 }
 
 #[test]

@@ -5,23 +5,44 @@
 
 mod common;
 
+use std::path::Path;
 use std::time::Duration;
 
 use clipwright::capture::{
-    read_counter, BgraFrame, CaptureBackend, EndReason, OutputSize, RecordOptions, Recorder,
+    CaptureBackend, EndReason, FrameSource, OutputSize, RecordOptions, Recorder, RecordingSummary,
     SourceSettings, TargetSpec, TestPattern,
 };
-use common::recording::decode_errors;
+use common::recording::{decode_errors, pattern_counters_at_size};
 
-fn record(width: u32, height: u32, opts: &RecordOptions) -> Recorder {
-    let backend = TestPattern::new(width, height);
+/// The test pattern of `width`×`height` drawn at `fps`, started.
+fn pattern_source(width: u32, height: u32, fps: u32) -> Box<dyn FrameSource> {
     let settings = SourceSettings {
-        fps: opts.fps,
+        fps,
         cursor: false,
         reacquire: false,
     };
-    let source = backend.start(&TargetSpec::Display(0), &settings).unwrap();
-    Recorder::start(source, opts).unwrap()
+    TestPattern::new(width, height)
+        .start(&TargetSpec::Display(0), &settings)
+        .unwrap()
+}
+
+fn record(width: u32, height: u32, opts: &RecordOptions) -> Recorder {
+    Recorder::start(pattern_source(width, height, opts.fps), opts).unwrap()
+}
+
+/// Records the pattern with `opts` until the recording ends by itself (its duration);
+/// returns what the recorder says of it.
+fn record_to_the_end(width: u32, height: u32, opts: &RecordOptions) -> RecordingSummary {
+    let rec = record(width, height, opts);
+    wait_until_ending(&rec);
+    rec.stop().unwrap()
+}
+
+/// Options for a recording of `seconds` into `file`.
+fn options_for(file: &Path, seconds: u64) -> RecordOptions {
+    let mut opts = RecordOptions::new(file);
+    opts.duration = Some(Duration::from_secs(seconds));
+    opts
 }
 
 fn wait_until_ending(rec: &Recorder) {
@@ -35,38 +56,12 @@ fn wait_until_ending(rec: &Recorder) {
     }
 }
 
-/// The pattern's frame counters, decoded from the file at the pattern's own size.
-fn counters(file: &std::path::Path, width: u32, height: u32) -> Vec<u32> {
-    let out = std::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-i"])
-        .arg(file)
-        .args(["-f", "rawvideo", "-pix_fmt", "bgra", "-"])
-        .output()
-        .unwrap();
-    let size = (width * height * 4) as usize;
-    out.stdout
-        .chunks_exact(size)
-        .map(|data| {
-            let f = BgraFrame {
-                width,
-                height,
-                stride: width as usize * 4,
-                data: data.to_vec(),
-            };
-            read_counter(&f, width).unwrap()
-        })
-        .collect()
-}
-
 #[test]
 fn the_test_pattern_records_3_seconds_at_30_fps_with_no_display() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("pattern.mp4");
-    let mut opts = RecordOptions::new(&file);
-    opts.duration = Some(Duration::from_secs(3));
-    let rec = record(640, 360, &opts);
-    wait_until_ending(&rec);
-    let summary = rec.stop().unwrap();
+    let opts = options_for(&file, 3);
+    let summary = record_to_the_end(640, 360, &opts);
     assert_eq!(summary.end, EndReason::DurationReached);
     assert_eq!(summary.stats.written, 90);
     assert_eq!(summary.duration_us, 3_000_000);
@@ -82,7 +77,7 @@ fn the_test_pattern_records_3_seconds_at_30_fps_with_no_display() {
     // picture is a duplicate the recorder counted. How many there are depends on the
     // machine's load (a starved pattern is late, and the recorder repeats the last picture
     // meanwhile), so the accounting is checked, and that no picture stands still for long.
-    let n = counters(&file, 640, 360);
+    let n = pattern_counters_at_size(&file, 640, 360);
     assert_eq!(n.len(), 90);
     assert!(n.windows(2).all(|w| w[0] <= w[1]), "in order: {n:?}");
     let mut distinct = n.clone();
@@ -112,12 +107,9 @@ fn longest_still(n: &[u32]) -> usize {
 fn a_16_by_9_pattern_recorded_vertical_is_letterboxed_into_1080x1920() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("vertical.mp4");
-    let mut opts = RecordOptions::new(&file);
-    opts.duration = Some(Duration::from_secs(1));
+    let mut opts = options_for(&file, 1);
     opts.size = "1080x1920".parse::<OutputSize>().unwrap();
-    let rec = record(320, 180, &opts);
-    wait_until_ending(&rec);
-    rec.stop().unwrap();
+    record_to_the_end(320, 180, &opts);
     let report = clipwright::media::probe(&file).unwrap();
     let (_, video) = report.video().unwrap();
     assert_eq!((video.width, video.height), (1080, 1920));
@@ -164,7 +156,7 @@ fn a_pause_leaves_no_gap_in_the_file() {
     // In the file: the pattern went on drawing through the pause, so one step between
     // neighbouring pictures skips its second and a half (not filled with repeats of the
     // last picture), and no other step or run of repeats comes near that.
-    let n = counters(&file, 320, 180);
+    let n = pattern_counters_at_size(&file, 320, 180);
     let steps: Vec<u32> = n.windows(2).map(|w| w[1] - w[0]).collect();
     let pauses = steps.iter().filter(|&&d| d >= 30).count();
     assert_eq!(pauses, 1, "one jump over the pause: {n:?}");
@@ -181,14 +173,7 @@ fn a_full_disk_stops_the_recording_with_a_clear_error() {
     // A device is only written when the caller says so.
     opts.overwrite = true;
     opts.duration = Some(Duration::from_secs(2));
-    let backend = TestPattern::new(320, 180);
-    let settings = SourceSettings {
-        fps: 30,
-        cursor: false,
-        reacquire: false,
-    };
-    let source = backend.start(&TargetSpec::Display(0), &settings).unwrap();
-    let err = match Recorder::start(source, &opts) {
+    let err = match Recorder::start(pattern_source(320, 180, 30), &opts) {
         Err(e) => e.to_string(),
         Ok(rec) => {
             wait_until_ending(&rec);
@@ -206,11 +191,8 @@ fn a_finished_recording_joins_the_project_as_a_source_and_a_clip_of_its_length()
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("into_project.mp4");
-    let mut opts = RecordOptions::new(&file);
-    opts.duration = Some(Duration::from_secs(2));
-    let rec = record(320, 180, &opts);
-    wait_until_ending(&rec);
-    rec.stop().unwrap();
+    let opts = options_for(&file, 2);
+    record_to_the_end(320, 180, &opts);
 
     let mut project = Project::new("recorded", Canvas::default());
     let (added, _undo) = add_recording(&mut project, &file, Some(Time::ZERO)).unwrap();
@@ -223,17 +205,6 @@ fn a_finished_recording_joins_the_project_as_a_source_and_a_clip_of_its_length()
     let clip = project.clip(added.video_clip.unwrap()).unwrap();
     assert_eq!(clip.duration(), Time::from_secs(2));
     assert_eq!(added.audio_clip, None, "the pattern has no sound");
-}
-
-fn pattern_source() -> Box<dyn clipwright::capture::FrameSource> {
-    let settings = SourceSettings {
-        fps: 30,
-        cursor: false,
-        reacquire: false,
-    };
-    TestPattern::new(320, 180)
-        .start(&TargetSpec::Display(0), &settings)
-        .unwrap()
 }
 
 #[test]
@@ -249,7 +220,7 @@ fn an_existing_file_is_refused_without_overwrite_and_left_alone() {
         err.contains("existing.mp4") && err.contains("--overwrite"),
         "{err}"
     );
-    let err = Recorder::start(pattern_source(), &opts)
+    let err = Recorder::start(pattern_source(320, 180, 30), &opts)
         .unwrap_err()
         .to_string();
     assert!(err.contains("exists"), "{err}");
@@ -265,7 +236,7 @@ fn a_start_that_fails_leaves_an_overwritten_file_as_it_was() {
     let mut opts = RecordOptions::new(&file);
     opts.overwrite = true;
     opts.encoder = clipwright::capture::EncoderChoice::Named("no_such_encoder".into());
-    assert!(Recorder::start(pattern_source(), &opts).is_err());
+    assert!(Recorder::start(pattern_source(320, 180, 30), &opts).is_err());
     assert_eq!(std::fs::read(&file).unwrap(), b"an older recording");
     assert_eq!(
         common::files_in(dir.path()),
@@ -275,7 +246,7 @@ fn a_start_that_fails_leaves_an_overwritten_file_as_it_was() {
     // The same failure on a new name leaves no empty file behind.
     let mut opts = RecordOptions::new(dir.path().join("new.mp4"));
     opts.encoder = clipwright::capture::EncoderChoice::Named("no_such_encoder".into());
-    assert!(Recorder::start(pattern_source(), &opts).is_err());
+    assert!(Recorder::start(pattern_source(320, 180, 30), &opts).is_err());
     assert_eq!(common::files_in(dir.path()), ["keep.mp4"]);
 }
 
@@ -290,9 +261,8 @@ fn overwrite_replaces_the_file_only_when_the_recording_is_complete() {
     // Recording through a link replaces the link's target; the link stays a link.
     let link = dir.path().join("link.mp4");
     std::os::unix::fs::symlink(&file, &link).unwrap();
-    let mut opts = RecordOptions::new(&link);
+    let mut opts = options_for(&link, 1);
     opts.overwrite = true;
-    opts.duration = Some(Duration::from_secs(1));
     let rec = record(320, 180, &opts);
     assert_eq!(
         std::fs::read(&file).unwrap(),
@@ -301,13 +271,7 @@ fn overwrite_replaces_the_file_only_when_the_recording_is_complete() {
     );
     wait_until_ending(&rec);
     rec.stop().unwrap();
-    assert!(std::fs::symlink_metadata(&link)
-        .unwrap()
-        .file_type()
-        .is_symlink());
-    let meta = std::fs::metadata(&file).unwrap();
-    assert!(meta.len() > 1000, "the new recording replaced the old one");
-    assert_eq!(meta.permissions().mode() & 0o777, 0o640, "mode kept");
+    common::cli::assert_replaced_through_link(&link, &file, 0o640);
     assert_eq!(decode_errors(&file), "");
     assert_eq!(common::files_in(dir.path()), ["link.mp4", "take.mp4"]);
 }
@@ -323,11 +287,8 @@ fn the_container_comes_from_the_extension_or_the_name_is_refused() {
         assert!(err.contains(bad) && err.contains(".mp4"), "{err}");
     }
     let file = dir.path().join("x.mov");
-    let mut opts = RecordOptions::new(&file);
-    opts.duration = Some(Duration::from_secs(1));
-    let rec = record(320, 180, &opts);
-    wait_until_ending(&rec);
-    rec.stop().unwrap();
+    let opts = options_for(&file, 1);
+    record_to_the_end(320, 180, &opts);
     let head = std::fs::read(&file).unwrap();
     assert_eq!(&head[4..12], b"ftypqt  ", "a QuickTime file");
     assert_eq!(decode_errors(&file), "");

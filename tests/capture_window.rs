@@ -6,29 +6,15 @@
 
 mod common;
 
-use std::process::Command;
-
+use common::cli::{fails, succeeds_with_output};
 use common::desktop::Desktop;
-use common::recording::{distinct_frames, finished, frame_bgra, record_window};
-
-fn clipwright(desktop: &Desktop) -> Command {
-    desktop.command(env!("CARGO_BIN_EXE_clipwright"))
-}
+use common::recording::{distinct_frames, finished, frame_bgra, probed_video, Stage};
 
 #[test]
 fn the_window_list_shows_a_window_with_its_title_app_and_size() {
     let desktop = Desktop::start();
     let _app = desktop.ffplay("testsrc2=size=320x240:rate=30", "Live Stream");
-    let out = clipwright(&desktop)
-        .args(["record", "--list"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = succeeds_with_output(desktop.clipwright().args(["record", "--list"]));
     let line = text
         .lines()
         .find(|l| l.ends_with("Live Stream"))
@@ -45,16 +31,12 @@ fn the_window_list_shows_a_window_with_its_title_app_and_size() {
 
 #[test]
 fn a_window_recorded_for_4_seconds_at_640x360_30fps_has_that_size_length_and_moving_frames() {
-    let desktop = Desktop::start();
-    let _app = desktop.ffplay("testsrc2=size=640x360:rate=30", "Live Stream");
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("window.mp4");
+    let stage = Stage::window("testsrc2=size=640x360:rate=30", "Live Stream", "window.mp4");
     let args = ["--size", "640x360", "--fps", "30", "--duration", "4"];
-    let stdout = finished(record_window(&desktop, "Live Stream", &args, &file)).stdout;
+    let stdout = finished(stage.record(&args)).stdout;
     println!("{stdout}");
 
-    let report = clipwright::media::probe(&file).unwrap();
-    let (stream, video) = report.video().unwrap();
+    let (stream, video) = probed_video(&stage.file);
     assert_eq!((video.width, video.height), (640, 360));
     assert_eq!(video.avg_frame_rate, [30, 1], "constant 30 fps");
     let us = stream.duration_us.unwrap();
@@ -68,7 +50,7 @@ fn a_window_recorded_for_4_seconds_at_640x360_30fps_has_that_size_length_and_mov
         stream.packets
     );
     // testsrc2 changes every frame; grabbing at the same rate may catch a few twice.
-    let distinct = distinct_frames(&file);
+    let distinct = distinct_frames(&stage.file);
     assert!(
         distinct >= 100,
         "frames change: {distinct} distinct of {}",
@@ -78,17 +60,13 @@ fn a_window_recorded_for_4_seconds_at_640x360_30fps_has_that_size_length_and_mov
 
 #[test]
 fn the_recorded_pixels_come_from_the_window_not_the_desktop() {
-    let desktop = Desktop::start();
     // A pure red window on openbox's default grey-blue desktop.
-    let _app = desktop.ffplay("color=c=0xff0000:size=320x240:rate=30", "Red Window");
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("red.mp4");
-    let args = ["--duration", "1", "--no-cursor"];
-    finished(record_window(&desktop, "Red Window", &args, &file));
-    let report = clipwright::media::probe(&file).unwrap();
-    let (_, video) = report.video().unwrap();
+    let red = "color=c=0xff0000:size=320x240:rate=30";
+    let stage = Stage::window(red, "Red Window", "red.mp4");
+    finished(stage.record(&["--duration", "1", "--no-cursor"]));
+    let (_, video) = probed_video(&stage.file);
     assert_eq!((video.width, video.height), (320, 240), "source size");
-    let px = frame_bgra(&file, "0.5", 32, 24);
+    let px = frame_bgra(&stage.file, "0.5", 32, 24);
     // Every pixel is red (allowing for YUV rounding): no desktop, no decorations.
     for (i, p) in px.chunks_exact(4).enumerate() {
         let (b, g, r) = (p[0], p[1], p[2]);
@@ -100,12 +78,13 @@ fn the_recorded_pixels_come_from_the_window_not_the_desktop() {
 fn a_title_matching_no_window_is_refused_with_the_windows_listed() {
     let desktop = Desktop::start();
     let _app = desktop.ffplay("testsrc2=size=320x240:rate=30", "Live Stream");
-    let out = clipwright(&desktop)
-        .args(["record", "--window", "No Such Game", "-o", "/tmp/never.mp4"])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = fails(desktop.clipwright().args([
+        "record",
+        "--window",
+        "No Such Game",
+        "-o",
+        "/tmp/never.mp4",
+    ]));
     assert!(
         err.contains("No Such Game") && err.contains("Live Stream"),
         "{err}"
@@ -114,11 +93,10 @@ fn a_title_matching_no_window_is_refused_with_the_windows_listed() {
 
 #[test]
 fn a_region_of_the_screen_is_recorded_at_its_size() {
-    let desktop = Desktop::start();
-    let _app = desktop.ffplay("testsrc2=size=320x240:rate=30", "Live Stream");
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("region.mp4");
-    let status = clipwright(&desktop)
+    let stage = Stage::testsrc("Live Stream", "region.mp4");
+    let status = stage
+        .desktop
+        .clipwright()
         .args([
             "record",
             "--region",
@@ -127,12 +105,11 @@ fn a_region_of_the_screen_is_recorded_at_its_size() {
             "1",
             "-o",
         ])
-        .arg(&file)
+        .arg(&stage.file)
         .status()
         .unwrap();
     assert!(status.success());
-    let report = clipwright::media::probe(&file).unwrap();
-    let (stream, video) = report.video().unwrap();
+    let (stream, video) = probed_video(&stage.file);
     assert_eq!((video.width, video.height), (400, 300));
     assert_eq!(stream.duration_us, Some(1_000_000));
 }
@@ -146,13 +123,12 @@ fn bad_sizes_and_frame_rates_are_refused_with_what_is_allowed() {
         (&["--fit", "stretch"][..], "letterbox or crop"),
         (&["--audio", "speakers"][..], "system, window, mic"),
     ] {
-        let out = clipwright(&desktop)
-            .args(["record", "--display", "-o", "/tmp/never.mp4"])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(!out.status.success(), "{args:?} is refused");
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = fails(
+            desktop
+                .clipwright()
+                .args(["record", "--display", "-o", "/tmp/never.mp4"])
+                .args(args),
+        );
         assert!(err.contains(expect), "{args:?}: {err}");
     }
 }

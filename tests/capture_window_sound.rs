@@ -10,10 +10,12 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use common::cli::succeeds_within;
 use common::desktop::{App, Desktop, Pulse};
+use common::recording::record_command;
 
 /// A window showing a test picture and playing a sine tone of `hz` into PulseAudio.
 fn tone_window(desktop: &Desktop, hz: u32, title: &str) -> App {
@@ -98,14 +100,10 @@ fn wait_for_streams(desktop: &Desktop, n: usize) {
 
 /// The first sound track of `file`, decoded to 48 kHz mono.
 fn decoded_sound(file: &Path) -> Vec<f64> {
-    let out = Command::new("ffmpeg")
-        .args(["-hide_banner", "-nostdin", "-v", "error", "-i"])
-        .arg(file)
-        .args([
-            "-map", "0:a:0", "-ac", "1", "-ar", "48000", "-f", "s16le", "-",
-        ])
-        .output()
-        .expect("the ffmpeg command-line tool must be installed");
+    let out = common::recording::decode(
+        file,
+        &["-map", "0:a:0", "-ac", "1", "-ar", "48000", "-f", "s16le"],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -161,16 +159,12 @@ fn a_window_recorded_with_its_own_sound_holds_only_its_tone_and_the_routing_come
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("low.mp4");
-    let out = common::run_within(
-        desktop
-            .command(env!("CARGO_BIN_EXE_clipwright"))
-            .args(["record", "--window", "Tone Low", "--audio", "window"])
-            .args(["--size", "320x240", "--duration", "4", "-o"])
-            .arg(&file),
+    let args = ["--audio", "window", "--size", "320x240", "--duration", "4"];
+    let out = succeeds_within(
+        &mut record_command(&desktop, "Tone Low", &args, &file),
         Duration::from_secs(60),
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
     assert!(
         !stderr.contains("Recording all system sound"),
         "fell back to the system mix: {stderr}"
@@ -196,11 +190,8 @@ fn after_a_killed_recording_the_next_start_puts_the_routing_back() {
     let before = routing(&desktop);
 
     let dir = tempfile::tempdir().unwrap();
-    let mut recorder = desktop
-        .command(env!("CARGO_BIN_EXE_clipwright"))
-        .args(["record", "--window", "Tone Low", "--audio", "window"])
-        .args(["--size", "320x240", "-o"])
-        .arg(dir.path().join("killed.mp4"))
+    let args = ["--audio", "window", "--size", "320x240"];
+    let mut recorder = record_command(&desktop, "Tone Low", &args, &dir.path().join("killed.mp4"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -230,22 +221,12 @@ fn after_a_killed_recording_the_next_start_puts_the_routing_back() {
     assert_ne!(left, before);
 
     // The next start of the program, whatever it does, undoes it.
-    let out = common::run_within(
-        desktop
-            .command(env!("CARGO_BIN_EXE_clipwright"))
-            .args(["record", "--list"]),
+    let out = succeeds_within(
+        desktop.clipwright().args(["record", "--list"]),
         Duration::from_secs(60),
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("restored the sound routing"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("restored the sound routing"), "{stderr}");
     assert_eq!(routing(&desktop), before);
 }
 
@@ -263,21 +244,8 @@ impl LateTone {
         use std::os::unix::process::CommandExt;
         let dir = tempfile::tempdir().unwrap();
         let tone = dir.path().join("tone.wav");
-        let made = Command::new("ffmpeg")
-            .args([
-                "-hide_banner",
-                "-v",
-                "error",
-                "-nostdin",
-                "-f",
-                "lavfi",
-                "-i",
-            ])
-            .arg(format!("sine=frequency={hz}:sample_rate=48000:duration=30"))
-            .arg(&tone)
-            .status()
-            .unwrap();
-        assert!(made.success());
+        let sine = format!("sine=frequency={hz}:sample_rate=48000:duration=30");
+        common::lavfi(&sine, &[], &tone);
         // Named like the program it starts: the window's process tree climbs to it.
         let launcher = dir.path().join("ffplay");
         std::fs::write(
@@ -342,11 +310,8 @@ fn a_program_that_starts_its_sound_during_the_recording_is_silent_until_then_and
     let before = routing(&desktop);
 
     let file = dir.path().join("late.mp4");
-    let mut recorder = desktop
-        .command(env!("CARGO_BIN_EXE_clipwright"))
-        .args(["record", "--window", "Late Tone", "--audio", "window"])
-        .args(["--size", "320x240", "-o"])
-        .arg(&file)
+    let args = ["--audio", "window", "--size", "320x240"];
+    let mut recorder = record_command(&desktop, "Late Tone", &args, &file)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

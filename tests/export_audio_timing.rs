@@ -6,10 +6,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 
-use clipwright::export::{quick_project, ExportJob, ExportSettings, QuickOptions};
+use clipwright::export::{quick_project, QuickOptions};
 use clipwright::media::{AudioRange, AudioReader, MIX_CHANNELS, MIX_RATE, TICKS_PER_SECOND};
 use clipwright::timeline::Time;
 
@@ -71,11 +69,8 @@ fn first_loud(samples: &[f32]) -> f64 {
 
 fn range(start: f64, end: f64, reverse: bool) -> AudioRange {
     AudioRange {
-        start: secs(start),
-        end: secs(end),
-        speed_micro: 1_000_000,
-        keep_pitch: true,
         reverse,
+        ..common::make::audio_range(secs(start), secs(end))
     }
 }
 
@@ -100,23 +95,20 @@ fn a_sound_track_starting_late_is_read_after_its_delay() {
 }
 
 #[test]
-fn a_range_inside_the_delay_starts_with_the_remaining_silence() {
-    let samples = read_all(&late_audio(), range(0.25, 2.0, false));
-    assert_near(first_loud(&samples), 1.25, "from 0.25 s");
-}
-
-#[test]
-fn a_range_after_the_delay_is_cut_on_the_file_timeline() {
-    let samples = read_all(&late_audio(), range(1.0, 2.0, false));
-    assert_near(first_loud(&samples), 0.5, "from 1 s");
-}
-
-#[test]
-fn a_sound_track_ending_early_is_not_pulled_forward_when_reversed() {
-    // The sound ends at 2.5 s of a 3 s range: played backwards, the beep (1.5–1.7 s)
-    // starts 3 − 1.7 = 1.3 s in, not 2.5 − 1.7 = 0.8 s.
-    let samples = read_all(&late_audio(), range(0.0, 3.0, true));
-    assert_near(first_loud(&samples), 1.3, "backwards");
+fn a_range_of_a_late_sound_track_is_cut_on_the_file_timeline_forwards_and_backwards() {
+    for (from, to, reverse, beep, what) in [
+        // A range inside the delay starts with the remaining silence.
+        (0.25, 2.0, false, 1.25, "from 0.25 s"),
+        // A range after the delay is cut on the file timeline.
+        (1.0, 2.0, false, 0.5, "from 1 s"),
+        // A sound track ending early is not pulled forward when reversed: it ends at 2.5 s
+        // of a 3 s range, so played backwards the beep (1.5–1.7 s) starts 3 − 1.7 = 1.3 s
+        // in, not 2.5 − 1.7 = 0.8 s.
+        (0.0, 3.0, true, 1.3, "backwards"),
+    ] {
+        let samples = read_all(&late_audio(), range(from, to, reverse));
+        assert_near(first_loud(&samples), beep, what);
+    }
 }
 
 #[test]
@@ -128,17 +120,8 @@ fn an_exported_late_sound_track_beeps_when_the_source_does() {
             trim: trim.map(|(a, b)| (Time::from_millis(a), Time::from_millis(b))),
             ..QuickOptions::default()
         };
-        let project = quick_project(&file, &options).unwrap();
-        let mut settings = ExportSettings::for_project(&project);
-        settings.hardware = false;
         let out = dir.path().join("late.mp4");
-        let job = ExportJob {
-            project: Arc::new(project),
-            base_dir: ".".into(),
-            output: out.clone(),
-            settings,
-        };
-        job.run(None, &Arc::new(AtomicBool::new(false))).unwrap();
+        common::make::export(quick_project(&file, &options).unwrap(), &out);
         let onsets = common::recording::beep_onsets_us(&out);
         assert_eq!(onsets.len(), 1, "{onsets:?}");
         assert_near(

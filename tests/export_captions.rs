@@ -5,15 +5,13 @@
 mod common;
 
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 
-use clipwright::export::{ExportJob, ExportSettings};
 use clipwright::render::Compositor;
 use clipwright::timeline::{
     animation_preset, Canvas, Clip, ClipContent, ClipId, Color, EntranceKind, Project, Rational,
     TextEntrance, TextStyle, Time, Track, TrackId, TrackKind,
 };
+use common::make::export;
 
 const SIZE: (u32, u32) = (320, 180);
 
@@ -40,19 +38,6 @@ fn black_project(seconds: i64) -> Project {
     project
 }
 
-fn export(project: Project, output: &Path) {
-    let mut settings = ExportSettings::for_project(&project);
-    settings.hardware = false;
-    ExportJob {
-        project: Arc::new(project),
-        base_dir: ".".into(),
-        output: output.to_owned(),
-        settings,
-    }
-    .run(None, &Arc::new(AtomicBool::new(false)))
-    .unwrap();
-}
-
 /// How many pixels of `rgba` (`width` across) look like `want`, and their mean x.
 fn pixels_like(rgba: &[u8], width: u32, want: [u8; 3]) -> (usize, f64) {
     let mut count = 0;
@@ -74,27 +59,49 @@ fn pixels_like(rgba: &[u8], width: u32, want: [u8; 3]) -> (usize, f64) {
 
 const RED: [u8; 3] = [255, 0, 0];
 
-#[test]
-fn a_text_clip_sliding_in_is_further_right_at_each_sampled_time_in_export_and_preview() {
-    let mut project = black_project(3);
-    let mut titles = Track::new(TrackId(2), TrackKind::Overlay, "titles");
-    let style = TextStyle {
-        font_size: 300.0,
+/// Bold white letters `font_size` high, without outline or shadow: their pixels are the
+/// text's colour alone, so they can be counted by colour.
+fn flat_style(font_size: f64) -> TextStyle {
+    TextStyle {
+        font_size,
         bold: true,
-        color: Color::rgb(RED[0], RED[1], RED[2]),
         outline_width: 0.0,
         shadow_offset: 0.0,
         ..TextStyle::default()
-    };
-    let mut clip = Clip::text(ClipId(2), "HHH", style, Time::ZERO, Time::from_secs(3));
-    let preset = animation_preset("Slide right in").unwrap();
-    for (property, keys) in
-        preset.keyframes_for(&clip.animation, clip.duration(), Time::from_secs(2))
-    {
-        clip.animation.set_channel(property, keys);
     }
+}
+
+/// A title `text` in `style` over `seconds` of black, all along, changed by `set` first.
+fn title_over_black(
+    seconds: i64,
+    text: &str,
+    style: TextStyle,
+    set: impl FnOnce(&mut Clip),
+) -> Project {
+    let mut project = black_project(seconds);
+    let mut titles = Track::new(TrackId(2), TrackKind::Overlay, "titles");
+    let length = Time::from_secs(seconds);
+    let mut clip = Clip::text(ClipId(2), text, style, Time::ZERO, length);
+    set(&mut clip);
     titles.clips.push(clip);
     project.tracks.push(titles);
+    project
+}
+
+#[test]
+fn a_text_clip_sliding_in_is_further_right_at_each_sampled_time_in_export_and_preview() {
+    let style = TextStyle {
+        color: Color::rgb(RED[0], RED[1], RED[2]),
+        ..flat_style(300.0)
+    };
+    let project = title_over_black(3, "HHH", style, |clip| {
+        let preset = animation_preset("Slide right in").unwrap();
+        for (property, keys) in
+            preset.keyframes_for(&clip.animation, clip.duration(), Time::from_secs(2))
+        {
+            clip.animation.set_channel(property, keys);
+        }
+    });
 
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("slide.mp4");
@@ -201,25 +208,16 @@ fn the_spoken_word_is_highlighted_as_it_is_said_even_at_double_speed() {
 
 /// A white title "AB CD" over black, 2 s, whose letters or words enter over `entrance`.
 fn entering_title(kind: EntranceKind, entrance: Time) -> Project {
-    let mut project = black_project(2);
-    let mut titles = Track::new(TrackId(2), TrackKind::Overlay, "titles");
-    let style = TextStyle {
-        font_size: 250.0,
-        bold: true,
-        outline_width: 0.0,
-        shadow_offset: 0.0,
-        ..TextStyle::default()
-    };
-    let mut clip = Clip::text(ClipId(2), "AB CD", style, Time::ZERO, Time::from_secs(2));
-    if let ClipContent::Text { entrance: e, .. } = &mut clip.content {
-        *e = TextEntrance {
-            kind,
-            duration: entrance,
-        };
-    }
-    titles.clips.push(clip);
-    project.tracks.push(titles);
-    project
+    title_over_black(2, "AB CD", flat_style(250.0), |clip| {
+        if let ClipContent::Text { entrance: e, .. } = &mut clip.content {
+            *e = entering(kind, entrance);
+        }
+    })
+}
+
+/// Letters or words that enter as `kind` says over `duration`.
+fn entering(kind: EntranceKind, duration: Time) -> TextEntrance {
+    TextEntrance { kind, duration }
 }
 
 /// White pixels of frame `frame` in the export `file` and in the preview of `project`,
@@ -238,23 +236,27 @@ fn white_halves(file: &Path, project: &Project, frame: u32) -> ((usize, usize), 
 
 const WHITE: [u8; 3] = [255, 255, 255];
 
-#[test]
-fn a_typewriter_title_shows_more_letters_at_each_sampled_time_then_all_of_them() {
+/// White pixels as [`white_halves`] counts them: `(left, right)` exported, previewed.
+type Halves = ((usize, usize), (usize, usize));
+
+/// Exports `typed` and `plain` (the same text without its entrance) and counts their
+/// white halves: `typed` at each of `frames`, `plain` at the last of them.
+fn typed_and_plain(typed: &Project, plain: &Project, frames: [u32; 4]) -> (Vec<Halves>, Halves) {
     let dir = tempfile::tempdir().unwrap();
-    let typed = entering_title(EntranceKind::Typewriter, Time::from_secs(1));
-    let plain = entering_title(EntranceKind::None, Time::from_secs(1));
     let (typed_out, plain_out) = (dir.path().join("typed.mp4"), dir.path().join("plain.mp4"));
     export(typed.clone(), &typed_out);
     export(plain.clone(), &plain_out);
-    // Four letters, one every quarter second: 0.1 s shows one, 0.4 s two, 0.8 s four.
-    let seen: Vec<_> = [3u32, 12, 24, 45]
+    let seen = frames
         .iter()
-        .map(|&f| white_halves(&typed_out, &typed, f))
+        .map(|&f| white_halves(&typed_out, typed, f))
         .collect();
-    let plain_seen = white_halves(&plain_out, &plain, 45);
-    let summary =
-        format!("typed ((left, right) exported, previewed): {seen:?}, plain {plain_seen:?}");
-    eprintln!("{summary}");
+    (seen, white_halves(&plain_out, plain, frames[3]))
+}
+
+/// The checks of a typewriter entrance sampled at four frames, the last after all is
+/// typed: more letters at each of the first three in export and preview, the first at
+/// once, the last drawn as the `plain` text; export and preview alike throughout.
+fn assert_types_then_matches_plain(seen: &[Halves], plain_seen: Halves, summary: &str) {
     let total = |h: (usize, usize)| h.0 + h.1;
     for pair in seen[..3].windows(2) {
         assert!(total(pair[0].0) + 100 < total(pair[1].0), "{summary}");
@@ -264,19 +266,34 @@ fn a_typewriter_title_shows_more_letters_at_each_sampled_time_then_all_of_them()
         total(seen[0].0) > 100,
         "the first letter shows at once: {summary}"
     );
-    // Once typed, the title is drawn as the plain one: the same pixels in the preview,
+    // Once typed, the text is drawn as the plain one: the same pixels in the preview,
     // the same within the encoder's noise in the export.
     assert_eq!(seen[3].1, plain_seen.1, "{summary}");
     assert!(
         total(seen[3].0).abs_diff(total(plain_seen.0)) < 40,
         "{summary}"
     );
-    for (exported, previewed) in &seen {
-        assert!(
-            total(*exported).abs_diff(total(*previewed)) < 200,
-            "{summary}"
-        );
+    assert_export_is_the_preview(seen, summary);
+}
+
+/// The same number of white pixels, within 200, exported as previewed at each sample.
+fn assert_export_is_the_preview(seen: &[Halves], summary: &str) {
+    for (exported, previewed) in seen {
+        let diff = (exported.0 + exported.1).abs_diff(previewed.0 + previewed.1);
+        assert!(diff < 200, "{summary}");
     }
+}
+
+#[test]
+fn a_typewriter_title_shows_more_letters_at_each_sampled_time_then_all_of_them() {
+    let typed = entering_title(EntranceKind::Typewriter, Time::from_secs(1));
+    let plain = entering_title(EntranceKind::None, Time::from_secs(1));
+    // Four letters, one every quarter second: 0.1 s shows one, 0.4 s two, 0.8 s four.
+    let (seen, plain_seen) = typed_and_plain(&typed, &plain, [3, 12, 24, 45]);
+    let summary =
+        format!("typed ((left, right) exported, previewed): {seen:?}, plain {plain_seen:?}");
+    eprintln!("{summary}");
+    assert_types_then_matches_plain(&seen, plain_seen, &summary);
 }
 
 #[test]
@@ -299,10 +316,7 @@ fn a_popping_title_shows_its_left_word_before_its_right_word() {
         "left word only: {summary}"
     );
     assert!(done.1 > 300, "then the right word: {summary}");
-    for (exported, previewed) in &seen {
-        let diff = (exported.0 + exported.1).abs_diff(previewed.0 + previewed.1);
-        assert!(diff < 200, "{summary}");
-    }
+    assert_export_is_the_preview(&seen, &summary);
 }
 
 /// A subtitle track of one cue, `text` from `start` to `end` with `words` (text, start,
@@ -335,13 +349,9 @@ fn caption_project(
     track.cues.push(cue);
     project.tracks.push(track);
     let style = TextStyle {
-        font_size: 150.0,
-        bold: true,
-        outline_width: 0.0,
-        shadow_offset: 0.0,
         highlight_color: highlight,
         entrance,
-        ..TextStyle::default()
+        ..flat_style(150.0)
     };
     project.subtitle_styles.insert("Captions".into(), style);
     project
@@ -349,10 +359,7 @@ fn caption_project(
 
 #[test]
 fn a_typewriter_caption_types_from_its_cue_start_across_its_word_events() {
-    let typed = TextEntrance {
-        kind: EntranceKind::Typewriter,
-        duration: Time::from_secs(1),
-    };
+    let typed = entering(EntranceKind::Typewriter, Time::from_secs(1));
     // The cue starts at 0.5 s; its words cut it into events at 0.8 s, so the second
     // event must count the letters' turns from the cue's start, 0.3 s before its own.
     // The spoken word stays white: only the letters shown are counted.
@@ -360,52 +367,23 @@ fn a_typewriter_caption_types_from_its_cue_start_across_its_word_events() {
     let words = [("AB", 500, 800), ("CD", 800, 2000)];
     let project = caption_project(cue, &words, Color::WHITE, typed);
     let plain = caption_project(cue, &words, Color::WHITE, TextEntrance::default());
-    let dir = tempfile::tempdir().unwrap();
-    let (typed_out, plain_out) = (dir.path().join("typed.mp4"), dir.path().join("plain.mp4"));
-    export(project.clone(), &typed_out);
-    export(plain.clone(), &plain_out);
     // A letter every quarter second from 0.5 s: 0.6 s shows one, 0.9 s two, 1.3 s all
     // four; at 2 s the caption is drawn as the plain one.
-    let seen: Vec<_> = [18u32, 27, 39, 60]
-        .iter()
-        .map(|&f| white_halves(&typed_out, &project, f))
-        .collect();
-    let plain_seen = white_halves(&plain_out, &plain, 60);
+    let (seen, plain_seen) = typed_and_plain(&project, &plain, [18, 27, 39, 60]);
     let summary =
         format!("typed caption ((left, right) exported, previewed) at 0.6, 0.9, 1.3, 2 s: {seen:?}, plain {plain_seen:?}");
     eprintln!("{summary}");
+    assert_types_then_matches_plain(&seen, plain_seen, &summary);
     let total = |h: (usize, usize)| h.0 + h.1;
-    assert!(
-        total(seen[0].0) > 100,
-        "the first letter at once: {summary}"
-    );
-    for pair in seen[..3].windows(2) {
-        assert!(total(pair[0].0) + 100 < total(pair[1].0), "{summary}");
-        assert!(total(pair[0].1) + 100 < total(pair[1].1), "{summary}");
-    }
-    assert_eq!(seen[3].1, plain_seen.1, "{summary}");
-    assert!(
-        total(seen[3].0).abs_diff(total(plain_seen.0)) < 40,
-        "{summary}"
-    );
     assert!(
         total(seen[2].0).abs_diff(total(plain_seen.0)) < 150,
         "{summary}"
     );
-    for (exported, previewed) in &seen {
-        assert!(
-            total(*exported).abs_diff(total(*previewed)) < 200,
-            "{summary}"
-        );
-    }
 }
 
 #[test]
 fn a_popping_word_highlight_caption_still_colours_the_spoken_word() {
-    let pop = TextEntrance {
-        kind: EntranceKind::Pop,
-        duration: Time::from_millis(900),
-    };
+    let pop = entering(EntranceKind::Pop, Time::from_millis(900));
     let cue = ("AAA BBB CCC", 0, 3000);
     let words = [("AAA", 0, 1000), ("BBB", 1000, 2000), ("CCC", 2000, 3000)];
     let project = caption_project(cue, &words, Color::YELLOW, pop);
@@ -459,20 +437,7 @@ fn white_from(rgba: &[u8], width: u32, x: u32) -> usize {
 
 /// A white "HHHHHH" title over black for 1 s, placed by `set` on its transform.
 fn placed_title(set: impl Fn(&mut Clip)) -> Project {
-    let mut project = black_project(1);
-    let mut titles = Track::new(TrackId(2), TrackKind::Overlay, "titles");
-    let style = TextStyle {
-        font_size: 300.0,
-        bold: true,
-        outline_width: 0.0,
-        shadow_offset: 0.0,
-        ..TextStyle::default()
-    };
-    let mut clip = Clip::text(ClipId(2), "HHHHHH", style, Time::ZERO, Time::from_secs(1));
-    set(&mut clip);
-    titles.clips.push(clip);
-    project.tracks.push(titles);
-    project
+    title_over_black(1, "HHHHHH", flat_style(300.0), set)
 }
 
 /// `clip` with `property` at `value` all along.

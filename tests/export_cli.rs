@@ -4,11 +4,12 @@
 
 mod common;
 
+use std::ffi::OsStr;
 use std::path::Path;
-use std::process::Command;
 
 use assert_cmd::prelude::*;
 use clipwright::media::{self, ProbeReport};
+use common::cli::{export_command, fails};
 use common::{clipwright, files_in, fixture};
 
 fn video_seconds(report: &ProbeReport) -> f64 {
@@ -21,18 +22,24 @@ fn assert_lasts(report: &ProbeReport, seconds: f64) {
     assert!((got - seconds).abs() <= 1.0 / 30.0 + 1e-6, "{got} s");
 }
 
-/// `clipwright export -q --input` of the H.264/AAC fixture to `out`, with `args`; the
-/// export must succeed. Returns the output's probe.
-fn export_fixture(out: &Path, args: &[&str]) -> ProbeReport {
+/// `clipwright export -q WHAT… -o OUT ARGS…`, which must succeed. Returns the output's
+/// probe.
+fn export(what: &[&OsStr], out: &Path, args: &[&str]) -> ProbeReport {
     clipwright()
-        .args(["export", "-q", "--input"])
-        .arg(fixture(&common::H264_AAC))
+        .args(["export", "-q"])
+        .args(what)
         .arg("-o")
         .arg(out)
         .args(args)
         .assert()
         .success();
     media::probe(out).unwrap()
+}
+
+/// [`export`] `--input` of the H.264/AAC fixture to `out`, with `args`.
+fn export_fixture(out: &Path, args: &[&str]) -> ProbeReport {
+    let input = fixture(&common::H264_AAC);
+    export(&["--input".as_ref(), input.as_ref()], out, args)
 }
 
 #[test]
@@ -80,15 +87,8 @@ fn a_saved_project_exports_at_a_preset_size() {
     let project_path = dir.path().join("edit.json");
     file::save(&project_path, &project, &History::default()).unwrap();
     let out = dir.path().join("square.mp4");
-    clipwright()
-        .args(["export", "-q"])
-        .arg(&project_path)
-        .arg("-o")
-        .arg(&out)
-        .args(["--preset", "240x240", "--crf", "30", "--no-hardware"])
-        .assert()
-        .success();
-    let report = media::probe(&out).unwrap();
+    let args = ["--preset", "240x240", "--crf", "30", "--no-hardware"];
+    let report = export(&[project_path.as_ref()], &out, &args);
     let facts = report.video().unwrap().1;
     assert_eq!((facts.width, facts.height), (240, 240));
     assert_lasts(&report, 0.5);
@@ -141,12 +141,7 @@ fn soft_subtitles_become_a_stream_players_can_switch() {
         export_with_soft_subtitles(&srt, &out);
         assert_eq!(subtitle_codecs(&out), vec![codec], "{name}");
         // Read back by FFmpeg, the cue says what it said.
-        let text = Command::new("ffmpeg")
-            .args(["-v", "error", "-i"])
-            .arg(&out)
-            .args(["-map", "0:s", "-f", "srt", "-"])
-            .output()
-            .unwrap();
+        let text = common::recording::decode(&out, &["-map", "0:s", "-f", "srt"]);
         assert!(
             String::from_utf8_lossy(&text.stdout).contains("Hello"),
             "{name}"
@@ -176,14 +171,8 @@ fn soft_ass_in_mkv_keeps_its_styles_and_override_tags() {
     assert_eq!(subtitle_codecs(&out), vec!["ass"]);
     // FFmpeg's own extraction gives the script back.
     let back = dir.path().join("out.ass");
-    let status = Command::new("ffmpeg")
-        .args(["-v", "error", "-i"])
-        .arg(&out)
-        .args(["-map", "0:s", "-c", "copy"])
-        .arg(&back)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let soft = out.to_str().unwrap();
+    common::ffmpeg(&["-i", soft, "-map", "0:s", "-c", "copy"], &back);
     let script = std::fs::read_to_string(&back).unwrap();
     for kept in [
         "Style: Shout,DejaVu Sans,",
@@ -212,23 +201,15 @@ fn soft_subtitles_into_mp4_say_that_styles_are_lost_there() {
 fn hevc_and_mov_outputs_are_written_as_asked() {
     let dir = tempfile::tempdir().unwrap();
     for (name, encoder, codec) in [("a.mp4", "libx265", "hevc"), ("a.mov", "libx264", "h264")] {
-        let out = dir.path().join(name);
-        clipwright()
-            .args(["export", "-q", "--input"])
-            .arg(fixture(&common::H264_AAC))
-            .arg("-o")
-            .arg(&out)
-            .args([
-                "--trim",
-                "0..0.3",
-                "--canvas",
-                "160x120",
-                "--encoder",
-                encoder,
-            ])
-            .assert()
-            .success();
-        let report = media::probe(&out).unwrap();
+        let args = [
+            "--trim",
+            "0..0.3",
+            "--canvas",
+            "160x120",
+            "--encoder",
+            encoder,
+        ];
+        let report = export_fixture(&dir.path().join(name), &args);
         assert_eq!(report.video().unwrap().0.codec, codec, "{name}");
         assert_eq!(report.audio().unwrap().0.codec, "aac", "{name}");
     }
@@ -238,15 +219,13 @@ fn hevc_and_mov_outputs_are_written_as_asked() {
 fn a_garbage_input_gives_one_clear_error_line_and_no_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("never.mp4");
-    let result = clipwright()
-        .args(["export", "--input"])
-        .arg(common::bad("garbage.mp4"))
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(!result.status.success());
-    let err = String::from_utf8_lossy(&result.stderr);
+    let err = fails(
+        clipwright()
+            .args(["export", "--input"])
+            .arg(common::bad("garbage.mp4"))
+            .arg("-o")
+            .arg(&out),
+    );
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
         err.contains("garbage.mp4") && err.contains("not a media file"),
@@ -267,16 +246,7 @@ fn bad_option_values_are_refused_before_anything_is_written() {
         (&["--encoder", "no_such_encoder"], "no_such_encoder"),
     ];
     for (args, message) in cases {
-        let result = clipwright()
-            .args(["export", "-q", "--input"])
-            .arg(&input)
-            .arg("-o")
-            .arg(dir.path().join("x.mp4"))
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(!result.status.success(), "{args:?} was accepted");
-        let err = String::from_utf8_lossy(&result.stderr);
+        let err = fails(&mut export_command(&input, args, &dir.path().join("x.mp4")));
         assert!(err.contains(message), "{args:?}: {err}");
         assert!(files_in(dir.path()).is_empty(), "{args:?} left files");
     }
@@ -285,15 +255,14 @@ fn bad_option_values_are_refused_before_anything_is_written() {
 #[test]
 fn an_unknown_output_extension_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let result = clipwright()
-        .args(["export", "--input"])
-        .arg(fixture(&common::H264_AAC))
-        .arg("-o")
-        .arg(dir.path().join("out.xyz"))
-        .output()
-        .unwrap();
-    assert!(!result.status.success());
-    assert!(String::from_utf8_lossy(&result.stderr).contains("unknown output format"));
+    let err = fails(
+        clipwright()
+            .args(["export", "--input"])
+            .arg(fixture(&common::H264_AAC))
+            .arg("-o")
+            .arg(dir.path().join("out.xyz")),
+    );
+    assert!(err.contains("unknown output format"));
 }
 
 #[cfg(unix)]
@@ -310,9 +279,7 @@ fn a_full_disk_gives_a_clear_error_and_no_half_file() {
         fixture(&common::H264_AAC).display(),
         out.display()
     );
-    let result = Command::new("sh").arg("-c").arg(script).output().unwrap();
-    assert!(!result.status.success());
-    let err = String::from_utf8_lossy(&result.stderr);
+    let err = fails(std::process::Command::new("sh").arg("-c").arg(script));
     assert!(err.contains("disk is full"), "{err}");
     assert!(err.contains("big.mp4"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -347,21 +314,10 @@ fn all_outputs_of_a_project_are_written_each_at_its_size_with_its_own_crop() {
     let dir = tempfile::tempdir().unwrap();
     // Red on the left half, blue on the right.
     let source = dir.path().join("halves.mp4");
-    let status = Command::new("ffmpeg")
-        .args([
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "color=red:s=160x120:d=0.5",
-        ])
-        .args(["-f", "lavfi", "-i", "color=blue:s=160x120:d=0.5"])
-        .args(["-filter_complex", "hstack", "-pix_fmt", "yuv420p"])
-        .arg(&source)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let red = ["-f", "lavfi", "-i", "color=red:s=160x120:d=0.5"];
+    let blue = ["-f", "lavfi", "-i", "color=blue:s=160x120:d=0.5"];
+    let join = ["-filter_complex", "hstack", "-pix_fmt", "yuv420p"];
+    common::ffmpeg(&[&red[..], &blue, &join].concat(), &source);
     let options = QuickOptions {
         canvas: Some((1920, 1080)),
         ..QuickOptions::default()

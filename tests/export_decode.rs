@@ -157,11 +157,8 @@ fn frequency(samples: &[f32]) -> f64 {
 fn sound_at_double_speed_lasts_half_as_long_and_keeps_its_pitch() {
     let path = fixture(&common::H264_AAC);
     let range = AudioRange {
-        start: 0,
-        end: 2 * TICKS_PER_SECOND,
         speed_micro: 2_000_000,
-        keep_pitch: true,
-        reverse: false,
+        ..common::make::audio_range(0, 2 * TICKS_PER_SECOND)
     };
     let mut r = AudioReader::open(&path, range).unwrap().unwrap();
     let mut all = Vec::new();
@@ -182,13 +179,7 @@ fn sound_at_double_speed_lasts_half_as_long_and_keeps_its_pitch() {
 #[test]
 fn mono_44k_sound_is_resampled_to_48k_stereo() {
     let path = fixture(&common::MONO_44K);
-    let range = AudioRange {
-        start: TICKS_PER_SECOND / 2,
-        end: TICKS_PER_SECOND,
-        speed_micro: 1_000_000,
-        keep_pitch: true,
-        reverse: false,
-    };
+    let range = common::make::audio_range(TICKS_PER_SECOND / 2, TICKS_PER_SECOND);
     let mut r = AudioReader::open(&path, range).unwrap().unwrap();
     let mut buf = vec![0.0f32; 48_000 * 2];
     let n = r.read(&mut buf).unwrap();

@@ -128,17 +128,19 @@ fn a_still_picture_takes_effects_like_a_video() {
     let ours = Compositor::new(".")
         .frame_at(&project, Time::from_secs(1), size)
         .unwrap();
-    let out = Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-i"])
-        .arg(&input)
-        .args(["-vf", "eq=saturation=0,gblur=sigma=2", "-frames:v", "1"])
-        .args(["-f", "rawvideo", "-pix_fmt", "rgba", "-"])
-        .output()
-        .unwrap();
+    let i = input.to_str().unwrap();
+    let vf = [
+        "-i",
+        i,
+        "-vf",
+        "eq=saturation=0,gblur=sigma=2",
+        "-frames:v",
+        "1",
+    ];
     let theirs = RgbaFrame {
         width: size.0,
         height: size.1,
-        data: out.stdout,
+        data: common::ffmpeg_raw_rgba(&vf, size).remove(0),
     };
     let db = psnr(&ours, &theirs);
     eprintln!("still picture: {db:.1} dB from ffmpeg's");

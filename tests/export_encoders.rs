@@ -7,11 +7,9 @@ mod common;
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 
 use assert_cmd::prelude::*;
-use clipwright::export::{quick_project, ExportJob, ExportSettings, QuickOptions};
+use clipwright::export::{quick_project, QuickOptions};
 use clipwright::media::{self, VAAPI_DEVICE};
 use common::fixture;
 
@@ -60,15 +58,9 @@ fn the_automatic_choice_falls_back_silently_to_libx264_without_hardware() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("auto.mp4");
     let project = quick_project(&fixture(&common::VIDEO_ONLY), &QuickOptions::default()).unwrap();
-    let mut settings = ExportSettings::for_project(&project);
-    settings.hardware = true;
-    let job = ExportJob {
-        project: Arc::new(project),
-        base_dir: ".".into(),
-        output: out.clone(),
-        settings,
-    };
-    let summary = job.run(None, &Arc::new(AtomicBool::new(false))).unwrap();
+    let mut job = common::make::export_job(project, &out);
+    job.settings.hardware = true;
+    let summary = common::make::finish(&job);
     if !has_vaapi_device() {
         // No GPU here: every hardware encoder (NVENC, Quick Sync, VAAPI…) failed to open.
         assert_eq!(summary.encoder, "libx264");

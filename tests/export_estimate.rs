@@ -7,11 +7,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 
-use clipwright::export::{quick_project, ExportJob, ExportSettings, QuickOptions};
+use clipwright::export::{quick_project, QuickOptions};
 use clipwright::ui::ExportDialog;
 
 /// Exports `source` at the dialog's default quality and returns (estimate from the
@@ -28,17 +25,9 @@ fn estimates_and_size(source: &Path) -> (u64, u64, u64) {
     dialog.source_rates = clipwright::ui::video_rates([&report]);
     let known = dialog.estimate(&project, dir.path());
     assert!(known.from_content);
-    let mut settings = ExportSettings::for_project(&project);
-    settings.hardware = false;
-    settings.crf = Some(dialog.crf);
-    ExportJob {
-        project: Arc::new(project),
-        base_dir: ".".into(),
-        output: out.clone(),
-        settings,
-    }
-    .run(None, &Arc::new(AtomicBool::new(false)))
-    .unwrap();
+    let mut job = common::make::export_job(project, &out);
+    job.settings.crf = Some(dialog.crf);
+    common::make::finish(&job);
     let actual = std::fs::metadata(&out).unwrap().len();
     (known.bytes, blind.bytes, actual)
 }
@@ -47,14 +36,8 @@ fn estimates_and_size(source: &Path) -> (u64, u64, u64) {
 /// for four seconds, made at CRF 23 like a recording.
 fn still_screen(dir: &Path) -> PathBuf {
     let out = dir.join("still_screen.mp4");
-    let status = Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi"])
-        .args(["-i", "smptebars=size=1280x720:rate=30:duration=4"])
-        .args(["-c:v", "libx264", "-crf", "23", "-pix_fmt", "yuv420p"])
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let x264 = ["-c:v", "libx264", "-crf", "23", "-pix_fmt", "yuv420p"];
+    common::lavfi("smptebars=size=1280x720:rate=30:duration=4", &x264, &out);
     out
 }
 

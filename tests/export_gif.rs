@@ -6,13 +6,9 @@ mod common;
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::sync_channel;
-use std::sync::Arc;
 
-use clipwright::export::{
-    quick_project, ExportJob, ExportSettings, ExportStage, Progress, QuickOptions,
-};
+use clipwright::export::{quick_project, ExportStage, Progress, QuickOptions};
 use clipwright::media::{Container, EncodeSettings, OutputFile, PaletteMode, VideoDecoder};
 use clipwright::timeline::Time;
 use common::fixture;
@@ -47,6 +43,42 @@ fn mean_psnr(a: &[Vec<u8>], b: &[Vec<u8>]) -> f64 {
     per_frame.sum::<f64>() / a.len() as f64
 }
 
+/// Checks the GIF `ours` of `source` (frames of `size`) against the CLI's: one frame per
+/// source frame, at least `min_vs_reference` dB (mean PSNR) from the CLI's GIF made with
+/// the `palette` graph, and at least `min_gain` dB closer to the source than the CLI's
+/// GIF with its fixed palette.
+fn check_against_cli(
+    ours: &Path,
+    source: &Path,
+    size: (usize, usize),
+    palette: PaletteMode,
+    (min_vs_reference, min_gain): (f64, f64),
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let reference = dir.path().join("reference.gif");
+    cli_gif(source, Some(palette.graph()), &reference);
+    let fixed = dir.path().join("fixed.gif");
+    cli_gif(source, None, &fixed);
+    let src = frames(source, size);
+    let ours = frames(ours, size);
+    assert_eq!(ours.len(), src.len(), "one GIF frame per source frame");
+    let vs_reference = mean_psnr(&ours, &frames(&reference, size));
+    let ours_vs_src = mean_psnr(&ours, &src);
+    let fixed_vs_src = mean_psnr(&frames(&fixed, size), &src);
+    eprintln!(
+        "GIF PSNR ({palette:?}): ours vs CLI palette {vs_reference:.1} dB; vs source: ours \
+         {ours_vs_src:.1} dB, fixed palette {fixed_vs_src:.1} dB"
+    );
+    assert!(
+        vs_reference >= min_vs_reference,
+        "{vs_reference:.1} dB from the CLI's GIF"
+    );
+    assert!(
+        ours_vs_src >= fixed_vs_src + min_gain,
+        "palette {ours_vs_src:.1} dB vs fixed {fixed_vs_src:.1} dB"
+    );
+}
+
 #[test]
 fn a_gif_gets_the_palette_the_cli_makes_from_the_same_frames() {
     let dir = tempfile::tempdir().unwrap();
@@ -57,40 +89,9 @@ fn a_gif_gets_the_palette_the_cli_makes_from_the_same_frames() {
     );
     let ours = dir.path().join("ours.gif");
     let project = quick_project(&source, &QuickOptions::default()).unwrap();
-    let mut settings = ExportSettings::for_project(&project);
-    settings.hardware = false;
-    let job = ExportJob {
-        project: Arc::new(project),
-        base_dir: ".".into(),
-        output: ours.clone(),
-        settings,
-    };
-    let summary = job.run(None, &Arc::new(AtomicBool::new(false))).unwrap();
+    let summary = common::make::export(project, &ours);
     assert_eq!(summary.encoder, "gif");
-
-    let reference = dir.path().join("reference.gif");
-    cli_gif(&source, Some(PaletteMode::WholeClip.graph()), &reference);
-    let fixed = dir.path().join("fixed.gif");
-    cli_gif(&source, None, &fixed);
-
-    let src = frames(&source, size);
-    let ours = frames(&ours, size);
-    assert_eq!(ours.len(), src.len(), "one GIF frame per source frame");
-    let vs_reference = mean_psnr(&ours, &frames(&reference, size));
-    let ours_vs_src = mean_psnr(&ours, &src);
-    let fixed_vs_src = mean_psnr(&frames(&fixed, size), &src);
-    eprintln!(
-        "GIF PSNR: ours vs CLI palette {vs_reference:.1} dB; vs source: ours {ours_vs_src:.1} dB, \
-         fixed palette {fixed_vs_src:.1} dB"
-    );
-    assert!(
-        vs_reference >= 30.0,
-        "{vs_reference:.1} dB from the CLI's GIF"
-    );
-    assert!(
-        ours_vs_src >= fixed_vs_src + 3.0,
-        "palette {ours_vs_src:.1} dB vs fixed {fixed_vs_src:.1} dB"
-    );
+    check_against_cli(&ours, &source, size, PaletteMode::WholeClip, (30.0, 3.0));
 }
 
 #[test]
@@ -109,53 +110,18 @@ fn a_gif_of_unknown_length_gets_a_palette_per_picture_and_still_beats_the_fixed_
         out.push_picture(frame.picture).unwrap();
     }
     out.finish().unwrap();
-
-    let reference = dir.path().join("reference.gif");
-    cli_gif(&source, Some(PaletteMode::PerPicture.graph()), &reference);
-    let fixed = dir.path().join("fixed.gif");
-    cli_gif(&source, None, &fixed);
-    let src = frames(&source, size);
-    let ours = frames(&path, size);
-    assert_eq!(ours.len(), src.len());
-    let vs_reference = mean_psnr(&ours, &frames(&reference, size));
-    let ours_vs_src = mean_psnr(&ours, &src);
-    let fixed_vs_src = mean_psnr(&frames(&fixed, size), &src);
-    eprintln!(
-        "GIF PSNR (palette per picture): ours vs CLI {vs_reference:.1} dB; vs source: ours \
-         {ours_vs_src:.1} dB, fixed palette {fixed_vs_src:.1} dB"
-    );
-    assert!(
-        vs_reference >= 40.0,
-        "{vs_reference:.1} dB from the CLI's GIF"
-    );
-    assert!(
-        ours_vs_src >= fixed_vs_src + 6.0,
-        "palette {ours_vs_src:.1} dB vs fixed {fixed_vs_src:.1} dB"
-    );
+    check_against_cli(&path, &source, size, PaletteMode::PerPicture, (40.0, 6.0));
 }
 
 #[test]
 fn a_whole_clip_gif_reports_progress_while_its_pictures_are_encoded_at_the_end() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("progress.gif");
-    let options = QuickOptions {
-        trim: Some((Time::ZERO, Time::from_millis(500))),
-        ..QuickOptions::default()
-    };
-    let project = quick_project(&fixture(&common::VIDEO_ONLY), &options).unwrap();
-    let mut settings = ExportSettings::for_project(&project);
-    settings.hardware = false;
-    let job = ExportJob {
-        project: Arc::new(project),
-        base_dir: ".".into(),
-        output: out.clone(),
-        settings,
-    };
+    let project = common::make::opening_of(&common::VIDEO_ONLY, Time::from_millis(500));
+    let job = common::make::export_job(project, &out);
     // Room for every report, so none is dropped and the whole sequence can be checked.
     let (tx, rx) = sync_channel(1024);
-    let summary = job
-        .run(Some(tx), &Arc::new(AtomicBool::new(false)))
-        .unwrap();
+    let summary = job.run(Some(tx), &common::make::never()).unwrap();
     assert_eq!(summary.frames, 15);
     let reports: Vec<Progress> = rx.try_iter().collect();
     // Each of the 15 frames is counted when drawn and again when encoded.

@@ -9,25 +9,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 
-use clipwright::export::{quick_project, ExportError, ExportJob, ExportSettings, QuickOptions};
-use clipwright::media::{PixelRect, Quality, RgbaFrame, Scaler, VideoDecoder, TICKS_PER_SECOND};
+use clipwright::export::{quick_project, ExportError, QuickOptions};
+use clipwright::media::{PixelRect, RgbaFrame, TICKS_PER_SECOND};
 use clipwright::render::Compositor;
 use clipwright::timeline::{
-    Canvas, Clip, ClipId, CueId, Interpolation, Keyframes, Project, Property, SubtitleCue, Time,
-    Track, TrackId, TrackKind,
+    Canvas, Clip, ClipId, Interpolation, Keyframes, Project, Property, Time, Track, TrackId,
+    TrackKind,
 };
 use common::fixture;
-
-fn job(project: Project, output: &Path) -> ExportJob {
-    let mut settings = ExportSettings::for_project(&project);
-    settings.hardware = false;
-    ExportJob {
-        project: Arc::new(project),
-        base_dir: ".".into(),
-        output: output.to_owned(),
-        settings,
-    }
-}
+use common::make::{decoded_frame, export, export_job, never};
 
 #[test]
 fn cancelling_an_export_leaves_no_file() {
@@ -44,7 +34,7 @@ fn cancelling_an_export_leaves_no_file() {
         }
         while rx.recv().is_ok() {}
     });
-    let result = job(project, &out).run(Some(tx), &cancel);
+    let result = export_job(project, &out).run(Some(tx), &cancel);
     watcher.join().unwrap();
     assert!(
         matches!(result, Err(ExportError::Cancelled { .. })),
@@ -57,15 +47,9 @@ fn cancelling_an_export_leaves_no_file() {
 fn progress_counts_every_frame_of_the_export() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("counted.mp4");
-    let options = QuickOptions {
-        trim: Some((Time::ZERO, Time::from_millis(500))),
-        ..QuickOptions::default()
-    };
-    let project = quick_project(&fixture(&common::VIDEO_ONLY), &options).unwrap();
+    let project = common::make::opening_of(&common::VIDEO_ONLY, Time::from_millis(500));
     let (tx, rx) = sync_channel(64);
-    let summary = job(project, &out)
-        .run(Some(tx), &Arc::new(AtomicBool::new(false)))
-        .unwrap();
+    let summary = export_job(project, &out).run(Some(tx), &never()).unwrap();
     assert_eq!(summary.frames, 15);
     assert_eq!(summary.encoder, "libx264");
     let last = rx.try_iter().last().unwrap();
@@ -83,42 +67,17 @@ fn red_difference(a: &RgbaFrame, b: &RgbaFrame, rect: PixelRect) -> f64 {
     sum as f64 / f64::from(rect.width * rect.height)
 }
 
-fn frame_of(path: &Path, time: i64) -> RgbaFrame {
-    let mut d = VideoDecoder::open(path).unwrap();
-    let (w, h) = d.display_size();
-    let f = d.frame_at(time).unwrap();
-    f.to_rgba(
-        PixelRect::full(w, h),
-        w,
-        h,
-        Quality::Export,
-        &mut Scaler::new(),
-    )
-    .unwrap()
-}
-
 #[test]
 fn burned_subtitles_change_the_picture_only_inside_their_cue() {
     let dir = tempfile::tempdir().unwrap();
     let plain_out = dir.path().join("plain.mp4");
     let subbed_out = dir.path().join("subbed.mp4");
-    let options = QuickOptions {
-        trim: Some((Time::ZERO, Time::from_secs(1))),
-        ..QuickOptions::default()
-    };
-    let plain = quick_project(&fixture(&common::VIDEO_ONLY), &options).unwrap();
+    let plain = common::make::opening_of(&common::VIDEO_ONLY, Time::from_secs(1));
     let mut subbed = plain.clone();
-    let mut track = Track::new(TrackId(9), TrackKind::Subtitle, "en");
-    track.cues.push(SubtitleCue::new(
-        CueId(1),
-        Time::from_millis(500),
-        Time::from_millis(1000),
-        "HELLO WORLD",
-    ));
-    subbed.tracks.push(track);
-    let never = Arc::new(AtomicBool::new(false));
-    job(plain, &plain_out).run(None, &never).unwrap();
-    job(subbed, &subbed_out).run(None, &never).unwrap();
+    let subtitles = common::make::subtitle_track(TrackId(9), &[(500, 1000, "HELLO WORLD")]);
+    subbed.tracks.push(subtitles);
+    export(plain, &plain_out);
+    export(subbed, &subbed_out);
     // Around the bottom centre, where a default cue sits.
     let band = PixelRect {
         x: 100,
@@ -129,13 +88,13 @@ fn burned_subtitles_change_the_picture_only_inside_their_cue() {
     let before = TICKS_PER_SECOND / 4;
     let during = TICKS_PER_SECOND * 3 / 4;
     let outside = red_difference(
-        &frame_of(&plain_out, before),
-        &frame_of(&subbed_out, before),
+        &decoded_frame(&plain_out, before),
+        &decoded_frame(&subbed_out, before),
         band,
     );
     let inside = red_difference(
-        &frame_of(&plain_out, during),
-        &frame_of(&subbed_out, during),
+        &decoded_frame(&plain_out, during),
+        &decoded_frame(&subbed_out, during),
         band,
     );
     assert!(
@@ -168,7 +127,7 @@ fn a_half_transparent_colour_track_over_video_blends_like_ffmpeg_overlay() {
     project.tracks.push(overlay);
     let mut c = Compositor::new(".");
     let ours = c.frame_at(&project, Time::ZERO, (320, 240)).unwrap();
-    let plain = frame_of(&fixture(&common::VIDEO_ONLY), 0);
+    let plain = decoded_frame(&fixture(&common::VIDEO_ONLY), 0);
     for (o, p) in ours.data.chunks_exact(4).zip(plain.data.chunks_exact(4)) {
         let want_r = (u32::from(p[0]) + 255).div_ceil(2);
         assert!(u32::from(o[0]).abs_diff(want_r) <= 1);
@@ -246,8 +205,7 @@ fn a_text_clip_is_drawn_in_preview_frames_only_while_it_lasts() {
 fn an_empty_project_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let project = Project::new("empty", Canvas::default());
-    let result =
-        job(project, &dir.path().join("x.mp4")).run(None, &Arc::new(AtomicBool::new(false)));
+    let result = export_job(project, &dir.path().join("x.mp4")).run(None, &never());
     assert!(matches!(result, Err(ExportError::Empty)));
 }
 
@@ -274,7 +232,7 @@ fn onsets(samples: &[f32]) -> Vec<f64> {
 #[test]
 fn a_speed_ramped_clips_sound_follows_the_ramp_not_its_average() {
     use clipwright::export::Mixer;
-    use clipwright::timeline::{MediaSource, RampPoint, SourceId, Speed, SpeedFactor};
+    use clipwright::timeline::{RampPoint, SourceId, Speed, SpeedFactor};
     // 4 s of 20 ms beeps every quarter second.
     let dir = tempfile::tempdir().unwrap();
     let beeps = dir.path().join("beeps.wav");
@@ -283,19 +241,7 @@ fn a_speed_ramped_clips_sound_follows_the_ramp_not_its_average() {
         &[],
         &beeps,
     );
-    let info = clipwright::media::probe(&beeps).unwrap().source_info();
-    let mut project = Project::new("ramp", Canvas::default());
-    project
-        .sources
-        .push(MediaSource::new(SourceId(1), &beeps, info));
-    let mut sound = Track::new(TrackId(1), TrackKind::Audio, "sound");
-    let mut clip = Clip::media(
-        ClipId(1),
-        SourceId(1),
-        Time::ZERO,
-        Time::ZERO,
-        Time::from_secs(4),
-    );
+    let mut clip = common::make::clip_from_start(ClipId(1), SourceId(1), Time::from_secs(4));
     // From half speed to double speed: 3.2 s on the timeline (mean speed 1.25).
     clip.speed = Speed::ramp(vec![
         RampPoint {
@@ -308,8 +254,7 @@ fn a_speed_ramped_clips_sound_follows_the_ramp_not_its_average() {
         },
     ]);
     assert_eq!(clip.duration(), Time::from_millis(3200));
-    sound.clips.push(clip.clone());
-    project.tracks.push(sound);
+    let mut project = common::make::sound_project("ramp", &beeps, clip.clone());
 
     let mut mixer = Mixer::new(&project, Path::new("."), project.duration());
     let mut samples = Vec::new();

@@ -7,44 +7,34 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use clipwright::export::{export_together, quick_project, ExportJob, ExportSettings, QuickOptions};
 use clipwright::timeline::{
-    apply, outputs, CropWindow, CueId, Edit, Interpolation, Keyframes, OutputId, Project, Reframe,
-    ReframeMode, SafeArea, SubtitleCue, Time, Track, TrackId, TrackKind,
+    apply, outputs, CropWindow, Edit, Interpolation, Keyframes, OutputId, Project, Reframe,
+    ReframeMode, SafeArea, Time, TrackId,
 };
 
-/// A 2 s moving test picture with a tone, 320×240.
+/// A 2 s moving test picture with a tone, 320×240, made in `dir`.
 fn moving_source(dir: &Path) -> PathBuf {
     let path = dir.join("moving.mp4");
-    let status = Command::new("ffmpeg")
-        .args([
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=s=320x240:r=30:d=2",
-        ])
-        .args(["-f", "lavfi", "-i", "sine=frequency=440:duration=2"])
-        .args(["-pix_fmt", "yuv420p", "-shortest"])
-        .arg(&path)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let picture = ["-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=2"];
+    let tone = ["-f", "lavfi", "-i", "sine=frequency=440:duration=2"];
+    let args = [&picture[..], &tone, &["-pix_fmt", "yuv420p", "-shortest"]].concat();
+    common::ffmpeg(&args, &path);
     path
 }
 
-/// The source on a 320×180 canvas, with a 180×320 output cropped left of centre whose
-/// subtitles sit above TikTok's buttons, and a cue on screen for the first second.
-fn two_output_project(source: &Path) -> (Project, OutputId) {
+/// A moving source (made in `dir`) on a 320×180 canvas, with a 180×320 output cropped left
+/// of centre whose subtitles sit above TikTok's buttons, and a cue on screen for the first
+/// second.
+fn two_output_project(dir: &Path) -> (Arc<Project>, OutputId) {
+    let source = moving_source(dir);
     let options = QuickOptions {
         canvas: Some((320, 180)),
         ..QuickOptions::default()
     };
-    let mut p = quick_project(source, &options).unwrap();
+    let mut p = quick_project(&source, &options).unwrap();
     let (tall, add) = outputs::add_output(&p, "Tall", (180, 320));
     apply(&mut p, add).unwrap();
     {
@@ -66,15 +56,22 @@ fn two_output_project(source: &Path) -> (Project, OutputId) {
         reframe: Some(reframe),
     };
     apply(&mut p, edit).unwrap();
-    let mut subs = Track::new(TrackId(90), TrackKind::Subtitle, "en");
-    subs.cues.push(SubtitleCue::new(
-        CueId(1),
-        Time::ZERO,
-        Time::from_secs(1),
-        "Both outputs",
-    ));
-    p.tracks.push(subs);
-    (p, tall)
+    let subtitles = common::make::subtitle_track(TrackId(90), &[(0, 1000, "Both outputs")]);
+    p.tracks.push(subtitles);
+    (Arc::new(p), tall)
+}
+
+/// An export of `project`'s output `id` to `output`, on the software encoders, with
+/// `dir` as the folder its sources are found in.
+fn output_job(project: &Arc<Project>, id: OutputId, dir: &Path, output: PathBuf) -> ExportJob {
+    let mut settings = ExportSettings::for_output(project, id).unwrap();
+    settings.hardware = false;
+    ExportJob {
+        project: Arc::clone(project),
+        base_dir: dir.to_owned(),
+        output,
+        settings,
+    }
 }
 
 /// The lowest PSNR (dB) of any frame of `a` against the same frame of `b`, by ffmpeg's
@@ -107,30 +104,18 @@ fn worst_psnr(a: &Path, b: &Path) -> f64 {
 #[test]
 fn exporting_all_outputs_at_once_gives_the_frames_of_separate_exports() {
     let dir = tempfile::tempdir().unwrap();
-    let source = moving_source(dir.path());
-    let (project, tall) = two_output_project(&source);
-    let project = Arc::new(project);
+    let (project, tall) = two_output_project(dir.path());
     let jobs = |prefix: &str| -> Vec<ExportJob> {
         [OutputId::MAIN, tall]
             .into_iter()
             .map(|id| {
-                let mut settings = ExportSettings::for_output(&project, id).unwrap();
-                settings.hardware = false;
-                ExportJob {
-                    project: Arc::clone(&project),
-                    base_dir: dir.path().to_owned(),
-                    output: dir.path().join(format!("{prefix}-{}.mp4", id.0)),
-                    settings,
-                }
+                let out = dir.path().join(format!("{prefix}-{}.mp4", id.0));
+                output_job(&project, id, dir.path(), out)
             })
             .collect()
     };
-    let cancel = Arc::new(AtomicBool::new(false));
-    let separate: Vec<_> = jobs("separate")
-        .iter()
-        .map(|j| j.run(None, &cancel).unwrap())
-        .collect();
-    let together = export_together(&jobs("together"), None, &cancel).unwrap();
+    let separate: Vec<_> = jobs("separate").iter().map(common::make::finish).collect();
+    let together = export_together(&jobs("together"), None, &common::make::never()).unwrap();
     assert_eq!(together.len(), 2);
 
     for (s, t) in separate.iter().zip(&together) {
@@ -152,34 +137,18 @@ fn exporting_all_outputs_at_once_gives_the_frames_of_separate_exports() {
 #[test]
 fn soft_subtitles_in_mkv_sit_above_each_outputs_own_safe_area() {
     let dir = tempfile::tempdir().unwrap();
-    let source = moving_source(dir.path());
-    let (project, tall) = two_output_project(&source);
-    let project = Arc::new(project);
-    let cancel = Arc::new(AtomicBool::new(false));
+    let (project, tall) = two_output_project(dir.path());
     let margins: Vec<String> = [OutputId::MAIN, tall]
         .into_iter()
         .map(|id| {
-            let mut settings = ExportSettings::for_output(&project, id).unwrap();
-            settings.hardware = false;
-            settings.soft_subtitles = true;
             let out = dir.path().join(format!("soft-{}.mkv", id.0));
-            let job = ExportJob {
-                project: Arc::clone(&project),
-                base_dir: dir.path().to_owned(),
-                output: out.clone(),
-                settings,
-            };
-            job.run(None, &cancel).unwrap();
+            let mut job = output_job(&project, id, dir.path(), out.clone());
+            job.settings.soft_subtitles = true;
+            common::make::finish(&job);
             // FFmpeg's own extraction gives the track's script back.
             let back = dir.path().join(format!("soft-{}.ass", id.0));
-            let status = Command::new("ffmpeg")
-                .args(["-v", "error", "-i"])
-                .arg(&out)
-                .args(["-map", "0:s", "-c", "copy"])
-                .arg(&back)
-                .status()
-                .unwrap();
-            assert!(status.success());
+            let args = ["-i", out.to_str().unwrap(), "-map", "0:s", "-c", "copy"];
+            common::ffmpeg(&args, &back);
             let script = std::fs::read_to_string(&back).unwrap();
             let style = script.lines().find(|l| l.starts_with("Style: Default,"));
             let margin = style.and_then(|s| s.rsplit(',').nth(1));

@@ -9,13 +9,10 @@ mod common;
 
 use common::psnr;
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 
-use clipwright::export::{quick_project, ExportJob, ExportSettings, QuickOptions};
+use clipwright::export::{quick_project, QuickOptions};
 use clipwright::media::{
-    AudioRange, AudioReader, PixelRect, Quality, RgbaFrame, Scaler, VideoDecoder, MIX_RATE,
-    TICKS_PER_SECOND,
+    AudioReader, PixelRect, Quality, RgbaFrame, Scaler, VideoDecoder, MIX_RATE, TICKS_PER_SECOND,
 };
 use clipwright::render::{Compositor, Rendered};
 use clipwright::timeline::{Project, ReframeMode, SpeedFactor, Time};
@@ -55,17 +52,9 @@ fn export(options: QuickOptions, input: &Path, out: &Path) {
 
 /// Exports `project` to `out` in software at `crf`.
 fn export_project(project: Project, out: &Path, crf: u8) {
-    let mut settings = ExportSettings::for_project(&project);
-    settings.hardware = false;
-    settings.crf = Some(crf);
-    ExportJob {
-        project: Arc::new(project),
-        base_dir: ".".into(),
-        output: out.to_owned(),
-        settings,
-    }
-    .run(None, &Arc::new(AtomicBool::new(false)))
-    .unwrap();
+    let mut job = common::make::export_job(project, out);
+    job.settings.crf = Some(crf);
+    common::make::finish(&job);
 }
 
 fn check_speed(speed: f64, source_frame_of: impl Fn(i64) -> i64, output_frames: i64) {
@@ -119,13 +108,13 @@ fn a_nine_by_sixteen_fill_crops_the_centre_like_ffmpeg() {
     let ours = Compositor::new(".")
         .frame_at(&project, Time::ZERO, (270, 480))
         .unwrap();
-    let theirs = ffmpeg_frame(
+    let fill = "scale=270:480:force_original_aspect_ratio=increase";
+    assert_like_ffmpeg(
+        &ours,
         &input,
-        "scale=270:480:force_original_aspect_ratio=increase,crop=270:480",
-        (270, 480),
+        &format!("{fill},crop=270:480"),
+        "our 9:16 fill",
     );
-    let db = psnr(&ours, &theirs);
-    assert!(db >= 40.0, "our 9:16 fill is {db:.1} dB from ffmpeg's");
     // Export's fast path (straight to YUV, no RGBA) lands on the same pixels.
     let Rendered::Yuv(yuv) = Compositor::new(".")
         .render(&project, Time::ZERO, (270, 480))
@@ -137,16 +126,15 @@ fn a_nine_by_sixteen_fill_crops_the_centre_like_ffmpeg() {
         .to_rgba(&yuv, PixelRect::full(270, 480), 270, 480, Quality::Export)
         .unwrap();
     // Compared with FFmpeg cropping in YUV too (its `crop` keeps chroma on even pixels).
-    let theirs_yuv = ffmpeg_frame(
-        &input,
-        "scale=270:480:force_original_aspect_ratio=increase,format=yuv420p,crop=270:480",
-        (270, 480),
-    );
-    let db = psnr(&fast, &theirs_yuv);
-    assert!(
-        db >= 40.0,
-        "the export fast path is {db:.1} dB from ffmpeg's fill"
-    );
+    let in_yuv = format!("{fill},format=yuv420p,crop=270:480");
+    assert_like_ffmpeg(&fast, &input, &in_yuv, "the export fast path");
+}
+
+/// Checks that `ours`, 270×480, is at least 40 dB from frame 0 of `input` through the
+/// ffmpeg CLI's filter chain `vf`.
+fn assert_like_ffmpeg(ours: &RgbaFrame, input: &Path, vf: &str, what: &str) {
+    let db = psnr(ours, &ffmpeg_frame(input, vf, (270, 480)));
+    assert!(db >= 40.0, "{what} is {db:.1} dB from ffmpeg's fill ({vf})");
 }
 
 #[test]
@@ -159,13 +147,7 @@ fn a_tone_exported_at_one_and_a_half_speed_keeps_its_pitch() {
         ..QuickOptions::default()
     };
     export(options, &fixture(&common::H264_AAC), &out);
-    let range = AudioRange {
-        start: 0,
-        end: 10 * TICKS_PER_SECOND,
-        speed_micro: 1_000_000,
-        keep_pitch: true,
-        reverse: false,
-    };
+    let range = common::make::audio_range(0, 10 * TICKS_PER_SECOND);
     let mut reader = AudioReader::open(&out, range).unwrap().unwrap();
     let mut buf = vec![0.0f32; 4 * 48_000];
     let n = reader.read(&mut buf).unwrap();
@@ -224,26 +206,16 @@ fn overlay_source() -> std::path::PathBuf {
 #[test]
 fn a_cropped_scaled_placed_and_faded_overlay_matches_ffmpegs_filter_complex() {
     use clipwright::timeline::{
-        Clip, ClipId, Interpolation, Keyframes, MediaSource, Property, SourceId, Track, TrackId,
-        TrackKind,
+        ClipId, Interpolation, Keyframes, Property, SourceId, Track, TrackId, TrackKind,
     };
     let bottom = fixture(&common::VIDEO_ONLY);
     let top = overlay_source();
     let mut project = quick_project(&bottom, &QuickOptions::default()).unwrap();
-    let info = clipwright::media::probe(&top).unwrap().source_info();
-    project
-        .sources
-        .push(MediaSource::new(SourceId(2), &top, info));
+    common::make::add_source(&mut project, SourceId(2), &top);
     // The middle half of the overlay (crop a quarter off each edge: 160×120 from (80, 60)),
     // at half size (80×60), its centre a quarter frame right of and above the frame's
     // centre — so its top-left corner lands on (200, 30) — fading in over the first second.
-    let mut clip = Clip::media(
-        ClipId(20),
-        SourceId(2),
-        Time::ZERO,
-        Time::ZERO,
-        Time::from_secs(2),
-    );
+    let mut clip = common::make::clip_from_start(ClipId(20), SourceId(2), Time::from_secs(2));
     let hold = |v: f64| Keyframes::from_keys([(Time::ZERO, v, Interpolation::Linear)]);
     for (property, value) in [
         (Property::CropLeft, 0.25),

@@ -9,14 +9,9 @@ mod common;
 use common::psnr_rgba;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 
-use clipwright::export::{quick_project, ExportJob, ExportSettings, QuickOptions};
-use clipwright::media::{
-    AudioRange, AudioReader, PixelRect, Quality, Scaler, VideoDecoder, MIX_CHANNELS, MIX_RATE,
-    TICKS_PER_SECOND,
-};
+use clipwright::export::{quick_project, QuickOptions};
+use clipwright::media::{AudioReader, VideoDecoder, MIX_CHANNELS, MIX_RATE, TICKS_PER_SECOND};
 
 const FRAME_US: i64 = 33_334;
 const SECONDS: f64 = 3.0;
@@ -113,16 +108,9 @@ fn probed_us(path: &Path, entry: &str) -> i64 {
 
 fn export(input: &Path, out: &Path) {
     let project = quick_project(input, &QuickOptions::default()).unwrap();
-    let mut settings = ExportSettings::for_project(&project);
-    settings.hardware = false;
-    settings.crf = Some(18);
-    let job = ExportJob {
-        project: Arc::new(project),
-        base_dir: ".".into(),
-        output: out.to_owned(),
-        settings,
-    };
-    job.run(None, &Arc::new(AtomicBool::new(false))).unwrap();
+    let mut job = common::make::export_job(project, out);
+    job.settings.crf = Some(18);
+    common::make::finish(&job);
 }
 
 /// Exports `input` and checks it against what the ffmpeg CLI shows of it.
@@ -234,19 +222,8 @@ fn a_shifted_file_decodes_its_first_picture_at_zero_and_seeks_exactly() {
         first.time
     );
     // A seek lands on the frame ffmpeg counts at that place: frame 45 of the file.
-    let mut d = VideoDecoder::open(&input).unwrap();
-    let (w, h) = d.display_size();
     let t = first.time + 45 * TICKS_PER_SECOND / 30;
-    let frame = d.frame_at(t).unwrap();
-    let rgba = frame
-        .to_rgba(
-            PixelRect::full(w, h),
-            w,
-            h,
-            Quality::Export,
-            &mut Scaler::new(),
-        )
-        .unwrap();
+    let rgba = common::make::decoded_frame(&input, t);
     let (_, _, theirs) = common::ffmpeg_rgba(&input, 45);
     let p = psnr_rgba(&rgba.data, &theirs);
     assert!(p >= 40.0, "frame 45 after a seek: {p:.1} dB");
@@ -257,13 +234,7 @@ fn a_trimmed_range_of_matroska_sound_is_cut_on_the_file_timeline() {
     // Matroska times sound in milliseconds: the cut must still land on the right sample.
     let input = shifted("start_offset_itsoffset.mkv", &["-itsoffset", "2"]);
     let lead = probed_us(&input, "stream=start_time") - probed_us(&input, "format=start_time");
-    let range = AudioRange {
-        start: TICKS_PER_SECOND,
-        end: 2 * TICKS_PER_SECOND,
-        speed_micro: 1_000_000,
-        keep_pitch: true,
-        reverse: false,
-    };
+    let range = common::make::audio_range(TICKS_PER_SECOND, 2 * TICKS_PER_SECOND);
     let mut reader = AudioReader::open(&input, range).unwrap().unwrap();
     let mut samples: Vec<f32> = Vec::new();
     let mut buf = vec![0f32; 1024 * MIX_CHANNELS];

@@ -16,8 +16,8 @@ use clipwright::capture::{
     TestPattern,
 };
 use clipwright::media::{
-    probe, whole_fragments_end_us, GrowingProbe, PixelRect, Quality, Scaler, SourceIndex,
-    VideoDecoder, TICKS_PER_SECOND,
+    probe, whole_fragments_end_us, GrowingProbe, Quality, SourceIndex, VideoDecoder,
+    TICKS_PER_SECOND,
 };
 
 const W: u32 = 320;
@@ -62,15 +62,7 @@ fn boxes(data: &[u8]) -> Vec<(usize, [u8; 4], usize)> {
 fn counter_at(decoder: &mut VideoDecoder, secs: f64) -> u32 {
     let ticks = (secs * TICKS_PER_SECOND as f64) as i64;
     let frame = decoder.frame_at(ticks).unwrap();
-    let rgba = frame
-        .to_rgba(
-            PixelRect::full(W, H),
-            W,
-            H,
-            Quality::Export,
-            &mut Scaler::new(),
-        )
-        .unwrap();
+    let rgba = common::make::rgba(frame, (W, H), Quality::Export);
     // The counter's blocks are grey, so RGBA reads as BGRA.
     let f = BgraFrame {
         width: W,

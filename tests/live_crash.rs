@@ -9,12 +9,11 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-fn clipwright() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_clipwright"))
-}
+use common::cli::{clipwright, export_command, succeeds_within};
+use common::recording::record_pattern;
 
 /// Waits until the recording at `file` holds `secs` seconds, as a probe sees it.
 fn wait_for_length(file: &Path, secs: i64, recorder: &mut Child) {
@@ -40,10 +39,8 @@ fn wait_for_length(file: &Path, secs: i64, recorder: &mut Child) {
 fn kill_9_while_a_highlight_exports_loses_neither_the_recording_nor_the_earlier_clip() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("live.mp4");
-    let mut recorder = clipwright()
-        .args(["record", "--test-pattern", "640x360", "--audio", "none"])
-        .args(["--duration", "120", "-o"])
-        .arg(&file)
+    let args = ["--audio", "none", "--duration", "120"];
+    let mut recorder = record_pattern(clipwright(), "640x360", &args, &file)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -52,29 +49,18 @@ fn kill_9_while_a_highlight_exports_loses_neither_the_recording_nor_the_earlier_
 
     // A first highlight, exported whole while the recording goes on.
     let earlier = dir.path().join("earlier.mp4");
-    let done = common::run_within(
-        clipwright()
-            .args(["export", "--quiet", "--no-hardware", "--input"])
-            .arg(&file)
-            .args(["--trim", "0..1", "-o"])
-            .arg(&earlier),
+    let args = ["--no-hardware", "--trim", "0..1"];
+    succeeds_within(
+        &mut export_command(&file, &args, &earlier),
         Duration::from_secs(120),
-    );
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
     );
     let earlier_bytes = std::fs::read(&earlier).unwrap();
 
     // A second one, long and large, killed half way with the recorder.
     wait_for_length(&file, 4, &mut recorder);
     let cut_short = dir.path().join("cut-short.mp4");
-    let mut export = clipwright()
-        .args(["export", "--quiet", "--no-hardware", "--input"])
-        .arg(&file)
-        .args(["--trim", "0..4", "--canvas", "1920x1080", "-o"])
-        .arg(&cut_short)
+    let args = ["--no-hardware", "--trim", "0..4", "--canvas", "1920x1080"];
+    let mut export = export_command(&file, &args, &cut_short)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -50,6 +50,16 @@ struct Case {
     output: Option<OsString>,
 }
 
+impl Case {
+    fn new(args: Vec<OsString>, odd: &OsStr, output: Option<&OsString>) -> Case {
+        Case {
+            args,
+            odd: odd.to_owned(),
+            output: output.cloned(),
+        }
+    }
+}
+
 fn check(dir: &Path, case: &Case) {
     let before = snapshot(dir);
     let args: Vec<&OsStr> = case.args.iter().map(OsString::as_os_str).collect();
@@ -171,45 +181,37 @@ fn odd_names_and_odd_files_never_panic_hang_or_touch_other_files() {
     let out_srt = os("out.srt");
     for (name, real) in &media {
         let mut cases = vec![
-            Case {
-                args: cmd("probe --", &[name]),
-                odd: name.clone(),
-                output: None,
-            },
-            Case {
-                args: cmd(
+            Case::new(cmd("probe --", &[name]), name, None),
+            Case::new(
+                cmd(
                     "export -q --no-hardware --trim 0..0.2 -o out.mp4",
                     &[&flag("input", name)],
                 ),
-                odd: name.clone(),
-                output: Some(out_mp4.clone()),
-            },
-            Case {
-                args: cmd(
+                name,
+                Some(&out_mp4),
+            ),
+            Case::new(
+                cmd(
                     "export -q --no-hardware --input good.mp4 -o out.mp4",
                     &[&flag("subtitles", name)],
                 ),
-                odd: name.clone(),
-                output: Some(out_mp4.clone()),
-            },
-            Case {
-                args: cmd("export -o out.mp4 --", &[name]),
-                odd: name.clone(),
-                output: Some(out_mp4.clone()),
-            },
-            Case {
-                args: cmd("subtitles convert --", &[name, &out_srt]),
-                odd: name.clone(),
-                output: Some(out_srt.clone()),
-            },
+                name,
+                Some(&out_mp4),
+            ),
+            Case::new(cmd("export -o out.mp4 --", &[name]), name, Some(&out_mp4)),
+            Case::new(
+                cmd("subtitles convert --", &[name, &out_srt]),
+                name,
+                Some(&out_srt),
+            ),
         ];
         if !real {
             // Fails on the media before any model is looked for.
-            cases.push(Case {
-                args: cmd("transcribe -o out.srt --", &[name]),
-                odd: name.clone(),
-                output: Some(out_srt.clone()),
-            });
+            cases.push(Case::new(
+                cmd("transcribe -o out.srt --", &[name]),
+                name,
+                Some(&out_srt),
+            ));
         }
         for case in &cases {
             check(d, case);
@@ -227,24 +229,20 @@ fn odd_names_and_odd_files_never_panic_hang_or_touch_other_files() {
         let mut srt = name.clone();
         srt.push(".srt");
         let cases = [
-            Case {
-                args: cmd(
+            Case::new(
+                cmd(
                     "export -q --no-hardware --trim 0..0.2 --input good.mp4",
                     &[&flag("output", &mp4)],
                 ),
-                odd: mp4.clone(),
-                output: Some(mp4.clone()),
-            },
-            Case {
-                args: cmd(RECORD, &[&flag("output", &mp4)]),
-                odd: mp4.clone(),
-                output: Some(mp4.clone()),
-            },
-            Case {
-                args: cmd("subtitles convert good.srt --", &[&srt]),
-                odd: srt.clone(),
-                output: Some(srt.clone()),
-            },
+                &mp4,
+                Some(&mp4),
+            ),
+            Case::new(cmd(RECORD, &[&flag("output", &mp4)]), &mp4, Some(&mp4)),
+            Case::new(
+                cmd("subtitles convert good.srt --", &[&srt]),
+                &srt,
+                Some(&srt),
+            ),
         ];
         for case in &cases {
             check(d, case);
@@ -261,16 +259,16 @@ fn odd_names_and_odd_files_never_panic_hang_or_touch_other_files() {
         "link.mp4",
     ] {
         let cases = [
-            Case {
-                args: cmd(RECORD, &[OsStr::new("-o"), OsStr::new(out)]),
-                odd: os(out),
-                output: None,
-            },
-            Case {
-                args: cmd("subtitles convert good.srt", &[OsStr::new(out)]),
-                odd: os(out),
-                output: None,
-            },
+            Case::new(
+                cmd(RECORD, &[OsStr::new("-o"), OsStr::new(out)]),
+                &os(out),
+                None,
+            ),
+            Case::new(
+                cmd("subtitles convert good.srt", &[OsStr::new(out)]),
+                &os(out),
+                None,
+            ),
         ];
         for case in &cases {
             let args: Vec<&OsStr> = case.args.iter().map(OsString::as_os_str).collect();

@@ -33,6 +33,32 @@ fn pulse_for_this_process(desktop: &Desktop) -> common::desktop::Pulse {
     pulse
 }
 
+/// A test's sound set-up: this process's sound pointed at a fresh desktop's PulseAudio, the
+/// environment held for the test, and the beeps project in a folder of its own. (Fields
+/// drop in this order, as the tests' own variables did.)
+struct OnNullSink {
+    project: Project,
+    _dir: tempfile::TempDir,
+    _pulse: common::desktop::Pulse,
+    desktop: Desktop,
+    _env: std::sync::MutexGuard<'static, ()>,
+}
+
+fn on_null_sink() -> OnNullSink {
+    let env = ENVIRONMENT.lock().unwrap_or_else(|e| e.into_inner());
+    let desktop = Desktop::start();
+    let pulse = pulse_for_this_process(&desktop);
+    let dir = tempfile::tempdir().unwrap();
+    let project = beeps_project(dir.path());
+    OnNullSink {
+        project,
+        _dir: dir,
+        _pulse: pulse,
+        desktop,
+        _env: env,
+    }
+}
+
 /// Where the beeps start (seconds): irregular, so no two stretches of the recording look
 /// alike and a slip of a whole gap cannot pass for being in step.
 const BEEPS: [f64; 10] = [0.3, 0.9, 1.6, 2.0, 2.7, 3.5, 3.9, 4.6, 5.2, 5.6];
@@ -214,17 +240,13 @@ impl Listened {
 
 #[test]
 fn playing_sends_the_beeps_to_the_sink_in_step_with_the_playhead_and_never_freezes() {
-    let _env = ENVIRONMENT.lock().unwrap_or_else(|e| e.into_inner());
-    let desktop = Desktop::start();
-    let _pulse = pulse_for_this_process(&desktop);
-
-    let dir = tempfile::tempdir().unwrap();
-    let project = Arc::new(beeps_project(dir.path()));
+    let sink = on_null_sink();
+    let project = Arc::new(sink.project);
     let mut sources = Vec::new();
     let (mut longest_hold, mut held_since, mut last) = (0.0f64, 0.0, Time::ZERO);
     let mut late = 0.0;
     let heard = listen(
-        &desktop,
+        &sink.desktop,
         Duration::from_secs(15),
         || SoundPlayback::start(project, PathBuf::from("."), Time::ZERO, 0.0),
         |playback, position, clock| {
@@ -293,13 +315,10 @@ fn playing_sends_the_beeps_to_the_sink_in_step_with_the_playhead_and_never_freez
 
 #[test]
 fn shuttling_at_twice_the_speed_plays_the_beeps_sped_up_and_in_step() {
-    let _env = ENVIRONMENT.lock().unwrap_or_else(|e| e.into_inner());
-    let desktop = Desktop::start();
-    let _pulse = pulse_for_this_process(&desktop);
-    let dir = tempfile::tempdir().unwrap();
-    let project = Arc::new(beeps_project(dir.path()));
+    let sink = on_null_sink();
+    let project = Arc::new(sink.project);
     let listened = listen(
-        &desktop,
+        &sink.desktop,
         Duration::from_secs(10),
         || SoundPlayback::start_at_rate(project, PathBuf::from("."), Time::ZERO, 0.0, 2),
         |_, position, _| position < Time::from_millis(5900),
@@ -318,19 +337,15 @@ fn shuttling_at_twice_the_speed_plays_the_beeps_sped_up_and_in_step() {
 
 #[test]
 fn muting_the_track_while_playing_silences_the_sink_within_a_moment() {
-    let _env = ENVIRONMENT.lock().unwrap_or_else(|e| e.into_inner());
-    let desktop = Desktop::start();
-    let _pulse = pulse_for_this_process(&desktop);
-
-    let dir = tempfile::tempdir().unwrap();
-    let project = beeps_project(dir.path());
+    let sink = on_null_sink();
+    let project = sink.project;
     let mut muted = project.clone();
     for track in &mut muted.tracks {
         track.muted = true;
     }
     let mut muted_at = None;
     let listened = listen(
-        &desktop,
+        &sink.desktop,
         Duration::from_secs(15),
         || SoundPlayback::start(Arc::new(project), PathBuf::from("."), Time::ZERO, 0.0),
         |playback, position, _| {

@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -82,22 +82,56 @@ fn until_exact(
     }
 }
 
-#[test]
-fn a_jump_shows_the_keyframe_before_it_at_once_then_the_exact_frame() {
+/// The source in a folder of its own, its project, and a worker that has shown its
+/// first frame exactly.
+struct Scrub {
+    _dir: tempfile::TempDir,
+    /// The source file.
+    path: PathBuf,
+    project: Arc<Project>,
+    worker: PreviewWorker,
+    woke: Receiver<()>,
+    /// The folder the source is in.
+    base: PathBuf,
+}
+
+fn scrub_from_the_start() -> Scrub {
     let dir = tempfile::tempdir().unwrap();
     let path = source(dir.path());
     let project = project(&path);
-    let (mut worker, woke) = worker();
+    let (worker, woke) = worker();
     let base = dir.path().to_owned();
-    worker.request(&project, 0, base.clone(), Time::ZERO, SIZE);
-    until_exact(&worker, &woke, Time::ZERO);
+    let mut scrub = Scrub {
+        _dir: dir,
+        path,
+        project,
+        worker,
+        woke,
+        base,
+    };
+    scrub.ask(Time::ZERO);
+    until_exact(&scrub.worker, &scrub.woke, Time::ZERO);
+    scrub
+}
+
+impl Scrub {
+    /// Asks the worker for the picture at `t`, as the playhead moving there does.
+    fn ask(&mut self, t: Time) {
+        self.worker
+            .request(&self.project, 0, self.base.clone(), t, SIZE);
+    }
+}
+
+#[test]
+fn a_jump_shows_the_keyframe_before_it_at_once_then_the_exact_frame() {
+    let mut s = scrub_from_the_start();
 
     let target = frame_time(GOP + 100);
-    worker.request(&project, 0, base.clone(), target, SIZE);
-    let seen = until_exact(&worker, &woke, target);
+    s.ask(target);
+    let seen = until_exact(&s.worker, &s.woke, target);
 
-    let keyframe = reference(&project, &base, frame_time(GOP));
-    let exact = reference(&project, &base, target);
+    let keyframe = reference(&s.project, &s.base, frame_time(GOP));
+    let exact = reference(&s.project, &s.base, target);
     assert!(keyframe.data != exact.data, "the two frames differ");
     assert_eq!(seen.len(), 2, "a stand-in, then the exact frame");
     let (time, was_exact, first) = &seen[0];
@@ -111,7 +145,7 @@ fn a_jump_shows_the_keyframe_before_it_at_once_then_the_exact_frame() {
     // The same frames as the ffmpeg command line decodes them (by frame number), told
     // apart by their pictures: testsrc2 moves every frame.
     let frame_of = |n: u32| {
-        let (w, h, rgba) = common::ffmpeg_rgba(&path, n);
+        let (w, h, rgba) = common::ffmpeg_rgba(&s.path, n);
         RgbaFrame {
             width: w,
             height: h,
@@ -120,8 +154,8 @@ fn a_jump_shows_the_keyframe_before_it_at_once_then_the_exact_frame() {
     };
     let (ffmpeg_key, ffmpeg_exact) = (frame_of(GOP as u32), frame_of((GOP + 100) as u32));
     let ours = |t: Time| {
-        Compositor::new(&base)
-            .frame_at(&project, t, (1280, 720))
+        Compositor::new(&s.base)
+            .frame_at(&s.project, t, (1280, 720))
             .unwrap()
     };
     let (our_key, our_exact) = (ours(frame_time(GOP)), ours(target));
@@ -132,18 +166,12 @@ fn a_jump_shows_the_keyframe_before_it_at_once_then_the_exact_frame() {
 
 #[test]
 fn a_target_passed_while_its_exact_frame_is_decoded_is_dropped_for_the_newest() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = source(dir.path());
-    let project = project(&path);
-    let (mut worker, woke) = worker();
-    let base = dir.path().to_owned();
-    worker.request(&project, 0, base.clone(), Time::ZERO, SIZE);
-    until_exact(&worker, &woke, Time::ZERO);
+    let mut s = scrub_from_the_start();
 
     // Late in the second GOP: its exact frame takes some 140 frames of 720p to reach.
     let stale = frame_time(GOP + 140);
-    worker.request(&project, 0, base.clone(), stale, SIZE);
-    let first = next(&worker, &woke);
+    s.ask(stale);
+    let first = next(&s.worker, &s.woke);
     assert_eq!(
         (first.time, first.exact),
         (stale, false),
@@ -152,8 +180,8 @@ fn a_target_passed_while_its_exact_frame_is_decoded_is_dropped_for_the_newest() 
     // The pointer moves on while that exact frame is decoded.
     std::thread::sleep(Duration::from_millis(30));
     let newest = frame_time(100);
-    worker.request(&project, 0, base.clone(), newest, SIZE);
-    let seen = until_exact(&worker, &woke, newest);
+    s.ask(newest);
+    let seen = until_exact(&s.worker, &s.woke, newest);
 
     assert!(
         seen.iter().all(|(t, _, _)| *t == newest),
@@ -161,18 +189,18 @@ fn a_target_passed_while_its_exact_frame_is_decoded_is_dropped_for_the_newest() 
         seen.iter().map(|(t, e, _)| (*t, *e)).collect::<Vec<_>>()
     );
     assert!(
-        worker.given_up() >= 1,
+        s.worker.given_up() >= 1,
         "the exact frame under way was given up"
     );
     let last = &seen.last().unwrap().2;
     assert!(
-        last.data == reference(&project, &base, newest).data,
+        last.data == reference(&s.project, &s.base, newest).data,
         "the exact frame where the pointer stopped"
     );
     // The decoder left half-way still gives exact frames, also back in the passed GOP.
-    worker.request(&project, 0, base.clone(), stale, SIZE);
-    let seen = until_exact(&worker, &woke, stale);
-    assert!(seen.last().unwrap().2.data == reference(&project, &base, stale).data);
+    s.ask(stale);
+    let seen = until_exact(&s.worker, &s.woke, stale);
+    assert!(seen.last().unwrap().2.data == reference(&s.project, &s.base, stale).data);
 }
 
 #[test]
@@ -182,18 +210,8 @@ fn a_stand_in_is_the_keyframe_and_refining_decodes_on_from_it_without_another_se
     project(&path);
     let frame = media::TICKS_PER_SECOND / 30;
     let target = (GOP + 100) * frame;
-    let picture = |f: &media::VideoFrame| {
-        let mut scaler = media::Scaler::new();
-        f.to_rgba(
-            media::PixelRect::full(1280, 720),
-            1280,
-            720,
-            media::Quality::Fast,
-            &mut scaler,
-        )
-        .unwrap()
-        .data
-    };
+    let picture =
+        |f: &media::VideoFrame| common::make::rgba(f, (1280, 720), media::Quality::Fast).data;
     let plain = |time: i64| {
         picture(
             media::VideoDecoder::open(&path)

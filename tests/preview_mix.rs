@@ -2,13 +2,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::Path;
 
 use clipwright::export::Mixer;
-use clipwright::timeline::{
-    Canvas, Clip, ClipId, MediaSource, Project, SourceId, Speed, SpeedFactor, Time, Track, TrackId,
-    TrackKind,
-};
+use clipwright::timeline::{Clip, ClipId, SourceId, Speed, SpeedFactor, Time};
 
 fn all(mut mixer: Mixer) -> Vec<f32> {
     let mut samples = Vec::new();
@@ -23,19 +22,11 @@ fn all(mut mixer: Mixer) -> Vec<f32> {
 fn preview_and_export(speed: f64, keep_pitch: bool) -> (Vec<f32>, Vec<f32>) {
     let dir = tempfile::tempdir().unwrap();
     let tone = dir.path().join("tone.wav");
-    let status = std::process::Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi"])
-        .args(["-i", "sine=frequency=100:sample_rate=48000:duration=4"])
-        .arg(&tone)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let info = clipwright::media::probe(&tone).unwrap().source_info();
-    let mut project = Project::new("mix", Canvas::default());
-    project
-        .sources
-        .push(MediaSource::new(SourceId(1), &tone, info));
-    let mut sound = Track::new(TrackId(1), TrackKind::Audio, "sound");
+    common::lavfi(
+        "sine=frequency=100:sample_rate=48000:duration=4",
+        &[],
+        &tone,
+    );
     let mut clip = Clip::media(
         ClipId(1),
         SourceId(1),
@@ -45,8 +36,7 @@ fn preview_and_export(speed: f64, keep_pitch: bool) -> (Vec<f32>, Vec<f32>) {
     );
     clip.speed = Speed::constant(SpeedFactor::from_f64(speed).unwrap());
     clip.speed.keep_pitch = keep_pitch;
-    sound.clips.push(clip);
-    project.tracks.push(sound);
+    let project = common::make::sound_project("mix", &tone, clip);
 
     let (from, to) = (Time::from_millis(1300), Time::from_millis(2300));
     let export = all(Mixer::new(&project, Path::new("."), to));

@@ -105,14 +105,7 @@ fn rotation_matches_how_ffmpeg_itself_turns_the_picture() {
     // must have the size our probe says is shown.
     let file = fixture(&common::ROTATED);
     let png = common::fixture_dir().join("rotated_first_frame.png");
-    let status = std::process::Command::new("ffmpeg")
-        .args(["-loglevel", "error", "-y", "-i"])
-        .arg(&file)
-        .args(["-frames:v", "1"])
-        .arg(&png)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    common::ffmpeg(&["-i", file.to_str().unwrap(), "-frames:v", "1"], &png);
     let (w, h) = image::image_dimensions(&png).unwrap();
     let report = probe_json(&common::ROTATED);
     let facts = &streams_of(&report, "video")[0]["video"];
@@ -221,14 +214,8 @@ fn probed_files_become_media_pool_sources() {
     assert!(!info.is_still_image);
 
     let still = common::fixture_dir().join("h264_first_frame.png");
-    let status = std::process::Command::new("ffmpeg")
-        .args(["-loglevel", "error", "-y", "-i"])
-        .arg(fixture(&common::H264_AAC))
-        .args(["-frames:v", "1"])
-        .arg(&still)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let h264 = fixture(&common::H264_AAC);
+    common::ffmpeg(&["-i", h264.to_str().unwrap(), "-frames:v", "1"], &still);
     let info = clipwright::media::probe(&still).unwrap().source_info();
     assert!(info.is_still_image);
     assert_eq!(info.duration, clipwright::media::STILL_IMAGE_DURATION);

@@ -10,12 +10,13 @@ mod common;
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use clipwright::capture::{into_project, live_markers};
-use clipwright::timeline::{Project, Time};
-use common::recording::{exit_within, StderrLines};
+use clipwright::timeline::{Marker, Project, Time};
+use common::cli::{clipwright, export_command, succeeds_within};
+use common::recording::{exit_within, frames_differing, record_pattern, StderrLines};
 
 const W: u32 = 320;
 const H: u32 = 240;
@@ -29,20 +30,18 @@ fn secs(t: Time) -> String {
     format!("{:.3}", t.as_secs_f64())
 }
 
+/// `marker`'s range as the command line takes it, `FROM..TO` in seconds.
+fn span(marker: &Marker) -> String {
+    format!("{}..{}", secs(marker.time), secs(marker.end()))
+}
+
 /// Records 8 s of the test pattern into `dir`, sending `2 Goal` after 5 s, and returns
 /// the file.
 fn record_a_goal(dir: &Path) -> std::path::PathBuf {
     let file = dir.join("live.mp4");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_clipwright"))
-        .args(["record", "--test-pattern", &format!("{W}x{H}")])
-        .args(["--audio", "none", "--duration", "8", "-o"])
-        .arg(&file)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let lines = StderrLines::of(&mut child);
+    let args = ["--audio", "none", "--duration", "8"];
+    let mut cmd = record_pattern(clipwright(), &format!("{W}x{H}"), &args, &file);
+    let (mut child, lines) = StderrLines::spawn(cmd.stdin(Stdio::piped()));
     lines.wait_for("recording ");
     let started = Instant::now();
     std::thread::sleep(Duration::from_secs(5).saturating_sub(started.elapsed()));
@@ -93,20 +92,10 @@ fn a_live_marker_with_pre_roll_becomes_a_range_that_exports_its_frames() {
 
     // Exporting the range gives the recording's frames of that range.
     let out = dir.path().join("goal.mp4");
-    let export = common::run_within(
-        Command::new(env!("CARGO_BIN_EXE_clipwright"))
-            .args(["export", "--quiet", "--input"])
-            .arg(&file)
-            .arg("--trim")
-            .arg(format!("{}..{}", secs(marker.time), secs(marker.end())))
-            .arg("-o")
-            .arg(&out),
+    let trim = ["--trim", &span(marker)];
+    succeeds_within(
+        &mut export_command(&file, &trim, &out),
         Duration::from_secs(120),
-    );
-    assert!(
-        export.status.success(),
-        "{}",
-        String::from_utf8_lossy(&export.stderr)
     );
     assert_same_frames(&file, marker.time, &out);
 }
@@ -121,11 +110,7 @@ fn assert_same_frames(file: &Path, from: Time, exported: &Path) {
         exported.len()
     );
     let expected = recorded_from(file, from, exported.len());
-    let off = exported
-        .iter()
-        .zip(&expected)
-        .filter(|(a, b)| a != b)
-        .count();
+    let off = frames_differing(&exported, &expected);
     assert!(
         off <= 1,
         "the range's frames: exported {exported:?}, recorded {expected:?}"
@@ -150,18 +135,13 @@ fn a_projects_marker_ranges_export_as_files_named_by_marker_and_a_range_as_asked
     .unwrap();
 
     // --markers: one file per marker range, named by the marker, beside -o.
-    let export = common::run_within(
-        Command::new(env!("CARGO_BIN_EXE_clipwright"))
+    succeeds_within(
+        clipwright()
             .args(["export", "--quiet", "--markers"])
             .arg(&project_file)
             .arg("-o")
             .arg(dir.path().join("highlight.mp4")),
         Duration::from_secs(120),
-    );
-    assert!(
-        export.status.success(),
-        "{}",
-        String::from_utf8_lossy(&export.stderr)
     );
     let out = dir.path().join("highlight-Goal.mp4");
     assert!(out.exists(), "named by the marker");
@@ -170,27 +150,21 @@ fn a_projects_marker_ranges_export_as_files_named_by_marker_and_a_range_as_asked
 
     // --range: the same span typed in.
     let typed = dir.path().join("typed.mp4");
-    let export = common::run_within(
-        Command::new(env!("CARGO_BIN_EXE_clipwright"))
+    succeeds_within(
+        clipwright()
             .args(["export", "--quiet"])
             .arg(&project_file)
-            .arg("--range")
-            .arg(format!("{}..{}", secs(marker.time), secs(marker.end())))
+            .args(["--range", &span(&marker)])
             .arg("-o")
             .arg(&typed),
         Duration::from_secs(120),
-    );
-    assert!(
-        export.status.success(),
-        "{}",
-        String::from_utf8_lossy(&export.stderr)
     );
     assert_eq!(counters(&typed), counters(&out));
 
     // A range past the clips says so and writes nothing.
     let past = dir.path().join("past.mp4");
     let refused = common::run_within(
-        Command::new(env!("CARGO_BIN_EXE_clipwright"))
+        clipwright()
             .args(["export", "--quiet"])
             .arg(&project_file)
             .args(["--range", "100..110", "-o"])

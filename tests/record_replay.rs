@@ -8,23 +8,17 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use clipwright::media::StreamKind;
-use common::desktop::Desktop;
-use common::recording::{decode_errors, exit_within, max_volume_db, pattern_counters, StderrLines};
+use common::desktop::{App, Desktop};
+use common::recording::{
+    decode_errors, exit_within, max_volume_db, pattern_counters, record_pattern, signal,
+    sound_streams, StderrLines,
+};
 
 const W: u32 = 320;
 const H: u32 = 240;
-
-fn signal(child: &Child, sig: &str) {
-    let status = std::process::Command::new("kill")
-        .args([sig, &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success(), "kill {sig} failed");
-}
 
 /// Saved replays in `dir` (hidden temporary files left out).
 fn replays(dir: &Path) -> Vec<PathBuf> {
@@ -49,36 +43,23 @@ fn wait_for_a_replay(dir: &Path) {
     }
 }
 
-/// Kills the recorder if the test fails half way.
-struct Recording(Child);
-
-impl Drop for Recording {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn sigusr1_after_12_s_saves_the_last_5_s_with_sound_as_a_new_file() {
-    let desktop = Desktop::start();
-    let pulse = desktop.pulse();
-    let _tone = pulse.play_tone(1000, 40);
+    let (desktop, _pulse, _tone) = Desktop::start_with_tone(1000, 40);
     let dir = tempfile::tempdir().unwrap();
-    let mut child = desktop
-        .command(env!("CARGO_BIN_EXE_clipwright"))
-        .args(["record", "--test-pattern", &format!("{W}x{H}")])
-        .args(["--replay", "5", "--audio", "system"])
-        .args(["--system-device", "rec.monitor", "-o"])
-        .arg(dir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Time zero: the recorder says it is buffering.
-    let lines = StderrLines::of(&mut child);
-    let mut rec = Recording(child);
+    let args = [
+        "--replay",
+        "5",
+        "--audio",
+        "system",
+        "--system-device",
+        "rec.monitor",
+    ];
+    let size = format!("{W}x{H}");
+    let mut cmd = record_pattern(desktop.clipwright(), &size, &args, dir.path());
+    // Time zero: the recorder says it is buffering. (Killed if the test fails half way.)
+    let (child, lines) = StderrLines::spawn(cmd.stdin(Stdio::null()));
+    let mut rec = App(child);
     lines.wait_for("replay buffer of the last 5 s");
     let started = Instant::now();
     std::thread::sleep(Duration::from_secs(12).saturating_sub(started.elapsed()));
@@ -111,11 +92,7 @@ fn sigusr1_after_12_s_saves_the_last_5_s_with_sound_as_a_new_file() {
         (4_500_000..=5_500_000).contains(&v),
         "5 s ± 0.5 s: {v} µs ({stdout})"
     );
-    let audio: Vec<_> = report
-        .streams
-        .iter()
-        .filter(|s| s.kind == StreamKind::Audio)
-        .collect();
+    let audio = sound_streams(file);
     assert_eq!(audio.len(), 1, "the sound track is kept");
     let a = audio[0].duration_us.unwrap();
     assert!(
@@ -149,11 +126,9 @@ fn sigusr1_after_12_s_saves_the_last_5_s_with_sound_as_a_new_file() {
 #[test]
 fn killing_the_process_while_a_replay_is_saved_leaves_earlier_replays_whole() {
     let dir = tempfile::tempdir().unwrap();
-    let mut rec = Recording(
-        std::process::Command::new(env!("CARGO_BIN_EXE_clipwright"))
-            .args(["record", "--test-pattern", "640x360", "--replay", "3"])
-            .args(["--audio", "none", "-o"])
-            .arg(dir.path())
+    let args = ["--replay", "3", "--audio", "none"];
+    let mut rec = App(
+        record_pattern(common::clipwright(), "640x360", &args, dir.path())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

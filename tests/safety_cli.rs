@@ -12,7 +12,10 @@ use std::time::Duration;
 
 #[cfg(unix)]
 use assert_cmd::prelude::*;
-use common::{clipwright, export_input, files_in, fixture, run_within};
+#[cfg(unix)]
+use common::cli::{assert_replaced_through_link, file_mode};
+use common::cli::{export_command, fails, succeeds_with_output, succeeds_within};
+use common::{clipwright, export_input, files_in, fixture, run_within, succeeds};
 
 /// A copy of the 2 s H.264/AAC fixture at `dir/name`.
 fn recording(dir: &Path, name: &str) -> PathBuf {
@@ -23,19 +26,18 @@ fn recording(dir: &Path, name: &str) -> PathBuf {
 
 /// `clipwright export` of the first half second of `input` to `output`, in software.
 fn half_second_export(input: &Path, output: &Path) -> Command {
-    let mut cmd = clipwright();
-    cmd.args([
-        "export",
-        "-q",
-        "--no-hardware",
-        "--trim",
-        "0..0.5",
-        "--input",
-    ])
-    .arg(input)
-    .arg("-o")
-    .arg(output);
-    cmd
+    export_command(input, &["--no-hardware", "--trim", "0..0.5"], output)
+}
+
+/// `clipwright subtitles convert INPUT OUTPUT`, `secs` at the most.
+fn convert_within(input: &Path, output: &Path, secs: u64) -> Output {
+    run_within(
+        clipwright()
+            .args(["subtitles", "convert"])
+            .arg(input)
+            .arg(output),
+        Duration::from_secs(secs),
+    )
 }
 
 fn stderr(out: &Output) -> String {
@@ -47,9 +49,7 @@ fn an_export_onto_its_own_input_is_refused_and_the_input_kept() {
     let dir = tempfile::tempdir().unwrap();
     let rec = recording(dir.path(), "rec.mp4");
     let before = std::fs::read(&rec).unwrap();
-    let out = half_second_export(&rec, &rec).output().unwrap();
-    assert!(!out.status.success());
-    let err = stderr(&out);
+    let err = fails(&mut half_second_export(&rec, &rec));
     assert!(
         err.contains("rec.mp4") && err.contains("same file"),
         "{err}"
@@ -65,15 +65,8 @@ fn an_export_onto_its_own_input_is_refused_and_the_input_kept() {
         if !link.exists() {
             continue;
         }
-        let out = clipwright()
-            .args(["export", "-q", "--no-hardware", "--input"])
-            .arg(&rec)
-            .arg("-o")
-            .arg(&link)
-            .output()
-            .unwrap();
-        assert!(!out.status.success(), "{name}");
-        assert!(stderr(&out).contains("same file"), "{}", stderr(&out));
+        let err = fails(&mut export_command(&rec, &["--no-hardware"], &link));
+        assert!(err.contains("same file"), "{name}: {err}");
     }
     assert_eq!(std::fs::read(&rec).unwrap(), before);
     std::fs::remove_file(&hard).unwrap();
@@ -91,15 +84,13 @@ fn a_project_exported_onto_one_of_its_sources_is_refused() {
     let project = quick_project(&rec, &QuickOptions::default()).unwrap();
     let project_file = dir.path().join("edit.clipwright");
     file::save(&project_file, &project, &History::default()).unwrap();
-    let out = clipwright()
-        .args(["export", "-q", "--no-hardware"])
-        .arg(&project_file)
-        .arg("-o")
-        .arg(&rec)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = stderr(&out);
+    let err = fails(
+        clipwright()
+            .args(["export", "-q", "--no-hardware"])
+            .arg(&project_file)
+            .arg("-o")
+            .arg(&rec),
+    );
     assert!(
         err.contains("take.mp4") && err.contains("same file"),
         "{err}"
@@ -119,49 +110,32 @@ fn an_export_replaces_a_links_target_by_rename_and_keeps_file_modes() {
     let link = dir.path().join("link.mp4");
     std::os::unix::fs::symlink(&target, &link).unwrap();
     half_second_export(&rec, &link).assert().success();
-    assert!(std::fs::symlink_metadata(&link)
-        .unwrap()
-        .file_type()
-        .is_symlink());
-    let meta = std::fs::metadata(&target).unwrap();
-    assert!(meta.len() > 1000, "the target holds the export");
-    assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+    assert_replaced_through_link(&link, &target, 0o640);
     // A new file gets the mode any new file gets here (0666 less the umask), not 0600.
     let reference = dir.path().join("reference");
     std::fs::File::create(&reference).unwrap();
-    let want = std::fs::metadata(&reference).unwrap().permissions().mode() & 0o777;
+    let want = file_mode(&reference);
     std::fs::remove_file(&reference).unwrap();
     let new = dir.path().join("new.mp4");
     half_second_export(&rec, &new).assert().success();
-    assert_eq!(
-        std::fs::metadata(&new).unwrap().permissions().mode() & 0o777,
-        want
-    );
+    assert_eq!(file_mode(&new), want);
     // Subtitle files too.
     let srt = dir.path().join("a.srt");
     std::fs::write(&srt, "1\n00:00:00,000 --> 00:00:01,000\nHi\n").unwrap();
     let vtt = dir.path().join("a.vtt");
-    common::succeeds(
-        clipwright()
-            .args(["subtitles", "convert"])
-            .arg(&srt)
-            .arg(&vtt),
-    );
-    assert_eq!(
-        std::fs::metadata(&vtt).unwrap().permissions().mode() & 0o777,
-        want
-    );
+    let convert = || {
+        common::succeeds(
+            clipwright()
+                .args(["subtitles", "convert"])
+                .arg(&srt)
+                .arg(&vtt),
+        )
+    };
+    convert();
+    assert_eq!(file_mode(&vtt), want);
     std::fs::set_permissions(&vtt, std::fs::Permissions::from_mode(0o604)).unwrap();
-    common::succeeds(
-        clipwright()
-            .args(["subtitles", "convert"])
-            .arg(&srt)
-            .arg(&vtt),
-    );
-    assert_eq!(
-        std::fs::metadata(&vtt).unwrap().permissions().mode() & 0o777,
-        0o604
-    );
+    convert();
+    assert_eq!(file_mode(&vtt), 0o604);
     assert_eq!(
         files_in(dir.path()),
         [
@@ -201,21 +175,23 @@ fn file_names_that_look_like_urls_are_read_as_local_files() {
     // `concat:` would join the two files named after it: 4 s instead of 2.
     recording(dir.path(), "a.mp4");
     recording(dir.path(), "concat:a.mp4|a.mp4");
+    // `clipwright ARGS…` in that folder, `secs` at the most.
+    let run = |args: &[&str], secs: u64| {
+        run_within(
+            clipwright().current_dir(dir.path()).args(args),
+            Duration::from_secs(secs),
+        )
+    };
     for name in [http.as_str(), "concat:a.mp4|a.mp4"] {
-        let out = run_within(
-            clipwright()
-                .current_dir(dir.path())
-                .args(["probe", "--json", name]),
-            Duration::from_secs(30),
-        );
+        let out = run(&["probe", "--json", name], 30);
         assert!(out.status.success(), "{name}: {}", stderr(&out));
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let us = json["duration_us"].as_i64().unwrap();
         assert!((1_900_000..2_100_000).contains(&us), "{name}: {us} µs");
     }
     // Exported and transcribed sources, and outputs, stay local too.
-    let out = run_within(
-        clipwright().current_dir(dir.path()).args([
+    let out = run(
+        &[
             "export",
             "-q",
             "--no-hardware",
@@ -225,16 +201,16 @@ fn file_names_that_look_like_urls_are_read_as_local_files() {
             &http,
             "-o",
             &format!("http:127.0.0.1:{}.mp4", net.port()),
-        ]),
-        Duration::from_secs(60),
+        ],
+        60,
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(dir
         .path()
         .join(format!("http:127.0.0.1:{}.mp4", net.port()))
         .is_file());
-    let out = run_within(
-        clipwright().current_dir(dir.path()).args([
+    let out = run(
+        &[
             "record",
             "--test-pattern",
             "64x64",
@@ -244,8 +220,8 @@ fn file_names_that_look_like_urls_are_read_as_local_files() {
             "0.2",
             "-o",
             &format!("http://127.0.0.1:{}/live.mp4", net.port()),
-        ]),
-        Duration::from_secs(60),
+        ],
+        60,
     );
     assert!(!out.status.success(), "no such folder here");
     assert!(!net.connected(), "something was sent over the network");
@@ -270,74 +246,36 @@ fn a_fifo_or_a_device_is_refused_instead_of_blocking() {
     let out_vtt = dir.path().join("out.vtt");
     let out_mp4 = dir.path().join("out.mp4");
     let rec = recording(dir.path(), "rec.mp4");
-    let cases: Vec<(Vec<&std::ffi::OsStr>, &Path)> = vec![
-        (vec!["probe".as_ref(), pipe.as_os_str()], &pipe),
+    // The command lines, and the file each must name.
+    let p = |path: &Path| path.to_str().unwrap().to_owned();
+    let (pipe, pipe_srt, project) = (p(&pipe), p(&pipe_srt), p(&project));
+    let (vtt, mp4, rec) = (p(&out_vtt), p(&out_mp4), p(&rec));
+    let cases: [(&[&str], &str); 7] = [
+        (&["probe", &pipe], &pipe),
+        (&["export", "--input", &pipe, "-o", &mp4], &pipe),
+        (&["export", &project, "-o", &mp4], &project),
         (
-            vec![
-                "export".as_ref(),
-                "--input".as_ref(),
-                pipe.as_os_str(),
-                "-o".as_ref(),
-                out_mp4.as_os_str(),
-            ],
-            &pipe,
-        ),
-        (
-            vec![
-                "export".as_ref(),
-                project.as_os_str(),
-                "-o".as_ref(),
-                out_mp4.as_os_str(),
-            ],
-            &project,
-        ),
-        (
-            vec![
-                "export".as_ref(),
-                "--input".as_ref(),
-                rec.as_os_str(),
-                "--subtitles".as_ref(),
-                pipe_srt.as_os_str(),
-                "-o".as_ref(),
-                out_mp4.as_os_str(),
+            &[
+                "export",
+                "--input",
+                &rec,
+                "--subtitles",
+                &pipe_srt,
+                "-o",
+                &mp4,
             ],
             &pipe_srt,
         ),
-        (
-            vec![
-                "subtitles".as_ref(),
-                "convert".as_ref(),
-                pipe_srt.as_os_str(),
-                out_vtt.as_os_str(),
-            ],
-            &pipe_srt,
-        ),
-        (
-            vec![
-                "subtitles".as_ref(),
-                "convert".as_ref(),
-                "/dev/zero".as_ref(),
-                out_vtt.as_os_str(),
-            ],
-            Path::new("/dev/zero"),
-        ),
-        (
-            vec![
-                "export".as_ref(),
-                "--input".as_ref(),
-                rec.as_os_str(),
-                "-o".as_ref(),
-                pipe.as_os_str(),
-            ],
-            &pipe,
-        ),
+        (&["subtitles", "convert", &pipe_srt, &vtt], &pipe_srt),
+        (&["subtitles", "convert", "/dev/zero", &vtt], "/dev/zero"),
+        (&["export", "--input", &rec, "-o", &pipe], &pipe),
     ];
     for (args, named) in cases {
-        let out = run_within(clipwright().args(&args), Duration::from_secs(20));
+        let out = run_within(clipwright().args(args), Duration::from_secs(20));
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
         assert!(
-            err.contains(&*named.to_string_lossy()) && err.contains("not a regular file"),
+            err.contains(named) && err.contains("not a regular file"),
             "{args:?}: {err}"
         );
         assert_eq!(err.lines().count(), 1, "{err}");
@@ -354,13 +292,7 @@ fn a_subtitle_file_too_large_to_be_one_is_refused_without_reading_it_all() {
         .unwrap()
         .set_len(1 << 30)
         .unwrap();
-    let out = run_within(
-        clipwright()
-            .args(["subtitles", "convert"])
-            .arg(&big)
-            .arg(dir.path().join("big.vtt")),
-        Duration::from_secs(20),
-    );
+    let out = convert_within(&big, &dir.path().join("big.vtt"), 20);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
@@ -393,13 +325,7 @@ fn a_ten_megabyte_cue_is_read_in_one_pass() {
         };
         std::fs::write(&path, text).unwrap();
         let started = std::time::Instant::now();
-        let out = run_within(
-            clipwright()
-                .args(["subtitles", "convert"])
-                .arg(&path)
-                .arg(dir.path().join(format!("{name}.srt"))),
-            Duration::from_secs(60),
-        );
+        let out = convert_within(&path, &dir.path().join(format!("{name}.srt")), 60);
         assert!(out.status.success(), "{name}: {}", stderr(&out));
         assert!(
             started.elapsed() < Duration::from_secs(30),
@@ -432,61 +358,96 @@ fn subtitles_never_lengthen_an_export() {
         let out = dir
             .path()
             .join(if soft { "soft.mkv" } else { "burned.mp4" });
-        let mut cmd = clipwright();
-        cmd.args(["export", "-q", "--no-hardware", "--input"])
-            .arg(&rec)
-            .arg("--subtitles")
-            .arg(&srt)
-            .arg("-o")
-            .arg(&out);
+        let mut args = vec!["--no-hardware", "--subtitles", srt.to_str().unwrap()];
         if let Some(t) = trim {
-            cmd.args(["--trim", t]);
+            args.extend(["--trim", t]);
         }
         if soft {
-            cmd.arg("--soft-subtitles");
+            args.push("--soft-subtitles");
         }
-        let done = run_within(&mut cmd, Duration::from_secs(120));
-        assert!(done.status.success(), "{}", stderr(&done));
+        succeeds_within(
+            &mut export_command(&rec, &args, &out),
+            Duration::from_secs(120),
+        );
         let got = video_seconds(&out);
         assert!((got - want).abs() < 0.1, "{trim:?}: {got} s, want {want}");
     }
 }
 
+/// A recording and a subtitle file with one 20 s cue in a folder of their own, and a folder
+/// for an export's temporary files: an export that burns the cue in, slowed down, runs long
+/// enough to be stopped midway.
+#[cfg(unix)]
+struct SubtitledExport {
+    dir: tempfile::TempDir,
+    tmp: tempfile::TempDir,
+    rec: PathBuf,
+    srt: PathBuf,
+}
+
+#[cfg(unix)]
+impl SubtitledExport {
+    fn new() -> SubtitledExport {
+        let dir = tempfile::tempdir().unwrap();
+        let rec = recording(dir.path(), "rec.mp4");
+        let srt = dir.path().join("subs.srt");
+        std::fs::write(&srt, "1\n00:00:00,000 --> 00:00:20,000\nAll along\n").unwrap();
+        SubtitledExport {
+            dir,
+            tmp: tempfile::tempdir().unwrap(),
+            rec,
+            srt,
+        }
+    }
+
+    /// `clipwright export` of the recording with the cue burned in, at `speed`, to `name`
+    /// in the folder; its temporary files go to the other folder.
+    fn command(&self, name: &str, speed: &str) -> Command {
+        let mut cmd = clipwright();
+        cmd.env("TMPDIR", self.tmp.path())
+            .args(["export", "-q", "--no-hardware", "--speed", speed, "--input"])
+            .arg(&self.rec)
+            .arg("--subtitles")
+            .arg(&self.srt)
+            .arg("-o")
+            .arg(self.dir.path().join(name));
+        cmd
+    }
+
+    /// Waits, 30 s at the most, until `started` holds for the names of the files in the
+    /// folder and in the temporary folder.
+    fn wait_until(&self, started: impl Fn(&[String], &[String]) -> bool) {
+        let start = std::time::Instant::now();
+        while !started(&files_in(self.dir.path()), &files_in(self.tmp.path())) {
+            assert!(start.elapsed() < Duration::from_secs(30), "never started");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+#[cfg(unix)]
+fn partial(names: &[String]) -> bool {
+    names.iter().any(|n| n.ends_with(".partial"))
+}
+
 #[cfg(unix)]
 #[test]
 fn sigterm_during_an_export_leaves_no_partial_file_or_temporary_script() {
-    let dir = tempfile::tempdir().unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let rec = recording(dir.path(), "rec.mp4");
-    let srt = dir.path().join("subs.srt");
-    std::fs::write(&srt, "1\n00:00:00,000 --> 00:00:20,000\nAll along\n").unwrap();
+    let job = SubtitledExport::new();
     // At a tenth of the speed: a 20 s export, long enough to be stopped midway.
-    let mut child = clipwright()
-        .env("TMPDIR", tmp.path())
-        .args(["export", "-q", "--no-hardware", "--speed", "0.1", "--input"])
-        .arg(&rec)
-        .arg("--subtitles")
-        .arg(&srt)
-        .arg("-o")
-        .arg(dir.path().join("slow.mp4"))
+    let mut child = job
+        .command("slow.mp4", "0.1")
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     // Wait for the export to be under way (its temporary file exists), then stop it.
-    let start = std::time::Instant::now();
-    while !files_in(dir.path()).iter().any(|n| n.ends_with(".partial")) {
-        assert!(start.elapsed() < Duration::from_secs(30), "never started");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    job.wait_until(|dir, _| partial(dir));
     std::thread::sleep(Duration::from_millis(300));
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    common::recording::signal(&child, "-TERM");
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(1), "ended by its own handler");
-    assert_eq!(files_in(dir.path()), ["rec.mp4", "subs.srt"]);
-    assert_eq!(files_in(tmp.path()), Vec::<String>::new());
+    assert_eq!(files_in(job.dir.path()), ["rec.mp4", "subs.srt"]);
+    assert_eq!(files_in(job.tmp.path()), Vec::<String>::new());
 }
 
 #[test]
@@ -497,12 +458,7 @@ fn bad_options_are_named_instead_of_ignored() {
         (&["--crf", "63"][..], "--crf 63"),
         (&["--soft-subtitles"][..], "--soft-subtitles"),
     ] {
-        let out = clipwright()
-            .args(["export", "-q", "--input"])
-            .arg(&rec)
-            .arg("-o")
-            .arg(dir.path().join("out.mp4"))
-            .args(extra)
+        let out = export_command(&rec, extra, &dir.path().join("out.mp4"))
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(1));
@@ -528,22 +484,19 @@ fn an_error_says_its_cause_once_and_escapes_control_characters() {
     );
     // Nor does a report or a summary send them to the terminal.
     let red = recording(dir.path(), "red\x1b[31m.mp4");
-    let out = clipwright().arg("probe").arg(&red).output().unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = succeeds_with_output(clipwright().arg("probe").arg(&red));
     assert!(
         !text.contains('\x1b') && text.contains("red\\u{1b}[31m.mp4"),
         "{text}"
     );
-    let out = clipwright()
-        .args(["export", "--no-hardware", "--trim", "0..0.2", "--input"])
-        .arg(&red)
-        .arg("-o")
-        .arg(dir.path().join("out\x1b[0m.mp4"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(!stderr(&out).contains('\x1b'), "{:?}", stderr(&out));
+    let err = succeeds(
+        clipwright()
+            .args(["export", "--no-hardware", "--trim", "0..0.2", "--input"])
+            .arg(&red)
+            .arg("-o")
+            .arg(dir.path().join("out\x1b[0m.mp4")),
+    );
+    assert!(!err.contains('\x1b'), "{err:?}");
 }
 
 #[test]
@@ -561,13 +514,8 @@ fn a_recording_without_a_stated_length_is_measured_and_exports_whole() {
         .status()
         .unwrap();
     assert!(status.success());
-    let out = clipwright()
-        .args(["probe", "--json"])
-        .arg(&mkv)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = succeeds_with_output(clipwright().args(["probe", "--json"]).arg(&mkv));
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["duration_measured"], true, "{json}");
     let us = json["duration_us"].as_i64().unwrap();
     assert!((1_900_000..2_100_000).contains(&us), "{us}");
@@ -660,39 +608,19 @@ fn warnings_carry_no_colour_codes_when_stderr_is_not_a_terminal() {
 #[cfg(target_os = "linux")]
 #[test]
 fn what_a_killed_export_leaves_is_removed_by_the_next_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let rec = recording(dir.path(), "rec.mp4");
-    let srt = dir.path().join("subs.srt");
-    std::fs::write(&srt, "1\n00:00:00,000 --> 00:00:20,000\nAll along\n").unwrap();
-    let export = |name: &str, speed: &str| {
-        let mut cmd = clipwright();
-        cmd.env("TMPDIR", tmp.path())
-            .args(["export", "-q", "--no-hardware", "--speed", speed, "--input"])
-            .arg(&rec)
-            .arg("--subtitles")
-            .arg(&srt)
-            .arg("-o")
-            .arg(dir.path().join(name));
-        cmd
-    };
-    let mut child = export("slow.mp4", "0.1").spawn().unwrap();
-    let start = std::time::Instant::now();
-    while !files_in(dir.path()).iter().any(|n| n.ends_with(".partial"))
-        || files_in(tmp.path()).is_empty()
-    {
-        assert!(start.elapsed() < Duration::from_secs(30), "never started");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let job = SubtitledExport::new();
+    let (dir, tmp) = (job.dir.path(), job.tmp.path());
+    let mut child = job.command("slow.mp4", "0.1").spawn().unwrap();
+    job.wait_until(|dir, tmp| partial(dir) && !tmp.is_empty());
     // kill -9 cannot be handled: the temporaries stay behind...
     child.kill().unwrap();
     child.wait().unwrap();
-    assert_eq!(files_in(dir.path()).len(), 3, "{:?}", files_in(dir.path()));
-    assert_eq!(files_in(tmp.path()).len(), 1, "{:?}", files_in(tmp.path()));
+    assert_eq!(files_in(dir).len(), 3, "{:?}", files_in(dir));
+    assert_eq!(files_in(tmp).len(), 1, "{:?}", files_in(tmp));
     // ...until the next export into that folder, once they have been left alone for a
     // while (made to look 20 minutes old here).
     let old = std::time::SystemTime::now() - Duration::from_secs(20 * 60);
-    for folder in [dir.path(), tmp.path()] {
+    for folder in [dir, tmp] {
         for name in files_in(folder) {
             if name.ends_with(".partial") || name.ends_with(".ass") {
                 std::fs::File::options()
@@ -704,8 +632,8 @@ fn what_a_killed_export_leaves_is_removed_by_the_next_one() {
             }
         }
     }
-    let out = export("next.mp4", "4").output().unwrap();
+    let out = job.command("next.mp4", "4").output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(files_in(dir.path()), ["next.mp4", "rec.mp4", "subs.srt"]);
-    assert_eq!(files_in(tmp.path()), Vec::<String>::new());
+    assert_eq!(files_in(dir), ["next.mp4", "rec.mp4", "subs.srt"]);
+    assert_eq!(files_in(tmp), Vec::<String>::new());
 }

@@ -3,38 +3,26 @@
 //! frame gives. (One test alone in this file: the switch it flips is process-wide.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use clipwright::media::{self, PixelRect, Quality, Scaler, VideoDecoder, TICKS_PER_SECOND};
+mod common;
+
+use clipwright::media::{self, Quality, VideoDecoder, TICKS_PER_SECOND};
 
 /// A 320×180 moving test picture, 4 s at 30 fps, a keyframe a second and B-frames (as
 /// libx264's usual presets make them).
 fn source(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("gop.mp4");
-    let status = std::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-f", "lavfi"])
-        .args(["-i", "testsrc2=size=320x180:rate=30:d=4"])
-        .args(["-c:v", "libx264", "-preset", "veryfast", "-g", "30"])
-        .args(["-pix_fmt", "yuv420p"])
-        .arg(&path)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let x264 = [
+        "-c:v", "libx264", "-preset", "veryfast", "-g", "30", "-pix_fmt", "yuv420p",
+    ];
+    common::lavfi("testsrc2=size=320x180:rate=30:d=4", &x264, &path);
     path
 }
 
 /// The picture shown at `time` by a fresh decoder, and how many frames it decoded.
 fn seek(path: &std::path::Path, time: i64) -> (Vec<u8>, u64) {
     let mut decoder = VideoDecoder::open(path).unwrap();
-    let mut scaler = Scaler::new();
     let frame = decoder.frame_at(time).unwrap();
-    let rgba = frame
-        .to_rgba(
-            PixelRect::full(320, 180),
-            320,
-            180,
-            Quality::Fast,
-            &mut scaler,
-        )
-        .unwrap();
+    let rgba = common::make::rgba(frame, (320, 180), Quality::Fast);
     (rgba.data, decoder.frames_decoded())
 }
 

@@ -61,26 +61,24 @@ fn gop_12() -> PathBuf {
     )
 }
 
-/// `ffprobe`'s video packets of `path`: (pts in ticks, is keyframe).
-fn ffprobe_packets(path: &Path) -> Vec<(i64, bool)> {
-    let tb = Command::new("ffprobe")
-        .args(["-v", "error", "-select_streams", "v:0"])
-        .args(["-show_entries", "stream=time_base", "-of", "csv=p=0"])
-        .arg(path)
-        .output()
-        .unwrap();
-    let tb = String::from_utf8(tb.stdout).unwrap();
-    let (num, den) = tb.trim().split_once('/').unwrap();
-    let (num, den): (i128, i128) = (num.parse().unwrap(), den.parse().unwrap());
+/// What `ffprobe` shows of `entries` of the first video stream of `path`, as CSV.
+fn ffprobe_video(path: &Path, entries: &str) -> String {
     let out = Command::new("ffprobe")
         .args(["-v", "error", "-select_streams", "v:0"])
-        .args(["-show_entries", "packet=pts,flags", "-of", "csv=p=0"])
+        .args(["-show_entries", entries, "-of", "csv=p=0"])
         .arg(path)
         .output()
         .unwrap();
     assert!(out.status.success());
-    String::from_utf8(out.stdout)
-        .unwrap()
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `ffprobe`'s video packets of `path`: (pts in ticks, is keyframe).
+fn ffprobe_packets(path: &Path) -> Vec<(i64, bool)> {
+    let tb = ffprobe_video(path, "stream=time_base");
+    let (num, den) = tb.trim().split_once('/').unwrap();
+    let (num, den): (i128, i128) = (num.parse().unwrap(), den.parse().unwrap());
+    ffprobe_video(path, "packet=pts,flags")
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {

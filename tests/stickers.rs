@@ -149,28 +149,19 @@ fn changed(a: &[u8], b: &[u8], width: usize) -> ((f64, f64), usize) {
 #[test]
 fn a_pinned_sticker_is_carried_with_the_picture_under_it_when_that_is_moved_and_scaled() {
     use clipwright::timeline::{
-        Canvas, Clip, ClipId, FaceAnchor, FaceBox, FaceTrack, Interpolation, Keyframes,
-        MediaSource, Project, Property, SourceId, StickerPin, Time, Track, TrackId, TrackKind,
+        Canvas, Clip, ClipId, FaceAnchor, FaceBox, FaceTrack, Interpolation, Keyframes, Project,
+        Property, SourceId, StickerPin, Time, Track, TrackId, TrackKind,
     };
     let file = common::fixture(&common::VIDEO_ONLY);
-    let info = clipwright::media::probe(&file).unwrap().source_info();
     let canvas = Canvas {
         width: 640,
         height: 360,
         ..Canvas::default()
     };
     let mut project = Project::new("pinned", canvas);
-    project
-        .sources
-        .push(MediaSource::new(SourceId(1), &file, info));
+    common::make::add_source(&mut project, SourceId(1), &file);
     // The 320x240 picture at half its fitted size, a quarter of the frame to the right.
-    let mut video = Clip::media(
-        ClipId(1),
-        SourceId(1),
-        Time::ZERO,
-        Time::ZERO,
-        Time::from_secs(1),
-    );
+    let mut video = common::make::clip_from_start(ClipId(1), SourceId(1), Time::from_secs(1));
     for (property, value) in [(Property::Scale, 0.5), (Property::PositionX, 0.25)] {
         video.animation.set_channel(
             property,

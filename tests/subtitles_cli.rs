@@ -6,6 +6,13 @@
 
 use assert_cmd::Command;
 
+/// A new folder holding one file, `name`, of `text`.
+fn folder_with(name: &str, text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), text).unwrap();
+    dir
+}
+
 fn convert(dir: &std::path::Path, input: &str, output: &str) -> std::process::Output {
     Command::cargo_bin("clipwright")
         .unwrap()
@@ -15,32 +22,30 @@ fn convert(dir: &std::path::Path, input: &str, output: &str) -> std::process::Ou
         .unwrap()
 }
 
+/// [`convert`], which must succeed: what it said on stderr, and the file it wrote.
+fn converted(dir: &std::path::Path, input: &str, output: &str) -> (String, String) {
+    let out = convert(dir, input, output);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    (stderr, std::fs::read_to_string(dir.join(output)).unwrap())
+}
+
 #[test]
 fn an_srt_file_converts_to_ass_and_vtt_by_extension() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("in.srt"),
+    let dir = folder_with(
+        "in.srt",
         "1\r\n00:00:01,000 --> 00:00:02,500\r\n<i>Hello</i> there\r\n\r\n2\r\n00:00:03,000 --> 00:00:04,000\r\nBye\r\n",
-    )
-    .unwrap();
-    let out = convert(dir.path(), "in.srt", "out.ass");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
-    assert!(out.stderr.is_empty(), "a clean file gives no warnings");
-    let ass = std::fs::read_to_string(dir.path().join("out.ass")).unwrap();
+    let (warnings, ass) = converted(dir.path(), "in.srt", "out.ass");
+    assert!(warnings.is_empty(), "a clean file gives no warnings");
     assert!(
         ass.contains("Dialogue: 0,0:00:01.00,0:00:02.50,Default,,0,0,0,,{\\i1}Hello{\\i0} there"),
         "{ass}"
     );
 
-    let out = convert(dir.path(), "out.ass", "back.vtt");
-    assert!(out.status.success());
     // The input's CRLF line endings are kept.
-    let vtt = std::fs::read_to_string(dir.path().join("back.vtt"))
-        .unwrap()
+    let vtt = converted(dir.path(), "out.ass", "back.vtt")
+        .1
         .replace("\r\n", "\n");
     assert!(
         vtt.starts_with("WEBVTT") && vtt.contains("00:00:03.000 --> 00:00:04.000\nBye"),
@@ -50,32 +55,22 @@ fn an_srt_file_converts_to_ass_and_vtt_by_extension() {
 
 #[test]
 fn warnings_name_the_file_and_line_on_stderr() {
-    let dir = tempfile::tempdir().unwrap();
     // The second cue has no number and no blank line before it.
-    std::fs::write(
-        dir.path().join("broken.srt"),
+    let dir = folder_with(
+        "broken.srt",
         "1\n00:00:01,000 --> 00:00:02,000\nOne\n00:00:03,000 --> 00:00:04,000\nTwo\n",
-    )
-    .unwrap();
-    let out = convert(dir.path(), "broken.srt", "fixed.vtt");
-    assert!(out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    );
+    let (stderr, vtt) = converted(dir.path(), "broken.srt", "fixed.vtt");
     assert!(stderr.lines().count() >= 1, "{stderr}");
     for line in stderr.lines() {
         assert!(line.starts_with("broken.srt: line 4:"), "{line}");
     }
-    let vtt = std::fs::read_to_string(dir.path().join("fixed.vtt")).unwrap();
     assert!(vtt.contains("Two"), "{vtt}");
 }
 
 #[test]
 fn an_unknown_output_extension_or_a_missing_file_fails_with_one_line() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("in.srt"),
-        "1\n00:00:01,000 --> 00:00:02,000\nHi\n",
-    )
-    .unwrap();
+    let dir = folder_with("in.srt", "1\n00:00:01,000 --> 00:00:02,000\nHi\n");
     for (input, output, message) in [
         (
             "in.srt",

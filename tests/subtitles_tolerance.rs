@@ -2,11 +2,25 @@
 //! that names the right line, and what cannot be read at all is a clear error.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use clipwright::subtitles::{self, Format, SubtitleError, Warning, WarningKind};
+use clipwright::subtitles::{self, Format, SubtitleDoc, SubtitleError, Warning, WarningKind};
 
 /// The (line, kind) of each warning, for compact assertions.
 fn lines(warnings: &[Warning]) -> Vec<(Option<usize>, WarningKind)> {
     warnings.iter().map(|w| (w.line, w.kind)).collect()
+}
+
+/// Parses `text` as `format`, checking that it reads `events` cues with the warnings
+/// `warned` (line, kind); returns the document.
+fn parse_warned(
+    text: &str,
+    format: Format,
+    events: usize,
+    warned: &[(Option<usize>, WarningKind)],
+) -> SubtitleDoc {
+    let (doc, warnings) = subtitles::parse(text.as_bytes(), format).unwrap();
+    assert_eq!(doc.events.len(), events);
+    assert_eq!(lines(&warnings), warned);
+    doc
 }
 
 #[test]
@@ -57,15 +71,11 @@ fn out_of_order_srt_cues_are_sorted_with_a_warning_at_the_first_offender() {
 #[test]
 fn srt_stray_lines_and_backwards_cues_are_reported_by_line() {
     let srt = "\u{feff}Subtitles by someone\n\n1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\n00:00:04,000 --> 00:00:03,000\nbackwards\n";
-    let (doc, warnings) = subtitles::parse(srt.as_bytes(), Format::Srt).unwrap();
-    assert_eq!(doc.events.len(), 2);
-    assert_eq!(
-        lines(&warnings),
-        [
-            (Some(1), WarningKind::UnreadableLine),
-            (Some(8), WarningKind::EndBeforeStart)
-        ]
-    );
+    let warned = [
+        (Some(1), WarningKind::UnreadableLine),
+        (Some(8), WarningKind::EndBeforeStart),
+    ];
+    parse_warned(srt, Format::Srt, 2, &warned);
 }
 
 #[test]
@@ -83,40 +93,31 @@ fn srt_without_hours_and_with_lone_cr_line_endings_still_reads() {
 #[test]
 fn vtt_without_header_and_with_commas_warns_on_the_right_lines() {
     let vtt = "00:00:01,000 --> 00:00:02,000\nhello\n\nbroken id\nnot a timing\n\n00:00:03.000 --> 00:00:04.000\nbye\n";
-    let (doc, warnings) = subtitles::parse(vtt.as_bytes(), Format::Vtt).unwrap();
-    assert_eq!(doc.events.len(), 2);
-    assert_eq!(
-        lines(&warnings),
-        [
-            (Some(1), WarningKind::MissingHeader),
-            (Some(1), WarningKind::LooseTimestamp),
-            (Some(5), WarningKind::UnreadableLine),
-        ]
-    );
+    let warned = [
+        (Some(1), WarningKind::MissingHeader),
+        (Some(1), WarningKind::LooseTimestamp),
+        (Some(5), WarningKind::UnreadableLine),
+    ];
+    parse_warned(vtt, Format::Vtt, 2, &warned);
 }
 
 #[test]
 fn vtt_cue_running_into_the_next_one_is_split_with_a_warning() {
     let vtt = "WEBVTT\n\n00:01.000 --> 00:02.000\none\n00:03.000 --> 00:04.000\ntwo\n";
-    let (doc, warnings) = subtitles::parse(vtt.as_bytes(), Format::Vtt).unwrap();
-    assert_eq!(doc.events.len(), 2);
-    assert_eq!(lines(&warnings), [(Some(5), WarningKind::MissingBlankLine)]);
+    let warned = [(Some(5), WarningKind::MissingBlankLine)];
+    parse_warned(vtt, Format::Vtt, 2, &warned);
 }
 
 #[test]
 fn ass_lines_that_cannot_be_read_are_kept_verbatim_and_named() {
     let ass = "[Script Info]\nScriptType: v4.00+\n\n[V4+ Styles]\nFormat: Name, Fontname, Fontsize\nStyle: Default,Arial,huge\n\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\nDialogue: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,fine\nDialogue: 0,soon,later,Default,,0,0,0,,bad time\nDialogue: x,0:00:03.00,0:00:04.00,Default,,0,0,0,,bad layer\ngarbage here\n";
-    let (doc, warnings) = subtitles::parse(ass.as_bytes(), Format::Ass).unwrap();
-    assert_eq!(doc.events.len(), 2);
-    assert_eq!(
-        lines(&warnings),
-        [
-            (Some(6), WarningKind::BadField),
-            (Some(11), WarningKind::UnreadableLine),
-            (Some(12), WarningKind::BadField),
-            (Some(13), WarningKind::UnreadableLine),
-        ]
-    );
+    let warned = [
+        (Some(6), WarningKind::BadField),
+        (Some(11), WarningKind::UnreadableLine),
+        (Some(12), WarningKind::BadField),
+        (Some(13), WarningKind::UnreadableLine),
+    ];
+    let doc = parse_warned(ass, Format::Ass, 2, &warned);
     // Nothing is lost: the unreadable lines come back where they were.
     assert_eq!(doc.write(Format::Ass), ass);
 }

@@ -270,6 +270,29 @@ fn an_english_only_model_refuses_another_language_by_name() {
     assert!(err.to_string().contains("English only"), "{err}");
 }
 
+/// `clipwright transcribe`, its arguments still to add.
+fn transcribe_command() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("clipwright").unwrap();
+    cmd.arg("transcribe");
+    cmd
+}
+
+/// Runs `cmd` to its end: whether it succeeded, and what it said on stderr.
+fn outcome(cmd: &mut assert_cmd::Command) -> (bool, String) {
+    let run = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    (run.status.success(), stderr)
+}
+
+/// `cmd` finding installed models only under the cache folder `cache`, and offline: a
+/// download attempt would fail, not hang.
+fn offline<'a>(cmd: &'a mut assert_cmd::Command, cache: &Path) -> &'a mut assert_cmd::Command {
+    cmd.env("XDG_CACHE_HOME", cache)
+        .env_remove("CLIPWRIGHT_WHISPER_MODEL")
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .env("https_proxy", "http://127.0.0.1:9")
+}
+
 #[test]
 fn the_transcribe_command_writes_subtitles_that_parse() {
     let dir = tempfile::tempdir().unwrap();
@@ -278,19 +301,16 @@ fn the_transcribe_command_writes_subtitles_that_parse() {
     engine("whisper-tiny.en-ct2"); // converted once, not by two processes at a time
     for ext in ["srt", "ass"] {
         let out = dir.path().join(format!("fox.{ext}"));
-        let run = assert_cmd::Command::cargo_bin("clipwright")
-            .unwrap()
-            .arg("transcribe")
-            .arg(&wav)
-            .arg("-o")
-            .arg(&out)
-            .arg("--model")
-            .arg(&model)
-            .args(["--language", "en"])
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&run.stderr);
-        assert!(run.status.success(), "{stderr}");
+        let (ok, stderr) = outcome(
+            transcribe_command()
+                .arg(&wav)
+                .arg("-o")
+                .arg(&out)
+                .arg("--model")
+                .arg(&model)
+                .args(["--language", "en"]),
+        );
+        assert!(ok, "{stderr}");
         assert!(stderr.contains("transcribing: 100%"), "{stderr}");
         assert!(
             stderr.contains("wrote ") && stderr.contains(" cues to "),
@@ -327,19 +347,13 @@ fn the_transcribe_command_names_the_problem_with_a_bad_request() {
         ),
     ];
     for (args, message) in cases {
-        let run = assert_cmd::Command::cargo_bin("clipwright")
-            .unwrap()
-            .current_dir(dir.path())
-            .arg("transcribe")
-            .arg(&wav)
-            .args(args)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&run.stderr);
-        assert!(
-            !run.status.success() && stderr.contains(message),
-            "{args:?}: {stderr}"
+        let (ok, stderr) = outcome(
+            transcribe_command()
+                .current_dir(dir.path())
+                .arg(&wav)
+                .args(args),
         );
+        assert!(!ok && stderr.contains(message), "{args:?}: {stderr}");
     }
 }
 
@@ -356,33 +370,27 @@ fn a_media_name_that_is_not_utf8_is_transcribed_and_a_bad_output_is_refused_firs
     let model = model_dir("whisper-tiny.en-ct2");
     engine("whisper-tiny.en-ct2"); // converted once, not by two processes at a time
     let out = dir.path().join("fox.srt");
-    let run = assert_cmd::Command::cargo_bin("clipwright")
-        .unwrap()
-        .arg("transcribe")
-        .arg("-o")
-        .arg(&out)
-        .arg("--model")
-        .arg(&model)
-        .args(["--language", "en", "--"])
-        .arg(&odd)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(run.status.success(), "{stderr}");
+    let (ok, stderr) = outcome(
+        transcribe_command()
+            .arg("-o")
+            .arg(&out)
+            .arg("--model")
+            .arg(&model)
+            .args(["--language", "en", "--"])
+            .arg(&odd),
+    );
+    assert!(ok, "{stderr}");
     assert!(out.is_file());
     // An output that cannot be written is named before any model is looked for (this
     // model does not exist) and before the transcription, not after it.
-    let run = assert_cmd::Command::cargo_bin("clipwright")
-        .unwrap()
-        .arg("transcribe")
-        .arg("-o")
-        .arg(dir.path().join("no such folder").join("fox.srt"))
-        .args(["--model", "enormous", "--"])
-        .arg(&odd)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(!run.status.success());
+    let (ok, stderr) = outcome(
+        transcribe_command()
+            .arg("-o")
+            .arg(dir.path().join("no such folder").join("fox.srt"))
+            .args(["--model", "enormous", "--"])
+            .arg(&odd),
+    );
+    assert!(!ok);
     assert!(
         stderr.contains("fox.srt") && stderr.contains("cannot write"),
         "{stderr}"
@@ -498,22 +506,10 @@ fn transcribe_without_a_model_finds_whisper_base_in_the_users_model_folder_offli
         std::os::unix::fs::symlink(model.join(f), installed.join(f)).unwrap();
     }
     let out = dir.path().join("fox.srt");
-    let run = assert_cmd::Command::cargo_bin("clipwright")
-        .unwrap()
-        .arg("transcribe")
-        .arg(&wav)
-        .arg("-o")
-        .arg(&out)
-        .args(["--language", "en"])
-        .env("XDG_CACHE_HOME", &cache)
-        .env_remove("CLIPWRIGHT_WHISPER_MODEL")
-        // No network: a download attempt would fail, not hang.
-        .env("HTTPS_PROXY", "http://127.0.0.1:9")
-        .env("https_proxy", "http://127.0.0.1:9")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(run.status.success(), "{stderr}");
+    let mut cmd = transcribe_command();
+    cmd.arg(&wav).arg("-o").arg(&out).args(["--language", "en"]);
+    let (ok, stderr) = outcome(offline(&mut cmd, &cache));
+    assert!(ok, "{stderr}");
     assert!(!stderr.contains("download"), "{stderr}");
     let (doc, _) = subtitles::read_file(&out).unwrap();
     let text: Vec<String> = doc.dialogue().map(|c| doc.plain_text(c)).collect();
@@ -525,20 +521,10 @@ fn transcribe_without_a_model_finds_whisper_base_in_the_users_model_folder_offli
 
     // With nothing installed, the error names the folders searched and what to do.
     let empty = dir.path().join("empty-cache");
-    let run = assert_cmd::Command::cargo_bin("clipwright")
-        .unwrap()
-        .arg("transcribe")
-        .arg(&wav)
-        .arg("-o")
-        .arg(dir.path().join("none.srt"))
-        .env("XDG_CACHE_HOME", &empty)
-        .env_remove("CLIPWRIGHT_WHISPER_MODEL")
-        .env("HTTPS_PROXY", "http://127.0.0.1:9")
-        .env("https_proxy", "http://127.0.0.1:9")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(!run.status.success());
+    let mut cmd = transcribe_command();
+    cmd.arg(&wav).arg("-o").arg(dir.path().join("none.srt"));
+    let (ok, stderr) = outcome(offline(&mut cmd, &empty));
+    assert!(!ok);
     assert!(
         stderr.contains("not installed") && stderr.contains("empty-cache"),
         "{stderr}"

@@ -201,12 +201,21 @@ mod tests {
         }
     }
 
+    /// Adds the recording `file` to `p` as one edit; what it added, and the edit undoing it.
+    fn record_into(
+        p: &mut Project,
+        file: &str,
+        info: SourceInfo,
+        place_at: Option<Time>,
+    ) -> (AddedRecording, Edit) {
+        let (edit, added) = recording_edit(p, Path::new(file), info, place_at);
+        (added, apply(p, edit).unwrap())
+    }
+
     #[test]
     fn a_recording_with_sound_lands_as_linked_video_and_audio_clips() {
         let mut p = Project::new("test", Canvas::default());
-        let (edit, added) =
-            recording_edit(&p, Path::new("rec.mp4"), info(4, true), Some(Time::ZERO));
-        apply(&mut p, edit).unwrap();
+        let (added, _) = record_into(&mut p, "rec.mp4", info(4, true), Some(Time::ZERO));
         assert_eq!(p.sources.len(), 1);
         let v = p.clip(added.video_clip.unwrap()).unwrap();
         let a = p.clip(added.audio_clip.unwrap()).unwrap();
@@ -219,8 +228,7 @@ mod tests {
     #[test]
     fn a_recording_only_for_the_pool_adds_no_clips() {
         let mut p = Project::new("test", Canvas::default());
-        let (edit, added) = recording_edit(&p, Path::new("rec.mp4"), info(4, true), None);
-        apply(&mut p, edit).unwrap();
+        let (added, _) = record_into(&mut p, "rec.mp4", info(4, true), None);
         assert_eq!(p.sources.len(), 1);
         assert_eq!(added.video_clip, None);
         assert_eq!(p.clips().count(), 0);
@@ -229,10 +237,8 @@ mod tests {
     #[test]
     fn a_second_recording_at_the_same_time_goes_on_new_tracks() {
         let mut p = Project::new("test", Canvas::default());
-        let (e1, _) = recording_edit(&p, Path::new("a.mp4"), info(4, true), Some(Time::ZERO));
-        apply(&mut p, e1).unwrap();
-        let (e2, added) = recording_edit(&p, Path::new("b.mp4"), info(2, false), Some(Time::ZERO));
-        let undo = apply(&mut p, e2).unwrap();
+        record_into(&mut p, "a.mp4", info(4, true), Some(Time::ZERO));
+        let (added, undo) = record_into(&mut p, "b.mp4", info(2, false), Some(Time::ZERO));
         assert!(added.audio_clip.is_none());
         let tracks_with_clips = p.tracks.iter().filter(|t| !t.clips.is_empty()).count();
         assert_eq!(tracks_with_clips, 3);
@@ -245,8 +251,7 @@ mod tests {
     #[test]
     fn a_recording_at_the_playhead_over_clips_goes_on_a_track_above_them() {
         let mut p = Project::new("test", Canvas::default());
-        let (e1, first) = recording_edit(&p, Path::new("a.mp4"), info(4, true), Some(Time::ZERO));
-        apply(&mut p, e1).unwrap();
+        let (first, _) = record_into(&mut p, "a.mp4", info(4, true), Some(Time::ZERO));
         // An empty video track under the first recording's: free, but hidden under it.
         apply(
             &mut p,
@@ -257,8 +262,7 @@ mod tests {
         )
         .unwrap();
         let at = Landing::Playhead.start(&p, Time::from_secs(1));
-        let (e2, second) = recording_edit(&p, Path::new("b.mp4"), info(2, true), Some(at));
-        apply(&mut p, e2).unwrap();
+        let (second, _) = record_into(&mut p, "b.mp4", info(2, true), Some(at));
         let index_of = |id| {
             p.tracks
                 .iter()
@@ -279,14 +283,12 @@ mod tests {
     #[test]
     fn a_second_recording_lands_after_the_first_on_the_same_tracks() {
         let mut p = Project::new("test", Canvas::default());
-        let (e1, first) = recording_edit(&p, Path::new("a.mp4"), info(4, true), Some(Time::ZERO));
-        apply(&mut p, e1).unwrap();
+        let (first, _) = record_into(&mut p, "a.mp4", info(4, true), Some(Time::ZERO));
         let tracks = p.tracks.len();
         // The playhead is back at 0:00, but the recording goes after what is there.
         let at = Landing::End.start(&p, Time::ZERO);
         assert_eq!(at, Time::from_secs(4));
-        let (e2, second) = recording_edit(&p, Path::new("b.mp4"), info(2, true), Some(at));
-        apply(&mut p, e2).unwrap();
+        let (second, _) = record_into(&mut p, "b.mp4", info(2, true), Some(at));
         assert_eq!(p.tracks.len(), tracks, "no new tracks needed");
         let track_of = |id| {
             p.tracks

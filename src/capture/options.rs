@@ -209,26 +209,16 @@ mod tests {
 
     #[test]
     fn presets_and_custom_sizes_parse() {
-        assert_eq!(
-            "1080p".parse::<OutputSize>().ok(),
-            Some(OutputSize::Fixed(1920, 1080))
-        );
-        assert_eq!(
-            "480p".parse::<OutputSize>().ok(),
-            Some(OutputSize::Fixed(854, 480))
-        );
-        assert_eq!(
-            "1080x1920".parse::<OutputSize>().ok(),
-            Some(OutputSize::Fixed(1080, 1920))
-        );
-        assert_eq!(
-            "640x360".parse::<OutputSize>().ok(),
-            Some(OutputSize::Fixed(640, 360))
-        );
-        assert_eq!(
-            "Source".parse::<OutputSize>().ok(),
-            Some(OutputSize::Source)
-        );
+        let cases = [
+            ("1080p", OutputSize::Fixed(1920, 1080)),
+            ("480p", OutputSize::Fixed(854, 480)),
+            ("1080x1920", OutputSize::Fixed(1080, 1920)),
+            ("640x360", OutputSize::Fixed(640, 360)),
+            ("Source", OutputSize::Source),
+        ];
+        for (text, size) in cases {
+            assert_eq!(text.parse::<OutputSize>().ok(), Some(size), "{text}");
+        }
     }
 
     #[test]

@@ -352,7 +352,24 @@ mod tests {
         }
     }
 
-    fn fill(ring: &mut ReplayRing<Fake>, seconds: i64, size: usize) {
+    /// `count` packets of `size` bytes after one another from `from_us`, none a keyframe:
+    /// pictures when `video`, sound otherwise.
+    fn push_run(ring: &mut ReplayRing<Fake>, video: bool, from_us: i64, count: i64, size: usize) {
+        for i in 0..count {
+            ring.push(Fake {
+                video,
+                key: false,
+                t: from_us + i * 100_000,
+                size,
+            });
+        }
+    }
+
+    /// A ring keeping `keep_secs` (and at most `cap` bytes) after `seconds` of pictures of
+    /// 1000 bytes, 10 a second with a keyframe each second, and 10 bytes of sound 30 ms
+    /// after each picture.
+    fn filled(keep_secs: u64, cap: u64, seconds: i64) -> ReplayRing<Fake> {
+        let mut ring = ReplayRing::new(Duration::from_secs(keep_secs), cap);
         for i in 0..seconds * 10 {
             let t = i * 100_000;
             ring.push(Fake {
@@ -365,15 +382,23 @@ mod tests {
                 video: true,
                 key: i % 10 == 0,
                 t,
-                size,
+                size: 1000,
             });
         }
+        ring
+    }
+
+    /// The snapshot of a 5 s ring filled for 12 s and then given `extra` pictures of a
+    /// byte, none a keyframe.
+    fn five_seconds_after(extra: i64) -> ReplaySnapshot<Fake> {
+        let mut ring = filled(5, u64::MAX, 12);
+        push_run(&mut ring, true, 12_000_000, extra, 1);
+        ring.snapshot().unwrap()
     }
 
     #[test]
     fn the_ring_holds_the_asked_length_plus_at_most_one_gop() {
-        let mut ring = ReplayRing::new(Duration::from_secs(5), u64::MAX);
-        fill(&mut ring, 60, 1000);
+        let ring = filled(5, u64::MAX, 60);
         let held = ring.held_us();
         assert!((5_000_000..=6_000_000).contains(&held), "{held}");
         assert!(ring.bytes() <= 61 * 1010, "{}", ring.bytes());
@@ -382,34 +407,8 @@ mod tests {
 
     #[test]
     fn a_snapshot_starts_on_the_keyframe_nearest_the_asked_length() {
-        let mut ring = ReplayRing::new(Duration::from_secs(5), u64::MAX);
-        fill(&mut ring, 12, 1000);
         // Pictures end at 12.0 s: 5 s back is 7.0 s, a keyframe.
-        ring.push(Fake {
-            video: true,
-            key: false,
-            t: 12_000_000,
-            size: 1,
-        });
-        ring.push(Fake {
-            video: true,
-            key: false,
-            t: 12_100_000,
-            size: 1,
-        });
-        ring.push(Fake {
-            video: true,
-            key: false,
-            t: 12_200_000,
-            size: 1,
-        });
-        ring.push(Fake {
-            video: true,
-            key: false,
-            t: 12_300_000,
-            size: 1,
-        });
-        let snap = ring.snapshot().unwrap();
+        let snap = five_seconds_after(4);
         assert_eq!(snap.from_us, 7_000_000);
         assert_eq!(snap.duration_us, 5_400_000);
         assert!(snap.packets[0].is_video() && snap.packets[0].is_key());
@@ -418,34 +417,16 @@ mod tests {
 
     #[test]
     fn halfway_between_two_keyframes_the_shorter_replay_is_taken() {
-        let mut ring = ReplayRing::new(Duration::from_secs(5), u64::MAX);
-        fill(&mut ring, 12, 1000);
-        for i in 0..5 {
-            ring.push(Fake {
-                video: true,
-                key: false,
-                t: 12_000_000 + i * 100_000,
-                size: 1,
-            });
-        }
         // Pictures end at 12.5 s: 5 s back is 7.5 s, between keyframes at 7 and 8 s.
-        let snap = ring.snapshot().unwrap();
+        let snap = five_seconds_after(5);
         assert_eq!(snap.from_us, 8_000_000);
         assert_eq!(snap.duration_us, 4_500_000);
     }
 
     #[test]
     fn sound_beyond_the_newest_picture_is_left_out_of_a_snapshot() {
-        let mut ring = ReplayRing::new(Duration::from_secs(2), u64::MAX);
-        fill(&mut ring, 5, 1000);
-        for i in 0..5 {
-            ring.push(Fake {
-                video: false,
-                key: false,
-                t: 5_000_000 + i * 100_000,
-                size: 10,
-            });
-        }
+        let mut ring = filled(2, u64::MAX, 5);
+        push_run(&mut ring, false, 5_000_000, 5, 10);
         let snap = ring.snapshot().unwrap();
         let last_sound = snap.packets.iter().filter(|p| !p.video).map(|p| p.t).max();
         assert_eq!(last_sound, Some(4_930_000));
@@ -453,8 +434,7 @@ mod tests {
 
     #[test]
     fn the_byte_cap_drops_older_gops_and_keeps_the_newest() {
-        let mut ring = ReplayRing::new(Duration::from_secs(30), 50_000);
-        fill(&mut ring, 20, 1000);
+        let ring = filled(30, 50_000, 20);
         assert!(ring.bytes() <= 50_000 + 10 * 1010, "{}", ring.bytes());
         assert!(ring.trimmed() > 0);
         let snap = ring.snapshot().unwrap();

@@ -184,16 +184,22 @@ fn processes() -> ProcessLister {
     })
 }
 
+/// A fake server playing `streams` (id, process, sink), and a folder for the state file.
+fn playing(streams: &[(u32, u32, &str)]) -> (Fake, tempfile::TempDir) {
+    let fake = Fake::new();
+    for &(id, pid, sink) in streams {
+        fake.play(id, pid, sink);
+    }
+    (fake, tempfile::tempdir().unwrap())
+}
+
 fn our_sink() -> String {
     format!("{SINK_PREFIX}{}", std::process::id())
 }
 
 #[test]
 fn only_the_windows_program_streams_move_to_our_sink_and_are_heard_through_a_loopback() {
-    let fake = Fake::new();
-    fake.play(1, 102, "headphones");
-    fake.play(2, 200, "speakers");
-    let dir = tempfile::tempdir().unwrap();
+    let (fake, dir) = playing(&[(1, 102, "headphones"), (2, 200, "speakers")]);
     let routing = Routing::start(fake.clone(), 101, dir.path(), processes()).unwrap();
     assert_eq!(fake.sink_of(1), Some(our_sink()));
     assert_eq!(fake.sink_of(2).as_deref(), Some("speakers"));
@@ -206,8 +212,7 @@ fn only_the_windows_program_streams_move_to_our_sink_and_are_heard_through_a_loo
 
 #[test]
 fn streams_that_start_later_are_followed_and_our_loopback_is_never_moved() {
-    let fake = Fake::new();
-    let dir = tempfile::tempdir().unwrap();
+    let (fake, dir) = playing(&[]);
     let mut routing = Routing::start(fake.clone(), 101, dir.path(), processes()).unwrap();
     assert_eq!(routing.follow().unwrap(), 0, "nothing plays yet");
     fake.play(7, 101, "speakers");
@@ -220,10 +225,7 @@ fn streams_that_start_later_are_followed_and_our_loopback_is_never_moved() {
 
 #[test]
 fn restoring_puts_each_stream_back_unloads_our_modules_and_removes_the_state_file() {
-    let fake = Fake::new();
-    fake.play(1, 102, "headphones");
-    fake.play(3, 101, "speakers");
-    let dir = tempfile::tempdir().unwrap();
+    let (fake, dir) = playing(&[(1, 102, "headphones"), (3, 101, "speakers")]);
     let mut routing = Routing::start(fake.clone(), 101, dir.path(), processes()).unwrap();
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     routing.restore().unwrap();
@@ -238,9 +240,7 @@ fn restoring_puts_each_stream_back_unloads_our_modules_and_removes_the_state_fil
 
 #[test]
 fn dropping_the_routing_restores_it() {
-    let fake = Fake::new();
-    fake.play(1, 101, "headphones");
-    let dir = tempfile::tempdir().unwrap();
+    let (fake, dir) = playing(&[(1, 101, "headphones")]);
     drop(Routing::start(fake.clone(), 101, dir.path(), processes()).unwrap());
     assert_eq!(fake.sink_of(1).as_deref(), Some("headphones"));
     assert!(fake.server().modules.is_empty());
@@ -248,9 +248,7 @@ fn dropping_the_routing_restores_it() {
 
 #[test]
 fn a_stream_the_person_moved_elsewhere_during_the_recording_stays_where_they_put_it() {
-    let fake = Fake::new();
-    fake.play(1, 101, "speakers");
-    let dir = tempfile::tempdir().unwrap();
+    let (fake, dir) = playing(&[(1, 101, "speakers")]);
     let mut routing = Routing::start(fake.clone(), 101, dir.path(), processes()).unwrap();
     let mut by_hand = fake.clone();
     by_hand.move_sink_input(1, "headphones").unwrap();
@@ -260,8 +258,7 @@ fn a_stream_the_person_moved_elsewhere_during_the_recording_stays_where_they_put
 
 #[test]
 fn a_default_sink_that_became_ours_is_given_back() {
-    let fake = Fake::new();
-    let dir = tempfile::tempdir().unwrap();
+    let (fake, dir) = playing(&[]);
     let mut routing = Routing::start(fake.clone(), 101, dir.path(), processes()).unwrap();
     fake.server().default = our_sink(); // e.g. a switch-on-connect module
     routing.restore().unwrap();
@@ -318,8 +315,7 @@ fn dead_pid() -> u32 {
 
 #[test]
 fn the_next_start_undoes_what_a_killed_recorder_left() {
-    let fake = Fake::new();
-    let dir = tempfile::tempdir().unwrap();
+    let (fake, dir) = playing(&[]);
     let owner = dead_pid();
     killed_recorder(&fake, dir.path(), owner);
     let mut c = fake.clone();
@@ -333,8 +329,7 @@ fn the_next_start_undoes_what_a_killed_recorder_left() {
 
 #[test]
 fn a_running_recorders_routing_is_left_alone() {
-    let fake = Fake::new();
-    let dir = tempfile::tempdir().unwrap();
+    let (fake, dir) = playing(&[]);
     let mut alive = std::process::Command::new("sleep")
         .arg("30")
         .spawn()
@@ -350,8 +345,7 @@ fn a_running_recorders_routing_is_left_alone() {
 
 #[test]
 fn module_indices_reused_after_a_server_restart_are_not_unloaded() {
-    let fake = Fake::new();
-    let dir = tempfile::tempdir().unwrap();
+    let (fake, dir) = playing(&[]);
     let owner = dead_pid();
     let state = State {
         owner,
@@ -372,8 +366,7 @@ fn module_indices_reused_after_a_server_restart_are_not_unloaded() {
 
 #[test]
 fn with_no_state_file_the_server_is_not_asked() {
-    let fake = Fake::new();
-    let dir = tempfile::tempdir().unwrap();
+    let (fake, dir) = playing(&[]);
     std::fs::write(dir.path().join("unrelated.json"), "{}").unwrap();
     let mut c = fake.clone();
     assert_eq!(recover(&mut c, dir.path()).unwrap(), 0);

@@ -104,28 +104,19 @@ fn slug(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::outputs::tests::two_outputs;
+    use crate::export::outputs::tests::{
+        check_outputs_go_into_a_folder_or_beside_a_named_file, two_outputs,
+    };
     use crate::timeline::Marker;
 
     #[test]
     fn all_outputs_go_into_a_folder_or_beside_a_named_file() {
-        let p = two_outputs();
-        let names: Vec<PathBuf> = batch(&p, Path::new("/tmp/out/cut.mkv"), false, true)
-            .into_iter()
-            .map(|item| item.path)
-            .collect();
-        assert_eq!(
-            names,
-            vec![
-                PathBuf::from("/tmp/out/cut-Main.mkv"),
-                PathBuf::from("/tmp/out/cut-TikTok-9-16.mkv")
-            ]
-        );
-        let in_folder = batch(&p, Path::new("/nonexistent/renders"), false, true);
-        assert_eq!(
-            in_folder[1].path,
-            PathBuf::from("/nonexistent/renders/My-edit-TikTok-9-16.mp4")
-        );
+        check_outputs_go_into_a_folder_or_beside_a_named_file(|p, dest| {
+            batch(p, dest, false, true)
+                .into_iter()
+                .map(|item| item.path)
+                .collect()
+        });
     }
 
     #[test]

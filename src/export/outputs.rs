@@ -82,24 +82,33 @@ pub(super) mod tests {
         );
     }
 
-    #[test]
-    fn all_outputs_go_into_a_folder_or_beside_a_named_file() {
+    /// Checks that `paths` (the files to write for [`two_outputs`] to a destination) puts
+    /// every output beside a named file, and into a folder named after the project.
+    pub(in crate::export) fn check_outputs_go_into_a_folder_or_beside_a_named_file(
+        paths: impl Fn(&Project, &Path) -> Vec<PathBuf>,
+    ) {
         let p = two_outputs();
-        let names: Vec<PathBuf> = output_paths(&p, Path::new("/tmp/out/cut.mkv"))
-            .into_iter()
-            .map(|(_, path)| path)
-            .collect();
         assert_eq!(
-            names,
+            paths(&p, Path::new("/tmp/out/cut.mkv")),
             vec![
                 PathBuf::from("/tmp/out/cut-Main.mkv"),
                 PathBuf::from("/tmp/out/cut-TikTok-9-16.mkv")
             ]
         );
-        let in_folder = output_paths(&p, Path::new("/nonexistent/renders"));
+        let in_folder = paths(&p, Path::new("/nonexistent/renders"));
         assert_eq!(
-            in_folder[1].1,
+            in_folder[1],
             PathBuf::from("/nonexistent/renders/My-edit-TikTok-9-16.mp4")
         );
+    }
+
+    #[test]
+    fn all_outputs_go_into_a_folder_or_beside_a_named_file() {
+        check_outputs_go_into_a_folder_or_beside_a_named_file(|p, dest| {
+            output_paths(p, dest)
+                .into_iter()
+                .map(|(_, path)| path)
+                .collect()
+        });
     }
 }

@@ -198,23 +198,8 @@ mod tests {
 
     #[test]
     fn soft_subtitles_of_a_tall_output_sit_above_its_safe_area() {
-        use crate::timeline::{OutputFormat, SafeArea};
-        let mut p = Project::new("p", Canvas::default());
-        let mut track = Track::new(TrackId(1), TrackKind::Subtitle, "en");
-        track.cues.push(SubtitleCue::new(
-            CueId(1),
-            Time::ZERO,
-            Time::from_secs(1),
-            "Hi",
-        ));
-        p.tracks.push(track);
-        p.outputs.push(OutputFormat {
-            id: OutputId(1),
-            name: "TikTok".into(),
-            width: 1080,
-            height: 1920,
-            safe_area: SafeArea::TikTok,
-        });
+        use crate::timeline::tests::fixtures::{tall_output_project, TALL};
+        let p = tall_output_project();
         let margin = |output| {
             let soft = soft_subtitles(&p, Time::from_secs(1), output, (1080, 1920));
             let style = soft
@@ -226,7 +211,7 @@ mod tests {
         };
         assert_eq!(margin(OutputId::MAIN).as_deref(), Some("80"), "the style's");
         // A 9:16 file's script is 9:16 too, or players would squash the letters.
-        let tall = soft_subtitles(&p, Time::from_secs(1), OutputId(1), (1080, 1920));
+        let tall = soft_subtitles(&p, Time::from_secs(1), TALL, (1080, 1920));
         assert!(
             tall.header.contains("PlayResX: 607") && tall.header.contains("PlayResY: 1080"),
             "{}",
@@ -234,11 +219,7 @@ mod tests {
         );
         let wide = soft_subtitles(&p, Time::from_secs(1), OutputId::MAIN, (1920, 1080));
         assert!(wide.header.contains("PlayResX: 1920") && wide.header.contains("PlayResY: 1080"));
-        assert_eq!(
-            margin(OutputId(1)).as_deref(),
-            Some("216"),
-            "a fifth of 1080"
-        );
+        assert_eq!(margin(TALL).as_deref(), Some("216"), "a fifth of 1080");
     }
 
     #[test]

@@ -56,9 +56,7 @@ mod tests {
 
     #[test]
     fn an_output_that_is_a_source_is_refused_even_through_links() {
-        let dir = tempfile::tempdir().unwrap();
-        let src = dir.path().join("rec.mp4");
-        std::fs::write(&src, b"recording").unwrap();
+        let (dir, src) = crate::timeline::tests::fixtures::temp_file("rec.mp4", b"recording");
         let mut project = Project::new("p", Canvas::default());
         // A relative source, resolved against the project's folder.
         project.sources.push(MediaSource::new(

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use ffmpeg_next as ff;
 
-use super::decode::{from_ticks, timeline_origin};
+use super::decode::{from_ticks, receive_frame, timeline_origin};
 use super::probe::{check_readable, open_error};
 use super::MediaError;
 
@@ -59,6 +59,25 @@ impl std::fmt::Debug for AudioReader {
     }
 }
 
+/// A decoder for the audio `stream` of the file at `path`.
+pub(super) fn open_audio_decoder(
+    stream: &ff::format::stream::Stream<'_>,
+    path: &Path,
+) -> Result<ff::decoder::Audio, MediaError> {
+    let ff_err = |step| {
+        move |source| MediaError::Ffmpeg {
+            path: path.to_owned(),
+            step,
+            source,
+        }
+    };
+    ff::codec::context::Context::from_parameters(stream.parameters())
+        .map_err(ff_err("reading the audio stream parameters"))?
+        .decoder()
+        .audio()
+        .map_err(ff_err("opening the audio decoder"))
+}
+
 impl AudioReader {
     /// Opens `range` of the first audio stream of `path`; `Ok(None)` if it has no sound.
     pub fn open(path: &Path, range: AudioRange) -> Result<Option<AudioReader>, MediaError> {
@@ -77,12 +96,7 @@ impl AudioReader {
         };
         let index = stream.index();
         let tb = stream.time_base();
-        let ctx = ff::codec::context::Context::from_parameters(stream.parameters())
-            .map_err(ff_err("reading the audio stream parameters"))?;
-        let decoder = ctx
-            .decoder()
-            .audio()
-            .map_err(ff_err("opening the audio decoder"))?;
+        let decoder = open_audio_decoder(&stream, path)?;
         // The range in the stream's raw timestamps.
         let origin = timeline_origin(&input);
         let raw = AudioRange {
@@ -160,30 +174,20 @@ impl AudioReader {
     /// Decodes the next audio frame and hands it to the graph (or signals the end).
     fn feed(&mut self) -> Result<(), MediaError> {
         let mut frame = ff::frame::Audio::empty();
-        loop {
-            match self.decoder.receive_frame(&mut frame) {
-                Ok(()) => {
-                    let ts = frame.timestamp();
-                    frame.set_pts(ts);
-                    return self.push(Some(&frame));
-                }
-                Err(ff::Error::Eof) => return self.push(None),
-                Err(ff::Error::Other { errno }) if errno == ff::util::error::EAGAIN => {}
-                Err(e) => return Err(self.damaged(e)),
-            }
-            let mut packet = ff::Packet::empty();
-            match packet.read(&mut self.input) {
-                Ok(()) => {
-                    if packet.stream() == self.stream {
-                        let _ = self.decoder.send_packet(&packet);
-                    }
-                }
-                Err(ff::Error::Eof) => {
-                    let _ = self.decoder.send_eof();
-                }
-                Err(e) => return Err(self.damaged(e)),
-            }
+        let received = receive_frame(
+            &mut self.decoder,
+            &mut self.input,
+            self.stream,
+            &mut frame,
+            |_, _| {},
+        )
+        .map_err(|e| self.damaged(e))?;
+        if !received {
+            return self.push(None);
         }
+        let ts = frame.timestamp();
+        frame.set_pts(ts);
+        self.push(Some(&frame))
     }
 
     fn push(&mut self, frame: Option<&ff::frame::Audio>) -> Result<(), MediaError> {

@@ -18,8 +18,10 @@ use ff::software::resampling;
 use ff::ChannelLayout;
 use ffmpeg_next as ff;
 
+use super::audio::open_audio_decoder;
 use super::decode::{ticks_to_us, timeline_origin, VideoDecoder};
 use super::frame::{PixelRect, Quality, Scaler};
+use super::pcm::{mono_resampler, mono_samples};
 use super::probe::{check_readable, open_error};
 use super::MediaError;
 
@@ -197,12 +199,7 @@ fn sound_levels(path: &Path) -> Result<Vec<(i64, f32)>, MediaError> {
     let index = stream.index();
     let tb = stream.time_base();
     let origin_us = ticks_to_us(timeline_origin(&input));
-    let ctx = ff::codec::context::Context::from_parameters(stream.parameters())
-        .map_err(ff_err("reading the audio stream parameters"))?;
-    let mut decoder = ctx
-        .decoder()
-        .audio()
-        .map_err(ff_err("opening the audio decoder"))?;
+    let mut decoder = open_audio_decoder(&stream, path)?;
     let mut levels = Vec::new();
     let mut resampler: Option<resampling::Context> = None;
     let mut decoded = ff::frame::Audio::empty();
@@ -227,15 +224,8 @@ fn sound_levels(path: &Path) -> Result<Vec<(i64, f32)>, MediaError> {
                 // Same rate: only the layout and sample format change, so no samples are
                 // held back and each frame's timestamp stays its own.
                 resampler = Some(
-                    resampling::Context::get(
-                        decoded.format(),
-                        decoded.channel_layout(),
-                        decoded.rate(),
-                        Sample::F32(SampleType::Packed),
-                        ChannelLayout::MONO,
-                        decoded.rate(),
-                    )
-                    .map_err(ff_err("setting up the resampler"))?,
+                    mono_resampler(&decoded, decoded.rate())
+                        .map_err(ff_err("setting up the resampler"))?,
                 );
             }
             let Some(r) = resampler.as_mut() else {
@@ -248,14 +238,7 @@ fn sound_levels(path: &Path) -> Result<Vec<(i64, f32)>, MediaError> {
             );
             r.run(&decoded, &mut mono)
                 .map_err(ff_err("converting audio"))?;
-            let n = mono.samples();
-            let bytes = mono.data(0);
-            let samples: Vec<f32> = bytes
-                .get(..n * 4)
-                .unwrap_or_default()
-                .chunks_exact(4)
-                .map(|b| f32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
-                .collect();
+            let samples = mono_samples(&mono);
             let window = usize::try_from(rate * WINDOW_US / 1_000_000)
                 .unwrap_or(1)
                 .max(1);

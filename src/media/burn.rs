@@ -55,20 +55,14 @@ impl SubtitleBurner {
 
     /// Draws the text shown at `time` (ticks) onto `picture`, returned as YUV 4:2:0.
     pub fn burn(&mut self, picture: Picture, time: i64) -> Result<Picture, MediaError> {
-        let (w, h) = self.size;
         let yuv420 = ff::format::Pixel::YUV420P;
-        let mut picture =
-            if picture.frame.format() == yuv420 && picture.width() == w && picture.height() == h {
-                picture
-            } else {
-                let full = PixelRect::full(picture.width(), picture.height());
-                self.scaler
-                    .to_picture(&picture, full, yuv420, w, h, Quality::Export)
-                    .map_err(|source| MediaError::Convert {
-                        path: self.script.clone(),
-                        source,
-                    })?
-            };
+        let mut picture = self
+            .scaler
+            .fit_for_encoder(picture, yuv420, self.size)
+            .map_err(|source| MediaError::Convert {
+                path: self.script.clone(),
+                source,
+            })?;
         picture
             .frame
             .set_pts(Some(time / (TICKS_PER_SECOND / 1000)));

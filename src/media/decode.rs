@@ -31,14 +31,16 @@ use std::sync::Arc;
 use ffmpeg_next as ff;
 
 use super::frame::Picture;
-use super::index::SourceIndex;
+use super::index::{best_video, SourceIndex};
 use super::probe::{check_readable, open_error, rotation_of};
 use super::MediaError;
 
+mod receive;
 mod ticks;
 mod toward;
 mod video_frame;
 
+pub(super) use receive::receive_frame;
 use ticks::ticks_to_us_ceil;
 pub(crate) use ticks::{from_ticks, ticks_to_us, timeline_origin, to_ticks};
 pub use video_frame::VideoFrame;
@@ -141,12 +143,7 @@ impl VideoDecoder {
                 source,
             }
         };
-        let stream = input
-            .streams()
-            .best(ff::media::Type::Video)
-            .ok_or_else(|| MediaError::NoVideo {
-                path: path.to_owned(),
-            })?;
+        let stream = best_video(&input, path)?;
         let index = stream.index();
         let time_base = stream.time_base();
         let rotation = rotation_of(&stream);
@@ -494,43 +491,33 @@ impl VideoDecoder {
     /// Decodes the next frame in presentation order, or `None` at the end of the stream.
     fn decode_next(&mut self) -> Result<Option<VideoFrame>, MediaError> {
         let mut frame = ff::frame::Video::empty();
-        loop {
-            match self.decoder.receive_frame(&mut frame) {
-                Ok(()) => {
-                    self.decoded += 1;
-                    let pts = frame.timestamp().or(frame.pts()).unwrap_or(0);
-                    let time = to_ticks(pts, self.time_base).saturating_sub(self.origin);
-                    return Ok(Some(VideoFrame {
-                        picture: Picture { frame },
-                        time,
-                        rotation: self.rotation,
-                    }));
-                }
-                Err(ff::Error::Eof) => return Ok(None),
-                Err(ff::Error::Other { errno }) if errno == ff::util::error::EAGAIN => {}
-                Err(e) => return Err(self.damaged(e)),
-            }
-            let mut packet = ff::Packet::empty();
-            match packet.read(&mut self.input) {
-                Ok(()) => {
-                    if packet.stream() == self.stream {
-                        let start = packet
-                            .pts()
-                            .map(|pts| to_ticks(pts, self.time_base).saturating_sub(self.origin));
-                        let length = to_ticks(packet.duration(), self.time_base);
-                        let index = self.index.as_deref();
-                        self.skip
-                            .before_packet(&mut self.decoder, (start, length), index);
-                        // A damaged packet is skipped, as players do; the next one decodes.
-                        let _ = self.decoder.send_packet(&packet);
-                    }
-                }
-                Err(ff::Error::Eof) => {
-                    let _ = self.decoder.send_eof();
-                }
-                Err(e) => return Err(self.damaged(e)),
-            }
+        let (time_base, origin) = (self.time_base, self.origin);
+        let (skip, index) = (&mut self.skip, self.index.as_deref());
+        let received = receive_frame(
+            &mut self.decoder,
+            &mut self.input,
+            self.stream,
+            &mut frame,
+            |decoder, packet| {
+                let start = packet
+                    .pts()
+                    .map(|pts| to_ticks(pts, time_base).saturating_sub(origin));
+                let length = to_ticks(packet.duration(), time_base);
+                skip.before_packet(decoder, (start, length), index);
+            },
+        )
+        .map_err(|e| self.damaged(e))?;
+        if !received {
+            return Ok(None);
         }
+        self.decoded += 1;
+        let pts = frame.timestamp().or(frame.pts()).unwrap_or(0);
+        let time = to_ticks(pts, self.time_base).saturating_sub(self.origin);
+        Ok(Some(VideoFrame {
+            picture: Picture { frame },
+            time,
+            rotation: self.rotation,
+        }))
     }
 
     /// The next frame in presentation order, or `None` at the end: for reading a whole

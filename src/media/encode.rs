@@ -21,7 +21,7 @@ use ffmpeg_next as ff;
 
 use super::audio::{MIX_CHANNELS, MIX_RATE};
 use super::codecs::{open_audio, open_video};
-use super::frame::{Picture, PixelRect, Quality, RgbaFrame, Scaler};
+use super::frame::{Picture, RgbaFrame, Scaler};
 use super::gif::{GifPalette, PaletteMode, GIF_INPUT};
 use super::hwupload::HwUpload;
 use super::soft_subs::SubtitleEncoder;
@@ -209,18 +209,13 @@ impl OutputFile {
             (None, Some(upload)) => upload.sw_format(),
             (None, None) => self.video.format(),
         };
-        let mut picture =
-            if picture.frame.format() == fmt && picture.width() == w && picture.height() == h {
-                picture
-            } else {
-                let full = PixelRect::full(picture.width(), picture.height());
-                self.scaler
-                    .to_picture(&picture, full, fmt, w, h, Quality::Export)
-                    .map_err(|source| MediaError::Convert {
-                        path: self.path.clone(),
-                        source,
-                    })?
-            };
+        let mut picture = self
+            .scaler
+            .fit_for_encoder(picture, fmt, (w, h))
+            .map_err(|source| MediaError::Convert {
+                path: self.path.clone(),
+                source,
+            })?;
         picture.frame.set_pts(Some(self.next_pts));
         self.next_pts += 1;
         if let Some(palette) = self.palette.as_mut() {

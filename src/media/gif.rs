@@ -133,6 +133,13 @@ mod tests {
         f
     }
 
+    /// A palette maker for 8×8 pictures at 10 a second.
+    fn palette_8x8(mode: PaletteMode) -> GifPalette {
+        crate::media::init();
+        let tb = ff::Rational::new(1, 10);
+        GifPalette::new(8, 8, tb, mode).unwrap_or_else(|e| panic!("{e}"))
+    }
+
     #[test]
     fn short_gifs_share_one_palette_and_long_ones_get_one_a_picture() {
         assert_eq!(
@@ -151,11 +158,7 @@ mod tests {
 
     #[test]
     fn a_whole_clip_palette_holds_every_picture_back_until_the_end() {
-        crate::media::init();
-        let tb = ff::Rational::new(1, 10);
-        let mut p = GifPalette::new(8, 8, tb, PaletteMode::WholeClip).unwrap_or_else(|e| {
-            panic!("{e}");
-        });
+        let mut p = palette_8x8(PaletteMode::WholeClip);
         for i in 0..3 {
             let f = grey(40 * i as u8, i);
             p.push(Some(&f)).unwrap_or_else(|e| panic!("{e}"));
@@ -179,11 +182,7 @@ mod tests {
 
     #[test]
     fn a_palette_per_picture_streams_without_holding_pictures_back() {
-        crate::media::init();
-        let tb = ff::Rational::new(1, 10);
-        let mut p = GifPalette::new(8, 8, tb, PaletteMode::PerPicture).unwrap_or_else(|e| {
-            panic!("{e}");
-        });
+        let mut p = palette_8x8(PaletteMode::PerPicture);
         let mut out = 0;
         for i in 0..5 {
             let f = grey(40 * i as u8, i);

@@ -84,6 +84,24 @@ fn open_device(
     }
 }
 
+/// Waits for the next packet of the `device` opened on `url`; `step` names the read in an
+/// error.
+fn read_packet(
+    input: &mut format::context::Input,
+    device: &'static str,
+    url: &str,
+    step: &'static str,
+) -> Result<Packet, RecordError> {
+    let mut packet = Packet::empty();
+    packet.read(input).map_err(|source| RecordError::Device {
+        device,
+        url: url.to_owned(),
+        step,
+        source,
+    })?;
+    Ok(packet)
+}
+
 impl X11Grab {
     /// Opens the device. The size is the window's (or screen's) at this moment, or the
     /// region's; reopen to follow a resize.
@@ -150,15 +168,7 @@ impl X11Grab {
 
     /// Waits for and returns the next frame.
     pub fn read(&mut self) -> Result<BgraFrame, RecordError> {
-        let mut packet = Packet::empty();
-        packet
-            .read(&mut self.input)
-            .map_err(|e| RecordError::Device {
-                device: "x11grab",
-                url: self.url.clone(),
-                step: "grabbing a frame",
-                source: e,
-            })?;
+        let packet = read_packet(&mut self.input, "x11grab", &self.url, "grabbing a frame")?;
         let stride = self.width as usize * 4;
         let need = stride * self.height as usize;
         match packet.data() {
@@ -229,15 +239,7 @@ impl PulseInput {
 
     /// Waits for and returns the next chunk.
     pub fn read(&mut self) -> Result<TimedChunk, RecordError> {
-        let mut packet = Packet::empty();
-        packet
-            .read(&mut self.input)
-            .map_err(|e| RecordError::Device {
-                device: "pulse",
-                url: self.url.clone(),
-                step: "reading sound",
-                source: e,
-            })?;
+        let packet = read_packet(&mut self.input, "pulse", &self.url, "reading sound")?;
         let samples: Vec<i16> = packet
             .data()
             .unwrap_or_default()

@@ -168,6 +168,19 @@ impl SourceIndex {
     }
 }
 
+/// The video stream FFmpeg finds best in `input` (read from `path`).
+pub(super) fn best_video<'a>(
+    input: &'a ff::format::context::Input,
+    path: &Path,
+) -> Result<ff::format::stream::Stream<'a>, MediaError> {
+    input
+        .streams()
+        .best(ff::media::Type::Video)
+        .ok_or_else(|| MediaError::NoVideo {
+            path: path.to_owned(),
+        })
+}
+
 /// A file's first video stream: its index, time base and declared length (ticks).
 struct VideoStream {
     index: usize,
@@ -177,12 +190,7 @@ struct VideoStream {
 
 impl VideoStream {
     fn of(input: &ff::format::context::Input, path: &Path) -> Result<VideoStream, MediaError> {
-        let s = input
-            .streams()
-            .best(ff::media::Type::Video)
-            .ok_or_else(|| MediaError::NoVideo {
-                path: path.to_owned(),
-            })?;
+        let s = best_video(input, path)?;
         Ok(VideoStream {
             index: s.index(),
             time_base: s.time_base(),

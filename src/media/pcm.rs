@@ -61,12 +61,7 @@ pub fn decode_pcm_mono_16k(path: &Path, cancel: Option<&AtomicBool>) -> Result<V
         return Err(PcmError::NoAudio { path: owned() });
     };
     let index = stream.index();
-    let context = ff::codec::context::Context::from_parameters(stream.parameters())
-        .map_err(ffmpeg_err("reading the audio codec parameters"))?;
-    let mut decoder = context
-        .decoder()
-        .audio()
-        .map_err(ffmpeg_err("opening the audio decoder"))?;
+    let mut decoder = super::audio::open_audio_decoder(&stream, path)?;
 
     let mut out = Vec::new();
     let mut resampler: Option<resampling::Context> = None;
@@ -83,8 +78,10 @@ pub fn decode_pcm_mono_16k(path: &Path, cancel: Option<&AtomicBool>) -> Result<V
                 decoded.set_channel_layout(ChannelLayout::default(i32::from(decoded.channels())));
             }
             if resampler.is_none() {
-                *resampler =
-                    Some(make_resampler(&decoded).map_err(ffmpeg_err("setting up the resampler"))?);
+                *resampler = Some(
+                    mono_resampler(&decoded, PCM_RATE)
+                        .map_err(ffmpeg_err("setting up the resampler"))?,
+                );
             }
             if let Some(r) = resampler.as_mut() {
                 // A fresh frame each time: swresample writes at most the frame's size and
@@ -220,21 +217,24 @@ impl MixToPcm {
     }
 }
 
-/// A resampler from the decoder's output to mono 16 kHz float.
-fn make_resampler(frame: &ff::frame::Audio) -> Result<resampling::Context, ff::Error> {
+/// A resampler from frames like `frame` (a decoder's output) to mono float at `rate` Hz.
+pub(super) fn mono_resampler(
+    frame: &ff::frame::Audio,
+    rate: u32,
+) -> Result<resampling::Context, ff::Error> {
     resampling::Context::get(
         frame.format(),
         frame.channel_layout(),
         frame.rate(),
         Sample::F32(SampleType::Packed),
         ChannelLayout::MONO,
-        PCM_RATE,
+        rate,
     )
 }
 
 /// The samples of a packed mono float frame (read from its bytes, so a frame that is
 /// not what we asked for yields nothing rather than a panic).
-fn mono_samples(frame: &ff::frame::Audio) -> Vec<f32> {
+pub(super) fn mono_samples(frame: &ff::frame::Audio) -> Vec<f32> {
     if frame.samples() == 0 || frame.format() != Sample::F32(SampleType::Packed) {
         return Vec::new();
     }

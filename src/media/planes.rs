@@ -47,6 +47,24 @@ impl Scaler {
         self.to_picture(src, region, Pixel::YUV420P, width, height, quality)
     }
 
+    /// `picture` as an encoder of `format` at `size` takes it: as it is when it is so
+    /// already, else the whole of it converted.
+    pub(crate) fn fit_for_encoder(
+        &mut self,
+        picture: Picture,
+        format: Pixel,
+        (width, height): (u32, u32),
+    ) -> Result<Picture, ScaleError> {
+        if picture.frame.format() == format
+            && picture.width() == width
+            && picture.height() == height
+        {
+            return Ok(picture);
+        }
+        let full = PixelRect::full(picture.width(), picture.height());
+        self.to_picture(&picture, full, format, width, height, Quality::Export)
+    }
+
     /// An RGBA picture converted to YUV 4:2:0 as an export's encoder gets it.
     pub fn rgba_to_yuv420(&mut self, rgba: &RgbaFrame) -> Result<Picture, ScaleError> {
         let (w, h) = (rgba.width, rgba.height);

@@ -226,6 +226,18 @@ mod tests {
         Time::from_secs_f64(s)
     }
 
+    /// What a device with no latency at rate 1 reports: `span` of mix from `at`, called
+    /// back at clock time `when`.
+    fn heard_at_once(at: Time, span: Time, when: f64) -> Sound {
+        Sound::Heard(Heard {
+            at,
+            span,
+            when,
+            latency: 0.0,
+            rate: 1.0,
+        })
+    }
+
     /// A device that began taking mix from `from` at clock time `t0` and calls back every
     /// period; what it reports at clock time `now` (its latest callback).
     fn steady(from: Time, t0: f64, now: f64) -> Sound {
@@ -282,13 +294,7 @@ mod tests {
     #[test]
     fn a_stalled_device_hands_the_picture_to_the_wall_clock_so_it_never_freezes() {
         // An idle null sink: one callback at 50 ms, then nothing for two seconds.
-        let first = Sound::Heard(Heard {
-            at: Time::ZERO,
-            span: secs(2.0 * PERIOD),
-            when: 0.05,
-            latency: 0.0,
-            rate: 1.0,
-        });
+        let first = heard_at_once(Time::ZERO, secs(2.0 * PERIOD), 0.05);
         let mut clock = PlayClock::new(Time::ZERO, 0.0);
         let mut now = 0.0;
         let mut last = Time::ZERO;
@@ -313,13 +319,7 @@ mod tests {
     #[test]
     fn a_device_that_comes_back_behind_is_told_to_jump_and_then_leads_again() {
         let mut clock = PlayClock::new(Time::ZERO, 0.0);
-        let first = Sound::Heard(Heard {
-            at: Time::ZERO,
-            span: secs(2.0 * PERIOD),
-            when: 0.05,
-            latency: 0.0,
-            rate: 1.0,
-        });
+        let first = heard_at_once(Time::ZERO, secs(2.0 * PERIOD), 0.05);
         let mut now = 0.05;
         while now < 2.0 {
             clock.tick(now, first);
@@ -353,20 +353,8 @@ mod tests {
     #[test]
     fn the_playhead_never_goes_back() {
         let mut clock = PlayClock::new(secs(2.0), 0.0);
-        let ahead = Sound::Heard(Heard {
-            at: secs(2.5),
-            span: secs(0.1),
-            when: 0.0,
-            latency: 0.0,
-            rate: 1.0,
-        });
-        let behind = Sound::Heard(Heard {
-            at: secs(2.0),
-            span: secs(0.1),
-            when: 0.0,
-            latency: 0.0,
-            rate: 1.0,
-        });
+        let ahead = heard_at_once(secs(2.5), secs(0.1), 0.0);
+        let behind = heard_at_once(secs(2.0), secs(0.1), 0.0);
         let a = clock.tick(0.01, ahead).position;
         let b = clock.tick(0.02, behind).position;
         assert!(b >= a);

@@ -47,104 +47,145 @@ fn export_mix(project: &Project, dir: &Path) -> Vec<f32> {
     all
 }
 
-/// Keeps the queue full and lets the device take `frames`, as the worker and the
-/// callback would; returns what the device got and what the callback reported.
-fn device_takes(
-    feeder: &mut Feeder,
-    blocks: &SyncSender<Block>,
-    pending: &mut Option<Block>,
-    feed: &mut DeviceFeed,
-    frames: usize,
-) -> (Vec<f32>, Option<(usize, i64, usize)>) {
-    loop {
-        if pending.is_none() {
-            *pending = feeder.next_block().unwrap();
-        }
-        let Some(block) = pending.take() else { break };
-        if let Err(TrySendError::Full(block)) = blocks.try_send(block) {
-            *pending = Some(block);
-            break;
-        }
-    }
-    let mut out = vec![1.0; frames * MIX_CHANNELS];
-    let run = feed.fill(&mut out);
-    (out, run)
-}
-
 fn feed_pair(shared: &Arc<Shared>) -> (SyncSender<Block>, DeviceFeed) {
     let (blocks, queue) = sync_channel(QUEUED_BLOCKS);
     (blocks, DeviceFeed::new(queue, Arc::clone(shared)))
 }
 
-/// The worker's feeder of `project` from `from`, and the device feed it fills, both
-/// reporting into `shared`.
-fn feeding(
-    project: &Project,
-    dir: &Path,
-    from: Time,
-    shared: &Arc<Shared>,
-) -> (Feeder, SyncSender<Block>, DeviceFeed) {
-    let feeder = Feeder::new(Arc::new(project.clone()), dir.to_owned(), from);
-    let (blocks, feed) = feed_pair(shared);
-    (feeder, blocks, feed)
+/// The noise project in a folder of its own, with the export's mix of it and the counters
+/// the worker and the device feed report into.
+struct Noise {
+    dir: tempfile::TempDir,
+    project: Project,
+    export: Vec<f32>,
+    shared: Arc<Shared>,
+}
+
+impl Noise {
+    fn new() -> Noise {
+        let dir = tempfile::tempdir().unwrap();
+        let project = noise_project(dir.path());
+        let export = export_mix(&project, dir.path());
+        let shared = Arc::new(Shared::default());
+        Noise {
+            dir,
+            project,
+            export,
+            shared,
+        }
+    }
+
+    /// The worker's feeder of the project from `from` and the device feed it fills.
+    fn playing(&self, from: Time) -> Playing {
+        let feeder = Feeder::new(
+            Arc::new(self.project.clone()),
+            self.dir.path().to_owned(),
+            from,
+        );
+        let (blocks, feed) = feed_pair(&self.shared);
+        Playing {
+            feeder,
+            blocks,
+            pending: None,
+            feed,
+        }
+    }
+}
+
+/// A feeder, the queue it fills (with the block it holds while the queue is full) and the
+/// device feed that empties it.
+struct Playing {
+    feeder: Feeder,
+    blocks: SyncSender<Block>,
+    pending: Option<Block>,
+    feed: DeviceFeed,
+}
+
+impl Playing {
+    /// Keeps the queue full and lets the device take `frames`, as the worker and the
+    /// callback would; returns what the device got and what the callback reported.
+    fn device_takes(&mut self, frames: usize) -> (Vec<f32>, Option<(usize, i64, usize)>) {
+        loop {
+            if self.pending.is_none() {
+                self.pending = self.feeder.next_block().unwrap();
+            }
+            let Some(block) = self.pending.take() else {
+                break;
+            };
+            if let Err(TrySendError::Full(block)) = self.blocks.try_send(block) {
+                self.pending = Some(block);
+                break;
+            }
+        }
+        let mut out = vec![1.0; frames * MIX_CHANNELS];
+        let run = self.feed.fill(&mut out);
+        (out, run)
+    }
+
+    /// Device buffers of `frames` until `enough` says so of all the device got (which it
+    /// returns), each reported as following on from the last (the first at `first`, in
+    /// mix frames) and standing for `rate` frames of the timeline.
+    fn takes_in_a_row(
+        &mut self,
+        frames: usize,
+        (first, rate): (i64, i64),
+        why: &str,
+        enough: impl Fn(&[f32]) -> bool,
+    ) -> Vec<f32> {
+        let mut heard = Vec::new();
+        let mut expected_start = first;
+        while !enough(&heard) {
+            let (out, run) = self.device_takes(frames);
+            let span = rate as usize * frames;
+            assert_eq!(run, Some((0, expected_start, span)), "{why}");
+            expected_start += span as i64;
+            heard.extend(out);
+        }
+        heard
+    }
 }
 
 #[test]
 fn the_samples_fed_to_the_device_from_a_point_are_the_export_mix_of_that_span() {
-    let dir = tempfile::tempdir().unwrap();
-    let project = noise_project(dir.path());
-    let export = export_mix(&project, dir.path());
+    let noise = Noise::new();
     let from = Time::from_millis(1300);
-    let shared = Arc::new(Shared::default());
-    let (mut feeder, blocks, mut feed) = feeding(&project, dir.path(), from, &shared);
-    let mut pending = None;
+    let mut playing = noise.playing(from);
 
     // Half a second in device buffers of an odd size, so they straddle mix blocks.
-    let mut heard = Vec::new();
-    let mut expected_start = to_samples(from);
-    while heard.len() < 24_000 * MIX_CHANNELS {
-        let (out, run) = device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 733);
-        assert_eq!(
-            run,
-            Some((0, expected_start, 733)),
-            "each buffer is whole mix, reported where it sits on the timeline"
-        );
-        expected_start += 733;
-        heard.extend(out);
-    }
+    let heard = playing.takes_in_a_row(
+        733,
+        (to_samples(from), 1),
+        "each buffer is whole mix, reported where it sits on the timeline",
+        |heard| heard.len() >= 24_000 * MIX_CHANNELS,
+    );
     let start = 1300 * 48 * MIX_CHANNELS;
-    let span = &export[start..start + heard.len()];
+    let span = &noise.export[start..start + heard.len()];
     assert!(span.iter().any(|s| s.abs() > 0.05), "the span holds sound");
     assert_eq!(heard, span);
 }
 
 #[test]
 fn a_resync_drops_the_queued_sound_and_feeds_the_export_mix_from_the_new_point() {
-    let dir = tempfile::tempdir().unwrap();
-    let project = noise_project(dir.path());
-    let export = export_mix(&project, dir.path());
-    let shared = Arc::new(Shared::default());
-    let (mut feeder, blocks, mut feed) =
-        feeding(&project, dir.path(), Time::from_millis(600), &shared);
-    let mut pending = None;
+    let noise = Noise::new();
+    let mut playing = noise.playing(Time::from_millis(600));
     for _ in 0..3 {
-        device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 1000);
+        playing.device_takes(1000);
     }
 
     // What the worker does on a resync request, with the queue full of older sound.
     let to = Time::from_millis(2100);
-    feeder.seek(to);
-    shared.epoch.store(feeder.epoch, Ordering::Release);
-    pending = None;
+    playing.feeder.seek(to);
+    noise
+        .shared
+        .epoch
+        .store(playing.feeder.epoch, Ordering::Release);
+    playing.pending = None;
 
-    let mut heard = Vec::new();
-    for k in 0..8 {
-        let (out, run) = device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 500);
-        assert_eq!(run, Some((0, to_samples(to) + k * 500, 500)));
-        heard.extend(out);
-    }
+    let heard = playing.takes_in_a_row(500, (to_samples(to), 1), "from the new point", |h| {
+        h.len() >= 8 * 500 * MIX_CHANNELS
+    });
     let start = 2100 * 48 * MIX_CHANNELS;
-    assert_eq!(heard, &export[start..start + heard.len()]);
+    assert_eq!(heard, &noise.export[start..start + heard.len()]);
 }
 
 #[test]
@@ -194,61 +235,44 @@ fn a_project_without_sound_leaves_the_device_alone() {
 
 #[test]
 fn an_edit_while_playing_is_heard_from_the_first_sample_the_device_has_not_been_given() {
-    let dir = tempfile::tempdir().unwrap();
-    let project = noise_project(dir.path());
+    let noise = Noise::new();
     // The edit: the clip moved 100 ms later.
-    let mut moved = project.clone();
+    let mut moved = noise.project.clone();
     moved.tracks[0].clips[0].start = Time::from_millis(600);
-    let export = export_mix(&moved, dir.path());
-    let shared = Arc::new(Shared::default());
-    let (mut feeder, blocks, mut feed) =
-        feeding(&project, dir.path(), Time::from_millis(700), &shared);
-    let mut pending = None;
+    let export = export_mix(&moved, noise.dir.path());
+    let mut playing = noise.playing(Time::from_millis(700));
     for _ in 0..3 {
         // As the device's callback does: take the mix and report it.
-        device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 0);
+        playing.device_takes(0);
         let mut out = vec![0.0; 1000 * MIX_CHANNELS];
-        feed.callback(&mut out, Duration::ZERO);
+        playing.feed.callback(&mut out, Duration::ZERO);
     }
     let given = to_samples(Time::from_millis(700)) + 3000;
 
-    swap_project(&mut feeder, &shared, Arc::new(moved));
-    pending = None;
+    swap_project(&mut playing.feeder, &noise.shared, Arc::new(moved));
+    playing.pending = None;
 
-    let mut heard = Vec::new();
-    for k in 0..8 {
-        let (out, run) = device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 500);
-        assert_eq!(run, Some((0, given + k * 500, 500)), "no jump, no repeat");
-        heard.extend(out);
-    }
+    let heard = playing.takes_in_a_row(500, (given, 1), "no jump, no repeat", |h| {
+        h.len() >= 8 * 500 * MIX_CHANNELS
+    });
     let start = given as usize * MIX_CHANNELS;
     assert_eq!(heard, &export[start..start + heard.len()]);
 }
 
 #[test]
 fn shuttling_at_twice_the_speed_feeds_the_export_mix_averaged_in_pairs() {
-    let dir = tempfile::tempdir().unwrap();
-    let project = noise_project(dir.path());
-    let export = export_mix(&project, dir.path());
+    let noise = Noise::new();
     let from = Time::from_millis(1000);
-    let shared = Arc::new(Shared::default());
-    let (mut feeder, blocks, mut feed) = feeding(&project, dir.path(), from, &shared);
-    feeder.rate = 2;
-    let mut pending = None;
-    let mut heard = Vec::new();
-    let mut expected_start = to_samples(from);
-    for _ in 0..20 {
-        let (out, run) = device_takes(&mut feeder, &blocks, &mut pending, &mut feed, 733);
-        assert_eq!(
-            run,
-            Some((0, expected_start, 2 * 733)),
-            "each frame heard stands for two of the timeline"
-        );
-        expected_start += 2 * 733;
-        heard.extend(out);
-    }
+    let mut playing = noise.playing(from);
+    playing.feeder.rate = 2;
+    let heard = playing.takes_in_a_row(
+        733,
+        (to_samples(from), 2),
+        "each frame heard stands for two of the timeline",
+        |heard| heard.len() >= 20 * 733 * MIX_CHANNELS,
+    );
     let start = 1000 * 48 * MIX_CHANNELS;
-    let span = export[start..start + 2 * heard.len()].to_vec();
+    let span = noise.export[start..start + 2 * heard.len()].to_vec();
     let want = decimate(span, 2);
     let worst = heard
         .iter()
@@ -283,19 +307,25 @@ fn frames_in_order(taken: &[f32], want: &[f32]) -> usize {
     matched
 }
 
+/// `project`'s sound played from `from` on a fake output, at normal speed.
+fn start_on_fake(project: Project, dir: &Path, from: Time) -> (FakeOutput, AudioPlayback) {
+    let output = FakeOutput::new();
+    let playback = AudioPlayback::start_on(
+        Arc::new(output.clone()),
+        Arc::new(project),
+        dir.to_owned(),
+        from,
+        1,
+    );
+    (output, playback)
+}
+
 #[test]
 fn the_mix_from_the_playhead_is_what_the_output_takes() {
     let dir = tempfile::tempdir().unwrap();
     let project = noise_project(dir.path());
     let export = export_mix(&project, dir.path());
-    let output = FakeOutput::new();
-    let playback = AudioPlayback::start_on(
-        Arc::new(output.clone()),
-        Arc::new(project),
-        dir.path().to_owned(),
-        Time::from_millis(1000),
-        1,
-    );
+    let (output, playback) = start_on_fake(project, dir.path(), Time::from_millis(1000));
     // A second of the export's mix from the playhead at 1 s, sample for sample.
     let second = MIX_RATE as usize * MIX_CHANNELS;
     let want = &export[second..2 * second];
@@ -345,14 +375,7 @@ fn muting_while_playing_silences_what_the_output_takes_next() {
     let project = noise_project(dir.path());
     let mut muted = project.clone();
     muted.tracks[0].muted = true;
-    let output = FakeOutput::new();
-    let playback = AudioPlayback::start_on(
-        Arc::new(output.clone()),
-        Arc::new(project),
-        dir.path().to_owned(),
-        Time::from_millis(1000),
-        1,
-    );
+    let (output, playback) = start_on_fake(project, dir.path(), Time::from_millis(1000));
     let tenth = MIX_RATE as usize / 10 * MIX_CHANNELS;
     let noise = |t: &[f32]| t.iter().filter(|&&s| s != 0.0).count();
     assert!(output.wait_until(Duration::from_secs(10), |t| noise(t) >= tenth));

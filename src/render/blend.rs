@@ -108,6 +108,11 @@ pub fn flipped(mut f: RgbaFrame, x: bool, y: bool) -> RgbaFrame {
     f
 }
 
+/// The smallest and the largest of `values`.
+fn extent(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    values.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)))
+}
+
 /// Draws `src`, whose unturned top-left corner is at `origin`, turned clockwise by
 /// `degrees` about `pivot`, over `dst` (nearest-neighbour sampling).
 ///
@@ -134,30 +139,16 @@ pub fn blend_rotated(
         turn(origin.0, origin.1 + sh),
         turn(origin.0 + sw, origin.1 + sh),
     ];
-    let min_x = corners
-        .iter()
-        .map(|c| c.0)
-        .fold(f64::MAX, f64::min)
-        .floor()
-        .max(0.0);
-    let max_x = corners
-        .iter()
-        .map(|c| c.0)
-        .fold(f64::MIN, f64::max)
-        .ceil()
-        .min(f64::from(dst.width));
-    let min_y = corners
-        .iter()
-        .map(|c| c.1)
-        .fold(f64::MAX, f64::min)
-        .floor()
-        .max(0.0);
-    let max_y = corners
-        .iter()
-        .map(|c| c.1)
-        .fold(f64::MIN, f64::max)
-        .ceil()
-        .min(f64::from(dst.height));
+    let (left, right) = extent(corners.iter().map(|c| c.0));
+    let (top, bottom) = extent(corners.iter().map(|c| c.1));
+    let (min_x, max_x) = (
+        left.floor().max(0.0),
+        right.ceil().min(f64::from(dst.width)),
+    );
+    let (min_y, max_y) = (
+        top.floor().max(0.0),
+        bottom.ceil().min(f64::from(dst.height)),
+    );
     if max_x <= min_x || max_y <= min_y {
         return;
     }

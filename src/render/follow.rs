@@ -37,27 +37,39 @@ pub fn face_samples(
             source_id: c.source().map_or(0, |s| s.0),
         });
     };
-    let path = if source.path.is_absolute() {
-        source.path.clone()
-    } else {
-        base_dir.join(&source.path)
-    };
-    let mut decoder = VideoDecoder::open(&path)?;
-    let mut scaler = Scaler::new();
-    let mut samples = Vec::new();
-    let mut offset = Time::ZERO;
-    while offset < c.duration() && !cancel.load(Ordering::Relaxed) {
-        let source_time = c.source_time_at(c.start + offset);
-        let frame = decoder.frame_at(source_time.flicks())?;
-        let faces = faces_in(frame, &path, &mut scaler, vision)?;
-        let centre = faces.first().map(|f| {
+    let offsets: Vec<Time> = std::iter::successors(Some(Time::ZERO), |o| Some(*o + FACE_EVERY))
+        .take_while(|o| *o < c.duration())
+        .collect();
+    let times = offsets.iter().map(|o| c.source_time_at(c.start + *o));
+    let faces = faces_along(&source.resolved_path(base_dir), times, vision, cancel)?;
+    let centre = |faces: &Vec<Face>| {
+        faces.first().map(|f| {
             let (x, y) = f.center();
             (f64::from(x), f64::from(y))
-        });
-        samples.push((offset, centre));
-        offset += FACE_EVERY;
+        })
+    };
+    Ok(offsets.into_iter().zip(faces.iter().map(centre)).collect())
+}
+
+/// The faces in the file at `path` at each of `times` (source times, in the order given),
+/// decoded front to back; stops early, with what it has, when `cancel` is set.
+pub(super) fn faces_along(
+    path: &Path,
+    times: impl Iterator<Item = Time>,
+    vision: &dyn Vision,
+    cancel: &AtomicBool,
+) -> Result<Vec<Vec<Face>>, RenderError> {
+    let mut decoder = VideoDecoder::open(path)?;
+    let mut scaler = Scaler::new();
+    let mut found = Vec::new();
+    for t in times {
+        if cancel.load(Ordering::Relaxed) {
+            break;
+        }
+        let frame = decoder.frame_at(t.flicks())?;
+        found.push(faces_in(frame, path, &mut scaler, vision)?);
     }
-    Ok(samples)
+    Ok(found)
 }
 
 /// The faces in `frame` (of the file at `path`), best first: the frame shrunk to the

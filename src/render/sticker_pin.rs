@@ -5,16 +5,15 @@
 //! compositor places it from the project alone.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
-use crate::media::{Scaler, VideoDecoder};
 use crate::timeline::{
     ClipContent, ClipId, Edit, FaceAnchor, FaceBox, FaceTrack, Project, StickerPin, Time,
 };
 use crate::vision::{Face, Vision};
 
 use super::compositor::RenderError;
-use super::follow::faces_in;
+use super::follow::faces_along;
 
 /// How often the face is looked for: ten times a second follows a head turning quickly.
 pub const PIN_EVERY: Time = Time::from_millis(100);
@@ -78,21 +77,9 @@ pub fn face_track(
         target.source_time_at(to - Time::TICK),
     );
     let (lo, hi) = (a.min(b), a.max(b));
-    let path = if source.path.is_absolute() {
-        source.path.clone()
-    } else {
-        base_dir.join(&source.path)
-    };
-    let mut decoder = VideoDecoder::open(&path)?;
-    let mut scaler = Scaler::new();
-    let mut samples = Vec::new();
-    let mut t = lo;
-    while t <= hi && !cancel.load(Ordering::Relaxed) {
-        let frame = decoder.frame_at(t.flicks())?;
-        let faces = faces_in(frame, &path, &mut scaler, vision)?;
-        samples.push(faces.first().map(face_box));
-        t += PIN_EVERY;
-    }
+    let times = std::iter::successors(Some(lo), |t| Some(*t + PIN_EVERY)).take_while(|t| *t <= hi);
+    let faces = faces_along(&source.resolved_path(base_dir), times, vision, cancel)?;
+    let samples = faces.iter().map(|f| f.first().map(face_box)).collect();
     Ok(Some(FaceTrack {
         source: source.id,
         start: lo,

@@ -322,14 +322,7 @@ pub(super) fn clock_time(t: Time) -> Time {
 
 /// `H:MM:SS.cc`, rounded to the nearest centisecond.
 pub(super) fn clock(t: Time) -> String {
-    let cs = centiseconds_round(t);
-    format!(
-        "{}:{:02}:{:02}.{:02}",
-        cs / 360_000,
-        cs / 6000 % 60,
-        cs / 100 % 60,
-        cs % 100
-    )
+    hmsc(centiseconds_round(t))
 }
 
 fn centiseconds_floor(t: Time) -> i64 {
@@ -339,7 +332,11 @@ fn centiseconds_floor(t: Time) -> i64 {
 /// `H:MM:SS.cc`, rounded down to the centisecond: a frame at `t` falls inside an event
 /// starting at `t`, as libass is given floored milliseconds.
 fn clock_floor(t: Time) -> String {
-    let cs = centiseconds_floor(t);
+    hmsc(centiseconds_floor(t))
+}
+
+/// `cs` centiseconds as `H:MM:SS.cc`.
+fn hmsc(cs: i64) -> String {
     format!(
         "{}:{:02}:{:02}.{:02}",
         cs / 360_000,
@@ -386,17 +383,31 @@ mod tests {
     use super::*;
     use crate::timeline::{Canvas, Clip, ClipId, CueId, Track, TrackId};
 
+    /// A subtitle track `name` holding one cue.
+    fn cue_track(id: u64, name: &str, (start, end): (Time, Time), text: &str) -> Track {
+        let mut t = Track::new(TrackId(id), TrackKind::Subtitle, name);
+        t.cues.push(SubtitleCue::new(CueId(id), start, end, text));
+        t
+    }
+
+    /// A project of `tracks`, on the default canvas.
+    fn project_of(tracks: impl IntoIterator<Item = Track>) -> Project {
+        let mut p = Project::new("p", Canvas::default());
+        p.tracks.extend(tracks);
+        p
+    }
+
+    /// A project of one overlay track holding `clip`.
+    fn one_text_clip(clip: Clip) -> Project {
+        let mut t = Track::new(TrackId(1), TrackKind::Overlay, "titles");
+        t.clips.push(clip);
+        project_of([t])
+    }
+
     #[test]
     fn cues_become_dialogue_lines_with_centisecond_times_and_line_breaks() {
-        let mut p = Project::new("p", Canvas::default());
-        let mut t = Track::new(TrackId(1), TrackKind::Subtitle, "en");
-        t.cues.push(SubtitleCue::new(
-            CueId(1),
-            Time::from_millis(1500),
-            Time::from_millis(62_250),
-            "Hello\nthere",
-        ));
-        p.tracks.push(t);
+        let span = (Time::from_millis(1500), Time::from_millis(62_250));
+        let p = project_of([cue_track(1, "en", span, "Hello\nthere")]);
         let ass = ass_script(&p, (1080, 1920), true).unwrap();
         assert!(ass.contains("PlayResX: 607\nPlayResY: 1080"));
         assert!(ass.contains("Dialogue: 100,0:00:01.50,0:01:02.25,S0,,0,0,0,,Hello\\Nthere"));
@@ -407,15 +418,7 @@ mod tests {
     #[test]
     fn each_output_keeps_its_bottom_subtitles_above_its_own_safe_area() {
         use crate::timeline::{OutputFormat, SafeArea};
-        let mut p = Project::new("p", Canvas::default());
-        let mut t = Track::new(TrackId(1), TrackKind::Subtitle, "en");
-        t.cues.push(SubtitleCue::new(
-            CueId(1),
-            Time::ZERO,
-            Time::from_secs(1),
-            "Hi",
-        ));
-        p.tracks.push(t);
+        let mut p = project_of([cue_track(1, "en", (Time::ZERO, Time::from_secs(1)), "Hi")]);
         p.outputs.push(OutputFormat {
             id: OutputId(1),
             name: "TikTok".into(),
@@ -436,18 +439,12 @@ mod tests {
     /// Two subtitle tracks: "top" (listed first) with a cue 0–4 s, "bottom" with one
     /// 1–3 s.
     fn overlapping_tracks() -> Project {
-        let mut p = Project::new("p", Canvas::default());
-        for (id, name, start, end) in [(1, "top", 0, 4), (2, "bottom", 1, 3)] {
-            let mut t = Track::new(TrackId(id), TrackKind::Subtitle, name);
-            t.cues.push(SubtitleCue::new(
-                CueId(id),
-                Time::from_secs(start),
-                Time::from_secs(end),
-                name,
-            ));
-            p.tracks.push(t);
-        }
-        p
+        project_of(
+            [(1, "top", 0, 4), (2, "bottom", 1, 3)].map(|(id, name, start, end)| {
+                let span = (Time::from_secs(start), Time::from_secs(end));
+                cue_track(id, name, span, name)
+            }),
+        )
     }
 
     #[test]
@@ -498,16 +495,13 @@ mod tests {
 
     #[test]
     fn a_text_clip_is_placed_at_its_position_for_its_duration() {
-        let mut p = Project::new("p", Canvas::default());
-        let mut t = Track::new(TrackId(1), TrackKind::Overlay, "titles");
-        t.clips.push(Clip::text(
+        let p = one_text_clip(Clip::text(
             ClipId(1),
             "Big {news}",
             TextStyle::default(),
             Time::from_secs(1),
             Time::from_secs(2),
         ));
-        p.tracks.push(t);
         let ass = ass_script(&p, (1920, 1080), false).unwrap();
         assert!(
             ass.contains("Dialogue: 0,0:00:01.00,0:00:03.00,S0,,0,0,0,,{\\an5\\pos(960.0,540.0)"),
@@ -518,8 +512,6 @@ mod tests {
 
     #[test]
     fn a_sliding_text_clip_moves_frame_by_frame_then_rests_in_one_event() {
-        let mut p = Project::new("p", Canvas::default());
-        let mut t = Track::new(TrackId(1), TrackKind::Overlay, "titles");
         let mut clip = Clip::text(
             ClipId(1),
             "Hi",
@@ -535,8 +527,7 @@ mod tests {
         {
             clip.animation.set_channel(property, keys);
         }
-        t.clips.push(clip);
-        p.tracks.push(t);
+        let p = one_text_clip(clip);
         let ass = ass_script(&p, (1920, 1080), false).unwrap();
         let lines: Vec<&str> = ass.lines().filter(|l| l.starts_with("Dialogue:")).collect();
         // 30 frames of motion, then the rest of the clip still.

@@ -68,10 +68,16 @@ impl Editor {
         project
             .tracks
             .push(Track::new(TrackId(2), TrackKind::Audio, "Audio 1"));
+        Editor::of(project, History::default(), None)
+    }
+
+    /// An editor on `project` as it was opened from `path` (none for a new one): clean,
+    /// playhead at the start, nothing selected.
+    fn of(project: Project, history: History, path: Option<PathBuf>) -> Editor {
         Editor {
             project,
-            history: History::default(),
-            path: None,
+            history,
+            path,
             dirty: false,
             playhead: Time::ZERO,
             selection: BTreeSet::new(),
@@ -85,37 +91,40 @@ impl Editor {
     /// edit that changes nothing leaves the project clean and takes no undo step.
     pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
         if self.history.apply(&mut self.project, edit)? {
-            self.dirty = true;
-            self.revision += 1;
-            self.forget_missing_selection();
+            self.changed();
         }
         Ok(())
     }
 
     /// Undoes the last step; false when there is none.
     pub fn undo(&mut self) -> Result<bool, EditError> {
-        let before = self.live_clips();
-        let done = self.history.undo(&mut self.project)?;
-        if done {
-            self.regrow_live_edges(&before);
-            self.dirty = true;
-            self.revision += 1;
-            self.forget_missing_selection();
-        }
-        Ok(done)
+        self.step_through_history(History::undo)
     }
 
     /// Redoes the last undone step; false when there is none.
     pub fn redo(&mut self) -> Result<bool, EditError> {
+        self.step_through_history(History::redo)
+    }
+
+    /// Undoes or redoes (`step`) one step, keeping growing clips' edges as they were.
+    fn step_through_history(
+        &mut self,
+        step: fn(&mut History, &mut Project) -> Result<bool, EditError>,
+    ) -> Result<bool, EditError> {
         let before = self.live_clips();
-        let done = self.history.redo(&mut self.project)?;
+        let done = step(&mut self.history, &mut self.project)?;
         if done {
             self.regrow_live_edges(&before);
-            self.dirty = true;
-            self.revision += 1;
-            self.forget_missing_selection();
+            self.changed();
         }
         Ok(done)
+    }
+
+    /// The project changed: unsaved, views redraw, the selection loses clips now gone.
+    fn changed(&mut self) {
+        self.dirty = true;
+        self.revision += 1;
+        self.forget_missing_selection();
     }
 
     fn forget_missing_selection(&mut self) {
@@ -324,17 +333,7 @@ impl Editor {
         } = file::load(path)?;
         let dir = path.parent().unwrap_or(Path::new("."));
         mark_missing_sources(&mut project, dir);
-        Ok(Editor {
-            project,
-            history,
-            path: Some(path.to_owned()),
-            dirty: false,
-            playhead: Time::ZERO,
-            selection: BTreeSet::new(),
-            revision: 0,
-            output: OutputId::MAIN,
-            live_ends: BTreeMap::new(),
-        })
+        Ok(Editor::of(project, history, Some(path.to_owned())))
     }
 
     /// The window title: plain "Clipwright" for an untouched new project, else the
@@ -367,18 +366,37 @@ fn mark_missing_sources(project: &mut Project, dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timeline::tests::fixtures::recording_info_of;
+    use crate::timeline::tests::fixtures::{recording_info_of, temp_file};
 
     fn recording_info(seconds: i64) -> SourceInfo {
         recording_info_of(1920, 1080, seconds)
     }
 
+    /// A new editor with each `(path, seconds)` recording added in turn.
+    fn editor_with(files: &[(&str, i64)]) -> Editor {
+        let mut editor = Editor::new();
+        for &(path, seconds) in files {
+            editor
+                .add_media(Path::new(path), recording_info(seconds))
+                .unwrap();
+        }
+        editor
+    }
+
+    /// A project holding a stand-in, four-second `a.mp4`, saved as `p.clipwright` beside
+    /// it in a new temporary folder: the folder, the editor, the media and project paths.
+    fn saved_with_media() -> (tempfile::TempDir, Editor, PathBuf, PathBuf) {
+        let (dir, media) = temp_file("a.mp4", b"stand-in");
+        let path = dir.path().join("p.clipwright");
+        let mut editor = Editor::new();
+        editor.add_media(&media, recording_info(4)).unwrap();
+        editor.save_as(&path).unwrap();
+        (dir, editor, media, path)
+    }
+
     #[test]
     fn a_failed_add_of_a_pooled_file_takes_no_undo_step() {
-        let mut editor = Editor::new();
-        editor
-            .add_media(Path::new("/a.mp4"), recording_info(4))
-            .unwrap();
+        let mut editor = editor_with(&[("/a.mp4", 4)]);
         let video = editor.first_track(TrackKind::Video).unwrap();
         editor
             .apply(Edit::SetTrackFlags {
@@ -416,10 +434,7 @@ mod tests {
 
     #[test]
     fn a_recording_lands_at_the_playhead_and_on_new_tracks_where_the_first_are_taken() {
-        let mut editor = Editor::new();
-        editor
-            .add_media(Path::new("/a.mp4"), recording_info(4))
-            .unwrap();
+        let mut editor = editor_with(&[("/a.mp4", 4)]);
         editor.playhead = Time::from_secs(2);
         let added = editor
             .add_recording(Path::new("/rec.mp4"), recording_info(3), editor.playhead)
@@ -439,13 +454,7 @@ mod tests {
 
     #[test]
     fn adding_a_recording_puts_linked_video_and_audio_at_the_end() {
-        let mut editor = Editor::new();
-        editor
-            .add_media(Path::new("/a.mp4"), recording_info(4))
-            .unwrap();
-        editor
-            .add_media(Path::new("/b.mp4"), recording_info(3))
-            .unwrap();
+        let editor = editor_with(&[("/a.mp4", 4), ("/b.mp4", 3)]);
         let video = &editor.project.tracks[0];
         let audio = &editor.project.tracks[1];
         assert_eq!(video.clips.len(), 2);
@@ -462,10 +471,7 @@ mod tests {
 
     #[test]
     fn adding_media_is_one_undo_step() {
-        let mut editor = Editor::new();
-        editor
-            .add_media(Path::new("/a.mp4"), recording_info(4))
-            .unwrap();
+        let mut editor = editor_with(&[("/a.mp4", 4)]);
         assert!(editor.undo().unwrap());
         assert!(editor.project.sources.is_empty());
         assert!(editor.project.tracks.iter().all(|t| t.clips.is_empty()));
@@ -474,10 +480,7 @@ mod tests {
 
     #[test]
     fn split_at_playhead_cuts_video_and_its_sound_once() {
-        let mut editor = Editor::new();
-        editor
-            .add_media(Path::new("/a.mp4"), recording_info(4))
-            .unwrap();
+        let mut editor = editor_with(&[("/a.mp4", 4)]);
         editor.selection.clear();
         editor.playhead = Time::from_secs(1);
         assert_eq!(editor.split_at_playhead().unwrap(), 1);
@@ -488,13 +491,8 @@ mod tests {
 
     #[test]
     fn ripple_delete_closes_the_gap() {
-        let mut editor = Editor::new();
-        let first = editor
-            .add_media(Path::new("/a.mp4"), recording_info(4))
-            .unwrap();
-        editor
-            .add_media(Path::new("/b.mp4"), recording_info(3))
-            .unwrap();
+        let mut editor = editor_with(&[("/a.mp4", 4), ("/b.mp4", 3)]);
+        let first = editor.project.tracks[0].clips[0].id;
         editor.selection = BTreeSet::from([first]);
         assert_eq!(editor.ripple_delete_selection().unwrap(), 1);
         assert_eq!(editor.project.tracks[0].clips[0].start, Time::ZERO);
@@ -503,13 +501,7 @@ mod tests {
 
     #[test]
     fn a_source_whose_file_is_gone_opens_marked_missing() {
-        let dir = tempfile::tempdir().unwrap();
-        let media = dir.path().join("a.mp4");
-        std::fs::write(&media, b"stand-in").unwrap();
-        let path = dir.path().join("p.clipwright");
-        let mut editor = Editor::new();
-        editor.add_media(&media, recording_info(4)).unwrap();
-        editor.save_as(&path).unwrap();
+        let (_dir, _, media, path) = saved_with_media();
         assert!(!Editor::open(&path).unwrap().project.sources[0].missing);
 
         std::fs::remove_file(&media).unwrap();
@@ -521,13 +513,7 @@ mod tests {
 
     #[test]
     fn save_then_open_gives_the_same_project_and_history() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("p.clipwright");
-        let media = dir.path().join("a.mp4");
-        std::fs::write(&media, b"stand-in").unwrap();
-        let mut editor = Editor::new();
-        editor.add_media(&media, recording_info(4)).unwrap();
-        editor.save_as(&path).unwrap();
+        let (_dir, editor, _, path) = saved_with_media();
         assert!(!editor.dirty);
         let mut opened = Editor::open(&path).unwrap();
         assert_eq!(opened.project, editor.project);

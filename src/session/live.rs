@@ -112,6 +112,7 @@ impl Editor {
 mod tests {
     use std::path::Path;
 
+    use crate::capture::into_project::AddedRecording;
     use crate::timeline::{SourceInfo, Time};
 
     use super::*;
@@ -120,12 +121,25 @@ mod tests {
         crate::timeline::tests::fixtures::recording_info_of(640, 360, secs)
     }
 
-    #[test]
-    fn the_live_edge_grows_and_what_was_split_off_before_stays() {
+    /// A new editor with `live.mp4`, `secs` long so far, recorded onto the timeline at 0.
+    fn live_recording(secs: i64) -> (Editor, AddedRecording) {
         let mut editor = Editor::new();
         let added = editor
-            .add_recording(Path::new("live.mp4"), info(2), Time::ZERO)
+            .add_recording(Path::new("live.mp4"), info(secs), Time::ZERO)
             .unwrap();
+        (editor, added)
+    }
+
+    /// Where every clip ends, earliest first.
+    fn clip_ends(editor: &Editor) -> Vec<Time> {
+        let mut ends: Vec<Time> = editor.project.clips().map(|(_, c)| c.end()).collect();
+        ends.sort();
+        ends
+    }
+
+    #[test]
+    fn the_live_edge_grows_and_what_was_split_off_before_stays() {
+        let (mut editor, added) = live_recording(2);
         let video = added.video_clip.unwrap();
         let source = added.source;
         editor.playhead = Time::from_secs(1);
@@ -140,10 +154,8 @@ mod tests {
         );
         let first = editor.project.clip(video).unwrap();
         assert_eq!(first.end(), Time::from_secs(1), "the part split off stays");
-        let mut ends: Vec<Time> = editor.project.clips().map(|(_, c)| c.end()).collect();
-        ends.sort();
         assert_eq!(
-            ends,
+            clip_ends(&editor),
             vec![
                 Time::from_secs(1),
                 Time::from_secs(1),
@@ -158,10 +170,7 @@ mod tests {
 
     #[test]
     fn a_clip_blocked_by_the_next_one_keeps_its_length() {
-        let mut editor = Editor::new();
-        let live = editor
-            .add_recording(Path::new("live.mp4"), info(2), Time::ZERO)
-            .unwrap();
+        let (mut editor, live) = live_recording(2);
         editor
             .add_recording(Path::new("other.mp4"), info(3), Time::from_secs(2))
             .unwrap();
@@ -172,37 +181,41 @@ mod tests {
 
     #[test]
     fn undoing_and_redoing_a_split_made_while_recording_keeps_the_live_edge_growing() {
-        let mut editor = Editor::new();
-        let added = editor
-            .add_recording(Path::new("live.mp4"), info(2), Time::ZERO)
-            .unwrap();
+        let (mut editor, added) = live_recording(2);
         let (source, video) = (added.source, added.video_clip.unwrap());
         editor.grow_source(source, info(3)).unwrap();
         editor.playhead = Time::from_secs(1);
         editor.selection = [video].into();
         editor.split_at_playhead().unwrap();
         editor.grow_source(source, info(4)).unwrap();
-        let ends = |e: &Editor| {
-            let mut ends: Vec<Time> = e.project.clips().map(|(_, c)| c.end()).collect();
-            ends.sort();
-            ends
-        };
 
         assert!(editor.undo().unwrap());
         assert_eq!(editor.project.clips().count(), 2, "one clip each track");
-        assert_eq!(ends(&editor), vec![Time::from_secs(4); 2], "whole again");
+        assert_eq!(
+            clip_ends(&editor),
+            vec![Time::from_secs(4); 2],
+            "whole again"
+        );
         editor.grow_source(source, info(5)).unwrap();
         assert_eq!(
-            ends(&editor),
+            clip_ends(&editor),
             vec![Time::from_secs(5); 2],
             "the restored clip grows on"
         );
 
         assert!(editor.redo().unwrap());
         let s = Time::from_secs;
-        assert_eq!(ends(&editor), vec![s(1), s(1), s(5), s(5)], "split again");
+        assert_eq!(
+            clip_ends(&editor),
+            vec![s(1), s(1), s(5), s(5)],
+            "split again"
+        );
         editor.grow_source(source, info(6)).unwrap();
-        assert_eq!(ends(&editor), vec![s(1), s(1), s(6), s(6)], "and growing");
+        assert_eq!(
+            clip_ends(&editor),
+            vec![s(1), s(1), s(6), s(6)],
+            "and growing"
+        );
         assert_eq!(
             editor.project.clip(video).unwrap().end(),
             s(1),

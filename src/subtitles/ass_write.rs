@@ -104,11 +104,7 @@ fn section_order(doc: &SubtitleDoc) -> Vec<SectionId> {
 }
 
 fn script_info(doc: &SubtitleDoc, target: Format) -> Vec<String> {
-    let script_type = if target == Format::Ssa {
-        "v4.00"
-    } else {
-        "v4.00+"
-    };
+    let script_type = target.script_type();
     let mut info = doc.script_info.clone();
     if info.lines.is_empty() {
         info.lines
@@ -147,22 +143,18 @@ fn push_raw<'a>(lines: &mut Vec<String>, blocks: impl IntoIterator<Item = &'a Ve
 
 fn styles(doc: &SubtitleDoc, cols: &[String], ssa: bool, same: bool) -> Vec<String> {
     let header = if ssa { "[V4 Styles]" } else { "[V4+ Styles]" };
-    let mut lines = vec![header.to_owned(), format!("Format: {}", cols.join(", "))];
-    let raw = raw_lines(doc, RawKind::AssStyleLine, same);
-    for (i, style) in doc.styles.iter().enumerate() {
-        push_raw(&mut lines, raw.get(&i));
-        let unchanged = same
-            && style
-                .source
-                .as_deref()
-                .is_some_and(|src| style_still_reads(style, src, cols, ssa));
-        match (&style.source, unchanged) {
-            (Some(src), true) => lines.push(src.clone()),
-            _ => lines.push(format!("Style: {}", format_style(style, cols, ssa))),
-        }
-    }
-    push_raw(&mut lines, raw.range(doc.styles.len()..).map(|(_, b)| b));
-    lines
+    section(
+        doc,
+        header,
+        cols,
+        RawKind::AssStyleLine,
+        same,
+        &doc.styles,
+        |style| match &style.source {
+            Some(src) if same && style_still_reads(style, src, cols, ssa) => src.clone(),
+            _ => format!("Style: {}", format_style(style, cols, ssa)),
+        },
+    )
 }
 
 fn style_still_reads(style: &AssStyle, src: &str, cols: &[String], ssa: bool) -> bool {
@@ -181,24 +173,38 @@ fn style_still_reads(style: &AssStyle, src: &str, cols: &[String], ssa: bool) ->
 }
 
 fn events(doc: &SubtitleDoc, cols: &[String], same: bool) -> Vec<String> {
-    let mut lines = vec![
-        "[Events]".to_owned(),
-        format!("Format: {}", cols.join(", ")),
-    ];
-    let raw = raw_lines(doc, RawKind::AssEventLine, same);
-    for (i, cue) in doc.events.iter().enumerate() {
+    section(
+        doc,
+        "[Events]",
+        cols,
+        RawKind::AssEventLine,
+        same,
+        &doc.events,
+        |cue| match &cue.source {
+            Some(src) if same && event_still_reads(cue, src, cols) => src.clone(),
+            _ => event_line(cue, cols),
+        },
+    )
+}
+
+/// A section's lines: `header`, the `Format:` line of `cols`, then a line for each of
+/// `items`, with the raw lines of `raw_kind` kept in their places (while `same`).
+fn section<T>(
+    doc: &SubtitleDoc,
+    header: &str,
+    cols: &[String],
+    raw_kind: RawKind,
+    same: bool,
+    items: &[T],
+    line: impl Fn(&T) -> String,
+) -> Vec<String> {
+    let mut lines = vec![header.to_owned(), format!("Format: {}", cols.join(", "))];
+    let raw = raw_lines(doc, raw_kind, same);
+    for (i, item) in items.iter().enumerate() {
         push_raw(&mut lines, raw.get(&i));
-        let unchanged = same
-            && cue
-                .source
-                .as_deref()
-                .is_some_and(|src| event_still_reads(cue, src, cols));
-        match (&cue.source, unchanged) {
-            (Some(src), true) => lines.push(src.clone()),
-            _ => lines.push(event_line(cue, cols)),
-        }
+        lines.push(line(item));
     }
-    push_raw(&mut lines, raw.range(doc.events.len()..).map(|(_, b)| b));
+    push_raw(&mut lines, raw.range(items.len()..).map(|(_, b)| b));
     lines
 }
 

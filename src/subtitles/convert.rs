@@ -69,12 +69,7 @@ impl SubtitleDoc {
         for cue in &mut out.events {
             cue.source = None;
         }
-        let script_type = if format == Format::Ssa {
-            "v4.00"
-        } else {
-            "v4.00+"
-        };
-        out.script_info.set("ScriptType", script_type);
+        out.script_info.set("ScriptType", format.script_type());
         out
     }
 

@@ -130,6 +130,15 @@ impl Format {
     pub fn is_ass_family(self) -> bool {
         matches!(self, Self::Ass | Self::Ssa)
     }
+
+    /// The `ScriptType` an ASS-family script of this format declares.
+    pub fn script_type(self) -> &'static str {
+        if self == Self::Ssa {
+            "v4.00"
+        } else {
+            "v4.00+"
+        }
+    }
 }
 
 impl fmt::Display for Format {

@@ -71,6 +71,18 @@ impl SubtitleDoc {
         }
     }
 
+    /// An empty document of `format`; an ASS or SSA one has a script sized for a
+    /// 1920×1080 picture.
+    pub fn new_1080p(format: Format) -> Self {
+        let mut doc = Self::new(format);
+        if format.is_ass_family() {
+            doc.script_info.set("ScriptType", format.script_type());
+            doc.script_info.set("PlayResX", "1920");
+            doc.script_info.set("PlayResY", "1080");
+        }
+        doc
+    }
+
     /// The style named `name` (ASS matches style names case-sensitively, but a
     /// leading `*` is ignored, as VSFilter does).
     pub fn style(&self, name: &str) -> Option<&AssStyle> {

@@ -88,6 +88,47 @@ pub(crate) fn sort_by_start(cues: &mut [Cue], w: &mut Warnings) {
     }
 }
 
+/// The text lines of the cue timed at `lines[timing_line]`, up to a blank line or to the
+/// next cue's start (`next_cue_at(j)` is true at line `j`: warned about, as the blank line
+/// is missing), and the index of the first line after them.
+pub(crate) fn cue_text<'a>(
+    lines: &[&'a str],
+    timing_line: usize,
+    next_cue_at: impl Fn(usize) -> bool,
+    w: &mut Warnings,
+) -> (Vec<&'a str>, usize) {
+    let mut text = Vec::new();
+    let mut j = timing_line + 1;
+    while let Some(l) = lines.get(j) {
+        if l.trim().is_empty() {
+            break;
+        }
+        if next_cue_at(j) {
+            w.at(
+                j + 1,
+                WarningKind::MissingBlankLine,
+                "no blank line before this cue",
+            );
+            break;
+        }
+        text.push(*l);
+        j += 1;
+    }
+    (text, j)
+}
+
+/// Writes `cue`'s `start --> end` line with its times spelt by `clock`, and its settings.
+pub(crate) fn push_timing_line(out: &mut String, cue: &Cue, clock: fn(i64) -> String, nl: &str) {
+    out.push_str(&clock(cue.start_ms));
+    out.push_str(" --> ");
+    out.push_str(&clock(cue.end_ms));
+    if !cue.settings.trim().is_empty() {
+        out.push(' ');
+        out.push_str(cue.settings.trim());
+    }
+    out.push_str(nl);
+}
+
 /// Reads SRT text.
 pub(crate) fn parse(text: &str, w: &mut Warnings) -> Result<SubtitleDoc, SubtitleError> {
     let lines = split_lines(text);
@@ -121,23 +162,11 @@ pub(crate) fn parse(text: &str, w: &mut Warnings) -> Result<SubtitleDoc, Subtitl
             break;
         };
         check_clock_spelling(&timing, Format::Srt, timing_line + 1, w);
-        let mut text_lines = Vec::new();
-        let mut j = timing_line + 1;
-        while let Some(l) = lines.get(j) {
-            if l.trim().is_empty() {
-                break;
-            }
-            if timing_at(j).is_some() || (is_index(l) && timing_at(j + 1).is_some()) {
-                w.at(
-                    j + 1,
-                    WarningKind::MissingBlankLine,
-                    "no blank line before this cue",
-                );
-                break;
-            }
-            text_lines.push(*l);
-            j += 1;
-        }
+        let next_cue_at = |j: usize| {
+            timing_at(j).is_some()
+                || (lines.get(j).is_some_and(|l| is_index(l)) && timing_at(j + 1).is_some())
+        };
+        let (text_lines, j) = cue_text(&lines, timing_line, next_cue_at, w);
         let mut cue = Cue::new(timing.start.ms, timing.end.ms, text_lines.join("\n"));
         cue.settings = timing.settings.to_owned();
         cue.line = i + 1;
@@ -177,14 +206,7 @@ pub(crate) fn write(doc: &SubtitleDoc) -> String {
     let shown = doc.events.iter().filter(|c| c.kind == CueKind::Dialogue);
     for (n, cue) in shown.enumerate() {
         out.push_str(&format!("{}{nl}", n + 1));
-        out.push_str(&timecode::format_srt(cue.start_ms));
-        out.push_str(" --> ");
-        out.push_str(&timecode::format_srt(cue.end_ms));
-        if !cue.settings.trim().is_empty() {
-            out.push(' ');
-            out.push_str(cue.settings.trim());
-        }
-        out.push_str(nl);
+        push_timing_line(&mut out, cue, timecode::format_srt, nl);
         for line in payload_lines(&cue.text) {
             out.push_str(line);
             out.push_str(nl);
@@ -196,8 +218,19 @@ pub(crate) fn write(doc: &SubtitleDoc) -> String {
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// `text` read by `parse` (SRT's or WebVTT's), which must not warn about anything.
+    pub(crate) fn parse_cleanly(
+        parse: fn(&str, &mut Warnings) -> Result<SubtitleDoc, SubtitleError>,
+        text: &str,
+    ) -> SubtitleDoc {
+        let mut w = Warnings::default();
+        let doc = parse(text, &mut w).unwrap();
+        assert!(w.finish().is_empty());
+        doc
+    }
 
     #[test]
     fn a_timing_line_with_coordinates_keeps_them_as_settings() {
@@ -209,9 +242,7 @@ mod tests {
     #[test]
     fn two_cues_read_and_write_back_identically() {
         let text = "1\n00:00:01,000 --> 00:00:02,000\nHello\n\n2\n00:00:03,000 --> 00:00:04,500\n<i>two</i>\nlines\n\n";
-        let mut w = Warnings::default();
-        let doc = parse(text, &mut w).unwrap();
-        assert!(w.finish().is_empty());
+        let doc = parse_cleanly(parse, text);
         assert_eq!(doc.events.len(), 2);
         assert_eq!(doc.events[1].text, "<i>two</i>\nlines");
         assert_eq!(write(&doc), text);

@@ -98,18 +98,8 @@ pub fn track_to_doc(
     format: Format,
     karaoke: Option<KaraokeTag>,
 ) -> SubtitleDoc {
-    let mut doc = SubtitleDoc::new(format);
+    let mut doc = SubtitleDoc::new_1080p(format);
     if format.is_ass_family() {
-        doc.script_info.set(
-            "ScriptType",
-            if format == Format::Ssa {
-                "v4.00"
-            } else {
-                "v4.00+"
-            },
-        );
-        doc.script_info.set("PlayResX", "1920");
-        doc.script_info.set("PlayResY", "1080");
         if !styles.contains_key("Default") {
             doc.styles
                 .push(text_to_ass_style("Default", &TextStyle::default(), 1.0));

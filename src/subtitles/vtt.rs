@@ -7,7 +7,10 @@
 use super::decode::split_lines;
 use super::error::{SubtitleError, WarningKind, Warnings};
 use super::model::{Cue, CueKind, RawBlock, RawKind, SubtitleDoc};
-use super::srt::{check_clock_spelling, clip, parse_timing, payload_lines, sort_by_start};
+use super::srt::{
+    check_clock_spelling, clip, cue_text, parse_timing, payload_lines, push_timing_line,
+    sort_by_start,
+};
 use super::timecode;
 use super::Format;
 
@@ -98,23 +101,8 @@ pub(crate) fn parse(text: &str, w: &mut Warnings) -> Result<SubtitleDoc, Subtitl
             continue;
         };
         check_clock_spelling(&timing, Format::Vtt, timing_line + 1, w);
-        let mut j = timing_line + 1;
-        let mut payload = Vec::new();
-        while let Some(l) = lines.get(j) {
-            if l.trim().is_empty() {
-                break;
-            }
-            if parse_timing(l).is_some() {
-                w.at(
-                    j + 1,
-                    WarningKind::MissingBlankLine,
-                    "no blank line before this cue",
-                );
-                break;
-            }
-            payload.push(*l);
-            j += 1;
-        }
+        let next_cue_at = |j: usize| lines.get(j).is_some_and(|l| parse_timing(l).is_some());
+        let (payload, j) = cue_text(&lines, timing_line, next_cue_at, w);
         let mut cue = Cue::new(timing.start.ms, timing.end.ms, payload.join("\n"));
         cue.identifier = identifier;
         cue.settings = timing.settings.to_owned();
@@ -180,14 +168,7 @@ pub(crate) fn write(doc: &SubtitleDoc) -> String {
             out.push_str(&id.replace("-->", "->"));
             out.push_str(nl);
         }
-        out.push_str(&timecode::format_vtt(cue.start_ms));
-        out.push_str(" --> ");
-        out.push_str(&timecode::format_vtt(cue.end_ms));
-        if !cue.settings.trim().is_empty() {
-            out.push(' ');
-            out.push_str(cue.settings.trim());
-        }
-        out.push_str(nl);
+        push_timing_line(&mut out, cue, timecode::format_vtt, nl);
         for line in payload_lines(&cue.text) {
             out.push_str(&line.replace("-->", "--&gt;"));
             out.push_str(nl);
@@ -212,6 +193,7 @@ pub fn cue_settings(settings: &str) -> Vec<(&str, &str)> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
+    use super::super::srt::tests::parse_cleanly;
     use super::*;
 
     #[test]
@@ -225,9 +207,7 @@ mod tests {
     #[test]
     fn a_normalised_file_with_notes_and_ids_writes_back_identically() {
         let text = "WEBVTT - demo\nKind: captions\n\nSTYLE\n::cue { color: yellow }\n\nNOTE first\n\nintro\n00:00:01.000 --> 00:00:02.000 line:0 align:start\n<v Ann>Hi &amp; bye\n\nNOTE tail\n\n";
-        let mut w = Warnings::default();
-        let doc = parse(text, &mut w).unwrap();
-        assert!(w.finish().is_empty());
+        let doc = parse_cleanly(parse, text);
         assert_eq!(doc.events[0].identifier.as_deref(), Some("intro"));
         assert_eq!(doc.raw_blocks.len(), 3);
         assert_eq!(write(&doc), text);

@@ -123,21 +123,14 @@ fn remove_source(project: &mut Project, id: SourceId) -> Result<Edit, EditError>
     if project.clips().any(|(_, c)| c.source() == Some(id)) {
         return Err(EditError::SourceInUse(id));
     }
-    let index = project
-        .sources
-        .iter()
-        .position(|s| s.id == id)
-        .ok_or(EditError::NoSuchSource(id))?;
-    let source = project.sources.remove(index);
+    let missing = EditError::NoSuchSource(id);
+    let source = take(&mut project.sources, |s| s.id == id, missing)?;
     Ok(Edit::AddSource { source })
 }
 
 fn update_source(project: &mut Project, source: MediaSource) -> Result<Edit, EditError> {
-    let slot = project
-        .sources
-        .iter_mut()
-        .find(|s| s.id == source.id)
-        .ok_or(EditError::NoSuchSource(source.id))?;
+    let missing = EditError::NoSuchSource(source.id);
+    let slot = find_mut(&mut project.sources, |s| s.id == source.id, missing)?;
     let old = std::mem::replace(slot, source);
     Ok(Edit::UpdateSource { source: old })
 }
@@ -279,12 +272,8 @@ fn add_marker(project: &mut Project, marker: Marker) -> Result<Edit, EditError> 
 }
 
 fn remove_marker(project: &mut Project, id: MarkerId) -> Result<Edit, EditError> {
-    let i = project
-        .markers
-        .iter()
-        .position(|m| m.id == id)
-        .ok_or(EditError::NoSuchMarker(id))?;
-    let marker = project.markers.remove(i);
+    let missing = EditError::NoSuchMarker(id);
+    let marker = take(&mut project.markers, |m| m.id == id, missing)?;
     Ok(Edit::AddMarker { marker })
 }
 
@@ -299,11 +288,11 @@ fn move_marker(project: &mut Project, id: MarkerId, time: Time) -> Result<Edit, 
 }
 
 fn marker_mut(project: &mut Project, id: MarkerId) -> Result<&mut Marker, EditError> {
-    project
-        .markers
-        .iter_mut()
-        .find(|m| m.id == id)
-        .ok_or(EditError::NoSuchMarker(id))
+    find_mut(
+        &mut project.markers,
+        |m| m.id == id,
+        EditError::NoSuchMarker(id),
+    )
 }
 
 fn set_cues(
@@ -372,11 +361,30 @@ impl Tx<'_> {
 }
 
 fn track_mut(project: &mut Project, id: TrackId) -> Result<&mut Track, EditError> {
-    project
-        .tracks
-        .iter_mut()
-        .find(|t| t.id == id)
-        .ok_or(EditError::NoSuchTrack(id))
+    find_mut(
+        &mut project.tracks,
+        |t| t.id == id,
+        EditError::NoSuchTrack(id),
+    )
+}
+
+/// The first of `items` that `is` picks, or the error `missing`.
+fn find_mut<T>(
+    items: &mut [T],
+    is: impl Fn(&T) -> bool,
+    missing: EditError,
+) -> Result<&mut T, EditError> {
+    items.iter_mut().find(|item| is(item)).ok_or(missing)
+}
+
+/// Takes out the first of `items` that `is` picks, or fails with `missing`.
+fn take<T>(
+    items: &mut Vec<T>,
+    is: impl Fn(&T) -> bool,
+    missing: EditError,
+) -> Result<T, EditError> {
+    let index = items.iter().position(is).ok_or(missing)?;
+    Ok(items.remove(index))
 }
 
 fn subtitle_track_mut(project: &mut Project, id: TrackId) -> Result<&mut Track, EditError> {

@@ -11,7 +11,7 @@
 use super::clip::{Clip, ClipId};
 use super::edit::{Edit, EditError};
 use super::edit_apply::{transaction, Tx};
-use super::edit_trim::{replace_rippling, roll, trim_group};
+use super::edit_trim::{replace_member, roll, trim_group};
 use super::presets;
 use super::project::Project;
 use super::speed::{Speed, SpeedCurve};
@@ -387,12 +387,7 @@ fn set_speed(tx: &mut Tx<'_>, id: ClipId, speed: Speed, ripple: bool) -> Result<
                 r.crop = r.crop.map_times(stretch);
             }
         }
-        if ripple && !rippled.contains(&track) {
-            rippled.push(track);
-            replace_rippling(tx, track, &clip, new)?;
-        } else {
-            tx.run(Edit::UpdateClip { clip: new })?;
-        }
+        replace_member(tx, track, &clip, new, ripple, &mut rippled)?;
     }
     Ok(())
 }

@@ -115,12 +115,7 @@ pub(crate) fn trim_group(
         if ripple && edge == Edge::In {
             new.start = clip.start;
         }
-        if ripple && !touched_tracks.contains(&track) {
-            touched_tracks.push(track);
-            replace_rippling(tx, track, &clip, new)?;
-        } else {
-            tx.run(Edit::UpdateClip { clip: new })?;
-        }
+        replace_member(tx, track, &clip, new, ripple, &mut touched_tracks)?;
     }
     Ok(())
 }
@@ -154,9 +149,29 @@ fn clamp_to_neighbours(
     }
 }
 
+/// Puts `new` in place of `old`, one of a linked group's clips on `track`. With `ripple`,
+/// the first member changed on each track moves the rest of that track along by the change
+/// in its end ([`replace_rippling`]) and `rippled` notes the track; other members, and
+/// every member without `ripple`, are plain updates.
+pub(crate) fn replace_member(
+    tx: &mut Tx<'_>,
+    track: TrackId,
+    old: &Clip,
+    new: Clip,
+    ripple: bool,
+    rippled: &mut Vec<TrackId>,
+) -> Result<(), EditError> {
+    if ripple && !rippled.contains(&track) {
+        rippled.push(track);
+        replace_rippling(tx, track, old, new)
+    } else {
+        tx.run(Edit::UpdateClip { clip: new })
+    }
+}
+
 /// Replaces `old` by `new` on `track` and moves the clips after it by the change in its
 /// end, in the order that never makes clips overlap.
-pub(crate) fn replace_rippling(
+fn replace_rippling(
     tx: &mut Tx<'_>,
     track: TrackId,
     old: &Clip,

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 
 use super::*;
-use crate::timeline::tests::fixtures::project;
+use crate::timeline::tests::fixtures::{project, split_clip, temp_path};
 use crate::timeline::{apply, ClipId, Edit, Time};
 
 fn text_of(project: &Project) -> String {
@@ -21,18 +21,11 @@ fn parse_str(text: &str) -> Result<ProjectFile, ProjectFileError> {
 
 #[test]
 fn saving_and_loading_gives_back_the_same_project_and_history() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("show.clipwright");
+    let (_dir, path) = temp_path("show.clipwright");
     let mut p = project();
     let mut h = History::default();
-    h.apply(
-        &mut p,
-        Edit::SplitClip {
-            clip: ClipId(2),
-            at: Time::from_secs(15),
-        },
-    )
-    .unwrap();
+    h.apply(&mut p, split_clip(ClipId(2), Time::from_secs(15)))
+        .unwrap();
     save(&path, &p, &h).unwrap();
     let loaded = load(&path).unwrap();
     assert_eq!(loaded.format_version, FORMAT_VERSION);
@@ -68,8 +61,7 @@ fn keyframe_values_survive_a_save_bit_for_bit() {
 
 #[test]
 fn saving_replaces_the_file_and_leaves_no_temporary_files() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("show.clipwright");
+    let (dir, path) = temp_path("show.clipwright");
     std::fs::write(&path, "old contents").unwrap();
     save(&path, &project(), &History::default()).unwrap();
     let names: Vec<_> = std::fs::read_dir(dir.path())
@@ -202,8 +194,7 @@ fn a_file_breaking_the_model_is_refused_with_the_problem() {
 
 #[test]
 fn a_newer_autosave_is_offered_for_recovery_until_saved_or_discarded() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("show.clipwright");
+    let (_dir, path) = temp_path("show.clipwright");
     save(&path, &project(), &History::default()).unwrap();
     assert_eq!(find_recovery(&path), None);
     let mut edited = project();
@@ -230,16 +221,14 @@ fn a_newer_autosave_is_offered_for_recovery_until_saved_or_discarded() {
 
 #[test]
 fn an_autosave_of_a_never_saved_project_is_offered() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("untitled.clipwright");
+    let (_dir, path) = temp_path("untitled.clipwright");
     autosave(&path, &project(), &History::default()).unwrap();
     assert!(find_recovery(&path).is_some());
 }
 
 #[test]
 fn an_autosave_identical_to_the_file_is_not_offered() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("show.clipwright");
+    let (_dir, path) = temp_path("show.clipwright");
     save(&path, &project(), &History::default()).unwrap();
     autosave(&path, &project(), &History::default()).unwrap();
     assert_eq!(find_recovery(&path), None);

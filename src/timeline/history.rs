@@ -143,37 +143,13 @@ impl History {
     /// nothing to undo.
     pub fn undo(&mut self, project: &mut Project) -> Result<bool, EditError> {
         self.end_gesture();
-        let Some(step) = self.undo.pop() else {
-            return Ok(false);
-        };
-        match run_step(project, &step) {
-            Ok(redo) => {
-                self.redo.push(redo);
-                Ok(true)
-            }
-            Err(e) => {
-                self.undo.push(step);
-                Err(e)
-            }
-        }
+        replay_last(&mut self.undo, &mut self.redo, project)
     }
 
     /// Redoes the last undone step. Returns false if there was nothing to redo.
     pub fn redo(&mut self, project: &mut Project) -> Result<bool, EditError> {
         self.end_gesture();
-        let Some(step) = self.redo.pop() else {
-            return Ok(false);
-        };
-        match run_step(project, &step) {
-            Ok(undo) => {
-                self.undo.push(undo);
-                Ok(true)
-            }
-            Err(e) => {
-                self.redo.push(step);
-                Err(e)
-            }
-        }
+        replay_last(&mut self.redo, &mut self.undo, project)
     }
 
     /// True if there is something to undo.
@@ -218,6 +194,29 @@ impl History {
         self.undo.clear();
         self.redo.clear();
         self.gesture = None;
+    }
+}
+
+/// Takes the last step off `from` and applies its inverses, keeping *their* inverses on
+/// `to` (undo feeds redo and back). If applying fails the step stays on `from`. Returns
+/// false if `from` was empty.
+fn replay_last(
+    from: &mut Vec<Step>,
+    to: &mut Vec<Step>,
+    project: &mut Project,
+) -> Result<bool, EditError> {
+    let Some(step) = from.pop() else {
+        return Ok(false);
+    };
+    match run_step(project, &step) {
+        Ok(inverse) => {
+            to.push(inverse);
+            Ok(true)
+        }
+        Err(e) => {
+            from.push(step);
+            Err(e)
+        }
     }
 }
 

@@ -115,17 +115,6 @@ impl<T: Lerp> Keyframes<T> {
         })
     }
 
-    /// Keyframes in time order.
-    pub fn iter(&self) -> impl Iterator<Item = Keyframe<T>> + '_ {
-        self.keys
-            .iter()
-            .map(|(&time, (value, interpolation))| Keyframe {
-                time,
-                value: value.clone(),
-                interpolation: *interpolation,
-            })
-    }
-
     /// The keyframe times in order.
     pub fn times(&self) -> impl Iterator<Item = Time> + '_ {
         self.keys.keys().copied()
@@ -231,17 +220,22 @@ impl<T: Lerp> Keyframes<T> {
     }
 }
 
+impl<T: Clone> Keyframes<T> {
+    /// Keyframes in time order.
+    pub fn iter(&self) -> impl Iterator<Item = Keyframe<T>> + '_ {
+        self.keys
+            .iter()
+            .map(|(&time, (value, interpolation))| Keyframe {
+                time,
+                value: value.clone(),
+                interpolation: *interpolation,
+            })
+    }
+}
+
 impl<T: Serialize + Clone> Serialize for Keyframes<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(
-            self.keys
-                .iter()
-                .map(|(&time, (value, interpolation))| Keyframe {
-                    time,
-                    value: value.clone(),
-                    interpolation: *interpolation,
-                }),
-        )
+        serializer.collect_seq(self.iter())
     }
 }
 

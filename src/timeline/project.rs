@@ -298,51 +298,30 @@ impl Project {
 
     /// An unused clip id (one more than the largest in use).
     pub fn next_clip_id(&self) -> ClipId {
-        ClipId(
-            self.clips()
-                .map(|(_, c)| c.id.0)
-                .max()
-                .map_or(1, |m| m.saturating_add(1)),
-        )
+        ClipId(unused_id(self.clips().map(|(_, c)| c.id.0)))
     }
 
     /// An unused track id.
     pub fn next_track_id(&self) -> TrackId {
-        TrackId(
-            self.tracks
-                .iter()
-                .map(|t| t.id.0)
-                .max()
-                .map_or(1, |m| m.saturating_add(1)),
-        )
+        TrackId(unused_id(self.tracks.iter().map(|t| t.id.0)))
     }
 
     /// An unused source id.
     pub fn next_source_id(&self) -> SourceId {
-        SourceId(
-            self.sources
-                .iter()
-                .map(|s| s.id.0)
-                .max()
-                .map_or(1, |m| m.saturating_add(1)),
-        )
+        SourceId(unused_id(self.sources.iter().map(|s| s.id.0)))
     }
 
     /// An unused link id.
     pub fn next_link_id(&self) -> LinkId {
-        let max = self.clips().filter_map(|(_, c)| c.link).map(|l| l.0).max();
-        LinkId(max.map_or(1, |m| m.saturating_add(1)))
+        LinkId(unused_id(
+            self.clips().filter_map(|(_, c)| c.link).map(|l| l.0),
+        ))
     }
 
     /// An unused cue id.
     pub fn next_cue_id(&self) -> CueId {
-        let max = self
-            .tracks
-            .iter()
-            .flat_map(|t| &t.cues)
-            .map(|c| c.id.0)
-            .max();
-        CueId(max.map_or(1, |m| m.saturating_add(1)))
+        let cues = self.tracks.iter().flat_map(|t| &t.cues);
+        CueId(unused_id(cues.map(|c| c.id.0)))
     }
 
     /// The project's marker ranges (markers with a length), in time order, each with a name
@@ -370,13 +349,7 @@ impl Project {
 
     /// An unused marker id.
     pub fn next_marker_id(&self) -> MarkerId {
-        MarkerId(
-            self.markers
-                .iter()
-                .map(|m| m.id.0)
-                .max()
-                .map_or(1, |m| m.saturating_add(1)),
-        )
+        MarkerId(unused_id(self.markers.iter().map(|m| m.id.0)))
     }
 
     /// An unused output id (never [`OutputId::MAIN`]), also unused by any clip's crop
@@ -404,4 +377,9 @@ impl Project {
             .chain(self.outputs.iter().cloned())
             .collect()
     }
+}
+
+/// One more than the largest of `ids`, or 1 when there are none: an id nothing uses.
+fn unused_id(ids: impl Iterator<Item = u64>) -> u64 {
+    ids.max().map_or(1, |m| m.saturating_add(1))
 }

@@ -328,22 +328,14 @@ mod tests {
 
     #[test]
     fn filling_all_clips_crops_every_letterboxed_picture_in_one_undoable_edit() {
-        use crate::timeline::Rational;
+        use crate::timeline::tests::fixtures::recording_info_of;
         use crate::timeline::{
             apply, Canvas, Clip, MediaSource, SourceId, SourceInfo, Track, TrackId, TrackKind,
-            VideoInfo,
         };
+        // Ten seconds of silent H.264 picture.
         let video = |width, height| SourceInfo {
-            duration: Time::from_secs(10),
-            video: Some(VideoInfo {
-                width,
-                height,
-                frame_rate: Rational::FPS_30,
-                rotation_degrees: 0,
-                codec: "h264".into(),
-            }),
             audio: None,
-            is_still_image: false,
+            ..recording_info_of(width, height, 10)
         };
         let mut p = Project::new("p", Canvas::default());
         let (width, height) = CanvasPreset::Portrait9x16.size();

@@ -245,11 +245,7 @@ impl Speed {
         let d = i128::from(duration.0.max(0));
         match &self.curve {
             SpeedCurve::Freeze { .. } => Time::MAX,
-            SpeedCurve::Constant { speed } => Time(saturate(div_round(
-                d * i128::from(speed.0),
-                i128::from(UNIT),
-                Rounding::Floor,
-            ))),
+            SpeedCurve::Constant { speed } => source_covered(*speed, d),
             SpeedCurve::Ramp { points } => Time(saturate(div_round(
                 d.saturating_mul(ramp_area2(points)),
                 AREA2_ONE,
@@ -312,11 +308,7 @@ impl Speed {
         let dt = i128::from(offset.0.clamp(0, duration.0.max(0)));
         match &self.curve {
             SpeedCurve::Freeze { .. } => Time::ZERO,
-            SpeedCurve::Constant { speed } => Time(saturate(div_round(
-                dt * i128::from(speed.0),
-                i128::from(UNIT),
-                Rounding::Floor,
-            ))),
+            SpeedCurve::Constant { speed } => source_covered(*speed, dt),
             SpeedCurve::Ramp { points } => Time(saturate(ramp_source_offset(
                 points,
                 i128::from(duration.0),
@@ -383,6 +375,15 @@ impl Speed {
 }
 
 /// Maps `p` in `[from, to]` onto `[0, RAMP_END]`.
+/// The source a constant `speed` plays in `timeline` ticks, floored to a tick.
+fn source_covered(speed: SpeedFactor, timeline: i128) -> Time {
+    Time(saturate(div_round(
+        timeline * i128::from(speed.0),
+        i128::from(UNIT),
+        Rounding::Floor,
+    )))
+}
+
 fn rescale(p: u32, from: u32, to: u32) -> u32 {
     let span = u64::from(to.saturating_sub(from)).max(1);
     let v = u64::from(p.saturating_sub(from)) * u64::from(RAMP_END) / span;

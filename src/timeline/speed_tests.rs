@@ -10,6 +10,25 @@ fn speed(multiplier: f64) -> Speed {
     Speed::constant(SpeedFactor::from_f64(multiplier).unwrap())
 }
 
+/// A ramp going straight from speed `from` at the clip's start to `to` at its end.
+fn ramp_between(from: SpeedFactor, to: SpeedFactor) -> Speed {
+    Speed::ramp(vec![
+        RampPoint {
+            position: 0,
+            speed: from,
+        },
+        RampPoint {
+            position: RAMP_END,
+            speed: to,
+        },
+    ])
+}
+
+/// The speed `speed`/1000 (2000 is twice as fast).
+fn milli(speed: u32) -> SpeedFactor {
+    SpeedFactor::from_milli(speed).unwrap()
+}
+
 #[test]
 fn speed_two_halves_the_clip_duration() {
     let len = Time::from_secs(10);
@@ -44,16 +63,7 @@ fn speed_factors_outside_a_tenth_to_a_hundred_are_refused() {
 
 #[test]
 fn a_flat_ramp_behaves_like_a_constant_speed() {
-    let ramp = Speed::ramp(vec![
-        RampPoint {
-            position: 0,
-            speed: SpeedFactor::from_milli(2000).unwrap(),
-        },
-        RampPoint {
-            position: RAMP_END,
-            speed: SpeedFactor::from_milli(2000).unwrap(),
-        },
-    ]);
+    let ramp = ramp_between(milli(2000), milli(2000));
     let len = Time::from_secs(10);
     assert_eq!(ramp.duration_for(len), Time::from_secs(5));
     for secs in 0..5 {
@@ -64,16 +74,7 @@ fn a_flat_ramp_behaves_like_a_constant_speed() {
 
 #[test]
 fn a_linear_ramp_from_one_to_three_averages_two() {
-    let ramp = Speed::ramp(vec![
-        RampPoint {
-            position: 0,
-            speed: SpeedFactor::from_milli(1000).unwrap(),
-        },
-        RampPoint {
-            position: RAMP_END,
-            speed: SpeedFactor::from_milli(3000).unwrap(),
-        },
-    ]);
+    let ramp = ramp_between(milli(1000), milli(3000));
     let len = Time::from_secs(10);
     let d = ramp.duration_for(len);
     assert_eq!(d, Time::from_secs(5));
@@ -128,16 +129,7 @@ fn the_longest_allowed_ramp_maps_without_overflow() {
     let slow = SpeedFactor::MIN;
     let fast = SpeedFactor::MAX;
     for (a, b) in [(slow, fast), (fast, slow), (slow, slow)] {
-        let ramp = Speed::ramp(vec![
-            RampPoint {
-                position: 0,
-                speed: a,
-            },
-            RampPoint {
-                position: RAMP_END,
-                speed: b,
-            },
-        ]);
+        let ramp = ramp_between(a, b);
         let d = ramp.duration_for(len);
         let end = ramp.source_offset(len, d);
         assert!(

@@ -14,7 +14,7 @@ mod recorder;
 mod subtitles;
 mod timeline;
 
-pub use app::dialogs::{FileDialogs, NoDialogs, RfdDialogs};
+pub use app::dialogs::{Dialog, FileDialogs, NoDialogs, RfdDialogs};
 pub use app::layout::Layout;
 pub use app::toasts::Toast;
 pub use app::{ClipwrightApp, MediaItem, RightTab};

@@ -20,6 +20,13 @@ pub fn app_with(settings: Settings) -> Harness<'static, ClipwrightApp> {
     app_in(NoDialogs::default(), private_data_dir(), Some(settings))
 }
 
+/// A fresh temporary folder (kept while the test holds it) and the path of `name` in it.
+pub fn temp_file(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    (dir, path)
+}
+
 /// The size of the test window, in points.
 pub const WINDOW: egui::Vec2 = egui::vec2(1000.0, 640.0);
 
@@ -73,11 +80,116 @@ pub fn step_until(harness: &mut Harness<'_, ClipwrightApp>, done: impl Fn(&Clipw
     harness.run_steps(3);
 }
 
+/// Clicks "Open media…" and waits for its `clips` clips on the timeline.
+pub fn open_media(harness: &mut Harness<'_, ClipwrightApp>, clips: usize) {
+    harness.get_by_label("Open media…").click();
+    step_until(harness, |app| app.editor.project.clips().count() == clips);
+}
+
+/// The app with the H.264/AAC fixture opened through "Open media…" (its picture and its
+/// sound on the timeline), its other file dialogs answering with `dialogs`.
+pub fn app_with_fixture_open(dialogs: NoDialogs) -> Harness<'static, ClipwrightApp> {
+    let mut harness = harness_answering(NoDialogs {
+        media: Some(super::fixture(&super::H264_AAC)),
+        ..dialogs
+    });
+    open_media(&mut harness, 2);
+    harness
+}
+
+/// Saves the project with Ctrl+S and waits until it is saved.
+pub fn save_with_ctrl_s(harness: &mut Harness<'_, ClipwrightApp>) {
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    step_until(harness, |app| !app.editor.dirty);
+}
+
+/// Opens the export dialog with Ctrl+E, clicks `choice` in it (if any), then "Choose…",
+/// whose save dialog answers `out`, and waits for the dialog to show that output.
+pub fn choose_export_output(
+    harness: &mut Harness<'_, ClipwrightApp>,
+    choice: Option<&str>,
+    out: &Path,
+) {
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    harness.run_steps(2);
+    if let Some(choice) = choice {
+        click_each(harness, &[choice]);
+    }
+    harness.get_by_label("Choose…").click();
+    let out = out.display().to_string();
+    step_until(harness, |app| app.export.output == out);
+    harness.run_steps(2);
+}
+
+/// Asserts that the frame counters `exported` are those `expected`, frame by frame, all
+/// but one at most; `what` names the frames in the message.
+pub fn assert_frames_match(exported: &[u32], expected: &[u32], what: &str) {
+    let off = exported
+        .iter()
+        .zip(expected)
+        .filter(|(a, b)| a != b)
+        .count();
+    assert!(
+        off <= 1,
+        "{what}: exported {exported:?}, expected {expected:?}"
+    );
+}
+
+/// How many different colours there are among `pixels`.
+pub fn distinct_colours(pixels: impl IntoIterator<Item = [u8; 3]>) -> usize {
+    let mut colours: Vec<[u8; 3]> = pixels.into_iter().collect();
+    colours.sort_unstable();
+    colours.dedup();
+    colours.len()
+}
+
+/// Clicks the widgets labelled `labels` one after the other, two frames after each.
+pub fn click_each(harness: &mut Harness<'_, ClipwrightApp>, labels: &[&str]) {
+    for label in labels {
+        harness.get_by_label(label).click();
+        harness.run_steps(2);
+    }
+}
+
+/// Opens the combo box labelled `combo` and picks `item` in its list.
+pub fn choose_in_combo(harness: &mut Harness<'_, ClipwrightApp>, combo: &str, item: &str) {
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, combo)
+        .click();
+    harness.run_steps(2);
+    click_each(harness, &[item]);
+}
+
+/// Asserts that the change just made is one undo step on top of the `steps` there were
+/// (`what` says which), then undoes it with Ctrl+Z.
+pub fn assert_one_step_then_undo(
+    harness: &mut Harness<'_, ClipwrightApp>,
+    steps: usize,
+    what: &str,
+) {
+    assert_eq!(
+        harness.state().editor.history.undo_len(),
+        steps + 1,
+        "{what}"
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+}
+
+/// The words of `cues` in lower case, one string.
+pub fn lowercase_text<'a>(
+    cues: impl IntoIterator<Item = &'a clipwright::timeline::SubtitleCue>,
+) -> String {
+    cues.into_iter()
+        .map(|c| c.text.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Clicks "Open media…", waits for its `clips` clips on the timeline, makes the canvas 9:16
 /// with nothing selected, and waits for the preview to show it.
 pub fn open_on_a_portrait_canvas(harness: &mut Harness<'_, ClipwrightApp>, clips: usize) {
-    harness.get_by_label("Open media…").click();
-    step_until(harness, |app| app.editor.project.clips().count() == clips);
+    open_media(harness, clips);
     let (width, height) = CanvasPreset::Portrait9x16.size();
     resize_canvas(harness, width, height);
     harness.state_mut().editor.selection.clear();
@@ -181,11 +293,9 @@ pub fn drag(harness: &mut Harness<'_, ClipwrightApp>, from: egui::Pos2, to: egui
     harness.run_steps(2);
 }
 
-/// The app with `file` placed on the timeline `times` times, one after the other, and the
-/// timeline zoomed to fit.
-pub fn harness_with_clips(file: &Path, times: usize) -> Harness<'static, ClipwrightApp> {
+/// Places `file` on the timeline `times` times, one after the other.
+pub fn add_clips(harness: &mut Harness<'_, ClipwrightApp>, file: &Path, times: usize) {
     let info = clipwright::media::probe(file).unwrap().source_info();
-    let mut harness = harness_with(None);
     for _ in 0..times {
         harness
             .state_mut()
@@ -193,6 +303,13 @@ pub fn harness_with_clips(file: &Path, times: usize) -> Harness<'static, Clipwri
             .add_media(file, info.clone())
             .unwrap();
     }
+}
+
+/// The app with `file` placed on the timeline `times` times, one after the other, and the
+/// timeline zoomed to fit.
+pub fn harness_with_clips(file: &Path, times: usize) -> Harness<'static, ClipwrightApp> {
+    let mut harness = harness_with(None);
+    add_clips(&mut harness, file, times);
     harness.state_mut().editor.selection.clear();
     harness.run_steps(2);
     harness.get_by_label("Fit").click();
@@ -352,5 +469,58 @@ pub fn export_span(
     match &harness.state().export.outcome {
         Some(Outcome::Finished(s)) => s.frames,
         other => panic!("{} was not written: {other:?}", out.display()),
+    }
+}
+
+/// The real app for `desktop`, at home in `home` (the user's folders under it too), where
+/// nothing answers a native file dialog: no session bus (so no portal), no zenity on the
+/// PATH, no file dialog chosen through the environment.
+pub fn app_without_native_dialogs(
+    desktop: &super::desktop::Desktop,
+    home: &Path,
+) -> std::process::Command {
+    super::desktop::assert_no_zenity();
+    let mut app = desktop.command(assert_cmd::cargo::cargo_bin("clipwright"));
+    app.env("HOME", home)
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env_remove("CLIPWRIGHT_FILE_DIALOG")
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("XDG_CONFIG_HOME");
+    app
+}
+
+/// Starts `app`, waits for its window titled "Clipwright" and gives it 2 s to draw; the
+/// running app and its window.
+pub fn show_window(
+    desktop: &super::desktop::Desktop,
+    mut app: std::process::Command,
+) -> (std::process::Child, String) {
+    let mut app = app.spawn().unwrap();
+    let window = desktop.wait_for_app_window(&mut app, "Clipwright");
+    std::thread::sleep(Duration::from_secs(2));
+    (app, window)
+}
+
+/// Screenshots `desktop` into `shot` every half second until `done` holds for the picture,
+/// which it returns; fails after `limit`, saying `what` it waited for.
+pub fn wait_for_screen(
+    desktop: &super::desktop::Desktop,
+    shot: &Path,
+    what: &str,
+    limit: Duration,
+    mut done: impl FnMut(&image::RgbImage) -> bool,
+) -> image::RgbImage {
+    let start = Instant::now();
+    loop {
+        let image = desktop.screenshot_rgb(shot);
+        if done(&image) {
+            return image;
+        }
+        assert!(
+            start.elapsed() < limit,
+            "waited {limit:?} for {what}; see {}",
+            shot.display()
+        );
+        std::thread::sleep(Duration::from_millis(500));
     }
 }

@@ -1,5 +1,6 @@
-//! Running the `clipwright` command in tests: the binary, a run that must succeed, a quick
-//! export of one file, a run with a time limit, and the files a run left in a folder.
+//! Running the `clipwright` command in tests: the binary, a run that must succeed (or
+//! fail), a quick export of one file, a run with a time limit, and the files a run left in
+//! a folder.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
@@ -20,17 +21,37 @@ pub fn succeeds(cmd: &mut Command) -> String {
     stderr
 }
 
-/// `clipwright export --quiet --input SRC ARGS… -o OUT`, which must succeed; returns what it
-/// said on stderr.
+/// Runs `cmd`, failing the test with its error output unless it succeeds; returns its
+/// standard output.
+pub fn succeeds_with_output(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{cmd:?}: {stderr}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs `cmd`, failing the test if it succeeds; returns its error output.
+pub fn fails(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "{cmd:?} succeeded: {stderr}");
+    stderr
+}
+
+/// `clipwright export --quiet --input SRC ARGS… -o OUT`, ready to run.
+pub fn export_command(src: &Path, args: &[&str], out: &Path) -> Command {
+    let mut cmd = clipwright();
+    cmd.args(["export", "--quiet", "--input"])
+        .arg(src)
+        .args(args)
+        .arg("-o")
+        .arg(out);
+    cmd
+}
+
+/// [`export_command`], which must succeed; returns what it said on stderr.
 pub fn export_input(src: &Path, args: &[&str], out: &Path) -> String {
-    succeeds(
-        clipwright()
-            .args(["export", "--quiet", "--input"])
-            .arg(src)
-            .args(args)
-            .arg("-o")
-            .arg(out),
-    )
+    succeeds(&mut export_command(src, args, out))
 }
 
 /// Names of the files in `dir`, hidden ones included, sorted.
@@ -41,6 +62,30 @@ pub fn files_in(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// The permission bits of the file at `path` (e.g. `0o640`).
+#[cfg(unix)]
+pub fn file_mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Checks that a file written through the symbolic link `link` replaced the link's target
+/// `target` with the new file (over 1000 bytes) in the target's mode `mode`, and left the
+/// link a link.
+#[cfg(unix)]
+pub fn assert_replaced_through_link(link: &Path, target: &Path, mode: u32) {
+    assert!(std::fs::symlink_metadata(link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let size = std::fs::metadata(target).unwrap().len();
+    assert!(
+        size > 1000,
+        "the new file replaced the old one: {size} bytes"
+    );
+    assert_eq!(file_mode(target), mode, "mode kept");
 }
 
 /// Runs `cmd` with no input and its output captured, failing the test (and killing the
@@ -74,4 +119,15 @@ pub fn run_within(cmd: &mut Command, limit: std::time::Duration) -> std::process
         stdout,
         stderr,
     }
+}
+
+/// [`run_within`], failing the test with the command's error output unless it succeeds.
+pub fn succeeds_within(cmd: &mut Command, limit: std::time::Duration) -> std::process::Output {
+    let out = run_within(cmd, limit);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }

@@ -8,10 +8,19 @@
     clippy::cast_precision_loss
 )]
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+// The same start of Xvfb, openbox and PulseAudio as `clipwright bench record --own-desktop`.
+#[path = "../../src/cli/bench/desktop.rs"]
+#[allow(dead_code)]
+mod harness;
+
+/// Fails the test: the desktop could not start, for want of `what` it says.
+fn needs(what: &anyhow::Error) -> ! {
+    panic!("{what:#}: desktop tests need Xvfb, openbox and pulseaudio")
+}
 
 /// A running virtual desktop.
 pub struct Desktop {
@@ -26,51 +35,22 @@ pub struct Desktop {
 impl Desktop {
     /// Starts Xvfb (1280×800, 24-bit) on a display number it picks itself, and openbox.
     pub fn start() -> Desktop {
-        let mut xvfb = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb must be installed (apt package xvfb) for desktop tests");
-        let mut line = String::new();
-        BufReader::new(xvfb.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let display = format!(":{}", line.trim());
-        assert!(display.len() > 1, "Xvfb did not report its display");
+        let (mut xvfb, display) = harness::start_xvfb(1280, 800).unwrap_or_else(|e| needs(&e));
         let runtime_dir = tempfile::Builder::new()
             .prefix("clipwright-xdg-")
             .tempdir()
             .unwrap();
-        let wm = Command::new("openbox")
-            .env("DISPLAY", &display)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("openbox must be installed for desktop tests");
-        let desktop = Desktop {
+        let wm = harness::start_openbox(&display, Duration::from_secs(60)).unwrap_or_else(|e| {
+            let _ = xvfb.kill();
+            let _ = xvfb.wait();
+            needs(&e)
+        });
+        Desktop {
             xvfb,
             wm,
             display,
             runtime_dir,
-        };
-        // openbox is ready once it owns the _NET_SUPPORTING_WM_CHECK window.
-        desktop.wait_for(Duration::from_secs(60), || {
-            desktop
-                .command("xprop")
-                .args(["-root", "_NET_SUPPORTING_WM_CHECK"])
-                .output()
-                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("window id"))
-        });
-        desktop
+        }
     }
 
     /// A command that runs on this desktop.
@@ -80,6 +60,11 @@ impl Desktop {
             .env("XDG_RUNTIME_DIR", self.runtime_dir.path())
             .env_remove("WAYLAND_DISPLAY");
         c
+    }
+
+    /// The `clipwright` command built for these tests, to run on this desktop.
+    pub fn clipwright(&self) -> Command {
+        self.command(env!("CARGO_BIN_EXE_clipwright"))
     }
 
     /// Polls `done` until it holds, failing the test after `timeout`.
@@ -153,7 +138,8 @@ impl Desktop {
     }
 }
 
-/// A program started on the desktop, killed when dropped.
+/// A program a test started (on the desktop or not), killed when dropped: also when the
+/// test fails half way.
 pub struct App(pub Child);
 
 impl Drop for App {
@@ -205,22 +191,32 @@ impl Desktop {
     /// Opens an ffplay window titled `title` showing the lavfi source `lavfi` (e.g.
     /// `testsrc2=size=640x360:rate=30`), and waits until the window manager lists it.
     pub fn ffplay(&self, lavfi: &str, title: &str) -> App {
-        self.spawn_ffplay(lavfi, title, "dummy")
+        self.spawn_ffplay(lavfi, title, "dummy", &["-left", "40", "-top", "40"])
+    }
+
+    /// Like [`Desktop::ffplay`], a window with no frame with its top-left corner at
+    /// (`left`, `top`).
+    pub fn ffplay_at(&self, lavfi: &str, title: &str, left: i32, top: i32) -> App {
+        let (left, top) = (left.to_string(), top.to_string());
+        let place = ["-noborder", "-left", &left, "-top", &top];
+        self.spawn_ffplay(lavfi, title, "dummy", &place)
     }
 
     /// Like [`Desktop::ffplay`], for a lavfi graph with a picture (`[out0]`) and a sound
     /// (`[out1]`) that ffplay plays in step into this desktop's PulseAudio.
     pub fn ffplay_with_sound(&self, graph: &str, title: &str) -> App {
-        self.spawn_ffplay(graph, title, "pulseaudio")
+        self.spawn_ffplay(graph, title, "pulseaudio", &["-left", "40", "-top", "40"])
     }
 
-    /// Starts ffplay on `lavfi` with SDL's `audio_driver` and waits for its window.
-    fn spawn_ffplay(&self, lavfi: &str, title: &str, audio_driver: &str) -> App {
+    /// Starts ffplay on `lavfi` with SDL's `audio_driver`, its window placed by the ffplay
+    /// options `place`, and waits for that window.
+    fn spawn_ffplay(&self, lavfi: &str, title: &str, audio_driver: &str, place: &[&str]) -> App {
         let child = self
             .command("ffplay")
             .env("SDL_AUDIODRIVER", audio_driver)
             .args(["-loglevel", "quiet", "-f", "lavfi", "-i", lavfi])
-            .args(["-window_title", title, "-left", "40", "-top", "40"])
+            .args(["-window_title", title])
+            .args(place)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -233,32 +229,22 @@ impl Desktop {
         app
     }
 
+    /// Starts a desktop with PulseAudio, whose `rec` sink plays a sine tone of `hz` for
+    /// `seconds` (see [`Pulse::play_tone`]).
+    pub fn start_with_tone(hz: u32, seconds: u32) -> (Desktop, Pulse, App) {
+        let desktop = Desktop::start();
+        let pulse = desktop.pulse();
+        let tone = pulse.play_tone(hz, seconds);
+        (desktop, pulse, tone)
+    }
+
     /// Starts PulseAudio for programs on this desktop (same `XDG_RUNTIME_DIR`).
     pub fn pulse(&self) -> Pulse {
-        let status = Command::new("pulseaudio")
-            .env("XDG_RUNTIME_DIR", self.runtime_dir.path())
-            .args([
-                "--daemonize=yes",
-                "--exit-idle-time=-1",
-                "-n",
-                "--load=module-null-sink sink_name=rec",
-                "--load=module-native-protocol-unix",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .expect("pulseaudio must be installed for sound tests");
-        assert!(status.success(), "pulseaudio did not start");
+        // Made first, so that a server that does not answer is stopped as the test fails.
         let pulse = Pulse {
             runtime_dir: self.runtime_dir.path().to_owned(),
         };
-        self.wait_for(Duration::from_secs(10), || {
-            Command::new("pactl")
-                .env("XDG_RUNTIME_DIR", self.runtime_dir.path())
-                .arg("info")
-                .output()
-                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("Default Sink: rec"))
-        });
+        harness::start_pulseaudio(self.runtime_dir.path()).unwrap_or_else(|e| needs(&e));
         pulse
     }
 }

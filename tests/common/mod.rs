@@ -10,6 +10,7 @@ pub mod app;
 pub mod cli;
 pub mod desktop;
 pub mod faces;
+pub mod make;
 pub mod recording;
 
 use std::path::{Path, PathBuf};
@@ -317,6 +318,18 @@ pub const H264_FAST: [&str; 6] = [
     "yuv420p",
 ];
 
+/// Encoder options for a quick H.264 file in the pixel format `pix_fmt`.
+fn x264_fast(pix_fmt: &str) -> [&str; 6] {
+    [
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        pix_fmt,
+    ]
+}
+
 /// Frames between the keyframes of [`long_gop_video`].
 pub const LONG_GOP: i64 = 150;
 
@@ -420,28 +433,11 @@ fn generate(name: &str, out: &Path) {
         "odd_size.mp4" => {
             // 4:2:0 needs even sizes; 4:4:4 carries an odd-sized picture as it is.
             // testsrc2 rounds its size to even numbers, so scale to the odd size after it.
-            let v = lavfi_video(&ODD_SIZE);
-            ffmpeg(
-                &[
-                    "-f",
-                    "lavfi",
-                    "-i",
-                    &v,
-                    "-vf",
-                    "scale=321:241",
-                    "-c:v",
-                    "libx264",
-                    "-preset",
-                    "ultrafast",
-                    "-pix_fmt",
-                    "yuv444p",
-                ],
-                out,
-            );
+            let args = [&["-vf", "scale=321:241"][..], &x264_fast("yuv444p")].concat();
+            lavfi(&lavfi_video(&ODD_SIZE), &args, out);
         }
         "mono_44k.wav" => {
-            let a = lavfi_audio(&MONO_44K);
-            ffmpeg(&["-f", "lavfi", "-i", &a, "-c:a", "pcm_s16le"], out);
+            lavfi(&lavfi_audio(&MONO_44K), &["-c:a", "pcm_s16le"], out);
         }
         "vfr.mp4" => {
             // One second at 30 fps, then every third frame: 10 fps.
@@ -485,12 +481,9 @@ fn generate(name: &str, out: &Path) {
         "gray_ramp.mp4" => {
             // Frame n is a flat grey of luma 16 + 3n (lossless), so a decoded frame says
             // which frame it is; a keyframe every 10 frames makes seeks decode forward.
-            ffmpeg(
+            lavfi(
+                "color=c=black:s=64x48:r=30:d=2,format=yuv420p,geq=lum='16+3*N':cb=128:cr=128",
                 &[
-                    "-f",
-                    "lavfi",
-                    "-i",
-                    "color=c=black:s=64x48:r=30:d=2,format=yuv420p,geq=lum='16+3*N':cb=128:cr=128",
                     "-c:v",
                     "libx264",
                     "-preset",
@@ -506,56 +499,15 @@ fn generate(name: &str, out: &Path) {
             );
         }
         "ten_bit.mkv" => {
-            let v = lavfi_video(&TEN_BIT);
-            ffmpeg(
-                &[
-                    "-f",
-                    "lavfi",
-                    "-i",
-                    &v,
-                    "-c:v",
-                    "prores_ks",
-                    "-pix_fmt",
-                    "yuv422p10le",
-                ],
-                out,
-            );
+            let args = ["-c:v", "prores_ks", "-pix_fmt", "yuv422p10le"];
+            lavfi(&lavfi_video(&TEN_BIT), &args, out);
         }
         "full_range.mp4" => {
-            let v = lavfi_video(&FULL_RANGE);
-            ffmpeg(
-                &[
-                    "-f",
-                    "lavfi",
-                    "-i",
-                    &v,
-                    "-vf",
-                    "scale=out_range=full",
-                    "-c:v",
-                    "libx264",
-                    "-preset",
-                    "ultrafast",
-                    "-pix_fmt",
-                    "yuvj420p",
-                    "-color_range",
-                    "pc",
-                ],
-                out,
-            );
+            let full = ["-vf", "scale=out_range=full"];
+            let args = [&full[..], &x264_fast("yuvj420p"), &["-color_range", "pc"]].concat();
+            lavfi(&lavfi_video(&FULL_RANGE), &args, out);
         }
-        "still.png" => {
-            ffmpeg(
-                &[
-                    "-f",
-                    "lavfi",
-                    "-i",
-                    "testsrc2=size=200x100",
-                    "-frames:v",
-                    "1",
-                ],
-                out,
-            );
-        }
+        "still.png" => lavfi("testsrc2=size=200x100", &["-frames:v", "1"], out),
         "a_folder.mp4" => std::fs::create_dir_all(out).unwrap(),
         other => panic!("no fixture named {other}"),
     }

@@ -5,23 +5,80 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-use super::desktop::Desktop;
+use clipwright::media::{StreamReport, VideoFacts};
+
+use super::desktop::{App, Desktop};
+
+/// Where a test of recording one window starts: a desktop showing that window, and a file
+/// to record it to, in a folder of its own.
+pub struct Stage {
+    /// The window's program: dropping it closes the window.
+    pub app: App,
+    pub desktop: Desktop,
+    /// The window's title.
+    pub title: String,
+    /// Where the recording goes (not made yet).
+    pub file: PathBuf,
+    pub dir: tempfile::TempDir,
+}
+
+impl Stage {
+    /// Starts a desktop with an ffplay window titled `title` showing the lavfi source
+    /// `lavfi` (see [`Desktop::ffplay`]); the recording is to be `file_name` in a new folder.
+    pub fn window(lavfi: &str, title: &str, file_name: &str) -> Stage {
+        let desktop = Desktop::start();
+        let app = desktop.ffplay(lavfi, title);
+        let dir = tempfile::tempdir().unwrap();
+        Stage {
+            app,
+            desktop,
+            title: title.to_owned(),
+            file: dir.path().join(file_name),
+            dir,
+        }
+    }
+
+    /// [`Stage::window`] of a 320×240 `testsrc2` at 30 fps, which changes every frame.
+    pub fn testsrc(title: &str, file_name: &str) -> Stage {
+        Stage::window("testsrc2=size=320x240:rate=30", title, file_name)
+    }
+
+    /// [`record_command`] of the window into [`Stage::file`], with `args`.
+    pub fn record_command(&self, args: &[&str]) -> Command {
+        record_command(&self.desktop, &self.title, args, &self.file)
+    }
+
+    /// Starts [`Stage::record_command`].
+    pub fn record(&self, args: &[&str]) -> Child {
+        self.record_command(args).spawn().unwrap()
+    }
+}
 
 /// `clipwright record --window TITLE ARGS… -o FILE` on `desktop`, its standard output and
 /// error piped (see [`finished`]), ready to spawn.
 pub fn record_command(desktop: &Desktop, title: &str, args: &[&str], file: &Path) -> Command {
-    let mut cmd = desktop.command(env!("CARGO_BIN_EXE_clipwright"));
+    let mut cmd = desktop.clipwright();
     cmd.args(["record", "--window", title])
         .args(args)
         .arg("-o")
         .arg(file)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    cmd
+}
+
+/// `cmd` (a `clipwright` command) given `record --test-pattern SIZE ARGS… -o OUT`: the
+/// recorder on its built-in moving pattern of `SIZE` (e.g. `320x240`), needing no display.
+pub fn record_pattern(mut cmd: Command, size: &str, args: &[&str], out: &Path) -> Command {
+    cmd.args(["record", "--test-pattern", size])
+        .args(args)
+        .arg("-o")
+        .arg(out);
     cmd
 }
 
@@ -51,6 +108,18 @@ pub fn finished(child: Child) -> Finished {
 pub struct StderrLines(Receiver<String>);
 
 impl StderrLines {
+    /// Starts `cmd` with its standard output and error piped; returns it and the lines of
+    /// its error output.
+    pub fn spawn(cmd: &mut Command) -> (Child, StderrLines) {
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = StderrLines::of(&mut child);
+        (child, lines)
+    }
+
     /// Takes `child`'s piped standard error.
     pub fn of(child: &mut Child) -> StderrLines {
         let stderr = BufReader::new(child.stderr.take().unwrap());
@@ -82,6 +151,15 @@ impl StderrLines {
     }
 }
 
+/// Sends `child` the signal `sig` (as `kill` takes it, e.g. `-TERM`).
+pub fn signal(child: &Child, sig: &str) {
+    let status = Command::new("kill")
+        .args([sig, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill {sig} failed");
+}
+
 /// Waits for `child` to exit, `limit` at the most: after that it is killed and the test
 /// fails, saying `what`.
 pub fn exit_within(child: &mut Child, limit: Duration, what: &str) -> ExitStatus {
@@ -110,6 +188,23 @@ pub fn clean_video(file: &Path) -> (i64, u64) {
     (us, stream.packets)
 }
 
+/// The video stream of `file` and its facts, as the probe reports them.
+pub fn probed_video(file: &Path) -> (StreamReport, VideoFacts) {
+    let report = clipwright::media::probe(file).unwrap();
+    let (stream, video) = report.video().unwrap();
+    (stream.clone(), video.clone())
+}
+
+/// The sound streams of `file`, as the probe reports them.
+pub fn sound_streams(file: &Path) -> Vec<StreamReport> {
+    clipwright::media::probe(file)
+        .unwrap()
+        .streams
+        .into_iter()
+        .filter(|s| s.kind == clipwright::media::StreamKind::Audio)
+        .collect()
+}
+
 fn ffmpeg(args: &[&str]) -> Output {
     Command::new("ffmpeg")
         .args(["-hide_banner", "-nostdin"])
@@ -120,7 +215,7 @@ fn ffmpeg(args: &[&str]) -> Output {
 
 /// Decodes `file` with the ffmpeg CLI (saying errors only) to its standard output, with the
 /// output options `args`.
-fn decode(file: &Path, args: &[&str]) -> Output {
+pub fn decode(file: &Path, args: &[&str]) -> Output {
     let input = ["-v", "error", "-i", file.to_str().unwrap()];
     ffmpeg(&[&input[..], args, &["-"]].concat())
 }
@@ -137,7 +232,12 @@ pub fn frame_hashes(file: &Path) -> Vec<String> {
 
 /// Number of distinct pictures among the frames.
 pub fn distinct_frames(file: &Path) -> usize {
-    let mut h = frame_hashes(file);
+    distinct(&frame_hashes(file))
+}
+
+/// Number of distinct hashes among `hashes` (see [`frame_hashes`]).
+pub fn distinct(hashes: &[String]) -> usize {
+    let mut h = hashes.to_vec();
     h.sort();
     h.dedup();
     h.len()
@@ -275,7 +375,7 @@ pub fn beep_onsets_us(file: &Path) -> Vec<i64> {
 /// of a pattern `width` pixels wide filling the frame. Only the strip holding the counter
 /// is decoded, at half size, so a long file costs little memory.
 pub fn pattern_counters(file: &Path, width: u32) -> Vec<u32> {
-    use clipwright::capture::{read_counter, BgraFrame, COUNTER_BLOCK};
+    use clipwright::capture::COUNTER_BLOCK;
     let half = (width / 2) & !1;
     let filter = format!("scale={half}:-2,crop={half}:{COUNTER_BLOCK}:0:0");
     let out = decode(
@@ -287,13 +387,37 @@ pub fn pattern_counters(file: &Path, width: u32) -> Vec<u32> {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    out.stdout
-        .chunks_exact((half * COUNTER_BLOCK * 4) as usize)
+    read_counters(&out.stdout, (half, COUNTER_BLOCK), width)
+}
+
+/// How many frames of `exported` hold another counter than the same frame of `expected`
+/// (see [`pattern_counters`]).
+pub fn frames_differing(exported: &[u32], expected: &[u32]) -> usize {
+    exported
+        .iter()
+        .zip(expected)
+        .filter(|(a, b)| a != b)
+        .count()
+}
+
+/// The test pattern's frame counter in each frame of `file`, a recording of a pattern of
+/// `width`×`height` at that size, read from the whole decoded frames.
+pub fn pattern_counters_at_size(file: &Path, width: u32, height: u32) -> Vec<u32> {
+    let out = decode(file, &["-f", "rawvideo", "-pix_fmt", "bgra"]);
+    read_counters(&out.stdout, (width, height), width)
+}
+
+/// The frame counters in `raw`, BGRA pictures of `size` one after the other, of a pattern
+/// `width` pixels wide.
+fn read_counters(raw: &[u8], size: (u32, u32), width: u32) -> Vec<u32> {
+    use clipwright::capture::{read_counter, BgraFrame};
+    let (w, h) = size;
+    raw.chunks_exact((w * h * 4) as usize)
         .map(|data| {
             let f = BgraFrame {
-                width: half,
-                height: COUNTER_BLOCK,
-                stride: half as usize * 4,
+                width: w,
+                height: h,
+                stride: w as usize * 4,
                 data: data.to_vec(),
             };
             read_counter(&f, width).unwrap()

@@ -34,6 +34,53 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{bail, Context};
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub(super) enum BenchWhat {
+    /// 1080p30 → 1.5× speed, 9:16 fill, two burned cues, x264 veryfast CRF 23 + AAC 160k.
+    Export(export::BenchArgs),
+    /// A busy 1920x1080 window at 1080p30 with sound for 60 s, against ffmpeg's x11grab:
+    /// drops, CPU, memory and A/V offset from a flash-and-beep source.
+    #[cfg(target_os = "linux")]
+    Record(record::RecordBenchArgs),
+    /// A replay-buffer recording of the test pattern for 30 min (a replay saved every
+    /// 5 min): memory over time beside ffmpeg's segment ring.
+    #[cfg(target_os = "linux")]
+    Replay(replay::ReplayBenchArgs),
+    /// Preview seek latency (p50/p95 over random seeks in 1080p H.264) beside
+    /// `ffmpeg -ss T -frames:v 1` per seek.
+    Scrub(preview::ScrubArgs),
+    /// One look at a growing 10-minute recording: probed whole with its waveform made
+    /// again, beside reading only what was appended.
+    Growing(growing::GrowingBenchArgs),
+    /// Plays a long project (10 min by default) through the preview: frames/s and memory.
+    Play(preview::PlayArgs),
+    /// Background blur (export and 960x540 preview) and follow-face analysis, each beside
+    /// the same work without it; model load time.
+    Portrait(portrait::PortraitBenchArgs),
+    /// A 16:9 + 9:16 project exported both at once (one decode) and one after the other,
+    /// beside the ffmpeg CLI making the same two files: wall time, CPU, memory.
+    #[cfg(target_os = "linux")]
+    Outputs(outputs::OutputsBenchArgs),
+}
+
+/// Runs the benchmark `what` names.
+pub(super) fn run(what: BenchWhat) -> anyhow::Result<()> {
+    match what {
+        BenchWhat::Export(args) => export::run(&args),
+        #[cfg(target_os = "linux")]
+        BenchWhat::Record(args) => record::run(&args),
+        #[cfg(target_os = "linux")]
+        BenchWhat::Replay(args) => replay::run(&args),
+        BenchWhat::Scrub(args) => preview::scrub(&args),
+        BenchWhat::Play(args) => preview::play(&args),
+        BenchWhat::Growing(args) => growing::run(&args),
+        BenchWhat::Portrait(args) => portrait::run(&args),
+        #[cfg(target_os = "linux")]
+        BenchWhat::Outputs(args) => outputs::run(&args),
+    }
+}
 
 /// The benchmark's work folder: `dir` (made if missing, and made absolute so paths built
 /// in it are not resolved against it a second time), or a temporary one removed when the

@@ -179,22 +179,7 @@ pub fn scrub(args: &ScrubArgs) -> anyhow::Result<()> {
     let project = project_of(&source, 1)?;
     let length = project.duration();
 
-    // Seek positions on frame boundaries, spread over the whole source; never the same
-    // twice in a row (the worker would rightly skip an unchanged request).
-    let frames = u64::from(args.seconds) * 30 - 1;
-    let frame = Time::frame_duration(Rational::FPS_30);
-    let mut rng = args.seed.max(1);
-    let mut seeks: Vec<Time> = Vec::with_capacity(args.seeks);
-    while seeks.len() < args.seeks {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        let n = i64::try_from(rng % frames.max(1)).unwrap_or(0);
-        let t = Time(frame.flicks() * n).min(length - Time::TICK);
-        if seeks.last() != Some(&t) && t != Time::ZERO {
-            seeks.push(t);
-        }
-    }
+    let seeks = random_seeks(args, length);
 
     // The original, as a preview shows it before the index is built.
     media::set_indexing(false);
@@ -232,28 +217,7 @@ pub fn scrub(args: &ScrubArgs) -> anyhow::Result<()> {
     let (mut proxied, _) = seek_all(&project, &dir, args.width, true, &seeks)?;
 
     let load_theirs = super::loadavg();
-    let mut theirs = Vec::with_capacity(seeks.len());
-    for &t in &seeks {
-        let started = Instant::now();
-        let status = Command::new("ffmpeg")
-            .args(["-hide_banner", "-loglevel", "error", "-ss"])
-            .arg(format!("{:.6}", t.as_secs_f64()))
-            .arg("-i")
-            .arg(&source)
-            .args(["-frames:v", "1", "-vf"])
-            .arg(format!("scale={}:{}", size.0, size.1))
-            .args(["-f", "null", "-"])
-            .stdin(Stdio::null())
-            .status()
-            .context("the ffmpeg command-line tool is needed for the reference")?;
-        if !status.success() {
-            bail!(
-                "ffmpeg could not grab the frame at {:.3} s",
-                t.as_secs_f64()
-            );
-        }
-        theirs.push(started.elapsed());
-    }
+    let mut theirs = ffmpeg_seeks(&source, size, &seeks)?;
     let load_theirs = format!("{load_theirs} → {}", super::loadavg());
 
     println!(
@@ -315,6 +279,55 @@ pub fn scrub(args: &ScrubArgs) -> anyhow::Result<()> {
     println!("(ffmpeg during load {load_theirs})");
     println!("target: p95 < 60 ms");
     Ok(())
+}
+
+/// `args.seeks` positions on frame boundaries of a 30 fps source `length` long, spread
+/// over all of it by a seeded generator; never the same twice in a row (the worker would
+/// rightly skip an unchanged request), never the first frame.
+fn random_seeks(args: &ScrubArgs, length: Time) -> Vec<Time> {
+    let frames = u64::from(args.seconds) * 30 - 1;
+    let frame = Time::frame_duration(Rational::FPS_30);
+    let mut rng = args.seed.max(1);
+    let mut seeks: Vec<Time> = Vec::with_capacity(args.seeks);
+    while seeks.len() < args.seeks {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let n = i64::try_from(rng % frames.max(1)).unwrap_or(0);
+        let t = Time(frame.flicks() * n).min(length - Time::TICK);
+        if seeks.last() != Some(&t) && t != Time::ZERO {
+            seeks.push(t);
+        }
+    }
+    seeks
+}
+
+/// The reference: the `ffmpeg` command-line tool started once a seek, grabbing the frame
+/// at each of `seeks` scaled to `size`; how long each took.
+fn ffmpeg_seeks(source: &Path, size: (u32, u32), seeks: &[Time]) -> anyhow::Result<Vec<Duration>> {
+    let mut theirs = Vec::with_capacity(seeks.len());
+    for &t in seeks {
+        let started = Instant::now();
+        let status = Command::new("ffmpeg")
+            .args(["-hide_banner", "-loglevel", "error", "-ss"])
+            .arg(format!("{:.6}", t.as_secs_f64()))
+            .arg("-i")
+            .arg(source)
+            .args(["-frames:v", "1", "-vf"])
+            .arg(format!("scale={}:{}", size.0, size.1))
+            .args(["-f", "null", "-"])
+            .stdin(Stdio::null())
+            .status()
+            .context("the ffmpeg command-line tool is needed for the reference")?;
+        if !status.success() {
+            bail!(
+                "ffmpeg could not grab the frame at {:.3} s",
+                t.as_secs_f64()
+            );
+        }
+        theirs.push(started.elapsed());
+    }
+    Ok(theirs)
 }
 
 /// Shows each of `seeks` through a fresh preview worker (after one warm-up frame, which

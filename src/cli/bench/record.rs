@@ -147,8 +147,14 @@ pub fn run(args: &RecordBenchArgs) -> anyhow::Result<()> {
                 args.seconds,
                 way.label()
             );
-            let tag = format!("{}x{}-{}", size.0, size.1, way.file_tag());
-            sides.push(record(&desktop, window, way, args.seconds, &dir.join(tag))?);
+            let stem = dir.join(format!("{}x{}-{}", size.0, size.1, way.file_tag()));
+            let take = Take {
+                desktop: &desktop,
+                window,
+                seconds: args.seconds,
+                stem: &stem,
+            };
+            sides.push(record(take, way)?);
         }
         desktop.stop_newest();
         tables.push((size, sides));
@@ -171,18 +177,12 @@ pub fn run(args: &RecordBenchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn record(
-    desktop: &Desktop,
-    window: u64,
-    way: Way,
-    seconds: u32,
-    stem: &Path,
-) -> anyhow::Result<Side> {
+fn record(take: Take<'_>, way: Way) -> anyhow::Result<Side> {
     match way {
-        Way::Content => record_ours(desktop, window, "content", seconds, stem, |_, _| {}),
-        Way::ContentWithExport => super::record_highlight::record(desktop, window, seconds, stem),
-        Way::Area => record_ours(desktop, window, "area", seconds, stem, |_, _| {}),
-        Way::Ffmpeg => record_ffmpeg(desktop, window, seconds, stem),
+        Way::Content => record_ours(take, "content", |_, _| {}),
+        Way::ContentWithExport => super::record_highlight::record(take),
+        Way::Area => record_ours(take, "area", |_, _| {}),
+        Way::Ffmpeg => record_ffmpeg(take),
     }
     .map(|mut side| {
         side.way = way;
@@ -234,23 +234,34 @@ fn open_source_window(desktop: &mut Desktop, size: (u32, u32)) -> anyhow::Result
 }
 
 /// `stem` + `.mp4`, `.out`, `.err`.
-pub(super) fn with_ext(stem: &Path, ext: &str) -> PathBuf {
-    let mut s = stem.as_os_str().to_owned();
-    s.push(ext);
-    PathBuf::from(s)
+/// One recording of the benchmark: `window` on `desktop` for `seconds`, into files named
+/// `stem` and an ending.
+#[derive(Clone, Copy)]
+pub(super) struct Take<'a> {
+    pub(super) desktop: &'a Desktop,
+    pub(super) window: u64,
+    pub(super) seconds: u32,
+    pub(super) stem: &'a Path,
+}
+
+impl Take<'_> {
+    /// The file `stem` + `ending`.
+    pub(super) fn file(&self, ending: &str) -> PathBuf {
+        let mut s = self.stem.as_os_str().to_owned();
+        s.push(ending);
+        PathBuf::from(s)
+    }
 }
 
 /// Records `window` with Clipwright (its content, or its screen `area`), calling `tick`
 /// with the process id and the time since it started about ten times a second.
 pub(super) fn record_ours(
-    desktop: &Desktop,
-    window: u64,
+    take: Take<'_>,
     how: &str,
-    seconds: u32,
-    stem: &Path,
     tick: impl FnMut(u32, Duration),
 ) -> anyhow::Result<Side> {
-    let file = with_ext(stem, ".mp4");
+    let (desktop, window, seconds) = (take.desktop, take.window, take.seconds);
+    let file = take.file(".mp4");
     let exe = std::env::current_exe().context("cannot find the clipwright program")?;
     let mut cmd = desktop.command(&exe.to_string_lossy());
     cmd.arg("record")
@@ -261,7 +272,7 @@ pub(super) fn record_ours(
         .args(["--encoder", "libx264", "--quality", &CRF.to_string()])
         .args(["--duration", &seconds.to_string(), "-o"])
         .arg(&file);
-    let (out, err) = (with_ext(stem, ".out"), with_ext(stem, ".err"));
+    let (out, err) = (take.file(".out"), take.file(".err"));
     let run =
         child::run_with(&mut cmd, &out, &err, tick).context("the Clipwright recording failed")?;
     let summary = std::fs::read_to_string(&out).unwrap_or_default();
@@ -276,13 +287,9 @@ pub(super) fn record_ours(
     analyse(&file, run, frames, dropped, duplicated)
 }
 
-fn record_ffmpeg(
-    desktop: &Desktop,
-    window: u64,
-    seconds: u32,
-    stem: &Path,
-) -> anyhow::Result<Side> {
-    let file = with_ext(stem, ".mp4");
+fn record_ffmpeg(take: Take<'_>) -> anyhow::Result<Side> {
+    let (desktop, window, seconds) = (take.desktop, take.window, take.seconds);
+    let file = take.file(".mp4");
     let mut cmd = desktop.command("ffmpeg");
     cmd.args(["-hide_banner", "-nostdin", "-y"])
         .args(["-f", "x11grab"])
@@ -314,7 +321,7 @@ fn record_ffmpeg(
         .args(["-movflags", "frag_keyframe+empty_moov+default_base_moof"])
         .args(["-flush_packets", "1"])
         .arg(&file);
-    let (out, err) = (with_ext(stem, ".out"), with_ext(stem, ".err"));
+    let (out, err) = (take.file(".out"), take.file(".err"));
     let run = child::run(&mut cmd, &out, &err).context("the ffmpeg recording failed")?;
     let log = std::fs::read_to_string(&err).unwrap_or_default();
     let last = log
@@ -553,10 +560,15 @@ mod tests {
     #[test]
     fn our_summary_line_gives_frames_drops_and_duplicates() {
         let line = "recorded /tmp/a.mp4 (1920x1080, 30 fps, 1800 frames, 60.000 s, 1 sound track(s)): 4 dropped, 2 duplicated, 123 bytes, ended: DurationReached";
-        assert_eq!(number_before(line, "frames"), Some(1800));
-        assert_eq!(number_before(line, "dropped"), Some(4));
-        assert_eq!(number_before(line, "duplicated"), Some(2));
-        assert_eq!(number_before(line, "missing"), None);
+        let want = [
+            ("frames", Some(1800)),
+            ("dropped", Some(4)),
+            ("duplicated", Some(2)),
+            ("missing", None),
+        ];
+        for (word, n) in want {
+            assert_eq!(number_before(line, word), n, "{word}");
+        }
     }
 
     #[test]
@@ -570,9 +582,9 @@ mod tests {
     #[test]
     fn ffmpeg_progress_gives_frames_drops_and_duplicates() {
         let line = "frame= 1801 fps= 30 q=-1.0 Lsize=   12345kB time=00:01:00.03 bitrate=1685.1kbits/s dup=3 drop=1 speed=   1x";
-        assert_eq!(value_after(line, "frame="), Some(1801));
-        assert_eq!(value_after(line, "dup="), Some(3));
-        assert_eq!(value_after(line, "drop="), Some(1));
+        for (key, n) in [("frame=", 1801), ("dup=", 3), ("drop=", 1)] {
+            assert_eq!(value_after(line, key), Some(n), "{key}");
+        }
         assert_eq!(value_after("frame=  10 fps=0.0", "drop="), None);
     }
 }

@@ -5,15 +5,13 @@
 //! table shows what the export costs the recording (drops, duplicates, CPU) and how long
 //! the export itself takes.
 
-use std::path::Path;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use anyhow::{anyhow, Context};
 
 use super::child::{self, ChildRun};
-use super::desktop::Desktop;
-use super::record::{record_ours, with_ext, Side};
+use super::record::{record_ours, Side, Take};
 
 /// The export run beside a recording.
 pub(super) struct HighlightRun {
@@ -33,22 +31,14 @@ fn plan(seconds: u32) -> ((u32, u32), Duration) {
 }
 
 /// Records the content of `window` for `seconds`, exporting a highlight of it meanwhile.
-pub(super) fn record(
-    desktop: &Desktop,
-    window: u64,
-    seconds: u32,
-    stem: &Path,
-) -> anyhow::Result<Side> {
-    let file = with_ext(stem, ".mp4");
-    let (span, start_at) = plan(seconds);
+pub(super) fn record(take: Take<'_>) -> anyhow::Result<Side> {
+    let file = take.file(".mp4");
+    let (span, start_at) = plan(take.seconds);
     let exe = std::env::current_exe().context("cannot find the clipwright program")?;
-    let highlight = with_ext(stem, "-highlight.mp4");
-    let (out, err) = (
-        with_ext(stem, "-highlight.out"),
-        with_ext(stem, "-highlight.err"),
-    );
+    let highlight = take.file("-highlight.mp4");
+    let (out, err) = (take.file("-highlight.out"), take.file("-highlight.err"));
     let mut export: Option<(Duration, JoinHandle<anyhow::Result<ChildRun>>)> = None;
-    let mut side = record_ours(desktop, window, "content", seconds, stem, |_, at| {
+    let mut side = record_ours(take, "content", |_, at| {
         if export.is_some() || at < start_at {
             return;
         }

@@ -44,19 +44,19 @@ pub(super) fn ticks_to_us_ceil(ticks: i64) -> i64 {
 pub(crate) fn to_ticks(ts: i64, time_base: ff::Rational) -> i64 {
     let num = i128::from(ts) * i128::from(time_base.numerator()) * i128::from(TICKS_PER_SECOND);
     let den = i128::from(time_base.denominator().max(1));
-    let half = den / 2;
-    let q = if num >= 0 {
-        (num + half) / den
-    } else {
-        (num - half) / den
-    };
-    i64::try_from(q).unwrap_or(if q > 0 { i64::MAX } else { i64::MIN })
+    divide_rounded(num, den)
 }
 
 /// Converts ticks to a timestamp in `time_base`, rounding to the nearest unit.
 pub(crate) fn from_ticks(ticks: i64, time_base: ff::Rational) -> i64 {
     let num = i128::from(ticks) * i128::from(time_base.denominator());
     let den = i128::from(time_base.numerator().max(1)) * i128::from(TICKS_PER_SECOND);
+    divide_rounded(num, den)
+}
+
+/// `num / den` (`den` > 0) rounded to the nearest whole number, halves away from zero,
+/// saturated to `i64`.
+fn divide_rounded(num: i128, den: i128) -> i64 {
     let half = den / 2;
     let q = if num >= 0 {
         (num + half) / den

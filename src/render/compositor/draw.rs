@@ -251,15 +251,14 @@ pub(super) fn plan(r: RectF, source: (u32, u32), size: (u32, u32)) -> ScalePlan 
 mod tests {
     use super::*;
 
+    fn rect(x: f64, y: f64, w: f64, h: f64) -> RectF {
+        RectF { x, y, w, h }
+    }
+
     #[test]
     fn a_fractional_fill_window_is_scaled_from_whole_pixels_and_cut_exactly() {
         // 9:16 out of 320x240: the window is 135 wide from x = 92.5.
-        let r = RectF {
-            x: 92.5,
-            y: 0.0,
-            w: 135.0,
-            h: 240.0,
-        };
+        let r = rect(92.5, 0.0, 135.0, 240.0);
         let p = plan(r, (320, 240), (270, 480));
         assert_eq!(
             p.region,
@@ -276,12 +275,7 @@ mod tests {
 
     #[test]
     fn a_whole_picture_needs_no_cut() {
-        let r = RectF {
-            x: 0.0,
-            y: 0.0,
-            w: 320.0,
-            h: 240.0,
-        };
+        let r = rect(0.0, 0.0, 320.0, 240.0);
         let p = plan(r, (320, 240), (160, 120));
         assert_eq!(p.region, PixelRect::full(320, 240));
         assert_eq!((p.scaled, p.offset), ((160, 120), (0, 0)));

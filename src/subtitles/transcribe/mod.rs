@@ -150,18 +150,8 @@ impl Transcript {
     /// A subtitle document in `format`. ASS gets word-by-word karaoke (`\k`) tags
     /// from the word timings; SRT and WebVTT get the plain text.
     pub fn to_doc(&self, format: Format) -> SubtitleDoc {
-        let mut doc = SubtitleDoc::new(format);
+        let mut doc = SubtitleDoc::new_1080p(format);
         if format.is_ass_family() {
-            doc.script_info.set(
-                "ScriptType",
-                if format == Format::Ssa {
-                    "v4.00"
-                } else {
-                    "v4.00+"
-                },
-            );
-            doc.script_info.set("PlayResX", "1920");
-            doc.script_info.set("PlayResY", "1080");
             doc.styles.push(AssStyle {
                 fontsize: 54.0,
                 ..AssStyle::default()

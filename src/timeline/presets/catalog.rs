@@ -39,7 +39,12 @@ pub(super) enum Exit {
 /// One entrance: its name, its exit's name, how the exit is derived, its keyframes.
 pub(super) type Entrance = (&'static str, &'static str, Exit, Channels);
 
-const FADE: &[PresetKey] = &[(0, 0.0, EaseOut), (1000, 1.0, Linear)];
+/// A move across the whole window from `from` to `to`, shaped by `curve`.
+const fn ramp(from: f64, to: f64, curve: Interpolation) -> [PresetKey; 2] {
+    [(0, from, curve), (1000, to, Linear)]
+}
+
+const FADE: &[PresetKey] = &ramp(0.0, 1.0, EaseOut);
 
 /// Entrance animations; the exits are derived from them.
 pub(super) const IN_PRESETS: &[Entrance] = &[
@@ -48,48 +53,45 @@ pub(super) const IN_PRESETS: &[Entrance] = &[
         "Zoom in",
         "Zoom out",
         Exit::Mirror,
-        &[(Scale, &[(0, 0.0, EaseOut), (1000, 1.0, Linear)])],
+        &[(Scale, &ramp(0.0, 1.0, EaseOut))],
     ),
     (
         "Zoom out in",
         "Grow out",
         Exit::Mirror,
-        &[
-            (Scale, &[(0, 2.0, EaseOut), (1000, 1.0, Linear)]),
-            (Opacity, FADE),
-        ],
+        &[(Scale, &ramp(2.0, 1.0, EaseOut)), (Opacity, FADE)],
     ),
     (
         "Slide left in",
         "Slide left out",
         Exit::Onward,
-        &[(PositionX, &[(0, 1.0, EaseOut), (1000, 0.0, Linear)])],
+        &[(PositionX, &ramp(1.0, 0.0, EaseOut))],
     ),
     (
         "Slide right in",
         "Slide right out",
         Exit::Onward,
-        &[(PositionX, &[(0, -1.0, EaseOut), (1000, 0.0, Linear)])],
+        &[(PositionX, &ramp(-1.0, 0.0, EaseOut))],
     ),
     (
         "Slide up in",
         "Slide up out",
         Exit::Onward,
-        &[(PositionY, &[(0, 1.0, EaseOut), (1000, 0.0, Linear)])],
+        &[(PositionY, &ramp(1.0, 0.0, EaseOut))],
     ),
     (
         "Slide down in",
         "Slide down out",
         Exit::Onward,
-        &[(PositionY, &[(0, -1.0, EaseOut), (1000, 0.0, Linear)])],
+        &[(PositionY, &ramp(-1.0, 0.0, EaseOut))],
     ),
     (
         "Slide up left in",
         "Slide up left out",
         Exit::Onward,
         &[
-            (PositionX, &[(0, 1.0, EaseOut), (1000, 0.0, Linear)]),
-            (PositionY, &[(0, 1.0, EaseOut), (1000, 0.0, Linear)]),
+            (PositionX, &ramp(1.0, 0.0, EaseOut)),
+            (PositionY, &ramp(1.0, 0.0, EaseOut)),
         ],
     ),
     (
@@ -97,44 +99,35 @@ pub(super) const IN_PRESETS: &[Entrance] = &[
         "Slide down right out",
         Exit::Onward,
         &[
-            (PositionX, &[(0, -1.0, EaseOut), (1000, 0.0, Linear)]),
-            (PositionY, &[(0, -1.0, EaseOut), (1000, 0.0, Linear)]),
+            (PositionX, &ramp(-1.0, 0.0, EaseOut)),
+            (PositionY, &ramp(-1.0, 0.0, EaseOut)),
         ],
     ),
     (
         "Fade slide left in",
         "Fade slide left out",
         Exit::Onward,
-        &[
-            (PositionX, &[(0, 0.15, EaseOut), (1000, 0.0, Linear)]),
-            (Opacity, FADE),
-        ],
+        &[(PositionX, &ramp(0.15, 0.0, EaseOut)), (Opacity, FADE)],
     ),
     (
         "Fade slide right in",
         "Fade slide right out",
         Exit::Onward,
-        &[
-            (PositionX, &[(0, -0.15, EaseOut), (1000, 0.0, Linear)]),
-            (Opacity, FADE),
-        ],
+        &[(PositionX, &ramp(-0.15, 0.0, EaseOut)), (Opacity, FADE)],
     ),
     (
         "Fade slide down in",
         "Fade slide down out",
         Exit::Onward,
-        &[
-            (PositionY, &[(0, -0.15, EaseOut), (1000, 0.0, Linear)]),
-            (Opacity, FADE),
-        ],
+        &[(PositionY, &ramp(-0.15, 0.0, EaseOut)), (Opacity, FADE)],
     ),
     (
         "Spin in",
         "Spin out",
         Exit::Onward,
         &[
-            (Rotation, &[(0, -360.0, EaseOut), (1000, 0.0, Linear)]),
-            (Scale, &[(0, 0.0, EaseOut), (1000, 1.0, Linear)]),
+            (Rotation, &ramp(-360.0, 0.0, EaseOut)),
+            (Scale, &ramp(0.0, 1.0, EaseOut)),
         ],
     ),
     (
@@ -142,8 +135,8 @@ pub(super) const IN_PRESETS: &[Entrance] = &[
         "Spin counterclockwise out",
         Exit::Onward,
         &[
-            (Rotation, &[(0, 360.0, EaseOut), (1000, 0.0, Linear)]),
-            (Scale, &[(0, 0.0, EaseOut), (1000, 1.0, Linear)]),
+            (Rotation, &ramp(360.0, 0.0, EaseOut)),
+            (Scale, &ramp(0.0, 1.0, EaseOut)),
         ],
     ),
     (
@@ -151,8 +144,8 @@ pub(super) const IN_PRESETS: &[Entrance] = &[
         "Roll left out",
         Exit::Onward,
         &[
-            (PositionX, &[(0, 1.0, EaseOut), (1000, 0.0, Linear)]),
-            (Rotation, &[(0, 360.0, EaseOut), (1000, 0.0, Linear)]),
+            (PositionX, &ramp(1.0, 0.0, EaseOut)),
+            (Rotation, &ramp(360.0, 0.0, EaseOut)),
         ],
     ),
     (
@@ -160,8 +153,8 @@ pub(super) const IN_PRESETS: &[Entrance] = &[
         "Roll right out",
         Exit::Onward,
         &[
-            (PositionX, &[(0, -1.0, EaseOut), (1000, 0.0, Linear)]),
-            (Rotation, &[(0, -360.0, EaseOut), (1000, 0.0, Linear)]),
+            (PositionX, &ramp(-1.0, 0.0, EaseOut)),
+            (Rotation, &ramp(-360.0, 0.0, EaseOut)),
         ],
     ),
     (
@@ -213,7 +206,7 @@ pub(super) const IN_PRESETS: &[Entrance] = &[
         "Pop out",
         Exit::Mirror,
         &[
-            (Scale, &[(0, 0.5, OVERSHOOT), (1000, 1.0, Linear)]),
+            (Scale, &ramp(0.5, 1.0, OVERSHOOT)),
             (Opacity, &[(0, 0.0, EaseOut), (400, 1.0, Linear)]),
         ],
     ),
@@ -222,8 +215,8 @@ pub(super) const IN_PRESETS: &[Entrance] = &[
         "Pop up out",
         Exit::Onward,
         &[
-            (PositionY, &[(0, 0.25, OVERSHOOT), (1000, 0.0, Linear)]),
-            (Scale, &[(0, 0.6, OVERSHOOT), (1000, 1.0, Linear)]),
+            (PositionY, &ramp(0.25, 0.0, OVERSHOOT)),
+            (Scale, &ramp(0.6, 1.0, OVERSHOOT)),
             (Opacity, &[(0, 0.0, EaseOut), (300, 1.0, Linear)]),
         ],
     ),
@@ -245,28 +238,22 @@ pub(super) const IN_PRESETS: &[Entrance] = &[
         "Rise in",
         "Rise out",
         Exit::Onward,
-        &[
-            (PositionY, &[(0, 0.1, EaseOut), (1000, 0.0, Linear)]),
-            (Opacity, FADE),
-        ],
+        &[(PositionY, &ramp(0.1, 0.0, EaseOut)), (Opacity, FADE)],
     ),
     (
         "Fade zoom in",
         "Fade zoom out",
         Exit::Mirror,
-        &[
-            (Scale, &[(0, 0.8, EaseOut), (1000, 1.0, Linear)]),
-            (Opacity, FADE),
-        ],
+        &[(Scale, &ramp(0.8, 1.0, EaseOut)), (Opacity, FADE)],
     ),
     (
         "Glide in",
         "Glide out",
         Exit::Mirror,
         &[
-            (PositionX, &[(0, 0.05, EaseOut), (1000, 0.0, Linear)]),
-            (Scale, &[(0, 1.1, EaseOut), (1000, 1.0, Linear)]),
-            (Opacity, &[(0, 0.0, Linear), (1000, 1.0, Linear)]),
+            (PositionX, &ramp(0.05, 0.0, EaseOut)),
+            (Scale, &ramp(1.1, 1.0, EaseOut)),
+            (Opacity, &ramp(0.0, 1.0, Linear)),
         ],
     ),
     (
@@ -274,8 +261,8 @@ pub(super) const IN_PRESETS: &[Entrance] = &[
         "Tilt out",
         Exit::Mirror,
         &[
-            (Rotation, &[(0, 15.0, EaseOut), (1000, 0.0, Linear)]),
-            (Scale, &[(0, 0.9, EaseOut), (1000, 1.0, Linear)]),
+            (Rotation, &ramp(15.0, 0.0, EaseOut)),
+            (Scale, &ramp(0.9, 1.0, EaseOut)),
             (Opacity, FADE),
         ],
     ),
@@ -283,56 +270,53 @@ pub(super) const IN_PRESETS: &[Entrance] = &[
         "Flip in",
         "Flip out",
         Exit::Mirror,
-        &[(ScaleX, &[(0, 0.0, EaseOut), (1000, 1.0, Linear)])],
+        &[(ScaleX, &ramp(0.0, 1.0, EaseOut))],
     ),
     (
         "Squeeze in",
         "Squeeze out",
         Exit::Mirror,
-        &[(ScaleY, &[(0, 0.0, EaseOut), (1000, 1.0, Linear)])],
+        &[(ScaleY, &ramp(0.0, 1.0, EaseOut))],
     ),
     (
         "Stretch in",
         "Stretch out",
         Exit::Mirror,
-        &[
-            (ScaleX, &[(0, 2.0, EaseOut), (1000, 1.0, Linear)]),
-            (Opacity, FADE),
-        ],
+        &[(ScaleX, &ramp(2.0, 1.0, EaseOut)), (Opacity, FADE)],
     ),
     (
         "Wipe right in",
         "Wipe right out",
         Exit::Onward,
-        &[(CropRight, &[(0, 1.0, EaseInOut), (1000, 0.0, Linear)])],
+        &[(CropRight, &ramp(1.0, 0.0, EaseInOut))],
     ),
     (
         "Wipe left in",
         "Wipe left out",
         Exit::Onward,
-        &[(CropLeft, &[(0, 1.0, EaseInOut), (1000, 0.0, Linear)])],
+        &[(CropLeft, &ramp(1.0, 0.0, EaseInOut))],
     ),
     (
         "Wipe down in",
         "Wipe down out",
         Exit::Onward,
-        &[(CropBottom, &[(0, 1.0, EaseInOut), (1000, 0.0, Linear)])],
+        &[(CropBottom, &ramp(1.0, 0.0, EaseInOut))],
     ),
     (
         "Wipe up in",
         "Wipe up out",
         Exit::Onward,
-        &[(CropTop, &[(0, 1.0, EaseInOut), (1000, 0.0, Linear)])],
+        &[(CropTop, &ramp(1.0, 0.0, EaseInOut))],
     ),
     (
         "Iris in",
         "Iris out",
         Exit::Mirror,
         &[
-            (CropLeft, &[(0, 0.5, EaseInOut), (1000, 0.0, Linear)]),
-            (CropRight, &[(0, 0.5, EaseInOut), (1000, 0.0, Linear)]),
-            (CropTop, &[(0, 0.5, EaseInOut), (1000, 0.0, Linear)]),
-            (CropBottom, &[(0, 0.5, EaseInOut), (1000, 0.0, Linear)]),
+            (CropLeft, &ramp(0.5, 0.0, EaseInOut)),
+            (CropRight, &ramp(0.5, 0.0, EaseInOut)),
+            (CropTop, &ramp(0.5, 0.0, EaseInOut)),
+            (CropBottom, &ramp(0.5, 0.0, EaseInOut)),
         ],
     ),
     (
@@ -340,8 +324,8 @@ pub(super) const IN_PRESETS: &[Entrance] = &[
         "Split horizontal out",
         Exit::Mirror,
         &[
-            (CropLeft, &[(0, 0.5, EaseInOut), (1000, 0.0, Linear)]),
-            (CropRight, &[(0, 0.5, EaseInOut), (1000, 0.0, Linear)]),
+            (CropLeft, &ramp(0.5, 0.0, EaseInOut)),
+            (CropRight, &ramp(0.5, 0.0, EaseInOut)),
         ],
     ),
     (
@@ -349,8 +333,8 @@ pub(super) const IN_PRESETS: &[Entrance] = &[
         "Split vertical out",
         Exit::Mirror,
         &[
-            (CropTop, &[(0, 0.5, EaseInOut), (1000, 0.0, Linear)]),
-            (CropBottom, &[(0, 0.5, EaseInOut), (1000, 0.0, Linear)]),
+            (CropTop, &ramp(0.5, 0.0, EaseInOut)),
+            (CropBottom, &ramp(0.5, 0.0, EaseInOut)),
         ],
     ),
     (
@@ -374,8 +358,8 @@ pub(super) const IN_PRESETS: &[Entrance] = &[
         "Whip left out",
         Exit::Onward,
         &[
-            (PositionX, &[(0, 1.0, WHIP), (1000, 0.0, Linear)]),
-            (ScaleX, &[(0, 1.3, EaseOut), (1000, 1.0, Linear)]),
+            (PositionX, &ramp(1.0, 0.0, WHIP)),
+            (ScaleX, &ramp(1.3, 1.0, EaseOut)),
         ],
     ),
     (
@@ -383,8 +367,8 @@ pub(super) const IN_PRESETS: &[Entrance] = &[
         "Whip right out",
         Exit::Onward,
         &[
-            (PositionX, &[(0, -1.0, WHIP), (1000, 0.0, Linear)]),
-            (ScaleX, &[(0, 1.3, EaseOut), (1000, 1.0, Linear)]),
+            (PositionX, &ramp(-1.0, 0.0, WHIP)),
+            (ScaleX, &ramp(1.3, 1.0, EaseOut)),
         ],
     ),
 ];

@@ -14,16 +14,6 @@ macro_rules! assert_refused {
     }};
 }
 
-/// Trims the `edge` of `clip` to `to`, moving the clips after it along if `ripple`.
-fn trim(clip: ClipId, edge: Edge, to: Time, ripple: bool) -> Edit {
-    Edit::TrimClip {
-        clip,
-        edge,
-        to,
-        ripple,
-    }
-}
-
 /// Applies `edit`, checks the result is valid, undoes it and checks the project is back.
 pub(crate) fn apply_and_undo(p: &mut Project, edit: Edit) {
     let before = p.clone();
@@ -41,24 +31,10 @@ fn the_fixture_project_is_valid() {
 #[test]
 fn moving_a_clip_moves_its_linked_audio_by_the_same_amount() {
     let mut p = project();
-    run(
-        &mut p,
-        Edit::MoveClip {
-            clip: ClipId(1),
-            track: VIDEO,
-            start: ms(-0) + s(40),
-        },
-    );
+    run(&mut p, move_clip(ClipId(1), VIDEO, ms(-0) + s(40)));
     assert_eq!(span(&p, 1), (40_000, 50_000, 0, 10_000));
     assert_eq!(span(&p, 11), (40_000, 50_000, 0, 10_000));
-    apply_and_undo(
-        &mut p,
-        Edit::MoveClip {
-            clip: ClipId(11),
-            track: AUDIO,
-            start: s(50),
-        },
-    );
+    apply_and_undo(&mut p, move_clip(ClipId(11), AUDIO, s(50)));
 }
 
 #[test]
@@ -67,11 +43,7 @@ fn moving_a_clip_onto_another_is_refused_and_changes_nothing() {
     let before = p.clone();
     assert_refused!(
         &mut p,
-        Edit::MoveClip {
-            clip: ClipId(3),
-            track: VIDEO,
-            start: s(15),
-        },
+        move_clip(ClipId(3), VIDEO, s(15)),
         EditError::Overlap { track: VIDEO, .. }
     );
     assert_eq!(p, before);
@@ -80,35 +52,17 @@ fn moving_a_clip_onto_another_is_refused_and_changes_nothing() {
 #[test]
 fn moving_a_clip_before_zero_is_refused() {
     let mut p = project();
-    let err = apply(
-        &mut p,
-        Edit::MoveClip {
-            clip: ClipId(2),
-            track: VIDEO,
-            start: s(-1),
-        },
-    );
+    let err = apply(&mut p, move_clip(ClipId(2), VIDEO, s(-1)));
     assert_eq!(err, Err(EditError::BeforeZero));
 }
 
 #[test]
 fn a_clip_can_move_to_another_track_of_a_fitting_kind_only() {
     let mut p = project();
-    apply_and_undo(
-        &mut p,
-        Edit::MoveClip {
-            clip: ClipId(3),
-            track: OVERLAY,
-            start: s(40),
-        },
-    );
+    apply_and_undo(&mut p, move_clip(ClipId(3), OVERLAY, s(40)));
     assert_refused!(
         &mut p,
-        Edit::MoveClip {
-            clip: ClipId(21),
-            track: AUDIO,
-            start: s(40),
-        },
+        move_clip(ClipId(21), AUDIO, s(40)),
         EditError::WrongTrackKind { .. }
     );
 }
@@ -127,13 +81,7 @@ fn inserting_a_clip_of_an_unknown_source_is_refused() {
 fn splitting_a_clip_makes_two_clips_that_show_the_same_frames() {
     let mut p = project();
     let before = p.clone();
-    run(
-        &mut p,
-        Edit::SplitClip {
-            clip: ClipId(2),
-            at: s(14),
-        },
-    );
+    run(&mut p, split_clip(ClipId(2), s(14)));
     assert_eq!(span(&p, 2), (10_000, 14_000, 20_000, 24_000));
     let new = p.next_clip_id().0 - 1;
     assert_eq!(span(&p, new), (14_000, 20_000, 24_000, 30_000));
@@ -142,25 +90,13 @@ fn splitting_a_clip_makes_two_clips_that_show_the_same_frames() {
         let now = p.active_clips_at(t)[0].source_time();
         assert_eq!(old, now, "at {t}");
     }
-    apply_and_undo(
-        &mut p,
-        Edit::SplitClip {
-            clip: ClipId(3),
-            at: s(27),
-        },
-    );
+    apply_and_undo(&mut p, split_clip(ClipId(3), s(27)));
 }
 
 #[test]
 fn splitting_a_linked_clip_splits_its_audio_too_and_links_the_right_halves() {
     let mut p = project();
-    run(
-        &mut p,
-        Edit::SplitClip {
-            clip: ClipId(1),
-            at: s(4),
-        },
-    );
+    run(&mut p, split_clip(ClipId(1), s(4)));
     let audio = &p.track(AUDIO).unwrap().clips;
     assert_eq!(audio.len(), 2);
     let video_right = p.track(VIDEO).unwrap().clip_at(s(5)).unwrap();
@@ -174,10 +110,7 @@ fn splitting_outside_a_clip_is_refused() {
     let mut p = project();
     assert_refused!(
         &mut p,
-        Edit::SplitClip {
-            clip: ClipId(2),
-            at: s(20),
-        },
+        split_clip(ClipId(2), s(20)),
         EditError::OutsideRange { .. }
     );
 }
@@ -194,13 +127,7 @@ fn splitting_keeps_animation_continuous_across_the_cut() {
         },
     );
     let before = p.clone();
-    run(
-        &mut p,
-        Edit::SplitClip {
-            clip: ClipId(2),
-            at: s(15),
-        },
-    );
+    run(&mut p, split_clip(ClipId(2), s(15)));
     for t in [s(12), s(15), s(17)] {
         let a = before.active_clips_at(t)[0].transform().scale.x;
         let b = p.active_clips_at(t)[0].transform().scale.x;
@@ -250,32 +177,14 @@ fn ripple_trim_shifts_the_clips_after_it() {
 #[test]
 fn a_roll_edit_moves_the_cut_between_two_adjacent_clips() {
     let mut p = project();
-    run(
-        &mut p,
-        Edit::RollEdit {
-            clip: ClipId(1),
-            to: s(8),
-        },
-    );
+    run(&mut p, roll_edit(ClipId(1), s(8)));
     assert_eq!(span(&p, 1), (0, 8_000, 0, 8_000));
     assert_eq!(span(&p, 2), (8_000, 20_000, 18_000, 30_000));
-    run(
-        &mut p,
-        Edit::RollEdit {
-            clip: ClipId(1),
-            to: s(9),
-        },
-    );
+    run(&mut p, roll_edit(ClipId(1), s(9)));
     assert_eq!(span(&p, 1).1, 9_000);
     assert_eq!(span(&p, 2).0, 9_000);
     assert_eq!(
-        apply(
-            &mut p,
-            Edit::RollEdit {
-                clip: ClipId(3),
-                to: s(27)
-            }
-        ),
+        apply(&mut p, roll_edit(ClipId(3), s(27))),
         Err(EditError::NotAdjacent(ClipId(3)))
     );
 }
@@ -294,27 +203,12 @@ fn ripple_delete_removes_the_clip_and_its_audio_and_closes_the_hole() {
 #[test]
 fn closing_a_gap_pulls_the_later_clips_left() {
     let mut p = project();
-    apply_and_undo(
-        &mut p,
-        Edit::CloseGap {
-            track: VIDEO,
-            at: s(22),
-        },
-    );
-    run(
-        &mut p,
-        Edit::CloseGap {
-            track: VIDEO,
-            at: s(22),
-        },
-    );
+    apply_and_undo(&mut p, close_gap(VIDEO, s(22)));
+    run(&mut p, close_gap(VIDEO, s(22)));
     assert_eq!(span(&p, 3).0, 20_000);
     assert_refused!(
         &mut p,
-        Edit::CloseGap {
-            track: VIDEO,
-            at: s(5),
-        },
+        close_gap(VIDEO, s(5)),
         EditError::OutsideRange { .. }
     );
 }

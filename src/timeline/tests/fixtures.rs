@@ -1,6 +1,8 @@
 //! A small, realistic project used by the tests: one screen recording (video + linked
 //! audio), a still image, a text overlay and an English subtitle track.
 
+use std::path::PathBuf;
+
 use crate::timeline::*;
 
 pub(crate) fn s(secs: i64) -> Time {
@@ -96,6 +98,50 @@ pub(crate) fn project() -> Project {
     p
 }
 
+/// Trims the `edge` of `clip` to `to`, moving the clips after it along if `ripple`.
+pub(crate) fn trim(clip: ClipId, edge: Edge, to: Time, ripple: bool) -> Edit {
+    Edit::TrimClip {
+        clip,
+        edge,
+        to,
+        ripple,
+    }
+}
+
+/// Moves `clip` (and its linked partners along) to `start` on `track`.
+pub(crate) fn move_clip(clip: ClipId, track: TrackId, start: Time) -> Edit {
+    Edit::MoveClip { clip, track, start }
+}
+
+/// Cuts `clip` (and its linked partners) in two at `at`.
+pub(crate) fn split_clip(clip: ClipId, at: Time) -> Edit {
+    Edit::SplitClip { clip, at }
+}
+
+/// Moves the cut between `clip` and the clip right after it to `to`.
+pub(crate) fn roll_edit(clip: ClipId, to: Time) -> Edit {
+    Edit::RollEdit { clip, to }
+}
+
+/// Closes the gap on `track` at `at`, pulling the later clips left.
+pub(crate) fn close_gap(track: TrackId, at: Time) -> Edit {
+    Edit::CloseGap { track, at }
+}
+
+/// A new temporary folder (deleted when dropped) and the path of `name` in it.
+pub(crate) fn temp_path(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    (dir, path)
+}
+
+/// A new temporary folder holding one file, `name`, of `contents`; and the file's path.
+pub(crate) fn temp_file(name: &str, contents: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let (dir, path) = temp_path(name);
+    std::fs::write(&path, contents).unwrap();
+    (dir, path)
+}
+
 /// Applies `edit`, panicking with the error if it fails.
 pub(crate) fn run(p: &mut Project, edit: Edit) -> Edit {
     match apply(p, edit.clone()) {
@@ -109,4 +155,26 @@ pub(crate) fn span(p: &Project, id: u64) -> (i64, i64, i64, i64) {
     let c = p.clip(ClipId(id)).unwrap_or_else(|| panic!("no clip {id}"));
     let m = |t: Time| t.0 / (FLICKS_PER_SECOND / 1000);
     (m(c.start), m(c.end()), m(c.source_in), m(c.source_out))
+}
+
+/// The output [`tall_output_project`] adds: 1080×1920 with TikTok's safe area.
+pub(crate) const TALL: OutputId = OutputId(1);
+
+/// An empty-canvas project with one English subtitle track (cue "Hi" at 0–1 s) and, beside
+/// the main output, the tall output [`TALL`].
+pub(crate) fn tall_output_project() -> Project {
+    let mut p = Project::new("p", Canvas::default());
+    let mut track = Track::new(TrackId(1), TrackKind::Subtitle, "en");
+    track
+        .cues
+        .push(SubtitleCue::new(CueId(1), Time::ZERO, s(1), "Hi"));
+    p.tracks.push(track);
+    p.outputs.push(OutputFormat {
+        id: TALL,
+        name: "TikTok".into(),
+        width: 1080,
+        height: 1920,
+        safe_area: SafeArea::TikTok,
+    });
+    p
 }

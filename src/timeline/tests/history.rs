@@ -4,18 +4,20 @@
 use super::fixtures::*;
 use crate::timeline::*;
 
+/// Applies `edits` to `p` through `h` as one gesture, as a drag does.
+fn drag(h: &mut History, p: &mut Project, label: &str, edits: impl Iterator<Item = Edit>) {
+    h.begin_gesture(label);
+    for edit in edits {
+        h.apply(p, edit).unwrap();
+    }
+    h.end_gesture();
+}
+
 #[test]
 fn undo_restores_and_redo_replays() {
     let mut p = project();
     let mut h = History::default();
-    h.apply(
-        &mut p,
-        Edit::SplitClip {
-            clip: ClipId(2),
-            at: s(15),
-        },
-    )
-    .unwrap();
+    h.apply(&mut p, split_clip(ClipId(2), s(15))).unwrap();
     h.apply(&mut p, Edit::RippleDelete { clip: ClipId(3) })
         .unwrap();
     let after = p.clone();
@@ -32,19 +34,8 @@ fn undo_restores_and_redo_replays() {
 fn a_whole_drag_is_one_undo_step() {
     let mut p = project();
     let mut h = History::default();
-    h.begin_gesture("Move clip");
-    for step in 1..=20 {
-        h.apply(
-            &mut p,
-            Edit::MoveClip {
-                clip: ClipId(3),
-                track: VIDEO,
-                start: s(25) + ms(step * 100),
-            },
-        )
-        .unwrap();
-    }
-    h.end_gesture();
+    let steps = (1..=20).map(|step| move_clip(ClipId(3), VIDEO, s(25) + ms(step * 100)));
+    drag(&mut h, &mut p, "Move clip", steps);
     assert_eq!(h.undo_len(), 1);
     let saved = serde_json::to_string(&h).unwrap();
     assert!(
@@ -62,35 +53,16 @@ fn a_whole_drag_is_one_undo_step() {
 fn a_slider_drag_over_a_keyframe_and_a_trim_drag_are_one_step_each() {
     let mut p = project();
     let mut h = History::default();
-    h.begin_gesture("Opacity");
-    for i in 0..=10 {
-        let value = f64::from(i) / 10.0;
-        h.apply(
-            &mut p,
-            Edit::SetKeyframe {
-                clip: ClipId(2),
-                property: Property::Opacity,
-                time: Time::ZERO,
-                value,
-                interpolation: Interpolation::Linear,
-            },
-        )
-        .unwrap();
-    }
-    h.begin_gesture("Trim");
-    for i in 1..=10 {
-        h.apply(
-            &mut p,
-            Edit::TrimClip {
-                clip: ClipId(1),
-                edge: Edge::Out,
-                to: s(10) - ms(i * 100),
-                ripple: false,
-            },
-        )
-        .unwrap();
-    }
-    h.end_gesture();
+    let opacities = (0..=10).map(|i| Edit::SetKeyframe {
+        clip: ClipId(2),
+        property: Property::Opacity,
+        time: Time::ZERO,
+        value: f64::from(i) / 10.0,
+        interpolation: Interpolation::Linear,
+    });
+    drag(&mut h, &mut p, "Opacity", opacities);
+    let trims = (1..=10).map(|i| trim(ClipId(1), Edge::Out, s(10) - ms(i * 100), false));
+    drag(&mut h, &mut p, "Trim", trims);
     assert_eq!(h.undo_len(), 2);
     assert_eq!(span(&p, 1).1, 9_000);
     assert_eq!(span(&p, 11).1, 9_000, "the linked audio was trimmed along");

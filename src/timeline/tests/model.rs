@@ -18,13 +18,7 @@ fn locked_tracks_refuse_edits_until_unlocked() {
             hidden: None,
         },
     );
-    let err = apply(
-        &mut p,
-        Edit::SplitClip {
-            clip: ClipId(2),
-            at: s(15),
-        },
-    );
+    let err = apply(&mut p, split_clip(ClipId(2), s(15)));
     assert_eq!(err, Err(EditError::TrackLocked(VIDEO)));
     let err = apply(
         &mut p,
@@ -46,13 +40,7 @@ fn locked_tracks_refuse_edits_until_unlocked() {
             hidden: None,
         },
     );
-    run(
-        &mut p,
-        Edit::SplitClip {
-            clip: ClipId(2),
-            at: s(15),
-        },
-    );
+    run(&mut p, split_clip(ClipId(2), s(15)));
 }
 
 #[test]
@@ -346,18 +334,11 @@ fn a_failed_batch_leaves_the_project_untouched() {
     let before = p.clone();
     let batch = Edit::Batch {
         edits: vec![
-            Edit::MoveClip {
-                clip: ClipId(3),
-                track: VIDEO,
-                start: s(40),
-            },
+            move_clip(ClipId(3), VIDEO, s(40)),
             Edit::RenameProject {
                 name: "Renamed".into(),
             },
-            Edit::SplitClip {
-                clip: ClipId(99),
-                at: s(1),
-            },
+            split_clip(ClipId(99), s(1)),
         ],
     };
     assert_eq!(apply(&mut p, batch), Err(EditError::NoSuchClip(ClipId(99))));

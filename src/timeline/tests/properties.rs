@@ -53,6 +53,11 @@ pub(crate) fn make_edit(p: &Project, seed: &Seed) -> Option<Edit> {
     let (a, b) = (seed.a, seed.b);
     let clip = pick(&clips, a).map(|c| c.1);
     let property = Property::ALL[b as usize % Property::ALL.len()];
+    // The chosen clip and the time of its first keyframe of `property`.
+    let first_key = || {
+        let c = p.clip(clip?)?;
+        Some((c.id, c.animation.channel(property)?.times().next()?))
+    };
     Some(match seed.op {
         0 => Edit::MoveClip {
             clip: clip?,
@@ -107,19 +112,17 @@ pub(crate) fn make_edit(p: &Project, seed: &Seed) -> Option<Edit> {
             ][a as usize % 4],
         },
         10 => {
-            let c = p.clip(clip?)?;
-            let time = c.animation.channel(property)?.times().next()?;
+            let (clip, time) = first_key()?;
             Edit::RemoveKeyframe {
-                clip: c.id,
+                clip,
                 property,
                 time,
             }
         }
         11 => {
-            let c = p.clip(clip?)?;
-            let from = c.animation.channel(property)?.times().next()?;
+            let (clip, from) = first_key()?;
             Edit::MoveKeyframe {
-                clip: c.id,
+                clip,
                 property,
                 from,
                 to: ms(seed.t % 8000),

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::OnceLock;
 
-use super::dialogs::FileDialogs;
+use super::dialogs::{Dialog, FileDialogs};
 
 /// How many recent folders the browser lists.
 const RECENT_FOLDERS: usize = 8;
@@ -113,105 +113,14 @@ impl FallbackDialogs {
 }
 
 impl FileDialogs for FallbackDialogs {
-    fn pick_media(&self) -> Option<PathBuf> {
+    fn ask(&self, dialog: Dialog<'_>) -> Option<PathBuf> {
         if self.native() {
-            return self.native.pick_media();
+            return self.native.ask(dialog);
         }
-        self.browser.ask(
-            BrowseFor::Open,
-            "Open media",
-            None,
-            super::dialogs::MEDIA_EXTENSIONS,
-        )
-    }
-
-    fn open_project(&self) -> Option<PathBuf> {
-        if self.native() {
-            return self.native.open_project();
-        }
-        self.browser.ask(
-            BrowseFor::Open,
-            "Open project",
-            None,
-            &[crate::timeline::file::EXTENSION],
-        )
-    }
-
-    fn save_project(&self, file_name: &str) -> Option<PathBuf> {
-        if self.native() {
-            return self.native.save_project(file_name);
-        }
-        self.browser.ask(
-            BrowseFor::Save,
-            "Save project",
-            Some(file_name),
-            &[crate::timeline::file::EXTENSION],
-        )
-    }
-
-    fn save_export(&self, file_name: &str) -> Option<PathBuf> {
-        if self.native() {
-            return self.native.save_export(file_name);
-        }
+        let look = dialog.look();
+        let extensions = look.files.map_or(&[][..], |(_, extensions)| extensions);
         self.browser
-            .ask(BrowseFor::Save, "Export to", Some(file_name), &[])
-    }
-
-    fn pick_subtitles(&self) -> Option<PathBuf> {
-        if self.native() {
-            return self.native.pick_subtitles();
-        }
-        self.browser.ask(
-            BrowseFor::Open,
-            "Import subtitles",
-            None,
-            super::dialogs::SUBTITLE_EXTENSIONS,
-        )
-    }
-
-    fn save_subtitles(&self, file_name: &str) -> Option<PathBuf> {
-        if self.native() {
-            return self.native.save_subtitles(file_name);
-        }
-        self.browser.ask(
-            BrowseFor::Save,
-            "Export subtitles",
-            Some(file_name),
-            super::dialogs::SUBTITLE_EXTENSIONS,
-        )
-    }
-
-    fn pick_model(&self, folder: bool) -> Option<PathBuf> {
-        if self.native() {
-            return self.native.pick_model(folder);
-        }
-        if folder {
-            self.browser.ask(
-                BrowseFor::Folder,
-                "Choose a CTranslate2 (faster-whisper) model folder",
-                None,
-                &[],
-            )
-        } else {
-            self.browser.ask(
-                BrowseFor::Open,
-                "Choose a whisper.cpp model file",
-                None,
-                &["bin"],
-            )
-        }
-    }
-
-    fn pick_picture(&self) -> Option<PathBuf> {
-        if self.native() {
-            return self.native.pick_picture();
-        }
-        self.browser.ask(
-            BrowseFor::Open,
-            "Choose a background picture",
-            None,
-            super::dialogs::PICTURE_EXTENSIONS,
-        )
+            .ask(look.kind, look.title, look.file_name, extensions)
     }
 }
 

@@ -161,29 +161,29 @@ impl ClipwrightApp {
             });
             ui.menu_button("Edit", |ui| {
                 // Each names the step it takes back, with its key as this system writes it.
-                let undo_label = match self.editor.history.undo_label() {
-                    Some(l) => format!("Undo {l}"),
-                    None => "Undo".to_owned(),
-                };
-                let redo_label = match self.editor.history.redo_label() {
-                    Some(l) => format!("Redo {l}"),
-                    None => "Redo".to_owned(),
-                };
-                let undo = egui::Button::new(undo_label).shortcut_text(ctx.format_shortcut(&UNDO));
-                if ui
-                    .add_enabled(self.editor.history.can_undo(), undo)
-                    .clicked()
-                {
-                    let r = self.editor.undo().map(|_| ());
-                    self.report(ctx, r);
-                }
-                let redo = egui::Button::new(redo_label).shortcut_text(ctx.format_shortcut(&REDO));
-                if ui
-                    .add_enabled(self.editor.history.can_redo(), redo)
-                    .clicked()
-                {
-                    let r = self.editor.redo().map(|_| ());
-                    self.report(ctx, r);
+                let history = &self.editor.history;
+                let items = [
+                    (true, history.undo_label(), history.can_undo(), &UNDO),
+                    (false, history.redo_label(), history.can_redo(), &REDO),
+                ]
+                .map(|(undo, step, can, key)| {
+                    let verb = if undo { "Undo" } else { "Redo" };
+                    let label = step.map_or_else(|| verb.to_owned(), |l| format!("{verb} {l}"));
+                    (
+                        undo,
+                        can,
+                        egui::Button::new(label).shortcut_text(ctx.format_shortcut(key)),
+                    )
+                });
+                for (undo, can, button) in items {
+                    if ui.add_enabled(can, button).clicked() {
+                        let r = if undo {
+                            self.editor.undo()
+                        } else {
+                            self.editor.redo()
+                        };
+                        self.report(ctx, r.map(|_| ()));
+                    }
                 }
                 ui.separator();
                 if ui.button("Split at playhead  (S)").clicked() {

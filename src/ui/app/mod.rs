@@ -417,65 +417,7 @@ impl eframe::App for ClipwrightApp {
 
         self.status_bar(ui);
 
-        if self.layout.timeline {
-            let panel = egui::Panel::bottom("timeline")
-                .resizable(true)
-                .default_size(self.layout.timeline_height)
-                .min_size(120.0)
-                .show(ui, |ui| {
-                    // The timeline scrolls its own tracks under a fixed toolbar and ruler.
-                    let r = self.timeline.show(ui, &mut self.editor);
-                    if let Some(e) = r.error {
-                        self.toast(&ctx, e, true);
-                    }
-                    if let Some(only) = r.export_markers {
-                        self.export_marker_ranges(&ctx, only);
-                    }
-                });
-            self.layout.timeline_height = panel.response.rect.height();
-        }
-
-        if self.layout.media_bin {
-            let panel = egui::Panel::left("media_bin")
-                .resizable(true)
-                .default_size(self.layout.media_bin_width)
-                .show(ui, |ui| {
-                    self.media_bin(ui, &ctx);
-                });
-            self.layout.media_bin_width = panel.response.rect.width();
-        }
-
-        if self.layout.inspector {
-            let panel = egui::Panel::right("inspector")
-                .resizable(true)
-                .default_size(self.layout.inspector_width)
-                .show(ui, |ui| {
-                    ui.horizontal(|ui| {
-                        ui.selectable_value(&mut self.right_tab, RightTab::Inspector, "Inspector");
-                        ui.selectable_value(&mut self.right_tab, RightTab::Subtitles, "Subtitles");
-                        ui.selectable_value(&mut self.right_tab, RightTab::Stickers, "Stickers");
-                    });
-                    ui.separator();
-                    let error = egui::ScrollArea::vertical()
-                        .id_salt("right_panel")
-                        .show(ui, |ui| match self.right_tab {
-                            RightTab::Inspector => {
-                                self.inspector.show(ui, &mut self.editor, &self.dialogs)
-                            }
-                            RightTab::Subtitles => {
-                                self.subtitles.show(ui, &mut self.editor, &self.dialogs)
-                            }
-                            RightTab::Stickers => {
-                                self.inspector.stickers.show(ui, &mut self.editor)
-                            }
-                        })
-                        .inner;
-                    if let Some(e) = error {
-                        self.toast(&ctx, e, true);
-                    }
-                });
-            self.layout.inspector_width = panel.response.rect.width();
-        }
+        self.side_panels(ui, &ctx);
 
         egui::CentralPanel::default().show(ui, |ui| {
             let hovering = ctx.input(|i| !i.raw.hovered_files.is_empty());

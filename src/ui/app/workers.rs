@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::media::{self, MediaError, ProbeReport};
 
+use super::dialogs::Dialog;
 use super::{ClipwrightApp, MediaItem};
 use crate::session::autosave::{self, AutosaveError};
 
@@ -98,10 +99,10 @@ impl ClipwrightApp {
         let export_name = format!("{}.{}", self.editor.project.name, self.export.extension());
         spawn_worker("dialog", move || {
             let picked = match purpose {
-                DialogPurpose::ImportMedia | DialogPurpose::Relink(_) => dialogs.pick_media(),
-                DialogPurpose::OpenProject => dialogs.open_project(),
-                DialogPurpose::SaveProject => dialogs.save_project(&suggested),
-                DialogPurpose::ExportTo => dialogs.save_export(&export_name),
+                DialogPurpose::ImportMedia | DialogPurpose::Relink(_) => dialogs.ask(Dialog::Media),
+                DialogPurpose::OpenProject => dialogs.ask(Dialog::OpenProject),
+                DialogPurpose::SaveProject => dialogs.ask(Dialog::SaveProject(&suggested)),
+                DialogPurpose::ExportTo => dialogs.ask(Dialog::Export(&export_name)),
             };
             let _ = outbox.send(Message::Picked(purpose, picked));
             ctx.request_repaint();

@@ -15,7 +15,9 @@ pub(super) mod speed;
 mod sticker_pin;
 pub mod stickers;
 
-use crate::timeline::{animation_presets, ClipContent, ClipId, Edit, Property, Time};
+use crate::timeline::{
+    animation_presets, Clip, ClipContent, ClipId, Edit, EditError, Property, Time,
+};
 
 use self::keys::{fade_edit, keyframe_grid, sound_clip, Fade};
 use self::speed::SpeedSection;
@@ -106,7 +108,7 @@ impl Inspector {
             error = self.pin.show(ui, editor, &clip).or(error);
             ui.separator();
         }
-        let mut report = |r: Result<(), crate::timeline::EditError>| {
+        let mut report = |r: Result<(), EditError>| {
             if let Err(e) = r {
                 error = Some(e.to_string());
             }
@@ -130,8 +132,26 @@ impl Inspector {
             report(self::entrance::show(ui, editor, &clip));
         }
 
+        self.sound_section(ui, editor, &clip, &mut report);
+        ui.separator();
+        self.presets_section(ui, editor, &clip, text, &mut report);
+        if sticker {
+            return error;
+        }
+        let error = self::effects::show(ui, editor, id).or(error);
+        self.portrait.show(ui, editor, id, dialogs).or(error)
+    }
+
+    /// The clip's sound (its own, or its linked audio's): volume keyframes and fades.
+    fn sound_section(
+        &mut self,
+        ui: &mut egui::Ui,
+        editor: &mut Editor,
+        clip: &Clip,
+        report: &mut dyn FnMut(Result<(), EditError>),
+    ) {
         ui.strong("Sound");
-        let sound = sound_clip(editor, &clip);
+        let sound = sound_clip(editor, clip);
         match sound {
             Some(target) => {
                 report(keyframe_grid(ui, editor, &target, "sound", &[VOLUME_ROW]));
@@ -168,8 +188,17 @@ impl Inspector {
                 ui.weak("This clip has no sound.");
             }
         }
-        ui.separator();
+    }
 
+    /// The animation presets: the one picked, its Apply button and the gallery.
+    fn presets_section(
+        &mut self,
+        ui: &mut egui::Ui,
+        editor: &mut Editor,
+        clip: &Clip,
+        text: bool,
+        report: &mut dyn FnMut(Result<(), EditError>),
+    ) {
         ui.strong("Animation presets");
         let presets = animation_presets();
         ui.horizontal(|ui| {
@@ -187,8 +216,8 @@ impl Inspector {
                 .clicked()
             {
                 report(match entrance {
-                    Some(kind) => self::entrance_cards::apply(editor, &clip, kind),
-                    None => apply_preset(editor, id, &self.preset, length),
+                    Some(kind) => self::entrance_cards::apply(editor, clip, kind),
+                    None => apply_preset(editor, clip.id, &self.preset, length),
                 });
             }
         });
@@ -200,11 +229,6 @@ impl Inspector {
                     .max_height(300.0)
                     .show(ui, |ui| gallery::show(ui, &presets, text, &mut self.preset));
             });
-        if sticker {
-            return error;
-        }
-        let error = self::effects::show(ui, editor, id).or(error);
-        self.portrait.show(ui, editor, id, dialogs).or(error)
     }
 }
 

@@ -16,7 +16,7 @@ use crate::session::Editor;
 use crate::timeline::{
     ClipId, Color, Edit, Interpolation, Portrait, PortraitBackground, TrackKind,
 };
-use crate::ui::app::dialogs::FileDialogs;
+use crate::ui::app::dialogs::{Dialog, FileDialogs};
 use crate::ui::app::workers::spawn_worker;
 
 /// The four kinds of background, as the mode picker lists them.
@@ -114,7 +114,7 @@ impl PortraitSection {
         self.picking = Some(id);
         let (dialogs, tx, ctx) = (Arc::clone(dialogs), self.tx.clone(), ctx.clone());
         spawn_worker("picture-dialog", move || {
-            let _ = tx.send((id, dialogs.pick_picture()));
+            let _ = tx.send((id, dialogs.ask(Dialog::Picture)));
             ctx.request_repaint();
         });
     }

@@ -277,16 +277,7 @@ impl CropView {
         let (rect, response) = ui.allocate_exact_size(points, Sense::drag());
         response
             .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, SOURCE_VIEW_LABEL));
-        let painter = ui.painter_at(rect);
-        painter.rect_filled(rect, 0.0, Color32::BLACK);
-        if let Some(texture) = &self.texture {
-            painter.image(
-                texture.id(),
-                rect,
-                Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
-                Color32::WHITE,
-            );
-        }
+        let painter = super::paint_frame(ui, rect, self.texture.as_ref());
 
         let window = window_at(&editor.project, target);
         let crop = window.rect(target.source, target.canvas);
@@ -440,6 +431,18 @@ fn start_follow(
 mod tests {
     use super::*;
 
+    /// Asserts that `r` is in `mode` with `keys` keyframes, its window at `at` being `window`.
+    fn assert_reframe(
+        r: &Reframe,
+        mode: ReframeMode,
+        keys: usize,
+        (at, window): (Time, CropWindow),
+    ) {
+        assert_eq!(r.mode, mode);
+        assert_eq!(r.crop.len(), keys);
+        assert_eq!(r.crop.value_at_or(at, CropWindow::default()), window);
+    }
+
     #[test]
     fn moving_a_fitted_clips_window_makes_it_fill_with_one_keyframe() {
         let window = CropWindow {
@@ -447,13 +450,7 @@ mod tests {
             ..CropWindow::default()
         };
         let r = moved(None, Time::from_secs(3), window);
-        assert_eq!(r.mode, ReframeMode::Fill);
-        assert_eq!(r.crop.len(), 1);
-        assert_eq!(
-            r.crop
-                .value_at_or(Time::from_secs(9), CropWindow::default()),
-            window
-        );
+        assert_reframe(&r, ReframeMode::Fill, 1, (Time::from_secs(9), window));
     }
 
     #[test]
@@ -475,12 +472,6 @@ mod tests {
             ..CropWindow::default()
         };
         let r = moved(Some(&start), Time::from_secs(2), window);
-        assert_eq!(r.mode, ReframeMode::BlurFill);
-        assert_eq!(r.crop.len(), 3);
-        assert_eq!(
-            r.crop
-                .value_at_or(Time::from_secs(2), CropWindow::default()),
-            window
-        );
+        assert_reframe(&r, ReframeMode::BlurFill, 3, (Time::from_secs(2), window));
     }
 }

@@ -37,6 +37,26 @@ pub fn show_frame(
     }
 }
 
+/// A painter for `rect`, which it fills with the frame in `texture` (black until the first
+/// frame comes): the canvas preview and the crop window's source view draw it alike.
+pub fn paint_frame(
+    ui: &egui::Ui,
+    rect: egui::Rect,
+    texture: Option<&egui::TextureHandle>,
+) -> egui::Painter {
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 0.0, egui::Color32::BLACK);
+    if let Some(texture) = texture {
+        painter.image(
+            texture.id(),
+            rect,
+            egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+            egui::Color32::WHITE,
+        );
+    }
+    painter
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

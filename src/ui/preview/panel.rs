@@ -345,16 +345,7 @@ impl PreviewPanel {
             // (Named "Preview" for accessibility by the eyedropper hook.)
             self.error = crate::ui::inspector::effects::preview_pick(ui, &response, editor)
                 .or(self.error.take());
-            let painter = ui.painter_at(rect);
-            painter.rect_filled(rect, 0.0, Color32::BLACK);
-            if let Some(texture) = &self.texture {
-                painter.image(
-                    texture.id(),
-                    rect,
-                    Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
-                    Color32::WHITE,
-                );
-            }
+            let painter = super::paint_frame(ui, rect, self.texture.as_ref());
             if self.guides {
                 draw_safe_areas(&painter, rect, editor.output().safe_area);
             }

@@ -24,6 +24,34 @@ pub(super) fn grab_flag(
     )
 }
 
+/// A global hotkey whose presses raise a flag the panel takes on its next frame.
+#[derive(Default)]
+pub(super) struct FlagHotkey {
+    /// Set by the hotkey's thread, taken by [`FlagHotkey::take_press`].
+    pressed: Arc<AtomicBool>,
+    grab: Option<HotkeyGrab>,
+}
+
+impl FlagHotkey {
+    /// Grabs `key` from `hotkeys`, once: nothing to do when it is already held.
+    pub(super) fn grab(
+        &mut self,
+        hotkeys: &dyn Hotkeys,
+        key: Hotkey,
+        ctx: &egui::Context,
+    ) -> Result<(), CaptureError> {
+        if self.grab.is_none() {
+            self.grab = Some(grab_flag(hotkeys, key, &self.pressed, ctx)?);
+        }
+        Ok(())
+    }
+
+    /// Whether the key was pressed since the last call.
+    pub(super) fn take_press(&self) -> bool {
+        self.pressed.swap(false, Ordering::Relaxed)
+    }
+}
+
 impl RecorderPanel {
     /// Grabs Ctrl+Alt+R (once) so recording can start and stop from any window.
     pub fn enable_hotkey(&mut self, ctx: &egui::Context) {

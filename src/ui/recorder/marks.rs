@@ -3,12 +3,10 @@
 //! global hotkey, does the latter from any window. The recorder keeps them beside the
 //! recording, and they land on the timeline with it (a marker with pre-roll as a range).
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
-use super::hotkey::grab_flag;
-use crate::capture::{Hotkey, HotkeyGrab, Hotkeys, Recorder};
+use super::hotkey::FlagHotkey;
+use crate::capture::{Hotkey, Hotkeys, Recorder};
 
 /// The pre-roll of "Mark last 20 s" and of the hotkey.
 pub(super) const PRE_ROLL: Duration = Duration::from_secs(20);
@@ -16,9 +14,8 @@ pub(super) const PRE_ROLL: Duration = Duration::from_secs(20);
 /// The marker part of the recorder panel.
 #[derive(Default)]
 pub(super) struct MarkControls {
-    /// Set by the hotkey's thread, taken by [`MarkControls::poll`].
-    pressed: Arc<AtomicBool>,
-    hotkey: Option<HotkeyGrab>,
+    /// Ctrl+Alt+M, its presses taken by [`MarkControls::poll`].
+    hotkey: FlagHotkey,
     /// The last marker dropped, or why it was not.
     pub(super) note: Option<String>,
 }
@@ -26,12 +23,8 @@ pub(super) struct MarkControls {
 impl MarkControls {
     /// Grabs Ctrl+Alt+M (once), telling in the note why it could not.
     pub(super) fn enable_hotkey(&mut self, ctx: &egui::Context, hotkeys: &dyn Hotkeys) {
-        if self.hotkey.is_some() {
-            return;
-        }
-        match grab_flag(hotkeys, Hotkey::MARK, &self.pressed, ctx) {
-            Ok(h) => self.hotkey = Some(h),
-            Err(e) => self.note = Some(format!("No Ctrl+Alt+M hotkey for markers: {e}")),
+        if let Err(e) = self.hotkey.grab(hotkeys, Hotkey::MARK, ctx) {
+            self.note = Some(format!("No Ctrl+Alt+M hotkey for markers: {e}"));
         }
     }
 
@@ -59,7 +52,7 @@ impl MarkControls {
 
     /// Passes a hotkey press on.
     pub(super) fn poll(&mut self, recorder: Option<&Recorder>) {
-        if self.pressed.swap(false, Ordering::Relaxed) {
+        if self.hotkey.take_press() {
             if let Some(recorder) = recorder {
                 self.mark(recorder, PRE_ROLL);
             }

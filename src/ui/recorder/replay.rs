@@ -5,12 +5,10 @@
 //! the media bin.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
-use super::hotkey::grab_flag;
-use crate::capture::{Hotkey, HotkeyGrab, Hotkeys, RecordOptions, Recorder};
+use super::hotkey::FlagHotkey;
+use crate::capture::{Hotkey, Hotkeys, RecordOptions, Recorder};
 
 /// Seconds the panel's replay buffer keeps.
 pub(super) const REPLAY_SECONDS: u64 = 30;
@@ -20,9 +18,8 @@ pub(super) const REPLAY_SECONDS: u64 = 30;
 pub(super) struct ReplayControls {
     /// Record into a replay buffer instead of a file.
     pub(super) on: bool,
-    /// Set by the hotkey's thread, taken by [`ReplayControls::poll`].
-    pressed: Arc<AtomicBool>,
-    hotkey: Option<HotkeyGrab>,
+    /// Ctrl+Alt+S, its presses taken by [`ReplayControls::poll`].
+    hotkey: FlagHotkey,
     /// The last replay saved, or why it was not.
     pub(super) note: Option<String>,
     /// Replays saved and not yet taken by the app (which puts them in the media bin).
@@ -32,12 +29,8 @@ pub(super) struct ReplayControls {
 impl ReplayControls {
     /// Grabs Ctrl+Alt+S (once), telling in the note why it could not.
     pub(super) fn enable_hotkey(&mut self, ctx: &egui::Context, hotkeys: &dyn Hotkeys) {
-        if self.hotkey.is_some() {
-            return;
-        }
-        match grab_flag(hotkeys, Hotkey::SAVE_REPLAY, &self.pressed, ctx) {
-            Ok(h) => self.hotkey = Some(h),
-            Err(e) => self.note = Some(format!("No Ctrl+Alt+S hotkey for replays: {e}")),
+        if let Err(e) = self.hotkey.grab(hotkeys, Hotkey::SAVE_REPLAY, ctx) {
+            self.note = Some(format!("No Ctrl+Alt+S hotkey for replays: {e}"));
         }
     }
 
@@ -73,7 +66,7 @@ impl ReplayControls {
 
     /// Passes a hotkey press on and takes what the saver reported.
     pub(super) fn poll(&mut self, recorder: Option<&Recorder>) {
-        let pressed = self.pressed.swap(false, Ordering::Relaxed);
+        let pressed = self.hotkey.take_press();
         let Some(recorder) = recorder else { return };
         if pressed {
             recorder.save_replay();

@@ -10,12 +10,13 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
+use super::WorkerOutcome;
 use crate::subtitles::timeline_map::{doc_to_track, track_to_doc};
 use crate::subtitles::{self, Format, KaraokeTag, SubtitleDoc, SubtitleError, Warning};
 use crate::timeline::{Edit, EditError, Track, TrackId, TrackKind};
 
 use crate::session::Editor;
-use crate::ui::app::dialogs::FileDialogs;
+use crate::ui::app::dialogs::{Dialog, FileDialogs};
 use crate::ui::app::workers::spawn_worker;
 
 /// How many finished jobs may wait for the UI before a worker blocks.
@@ -35,15 +36,6 @@ enum Report {
     ExportTo(TrackId, PathBuf),
     /// A file was written with this many cues.
     Written(PathBuf, Result<usize, SubtitleError>),
-}
-
-/// What an import or export ended with, for the panel to show.
-#[derive(Debug, Default)]
-pub struct FileOutcome {
-    /// A problem to show as an error toast.
-    pub error: Option<String>,
-    /// A track that was just imported, to show.
-    pub imported: Option<TrackId>,
 }
 
 /// The import / export controls' state.
@@ -127,7 +119,7 @@ impl SubtitleFiles {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         spawn_worker("subtitle-import", move || {
-            let report = match dialogs.pick_subtitles() {
+            let report = match dialogs.ask(Dialog::Subtitles) {
                 Some(path) => {
                     let read = subtitles::read_file(&path);
                     Report::Read(path, Box::new(read))
@@ -147,7 +139,7 @@ impl SubtitleFiles {
         let id = track.id;
         let name = format!("{}.{}", file_safe(&track.name), self.format.extension());
         spawn_worker("subtitle-export", move || {
-            let report = match dialogs.save_subtitles(&name) {
+            let report = match dialogs.ask(Dialog::SaveSubtitles(&name)) {
                 Some(path) => Report::ExportTo(id, path),
                 None => Report::Cancelled,
             };
@@ -157,8 +149,8 @@ impl SubtitleFiles {
     }
 
     /// Applies what the workers finished; call every frame.
-    pub fn poll(&mut self, ctx: &egui::Context, editor: &mut Editor) -> FileOutcome {
-        let mut outcome = FileOutcome::default();
+    pub fn poll(&mut self, ctx: &egui::Context, editor: &mut Editor) -> WorkerOutcome {
+        let mut outcome = WorkerOutcome::default();
         while let Ok(report) = self.rx.try_recv() {
             match report {
                 Report::Cancelled => self.busy = false,
@@ -169,7 +161,7 @@ impl SubtitleFiles {
                         .and_then(|(doc, warnings)| import(editor, &path, &doc, &warnings));
                     match result {
                         Ok((track, note)) => {
-                            outcome.imported = Some(track);
+                            outcome.track = Some(track);
                             self.note = Some(note);
                         }
                         Err(e) => outcome.error = Some(e.to_string()),

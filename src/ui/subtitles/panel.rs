@@ -45,7 +45,7 @@ impl SubtitlePanel {
     pub fn poll(&mut self, ctx: &egui::Context, editor: &mut Editor) -> Option<String> {
         let files = self.files.poll(ctx, editor);
         let transcribed = self.transcriber.poll(editor);
-        if let Some(track) = files.imported.or(transcribed.track) {
+        if let Some(track) = files.track.or(transcribed.track) {
             self.track = Some(track);
             self.select(editor, track, None);
         }
@@ -196,51 +196,37 @@ impl SubtitlePanel {
             }
             let current = self.cue;
             let next = current.and_then(|c| next_cue(editor, track_id, c));
-            if ui
+            // One click a frame at most: the edit of the button clicked, if any.
+            let split = ui
                 .add_enabled(current.is_some(), egui::Button::new("Split at playhead"))
-                .clicked()
-            {
-                if let Some(cue) = current {
-                    keep_error(
-                        &mut result,
-                        editor.apply(Edit::SplitCue {
-                            track: track_id,
-                            cue,
-                            at: playhead,
-                            text_at: None,
-                        }),
-                    );
-                }
-            }
-            if ui
+                .clicked();
+            let merge = ui
                 .add_enabled(next.is_some(), egui::Button::new("Merge with next"))
-                .clicked()
-            {
-                if let (Some(first), Some(second)) = (current, next) {
-                    keep_error(
-                        &mut result,
-                        editor.apply(Edit::MergeCues {
-                            track: track_id,
-                            first,
-                            second,
-                        }),
-                    );
-                }
-            }
-            if ui
+                .clicked();
+            let delete = ui
                 .add_enabled(current.is_some(), egui::Button::new("Delete"))
-                .clicked()
-            {
-                if let Some(cue) = current {
-                    keep_error(
-                        &mut result,
-                        editor.apply(Edit::RemoveCue {
-                            track: track_id,
-                            cue,
-                        }),
-                    );
+                .clicked();
+            let track = track_id;
+            let edit = match (current, next) {
+                (Some(cue), _) if split => Some(Edit::SplitCue {
+                    track,
+                    cue,
+                    at: playhead,
+                    text_at: None,
+                }),
+                (Some(first), Some(second)) if merge => Some(Edit::MergeCues {
+                    track,
+                    first,
+                    second,
+                }),
+                (Some(cue), _) if delete => {
                     self.cue = None;
+                    Some(Edit::RemoveCue { track, cue })
                 }
+                _ => None,
+            };
+            if let Some(edit) = edit {
+                keep_error(&mut result, editor.apply(edit));
             }
         });
         result

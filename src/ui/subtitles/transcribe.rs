@@ -16,6 +16,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::WorkerOutcome;
 use crate::subtitles::timeline_map::{ms_to_time, source_cues_on_timeline};
 use crate::subtitles::transcribe::{SpeechModel, Transcript, KNOWN_MODELS, LANGUAGES};
 use crate::timeline::{
@@ -23,7 +24,7 @@ use crate::timeline::{
 };
 
 use crate::session::Editor;
-use crate::ui::app::dialogs::FileDialogs;
+use crate::ui::app::dialogs::{Dialog, FileDialogs};
 use crate::ui::app::workers::spawn_worker;
 use crate::ui::inspector::keys::sound_clip;
 
@@ -69,15 +70,6 @@ struct Job {
     fraction: Option<f32>,
     /// When the stage last moved on, for the time shown while it does not.
     moved: Instant,
-}
-
-/// What a finished transcription gave the panel.
-#[derive(Debug, Default)]
-pub struct TranscribeOutcome {
-    /// An error to show as a toast.
-    pub error: Option<String>,
-    /// The new subtitle track.
-    pub track: Option<TrackId>,
 }
 
 /// The Transcribe section's state.
@@ -244,7 +236,7 @@ impl Transcriber {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         spawn_worker("model-dialog", move || {
-            let _ = tx.send(Report::ModelPicked(dialogs.pick_model(folder)));
+            let _ = tx.send(Report::ModelPicked(dialogs.ask(Dialog::Model { folder })));
             ctx.request_repaint();
         });
     }
@@ -326,8 +318,8 @@ impl Transcriber {
     }
 
     /// Applies what the worker reported; call every frame.
-    pub fn poll(&mut self, editor: &mut Editor) -> TranscribeOutcome {
-        let mut outcome = TranscribeOutcome::default();
+    pub fn poll(&mut self, editor: &mut Editor) -> WorkerOutcome {
+        let mut outcome = WorkerOutcome::default();
         while let Ok(report) = self.rx.try_recv() {
             match report {
                 Report::ModelPicked(path) => {

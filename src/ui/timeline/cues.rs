@@ -11,9 +11,9 @@ use egui::{pos2, vec2, Align2, Color32, CornerRadius, FontId, Rect, Sense, Strok
 
 use crate::session::Editor;
 use crate::timeline::snap::{cue_snap_targets, snap};
-use crate::timeline::{CueId, Edge, Edit, SubtitleCue, Time, TrackId, TrackKind};
+use crate::timeline::{CueId, Edge, Edit, SubtitleCue, Time, Track, TrackId, TrackKind};
 
-use super::view::{TimelineView, EDGE_GRAB};
+use super::view::{Lane, TimelineView, EDGE_GRAB};
 
 /// A cue being moved or trimmed.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,30 +35,19 @@ impl TimelineView {
         )
     }
 
-    /// Draws the cues of track `index` on `lane`, each found by its name (`Cue 3`)
-    /// in tests and by screen readers; input goes to the timeline's canvas.
-    pub(in crate::ui) fn draw_cues(
-        &self,
-        ui: &egui::Ui,
-        painter: &egui::Painter,
-        lane: Rect,
-        left: f32,
-        editor: &Editor,
-        index: usize,
-    ) {
-        let Some(track) = editor.project.tracks.get(index) else {
-            return;
-        };
+    /// Draws `track`'s cues on `lane`, each found by its name (`Cue 3`) in tests and by
+    /// screen readers; input goes to the timeline's canvas.
+    pub(in crate::ui) fn draw_cues(&self, ui: &egui::Ui, lane: Lane<'_>, track: &Track) {
         let base = super::clips::track_color(TrackKind::Subtitle);
         let color = if track.hidden {
             base.gamma_multiply(0.45)
         } else {
             base
         };
-        let lane_painter = painter.with_clip_rect(lane);
+        let lane_painter = lane.painter.with_clip_rect(lane.rect);
         for cue in &track.cues {
-            let r = self.cue_rect(cue, lane, left);
-            if r.right() < lane.left() || r.left() > lane.right() {
+            let r = self.cue_rect(cue, lane.rect, lane.left);
+            if !lane.reaches(r) {
                 continue;
             }
             lane_painter.rect_filled(r, CornerRadius::same(3), color);
@@ -146,22 +135,7 @@ impl TimelineView {
             None => {
                 let length = origin.end - origin.start;
                 let proposed = (origin.start + (pointer - drag.grab)).max(Time::ZERO);
-                let by_start = snap(proposed, &targets, tolerance)
-                    .map(|t| (t.time - proposed, t.time, t.time));
-                let by_end = snap(proposed + length, &targets, tolerance)
-                    .map(|t| (t.time - (proposed + length), t.time - length, t.time));
-                let nearest = match (by_start, by_end) {
-                    (Some(a), Some(b)) if b.0 .0.unsigned_abs() < a.0 .0.unsigned_abs() => Some(b),
-                    (Some(a), _) => Some(a),
-                    (None, b) => b,
-                };
-                let start = match nearest {
-                    Some((_, start, guide)) if start >= Time::ZERO => {
-                        self.snapped = Some(guide);
-                        start
-                    }
-                    _ => proposed,
-                };
+                let start = self.snap_span((proposed, length), &targets, tolerance, Time::ZERO);
                 let by = start - origin.start;
                 cue.start = start;
                 cue.end = origin.end + by;

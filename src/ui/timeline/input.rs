@@ -374,6 +374,34 @@ impl TimelineView {
         });
     }
 
+    /// Where a span of `length` being moved to start at `proposed` starts once snapped: by
+    /// its start or its end, whichever lies nearer a target within `tolerance`, unless that
+    /// would start it before `earliest`. A snap leaves its guide in `snapped`.
+    pub(in crate::ui) fn snap_span(
+        &mut self,
+        (proposed, length): (Time, Time),
+        targets: &[SnapTarget],
+        tolerance: Time,
+        earliest: Time,
+    ) -> Time {
+        let by_start =
+            snap(proposed, targets, tolerance).map(|t| (t.time - proposed, t.time, t.time));
+        let by_end = snap(proposed + length, targets, tolerance)
+            .map(|t| (t.time - (proposed + length), t.time - length, t.time));
+        let nearest = match (by_start, by_end) {
+            (Some(a), Some(b)) if b.0 .0.unsigned_abs() < a.0 .0.unsigned_abs() => Some(b),
+            (Some(a), _) => Some(a),
+            (None, b) => b,
+        };
+        match nearest {
+            Some((_, start, guide)) if start >= earliest => {
+                self.snapped = Some(guide);
+                start
+            }
+            _ => proposed,
+        }
+    }
+
     /// Moves the dragged clips so the anchor starts near `proposed` (snapped), all by the
     /// same amount, as one batch: all of them move or none does.
     #[allow(clippy::too_many_arguments)]
@@ -405,22 +433,12 @@ impl TimelineView {
             })
             .collect();
         let targets = snap_targets(&editor.project, editor.playhead, &moving);
-        let by_start =
-            snap(proposed, &targets, tolerance).map(|t| (t.time - proposed, t.time, t.time));
-        let by_end = snap(proposed + duration, &targets, tolerance)
-            .map(|t| (t.time - (proposed + duration), t.time - duration, t.time));
-        let nearest = match (by_start, by_end) {
-            (Some(a), Some(b)) if b.0 .0.unsigned_abs() < a.0 .0.unsigned_abs() => Some(b),
-            (Some(a), _) => Some(a),
-            (None, b) => b,
-        };
-        let start = match nearest {
-            Some((_, start, guide)) if start >= anchor_start - earliest => {
-                self.snapped = Some(guide);
-                start
-            }
-            _ => proposed,
-        };
+        let start = self.snap_span(
+            (proposed, duration),
+            &targets,
+            tolerance,
+            anchor_start - earliest,
+        );
         let delta = start - anchor_start;
         let anchor_track = target_track(editor, rows, y, anchor);
         let mut edits: Vec<(Time, Edit)> = origin

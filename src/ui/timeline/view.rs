@@ -201,19 +201,18 @@ impl TimelineView {
             if !row.intersects(tracks) {
                 continue;
             }
-            let lane = Rect::from_min_max(pos2(left, row.top()), row.max);
             self.draw_track(ui, &track_painter, row, left, editor, index, &mut response);
-            self.draw_track_media(
-                &track_painter,
-                lane,
+            let lane = Lane {
+                painter: &track_painter,
+                rect: Rect::from_min_max(pos2(left, row.top()), row.max),
                 left,
-                editor,
-                index,
-                &base_dir,
-                &mut media,
-            );
-            self.draw_clip_labels(&track_painter, lane, left, editor, index);
-            self.draw_cues(ui, &track_painter, lane, left, editor, index);
+            };
+            let Some(track) = editor.project.tracks.get(index) else {
+                continue;
+            };
+            self.draw_track_media(lane, editor, track, &base_dir, &mut media);
+            self.draw_clip_labels(lane, editor, track);
+            self.draw_cues(ui, lane, track);
         }
         self.media = Some(media);
         self.handle_pointer(ui, &area, rect, left, &visible_rows, editor);
@@ -372,6 +371,22 @@ fn display_order(tracks: &[crate::timeline::Track]) -> Vec<usize> {
 }
 
 /// A clip's label: its file name, or the text it shows.
+/// Where a track's clips or cues are drawn: with `painter` (clipped to the tracks), in
+/// the lane's box `rect` right of the track headers, time zero lying at x = `left`.
+#[derive(Clone, Copy)]
+pub(in crate::ui) struct Lane<'a> {
+    pub painter: &'a egui::Painter,
+    pub rect: Rect,
+    pub left: f32,
+}
+
+impl Lane<'_> {
+    /// Whether any of `r` lies across the lane, left to right.
+    pub(in crate::ui) fn reaches(&self, r: Rect) -> bool {
+        !(r.right() < self.rect.left() || r.left() > self.rect.right())
+    }
+}
+
 pub(in crate::ui) fn clip_label(editor: &Editor, id: ClipId) -> String {
     let Some(clip) = editor.project.clip(id) else {
         return String::new();

@@ -94,10 +94,7 @@ pub(in crate::timeline::presets) const EMPHASIS_PRESETS: &[(&str, Channels)] = &
             ],
         )],
     ),
-    (
-        "Spin around",
-        &[(Rotation, &[(0, 0.0, EaseInOut), (1000, 360.0, Linear)])],
-    ),
+    ("Spin around", &[(Rotation, &ramp(0.0, 360.0, EaseInOut))]),
     (
         "Flash",
         &[(

@@ -26,6 +26,15 @@ fn frame(panel: &mut PreviewPanel, editor: &mut Editor, now: f64) {
     panel.advance(editor, now);
 }
 
+/// A panel playing [`tone_editor`]'s tone from the start, one frame in; and its editor.
+fn playing_tone(dir: &Path) -> (PreviewPanel, Editor) {
+    let mut editor = tone_editor(dir);
+    let mut panel = PreviewPanel::new(&egui::Context::default());
+    panel.toggle_play(&editor, 0.0);
+    frame(&mut panel, &mut editor, 0.0);
+    (panel, editor)
+}
+
 #[test]
 fn playing_from_the_very_start_keeps_playing_while_the_sound_opens() {
     let dir = tempfile::tempdir().unwrap();
@@ -46,10 +55,7 @@ fn playing_from_the_very_start_keeps_playing_while_the_sound_opens() {
 #[test]
 fn moving_the_playhead_while_playing_plays_on_from_there_with_new_sound() {
     let dir = tempfile::tempdir().unwrap();
-    let mut editor = tone_editor(dir.path());
-    let mut panel = PreviewPanel::new(&egui::Context::default());
-    panel.toggle_play(&editor, 0.0);
-    frame(&mut panel, &mut editor, 0.0);
+    let (mut panel, mut editor) = playing_tone(dir.path());
     let first = panel.sound.as_ref().map(|s| s.since);
     frame(&mut panel, &mut editor, 0.1);
 
@@ -103,10 +109,7 @@ fn shuttling_forward_faster_starts_faster_sound_backwards_is_silent_and_k_drops_
 #[test]
 fn an_edit_while_playing_goes_to_the_sound_without_restarting_it() {
     let dir = tempfile::tempdir().unwrap();
-    let mut editor = tone_editor(dir.path());
-    let mut panel = PreviewPanel::new(&egui::Context::default());
-    panel.toggle_play(&editor, 0.0);
-    frame(&mut panel, &mut editor, 0.0);
+    let (mut panel, mut editor) = playing_tone(dir.path());
     let since = panel.sound.as_ref().map(|s| s.since);
     let id = editor.first_track(TrackKind::Audio).unwrap();
     editor
