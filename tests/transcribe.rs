@@ -285,7 +285,8 @@ fn outcome(cmd: &mut assert_cmd::Command) -> (bool, String) {
 }
 
 /// `cmd` finding installed models only under the cache folder `cache`, and offline: a
-/// download attempt would fail, not hang.
+/// download attempt would fail, not hang. (Only the Unix tests need it.)
+#[cfg(unix)]
 fn offline<'a>(cmd: &'a mut assert_cmd::Command, cache: &Path) -> &'a mut assert_cmd::Command {
     cmd.env("XDG_CACHE_HOME", cache)
         .env_remove("CLIPWRIGHT_WHISPER_MODEL")
