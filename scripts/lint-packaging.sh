@@ -34,10 +34,15 @@ for attr in UpgradeCode Name Manufacturer Description Directory WorkingDirectory
 done
 
 # Whatever is compiled into the program from assets/ under a licence of its own (stickers,
-# portrait models) has that licence copied into the Windows package's licences/ folder.
+# portrait models) has that licence in every package: the Windows package's licences/
+# folder, the .deb's /usr/share/doc/clipwright/licences/ and the macOS app's Resources.
 while IFS= read -r licence; do
     grep -qF "cp $licence " scripts/build-windows.sh ||
         { echo "scripts/build-windows.sh must copy $licence into licences/" >&2; exit 1; }
+    grep -qF "[\"$licence\", \"usr/share/doc/clipwright/licences/" Cargo.toml ||
+        { echo "Cargo.toml's [package.metadata.deb] assets must ship $licence" >&2; exit 1; }
+    grep -qF "cp $licence " packaging/macos/build-app.sh ||
+        { echo "packaging/macos/build-app.sh must copy $licence into the app" >&2; exit 1; }
 done < <(find assets -iname 'LICENSE*' -type f | sort)
 
 tools="$HOME/.cache/clipwright/tools"

@@ -71,6 +71,11 @@ deb=$(cargo deb --locked --strip "${fast[@]}" --profile "$profile" --output "$ou
 echo "Built $deb ($(du -h "$deb" | cut -f1))"
 dpkg-deb --info "$deb" | sed -n '/Package:/,$p'
 dpkg-deb --contents "$deb"
+# The licences of what is compiled in from assets/ (scripts/lint-packaging.sh keeps the list).
+for f in stickers-Twemoji-CC-BY-4.0.md portrait-models-MediaPipe-Apache-2.0.txt; do
+    dpkg-deb --contents "$deb" | grep -q "usr/share/doc/clipwright/licences/$f\$" ||
+        { echo "the package lacks usr/share/doc/clipwright/licences/$f" >&2; exit 1; }
+done
 
 if ((install_test)); then
     work=$(mktemp -d /tmp/clipwright-deb-XXXXXX)

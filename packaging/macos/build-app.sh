@@ -35,6 +35,14 @@ cp "$binary" "$app/Contents/MacOS/clipwright"
 sed "s/@VERSION@/$version/g" packaging/macos/Info.plist.in >"$app/Contents/Info.plist"
 plutil -lint "$app/Contents/Info.plist"
 
+# Licences of what is compiled into the program from assets/ (the stickers, the portrait
+# models), as the Windows and Linux packages carry them.
+lic="$app/Contents/Resources/licences"
+mkdir -p "$lic"
+cp assets/stickers/LICENSE.md "$lic/stickers-Twemoji-CC-BY-4.0.md"
+cp assets/models/portrait/LICENSE-Apache-2.0 "$lic/portrait-models-MediaPipe-Apache-2.0.txt"
+cp assets/models/portrait/README.md "$lic/portrait-models-MediaPipe-README.md"
+
 # The icon: an .iconset of the sizes the 256-pixel master covers, then iconutil.
 iconset="$out/Clipwright.iconset"
 rm -rf "$iconset"
