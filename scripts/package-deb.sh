@@ -72,8 +72,10 @@ echo "Built $deb ($(du -h "$deb" | cut -f1))"
 dpkg-deb --info "$deb" | sed -n '/Package:/,$p'
 dpkg-deb --contents "$deb"
 # The licences of what is compiled in from assets/ (scripts/lint-packaging.sh keeps the list).
+# The listing is read whole first: grep -q stopping early would break dpkg-deb's pipe.
+contents=$(dpkg-deb --contents "$deb")
 for f in stickers-Twemoji-CC-BY-4.0.md portrait-models-MediaPipe-Apache-2.0.txt; do
-    dpkg-deb --contents "$deb" | grep -q "usr/share/doc/clipwright/licences/$f\$" ||
+    grep -q "usr/share/doc/clipwright/licences/$f\$" <<<"$contents" ||
         { echo "the package lacks usr/share/doc/clipwright/licences/$f" >&2; exit 1; }
 done
 
