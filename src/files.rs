@@ -200,6 +200,7 @@ fn process_runs(_pid: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::timeline::tests::fixtures::temp_file;
 
     /// A one-byte file `name` in `dir`.
     fn file_in(dir: &Path, name: &str) -> PathBuf {
@@ -208,16 +209,9 @@ mod tests {
         path
     }
 
-    /// A new folder holding the one-byte file `name`, and that file.
-    fn folder_with(name: &str) -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let file = file_in(dir.path(), name);
-        (dir, file)
-    }
-
     #[test]
     fn links_to_one_file_are_the_same_file() {
-        let (dir, a) = folder_with("a.mp4");
+        let (dir, a) = temp_file("a.mp4", b"x");
         let hard = dir.path().join("hard.mp4");
         fs::hard_link(&a, &hard).unwrap();
         assert!(same_file(&a, &a));
@@ -237,7 +231,7 @@ mod tests {
     #[test]
     fn temporaries_keep_the_old_mode_or_take_the_umask_default() {
         use std::os::unix::fs::PermissionsExt;
-        let (dir, old) = folder_with("old.srt");
+        let (dir, old) = temp_file("old.srt", b"x");
         fs::set_permissions(&old, Permissions::from_mode(0o640)).unwrap();
         let t = output_target(&old).unwrap().temp_file().unwrap();
         assert_eq!(
@@ -255,7 +249,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_link_is_resolved_to_its_target_and_odd_files_are_refused() {
-        let (dir, target) = folder_with("real.mp4");
+        let (dir, target) = temp_file("real.mp4", b"x");
         let link = dir.path().join("link.mp4");
         std::os::unix::fs::symlink(&target, &link).unwrap();
         let t = output_target(&link).unwrap();

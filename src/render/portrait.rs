@@ -5,8 +5,9 @@
 //! in integers: the mask (256², or 256×144 for a 16:9 source) is feathered at its own
 //! size, stretched bilinearly in 1/256 steps over the part of the source shown, the blur
 //! is a box blur ([`super::box_blur`]) run twice on a picture a quarter the size (swscale
-//! shrinks and stretches it), and the composite is one multiply-add a channel. The mask covers the whole source frame, so the same frame
-//! gives the same edge in the preview, in the export, and in any crop.
+//! shrinks and stretches it), and the composite is one multiply-add a channel, skipped or
+//! copied for runs wholly on or off the person. The mask covers the whole source frame, so
+//! the same frame gives the same edge in the preview, in the export, and in any crop.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
